@@ -1,0 +1,353 @@
+/* stipple-application.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "stipple-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "stipple-application.h"
+#include "stipple-database-path.h"
+#include "stipple-preferences-window.h"
+#include "stipple-window.h"
+
+/* Exit status for a command line that cannot be used, as in sysexits'
+ * EX_USAGE tradition of "2" used by most GNU tools. */
+#define EXIT_USAGE 2
+
+struct _StippleApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  char           *database;
+  gboolean        demo;
+  gboolean        simulate;
+  gboolean        measure_startup;
+  gboolean        options_parsed;
+};
+
+G_DEFINE_FINAL_TYPE (StippleApplication, stipple_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "version", 'v', 0, G_OPTION_ARG_NONE, NULL,
+    N_("Show the version and exit"), NULL },
+  { "simulate", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Use the simulated pen, even if a real pen is plugged in"), NULL },
+  { "database", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Use the patient file at PATH"), N_("PATH") },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Use the demo patient file instead of the real one"), NULL },
+  /* Used by bench/: print the monotonic time of the first frame, then quit. */
+  { "measure-startup", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL,
+    NULL, NULL },
+  { NULL }
+};
+
+/**
+ * stipple_application_new:
+ *
+ * Returns: (transfer full): a new #StippleApplication
+ */
+StippleApplication *
+stipple_application_new (void)
+{
+  return g_object_new (STIPPLE_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       /* Both profiles share one resource tree. */
+                       "resource-base-path", RESOURCE_PATH,
+                       NULL);
+}
+
+/**
+ * stipple_application_get_database:
+ * @self: a #StippleApplication
+ *
+ * Returns: the path of the patient file in use
+ */
+const char *
+stipple_application_get_database (StippleApplication *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_APPLICATION (self), NULL);
+
+  return self->database;
+}
+
+/**
+ * stipple_application_get_demo:
+ * @self: a #StippleApplication
+ *
+ * Returns: whether the demo patient file is in use
+ */
+gboolean
+stipple_application_get_demo (StippleApplication *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_APPLICATION (self), FALSE);
+
+  return self->demo;
+}
+
+/**
+ * stipple_application_get_simulate:
+ * @self: a #StippleApplication
+ *
+ * Returns: whether the simulated pen is used instead of a USB pen
+ */
+gboolean
+stipple_application_get_simulate (StippleApplication *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_APPLICATION (self), FALSE);
+
+  return self->simulate;
+}
+
+/**
+ * stipple_application_get_settings:
+ * @self: a #StippleApplication
+ *
+ * Returns: (transfer none): the application's settings
+ */
+GSettings *
+stipple_application_get_settings (StippleApplication *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+static gboolean
+stipple_application_local_command_line (GApplication   *application,
+                                        char         ***arguments,
+                                        int            *exit_status)
+{
+  StippleApplication *self = STIPPLE_APPLICATION (application);
+  gboolean handled;
+
+  handled = G_APPLICATION_CLASS (stipple_application_parent_class)->local_command_line (application,
+                                                                                      arguments,
+                                                                                      exit_status);
+
+  /* GApplication reports a parse failure with status 1 before our
+   * handle-local-options ever runs; make it the usage status. */
+  if (handled && !self->options_parsed && *exit_status != 0)
+    {
+      g_printerr (_("Run “%s --help” to see the available options.\n"), g_get_prgname ());
+      *exit_status = EXIT_USAGE;
+    }
+
+  return handled;
+}
+
+static int
+stipple_application_handle_local_options (GApplication *application,
+                                          GVariantDict *options)
+{
+  StippleApplication *self = STIPPLE_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+  const char *requested = NULL;
+
+  self->options_parsed = TRUE;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return 0;
+    }
+
+  self->simulate = g_variant_dict_contains (options, "simulate");
+  self->demo = g_variant_dict_contains (options, "demo");
+  self->measure_startup = g_variant_dict_contains (options, "measure-startup");
+  g_variant_dict_lookup (options, "database", "^&ay", &requested);
+
+  g_free (self->database);
+  self->database = stipple_database_path_resolve (requested, self->demo, &error);
+  if (self->database == NULL)
+    {
+      g_printerr (_("Cannot use the patient file: %s\n"), error->message);
+      return EXIT_USAGE;
+    }
+
+  return -1;
+}
+
+static void
+about_action_cb (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  StippleApplication *self = user_data;
+  static const char *developers[] = { "The Stipple developers", NULL };
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  AdwAboutWindow *about;
+
+  about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  adw_about_window_set_application_name (about, PACKAGE_NAME);
+  adw_about_window_set_application_icon (about, APPLICATION_ID);
+  adw_about_window_set_version (about, PACKAGE_VERSION);
+  adw_about_window_set_developer_name (about, _("The Stipple developers"));
+  adw_about_window_set_developers (about, developers);
+  adw_about_window_set_comments (about,
+                                 _("Plan microneedling treatments zone by zone, push verified "
+                                   "settings to the pen, watch every stroke and keep the "
+                                   "session record."));
+  adw_about_window_set_website (about, "https://github.com/stipple/stipple");
+  adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
+  adw_about_window_set_copyright (about, "© 2026 The Stipple developers");
+  /* Translators: replace with your names, one per line */
+  adw_about_window_set_translator_credits (about, _("translator-credits"));
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+preferences_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  StippleApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  StipplePreferencesWindow *preferences;
+
+  preferences = stipple_preferences_window_new (self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), parent);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+quit_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GApplication *application = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (application));
+
+  /* Close windows rather than quit outright, so each can refuse while a
+   * treatment is running. */
+  for (GList *l = g_list_copy (windows); l != NULL; l = g_list_delete_link (l, l))
+    gtk_window_close (GTK_WINDOW (l->data));
+}
+
+static void
+apply_color_scheme (StippleApplication *self)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  static const AdwColorScheme schemes[] = {
+    ADW_COLOR_SCHEME_DEFAULT,
+    ADW_COLOR_SCHEME_FORCE_LIGHT,
+    ADW_COLOR_SCHEME_FORCE_DARK,
+  };
+  guint scheme = (guint) g_settings_get_enum (self->settings, "color-scheme");
+
+  adw_style_manager_set_color_scheme (style_manager, schemes[MIN (scheme, G_N_ELEMENTS (schemes) - 1)]);
+}
+
+static void
+color_scheme_changed_cb (StippleApplication *self,
+                         const char         *key,
+                         GSettings          *settings)
+{
+  apply_color_scheme (self);
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action_cb },
+  { "preferences", preferences_action_cb },
+  { "quit", quit_action_cb },
+};
+
+static void
+stipple_application_startup (GApplication *application)
+{
+  StippleApplication *self = STIPPLE_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+
+  G_APPLICATION_CLASS (stipple_application_parent_class)->startup (application);
+
+  g_set_application_name (PACKAGE_NAME);
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  g_signal_connect_object (self->settings, "changed::color-scheme",
+                           G_CALLBACK (color_scheme_changed_cb), self, G_CONNECT_SWAPPED);
+  apply_color_scheme (self);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
+}
+
+static void
+after_paint_cb (GdkFrameClock      *frame_clock,
+                StippleApplication *self)
+{
+  /* Monotonic time is shared by every process on the machine, so the
+   * benchmark can subtract the moment it spawned us. */
+  g_print ("first-frame-monotonic-us: %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_signal_handlers_disconnect_by_func (frame_clock, after_paint_cb, self);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+window_realize_cb (GtkWidget          *window,
+                   StippleApplication *self)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (after_paint_cb), self);
+}
+
+static void
+stipple_application_activate (GApplication *application)
+{
+  StippleApplication *self = STIPPLE_APPLICATION (application);
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (stipple_window_new (self));
+      if (self->measure_startup)
+        g_signal_connect (window, "realize", G_CALLBACK (window_realize_cb), self);
+    }
+
+  gtk_window_present (window);
+}
+
+static void
+stipple_application_finalize (GObject *object)
+{
+  StippleApplication *self = STIPPLE_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->database, g_free);
+
+  G_OBJECT_CLASS (stipple_application_parent_class)->finalize (object);
+}
+
+static void
+stipple_application_class_init (StippleApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = stipple_application_finalize;
+
+  app_class->local_command_line = stipple_application_local_command_line;
+  app_class->handle_local_options = stipple_application_handle_local_options;
+  app_class->startup = stipple_application_startup;
+  app_class->activate = stipple_application_activate;
+}
+
+static void
+stipple_application_init (StippleApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Plan, deliver and record microneedling treatments."));
+}

@@ -1,0 +1,22 @@
+/* stipple-application.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define STIPPLE_TYPE_APPLICATION (stipple_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (StippleApplication, stipple_application, STIPPLE, APPLICATION, AdwApplication)
+
+StippleApplication *stipple_application_new             (void);
+const char         *stipple_application_get_database    (StippleApplication *self);
+gboolean            stipple_application_get_demo        (StippleApplication *self);
+gboolean            stipple_application_get_simulate    (StippleApplication *self);
+GSettings          *stipple_application_get_settings    (StippleApplication *self);
+
+G_END_DECLS

@@ -1,0 +1,20 @@
+/* stipple-window.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "stipple-application.h"
+
+G_BEGIN_DECLS
+
+#define STIPPLE_TYPE_WINDOW (stipple_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (StippleWindow, stipple_window, STIPPLE, WINDOW, AdwApplicationWindow)
+
+StippleWindow *stipple_window_new (StippleApplication *application);
+
+G_END_DECLS

@@ -1,0 +1,142 @@
+/* test-cli.c: the stipple command line, run as a user would run it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <sys/wait.h>
+
+typedef struct
+{
+  char *out;
+  char *err;
+  int   status;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+static void
+run_stipple (Run *run, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *binary = g_getenv ("STIPPLE_BINARY");
+  const char *arg;
+  va_list ap;
+  int wait_status = 0;
+
+  g_assert_nonnull (binary);
+  g_ptr_array_add (argv, (char *) binary);
+  va_start (ap, run);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+}
+
+static void
+test_version (void)
+{
+  Run run = { 0 };
+
+  run_stipple (&run, "--version", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "Stipple " PACKAGE_VERSION "\n");
+  g_assert_cmpstr (run.err, ==, "");
+  run_clear (&run);
+
+  run_stipple (&run, "-v", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "Stipple " PACKAGE_VERSION "\n");
+  run_clear (&run);
+}
+
+static void
+test_help (void)
+{
+  Run run = { 0 };
+
+  run_stipple (&run, "--help", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "--simulate"));
+  g_assert_nonnull (strstr (run.out, "--database=PATH"));
+  g_assert_nonnull (strstr (run.out, "--demo"));
+  g_assert_nonnull (strstr (run.out, "--version"));
+  /* The benchmark's option is not for users. */
+  g_assert_null (strstr (run.out, "measure-startup"));
+  run_clear (&run);
+}
+
+static void
+test_unknown_option (void)
+{
+  Run run = { 0 };
+
+  run_stipple (&run, "--no-such-option", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--no-such-option"));
+  g_assert_nonnull (strstr (run.err, "--help"));
+  g_assert_cmpstr (run.out, ==, "");
+  run_clear (&run);
+}
+
+static void
+test_database_missing_folder (void)
+{
+  Run run = { 0 };
+
+  run_stipple (&run, "--database", "/nonexistent-stipple-folder/patients.stipple", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "/nonexistent-stipple-folder"));
+  g_assert_nonnull (strstr (run.err, "does not exist"));
+  run_clear (&run);
+}
+
+static void
+test_database_is_folder (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("stipple-cli-XXXXXX", NULL);
+  Run run = { 0 };
+
+  g_assert_nonnull (dir);
+  run_stipple (&run, "--database", dir, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "is a folder"));
+  run_clear (&run);
+
+  run_stipple (&run, "--database=", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "empty"));
+  run_clear (&run);
+
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/stipple/cli/version", test_version);
+  g_test_add_func ("/stipple/cli/help", test_help);
+  g_test_add_func ("/stipple/cli/unknown-option", test_unknown_option);
+  g_test_add_func ("/stipple/cli/database-missing-folder", test_database_missing_folder);
+  g_test_add_func ("/stipple/cli/database-is-folder", test_database_is_folder);
+
+  return g_test_run ();
+}
