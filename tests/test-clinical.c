@@ -1,0 +1,76 @@
+/* test-clinical.c: zones and screening questions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib.h>
+
+#include "stipple-screening.h"
+#include "stipple-zones.h"
+
+static void
+test_zones (void)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint z = 1; z < STIPPLE_N_ZONES; z++)
+    {
+      const StippleZoneInfo *info = stipple_zone_get_info (z);
+
+      g_assert_nonnull (info);
+      g_assert_cmpint (info->zone, ==, z);
+      g_assert_cmpint (stipple_zone_from_key (info->key), ==, z);
+      g_assert_true (g_hash_table_add (keys, (gpointer) info->key));
+      g_assert_nonnull (stipple_zone_get_name (z));
+      /* Limits are clinical: never above the thick-skin value, never past
+       * the deepest depth in the guide (2.0 mm on the face). */
+      g_assert_cmpuint (info->thin_max_um, >, 0);
+      g_assert_cmpuint (info->thin_max_um, <=, info->thick_max_um);
+      g_assert_cmpuint (info->thick_max_um, <=, 2000);
+    }
+
+  /* Wire ids are fixed. */
+  g_assert_cmpint (STIPPLE_ZONE_FOREHEAD, ==, 1);
+  g_assert_cmpint (STIPPLE_ZONE_DECOLLETAGE, ==, 18);
+  g_assert_null (stipple_zone_get_info (STIPPLE_ZONE_NONE));
+  g_assert_null (stipple_zone_get_info (STIPPLE_N_ZONES));
+  g_assert_cmpint (stipple_zone_from_key ("elbow"), ==, STIPPLE_ZONE_NONE);
+  g_assert_cmpint (stipple_zone_from_key (NULL), ==, STIPPLE_ZONE_NONE);
+  g_assert_cmpstr (stipple_zone_get_key (STIPPLE_ZONE_CHEEK_LEFT), ==, "cheek-left");
+}
+
+static void
+test_screening (void)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+  const StippleScreeningItem *items;
+  guint n_items, n_stop = 0;
+
+  items = stipple_screening_get_items (&n_items);
+  g_assert_cmpuint (n_items, >=, 15);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_assert_true (g_hash_table_add (keys, (gpointer) items[i].key));
+      g_assert_true (stipple_screening_lookup (items[i].key) == &items[i]);
+      g_assert_true (g_str_has_suffix (stipple_screening_get_question (&items[i]), "?"));
+      n_stop += items[i].severity == STIPPLE_SCREENING_STOP;
+    }
+
+  g_assert_cmpuint (n_stop, >, 0);
+  g_assert_cmpint (stipple_screening_lookup ("pregnancy")->severity, ==, STIPPLE_SCREENING_STOP);
+  g_assert_null (stipple_screening_lookup ("no-such-question"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/stipple/clinical/zones", test_zones);
+  g_test_add_func ("/stipple/clinical/screening", test_screening);
+
+  return g_test_run ();
+}
