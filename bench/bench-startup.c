@@ -4,7 +4,7 @@
  * the monotonic time of its first painted frame, and the difference from
  * the moment of spawning is the start-up time a clinician waits through.
  *
- * Usage: bench-startup STIPPLE-BINARY [RUNS]
+ * Usage: bench-startup [RUNS]  (the binary is $STIPPLE_BINARY)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -31,14 +31,15 @@ main (int   argc,
   g_autofree char *dir = NULL;
   g_autofree char *database = NULL;
   g_autofree double *ms = NULL;
+  const char *binary = g_getenv ("STIPPLE_BINARY");
   int runs;
 
-  if (argc < 2)
+  if (binary == NULL)
     {
-      g_printerr ("usage: %s STIPPLE-BINARY [RUNS]\n", argv[0]);
+      g_printerr ("%s: set STIPPLE_BINARY to the stipple program\n", argv[0]);
       return 2;
     }
-  runs = argc > 2 ? atoi (argv[2]) : 7;
+  runs = argc > 1 ? atoi (argv[1]) : 9;
   if (runs < 1)
     runs = 1;
 
@@ -52,7 +53,7 @@ main (int   argc,
       g_autofree char *out = NULL;
       g_autofree char *err = NULL;
       const char *child_argv[] = {
-        argv[1], "--measure-startup", "--simulate", "--demo", "--database", database, NULL
+        binary, "--measure-startup", "--simulate", "--demo", "--database", database, NULL
       };
       const char *line;
       gint64 spawned, first_frame;
@@ -62,7 +63,7 @@ main (int   argc,
       if (!g_spawn_sync (NULL, (char **) child_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
                          &out, &err, &status, &error))
         {
-          g_printerr ("cannot start %s: %s\n", argv[1], error->message);
+          g_printerr ("cannot start %s: %s\n", binary, error->message);
           return 1;
         }
       line = strstr (out, "first-frame-monotonic-us: ");

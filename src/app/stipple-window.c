@@ -32,6 +32,22 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static void
+stipple_window_show_patient_file (StippleWindow      *self,
+                                  StippleApplication *application)
+{
+  const char *database = stipple_application_get_database (application);
+
+  gtk_widget_set_visible (self->demo_banner, stipple_application_get_demo (application));
+  if (database != NULL)
+    {
+      g_autofree char *basename = g_path_get_basename (database);
+
+      adw_window_title_set_subtitle (self->window_title, basename);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), database);
+    }
+}
+
 /**
  * stipple_window_new:
  * @application: the #StippleApplication
@@ -41,12 +57,17 @@ static GParamSpec *properties[N_PROPS];
 StippleWindow *
 stipple_window_new (StippleApplication *application)
 {
+  StippleWindow *self;
+
   g_return_val_if_fail (STIPPLE_IS_APPLICATION (application), NULL);
 
-  return g_object_new (STIPPLE_TYPE_WINDOW,
+  self = g_object_new (STIPPLE_TYPE_WINDOW,
                        "application", application,
                        "settings", stipple_application_get_settings (application),
                        NULL);
+  stipple_window_show_patient_file (self, application);
+
+  return self;
 }
 
 static void
@@ -81,7 +102,6 @@ static void
 stipple_window_constructed (GObject *object)
 {
   StippleWindow *self = STIPPLE_WINDOW (object);
-  GtkApplication *application;
 
   G_OBJECT_CLASS (stipple_window_parent_class)->constructed (object);
 
@@ -90,21 +110,6 @@ stipple_window_constructed (GObject *object)
 
   if (self->settings != NULL)
     stipple_window_load_state (self);
-
-  application = gtk_window_get_application (GTK_WINDOW (self));
-  if (STIPPLE_IS_APPLICATION (application))
-    {
-      StippleApplication *app = STIPPLE_APPLICATION (application);
-      const char *database = stipple_application_get_database (app);
-
-      gtk_widget_set_visible (self->demo_banner, stipple_application_get_demo (app));
-      if (database != NULL)
-        {
-          g_autofree char *basename = g_path_get_basename (database);
-          adw_window_title_set_subtitle (self->window_title, basename);
-          gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), database);
-        }
-    }
 }
 
 static void
