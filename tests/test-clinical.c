@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "stipple-presets.h"
 #include "stipple-screening.h"
 #include "stipple-zones.h"
 
@@ -63,6 +64,55 @@ test_screening (void)
   g_assert_null (stipple_screening_lookup ("no-such-question"));
 }
 
+static void
+test_presets (void)
+{
+  StipplePresetPlan plan;
+
+  for (StippleIndication i = 0; i < STIPPLE_N_INDICATIONS; i++)
+    {
+      g_assert_cmpint (stipple_indication_from_key (stipple_indication_get_key (i)), ==, i);
+      g_assert_nonnull (stipple_indication_get_name (i));
+
+      for (StippleZone z = 1; z < STIPPLE_N_ZONES; z++)
+        {
+          const StippleZoneInfo *info = stipple_zone_get_info (z);
+
+          g_assert_true (stipple_preset_plan_zone (i, STIPPLE_SKIN_THIN, z, &plan));
+          /* A preset never plans past the zone's clinical limit. */
+          g_assert_cmpuint (plan.depth_um, >, 0);
+          g_assert_cmpuint (plan.depth_um, <=, info->thin_max_um);
+          g_assert_cmpuint (plan.passes, >=, 1);
+          g_assert_cmpuint (plan.passes, <=, STIPPLE_MAX_PASSES);
+          g_assert_cmpuint (plan.rate_hz, >=, 90);
+          g_assert_cmpuint (plan.rate_hz, <=, 150);
+
+          g_assert_true (stipple_preset_plan_zone (i, STIPPLE_SKIN_THICK, z, &plan));
+          g_assert_cmpuint (plan.depth_um, <=, info->thick_max_um);
+        }
+    }
+
+  /* Acne scars on thick cheek skin: the guide's 2.0 mm, within the zone. */
+  g_assert_true (stipple_preset_plan_zone (STIPPLE_INDICATION_ACNE_SCARS, STIPPLE_SKIN_THICK,
+                                           STIPPLE_ZONE_CHEEK_LEFT, &plan));
+  g_assert_cmpuint (plan.depth_um, ==, 2000);
+  g_assert_cmpuint (plan.passes, ==, 3);
+  /* ... but never 2.0 mm under the eyes. */
+  g_assert_true (stipple_preset_plan_zone (STIPPLE_INDICATION_ACNE_SCARS, STIPPLE_SKIN_THICK,
+                                           STIPPLE_ZONE_PERIORBITAL_RIGHT, &plan));
+  g_assert_cmpuint (plan.depth_um, ==, 500);
+  /* Pigmentation stays shallow. */
+  g_assert_true (stipple_preset_plan_zone (STIPPLE_INDICATION_PIGMENTATION, STIPPLE_SKIN_THIN,
+                                           STIPPLE_ZONE_CHEEK_LEFT, &plan));
+  g_assert_cmpuint (plan.depth_um, ==, 250);
+
+  g_assert_false (stipple_preset_plan_zone (STIPPLE_N_INDICATIONS, STIPPLE_SKIN_THIN,
+                                            STIPPLE_ZONE_CHIN, &plan));
+  g_assert_false (stipple_preset_plan_zone (STIPPLE_INDICATION_FINE_LINES, STIPPLE_SKIN_THIN,
+                                            STIPPLE_ZONE_NONE, &plan));
+  g_assert_cmpint (stipple_indication_from_key ("tattoo-removal"), ==, STIPPLE_N_INDICATIONS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -71,6 +121,7 @@ main (int   argc,
 
   g_test_add_func ("/stipple/clinical/zones", test_zones);
   g_test_add_func ("/stipple/clinical/screening", test_screening);
+  g_test_add_func ("/stipple/clinical/presets", test_presets);
 
   return g_test_run ();
 }

@@ -41,10 +41,10 @@ static const StippleZoneInfo zones[STIPPLE_N_ZONES] = {
   [STIPPLE_ZONE_JAWLINE_RIGHT] = { STIPPLE_ZONE_JAWLINE_RIGHT, "jawline-right", N_("Right jawline"), 1000, 2000 },
   /* submental: as chin, thin skin only */
   [STIPPLE_ZONE_SUBMENTAL] = { STIPPLE_ZONE_SUBMENTAL, "submental", N_("Submental"), 1000, 1000 },
-  /* neck: Shauly et al. 2023 give 1.5 mm for RF; the chart's thin-skin value for plain pens */
-  [STIPPLE_ZONE_NECK] = { STIPPLE_ZONE_NECK, "neck", N_("Neck"), 500, 1000 },
-  /* décolletage: thin skin, as neck */
-  [STIPPLE_ZONE_DECOLLETAGE] = { STIPPLE_ZONE_DECOLLETAGE, "decolletage", N_("Décolletage"), 500, 1000 },
+  /* neck: not in the chart; Shauly et al. 2023 give 1.5 mm (RF microneedling) */
+  [STIPPLE_ZONE_NECK] = { STIPPLE_ZONE_NECK, "neck", N_("Neck"), 1000, 1500 },
+  /* décolletage: not in the chart; as neck */
+  [STIPPLE_ZONE_DECOLLETAGE] = { STIPPLE_ZONE_DECOLLETAGE, "decolletage", N_("Décolletage"), 1000, 1500 },
 };
 
 /**
