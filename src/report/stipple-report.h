@@ -1,0 +1,154 @@
+/* stipple-report.h: the session report, as PDF or on any cairo surface
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+#include "stipple-presets.h"
+#include "stipple-zones.h"
+
+G_BEGIN_DECLS
+
+#define STIPPLE_REPORT_ERROR (stipple_report_error_quark ())
+
+typedef enum
+{
+  STIPPLE_REPORT_ERROR_IN_PROGRESS,
+  STIPPLE_REPORT_ERROR_WRITE,
+} StippleReportError;
+
+typedef enum
+{
+  /* Everything, for the clinic's chart. */
+  STIPPLE_REPORT_CHART,
+  /* For the patient: what was done, aftercare and the next visit; no
+   * screening answers, device data or audit detail. */
+  STIPPLE_REPORT_PATIENT,
+} StippleReportKind;
+
+typedef struct
+{
+  StippleZone zone;
+  guint       n_passes;
+  guint       depth_um[STIPPLE_MAX_PASSES];
+  guint       rate_hz;
+  guint       limit_um;
+  guint       strokes;
+  gint64      time_in_zone_us;
+  guint       out_of_tolerance;
+} StippleReportZone;
+
+typedef struct
+{
+  char     *question;
+  gboolean  answer;
+  gboolean  stop;
+} StippleReportScreening;
+
+typedef struct
+{
+  char *product;
+  char *lot;
+} StippleReportSerum;
+
+typedef struct
+{
+  GDateTime *time;
+  char      *what;
+  gboolean   fault;
+} StippleReportEvent;
+
+/* One column of a decimated series: time in seconds from the session's
+ * start, and the smallest and largest value seen in that column. */
+typedef struct
+{
+  double t_s;
+  double min;
+  double max;
+} StippleReportPoint;
+
+typedef struct
+{
+  char       *clinic_name;
+  char       *clinic_address;
+
+  char       *patient_name;
+  char       *record_number;
+  GDateTime  *date_of_birth;
+  guint       fitzpatrick;            /* 1–6, 0 if not recorded */
+
+  GDateTime  *session_start;
+  GDateTime  *session_end;            /* NULL while the session runs */
+  char       *clinician;
+  char       *pen_serial;
+  char       *pen_firmware;
+  char       *cartridge_id;
+  char       *cartridge_lot;
+  char       *anaesthetic;            /* product, NULL if none */
+  GDateTime  *anaesthetic_applied;
+  GPtrArray  *serums;                 /* StippleReportSerum */
+
+  GPtrArray  *screening;              /* StippleReportScreening */
+  char       *override_reason;
+  gboolean    consent_treatment;
+  gboolean    consent_photographs;
+  GDateTime  *consent_date;
+
+  GArray     *zones;                  /* StippleReportZone */
+  GArray     *depth_series;           /* StippleReportPoint, µm reached per stroke */
+  GArray     *rate_series;            /* StippleReportPoint, strokes per second */
+
+  char       *notes_before;
+  char       *notes_after;
+  int         erythema_grade;         /* 0–3, -1 if not recorded */
+  gboolean    pinpoint_bleeding;
+  char       *aftercare_given;
+
+  GPtrArray  *events;                 /* StippleReportEvent: confirmations and faults */
+  GDateTime  *next_session;
+} StippleReportData;
+
+typedef struct
+{
+  double width_pt;
+  double height_pt;
+} StipplePageSize;
+
+GQuark             stipple_report_error_quark     (void);
+
+StippleReportData *stipple_report_data_new        (void);
+void               stipple_report_data_free       (StippleReportData  *data);
+void               stipple_report_data_add_serum  (StippleReportData  *data,
+                                                   const char         *product,
+                                                   const char         *lot);
+void               stipple_report_data_add_screening (StippleReportData *data,
+                                                   const char         *question,
+                                                   gboolean            answer,
+                                                   gboolean            stop);
+void               stipple_report_data_add_event  (StippleReportData  *data,
+                                                   GDateTime          *time,
+                                                   const char         *what,
+                                                   gboolean            fault);
+
+StipplePageSize    stipple_report_page_size_for_locale (void);
+
+guint              stipple_report_count_pages     (const StippleReportData *data,
+                                                   StippleReportKind        kind,
+                                                   StipplePageSize          size);
+void               stipple_report_draw_page       (const StippleReportData *data,
+                                                   StippleReportKind        kind,
+                                                   StipplePageSize          size,
+                                                   cairo_t                 *cr,
+                                                   guint                    page);
+gboolean           stipple_report_write_pdf       (const StippleReportData *data,
+                                                   StippleReportKind        kind,
+                                                   const char              *path,
+                                                   GError                 **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StippleReportData, stipple_report_data_free)
+
+G_END_DECLS
