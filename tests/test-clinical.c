@@ -9,6 +9,7 @@
 
 #include "stipple-presets.h"
 #include "stipple-screening.h"
+#include "stipple-zone-limits.h"
 #include "stipple-zones.h"
 
 static void
@@ -113,6 +114,52 @@ test_presets (void)
   g_assert_cmpint (stipple_indication_from_key ("tattoo-removal"), ==, STIPPLE_N_INDICATIONS);
 }
 
+static void
+test_zone_limits (void)
+{
+  StippleZoneLimits limits, defaults, reread;
+  g_autoptr(GVariant) empty = NULL;
+  g_autoptr(GVariant) saved = NULL;
+  g_autoptr(GVariant) overrides = NULL;
+  g_autoptr(GVariant) bogus = NULL;
+
+  stipple_zone_limits_init_defaults (&defaults);
+  limits = defaults;
+  g_assert_cmpuint (stipple_zone_limits_get (&limits, STIPPLE_ZONE_CHEEK_LEFT, STIPPLE_SKIN_THIN), ==, 1000);
+  g_assert_cmpuint (stipple_zone_limits_get (&limits, STIPPLE_ZONE_CHEEK_LEFT, STIPPLE_SKIN_THICK), ==, 2000);
+  g_assert_cmpuint (stipple_zone_limits_get (&limits, STIPPLE_ZONE_NONE, STIPPLE_SKIN_THIN), ==, 0);
+
+  /* Untouched limits save as no overrides at all. */
+  empty = g_variant_ref_sink (stipple_zone_limits_to_variant (&limits));
+  g_assert_cmpuint (g_variant_n_children (empty), ==, 0);
+
+  /* Overrides: odd values are rounded down to a step and clamped; thick
+   * is never below thin; unknown zones are passed over. */
+  overrides = g_variant_ref_sink (g_variant_new_parsed (
+    "{'forehead': (@u 1234, @u 1500), 'nose': (@u 0, @u 99999), "
+    "'elbow': (@u 500, @u 500), 'chin': (@u 1500, @u 1000)}"));
+  stipple_zone_limits_apply_variant (&limits, overrides);
+  g_assert_cmpuint (limits.thin_um[STIPPLE_ZONE_FOREHEAD], ==, 1200);
+  g_assert_cmpuint (limits.thick_um[STIPPLE_ZONE_FOREHEAD], ==, 1500);
+  g_assert_cmpuint (limits.thin_um[STIPPLE_ZONE_NOSE], ==, STIPPLE_ZONE_LIMIT_STEP_UM);
+  g_assert_cmpuint (limits.thick_um[STIPPLE_ZONE_NOSE], ==, STIPPLE_ZONE_LIMIT_CEILING_UM);
+  g_assert_cmpuint (limits.thin_um[STIPPLE_ZONE_CHIN], ==, 1500);
+  g_assert_cmpuint (limits.thick_um[STIPPLE_ZONE_CHIN], ==, 1500);
+  g_assert_cmpuint (limits.thin_um[STIPPLE_ZONE_CHEEK_LEFT], ==, defaults.thin_um[STIPPLE_ZONE_CHEEK_LEFT]);
+
+  /* And they round-trip. */
+  saved = g_variant_ref_sink (stipple_zone_limits_to_variant (&limits));
+  g_assert_cmpuint (g_variant_n_children (saved), ==, 3);
+  stipple_zone_limits_init_defaults (&reread);
+  stipple_zone_limits_apply_variant (&reread, saved);
+  g_assert_cmpmem (&reread, sizeof reread, &limits, sizeof limits);
+
+  /* A value of the wrong type changes nothing. */
+  bogus = g_variant_ref_sink (g_variant_new_string ("nonsense"));
+  stipple_zone_limits_apply_variant (&reread, bogus);
+  g_assert_cmpmem (&reread, sizeof reread, &limits, sizeof limits);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -122,6 +169,7 @@ main (int   argc,
   g_test_add_func ("/stipple/clinical/zones", test_zones);
   g_test_add_func ("/stipple/clinical/screening", test_screening);
   g_test_add_func ("/stipple/clinical/presets", test_presets);
+  g_test_add_func ("/stipple/clinical/zone-limits", test_zone_limits);
 
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "stipple-preferences-window.h"
+#include "stipple-zone-limits.h"
 
 struct _StipplePreferencesWindow
 {
@@ -21,9 +22,182 @@ struct _StipplePreferencesWindow
   AdwEntryRow          *clinic_name_row;
   AdwEntryRow          *clinic_address_row;
   AdwComboRow          *color_scheme_row;
+  AdwPreferencesGroup  *staff_group;
+  AdwEntryRow          *add_staff_row;
+  AdwPreferencesGroup  *limits_group;
+
+  GPtrArray            *staff_rows;
+  GtkSpinButton        *thin_spins[STIPPLE_N_ZONES];
+  GtkSpinButton        *thick_spins[STIPPLE_N_ZONES];
+  gboolean              loading_limits;
 };
 
 G_DEFINE_FINAL_TYPE (StipplePreferencesWindow, stipple_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+static void
+remove_staff_clicked_cb (GtkButton                *button,
+                         StipplePreferencesWindow *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (button), "staff-name");
+  g_auto(GStrv) staff = g_settings_get_strv (self->settings, "staff");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) kept = NULL;
+
+  for (guint i = 0; staff[i] != NULL; i++)
+    if (g_strcmp0 (staff[i], name) != 0)
+      g_strv_builder_add (builder, staff[i]);
+  kept = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "staff", (const char * const *) kept);
+}
+
+static void
+load_staff (StipplePreferencesWindow *self)
+{
+  g_auto(GStrv) staff = g_settings_get_strv (self->settings, "staff");
+
+  for (guint i = 0; i < self->staff_rows->len; i++)
+    adw_preferences_group_remove (self->staff_group, g_ptr_array_index (self->staff_rows, i));
+  g_ptr_array_set_size (self->staff_rows, 0);
+
+  for (guint i = 0; staff[i] != NULL; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      g_autofree char *label = g_strdup_printf (_("Remove %s"), staff[i]);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), staff[i]);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      g_object_set_data_full (G_OBJECT (remove), "staff-name", g_strdup (staff[i]), g_free);
+      g_signal_connect (remove, "clicked", G_CALLBACK (remove_staff_clicked_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      adw_preferences_group_add (self->staff_group, row);
+      g_ptr_array_add (self->staff_rows, row);
+    }
+}
+
+static void
+add_staff_apply_cb (StipplePreferencesWindow *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->add_staff_row))));
+  g_auto(GStrv) staff = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+
+  if (self->settings == NULL || *name == '\0')
+    return;
+
+  staff = g_settings_get_strv (self->settings, "staff");
+  if (g_strv_contains ((const char * const *) staff, name))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->add_staff_row), "error");
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->add_staff_row), "error");
+  g_strv_builder_addv (builder, (const char **) staff);
+  g_strv_builder_add (builder, name);
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "staff", (const char * const *) updated);
+  gtk_editable_set_text (GTK_EDITABLE (self->add_staff_row), "");
+}
+
+static void
+load_limits (StipplePreferencesWindow *self)
+{
+  g_autoptr(GVariant) overrides = g_settings_get_value (self->settings, "zone-limits");
+  StippleZoneLimits limits;
+
+  stipple_zone_limits_init_defaults (&limits);
+  stipple_zone_limits_apply_variant (&limits, overrides);
+
+  self->loading_limits = TRUE;
+  for (guint z = 1; z < STIPPLE_N_ZONES; z++)
+    {
+      gtk_spin_button_set_value (self->thin_spins[z], limits.thin_um[z] / 1000.0);
+      gtk_spin_button_set_value (self->thick_spins[z], limits.thick_um[z] / 1000.0);
+    }
+  self->loading_limits = FALSE;
+}
+
+static void
+limit_changed_cb (StipplePreferencesWindow *self)
+{
+  StippleZoneLimits limits;
+  GVariant *variant;
+
+  if (self->loading_limits || self->settings == NULL)
+    return;
+
+  for (guint z = 1; z < STIPPLE_N_ZONES; z++)
+    {
+      limits.thin_um[z] = (guint) (gtk_spin_button_get_value (self->thin_spins[z]) * 1000 + 0.5);
+      limits.thick_um[z] = (guint) (gtk_spin_button_get_value (self->thick_spins[z]) * 1000 + 0.5);
+    }
+  /* Round-trip through the rules, so the settings never hold a limit the
+   * rules would not accept (thick below thin, off-step values). */
+  variant = stipple_zone_limits_to_variant (&limits);
+  g_settings_set_value (self->settings, "zone-limits", variant);
+}
+
+static void
+reset_limits_clicked_cb (StipplePreferencesWindow *self)
+{
+  if (self->settings != NULL)
+    g_settings_reset (self->settings, "zone-limits");
+}
+
+static GtkSpinButton *
+limit_spin_new (StipplePreferencesWindow *self,
+                const char               *accessible_label)
+{
+  GtkWidget *spin = gtk_spin_button_new_with_range (STIPPLE_ZONE_LIMIT_STEP_UM / 1000.0,
+                                                    STIPPLE_ZONE_LIMIT_CEILING_UM / 1000.0,
+                                                    STIPPLE_ZONE_LIMIT_STEP_UM / 1000.0);
+
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 2);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label, -1);
+  gtk_widget_set_tooltip_text (spin, accessible_label);
+  g_signal_connect_swapped (spin, "value-changed", G_CALLBACK (limit_changed_cb), self);
+
+  return GTK_SPIN_BUTTON (spin);
+}
+
+static void
+build_limit_rows (StipplePreferencesWindow *self)
+{
+  for (guint z = 1; z < STIPPLE_N_ZONES; z++)
+    {
+      const StippleZoneInfo *info = stipple_zone_get_info (z);
+      const char *name = stipple_zone_get_name (z);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *subtitle = NULL;
+      g_autofree char *thin_label = g_strdup_printf (_("%s, thin skin, mm"), name);
+      g_autofree char *thick_label = g_strdup_printf (_("%s, thick skin, mm"), name);
+      GtkWidget *thin_caption = gtk_label_new (_("Thin"));
+      GtkWidget *thick_caption = gtk_label_new (_("Thick"));
+
+      subtitle = g_strdup_printf (_("Default %.2f mm (thin skin) · %.2f mm (thick skin)"),
+                                  info->thin_max_um / 1000.0, info->thick_max_um / 1000.0);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+      self->thin_spins[z] = limit_spin_new (self, thin_label);
+      self->thick_spins[z] = limit_spin_new (self, thick_label);
+      gtk_widget_add_css_class (thin_caption, "dim-label");
+      gtk_widget_add_css_class (thick_caption, "dim-label");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), thin_caption);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->thin_spins[z]));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), thick_caption);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), GTK_WIDGET (self->thick_spins[z]));
+      adw_preferences_group_add (self->limits_group, row);
+    }
+}
 
 /**
  * stipple_preferences_window_new:
@@ -47,6 +221,13 @@ stipple_preferences_window_new (GSettings *settings)
   adw_combo_row_set_selected (self->color_scheme_row,
                               (guint) g_settings_get_enum (settings, "color-scheme"));
 
+  load_staff (self);
+  g_signal_connect_object (settings, "changed::staff", G_CALLBACK (load_staff), self,
+                           G_CONNECT_SWAPPED);
+  load_limits (self);
+  g_signal_connect_object (settings, "changed::zone-limits", G_CALLBACK (load_limits), self,
+                           G_CONNECT_SWAPPED);
+
   return self;
 }
 
@@ -66,6 +247,7 @@ stipple_preferences_window_dispose (GObject *object)
   StipplePreferencesWindow *self = STIPPLE_PREFERENCES_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->staff_rows, g_ptr_array_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STIPPLE_TYPE_PREFERENCES_WINDOW);
 
@@ -85,11 +267,19 @@ stipple_preferences_window_class_init (StipplePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, clinic_name_row);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, clinic_address_row);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, color_scheme_row);
+  gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, staff_group);
+  gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, add_staff_row);
+  gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, limits_group);
   gtk_widget_class_bind_template_callback (widget_class, color_scheme_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, add_staff_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, reset_limits_clicked_cb);
 }
 
 static void
 stipple_preferences_window_init (StipplePreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->staff_rows = g_ptr_array_new ();
+  build_limit_rows (self);
 }
