@@ -613,6 +613,29 @@ test_waveform (Fixture       *f,
   g_array_unref (s.samples);
 }
 
+/* At the hard cap the variance only goes shallower: the cap is the
+ * needle's mechanical stop. */
+static void
+test_waveform_hard_cap (Fixture       *f,
+                        gconstpointer  data)
+{
+  StippleProtoCartridge deep = { .id = "CRT36-1", .lot = "L9", .needle_count = 36, .max_depth_um = 2500 };
+  Stream s = { g_array_new (FALSE, FALSE, sizeof (StippleProtoSample)) };
+  gint32 deepest = G_MININT32;
+
+  stipple_firmware_insert_cartridge (&f->fw, &deep, T0);
+  exchange (f, STIPPLE_PROTO_MSG_TELEMETRY_START, NULL, T0);
+  arm_at (f, 2500, 150, T0);
+  for (guint64 now = T0; now <= T0 + 200 * MS; now += MS)
+    drain (f, &s, now);
+  g_assert_cmpuint (s.samples->len, >, 1500);
+  for (guint i = 0; i < s.samples->len; i++)
+    deepest = MAX (deepest, g_array_index (s.samples, StippleProtoSample, i).position_um);
+  g_assert_cmpint (deepest, <=, 2500);
+  g_assert_cmpint (deepest, >=, 2490);
+  g_array_unref (s.samples);
+}
+
 static void
 test_fault_drop_corrupt (Fixture       *f,
                          gconstpointer  data)
@@ -821,6 +844,7 @@ main (int   argc,
   ADD ("telemetry-sequence", test_telemetry_sequence, NULL);
   ADD ("telemetry-loss", test_telemetry_loss, NULL);
   ADD ("waveform", test_waveform, NULL);
+  ADD ("waveform-hard-cap", test_waveform_hard_cap, NULL);
   ADD ("fault-drop-corrupt", test_fault_drop_corrupt, NULL);
   ADD ("fault-stall", test_fault_stall, NULL);
   ADD ("fault-nak", test_fault_nak, NULL);

@@ -76,9 +76,11 @@ stroke_depth (const StippleFirmware *fw,
 {
   uint32_t r = mix32 (fw->config.seed ^ mix32 (stroke));
   int32_t spread = 2 * STIPPLE_FIRMWARE_DEPTH_VARIANCE_UM + 1;
+  int32_t depth = (int32_t) fw->treatment.depth_um + (int32_t) (r % (uint32_t) spread)
+                  - STIPPLE_FIRMWARE_DEPTH_VARIANCE_UM;
 
-  return (int32_t) fw->treatment.depth_um + (int32_t) (r % (uint32_t) spread)
-         - STIPPLE_FIRMWARE_DEPTH_VARIANCE_UM;
+  /* The hard cap is the needle's mechanical stop: no variance passes it. */
+  return depth > (int32_t) fw->config.hard_cap_um ? (int32_t) fw->config.hard_cap_um : depth;
 }
 
 /* What the pen measures at @t, with the arming state it has at @t. */

@@ -75,7 +75,7 @@ check_packet (const StippleFirmware *fw,
       const StippleProtoSample *s = &telemetry.samples[i];
 
       FUZZ_CHECK (s->position_um >= STIPPLE_FIRMWARE_RETRACTED_UM);
-      FUZZ_CHECK (s->position_um <= fw->config.hard_cap_um + STIPPLE_FIRMWARE_DEPTH_VARIANCE_UM);
+      FUZZ_CHECK (s->position_um <= fw->config.hard_cap_um);
       if (i > 0)
         FUZZ_CHECK (s->timestamp_us - telemetry.samples[i - 1].timestamp_us
                     == STIPPLE_FIRMWARE_SAMPLE_PERIOD_US);
