@@ -518,6 +518,12 @@ test_telemetry_loss (Fixture       *f,
   /* A long silence costs no time and is counted the same way. */
   drain (f, &s, start + 100 * MS + (guint64) 3600 * G_USEC_PER_SEC);
   g_assert_cmpuint (s.dropped, ==, (801 - 256) + (3600 * 8000 - 256));
+
+  /* Ten days: more than 2^32 samples. The count stops at its maximum
+   * rather than wrap round to a small, reassuring number. */
+  drain (f, &s, start + (guint64) 10 * 24 * 3600 * G_USEC_PER_SEC);
+  r = exchange (f, STIPPLE_PROTO_MSG_STATUS, NULL, start + (guint64) 10 * 24 * 3600 * G_USEC_PER_SEC);
+  g_assert_cmpuint (r.body.status.dropped_samples, ==, G_MAXUINT32);
   g_array_unref (s.samples);
 }
 

@@ -120,6 +120,18 @@ sample_at (const StippleFirmware *fw,
   return s;
 }
 
+/* Loss counters saturate: "at least 4294967295 samples lost" stays true,
+ * a counter that wrapped to a small number would not. */
+static void
+count_lost (StippleFirmware *fw,
+            uint64_t         lost)
+{
+  fw->dropped_pending = lost >= UINT32_MAX - fw->dropped_pending
+                        ? UINT32_MAX : fw->dropped_pending + (uint32_t) lost;
+  fw->dropped_total = lost >= UINT32_MAX - fw->dropped_total
+                      ? UINT32_MAX : fw->dropped_total + (uint32_t) lost;
+}
+
 static void
 push_sample (StippleFirmware          *fw,
              const StippleProtoSample *s)
@@ -129,8 +141,7 @@ push_sample (StippleFirmware          *fw,
     {
       fw->sample_head = (fw->sample_head + 1) % STIPPLE_FIRMWARE_SAMPLE_QUEUE;
       fw->sample_count--;
-      fw->dropped_pending++;
-      fw->dropped_total++;
+      count_lost (fw, 1);
     }
   fw->samples[(fw->sample_head + fw->sample_count) % STIPPLE_FIRMWARE_SAMPLE_QUEUE] = *s;
   fw->sample_count++;
@@ -153,8 +164,7 @@ sample_until (StippleFirmware *fw,
        * as lost without measuring them. */
       uint64_t skip = due - STIPPLE_FIRMWARE_SAMPLE_QUEUE;
 
-      fw->dropped_pending += (uint32_t) skip + fw->sample_count;
-      fw->dropped_total += (uint32_t) skip + fw->sample_count;
+      count_lost (fw, skip + fw->sample_count);
       fw->sample_count = 0;
       fw->next_sample_us += skip * STIPPLE_FIRMWARE_SAMPLE_PERIOD_US;
     }
