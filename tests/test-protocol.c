@@ -387,6 +387,64 @@ test_document_vectors (void)
 
 /* Every single-bit error in every vector is caught, and no decoder
  * accepts a vector with a byte missing or one too many. */
+/* The document's tables of message types and result codes name the same
+ * values as the header. */
+static void
+test_document_tables (void)
+{
+  static const struct
+  {
+    guint value;
+    const char *name;
+  } rows[] = {
+    { STIPPLE_PROTO_MSG_IDENTIFY, "IDENTIFY" },
+    { STIPPLE_PROTO_MSG_CARTRIDGE_INFO, "CARTRIDGE_INFO" },
+    { STIPPLE_PROTO_MSG_SET_TREATMENT, "SET_TREATMENT" },
+    { STIPPLE_PROTO_MSG_GET_TREATMENT, "GET_TREATMENT" },
+    { STIPPLE_PROTO_MSG_ARM, "ARM" },
+    { STIPPLE_PROTO_MSG_DISARM, "DISARM" },
+    { STIPPLE_PROTO_MSG_EMERGENCY_STOP, "EMERGENCY_STOP" },
+    { STIPPLE_PROTO_MSG_HEARTBEAT, "HEARTBEAT" },
+    { STIPPLE_PROTO_MSG_STATUS, "STATUS" },
+    { STIPPLE_PROTO_MSG_TELEMETRY_START, "TELEMETRY_START" },
+    { STIPPLE_PROTO_MSG_TELEMETRY_STOP, "TELEMETRY_STOP" },
+    { STIPPLE_PROTO_MSG_TELEMETRY, "TELEMETRY (pen to host" },
+    { STIPPLE_PROTO_RESULT_OK, "OK" },
+    { STIPPLE_PROTO_RESULT_UNKNOWN_COMMAND, "UNKNOWN_COMMAND" },
+    { STIPPLE_PROTO_RESULT_BAD_LENGTH, "BAD_LENGTH" },
+    { STIPPLE_PROTO_RESULT_UNSUPPORTED_VERSION, "UNSUPPORTED_VERSION" },
+    { STIPPLE_PROTO_RESULT_DEPTH_ABOVE_CAP, "DEPTH_ABOVE_CAP" },
+    { STIPPLE_PROTO_RESULT_DEPTH_ABOVE_CARTRIDGE, "DEPTH_ABOVE_CARTRIDGE" },
+    { STIPPLE_PROTO_RESULT_DEPTH_INVALID, "DEPTH_INVALID" },
+    { STIPPLE_PROTO_RESULT_RATE_OUT_OF_RANGE, "RATE_OUT_OF_RANGE" },
+    { STIPPLE_PROTO_RESULT_PASSES_INVALID, "PASSES_INVALID" },
+    { STIPPLE_PROTO_RESULT_NOT_CONFIGURED, "NOT_CONFIGURED" },
+    { STIPPLE_PROTO_RESULT_ARMED, "ARMED" },
+    { STIPPLE_PROTO_RESULT_NO_CARTRIDGE, "NO_CARTRIDGE" },
+    { STIPPLE_PROTO_RESULT_CARTRIDGE_REUSED, "CARTRIDGE_REUSED" },
+    { STIPPLE_PROTO_RESULT_BUSY, "BUSY" },
+  };
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "docs", "pen-protocol.md", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *check = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *row = g_strdup_printf ("| `0x%02X` | %s", rows[i].value, rows[i].name);
+
+      if (strstr (text, row) == NULL)
+        g_error ("docs/pen-protocol.md has no table row \"%s\"", row);
+    }
+
+  /* The CRC's check value, as the document states it */
+  check = g_strdup_printf ("0x%08X", stipple_proto_crc32 ((const guint8 *) "123456789", 9));
+  g_assert_nonnull (strstr (text, check));
+}
+
 static void
 test_corruption (void)
 {
@@ -742,6 +800,7 @@ main (int   argc,
 
   g_test_add_func ("/stipple/protocol/crc", test_crc);
   g_test_add_func ("/stipple/protocol/document-vectors", test_document_vectors);
+  g_test_add_func ("/stipple/protocol/document-tables", test_document_tables);
   g_test_add_func ("/stipple/protocol/corruption", test_corruption);
   g_test_add_func ("/stipple/protocol/framing-errors", test_framing_errors);
   g_test_add_func ("/stipple/protocol/reply-errors", test_reply_errors);
