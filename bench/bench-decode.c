@@ -63,17 +63,20 @@ record (Message *commands,
   for (guint i = 0; i < SET_SIZE; i++)
     {
       static const guint8 order[] = {
-        STIPPLE_PROTO_MSG_IDENTIFY, STIPPLE_PROTO_MSG_CARTRIDGE_INFO, STIPPLE_PROTO_MSG_SET_TREATMENT,
-        STIPPLE_PROTO_MSG_GET_TREATMENT, STIPPLE_PROTO_MSG_ARM, STIPPLE_PROTO_MSG_HEARTBEAT,
-        STIPPLE_PROTO_MSG_STATUS, STIPPLE_PROTO_MSG_HEARTBEAT,
+        STIPPLE_PROTO_MSG_IDENTIFY, STIPPLE_PROTO_MSG_CARTRIDGE_INFO,
+        STIPPLE_PROTO_MSG_SET_TREATMENT, STIPPLE_PROTO_MSG_GET_TREATMENT, STIPPLE_PROTO_MSG_ARM,
+        STIPPLE_PROTO_MSG_HEARTBEAT, STIPPLE_PROTO_MSG_STATUS, STIPPLE_PROTO_MSG_HEARTBEAT,
       };
-      StippleProtoCommand c = { .type = order[i % G_N_ELEMENTS (order)], .seq = (guint16) i, .treatment = t };
+      StippleProtoCommand c = {
+        .type = order[i % G_N_ELEMENTS (order)], .seq = (guint16) i, .treatment = t,
+      };
 
-      if (stipple_proto_command_encode (&c, commands[i].bytes, STIPPLE_PROTO_MAX_FRAME, &commands[i].len)
-          != STIPPLE_PROTO_STATUS_OK)
+      if (stipple_proto_command_encode (&c, commands[i].bytes, STIPPLE_PROTO_MAX_FRAME,
+                                        &commands[i].len) != STIPPLE_PROTO_STATUS_OK)
         g_error ("cannot encode a command");
       stipple_firmware_receive (fw, commands[i].bytes, commands[i].len, now);
-      replies[i].len = stipple_firmware_transmit (fw, replies[i].bytes, STIPPLE_PROTO_MAX_FRAME, now);
+      replies[i].len = stipple_firmware_transmit (fw, replies[i].bytes, STIPPLE_PROTO_MAX_FRAME,
+                                                  now);
       if (replies[i].len == 0)
         g_error ("the pen did not reply");
     }
@@ -222,7 +225,8 @@ main (int   argc,
         telemetry_rate = rate;
     }
 
-  g_print ("decode_telemetry_samples: %.0f samples/s\n", telemetry_rate * STIPPLE_FIRMWARE_SAMPLES_PER_PACKET);
+  g_print ("decode_telemetry_samples: %.0f samples/s\n",
+           telemetry_rate * STIPPLE_FIRMWARE_SAMPLES_PER_PACKET);
   /* How many pens at 8,000 samples/s one core could decode */
   g_print ("decode_telemetry_headroom: %.0f x\n",
            telemetry_rate * STIPPLE_FIRMWARE_SAMPLES_PER_PACKET / STIPPLE_FIRMWARE_SAMPLE_RATE_HZ);

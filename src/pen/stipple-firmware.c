@@ -432,7 +432,8 @@ execute (StippleFirmware           *fw,
       if (!fw->telemetry)
         {
           uint64_t since_boot = now - fw->boot_us;
-          uint64_t k = (since_boot + STIPPLE_FIRMWARE_SAMPLE_PERIOD_US - 1) / STIPPLE_FIRMWARE_SAMPLE_PERIOD_US;
+          uint64_t k = (since_boot + STIPPLE_FIRMWARE_SAMPLE_PERIOD_US - 1)
+                       / STIPPLE_FIRMWARE_SAMPLE_PERIOD_US;
 
           stop_telemetry (fw);
           fw->telemetry = 1;
@@ -572,7 +573,8 @@ consume_packet (StippleFirmware *fw,
       return;
     }
 
-  fw->sample_head = (fw->sample_head + STIPPLE_FIRMWARE_SAMPLES_PER_PACKET) % STIPPLE_FIRMWARE_SAMPLE_QUEUE;
+  fw->sample_head = (fw->sample_head + STIPPLE_FIRMWARE_SAMPLES_PER_PACKET)
+                    % STIPPLE_FIRMWARE_SAMPLE_QUEUE;
   fw->sample_count -= STIPPLE_FIRMWARE_SAMPLES_PER_PACKET;
   fw->dropped_pending = 0;
   fw->packet_seq++;

@@ -25,7 +25,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     return 0;
 
   FUZZ_CHECK (stipple_proto_is_command (command.type));
-  FUZZ_CHECK (stipple_proto_command_encode (&command, out, sizeof out, &len) == STIPPLE_PROTO_STATUS_OK);
+  FUZZ_CHECK (stipple_proto_command_encode (&command, out, sizeof out, &len)
+              == STIPPLE_PROTO_STATUS_OK);
   FUZZ_CHECK (len == size && memcmp (out, data, size) == 0);
 
   return 0;

@@ -164,7 +164,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
             StippleProtoCommand command = { 0 };
             size_t len = 0;
 
-            command.type = (uint8_t) (STIPPLE_PROTO_MSG_FIRST_COMMAND + take (&in) % STIPPLE_PROTO_MSG_LAST_COMMAND);
+            command.type = (uint8_t) (STIPPLE_PROTO_MSG_FIRST_COMMAND
+                                      + take (&in) % STIPPLE_PROTO_MSG_LAST_COMMAND);
             command.seq = take (&in);
             if (command.type == STIPPLE_PROTO_MSG_SET_TREATMENT)
               {
@@ -173,7 +174,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
                 command.treatment.rate_hz = take (&in);
                 command.treatment.passes = take (&in);
               }
-            FUZZ_CHECK (stipple_proto_command_encode (&command, buf, sizeof buf, &len) == STIPPLE_PROTO_STATUS_OK);
+            FUZZ_CHECK (stipple_proto_command_encode (&command, buf, sizeof buf, &len)
+                        == STIPPLE_PROTO_STATUS_OK);
             stipple_firmware_receive (&fw, buf, len, now);
           }
           break;

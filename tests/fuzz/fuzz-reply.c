@@ -48,7 +48,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
           check_text (reply.body.cartridge.lot);
         }
     }
-  FUZZ_CHECK (stipple_proto_reply_encode (&reply, out, sizeof out, &len) == STIPPLE_PROTO_STATUS_OK);
+  FUZZ_CHECK (stipple_proto_reply_encode (&reply, out, sizeof out, &len)
+              == STIPPLE_PROTO_STATUS_OK);
   FUZZ_CHECK (len == size && memcmp (out, data, size) == 0);
 
   return 0;

@@ -24,7 +24,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     return 0;
 
   FUZZ_CHECK (telemetry.count <= STIPPLE_PROTO_TELEMETRY_MAX_SAMPLES);
-  FUZZ_CHECK (stipple_proto_telemetry_encode (&telemetry, out, sizeof out, &len) == STIPPLE_PROTO_STATUS_OK);
+  FUZZ_CHECK (stipple_proto_telemetry_encode (&telemetry, out, sizeof out, &len)
+              == STIPPLE_PROTO_STATUS_OK);
   FUZZ_CHECK (len == size && memcmp (out, data, size) == 0);
 
   return 0;
