@@ -896,6 +896,51 @@ searched_cb (GObject      *object,
 }
 
 static void
+telemetry_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  AsyncData *data = user_data;
+
+  data->result = stipple_store_load_telemetry_finish (STIPPLE_STORE (object), result, &data->error);
+  g_main_loop_quit (data->loop);
+}
+
+static void
+backup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  AsyncData *data = user_data;
+
+  data->result = stipple_store_backup_finish (STIPPLE_STORE (object), result, &data->error);
+  g_main_loop_quit (data->loop);
+}
+
+static void
+exported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  AsyncData *data = user_data;
+
+  data->result = GINT_TO_POINTER (stipple_store_export_patient_finish (STIPPLE_STORE (object),
+                                                                       result, &data->error));
+  g_main_loop_quit (data->loop);
+}
+
+static void
+imported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  AsyncData *data = user_data;
+
+  data->result = stipple_store_import_finish (STIPPLE_STORE (object), result, &data->error);
+  g_main_loop_quit (data->loop);
+}
+
+static void
 test_async (Fixture       *f,
             gconstpointer  data)
 {
@@ -928,6 +973,49 @@ test_async (Fixture       *f,
   g_assert_no_error (d.error);
   found = d.result;
   g_assert_cmpuint (found->len, ==, 1);
+
+  /* Needle data is read back after every block already queued. */
+  {
+    g_autoptr(StippleSession) session = test_session (saved->id);
+    g_autofree StippleProtoSample *samples = g_new0 (StippleProtoSample, STIPPLE_STORE_TELEMETRY_BLOCK);
+    g_autoptr(GArray) back = NULL;
+    g_autofree char *backup = NULL;
+    g_autofree char *exported = g_build_filename (f->dir, "exported.stipple", NULL);
+    g_autofree char *other = g_build_filename (f->dir, "other.stipple", NULL);
+    g_autoptr(StippleStore) other_store = NULL;
+    g_autoptr(StippleImportResult) imported = NULL;
+
+    g_assert_true (stipple_store_save_session (store, session, NULL));
+    for (guint i = 0; i < STIPPLE_STORE_TELEMETRY_BLOCK; i++)
+      samples[i].position_um = (gint32) i;
+    g_assert_true (stipple_store_append_telemetry (store, session->id, samples,
+                                                   STIPPLE_STORE_TELEMETRY_BLOCK, NULL));
+    stipple_store_load_telemetry_async (store, session->id, NULL, telemetry_cb, &d);
+    g_main_loop_run (d.loop);
+    g_assert_no_error (d.error);
+    back = d.result;
+    g_assert_cmpuint (back->len, ==, STIPPLE_STORE_TELEMETRY_BLOCK);
+    g_assert_cmpint (g_array_index (back, StippleProtoSample, 7999).position_um, ==, 7999);
+
+    stipple_store_backup_async (store, NULL, backup_cb, &d);
+    g_main_loop_run (d.loop);
+    g_assert_no_error (d.error);
+    backup = d.result;
+    g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
+
+    stipple_store_export_patient_async (store, saved->id, exported, NULL, exported_cb, &d);
+    g_main_loop_run (d.loop);
+    g_assert_no_error (d.error);
+    g_assert_true (GPOINTER_TO_INT (d.result));
+
+    other_store = stipple_store_open (other, NULL);
+    stipple_store_import_async (other_store, exported, NULL, imported_cb, &d);
+    g_main_loop_run (d.loop);
+    g_assert_no_error (d.error);
+    imported = d.result;
+    g_assert_cmpuint (imported->patients_added, ==, 1);
+    g_assert_cmpuint (imported->sessions_added, ==, 1);
+  }
 
   /* A locked file is reported through the callback too. */
   stipple_store_open_async (f->path, NULL, open_cb, &d);

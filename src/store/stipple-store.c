@@ -2220,3 +2220,269 @@ stipple_store_append_audit_finish (StippleStore  *self,
     }
   return id;
 }
+
+/* Export, import and backup flush telemetry and so wait for the writer
+ * thread: they run on GLib's worker pool instead, taking the same mutex
+ * as the writer, so they still never overlap another write. */
+
+typedef struct
+{
+  gint64  patient_id;
+  char   *path;
+} FileData;
+
+static void
+file_data_free (FileData *data)
+{
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+export_thread_cb (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  FileData *data = task_data;
+  GError *error = NULL;
+
+  if (!stipple_store_export_patient (source_object, data->patient_id, data->path, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * stipple_store_export_patient_async:
+ * @self: a store
+ * @patient_id: the patient
+ * @destination: a new file
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when written
+ * @user_data: data for @callback
+ *
+ * See stipple_store_export_patient().
+ */
+void
+stipple_store_export_patient_async (StippleStore        *self,
+                                    gint64               patient_id,
+                                    const char          *destination,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FileData *data;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+  g_return_if_fail (destination != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_export_patient_async);
+  data = g_new0 (FileData, 1);
+  data->patient_id = patient_id;
+  data->path = g_strdup (destination);
+  g_task_set_task_data (task, data, (GDestroyNotify) file_data_free);
+  g_task_run_in_thread (task, export_thread_cb);
+}
+
+/**
+ * stipple_store_export_patient_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: whether the file was written whole
+ */
+gboolean
+stipple_store_export_patient_finish (StippleStore  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+import_thread_cb (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  FileData *data = task_data;
+  GError *error = NULL;
+  StippleImportResult *result = stipple_store_import (source_object, data->path, &error);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) stipple_import_result_free);
+}
+
+/**
+ * stipple_store_import_async:
+ * @self: a store
+ * @source: a patient file to merge
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when merged
+ * @user_data: data for @callback
+ *
+ * See stipple_store_import().
+ */
+void
+stipple_store_import_async (StippleStore        *self,
+                            const char          *source,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FileData *data;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+  g_return_if_fail (source != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_import_async);
+  data = g_new0 (FileData, 1);
+  data->path = g_strdup (source);
+  g_task_set_task_data (task, data, (GDestroyNotify) file_data_free);
+  g_task_run_in_thread (task, import_thread_cb);
+}
+
+/**
+ * stipple_store_import_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): what was merged, or %NULL with @error set
+ */
+StippleImportResult *
+stipple_store_import_finish (StippleStore  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+backup_thread_cb (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+  char *path = stipple_store_backup (source_object, &error);
+
+  if (path == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, path, g_free);
+}
+
+/**
+ * stipple_store_backup_async:
+ * @self: a store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the backup is written
+ * @user_data: data for @callback
+ *
+ * See stipple_store_backup().
+ */
+void
+stipple_store_backup_async (StippleStore        *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_backup_async);
+  g_task_run_in_thread (task, backup_thread_cb);
+}
+
+/**
+ * stipple_store_backup_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the backup's path, or %NULL with @error set
+ */
+char *
+stipple_store_backup_finish (StippleStore  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+load_telemetry_task (StippleStore *self,
+                     GTask        *task)
+{
+  gint64 *session_id = g_task_get_task_data (task);
+  GError *error = NULL;
+  GArray *samples = stipple_store_load_telemetry (self, *session_id, NULL, &error);
+
+  if (samples == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, samples, (GDestroyNotify) g_array_unref);
+}
+
+/**
+ * stipple_store_load_telemetry_async:
+ * @self: a store
+ * @session_id: a session
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the samples
+ * @user_data: data for @callback
+ *
+ * Reads a session's needle data on the writer thread, after every block
+ * already queued for it; see stipple_store_load_telemetry().
+ */
+void
+stipple_store_load_telemetry_async (StippleStore        *self,
+                                    gint64               session_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_load_telemetry_async);
+  g_task_set_task_data (task, g_memdup2 (&session_id, sizeof session_id), g_free);
+  run_on_writer (self, task, load_telemetry_task);
+}
+
+/**
+ * stipple_store_load_telemetry_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type StippleProtoSample): the samples
+ */
+GArray *
+stipple_store_load_telemetry_finish (StippleStore  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

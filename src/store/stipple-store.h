@@ -209,5 +209,37 @@ void                 stipple_store_append_audit_async   (StippleStore           
 gint64               stipple_store_append_audit_finish  (StippleStore             *self,
                                                          GAsyncResult             *result,
                                                          GError                  **error);
+void                 stipple_store_export_patient_async (StippleStore            *self,
+                                                         gint64                    patient_id,
+                                                         const char               *destination,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+gboolean             stipple_store_export_patient_finish (StippleStore           *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_import_async         (StippleStore             *self,
+                                                         const char               *source,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+StippleImportResult *stipple_store_import_finish        (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_backup_async         (StippleStore             *self,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+char                *stipple_store_backup_finish        (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_load_telemetry_async (StippleStore             *self,
+                                                         gint64                    session_id,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+GArray              *stipple_store_load_telemetry_finish (StippleStore           *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
 
 G_END_DECLS
