@@ -240,6 +240,15 @@ test_locked (Fixture       *f,
   g_assert_false (stipple_store_save_patient (first, patient, &error));
   g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CLOSED);
   g_clear_error (&error);
+  {
+    StippleProtoSample sample = { 0, };
+    g_assert_false (stipple_store_append_telemetry (first, 1, &sample, 1, &error));
+    g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CLOSED);
+    g_clear_error (&error);
+    g_assert_false (stipple_store_flush_telemetry (first, &error));
+    g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CLOSED);
+    g_clear_error (&error);
+  }
 
   second = stipple_store_open (f->path, &error);
   g_assert_no_error (error);

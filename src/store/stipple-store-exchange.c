@@ -129,7 +129,7 @@ stipple_store_export_patient (StippleStore  *self,
 
   /* A new, empty patient file of the current version, made the one way
    * every patient file is made. */
-  out = stipple_store_open (absolute, error);
+  out = stipple_store_open_full (absolute, FALSE, error);
   if (out == NULL)
     return FALSE;
   stipple_store_close (out);
@@ -575,7 +575,7 @@ stipple_store_import (StippleStore  *self,
     }
 
   {
-    g_autoptr(StippleStore) check = stipple_store_open (copy, error);
+    g_autoptr(StippleStore) check = stipple_store_open_full (copy, FALSE, error);
 
     if (check == NULL)
       goto out;

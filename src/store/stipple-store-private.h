@@ -76,6 +76,9 @@ GDateTime   *stipple_store_parse_time       (const char    *text);
 gboolean     stipple_store_backup_to        (sqlite3       *db,
                                              const char    *destination,
                                              GError       **error);
+StippleStore *stipple_store_open_full       (const char    *path,
+                                             gboolean       daily_backup_wanted,
+                                             GError       **error);
 sqlite3     *stipple_store_open_db          (const char    *path,
                                              gboolean       create,
                                              GError       **error);

@@ -658,6 +658,22 @@ list_backups_with_prefix (const char *path,
   return list;
 }
 
+/* A backup cut short (power cut, killed) leaves its temporary file. */
+static void
+remove_partial_backups (const char *path)
+{
+  g_autofree char *dir_path = stipple_store_get_backup_dir (path);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".stipple.part"))
+      {
+        g_autofree char *child = g_build_filename (dir_path, name, NULL);
+        g_unlink (child);
+      }
+}
+
 /* One backup a calendar day (UTC), the newest few kept. Failing here
  * does not stop the clinician working: the error is kept and shown. */
 static gboolean
@@ -684,6 +700,7 @@ daily_backup (StippleStore  *self,
 
   if (!ensure_backup_dir (self->path, error))
     return FALSE;
+  remove_partial_backups (self->path);
   destination = backup_name (self->path, "daily");
   if (!stipple_store_backup_to (self->db, destination, error))
     return FALSE;
@@ -1019,10 +1036,27 @@ StippleStore *
 stipple_store_open (const char  *path,
                     GError     **error)
 {
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return stipple_store_open_full (path, TRUE, error);
+}
+
+/**
+ * stipple_store_open_full:
+ * @path: the patient file
+ * @daily_backup_wanted: whether to take the daily backup; working copies made
+ *   for a restore or an import need none
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the store, or %NULL with @error set
+ */
+StippleStore *
+stipple_store_open_full (const char  *path,
+                         gboolean     daily_backup_wanted,
+                         GError     **error)
+{
   g_autoptr(StippleStore) self = NULL;
   g_autoptr(GError) backup_error = NULL;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = g_object_new (STIPPLE_TYPE_STORE, NULL);
   if (!store_open_internal (self, path, error))
@@ -1037,7 +1071,7 @@ stipple_store_open (const char  *path,
 
   /* A missed daily backup must not keep the clinician from the chart:
    * the interface shows the problem, and the next opening tries again. */
-  if (!daily_backup (self, &backup_error))
+  if (daily_backup_wanted && !daily_backup (self, &backup_error))
     self->backup_problem = g_steal_pointer (&backup_error);
 
   return g_steal_pointer (&self);
@@ -1362,6 +1396,12 @@ stipple_store_append_telemetry (StippleStore              *self,
       return FALSE;
     }
 
+  if (self->writer == NULL)
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_CLOSED, self->path, NULL, error);
+      return FALSE;
+    }
+
   g_mutex_lock (&self->telemetry_mutex);
   if (self->telemetry_error != NULL)
     {
@@ -1417,6 +1457,12 @@ stipple_store_flush_telemetry (StippleStore  *self,
   StippleTelemetryBuffer *buffer;
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
+
+  if (self->writer == NULL)
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_CLOSED, self->path, NULL, error);
+      return FALSE;
+    }
 
   g_mutex_lock (&self->telemetry_mutex);
   g_hash_table_iter_init (&iter, self->telemetry);
@@ -1723,7 +1769,7 @@ stipple_store_restore (const char  *path,
    * the backup itself. */
   if (!copy_file (backup_path, staged, error))
     return FALSE;
-  check = stipple_store_open (staged, error);
+  check = stipple_store_open_full (staged, FALSE, error);
   if (check == NULL)
     {
       g_unlink (staged);
@@ -1732,9 +1778,7 @@ stipple_store_restore (const char  *path,
   stipple_store_close (check);
   {
     g_autofree char *staged_lock = g_strconcat (staged, ".lock", NULL);
-    g_autofree char *staged_backups = stipple_store_get_backup_dir (staged);
     g_unlink (staged_lock);
-    g_rmdir (staged_backups);
   }
 
   if (g_file_test (absolute, G_FILE_TEST_EXISTS))
@@ -1805,7 +1849,18 @@ run_on_writer (StippleStore *self,
                GTask        *task,
                TaskFunc      func)
 {
-  TaskJob *job = g_new0 (TaskJob, 1);
+  TaskJob *job;
+
+  if (self->writer == NULL)
+    {
+      GError *error = NULL;
+
+      set_error_for_code (STIPPLE_STORE_ERROR_CLOSED, self->path, NULL, &error);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  job = g_new0 (TaskJob, 1);
 
   job->task = g_object_ref (task);
   job->func = func;
