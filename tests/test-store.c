@@ -92,6 +92,18 @@ test_create (Fixture       *f,
   g_assert_cmpstr (tables, ==, "audit consent course meta patient screening_answer session"
                    " session_serum telemetry_block zone_pass zone_strokes");
 
+  /* An empty file (as a Stipple stopped at its first write leaves it) is
+   * taken up as a new patient file. */
+  {
+    g_autofree char *empty = g_build_filename (f->dir, "empty.stipple", NULL);
+    g_autoptr(StippleStore) fresh = NULL;
+
+    g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+    fresh = stipple_store_open (empty, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (fresh);
+  }
+
   /* Reopening a current file changes nothing in its schema. */
   {
     g_autoptr(StippleStore) again = stipple_store_open (f->path, &error);

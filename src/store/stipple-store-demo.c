@@ -196,7 +196,8 @@ fill_session (StippleStore       *self,
               StippleSession     *session,
               GError            **error)
 {
-  g_autofree StippleProtoSample *samples = g_new (StippleProtoSample, SECONDS_PER_ZONE * SAMPLE_RATE_HZ);
+  guint n = SECONDS_PER_ZONE * SAMPLE_RATE_HZ;
+  g_autofree StippleProtoSample *samples = g_new (StippleProtoSample, n);
   g_autoptr(GDateTime) at = g_date_time_add_minutes (session->started_at, 2);
   guint32 clock_us = g_rand_int (rand);
 
@@ -218,15 +219,14 @@ fill_session (StippleStore       *self,
 
           g_date_time_unref (at);
           at = later;
-          if (!audit (self, session->id, at, STIPPLE_AUDIT_SETTING, zone->zone, sent, NULL, error) ||
+          if (!audit (self, session->id, at, STIPPLE_AUDIT_SETTING, zone->zone, sent, NULL,
+                      error) ||
               !audit (self, session->id, at, STIPPLE_AUDIT_ARM, zone->zone, NULL, NULL, error))
             return FALSE;
 
           /* Needle data for the first pass over each zone. */
           if (p == 0)
             {
-              guint n = SECONDS_PER_ZONE * SAMPLE_RATE_HZ;
-
               generate_zone (rand, zone->depths_um[p], zone->rate_hz, &clock_us, &strokes,
                              samples, n);
               if (!stipple_store_append_telemetry (self, session->id, samples, n, error))
@@ -328,10 +328,13 @@ fill_patient (StippleStore       *self,
       g_ptr_array_add (session->serums, stipple_serum_new (demo->serum, serum_lot));
       session->note_before = g_strdup (demo->note_before);
       session->note_after = g_strdup (demo->note_after);
-      for (guint z = 0; z < G_N_ELEMENTS (demo->zones) && demo->zones[z].zone != STIPPLE_ZONE_NONE; z++)
-        for (guint p = 0; p < G_N_ELEMENTS (demo->zones[z].depths_um) && demo->zones[z].depths_um[p] != 0; p++)
-          stipple_session_add_pass (session, demo->zones[z].zone, demo->zones[z].depths_um[p],
-                                    demo->zones[z].rate_hz);
+      for (guint z = 0; z < G_N_ELEMENTS (demo->zones); z++)
+        {
+          const DemoZone *zone = &demo->zones[z];
+
+          for (guint p = 0; p < G_N_ELEMENTS (zone->depths_um) && zone->depths_um[p] != 0; p++)
+            stipple_session_add_pass (session, zone->zone, zone->depths_um[p], zone->rate_hz);
+        }
       if (!stipple_store_save_session (self, session, error))
         return FALSE;
 
@@ -383,7 +386,8 @@ stipple_store_fill_demo (StippleStore  *self,
 
   {
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-    g_autoptr(StippleStmt) stmt = stipple_store_prepare (self, "SELECT count(*) FROM patient", error);
+    g_autoptr(StippleStmt) stmt = stipple_store_prepare (self, "SELECT count(*) FROM patient",
+                                                         error);
 
     if (stmt == NULL)
       return FALSE;

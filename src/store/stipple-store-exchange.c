@@ -295,8 +295,10 @@ import_sessions (StippleStore         *self,
   rc = sqlite3_prepare_v2 (self->db,
                            "SELECT i.id, m.id, m.patient_id, i.started_at,"
                            " (m.started_at IS NOT i.started_at OR m.ended_at IS NOT i.ended_at"
-                           "  OR m.clinician IS NOT i.clinician OR m.note_before IS NOT i.note_before"
-                           "  OR m.note_after IS NOT i.note_after OR m.cartridge_lot IS NOT i.cartridge_lot"
+                           "  OR m.clinician IS NOT i.clinician"
+                           "  OR m.note_before IS NOT i.note_before"
+                           "  OR m.note_after IS NOT i.note_after"
+                           "  OR m.cartridge_lot IS NOT i.cartridge_lot"
                            "  OR m.pen_serial IS NOT i.pen_serial)"
                            " FROM imp.session i LEFT JOIN main.session m ON m.uid = i.uid"
                            " WHERE i.patient_id = ? ORDER BY i.started_at, i.id",
@@ -307,7 +309,8 @@ import_sessions (StippleStore         *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 import_id = sqlite3_column_int64 (stmt, 0);
-      g_autoptr(GDateTime) started = stipple_store_parse_time ((const char *) sqlite3_column_text (stmt, 3));
+      const char *started_text = (const char *) sqlite3_column_text (stmt, 3);
+      g_autoptr(GDateTime) started = stipple_store_parse_time (started_text);
       g_autofree char *when = started ? g_date_time_format (started, "%x %H:%M") : g_strdup ("?");
 
       if (sqlite3_column_type (stmt, 1) == SQLITE_NULL)
@@ -347,8 +350,10 @@ import_sessions (StippleStore         *self,
       new_id = sqlite3_last_insert_rowid (self->db);
       if (!exec_ids (self, error,
                      "INSERT INTO main.session_serum SELECT %1$" G_GINT64_FORMAT ", position,"
-                     " product, lot FROM imp.session_serum WHERE session_id = %2$" G_GINT64_FORMAT ";"
-                     "INSERT INTO main.zone_pass SELECT %1$" G_GINT64_FORMAT ", position, zone, pass, depth_um,"
+                     " product, lot FROM imp.session_serum"
+                     " WHERE session_id = %2$" G_GINT64_FORMAT ";"
+                     "INSERT INTO main.zone_pass SELECT %1$" G_GINT64_FORMAT ", position, zone,"
+                     " pass, depth_um,"
                      " stroke_rate_hz FROM imp.zone_pass WHERE session_id = %2$" G_GINT64_FORMAT ";"
                      "INSERT INTO main.zone_strokes SELECT %1$" G_GINT64_FORMAT ", zone, strokes"
                      " FROM imp.zone_strokes WHERE session_id = %2$" G_GINT64_FORMAT ";"
@@ -416,9 +421,9 @@ import_patient (StippleStore          *self,
       if (same_uid != NULL)
         {
           g_ptr_array_add (result->conflicts,
-                           g_strdup_printf (_("%s %s has record number “%s” on this computer but "
-                                              "“%s” in the imported file; nothing of this patient "
-                                              "was imported."),
+                           g_strdup_printf (_("%s %s has record number “%s” on this computer "
+                                              "but “%s” in the imported file; nothing of this "
+                                              "patient was imported."),
                                             imported->given_name, imported->family_name,
                                             same_uid->record_number, imported->record_number));
           return TRUE;
@@ -440,9 +445,9 @@ import_patient (StippleStore          *self,
            g_strcmp0 (local->date_of_birth, imported->date_of_birth) != 0)
     {
       g_ptr_array_add (result->conflicts,
-                       g_strdup_printf (_("Record number “%s” is %s %s (born %s) in the imported "
-                                          "file but %s %s (born %s) on this computer; nothing of "
-                                          "this patient was imported."),
+                       g_strdup_printf (_("Record number “%s” is %s %s (born %s) in the "
+                                          "imported file but %s %s (born %s) on this computer; "
+                                          "nothing of this patient was imported."),
                                         imported->record_number, imported->given_name,
                                         imported->family_name, imported->date_of_birth,
                                         local->given_name, local->family_name,

@@ -247,7 +247,8 @@ save_patient_locked (StippleStore    *self,
       stmt = stipple_store_prepare (self,
                                     "INSERT INTO patient (record_number, family_name, given_name,"
                                     " date_of_birth, phone, email, address, fitzpatrick, allergies,"
-                                    " family_key, given_key, record_key, updated_at, uid, created_at)"
+                                    " family_key, given_key, record_key, updated_at, uid,"
+                                    " created_at)"
                                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
                                     " ?13, ?14, ?13)", error);
     }
@@ -616,7 +617,8 @@ stipple_store_save_screening_answer (StippleStore            *self,
   locker = g_mutex_locker_new (&self->mutex);
   stmt = stipple_store_prepare (self,
                                 "INSERT INTO screening_answer (uid, patient_id, session_id,"
-                                " item_key, answer, note, answered_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                " item_key, answer, note, answered_on)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 error);
   if (stmt == NULL)
     return FALSE;
@@ -670,7 +672,8 @@ stipple_store_save_consent (StippleStore    *self,
     return FALSE;
   sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, consent->patient_id);
-  sqlite3_bind_text (stmt, 3, consent->kind == STIPPLE_CONSENT_TREATMENT ? "treatment" : "photographs",
+  sqlite3_bind_text (stmt, 3,
+                     consent->kind == STIPPLE_CONSENT_TREATMENT ? "treatment" : "photographs",
                      -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 4, consent->given ? 1 : 0);
   sqlite3_bind_text (stmt, 5, consent->signed_on, -1, SQLITE_STATIC);
@@ -716,7 +719,8 @@ stipple_store_save_course (StippleStore   *self,
       uid = course->uid ? g_strdup (course->uid) : g_uuid_string_random ();
       stmt = stipple_store_prepare (self,
                                     "INSERT INTO course (patient_id, indications, planned_sessions,"
-                                    " interval_days, started_on, uid) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                    " interval_days, started_on, uid)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                                     error);
     }
   else
@@ -856,9 +860,10 @@ stipple_store_save_session (StippleStore    *self,
         uid = session->uid ? g_strdup (session->uid) : g_uuid_string_random ();
         stmt = stipple_store_prepare (self,
                                       "INSERT INTO session (patient_id, course_id, started_at,"
-                                      " ended_at, clinician, pen_serial, pen_firmware, cartridge_id,"
-                                      " cartridge_lot, anaesthetic_at, note_before, note_after, uid)"
-                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                      " ended_at, clinician, pen_serial, pen_firmware,"
+                                      " cartridge_id, cartridge_lot, anaesthetic_at, note_before,"
+                                      " note_after, uid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                                      " ?9, ?10, ?11, ?12, ?13)",
                                       error);
       }
     else
@@ -1042,7 +1047,8 @@ stipple_store_add_strokes (StippleStore  *self,
 
   locker = g_mutex_locker_new (&self->mutex);
   stmt = stipple_store_prepare (self,
-                                "INSERT INTO zone_strokes (session_id, zone, strokes) VALUES (?, ?, ?)"
+                                "INSERT INTO zone_strokes (session_id, zone, strokes)"
+                                " VALUES (?, ?, ?)"
                                 " ON CONFLICT (session_id, zone) DO UPDATE"
                                 " SET strokes = strokes + excluded.strokes", error);
   if (stmt == NULL)
@@ -1084,7 +1090,8 @@ stipple_store_append_audit (StippleStore       *self,
     return invalid (error, _("Unknown kind of audit event."));
   if (!check_name (_("The user"), entry->user, TRUE, error) ||
       !check_text (_("What was sent"), entry->sent, MAX_FIELD_CHARS, TRUE, error) ||
-      !check_text (_("The acknowledgement"), entry->acknowledgement, MAX_FIELD_CHARS, TRUE, error) ||
+      !check_text (_("The acknowledgement"), entry->acknowledgement, MAX_FIELD_CHARS, TRUE,
+                   error) ||
       !check_text (_("The read-back"), entry->read_back, MAX_FIELD_CHARS, TRUE, error) ||
       !check_text (_("The detail"), entry->detail, MAX_FIELD_CHARS, TRUE, error))
     return FALSE;
@@ -1182,6 +1189,13 @@ stipple_store_list_audit (StippleStore  *self,
 
 /* The chart ----------------------------------------------------------- */
 
+static GDateTime *
+parse_column_time (sqlite3_stmt *stmt,
+                   int           column)
+{
+  return stipple_store_parse_time ((const char *) sqlite3_column_text (stmt, column));
+}
+
 static gboolean
 step_error (StippleStore  *self,
             int            rc,
@@ -1218,7 +1232,8 @@ stipple_store_load_chart (StippleStore  *self,
 
   locker = g_mutex_locker_new (&self->mutex);
   chart = g_new0 (StipplePatientChart, 1);
-  chart->screening = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_screening_answer_free);
+  chart->screening =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_screening_answer_free);
   chart->consents = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_consent_free);
   chart->courses = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_course_free);
   chart->sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_session_free);
@@ -1316,14 +1331,14 @@ stipple_store_load_chart (StippleStore  *self,
         session->uid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
         session->patient_id = patient_id;
         session->course_id = sqlite3_column_int64 (stmt, 2);
-        session->started_at = stipple_store_parse_time ((const char *) sqlite3_column_text (stmt, 3));
-        session->ended_at = stipple_store_parse_time ((const char *) sqlite3_column_text (stmt, 4));
+        session->started_at = parse_column_time (stmt, 3);
+        session->ended_at = parse_column_time (stmt, 4);
         session->clinician = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
         session->pen_serial = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
         session->pen_firmware = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
         session->cartridge_id = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
         session->cartridge_lot = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
-        session->anaesthetic_at = stipple_store_parse_time ((const char *) sqlite3_column_text (stmt, 10));
+        session->anaesthetic_at = parse_column_time (stmt, 10);
         session->note_before = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
         session->note_after = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
         g_ptr_array_add (chart->sessions, session);

@@ -497,7 +497,6 @@ read_be32 (const guint8 *p)
  * replaying or checkpointing anything in it. */
 static gboolean
 check_header (const char  *path,
-              gboolean    *empty,
               GError     **error)
 {
   guint8 header[100];
@@ -514,12 +513,9 @@ check_header (const char  *path,
   n = read (fd, header, sizeof header);
   close (fd);
 
+  /* Empty: created by a Stipple that stopped before writing anything. */
   if (n == 0)
-    {
-      *empty = TRUE;
-      return TRUE;
-    }
-  *empty = FALSE;
+    return TRUE;
 
   if (n < (ssize_t) sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
     {
@@ -721,7 +717,6 @@ store_open_internal (StippleStore  *self,
                      GError       **error)
 {
   g_autofree char *folder = NULL;
-  gboolean empty = FALSE;
   gint64 app_id = 0, version = 0, n_objects = 0;
   g_autofree char *journal_mode = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -783,7 +778,7 @@ store_open_internal (StippleStore  *self,
       close (fd);
     }
 
-  if (!check_header (self->path, &empty, error))
+  if (!check_header (self->path, error))
     return FALSE;
 
   {
@@ -878,7 +873,6 @@ store_open_internal (StippleStore  *self,
       sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     }
 
-  (void) empty;
   return TRUE;
 }
 
@@ -1290,7 +1284,9 @@ write_block (StippleStore              *self,
 
   /* The pen's clock wraps every 71 minutes; the file keeps time since
    * the session's first sample in 64 bits. */
-  start_us = cursor->started ? cursor->end_us + (guint32) (samples[0].timestamp_us - cursor->last_clock) : 0;
+  start_us = 0;
+  if (cursor->started)
+    start_us = cursor->end_us + (guint32) (samples[0].timestamp_us - cursor->last_clock);
   next.next_seq = cursor->next_seq + n;
   next.end_us = start_us + (guint32) (samples[n - 1].timestamp_us - samples[0].timestamp_us);
   next.last_clock = samples[n - 1].timestamp_us;
@@ -1538,11 +1534,11 @@ stipple_store_load_telemetry (StippleStore  *self,
         return NULL;
       if (times != NULL)
         {
-          guint32 clock0 = g_array_index (samples, StippleProtoSample, first).timestamp_us;
+          const StippleProtoSample *block = &g_array_index (samples, StippleProtoSample, first);
 
-          for (guint i = first; i < first + n; i++)
+          for (guint i = 0; i < n; i++)
             {
-              gint64 t = start_us + (guint32) (g_array_index (samples, StippleProtoSample, i).timestamp_us - clock0);
+              gint64 t = start_us + (guint32) (block[i].timestamp_us - block[0].timestamp_us);
               g_array_append_val (times, t);
             }
         }
@@ -1906,7 +1902,8 @@ stipple_store_save_patient_async (StippleStore          *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, stipple_store_save_patient_async);
-  g_task_set_task_data (task, stipple_patient_copy (patient), (GDestroyNotify) stipple_patient_free);
+  g_task_set_task_data (task, stipple_patient_copy (patient),
+                        (GDestroyNotify) stipple_patient_free);
   run_on_writer (self, task, save_patient_task);
 }
 
@@ -2103,7 +2100,8 @@ stipple_store_save_session_async (StippleStore          *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, stipple_store_save_session_async);
-  g_task_set_task_data (task, stipple_session_copy (session), (GDestroyNotify) stipple_session_free);
+  g_task_set_task_data (task, stipple_session_copy (session),
+                        (GDestroyNotify) stipple_session_free);
   run_on_writer (self, task, save_session_task);
 }
 

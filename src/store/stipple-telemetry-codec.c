@@ -126,15 +126,27 @@ stipple_telemetry_encode (const StippleProtoSample *samples,
   /* Differences wrap like the pen's counters do: the clock and stroke
    * counter are modulo 2^32 and are restored modulo 2^32. */
   for (guint i = 0; i < n_samples; i++)
-    put_varint (raw, zigzag ((gint32) (samples[i].timestamp_us - (i ? samples[i - 1].timestamp_us : 0))));
+    {
+      guint32 prev = i ? samples[i - 1].timestamp_us : 0;
+      put_varint (raw, zigzag ((gint32) (samples[i].timestamp_us - prev)));
+    }
   for (guint i = 0; i < n_samples; i++)
-    put_varint (raw, zigzag ((gint64) samples[i].position_um - (i ? samples[i - 1].position_um : 0)));
+    {
+      gint64 prev = i ? samples[i - 1].position_um : 0;
+      put_varint (raw, zigzag ((gint64) samples[i].position_um - prev));
+    }
   for (guint i = 0; i < n_samples; i++)
-    put_varint (raw, zigzag ((gint64) samples[i].load - (i ? samples[i - 1].load : 0)));
+    {
+      gint64 prev = i ? samples[i - 1].load : 0;
+      put_varint (raw, zigzag ((gint64) samples[i].load - prev));
+    }
   for (guint i = 0; i < n_samples; i++)
     put_varint (raw, samples[i].flags);
   for (guint i = 0; i < n_samples; i++)
-    put_varint (raw, zigzag ((gint32) (samples[i].stroke_count - (i ? samples[i - 1].stroke_count : 0))));
+    {
+      guint32 prev = i ? samples[i - 1].stroke_count : 0;
+      put_varint (raw, zigzag ((gint32) (samples[i].stroke_count - prev)));
+    }
 
   ok = convert_all (G_CONVERTER (zlib), raw->data, raw->len, out, NULL);
   /* Deflating memory into memory cannot fail. */
@@ -189,7 +201,8 @@ stipple_telemetry_decode (GBytes              *data,
         switch (field)
           {
           case 0:
-            samples[i].timestamp_us = (i ? samples[i - 1].timestamp_us : 0) + (guint32) unzigzag (v);
+            samples[i].timestamp_us = (i ? samples[i - 1].timestamp_us : 0)
+                                      + (guint32) unzigzag (v);
             break;
           case 1:
             samples[i].position_um = (gint32) ((i ? samples[i - 1].position_um : 0) + unzigzag (v));
@@ -201,7 +214,8 @@ stipple_telemetry_decode (GBytes              *data,
             samples[i].flags = (guint16) v;
             break;
           default:
-            samples[i].stroke_count = (i ? samples[i - 1].stroke_count : 0) + (guint32) unzigzag (v);
+            samples[i].stroke_count = (i ? samples[i - 1].stroke_count : 0)
+                                      + (guint32) unzigzag (v);
             break;
           }
       }
