@@ -302,6 +302,10 @@ test_read_only (Fixture       *f,
       g_assert_null (stipple_store_open (g_getenv ("STIPPLE_TEST_PATH"), &error));
       g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_READ_ONLY);
       g_assert_nonnull (strstr (error->message, "read-only"));
+      g_clear_error (&error);
+      /* A writable file in a folder that is not: no room for the WAL. */
+      g_assert_null (stipple_store_open (g_getenv ("STIPPLE_TEST_RO_FOLDER_PATH"), &error));
+      g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_READ_ONLY);
       return;
     }
 
@@ -310,6 +314,18 @@ test_read_only (Fixture       *f,
     g_autoptr(StipplePatient) patient = test_patient ("R-1", "Ada", "Lovelace", "1985-12-10");
     g_assert_no_error (error);
     g_assert_true (stipple_store_save_patient (store, patient, &error));
+  }
+  {
+    g_autofree char *ro_dir = g_build_filename (f->dir, "ro", NULL);
+    g_autofree char *ro_path = g_build_filename (ro_dir, "patients.stipple", NULL);
+    g_autoptr(GFile) from = g_file_new_for_path (f->path);
+    g_autoptr(GFile) to = g_file_new_for_path (ro_path);
+
+    g_assert_cmpint (g_mkdir (ro_dir, 0755), ==, 0);
+    g_assert_true (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, NULL));
+    g_assert_cmpint (g_chmod (ro_path, 0666), ==, 0);
+    g_assert_cmpint (g_chmod (ro_dir, 0555), ==, 0);
+    g_setenv ("STIPPLE_TEST_RO_FOLDER_PATH", ro_path, TRUE);
   }
   g_assert_cmpint (g_chmod (f->path, 0444), ==, 0);
   g_assert_cmpint (g_chmod (f->dir, 0755), ==, 0);
