@@ -60,8 +60,13 @@ waveform (StippleProtoSample *samples,
 
       samples[i].timestamp_us = i * 125;
       samples[i].position_um = position + g_rand_int_range (rand, -2, 3);
-      samples[i].load = position > 0 ? (guint16) (9000 + position * 20 + g_rand_int_range (rand, 0, 16)) : 0;
-      samples[i].flags = STIPPLE_PROTO_SAMPLE_RUNNING | (position > 0 ? STIPPLE_PROTO_SAMPLE_CONTACT : 0);
+      samples[i].load = 0;
+      samples[i].flags = STIPPLE_PROTO_SAMPLE_RUNNING;
+      if (position > 0)
+        {
+          samples[i].load = (guint16) (9000 + position * 20 + g_rand_int_range (rand, 0, 16));
+          samples[i].flags |= STIPPLE_PROTO_SAMPLE_CONTACT;
+        }
       samples[i].stroke_count = (guint32) (i * 120 / 8000);
     }
 }
@@ -126,8 +131,10 @@ make_patient (GRand *rand,
   patient->record_number = g_strdup_printf ("P%06u", i);
   patient->given_name = g_strdup (first[g_rand_int_range (rand, 0, G_N_ELEMENTS (first))]);
   patient->family_name = g_string_free (family, FALSE);
-  patient->date_of_birth = g_strdup_printf ("%04d-%02d-%02d", g_rand_int_range (rand, 1940, 2006),
-                                            g_rand_int_range (rand, 1, 13), g_rand_int_range (rand, 1, 29));
+  patient->date_of_birth = g_strdup_printf ("%04d-%02d-%02d",
+                                            g_rand_int_range (rand, 1940, 2006),
+                                            g_rand_int_range (rand, 1, 13),
+                                            g_rand_int_range (rand, 1, 29));
   patient->fitzpatrick = g_rand_int_range (rand, 1, 7);
   return patient;
 }
@@ -137,7 +144,8 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = argc > 1 ? g_strdup (argv[1]) : g_dir_make_tmp ("stipple-bench-store-XXXXXX", NULL);
+  g_autofree char *dir = argc > 1 ? g_strdup (argv[1])
+                                  : g_dir_make_tmp ("stipple-bench-store-XXXXXX", NULL);
   g_autofree char *raw_path = g_build_filename (dir, "raw.sqlite", NULL);
   g_autofree char *tele_path = g_build_filename (dir, "telemetry.stipple", NULL);
   g_autofree char *big_path = g_build_filename (dir, "patients.stipple", NULL);
@@ -215,7 +223,8 @@ main (int   argc,
   store = stipple_store_open (big_path, &error);
   g_assert_no_error (error);
   {
-    g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_patient_free);
+    g_autoptr(GPtrArray) batch =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_patient_free);
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
     g_autofree double *ms = g_new (double, N_QUERIES);
     guint found_total = 0;
@@ -291,7 +300,8 @@ main (int   argc,
         s->started_at = g_date_time_new_utc (2000 + i / 365, 1 + i % 12, 1 + i % 28, 10, 0, 0);
         s->clinician = g_strdup ("Dr Bench");
         s->cartridge_lot = g_strdup_printf ("L%u", i);
-        s->note_after = g_strdup ("Even erythema; aftercare explained; next session in four weeks.");
+        s->note_after = g_strdup ("Even erythema; aftercare explained; next session in four "
+                                  "weeks.");
         stipple_session_add_pass (s, STIPPLE_ZONE_FOREHEAD, 500, 120);
         stipple_session_add_pass (s, STIPPLE_ZONE_CHEEK_LEFT, 1000, 120);
         stipple_session_add_pass (s, STIPPLE_ZONE_CHEEK_RIGHT, 1000, 120);

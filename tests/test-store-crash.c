@@ -60,7 +60,8 @@ run_child (const char *path)
   g_autoptr(GError) error = NULL;
   g_autoptr(StippleStore) store = stipple_store_open (path, &error);
   g_autoptr(GPtrArray) found = NULL;
-  g_autofree StippleProtoSample *samples = g_new0 (StippleProtoSample, STIPPLE_STORE_TELEMETRY_BLOCK);
+  const guint block = STIPPLE_STORE_TELEMETRY_BLOCK;
+  g_autofree StippleProtoSample *samples = g_new0 (StippleProtoSample, block);
   gint64 patient_id;
 
   if (store == NULL)
@@ -111,14 +112,17 @@ run_child (const char *path)
         break;
       report ("A %" G_GINT64_FORMAT "\n", entry->id);
 
-      for (guint k = 0; k < STIPPLE_STORE_TELEMETRY_BLOCK; k++)
-        samples[k] = (StippleProtoSample) { k * 125, (gint32) (k % 67) * 20 - 300, (guint16) (k * 13), 3, k / 67 };
-      if (!stipple_store_append_telemetry (store, session->id, samples, STIPPLE_STORE_TELEMETRY_BLOCK / 2, &error) ||
-          !stipple_store_append_telemetry (store, session->id, samples + STIPPLE_STORE_TELEMETRY_BLOCK / 2,
-                                           STIPPLE_STORE_TELEMETRY_BLOCK / 2 + 123, &error) ||
+      for (guint k = 0; k < block; k++)
+        samples[k] = (StippleProtoSample) {
+          k * 125, (gint32) (k % 67) * 20 - 300, (guint16) (k * 13), 3, k / 67
+        };
+      /* A block and a bit, in two pieces, then flushed. */
+      if (!stipple_store_append_telemetry (store, session->id, samples, block / 2, &error) ||
+          !stipple_store_append_telemetry (store, session->id, samples + block / 2,
+                                           block / 2 + 123, &error) ||
           !stipple_store_flush_telemetry (store, &error))
         break;
-      report ("T %" G_GINT64_FORMAT " %u\n", session->id, STIPPLE_STORE_TELEMETRY_BLOCK + 123);
+      report ("T %" G_GINT64_FORMAT " %u\n", session->id, block + 123);
     }
 
   report ("E %s\n", error->message);
@@ -182,7 +186,8 @@ verify_line (sqlite3    *db,
       counts->notes++;
       break;
     case 'A':
-      sql = g_strdup_printf ("SELECT kind || ' ' || zone FROM audit WHERE id = %" G_GINT64_FORMAT, id);
+      sql = g_strdup_printf ("SELECT kind || ' ' || zone FROM audit WHERE id = %"
+                             G_GINT64_FORMAT, id);
       value = sql_text (db, sql);
       g_assert_cmpstr (value, ==, "setting chin");
       counts->audits++;
@@ -191,7 +196,8 @@ verify_line (sqlite3    *db,
       sql = g_strdup_printf ("SELECT sum(n_samples) FROM telemetry_block WHERE session_id = %"
                              G_GINT64_FORMAT, id);
       value = sql_text (db, sql);
-      g_assert_cmpint (g_ascii_strtoll (value ? value : "0", NULL, 10), ==, g_ascii_strtoll (end, NULL, 10));
+      g_assert_cmpint (g_ascii_strtoll (value ? value : "0", NULL, 10), ==,
+                       g_ascii_strtoll (end, NULL, 10));
       counts->blocks++;
       break;
     default:
@@ -205,7 +211,8 @@ test_crash (void)
   g_autofree char *dir = g_dir_make_tmp ("stipple-crash-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "patients.stipple", NULL);
   g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autoptr(GHashTable) sessions = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) sessions = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                          g_free, NULL);
   Counts counts = { 0, };
   guint silent = 0;
   gint64 started = g_get_monotonic_time ();

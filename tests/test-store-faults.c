@@ -318,7 +318,9 @@ test_disk_full (Fixture       *f,
   {
     g_autofree StippleProtoSample *samples = g_new0 (StippleProtoSample, 20000);
     for (guint i = 0; i < 20000; i++)
-      samples[i] = (StippleProtoSample) { i * 125, (gint32) (i * 7919 % 2000), (guint16) (i * 31), 3, i / 66 };
+      samples[i] = (StippleProtoSample) {
+        i * 125, (gint32) (i * 7919 % 2000), (guint16) (i * 31), 3, i / 66
+      };
     budget = 0;
     g_assert_true (stipple_store_append_telemetry (store, g_array_index (committed, gint64, 0),
                                                    samples, 20000, &error));
@@ -339,7 +341,8 @@ test_disk_full (Fixture       *f,
   g_assert_no_error (error);
   {
     g_autoptr(StipplePatientChart) chart = stipple_store_load_chart (store, patient->id, &error);
-    g_autoptr(GArray) samples = stipple_store_load_telemetry (store, g_array_index (committed, gint64, 0), NULL, &error);
+    gint64 first = g_array_index (committed, gint64, 0);
+    g_autoptr(GArray) samples = stipple_store_load_telemetry (store, first, NULL, &error);
     g_assert_cmpuint (chart->sessions->len, ==, committed->len + 1);
     g_assert_cmpuint (samples->len, ==, 8000);
   }

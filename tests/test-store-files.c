@@ -91,7 +91,9 @@ test_backup_restore (Fixture       *f,
   /* The first opening of the day with patients in it takes a backup, the
    * second does not; a backup cut short earlier is cleared away. */
   {
-    g_autofree char *stale = g_build_filename (backup_dir, "daily-2000-01-01T000000-patients.stipple.part", NULL);
+    g_autofree char *stale = g_build_filename (backup_dir,
+                                               "daily-2000-01-01T000000-patients.stipple.part",
+                                               NULL);
     g_assert_cmpint (g_mkdir_with_parents (backup_dir, 0700), ==, 0);
     g_assert_true (g_file_set_contents (stale, "cut short", -1, NULL));
     store = stipple_store_open (f->path, &error);
@@ -181,10 +183,12 @@ add_session (StippleStore *store,
   arm->session_id = session->id;
   arm->user = g_strdup ("Dr Test");
   g_assert_true (stipple_store_append_audit (store, arm, &error));
-  g_assert_true (stipple_store_add_strokes (store, session->id, STIPPLE_ZONE_FOREHEAD, 500, &error));
+  g_assert_true (stipple_store_add_strokes (store, session->id, STIPPLE_ZONE_FOREHEAD, 500,
+                                            &error));
   for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
     samples[i] = (StippleProtoSample) { i * 125, (gint32) (i % 50) * 10 - 100, 0, 0, i / 66 };
-  g_assert_true (stipple_store_append_telemetry (store, session->id, samples, G_N_ELEMENTS (samples), &error));
+  g_assert_true (stipple_store_append_telemetry (store, session->id, samples,
+                                                 G_N_ELEMENTS (samples), &error));
   g_assert_true (stipple_store_flush_telemetry (store, &error));
   return session;
 }
@@ -267,12 +271,14 @@ test_export_import (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (chart->sessions->len, ==, 1);
   g_assert_cmpuint (chart->consents->len, ==, 1);
-  g_assert_cmpuint (((StippleSession *) chart->sessions->pdata[0])->plan->len, ==, 3);
-  g_assert_cmpuint (((StippleSession *) chart->sessions->pdata[0])->strokes[STIPPLE_ZONE_FOREHEAD], ==, 500);
-  samples = stipple_store_load_telemetry (there, ((StippleSession *) chart->sessions->pdata[0])->id, NULL, &error);
-  g_assert_cmpuint (samples->len, ==, 300);
   {
-    g_autoptr(GPtrArray) audit = stipple_store_list_audit (there, ((StippleSession *) chart->sessions->pdata[0])->id, &error);
+    StippleSession *copied = chart->sessions->pdata[0];
+    g_autoptr(GPtrArray) audit = stipple_store_list_audit (there, copied->id, &error);
+
+    g_assert_cmpuint (copied->plan->len, ==, 3);
+    g_assert_cmpuint (copied->strokes[STIPPLE_ZONE_FOREHEAD], ==, 500);
+    samples = stipple_store_load_telemetry (there, copied->id, NULL, &error);
+    g_assert_cmpuint (samples->len, ==, 300);
     g_assert_cmpuint (audit->len, ==, 1);
   }
   g_clear_pointer (&result, stipple_import_result_free);
@@ -374,8 +380,12 @@ test_demo (Fixture       *f,
     {
       StipplePatient *patient = demo->pdata[i];
       g_autoptr(StipplePatientChart) chart = stipple_store_load_chart (store, patient->id, &error);
-      g_autoptr(GPtrArray) twin = stipple_store_search_patients (store2, patient->record_number, 1, &error);
-      g_autoptr(StipplePatientChart) twin_chart = stipple_store_load_chart (store2, ((StipplePatient *) twin->pdata[0])->id, &error);
+      g_autoptr(GPtrArray) twin = stipple_store_search_patients (store2, patient->record_number,
+                                                                 1, &error);
+      StipplePatient *twin_patient = twin->pdata[0];
+      g_autoptr(StipplePatientChart) twin_chart = stipple_store_load_chart (store2,
+                                                                            twin_patient->id,
+                                                                            &error);
 
       g_assert_no_error (error);
       g_hash_table_add (types, GUINT_TO_POINTER (patient->fitzpatrick));
@@ -390,8 +400,11 @@ test_demo (Fixture       *f,
         {
           StippleSession *session = chart->sessions->pdata[s];
           StippleSession *twin_session = twin_chart->sessions->pdata[s];
-          g_autoptr(GArray) samples = stipple_store_load_telemetry (store, session->id, NULL, &error);
-          g_autoptr(GArray) twin_samples = stipple_store_load_telemetry (store2, twin_session->id, NULL, &error);
+          g_autoptr(GArray) samples = stipple_store_load_telemetry (store, session->id, NULL,
+                                                                    &error);
+          g_autoptr(GArray) twin_samples = stipple_store_load_telemetry (store2, twin_session->id,
+                                                                         NULL, &error);
+          StippleAuditEntry *first_event;
           g_autoptr(GPtrArray) audit = stipple_store_list_audit (store, session->id, &error);
 
           /* In the past, plausible, and the same from the same seed. */
@@ -412,7 +425,8 @@ test_demo (Fixture       *f,
           g_assert_cmpmem (samples->data, samples->len * sizeof (StippleProtoSample),
                            twin_samples->data, twin_samples->len * sizeof (StippleProtoSample));
           g_assert_cmpuint (audit->len, >=, 4);
-          g_assert_cmpint (((StippleAuditEntry *) audit->pdata[0])->kind, ==, STIPPLE_AUDIT_CONNECT);
+          first_event = audit->pdata[0];
+          g_assert_cmpint (first_event->kind, ==, STIPPLE_AUDIT_CONNECT);
         }
     }
   g_assert_cmpuint (g_hash_table_size (types), >=, 3);

@@ -385,7 +385,8 @@ test_fixture_v1 (Fixture       *f,
                  gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "fixtures", "patients-v1.stipple", NULL);
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "fixtures",
+                                                    "patients-v1.stipple", NULL);
   g_autoptr(GFile) from = g_file_new_for_path (fixture);
   g_autoptr(GFile) to = g_file_new_for_path (f->path);
   g_autoptr(StippleStore) store = NULL;
@@ -417,7 +418,8 @@ test_fixture_v1 (Fixture       *f,
   samples = stipple_store_load_telemetry (store, session->id, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (samples->len, ==, 10000);
-  g_assert_cmpint (g_array_index (samples, StippleProtoSample, 9999).position_um, ==, 9999 % 700 - 200);
+  g_assert_cmpint (g_array_index (samples, StippleProtoSample, 9999).position_um, ==,
+                   9999 % 700 - 200);
 
   audit = stipple_store_list_audit (store, session->id, &error);
   g_assert_no_error (error);
@@ -586,13 +588,15 @@ test_bad_input (Fixture       *f,
   note = g_string_new (NULL);
   while (note->len < 1000000 - 64)
     g_string_append (note, "Erythema even. שלום 👍 Zoë\n");
-  g_assert_true (stipple_store_save_note (store, session->id, STIPPLE_NOTE_AFTER, note->str, &error));
+  g_assert_true (stipple_store_save_note (store, session->id, STIPPLE_NOTE_AFTER, note->str,
+                                          &error));
   g_assert_no_error (error);
   chart = stipple_store_load_chart (store, first->id, &error);
   g_assert_cmpstr (((StippleSession *) chart->sessions->pdata[0])->note_after, ==, note->str);
   while (note->len <= STIPPLE_STORE_MAX_NOTE_BYTES)
     g_string_append (note, "more text ");
-  g_assert_false (stipple_store_save_note (store, session->id, STIPPLE_NOTE_AFTER, note->str, &error));
+  g_assert_false (stipple_store_save_note (store, session->id, STIPPLE_NOTE_AFTER, note->str,
+                                           &error));
   g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT);
   g_clear_error (&error);
   g_string_free (note, TRUE);
@@ -689,7 +693,8 @@ test_search (Fixture       *f,
 
   /* save_patients is all or nothing. */
   {
-    g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_patient_free);
+    g_autoptr(GPtrArray) batch =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_patient_free);
     g_ptr_array_add (batch, test_patient ("D-1", "New", "Person", "1990-01-01"));
     g_ptr_array_add (batch, test_patient ("A-100", "Clash", "Person", "1990-01-01"));
     g_assert_false (stipple_store_save_patients (store, batch, &error));
@@ -753,8 +758,10 @@ test_chart (Fixture       *f,
   g_assert_true (stipple_store_save_screening_answer (store, answer, &error));
   g_assert_no_error (error);
 
-  g_assert_true (stipple_store_add_strokes (store, session->id, STIPPLE_ZONE_FOREHEAD, 1000, &error));
-  g_assert_true (stipple_store_add_strokes (store, session->id, STIPPLE_ZONE_FOREHEAD, 234, &error));
+  g_assert_true (stipple_store_add_strokes (store, session->id, STIPPLE_ZONE_FOREHEAD, 1000,
+                                            &error));
+  g_assert_true (stipple_store_add_strokes (store, session->id, STIPPLE_ZONE_FOREHEAD, 234,
+                                            &error));
   g_assert_no_error (error);
 
   /* Updating replaces the plan, it does not add to it. */
@@ -770,10 +777,12 @@ test_chart (Fixture       *f,
   g_assert_cmpuint (chart->courses->len, ==, 1);
   g_assert_cmpuint (((StippleCourse *) chart->courses->pdata[0])->interval_days, ==, 28);
   g_assert_cmpuint (chart->consents->len, ==, 1);
-  g_assert_cmpint (((StippleConsent *) chart->consents->pdata[0])->kind, ==, STIPPLE_CONSENT_PHOTOGRAPHS);
+  g_assert_cmpint (((StippleConsent *) chart->consents->pdata[0])->kind, ==,
+                   STIPPLE_CONSENT_PHOTOGRAPHS);
   g_assert_false (((StippleConsent *) chart->consents->pdata[0])->given);
   g_assert_cmpuint (chart->screening->len, ==, 1);
-  g_assert_cmpstr (((StippleScreeningAnswer *) chart->screening->pdata[0])->note, ==, "Ibuprofen 2 days ago");
+  g_assert_cmpstr (((StippleScreeningAnswer *) chart->screening->pdata[0])->note, ==,
+                   "Ibuprofen 2 days ago");
 
   back = chart->sessions->pdata[0];
   g_assert_cmpint (back->id, ==, session->id);
@@ -827,21 +836,25 @@ test_telemetry (Fixture       *f,
       samples[i].timestamp_us = clock;
       samples[i].position_um = (gint32) (i % 67) * 25 - 300;
       samples[i].load = samples[i].position_um > 0 ? 12000 + (i * 7919) % 50 : 0;
-      samples[i].flags = STIPPLE_PROTO_SAMPLE_RUNNING | (samples[i].position_um > 0 ? STIPPLE_PROTO_SAMPLE_CONTACT : 0);
+      samples[i].flags = STIPPLE_PROTO_SAMPLE_RUNNING;
+      if (samples[i].position_um > 0)
+        samples[i].flags |= STIPPLE_PROTO_SAMPLE_CONTACT;
       samples[i].stroke_count = G_MAXUINT32 - 100 + i / 67;
       clock += 125;
     }
 
   /* Appended in the ragged pieces a transport delivers. */
   for (guint i = 0; i < n; i += 333)
-    g_assert_true (stipple_store_append_telemetry (store, session->id, samples + i, MIN (333, n - i), &error));
+    g_assert_true (stipple_store_append_telemetry (store, session->id, samples + i,
+                                                   MIN (333, n - i), &error));
   g_assert_true (stipple_store_flush_telemetry (store, &error));
   g_assert_no_error (error);
 
   back = stipple_store_load_telemetry (store, session->id, &times, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (back->len, ==, n);
-  g_assert_cmpmem (back->data, n * sizeof (StippleProtoSample), samples, n * sizeof (StippleProtoSample));
+  g_assert_cmpmem (back->data, n * sizeof (StippleProtoSample),
+                   samples, n * sizeof (StippleProtoSample));
   g_assert_cmpuint (times->len, ==, n);
   for (guint i = 0; i < n; i++)
     g_assert_cmpint (g_array_index (times, gint64, i), ==, (gint64) i * 125);
@@ -928,7 +941,8 @@ searched_cb (GObject      *object,
   AsyncData *data = user_data;
 
   g_assert_true (g_main_context_is_owner (g_main_context_default ()));
-  data->result = stipple_store_search_patients_finish (STIPPLE_STORE (object), result, &data->error);
+  data->result = stipple_store_search_patients_finish (STIPPLE_STORE (object), result,
+                                                       &data->error);
   g_main_loop_quit (data->loop);
 }
 
@@ -1014,7 +1028,8 @@ test_async (Fixture       *f,
   /* Needle data is read back after every block already queued. */
   {
     g_autoptr(StippleSession) session = test_session (saved->id);
-    g_autofree StippleProtoSample *samples = g_new0 (StippleProtoSample, STIPPLE_STORE_TELEMETRY_BLOCK);
+    g_autofree StippleProtoSample *samples = g_new0 (StippleProtoSample,
+                                                     STIPPLE_STORE_TELEMETRY_BLOCK);
     g_autoptr(GArray) back = NULL;
     g_autofree char *backup = NULL;
     g_autofree char *exported = g_build_filename (f->dir, "exported.stipple", NULL);
@@ -1098,7 +1113,8 @@ make_fixture (const char *path)
   answer->item_key = g_strdup ("pregnancy");
   answer->answered_on = g_strdup ("2026-01-05");
   g_assert_true (stipple_store_save_screening_answer (store, answer, &error));
-  g_assert_true (stipple_store_add_strokes (store, session->id, STIPPLE_ZONE_FOREHEAD, 1200, &error));
+  g_assert_true (stipple_store_add_strokes (store, session->id, STIPPLE_ZONE_FOREHEAD, 1200,
+                                            &error));
   set->session_id = arm->session_id = session->id;
   set->user = g_strdup ("Dr Test");
   arm->user = g_strdup ("Dr Test");
