@@ -1,0 +1,629 @@
+/* stipple-store-exchange.c
+ *
+ * Moving a patient between computers. Export writes one patient, with
+ * every record and the needle data, into a new standalone patient file.
+ * Import merges such a file (or any Stipple patient file) by record
+ * number: a patient new here is added; the same patient (same record
+ * number, name and date of birth) gains what this file lacks, matched by
+ * each record's uid; anything that disagrees with what is here is left
+ * as it is here and reported, never overwritten.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "stipple-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "stipple-store-private.h"
+
+static gboolean
+exec_ids (StippleStore  *self,
+          GError       **error,
+          const char    *format,
+          ...) G_GNUC_PRINTF (3, 4);
+
+/* Only integers are ever formatted into these statements. */
+static gboolean
+exec_ids (StippleStore  *self,
+          GError       **error,
+          const char    *format,
+          ...)
+{
+  g_autofree char *sql = NULL;
+  va_list args;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  return stipple_store_exec (self, sql, error);
+}
+
+static gboolean
+attach (StippleStore  *self,
+        const char    *path,
+        const char    *name,
+        GError       **error)
+{
+  g_autofree char *sql = g_strdup_printf ("ATTACH DATABASE ? AS %s", name);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, path, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, path, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+detach (StippleStore *self,
+        const char   *name)
+{
+  g_autofree char *sql = g_strdup_printf ("DETACH DATABASE %s", name);
+
+  sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+}
+
+static void
+remove_companions (const char *path)
+{
+  g_autofree char *lock = g_strconcat (path, ".lock", NULL);
+  g_autofree char *backups = stipple_store_get_backup_dir (path);
+
+  g_unlink (lock);
+  g_rmdir (backups);
+}
+
+/**
+ * stipple_store_export_patient:
+ * @self: a store
+ * @patient_id: the patient to export
+ * @destination: a new file; an existing file is never replaced
+ * @error: return location for a #GError
+ *
+ * Writes the patient with screening, consents, courses, sessions, audit
+ * trail and needle data into a new standalone patient file, for
+ * stipple_store_import() on another computer.
+ *
+ * Returns: whether the file was written whole
+ */
+gboolean
+stipple_store_export_patient (StippleStore  *self,
+                              gint64         patient_id,
+                              const char    *destination,
+                              GError       **error)
+{
+  g_autoptr(StippleStore) out = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *absolute = NULL;
+  g_autofree char *in_sessions = NULL;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (destination != NULL, FALSE);
+
+  absolute = g_canonicalize_filename (destination, NULL);
+  if (g_file_test (absolute, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *name = g_filename_display_name (absolute);
+      g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_DUPLICATE,
+                   _("A file named “%s” already exists. Choose another name."), name);
+      return FALSE;
+    }
+
+  if (!stipple_store_flush_telemetry (self, error))
+    return FALSE;
+
+  /* A new, empty patient file of the current version, made the one way
+   * every patient file is made. */
+  out = stipple_store_open_full (absolute, FALSE, error);
+  if (out == NULL)
+    return FALSE;
+  stipple_store_close (out);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!stipple_store_check_open (self, error) || !attach (self, absolute, "export", error))
+    goto fail_unlinked;
+
+  in_sessions = g_strdup_printf ("SELECT id FROM main.session WHERE patient_id = %" G_GINT64_FORMAT,
+                                 patient_id);
+  if (!stipple_store_begin (self, error))
+    goto fail;
+  if (!exec_ids (self, error, "INSERT INTO export.patient SELECT * FROM main.patient WHERE id = %"
+                 G_GINT64_FORMAT, patient_id))
+    goto fail;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
+                           _("This patient is not in the patient file."));
+      goto fail;
+    }
+  if (!exec_ids (self, error,
+                 "INSERT INTO export.course SELECT * FROM main.course WHERE patient_id = %"
+                 G_GINT64_FORMAT ";"
+                 "INSERT INTO export.consent SELECT * FROM main.consent WHERE patient_id = %"
+                 G_GINT64_FORMAT ";"
+                 "INSERT INTO export.session SELECT * FROM main.session WHERE patient_id = %"
+                 G_GINT64_FORMAT ";"
+                 "INSERT INTO export.screening_answer SELECT * FROM main.screening_answer"
+                 " WHERE patient_id = %" G_GINT64_FORMAT ";",
+                 patient_id, patient_id, patient_id, patient_id))
+    goto fail;
+  if (!exec_ids (self, error,
+                 "INSERT INTO export.session_serum SELECT * FROM main.session_serum"
+                 " WHERE session_id IN (%s);"
+                 "INSERT INTO export.zone_pass SELECT * FROM main.zone_pass"
+                 " WHERE session_id IN (%s);"
+                 "INSERT INTO export.zone_strokes SELECT * FROM main.zone_strokes"
+                 " WHERE session_id IN (%s);"
+                 "INSERT INTO export.audit SELECT * FROM main.audit"
+                 " WHERE session_id IN (%s) ORDER BY id;"
+                 "INSERT INTO export.telemetry_block SELECT * FROM main.telemetry_block"
+                 " WHERE session_id IN (%s);",
+                 in_sessions, in_sessions, in_sessions, in_sessions, in_sessions))
+    goto fail;
+  if (!stipple_store_commit (self, error))
+    goto fail;
+  detach (self, "export");
+  remove_companions (absolute);
+  return TRUE;
+
+fail:
+  stipple_store_rollback (self);
+  detach (self, "export");
+fail_unlinked:
+  {
+    g_autofree char *wal = g_strconcat (absolute, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (absolute, "-shm", NULL);
+    g_unlink (absolute);
+    g_unlink (wal);
+    g_unlink (shm);
+    remove_companions (absolute);
+  }
+  return FALSE;
+}
+
+typedef struct
+{
+  gint64  id;
+  char   *uid;
+  char   *record_number;
+  char   *family_name;
+  char   *given_name;
+  char   *family_key;
+  char   *given_key;
+  char   *date_of_birth;
+  char   *details;
+} ImportedPatient;
+
+static void
+imported_patient_free (ImportedPatient *p)
+{
+  g_free (p->uid);
+  g_free (p->record_number);
+  g_free (p->family_name);
+  g_free (p->given_name);
+  g_free (p->family_key);
+  g_free (p->given_key);
+  g_free (p->date_of_birth);
+  g_free (p->details);
+  g_free (p);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImportedPatient, imported_patient_free)
+
+#define IDENTITY_COLUMNS \
+  "id, uid, record_number, family_name, given_name, family_key, given_key, date_of_birth," \
+  " phone || x'1f' || email || x'1f' || address || x'1f' || fitzpatrick || x'1f' || allergies"
+
+static ImportedPatient *
+imported_from_row (sqlite3_stmt *stmt)
+{
+  ImportedPatient *p = g_new0 (ImportedPatient, 1);
+
+  p->id = sqlite3_column_int64 (stmt, 0);
+  p->uid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  p->record_number = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  p->family_name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  p->given_name = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  p->family_key = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  p->given_key = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+  p->date_of_birth = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+  p->details = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+  return p;
+}
+
+static ImportedPatient *
+find_local (StippleStore  *self,
+            const char    *column,
+            const char    *value,
+            GError       **error,
+            gboolean      *failed)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT " IDENTITY_COLUMNS " FROM main.patient"
+                                          " WHERE %s = ?", column);
+  sqlite3_stmt *stmt = NULL;
+  ImportedPatient *found = NULL;
+  int rc;
+
+  *failed = FALSE;
+  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        found = imported_from_row (stmt);
+      else if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+      else
+        *failed = TRUE;
+    }
+  else
+    *failed = TRUE;
+  if (*failed)
+    stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+  sqlite3_finalize (stmt);
+  return found;
+}
+
+/* The same session, by uid, and whether it reads the same here. */
+static gboolean
+import_sessions (StippleStore         *self,
+                 gint64                local_id,
+                 const ImportedPatient *imported,
+                 StippleImportResult  *result,
+                 GError              **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GArray) to_copy = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db,
+                           "SELECT i.id, m.id, m.patient_id, i.started_at,"
+                           " (m.started_at IS NOT i.started_at OR m.ended_at IS NOT i.ended_at"
+                           "  OR m.clinician IS NOT i.clinician"
+                           "  OR m.note_before IS NOT i.note_before"
+                           "  OR m.note_after IS NOT i.note_after"
+                           "  OR m.cartridge_lot IS NOT i.cartridge_lot"
+                           "  OR m.pen_serial IS NOT i.pen_serial)"
+                           " FROM imp.session i LEFT JOIN main.session m ON m.uid = i.uid"
+                           " WHERE i.patient_id = ? ORDER BY i.started_at, i.id",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, imported->id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 import_id = sqlite3_column_int64 (stmt, 0);
+      const char *started_text = (const char *) sqlite3_column_text (stmt, 3);
+      g_autoptr(GDateTime) started = stipple_store_parse_time (started_text);
+      g_autofree char *when = started ? g_date_time_format (started, "%x %H:%M") : g_strdup ("?");
+
+      if (sqlite3_column_type (stmt, 1) == SQLITE_NULL)
+        g_array_append_val (to_copy, import_id);
+      else if (sqlite3_column_int64 (stmt, 2) != local_id)
+        g_ptr_array_add (result->conflicts,
+                         g_strdup_printf (_("The session of %s belongs to another patient on "
+                                            "this computer; it was not imported."), when));
+      else if (sqlite3_column_int (stmt, 4) != 0)
+        g_ptr_array_add (result->conflicts,
+                         g_strdup_printf (_("The session of %s of %s %s differs from the one on "
+                                            "this computer; this computer's version was kept."),
+                                          when, imported->given_name, imported->family_name));
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (rc != SQLITE_DONE)
+    goto fail;
+
+  for (guint i = 0; i < to_copy->len; i++)
+    {
+      gint64 import_id = g_array_index (to_copy, gint64, i);
+      gint64 new_id;
+
+      if (!exec_ids (self, error,
+                     "INSERT INTO main.session (uid, patient_id, course_id, started_at, ended_at,"
+                     " clinician, pen_serial, pen_firmware, cartridge_id, cartridge_lot,"
+                     " anaesthetic_at, note_before, note_after)"
+                     " SELECT s.uid, %" G_GINT64_FORMAT ","
+                     " (SELECT mc.id FROM main.course mc JOIN imp.course ic ON ic.uid = mc.uid"
+                     "  WHERE ic.id = s.course_id),"
+                     " started_at, ended_at, clinician, pen_serial, pen_firmware, cartridge_id,"
+                     " cartridge_lot, anaesthetic_at, note_before, note_after"
+                     " FROM imp.session s WHERE s.id = %" G_GINT64_FORMAT,
+                     local_id, import_id))
+        return FALSE;
+      new_id = sqlite3_last_insert_rowid (self->db);
+      if (!exec_ids (self, error,
+                     "INSERT INTO main.session_serum SELECT %1$" G_GINT64_FORMAT ", position,"
+                     " product, lot FROM imp.session_serum"
+                     " WHERE session_id = %2$" G_GINT64_FORMAT ";"
+                     "INSERT INTO main.zone_pass SELECT %1$" G_GINT64_FORMAT ", position, zone,"
+                     " pass, depth_um,"
+                     " stroke_rate_hz FROM imp.zone_pass WHERE session_id = %2$" G_GINT64_FORMAT ";"
+                     "INSERT INTO main.zone_strokes SELECT %1$" G_GINT64_FORMAT ", zone, strokes"
+                     " FROM imp.zone_strokes WHERE session_id = %2$" G_GINT64_FORMAT ";"
+                     "INSERT INTO main.telemetry_block SELECT %1$" G_GINT64_FORMAT ", seq_first,"
+                     " n_samples, start_us, end_us, encoding, data FROM imp.telemetry_block"
+                     " WHERE session_id = %2$" G_GINT64_FORMAT ";",
+                     new_id, import_id))
+        return FALSE;
+      result->sessions_added++;
+    }
+
+  /* The audit trail only grows: events this computer lacks are added to
+   * the matching session here. */
+  return exec_ids (self, error,
+                   "INSERT INTO main.audit (uid, session_id, at, user, kind, zone, sent,"
+                   " acknowledgement, read_back, detail)"
+                   " SELECT a.uid, (SELECT ms.id FROM main.session ms JOIN imp.session iss"
+                   "  ON iss.uid = ms.uid WHERE iss.id = a.session_id AND ms.patient_id = %1$"
+                   G_GINT64_FORMAT "),"
+                   " a.at, a.user, a.kind, a.zone, a.sent, a.acknowledgement, a.read_back, a.detail"
+                   " FROM imp.audit a WHERE a.session_id IN"
+                   "  (SELECT id FROM imp.session WHERE patient_id = %2$" G_GINT64_FORMAT ")"
+                   " AND a.uid NOT IN (SELECT uid FROM main.audit)"
+                   " AND EXISTS (SELECT 1 FROM main.session ms JOIN imp.session iss"
+                   "  ON iss.uid = ms.uid WHERE iss.id = a.session_id AND ms.patient_id = %1$"
+                   G_GINT64_FORMAT ")"
+                   " ORDER BY a.id;"
+                   "INSERT INTO main.screening_answer (uid, patient_id, session_id, item_key,"
+                   " answer, note, answered_on)"
+                   " SELECT a.uid, %1$" G_GINT64_FORMAT ", (SELECT ms.id FROM main.session ms"
+                   "  JOIN imp.session iss ON iss.uid = ms.uid WHERE iss.id = a.session_id"
+                   "  AND ms.patient_id = %1$" G_GINT64_FORMAT "),"
+                   " a.item_key, a.answer, a.note, a.answered_on FROM imp.screening_answer a"
+                   " WHERE a.patient_id = %2$" G_GINT64_FORMAT
+                   " AND a.uid NOT IN (SELECT uid FROM main.screening_answer)"
+                   " ORDER BY a.id;",
+                   local_id, imported->id);
+
+fail:
+  stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+  sqlite3_finalize (stmt);
+  return FALSE;
+}
+
+static gboolean
+import_patient (StippleStore          *self,
+                const ImportedPatient *imported,
+                StippleImportResult   *result,
+                GError               **error)
+{
+  g_autoptr(ImportedPatient) local = NULL;
+  gboolean failed = FALSE;
+  gint64 local_id;
+
+  local = find_local (self, "record_number", imported->record_number, error, &failed);
+  if (failed)
+    return FALSE;
+
+  if (local == NULL)
+    {
+      g_autoptr(ImportedPatient) same_uid = find_local (self, "uid", imported->uid, error, &failed);
+
+      if (failed)
+        return FALSE;
+      if (same_uid != NULL)
+        {
+          g_ptr_array_add (result->conflicts,
+                           g_strdup_printf (_("%s %s has record number “%s” on this computer "
+                                              "but “%s” in the imported file; nothing of this "
+                                              "patient was imported."),
+                                            imported->given_name, imported->family_name,
+                                            same_uid->record_number, imported->record_number));
+          return TRUE;
+        }
+      if (!exec_ids (self, error,
+                     "INSERT INTO main.patient (uid, record_number, family_name, given_name,"
+                     " date_of_birth, phone, email, address, fitzpatrick, allergies, family_key,"
+                     " given_key, record_key, created_at, updated_at)"
+                     " SELECT uid, record_number, family_name, given_name, date_of_birth, phone,"
+                     " email, address, fitzpatrick, allergies, family_key, given_key, record_key,"
+                     " created_at, updated_at FROM imp.patient WHERE id = %" G_GINT64_FORMAT,
+                     imported->id))
+        return FALSE;
+      local_id = sqlite3_last_insert_rowid (self->db);
+      result->patients_added++;
+    }
+  else if (g_strcmp0 (local->family_key, imported->family_key) != 0 ||
+           g_strcmp0 (local->given_key, imported->given_key) != 0 ||
+           g_strcmp0 (local->date_of_birth, imported->date_of_birth) != 0)
+    {
+      g_ptr_array_add (result->conflicts,
+                       g_strdup_printf (_("Record number “%s” is %s %s (born %s) in the "
+                                          "imported file but %s %s (born %s) on this computer; "
+                                          "nothing of this patient was imported."),
+                                        imported->record_number, imported->given_name,
+                                        imported->family_name, imported->date_of_birth,
+                                        local->given_name, local->family_name,
+                                        local->date_of_birth));
+      return TRUE;
+    }
+  else
+    {
+      local_id = local->id;
+      result->patients_merged++;
+      if (g_strcmp0 (local->details, imported->details) != 0)
+        g_ptr_array_add (result->conflicts,
+                         g_strdup_printf (_("The contact details, skin type or allergies of %s %s "
+                                            "differ in the imported file; the details on this "
+                                            "computer were kept."),
+                                          local->given_name, local->family_name));
+    }
+
+  if (!exec_ids (self, error,
+                 "INSERT INTO main.course (uid, patient_id, indications, planned_sessions,"
+                 " interval_days, started_on) SELECT uid, %1$" G_GINT64_FORMAT ", indications,"
+                 " planned_sessions, interval_days, started_on FROM imp.course"
+                 " WHERE patient_id = %2$" G_GINT64_FORMAT
+                 " AND uid NOT IN (SELECT uid FROM main.course) ORDER BY id;"
+                 "INSERT INTO main.consent (uid, patient_id, kind, given, signed_on)"
+                 " SELECT uid, %1$" G_GINT64_FORMAT ", kind, given, signed_on FROM imp.consent"
+                 " WHERE patient_id = %2$" G_GINT64_FORMAT
+                 " AND uid NOT IN (SELECT uid FROM main.consent) ORDER BY id;",
+                 local_id, imported->id))
+    return FALSE;
+
+  return import_sessions (self, local_id, imported, result, error);
+}
+
+static gboolean
+copy_plain (const char  *from,
+            const char  *to,
+            GError     **error)
+{
+  g_autoptr(GFile) source = g_file_new_for_path (from);
+  g_autoptr(GFile) target = g_file_new_for_path (to);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &local_error))
+    {
+      g_autofree char *name = g_filename_display_name (from);
+
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
+                     _("The file “%s” does not exist."), name);
+      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_DISK_FULL,
+                             _("The disk is full: the file could not be imported. Nothing was "
+                               "changed."));
+      else
+        g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_FAILED,
+                     _("The file “%s” could not be read: %s"), name, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+remove_tree (const char *dir_path)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (dir_path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (dir_path);
+}
+
+/**
+ * stipple_store_import:
+ * @self: a store
+ * @source: a patient file, as stipple_store_export_patient() writes it
+ * @error: return location for a #GError
+ *
+ * Merges @source into this patient file in one transaction; @source
+ * itself is only read (a private copy is checked, and migrated if it
+ * comes from an older Stipple). See the file's comment for the rules.
+ *
+ * Returns: (transfer full): what was added and what was left alone, or
+ *   %NULL with @error set and nothing changed
+ */
+StippleImportResult *
+stipple_store_import (StippleStore  *self,
+                      const char    *source,
+                      GError       **error)
+{
+  g_autoptr(StippleImportResult) result = NULL;
+  g_autoptr(GPtrArray) imported = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *tmp_dir = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *source_wal = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
+  g_return_val_if_fail (source != NULL, NULL);
+
+  tmp_dir = g_dir_make_tmp ("stipple-import-XXXXXX", NULL);
+  if (tmp_dir == NULL)
+    {
+      g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_FAILED,
+                           _("There is no room for a working copy of the file to import."));
+      return NULL;
+    }
+  g_chmod (tmp_dir, 0700);
+  copy = g_build_filename (tmp_dir, "import.stipple", NULL);
+  source_wal = g_strconcat (source, "-wal", NULL);
+
+  if (!copy_plain (source, copy, error))
+    goto out;
+  if (g_file_test (source_wal, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *copy_wal = g_strconcat (copy, "-wal", NULL);
+      if (!copy_plain (source_wal, copy_wal, error))
+        goto out;
+    }
+
+  {
+    g_autoptr(StippleStore) check = stipple_store_open_full (copy, FALSE, error);
+
+    if (check == NULL)
+      goto out;
+    stipple_store_close (check);
+  }
+
+  result = g_new0 (StippleImportResult, 1);
+  result->conflicts = g_ptr_array_new_with_free_func (g_free);
+  imported = g_ptr_array_new_with_free_func ((GDestroyNotify) imported_patient_free);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!stipple_store_check_open (self, error) || !attach (self, copy, "imp", error))
+    goto out;
+
+  rc = sqlite3_prepare_v2 (self->db, "SELECT " IDENTITY_COLUMNS " FROM imp.patient ORDER BY id",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_ptr_array_add (imported, imported_from_row (stmt));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, source, error);
+      goto out_detach;
+    }
+
+  if (!stipple_store_begin (self, error))
+    goto out_detach;
+  for (guint i = 0; i < imported->len; i++)
+    if (!import_patient (self, g_ptr_array_index (imported, i), result, error))
+      {
+        stipple_store_rollback (self);
+        goto out_detach;
+      }
+  if (!stipple_store_commit (self, error))
+    goto out_detach;
+  ok = TRUE;
+
+out_detach:
+  detach (self, "imp");
+out:
+  remove_tree (tmp_dir);
+  return ok ? g_steal_pointer (&result) : NULL;
+}

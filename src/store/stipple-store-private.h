@@ -1,0 +1,92 @@
+/* stipple-store-private.h: what the store's source files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <sqlite3.h>
+
+#include "stipple-store.h"
+
+G_BEGIN_DECLS
+
+/* A cached statement: released (reset, bindings cleared) when it goes
+ * out of scope, never finalized, so a half-stepped statement can never
+ * keep a read transaction open. */
+typedef sqlite3_stmt StippleStmt;
+void stipple_stmt_release (StippleStmt *stmt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StippleStmt, stipple_stmt_release)
+
+typedef struct _StippleTelemetryBuffer StippleTelemetryBuffer;
+
+struct _StippleStore
+{
+  GObject      parent_instance;
+
+  char        *path;
+  int          lock_fd;
+  GError      *backup_problem;
+  /* Whether the WAL and its index were there before this opening, so a
+   * refused file is left without companions it did not have. */
+  gboolean     had_wal;
+  gboolean     had_shm;
+  /* Held for every use of db: the writer thread and the synchronous
+   * calls take turns. */
+  GMutex       mutex;
+  sqlite3     *db;
+  GHashTable  *stmts;
+  /* One writer thread, so jobs run in the order they were queued. */
+  GThreadPool *writer;
+
+  /* Telemetry being gathered, by session id; guarded by telemetry_mutex
+   * since the pen's thread appends while the writer drains. */
+  GMutex       telemetry_mutex;
+  GCond        telemetry_cond;
+  GHashTable  *telemetry;
+  guint        telemetry_pending;
+  GError      *telemetry_error;
+  /* Writer-side state: next sequence number and clock per session. */
+  GHashTable  *telemetry_cursor;
+};
+
+/* stipple-store.c */
+StippleStmt *stipple_store_prepare          (StippleStore  *self,
+                                             const char    *sql,
+                                             GError       **error);
+gboolean     stipple_store_exec             (StippleStore  *self,
+                                             const char    *sql,
+                                             GError       **error);
+gboolean     stipple_store_step_done        (StippleStore  *self,
+                                             sqlite3_stmt  *stmt,
+                                             GError       **error);
+gboolean     stipple_store_begin            (StippleStore  *self,
+                                             GError       **error);
+gboolean     stipple_store_commit           (StippleStore  *self,
+                                             GError       **error);
+void         stipple_store_rollback         (StippleStore  *self);
+void         stipple_store_set_sqlite_error (sqlite3       *db,
+                                             int            rc,
+                                             const char    *path,
+                                             GError       **error);
+gboolean     stipple_store_check_open       (StippleStore  *self,
+                                             GError       **error);
+char        *stipple_store_format_time      (GDateTime     *time);
+GDateTime   *stipple_store_parse_time       (const char    *text);
+gboolean     stipple_store_backup_to        (sqlite3       *db,
+                                             const char    *destination,
+                                             GError       **error);
+StippleStore *stipple_store_open_full       (const char    *path,
+                                             gboolean       daily_backup_wanted,
+                                             GError       **error);
+sqlite3     *stipple_store_open_db          (const char    *path,
+                                             gboolean       create,
+                                             GError       **error);
+
+/* stipple-store-schema.c */
+gboolean     stipple_store_migrate          (sqlite3       *db,
+                                             const char    *path,
+                                             int            from_version,
+                                             GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,231 @@
+/* stipple-store-schema.c
+ *
+ * The schema, one step per version. A step turns version N-1 into N; it
+ * runs in its own transaction together with the user_version bump, so a
+ * file is always at one whole version. A step is never edited once
+ * released: the next change is a new step, tested against the fixture
+ * file of every older version in tests/fixtures/.
+ *
+ * docs/patient-file.md documents the same tables for auditors; change
+ * both together.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "stipple-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "stipple-store-private.h"
+
+static const char schema_v1[] =
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ");"
+
+  "CREATE TABLE patient ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  record_number TEXT NOT NULL UNIQUE,"
+  "  family_name TEXT NOT NULL CHECK (length(family_name) > 0),"
+  "  given_name TEXT NOT NULL,"
+  "  date_of_birth TEXT NOT NULL CHECK (date(date_of_birth) IS date_of_birth),"
+  "  phone TEXT NOT NULL DEFAULT '',"
+  "  email TEXT NOT NULL DEFAULT '',"
+  "  address TEXT NOT NULL DEFAULT '',"
+  "  fitzpatrick INTEGER NOT NULL DEFAULT 0 CHECK (fitzpatrick BETWEEN 0 AND 6),"
+  "  allergies TEXT NOT NULL DEFAULT '',"
+  /* Case- and accent-folded copies for searching as one types. */
+  "  family_key TEXT NOT NULL,"
+  "  given_key TEXT NOT NULL,"
+  "  record_key TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL,"
+  "  updated_at TEXT NOT NULL"
+  ");"
+  "CREATE INDEX patient_family_key ON patient (family_key);"
+  "CREATE INDEX patient_given_key ON patient (given_key);"
+  "CREATE INDEX patient_record_key ON patient (record_key);"
+  "CREATE INDEX patient_date_of_birth ON patient (date_of_birth);"
+
+  "CREATE TABLE screening_answer ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  patient_id INTEGER NOT NULL REFERENCES patient (id),"
+  "  session_id INTEGER REFERENCES session (id),"
+  "  item_key TEXT NOT NULL,"
+  "  answer INTEGER NOT NULL CHECK (answer IN (0, 1)),"
+  "  note TEXT NOT NULL DEFAULT '',"
+  "  answered_on TEXT NOT NULL CHECK (date(answered_on) IS answered_on)"
+  ");"
+  "CREATE INDEX screening_answer_patient ON screening_answer (patient_id);"
+
+  "CREATE TABLE consent ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  patient_id INTEGER NOT NULL REFERENCES patient (id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('treatment', 'photographs')),"
+  "  given INTEGER NOT NULL CHECK (given IN (0, 1)),"
+  "  signed_on TEXT NOT NULL CHECK (date(signed_on) IS signed_on)"
+  ");"
+  "CREATE INDEX consent_patient ON consent (patient_id);"
+
+  "CREATE TABLE course ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  patient_id INTEGER NOT NULL REFERENCES patient (id),"
+  "  indications TEXT NOT NULL,"
+  "  planned_sessions INTEGER NOT NULL CHECK (planned_sessions >= 0),"
+  "  interval_days INTEGER NOT NULL CHECK (interval_days >= 0),"
+  "  started_on TEXT NOT NULL CHECK (date(started_on) IS started_on)"
+  ");"
+  "CREATE INDEX course_patient ON course (patient_id);"
+
+  "CREATE TABLE session ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  patient_id INTEGER NOT NULL REFERENCES patient (id),"
+  "  course_id INTEGER REFERENCES course (id),"
+  "  started_at TEXT NOT NULL,"
+  "  ended_at TEXT,"
+  "  clinician TEXT NOT NULL,"
+  "  pen_serial TEXT NOT NULL DEFAULT '',"
+  "  pen_firmware TEXT NOT NULL DEFAULT '',"
+  "  cartridge_id TEXT NOT NULL DEFAULT '',"
+  "  cartridge_lot TEXT NOT NULL DEFAULT '',"
+  "  anaesthetic_at TEXT,"
+  "  note_before TEXT NOT NULL DEFAULT '',"
+  "  note_after TEXT NOT NULL DEFAULT ''"
+  ");"
+  "CREATE INDEX session_patient ON session (patient_id, started_at);"
+
+  "CREATE TABLE session_serum ("
+  "  session_id INTEGER NOT NULL REFERENCES session (id),"
+  "  position INTEGER NOT NULL,"
+  "  product TEXT NOT NULL,"
+  "  lot TEXT NOT NULL DEFAULT '',"
+  "  PRIMARY KEY (session_id, position)"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE zone_pass ("
+  "  session_id INTEGER NOT NULL REFERENCES session (id),"
+  /* The plan's order, as the clinician made it. */
+  "  position INTEGER NOT NULL,"
+  "  zone TEXT NOT NULL,"
+  "  pass INTEGER NOT NULL CHECK (pass >= 1),"
+  "  depth_um INTEGER NOT NULL CHECK (depth_um BETWEEN 0 AND 3000),"
+  "  stroke_rate_hz INTEGER NOT NULL CHECK (stroke_rate_hz BETWEEN 0 AND 300),"
+  "  PRIMARY KEY (session_id, zone, pass)"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE zone_strokes ("
+  "  session_id INTEGER NOT NULL REFERENCES session (id),"
+  "  zone TEXT NOT NULL,"
+  "  strokes INTEGER NOT NULL CHECK (strokes >= 0),"
+  "  PRIMARY KEY (session_id, zone)"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE audit ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  session_id INTEGER REFERENCES session (id),"
+  "  at TEXT NOT NULL,"
+  "  user TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('setting', 'arm', 'disarm', 'emergency-stop',"
+  "                                     'fault', 'connect', 'disconnect')),"
+  "  zone TEXT,"
+  "  sent TEXT NOT NULL DEFAULT '',"
+  "  acknowledgement TEXT NOT NULL DEFAULT '',"
+  "  read_back TEXT NOT NULL DEFAULT '',"
+  "  detail TEXT NOT NULL DEFAULT ''"
+  ");"
+  "CREATE INDEX audit_session ON audit (session_id);"
+  /* The audit trail is append-only: not even Stipple can change a row. */
+  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
+  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
+
+  "CREATE TABLE telemetry_block ("
+  "  session_id INTEGER NOT NULL REFERENCES session (id),"
+  "  seq_first INTEGER NOT NULL CHECK (seq_first >= 0),"
+  "  n_samples INTEGER NOT NULL CHECK (n_samples > 0),"
+  "  start_us INTEGER NOT NULL,"
+  "  end_us INTEGER NOT NULL,"
+  "  encoding INTEGER NOT NULL,"
+  "  data BLOB NOT NULL,"
+  "  PRIMARY KEY (session_id, seq_first)"
+  ");";
+
+typedef struct
+{
+  int         version;
+  const char *sql;
+} MigrationStep;
+
+static const MigrationStep steps[] = {
+  { 1, schema_v1 },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (steps) == STIPPLE_STORE_SCHEMA_VERSION);
+
+static gboolean
+exec (sqlite3     *db,
+      const char  *path,
+      const char  *sql,
+      GError     **error)
+{
+  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      stipple_store_set_sqlite_error (db, rc, path, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * stipple_store_migrate:
+ * @db: an open patient file, its user_version @from_version
+ * @path: the file's path, for messages
+ * @from_version: its schema version
+ * @error: return location for a #GError
+ *
+ * Brings @db up to %STIPPLE_STORE_SCHEMA_VERSION, one step, one
+ * transaction at a time. The caller has taken a backup of any file that
+ * already held records.
+ *
+ * Returns: whether the file is now at the current version
+ */
+gboolean
+stipple_store_migrate (sqlite3     *db,
+                       const char  *path,
+                       int          from_version,
+                       GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autofree char *bump = NULL;
+
+      if (steps[i].version <= from_version)
+        continue;
+
+      if (!exec (db, path, "BEGIN IMMEDIATE", error))
+        return FALSE;
+
+      bump = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d;",
+                              STIPPLE_STORE_APPLICATION_ID, steps[i].version);
+      if (!exec (db, path, steps[i].sql, error) ||
+          !exec (db, path, bump, error) ||
+          !exec (db, path, "COMMIT", error))
+        {
+          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}

@@ -1,0 +1,2541 @@
+/* stipple-store.c
+ *
+ * The patient file: one SQLite database in WAL mode, owned by one
+ * Stipple at a time (an advisory lock on a file beside it), written by
+ * one writer thread. Opening refuses, untouched, any file that is not a
+ * Stipple file or comes from a newer Stipple; an older one is backed up
+ * and migrated. docs/patient-file.md describes the file for auditors.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "stipple-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "stipple-store-private.h"
+#include "stipple-telemetry-codec.h"
+
+G_DEFINE_QUARK (stipple-store-error-quark, stipple_store_error)
+
+G_DEFINE_FINAL_TYPE (StippleStore, stipple_store, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+struct _StippleTelemetryBuffer
+{
+  gint64              session_id;
+  GArray             *samples;
+};
+
+typedef struct
+{
+  gint64   next_seq;
+  gint64   end_us;
+  guint32  last_clock;
+  gboolean started;
+} TelemetryCursor;
+
+typedef void (*StoreJobFunc) (StippleStore *self,
+                              gpointer      data);
+
+typedef struct
+{
+  StoreJobFunc    func;
+  gpointer        data;
+  GDestroyNotify  destroy;
+} StoreJob;
+
+static void
+store_job_free (StoreJob *job)
+{
+  if (job->destroy != NULL)
+    job->destroy (job->data);
+  g_free (job);
+}
+
+/**
+ * stipple_import_result_free:
+ * @result: (nullable): an import result
+ */
+void
+stipple_import_result_free (StippleImportResult *result)
+{
+  if (result == NULL)
+    return;
+  g_clear_pointer (&result->conflicts, g_ptr_array_unref);
+  g_free (result);
+}
+
+void
+stipple_stmt_release (StippleStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+/* Errors ------------------------------------------------------------- */
+
+static void
+set_error_for_code (StippleStoreError   code,
+                    const char         *path,
+                    const char         *detail,
+                    GError            **error)
+{
+  g_autofree char *name = path ? g_filename_display_name (path) : g_strdup ("");
+
+  switch (code)
+    {
+    case STIPPLE_STORE_ERROR_LOCKED:
+      g_set_error (error, STIPPLE_STORE_ERROR, code,
+                   _("The patient file “%s” is open in another Stipple window. "
+                     "Close it there first, then try again."), name);
+      break;
+    case STIPPLE_STORE_ERROR_READ_ONLY:
+      g_set_error (error, STIPPLE_STORE_ERROR, code,
+                   _("The patient file “%s” cannot be changed: it or its folder is read-only. "
+                     "Nothing was changed. Ask whoever looks after this computer to allow "
+                     "writing to it."), name);
+      break;
+    case STIPPLE_STORE_ERROR_NO_PERMISSION:
+      g_set_error (error, STIPPLE_STORE_ERROR, code,
+                   _("You are not allowed to open the patient file “%s”."), name);
+      break;
+    case STIPPLE_STORE_ERROR_DISK_FULL:
+      g_set_error_literal (error, STIPPLE_STORE_ERROR, code,
+                           _("The disk is full, so the last change was not saved. Everything "
+                             "saved before it is safe. Free some space, then try again."));
+      break;
+    case STIPPLE_STORE_ERROR_IO:
+      g_set_error_literal (error, STIPPLE_STORE_ERROR, code,
+                           _("The disk could not be read or written, so the last change was not "
+                             "saved. Everything saved before it is safe. If this happens again, "
+                             "the disk may be failing: ask for it to be checked."));
+      break;
+    case STIPPLE_STORE_ERROR_CORRUPT:
+      g_set_error (error, STIPPLE_STORE_ERROR, code,
+                   _("The patient file “%s” is damaged. Restore it from a backup; "
+                     "Stipple has not changed it."), name);
+      break;
+    case STIPPLE_STORE_ERROR_NOT_A_STIPPLE_FILE:
+      g_set_error (error, STIPPLE_STORE_ERROR, code,
+                   _("“%s” is not a Stipple patient file (or it is too damaged to tell). "
+                     "Stipple has not changed it."), name);
+      break;
+    case STIPPLE_STORE_ERROR_NO_FOLDER:
+      {
+        g_autofree char *folder = path ? g_path_get_dirname (name) : g_strdup ("");
+        g_set_error (error, STIPPLE_STORE_ERROR, code,
+                     _("The folder “%s” for the patient file does not exist."), folder);
+      }
+      break;
+    case STIPPLE_STORE_ERROR_CLOSED:
+      g_set_error_literal (error, STIPPLE_STORE_ERROR, code,
+                           _("The patient file has been closed."));
+      break;
+    case STIPPLE_STORE_ERROR_TOO_NEW:
+    case STIPPLE_STORE_ERROR_INVALID_INPUT:
+    case STIPPLE_STORE_ERROR_DUPLICATE:
+    case STIPPLE_STORE_ERROR_NOT_FOUND:
+    case STIPPLE_STORE_ERROR_FAILED:
+    default:
+      g_set_error (error, STIPPLE_STORE_ERROR, code,
+                   _("The patient file “%s” could not be used: %s"), name,
+                   detail ? detail : _("unknown error"));
+      break;
+    }
+}
+
+/**
+ * stipple_store_set_sqlite_error:
+ * @db: (nullable): the connection that failed
+ * @rc: the SQLite result code
+ * @path: (nullable): the patient file, for the message
+ * @error: return location for a #GError
+ *
+ * Turns an SQLite failure into an error a clinician can act on.
+ */
+void
+stipple_store_set_sqlite_error (sqlite3     *db,
+                                int          rc,
+                                const char  *path,
+                                GError     **error)
+{
+  const char *detail = db ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+      set_error_for_code (STIPPLE_STORE_ERROR_DISK_FULL, path, NULL, error);
+      break;
+    case SQLITE_IOERR:
+      set_error_for_code (STIPPLE_STORE_ERROR_IO, path, NULL, error);
+      break;
+    case SQLITE_READONLY:
+      set_error_for_code (STIPPLE_STORE_ERROR_READ_ONLY, path, NULL, error);
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      set_error_for_code (STIPPLE_STORE_ERROR_LOCKED, path, NULL, error);
+      break;
+    case SQLITE_CORRUPT:
+      set_error_for_code (STIPPLE_STORE_ERROR_CORRUPT, path, NULL, error);
+      break;
+    case SQLITE_NOTADB:
+      set_error_for_code (STIPPLE_STORE_ERROR_NOT_A_STIPPLE_FILE, path, NULL, error);
+      break;
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      set_error_for_code (STIPPLE_STORE_ERROR_NO_PERMISSION, path, NULL, error);
+      break;
+    case SQLITE_CANTOPEN:
+      {
+        g_autofree char *folder = path ? g_path_get_dirname (path) : NULL;
+        if (folder != NULL && !g_file_test (folder, G_FILE_TEST_IS_DIR))
+          set_error_for_code (STIPPLE_STORE_ERROR_NO_FOLDER, path, NULL, error);
+        else
+          set_error_for_code (STIPPLE_STORE_ERROR_NO_PERMISSION, path, NULL, error);
+      }
+      break;
+    case SQLITE_CONSTRAINT:
+      g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT,
+                   _("The record was not saved because it is incomplete or contradicts "
+                     "one already saved (%s)."), detail);
+      break;
+    default:
+      set_error_for_code (STIPPLE_STORE_ERROR_FAILED, path, detail, error);
+      break;
+    }
+}
+
+static void
+set_errno_error (int          saved_errno,
+                 const char  *path,
+                 GError     **error)
+{
+  switch (saved_errno)
+    {
+    case ENOSPC:
+    case EDQUOT:
+      set_error_for_code (STIPPLE_STORE_ERROR_DISK_FULL, path, NULL, error);
+      break;
+    case EROFS:
+      set_error_for_code (STIPPLE_STORE_ERROR_READ_ONLY, path, NULL, error);
+      break;
+    case EACCES:
+    case EPERM:
+      set_error_for_code (STIPPLE_STORE_ERROR_NO_PERMISSION, path, NULL, error);
+      break;
+    case ENOENT:
+    case ENOTDIR:
+      set_error_for_code (STIPPLE_STORE_ERROR_NO_FOLDER, path, NULL, error);
+      break;
+    case EIO:
+      set_error_for_code (STIPPLE_STORE_ERROR_IO, path, NULL, error);
+      break;
+    default:
+      set_error_for_code (STIPPLE_STORE_ERROR_FAILED, path, g_strerror (saved_errno), error);
+      break;
+    }
+}
+
+/* SQL helpers -------------------------------------------------------- */
+
+/**
+ * stipple_store_check_open:
+ * @self: a store
+ * @error: return location for a #GError
+ *
+ * Returns: whether the file is still open
+ */
+gboolean
+stipple_store_check_open (StippleStore  *self,
+                          GError       **error)
+{
+  if (self->db == NULL)
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_CLOSED, self->path, NULL, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * stipple_store_prepare:
+ * @self: a store, its mutex held
+ * @sql: a statement; a string constant, since it keys the cache
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer none): a reset statement from the cache
+ */
+StippleStmt *
+stipple_store_prepare (StippleStore  *self,
+                       const char    *sql,
+                       GError       **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!stipple_store_check_open (self, error))
+    return NULL;
+
+  stmt = g_hash_table_lookup (self->stmts, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+      return NULL;
+    }
+  g_hash_table_insert (self->stmts, (gpointer) sql, stmt);
+  return stmt;
+}
+
+/**
+ * stipple_store_exec:
+ * @self: a store, its mutex held
+ * @sql: statements without results
+ * @error: return location for a #GError
+ *
+ * Returns: whether they all ran
+ */
+gboolean
+stipple_store_exec (StippleStore  *self,
+                    const char    *sql,
+                    GError       **error)
+{
+  int rc;
+
+  if (!stipple_store_check_open (self, error))
+    return FALSE;
+
+  rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * stipple_store_step_done:
+ * @self: a store, its mutex held
+ * @stmt: a statement that returns no rows
+ * @error: return location for a #GError
+ *
+ * Returns: whether @stmt ran to completion
+ */
+gboolean
+stipple_store_step_done (StippleStore  *self,
+                         sqlite3_stmt  *stmt,
+                         GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/**
+ * stipple_store_begin:
+ * @self: a store, its mutex held
+ * @error: return location for a #GError
+ *
+ * Starts a write transaction, taking the write lock at once so that a
+ * transaction never fails half-way for want of it.
+ *
+ * Returns: whether the transaction started
+ */
+gboolean
+stipple_store_begin (StippleStore  *self,
+                     GError       **error)
+{
+  return stipple_store_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+/**
+ * stipple_store_commit:
+ * @self: a store, its mutex held
+ * @error: return location for a #GError
+ *
+ * Commits, or rolls back and reports why the commit failed.
+ *
+ * Returns: whether the transaction is durable
+ */
+gboolean
+stipple_store_commit (StippleStore  *self,
+                      GError       **error)
+{
+  if (!stipple_store_exec (self, "COMMIT", error))
+    {
+      stipple_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * stipple_store_rollback:
+ * @self: a store, its mutex held
+ *
+ * Abandons the open transaction, if SQLite has not already done so.
+ */
+void
+stipple_store_rollback (StippleStore *self)
+{
+  if (self->db != NULL && !sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/**
+ * stipple_store_format_time:
+ * @time: (nullable): a time
+ *
+ * Times are kept as UTC text of fixed width, so that they sort as text
+ * and read plainly in the sqlite3 tool.
+ *
+ * Returns: (transfer full) (nullable): e.g. "2026-03-14T09:26:53.589793Z"
+ */
+char *
+stipple_store_format_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autofree char *base = NULL;
+
+  if (time == NULL)
+    return NULL;
+
+  utc = g_date_time_to_utc (time);
+  base = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+  return g_strdup_printf ("%s.%06dZ", base, g_date_time_get_microsecond (utc));
+}
+
+/**
+ * stipple_store_parse_time:
+ * @text: (nullable): a time as stipple_store_format_time() writes it
+ *
+ * Returns: (transfer full) (nullable): the time, or %NULL
+ */
+GDateTime *
+stipple_store_parse_time (const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return NULL;
+  return g_date_time_new_from_iso8601 (text, NULL);
+}
+
+/* Opening ------------------------------------------------------------ */
+
+static gboolean
+take_lock (StippleStore  *self,
+           GError       **error)
+{
+  g_autofree char *lock_path = g_strconcat (self->path, ".lock", NULL);
+
+  self->lock_fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (self->lock_fd < 0)
+    {
+      set_errno_error (errno, self->path, error);
+      return FALSE;
+    }
+
+  /* flock() locks belong to the open file, so a second window of this
+   * very process is refused too. The lock file is never removed:
+   * removing it would let two openers each lock a different inode. */
+  if (flock (self->lock_fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int saved_errno = errno;
+
+      close (self->lock_fd);
+      self->lock_fd = -1;
+      if (saved_errno == EWOULDBLOCK)
+        set_error_for_code (STIPPLE_STORE_ERROR_LOCKED, self->path, NULL, error);
+      else
+        set_errno_error (saved_errno, self->path, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static guint32
+read_be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+/* Looks at the header with plain reads before SQLite is let near the
+ * file, so that a foreign or newer file is refused without SQLite
+ * replaying or checkpointing anything in it. */
+static gboolean
+check_header (const char  *path,
+              GError     **error)
+{
+  guint8 header[100];
+  ssize_t n;
+  int fd;
+  guint32 app_id, version;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      set_errno_error (errno, path, error);
+      return FALSE;
+    }
+  n = read (fd, header, sizeof header);
+  close (fd);
+
+  /* Empty: created by a Stipple that stopped before writing anything. */
+  if (n == 0)
+    return TRUE;
+
+  if (n < (ssize_t) sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_NOT_A_STIPPLE_FILE, path, NULL, error);
+      return FALSE;
+    }
+
+  app_id = read_be32 (header + 68);
+  version = read_be32 (header + 60);
+  if (app_id != 0 && app_id != STIPPLE_STORE_APPLICATION_ID)
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_NOT_A_STIPPLE_FILE, path, NULL, error);
+      return FALSE;
+    }
+  if (app_id == STIPPLE_STORE_APPLICATION_ID && version > STIPPLE_STORE_SCHEMA_VERSION)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+      g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_TOO_NEW,
+                   _("The patient file “%s” was written by a newer version of Stipple "
+                     "(file version %u; this Stipple reads up to version %d). Update Stipple "
+                     "to open it. The file has not been changed."),
+                   name, version, STIPPLE_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+query_int (sqlite3     *db,
+           const char  *path,
+           const char  *sql,
+           gint64      *value,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *value = sqlite3_column_int64 (stmt, 0);
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    {
+      stipple_store_set_sqlite_error (db, rc, path, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * stipple_store_open_db:
+ * @path: a file
+ * @create: whether SQLite may create it
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): a connection with extended result
+ *   codes on and no checkpoint on close, or %NULL
+ */
+sqlite3 *
+stipple_store_open_db (const char  *path,
+                       gboolean     create,
+                       GError     **error)
+{
+  sqlite3 *db = NULL;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  int rc;
+
+  rc = sqlite3_open_v2 (path, &db, flags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      stipple_store_set_sqlite_error (db, rc, path, error);
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (db, 1);
+  sqlite3_busy_timeout (db, 2000);
+  /* Until the file is known to be ours and current, closing it must not
+   * write anything into it. */
+  sqlite3_db_config (db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+  return db;
+}
+
+static char *
+backup_name (const char *path,
+             const char *kind)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%dT%H%M%S");
+  g_autofree char *dir = stipple_store_get_backup_dir (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *name = g_strdup_printf ("%s-%s-%s.stipple", kind, stamp, base);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+static gboolean
+ensure_backup_dir (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *dir = stipple_store_get_backup_dir (path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      set_errno_error (errno, dir, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+static GPtrArray *
+list_backups_with_prefix (const char *path,
+                          const char *prefix)
+{
+  g_autofree char *dir_path = stipple_store_get_backup_dir (path);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".stipple") && (prefix == NULL || g_str_has_prefix (name, prefix)))
+      g_ptr_array_add (list, g_build_filename (dir_path, name, NULL));
+  g_ptr_array_sort (list, compare_strings);
+  return list;
+}
+
+/* A backup cut short (power cut, killed) leaves its temporary file. */
+static void
+remove_partial_backups (const char *path)
+{
+  g_autofree char *dir_path = stipple_store_get_backup_dir (path);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".stipple.part"))
+      {
+        g_autofree char *child = g_build_filename (dir_path, name, NULL);
+        g_unlink (child);
+      }
+}
+
+/* One backup a calendar day (UTC), the newest few kept. Failing here
+ * does not stop the clinician working: the error is kept and shown. */
+static gboolean
+daily_backup (StippleStore  *self,
+              GError       **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "daily-%Y-%m-%d");
+  g_autoptr(GPtrArray) dailies = list_backups_with_prefix (self->path, "daily-");
+  g_autofree char *destination = NULL;
+  gint64 n_patients = 0;
+
+  for (guint i = 0; i < dailies->len; i++)
+    {
+      g_autofree char *base = g_path_get_basename (g_ptr_array_index (dailies, i));
+      if (g_str_has_prefix (base, today))
+        return TRUE;
+    }
+
+  if (!query_int (self->db, self->path, "SELECT count(*) FROM patient", &n_patients, error))
+    return FALSE;
+  if (n_patients == 0)
+    return TRUE;
+
+  if (!ensure_backup_dir (self->path, error))
+    return FALSE;
+  remove_partial_backups (self->path);
+  destination = backup_name (self->path, "daily");
+  if (!stipple_store_backup_to (self->db, destination, error))
+    return FALSE;
+
+  g_ptr_array_add (dailies, g_steal_pointer (&destination));
+  g_ptr_array_sort (dailies, compare_strings);
+  while (dailies->len > STIPPLE_STORE_DAILY_BACKUPS)
+    {
+      g_unlink (g_ptr_array_index (dailies, 0));
+      g_ptr_array_remove_index (dailies, 0);
+    }
+  return TRUE;
+}
+
+static gboolean
+store_open_internal (StippleStore  *self,
+                     const char    *requested,
+                     GError       **error)
+{
+  g_autofree char *folder = NULL;
+  gint64 app_id = 0, version = 0, n_objects = 0;
+  g_autofree char *journal_mode = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (requested == NULL || *requested == '\0')
+    {
+      g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT,
+                           _("No patient file was given."));
+      return FALSE;
+    }
+
+  self->path = g_canonicalize_filename (requested, NULL);
+  folder = g_path_get_dirname (self->path);
+
+  if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_NO_FOLDER, self->path, NULL, error);
+      return FALSE;
+    }
+  if (g_file_test (self->path, G_FILE_TEST_EXISTS) &&
+      !g_file_test (self->path, G_FILE_TEST_IS_REGULAR))
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_NOT_A_STIPPLE_FILE, self->path, NULL, error);
+      return FALSE;
+    }
+  if (g_file_test (self->path, G_FILE_TEST_EXISTS))
+    {
+      if (access (self->path, R_OK) != 0)
+        {
+          set_error_for_code (STIPPLE_STORE_ERROR_NO_PERMISSION, self->path, NULL, error);
+          return FALSE;
+        }
+      if (access (self->path, W_OK) != 0)
+        {
+          set_error_for_code (STIPPLE_STORE_ERROR_READ_ONLY, self->path, NULL, error);
+          return FALSE;
+        }
+    }
+  /* WAL needs its two companion files beside the database. */
+  if (access (folder, W_OK | X_OK) != 0)
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_READ_ONLY, self->path, NULL, error);
+      return FALSE;
+    }
+
+  if (!take_lock (self, error))
+    return FALSE;
+
+  if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
+    {
+      /* Created here rather than by SQLite so that it is private to its
+       * user from the first byte; SQLite gives the WAL the same mode. */
+      int fd = open (self->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd < 0)
+        {
+          set_errno_error (errno, self->path, error);
+          return FALSE;
+        }
+      close (fd);
+    }
+
+  if (!check_header (self->path, error))
+    return FALSE;
+
+  {
+    g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (self->path, "-shm", NULL);
+    self->had_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
+    self->had_shm = g_file_test (shm, G_FILE_TEST_EXISTS);
+  }
+
+  self->db = stipple_store_open_db (self->path, FALSE, error);
+  if (self->db == NULL)
+    return FALSE;
+
+  if (sqlite3_db_readonly (self->db, "main") == 1)
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_READ_ONLY, self->path, NULL, error);
+      return FALSE;
+    }
+
+  if (!query_int (self->db, self->path, "PRAGMA application_id", &app_id, error) ||
+      !query_int (self->db, self->path, "PRAGMA user_version", &version, error) ||
+      !query_int (self->db, self->path, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
+    return FALSE;
+
+  if (app_id == 0 && n_objects == 0)
+    {
+      /* Empty, or created by a Stipple that stopped before the schema's
+       * transaction committed: nothing to lose. */
+      version = 0;
+    }
+  else if (app_id != STIPPLE_STORE_APPLICATION_ID)
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_NOT_A_STIPPLE_FILE, self->path, NULL, error);
+      return FALSE;
+    }
+  else if (version > STIPPLE_STORE_SCHEMA_VERSION)
+    {
+      g_autofree char *name = g_filename_display_name (self->path);
+      g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_TOO_NEW,
+                   _("The patient file “%s” was written by a newer version of Stipple "
+                     "(file version %d; this Stipple reads up to version %d). Update Stipple "
+                     "to open it. The file has not been changed."),
+                   name, (int) version, STIPPLE_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  else
+    {
+      g_autofree char *result = NULL;
+
+      if (sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(1)", -1, &stmt, NULL) == SQLITE_OK &&
+          sqlite3_step (stmt) == SQLITE_ROW)
+        result = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      g_clear_pointer (&stmt, sqlite3_finalize);
+      if (g_strcmp0 (result, "ok") != 0)
+        {
+          set_error_for_code (STIPPLE_STORE_ERROR_CORRUPT, self->path, NULL, error);
+          return FALSE;
+        }
+    }
+
+  /* The file is ours and readable: from here on writes are allowed. */
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    journal_mode = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (g_strcmp0 (journal_mode, "wal") != 0)
+    {
+      int rc = sqlite3_errcode (self->db);
+      stipple_store_set_sqlite_error (self->db, rc != SQLITE_OK ? rc : SQLITE_IOERR,
+                                      self->path, error);
+      return FALSE;
+    }
+
+  if (!stipple_store_exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", error))
+    return FALSE;
+
+  if (version < STIPPLE_STORE_SCHEMA_VERSION)
+    {
+      if (version > 0)
+        {
+          g_autofree char *kind = g_strdup_printf ("before-v%d", STIPPLE_STORE_SCHEMA_VERSION);
+          g_autofree char *destination = backup_name (self->path, kind);
+
+          if (!ensure_backup_dir (self->path, error) ||
+              !stipple_store_backup_to (self->db, destination, error))
+            return FALSE;
+        }
+      if (!stipple_store_migrate (self->db, self->path, (int) version, error))
+        return FALSE;
+      sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    }
+
+  return TRUE;
+}
+
+/* Writer thread ------------------------------------------------------ */
+
+static void
+writer_run_cb (gpointer data,
+               gpointer user_data)
+{
+  StoreJob *job = data;
+  StippleStore *self = user_data;
+
+  job->func (self, job->data);
+  store_job_free (job);
+}
+
+static void
+store_push (StippleStore   *self,
+            StoreJobFunc    func,
+            gpointer        data,
+            GDestroyNotify  destroy)
+{
+  StoreJob *job = g_new0 (StoreJob, 1);
+
+  job->func = func;
+  job->data = data;
+  job->destroy = destroy;
+  g_thread_pool_push (self->writer, job, NULL);
+}
+
+/* GObject ------------------------------------------------------------ */
+
+static void
+stipple_store_dispose (GObject *object)
+{
+  StippleStore *self = STIPPLE_STORE (object);
+
+  stipple_store_close (self);
+  G_OBJECT_CLASS (stipple_store_parent_class)->dispose (object);
+}
+
+static void
+stipple_store_finalize (GObject *object)
+{
+  StippleStore *self = STIPPLE_STORE (object);
+
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->telemetry, g_hash_table_unref);
+  g_clear_pointer (&self->telemetry_cursor, g_hash_table_unref);
+  g_clear_error (&self->telemetry_error);
+  g_clear_error (&self->backup_problem);
+  g_clear_pointer (&self->stmts, g_hash_table_unref);
+  g_mutex_clear (&self->mutex);
+  g_mutex_clear (&self->telemetry_mutex);
+  g_cond_clear (&self->telemetry_cond);
+
+  G_OBJECT_CLASS (stipple_store_parent_class)->finalize (object);
+}
+
+static void
+stipple_store_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  StippleStore *self = STIPPLE_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stipple_store_class_init (StippleStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = stipple_store_dispose;
+  object_class->finalize = stipple_store_finalize;
+  object_class->get_property = stipple_store_get_property;
+
+  /**
+   * StippleStore:path:
+   *
+   * The absolute path of the patient file.
+   */
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+telemetry_buffer_free (StippleTelemetryBuffer *buffer)
+{
+  g_array_unref (buffer->samples);
+  g_free (buffer);
+}
+
+static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+stipple_store_init (StippleStore *self)
+{
+  self->lock_fd = -1;
+  g_mutex_init (&self->mutex);
+  g_mutex_init (&self->telemetry_mutex);
+  g_cond_init (&self->telemetry_cond);
+  self->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                       finalize_stmt);
+  self->telemetry = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                           (GDestroyNotify) telemetry_buffer_free);
+  self->telemetry_cursor = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->writer = g_thread_pool_new (writer_run_cb, self, 1, TRUE, NULL);
+}
+
+/* Nothing was written, so any WAL this opening made is empty. */
+static void
+forget_companions (StippleStore *self)
+{
+  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (self->path, "-shm", NULL);
+  GStatBuf st;
+
+  if (!self->had_wal && g_stat (wal, &st) == 0 && st.st_size == 0)
+    g_unlink (wal);
+  if (!self->had_shm && !g_file_test (wal, G_FILE_TEST_EXISTS))
+    g_unlink (shm);
+}
+
+/**
+ * stipple_store_open:
+ * @path: the patient file; created (mode 0600) if missing
+ * @error: return location for a #GError
+ *
+ * Opens the patient file for this Stipple alone, creating or migrating
+ * it as needed. Blocks: the interface uses stipple_store_open_async().
+ * Before any migration a backup is taken, and failing to take it stops
+ * the migration. The daily backup is taken here too; failing to take it
+ * does not stop the opening: stipple_store_get_backup_problem() says why.
+ *
+ * Returns: (transfer full): the store, or %NULL with @error set
+ */
+StippleStore *
+stipple_store_open (const char  *path,
+                    GError     **error)
+{
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return stipple_store_open_full (path, TRUE, error);
+}
+
+/**
+ * stipple_store_open_full:
+ * @path: the patient file
+ * @daily_backup_wanted: whether to take the daily backup; working copies made
+ *   for a restore or an import need none
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the store, or %NULL with @error set
+ */
+StippleStore *
+stipple_store_open_full (const char  *path,
+                         gboolean     daily_backup_wanted,
+                         GError     **error)
+{
+  g_autoptr(StippleStore) self = NULL;
+  g_autoptr(GError) backup_error = NULL;
+
+  self = g_object_new (STIPPLE_TYPE_STORE, NULL);
+  if (!store_open_internal (self, path, error))
+    {
+      gboolean opened = self->db != NULL;
+
+      stipple_store_close (self);
+      if (opened)
+        forget_companions (self);
+      return NULL;
+    }
+
+  /* A missed daily backup must not keep the clinician from the chart:
+   * the interface shows the problem, and the next opening tries again. */
+  if (daily_backup_wanted && !daily_backup (self, &backup_error))
+    self->backup_problem = g_steal_pointer (&backup_error);
+
+  return g_steal_pointer (&self);
+}
+
+static void
+open_thread_cb (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  StippleStore *store = stipple_store_open (task_data, &error);
+
+  if (store == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, store, g_object_unref);
+}
+
+/**
+ * stipple_store_open_async:
+ * @path: the patient file
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the caller's main context when done
+ * @user_data: data for @callback
+ *
+ * Opens the patient file on a worker thread; see stipple_store_open().
+ */
+void
+stipple_store_open_async (const char          *path,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, stipple_store_open_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, open_thread_cb);
+}
+
+/**
+ * stipple_store_open_finish:
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the store, or %NULL with @error set
+ */
+StippleStore *
+stipple_store_open_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * stipple_store_close:
+ * @self: a store
+ *
+ * Writes the telemetry still gathered, waits for queued work, checkpoints
+ * the WAL into the file and lets go of the file. Safe to call twice.
+ */
+void
+stipple_store_close (StippleStore *self)
+{
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+
+  if (self->writer != NULL)
+    {
+      if (self->db != NULL)
+        stipple_store_flush_telemetry (self, NULL);
+      g_thread_pool_free (self->writer, FALSE, TRUE);
+      self->writer = NULL;
+    }
+
+  g_mutex_lock (&self->mutex);
+  g_hash_table_remove_all (self->stmts);
+  if (self->db != NULL)
+    {
+      sqlite3_close (self->db);
+      self->db = NULL;
+    }
+  g_mutex_unlock (&self->mutex);
+
+  if (self->lock_fd >= 0)
+    {
+      close (self->lock_fd);
+      self->lock_fd = -1;
+    }
+}
+
+/**
+ * stipple_store_get_path:
+ * @self: a store
+ *
+ * Returns: the absolute path of the patient file
+ */
+const char *
+stipple_store_get_path (StippleStore *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+/**
+ * stipple_store_get_backup_problem:
+ * @self: a store
+ *
+ * Returns: (nullable) (transfer none): why today's automatic backup could
+ *   not be taken when the file was opened, or %NULL if it was (or was not
+ *   due)
+ */
+const GError *
+stipple_store_get_backup_problem (StippleStore *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
+
+  return self->backup_problem;
+}
+
+/**
+ * stipple_store_get_backup_dir:
+ * @path: a patient file
+ *
+ * Backups live in a folder beside the file, so that copying the folder
+ * that holds the patient file copies its backups too.
+ *
+ * Returns: (transfer full): the backup folder of @path
+ */
+char *
+stipple_store_get_backup_dir (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_strconcat (path, ".backups", NULL);
+}
+
+/* Telemetry ---------------------------------------------------------- */
+
+typedef struct
+{
+  gint64  session_id;
+  GArray *samples;
+} TelemetryJob;
+
+static void
+telemetry_job_free (TelemetryJob *job)
+{
+  g_array_unref (job->samples);
+  g_free (job);
+}
+
+static gboolean
+load_cursor (StippleStore     *self,
+             gint64            session_id,
+             TelemetryCursor  *cursor,
+             GError          **error)
+{
+  g_autoptr(StippleStmt) stmt = NULL;
+
+  stmt = stipple_store_prepare (self,
+                                "SELECT seq_first, n_samples, end_us, data FROM telemetry_block"
+                                " WHERE session_id = ? ORDER BY seq_first DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      guint n = sqlite3_column_int (stmt, 1);
+      g_autoptr(GBytes) data = g_bytes_new (sqlite3_column_blob (stmt, 3),
+                                            sqlite3_column_bytes (stmt, 3));
+      g_autofree StippleProtoSample *samples = g_new (StippleProtoSample, n);
+
+      if (!stipple_telemetry_decode (data, n, samples, error))
+        return FALSE;
+      cursor->next_seq = sqlite3_column_int64 (stmt, 0) + n;
+      cursor->end_us = sqlite3_column_int64 (stmt, 2);
+      cursor->last_clock = samples[n - 1].timestamp_us;
+      cursor->started = TRUE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_block (StippleStore              *self,
+             gint64                     session_id,
+             const StippleProtoSample  *samples,
+             guint                      n,
+             GError                   **error)
+{
+  g_autoptr(GBytes) data = stipple_telemetry_encode (samples, n);
+  g_autoptr(StippleStmt) stmt = NULL;
+  TelemetryCursor *cursor;
+  TelemetryCursor next;
+  gint64 start_us;
+  gsize len;
+  const void *blob;
+
+  g_mutex_lock (&self->mutex);
+
+  cursor = g_hash_table_lookup (self->telemetry_cursor, &session_id);
+  if (cursor == NULL)
+    {
+      TelemetryCursor loaded = { 0, };
+
+      if (!load_cursor (self, session_id, &loaded, error))
+        goto fail;
+      cursor = g_memdup2 (&loaded, sizeof loaded);
+      g_hash_table_insert (self->telemetry_cursor, g_memdup2 (&session_id, sizeof session_id),
+                           cursor);
+    }
+
+  /* The pen's clock wraps every 71 minutes; the file keeps time since
+   * the session's first sample in 64 bits. */
+  start_us = 0;
+  if (cursor->started)
+    start_us = cursor->end_us + (guint32) (samples[0].timestamp_us - cursor->last_clock);
+  next.next_seq = cursor->next_seq + n;
+  next.end_us = start_us + (guint32) (samples[n - 1].timestamp_us - samples[0].timestamp_us);
+  next.last_clock = samples[n - 1].timestamp_us;
+  next.started = TRUE;
+
+  /* Telemetry is committed with synchronous=NORMAL: a power cut may cost
+   * the last seconds of needle data, never a clinical record, since the
+   * next clinical commit syncs the WAL with everything before it. */
+  if (!stipple_store_exec (self, "PRAGMA synchronous = NORMAL", error))
+    goto fail;
+  stmt = stipple_store_prepare (self,
+                                "INSERT INTO telemetry_block (session_id, seq_first, n_samples,"
+                                " start_us, end_us, encoding, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                error);
+  if (stmt == NULL)
+    goto fail_sync;
+  blob = g_bytes_get_data (data, &len);
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  sqlite3_bind_int64 (stmt, 2, cursor->next_seq);
+  sqlite3_bind_int (stmt, 3, n);
+  sqlite3_bind_int64 (stmt, 4, start_us);
+  sqlite3_bind_int64 (stmt, 5, next.end_us);
+  sqlite3_bind_int (stmt, 6, STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB);
+  sqlite3_bind_blob (stmt, 7, blob, len, SQLITE_STATIC);
+  if (!stipple_store_step_done (self, stmt, error))
+    goto fail_sync;
+  stipple_store_exec (self, "PRAGMA synchronous = FULL", NULL);
+
+  *cursor = next;
+  g_mutex_unlock (&self->mutex);
+  return TRUE;
+
+fail_sync:
+  stipple_store_exec (self, "PRAGMA synchronous = FULL", NULL);
+fail:
+  g_mutex_unlock (&self->mutex);
+  return FALSE;
+}
+
+static void
+telemetry_job_run (StippleStore *self,
+                   gpointer      data)
+{
+  TelemetryJob *job = data;
+  g_autoptr(GError) error = NULL;
+
+  write_block (self, job->session_id, (StippleProtoSample *) job->samples->data,
+               job->samples->len, &error);
+
+  g_mutex_lock (&self->telemetry_mutex);
+  if (error != NULL && self->telemetry_error == NULL)
+    self->telemetry_error = g_steal_pointer (&error);
+  self->telemetry_pending--;
+  g_cond_broadcast (&self->telemetry_cond);
+  g_mutex_unlock (&self->telemetry_mutex);
+}
+
+/* Called with telemetry_mutex held. */
+static void
+queue_block (StippleStore *self,
+             gint64        session_id,
+             GArray       *samples)
+{
+  TelemetryJob *job = g_new0 (TelemetryJob, 1);
+
+  job->session_id = session_id;
+  job->samples = samples;
+  self->telemetry_pending++;
+  store_push (self, telemetry_job_run, job, (GDestroyNotify) telemetry_job_free);
+}
+
+/**
+ * stipple_store_append_telemetry:
+ * @self: a store
+ * @session_id: the saved session the samples belong to
+ * @samples: (array length=n_samples): samples in the order measured
+ * @n_samples: how many
+ * @error: return location for a #GError
+ *
+ * Gathers samples into blocks of %STIPPLE_STORE_TELEMETRY_BLOCK and
+ * queues each full block for the writer thread; never waits for the
+ * disk. Fails if an earlier block could not be written, so that the
+ * caller learns of a full disk within a second.
+ *
+ * Returns: whether the samples were accepted
+ */
+gboolean
+stipple_store_append_telemetry (StippleStore              *self,
+                                gint64                     session_id,
+                                const StippleProtoSample  *samples,
+                                guint                      n_samples,
+                                GError                   **error)
+{
+  StippleTelemetryBuffer *buffer;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (samples != NULL || n_samples == 0, FALSE);
+
+  if (session_id <= 0)
+    {
+      g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT,
+                           _("Needle data can only be recorded for a saved session."));
+      return FALSE;
+    }
+
+  if (self->writer == NULL)
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_CLOSED, self->path, NULL, error);
+      return FALSE;
+    }
+
+  g_mutex_lock (&self->telemetry_mutex);
+  if (self->telemetry_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->telemetry_error));
+      g_mutex_unlock (&self->telemetry_mutex);
+      return FALSE;
+    }
+
+  buffer = g_hash_table_lookup (self->telemetry, &session_id);
+  if (buffer == NULL)
+    {
+      buffer = g_new0 (StippleTelemetryBuffer, 1);
+      buffer->session_id = session_id;
+      buffer->samples = g_array_sized_new (FALSE, FALSE, sizeof (StippleProtoSample),
+                                           STIPPLE_STORE_TELEMETRY_BLOCK);
+      g_hash_table_insert (self->telemetry, &buffer->session_id, buffer);
+    }
+
+  while (n_samples > 0)
+    {
+      guint room = STIPPLE_STORE_TELEMETRY_BLOCK - buffer->samples->len;
+      guint take = MIN (room, n_samples);
+
+      g_array_append_vals (buffer->samples, samples, take);
+      samples += take;
+      n_samples -= take;
+      if (buffer->samples->len == STIPPLE_STORE_TELEMETRY_BLOCK)
+        {
+          queue_block (self, session_id, buffer->samples);
+          buffer->samples = g_array_sized_new (FALSE, FALSE, sizeof (StippleProtoSample),
+                                               STIPPLE_STORE_TELEMETRY_BLOCK);
+        }
+    }
+  g_mutex_unlock (&self->telemetry_mutex);
+  return TRUE;
+}
+
+/**
+ * stipple_store_flush_telemetry:
+ * @self: a store
+ * @error: return location for a #GError
+ *
+ * Queues every partly filled block and waits until the writer has
+ * written all of them. Do not call from the writer thread.
+ *
+ * Returns: whether all telemetry appended so far is in the file
+ */
+gboolean
+stipple_store_flush_telemetry (StippleStore  *self,
+                               GError       **error)
+{
+  GHashTableIter iter;
+  StippleTelemetryBuffer *buffer;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
+
+  if (self->writer == NULL)
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_CLOSED, self->path, NULL, error);
+      return FALSE;
+    }
+
+  g_mutex_lock (&self->telemetry_mutex);
+  g_hash_table_iter_init (&iter, self->telemetry);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &buffer))
+    if (buffer->samples->len > 0)
+      {
+        queue_block (self, buffer->session_id, buffer->samples);
+        buffer->samples = g_array_sized_new (FALSE, FALSE, sizeof (StippleProtoSample),
+                                             STIPPLE_STORE_TELEMETRY_BLOCK);
+      }
+  while (self->telemetry_pending > 0)
+    g_cond_wait (&self->telemetry_cond, &self->telemetry_mutex);
+  if (self->telemetry_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->telemetry_error));
+      g_mutex_unlock (&self->telemetry_mutex);
+      return FALSE;
+    }
+  g_mutex_unlock (&self->telemetry_mutex);
+  return TRUE;
+}
+
+/**
+ * stipple_store_load_telemetry:
+ * @self: a store
+ * @session_id: a session
+ * @times_us: (out) (optional) (element-type gint64): for each sample, its
+ *   time since the session's first sample, in microseconds
+ * @error: return location for a #GError
+ *
+ * Reads back every sample written for a session, in order, for replay
+ * and for redrawing its graphs.
+ *
+ * Returns: (transfer full) (element-type StippleProtoSample): the samples
+ */
+GArray *
+stipple_store_load_telemetry (StippleStore  *self,
+                              gint64         session_id,
+                              GArray       **times_us,
+                              GError       **error)
+{
+  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (StippleProtoSample));
+  g_autoptr(GArray) times = times_us ? g_array_new (FALSE, FALSE, sizeof (gint64)) : NULL;
+  g_autoptr(StippleStmt) stmt = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
+  int rc;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  stmt = stipple_store_prepare (self,
+                                "SELECT n_samples, start_us, encoding, data FROM telemetry_block"
+                                " WHERE session_id = ? ORDER BY seq_first", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint n = sqlite3_column_int (stmt, 0);
+      gint64 start_us = sqlite3_column_int64 (stmt, 1);
+      g_autoptr(GBytes) data = NULL;
+      guint first = samples->len;
+
+      if (sqlite3_column_int (stmt, 2) != STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB || n == 0)
+        {
+          set_error_for_code (STIPPLE_STORE_ERROR_CORRUPT, self->path, NULL, error);
+          return NULL;
+        }
+      data = g_bytes_new (sqlite3_column_blob (stmt, 3), sqlite3_column_bytes (stmt, 3));
+      g_array_set_size (samples, first + n);
+      if (!stipple_telemetry_decode (data, n,
+                                     &g_array_index (samples, StippleProtoSample, first), error))
+        return NULL;
+      if (times != NULL)
+        {
+          const StippleProtoSample *block = &g_array_index (samples, StippleProtoSample, first);
+
+          for (guint i = 0; i < n; i++)
+            {
+              gint64 t = start_us + (guint32) (block[i].timestamp_us - block[0].timestamp_us);
+              g_array_append_val (times, t);
+            }
+        }
+    }
+  if (rc != SQLITE_DONE)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+      return NULL;
+    }
+
+  if (times_us != NULL)
+    *times_us = g_steal_pointer (&times);
+  return g_steal_pointer (&samples);
+}
+
+/* Backups ------------------------------------------------------------ */
+
+static gboolean
+sync_folder_of (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  int fd = open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return FALSE;
+  fsync (fd);
+  close (fd);
+  return TRUE;
+}
+
+/**
+ * stipple_store_backup_to:
+ * @db: the connection to copy, its mutex held
+ * @destination: the backup file to write; replaced atomically
+ * @error: return location for a #GError
+ *
+ * Copies a consistent snapshot with SQLite's online backup, into a
+ * private temporary file renamed into place once it is complete and on
+ * disk: a backup file is whole or absent.
+ *
+ * Returns: whether the backup was written
+ */
+gboolean
+stipple_store_backup_to (sqlite3     *db,
+                         const char  *destination,
+                         GError     **error)
+{
+  g_autofree char *partial = g_strconcat (destination, ".part", NULL);
+  sqlite3 *out = NULL;
+  sqlite3_backup *backup;
+  int fd, rc;
+
+  fd = open (partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      set_errno_error (errno, destination, error);
+      return FALSE;
+    }
+  close (fd);
+
+  rc = sqlite3_open_v2 (partial, &out, SQLITE_OPEN_READWRITE, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_extended_result_codes (out, 1);
+      backup = sqlite3_backup_init (out, "main", db, "main");
+      if (backup == NULL)
+        rc = sqlite3_errcode (out);
+      else
+        {
+          rc = sqlite3_backup_step (backup, -1);
+          if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+          sqlite3_backup_finish (backup);
+        }
+    }
+  if (rc == SQLITE_OK)
+    {
+      /* The copy is self-contained: no WAL beside it. */
+      rc = sqlite3_exec (out, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+    }
+  if (rc != SQLITE_OK)
+    {
+      stipple_store_set_sqlite_error (out, rc, destination, error);
+      sqlite3_close (out);
+      g_unlink (partial);
+      return FALSE;
+    }
+  sqlite3_close (out);
+
+  fd = open (partial, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+  if (g_rename (partial, destination) != 0)
+    {
+      set_errno_error (errno, destination, error);
+      g_unlink (partial);
+      return FALSE;
+    }
+  sync_folder_of (destination);
+  return TRUE;
+}
+
+/**
+ * stipple_store_backup:
+ * @self: a store
+ * @error: return location for a #GError
+ *
+ * Takes a backup now, into the backup folder beside the file. Backups
+ * taken this way are kept until removed by hand.
+ *
+ * Returns: (transfer full): the backup's path, or %NULL with @error set
+ */
+char *
+stipple_store_backup (StippleStore  *self,
+                      GError       **error)
+{
+  g_autofree char *destination = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
+
+  if (!stipple_store_flush_telemetry (self, error))
+    return NULL;
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!stipple_store_check_open (self, error) || !ensure_backup_dir (self->path, error))
+    return NULL;
+  destination = backup_name (self->path, "manual");
+  if (!stipple_store_backup_to (self->db, destination, error))
+    return NULL;
+  return g_steal_pointer (&destination);
+}
+
+/**
+ * stipple_store_list_backups:
+ * @path: a patient file
+ *
+ * Returns: (transfer full) (element-type filename): the backups of
+ *   @path, by name: kind, then date
+ */
+GPtrArray *
+stipple_store_list_backups (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return list_backups_with_prefix (path, NULL);
+}
+
+static gboolean
+copy_file (const char  *from,
+           const char  *to,
+           GError     **error)
+{
+  g_autoptr(GFile) source = g_file_new_for_path (from);
+  g_autoptr(GFile) target = g_file_new_for_path (to);
+  g_autoptr(GError) local_error = NULL;
+  int fd;
+
+  /* Created first so that the copy is private to its user. */
+  fd = open (to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      set_errno_error (errno, to, error);
+      return FALSE;
+    }
+  close (fd);
+
+  if (!g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        set_error_for_code (STIPPLE_STORE_ERROR_DISK_FULL, to, NULL, error);
+      else
+        set_error_for_code (STIPPLE_STORE_ERROR_FAILED, to, local_error->message, error);
+      g_unlink (to);
+      return FALSE;
+    }
+  g_chmod (to, 0600);
+  return TRUE;
+}
+
+/**
+ * stipple_store_restore:
+ * @path: the patient file to restore; it must not be open
+ * @backup_path: a backup of it
+ * @error: return location for a #GError
+ *
+ * Replaces the patient file with a backup. The backup is checked first
+ * (a Stipple file, not newer than this Stipple, not damaged); the file it
+ * replaces, with its WAL, is first copied into the backup folder as a
+ * "before-restore" backup, so a restore loses nothing either.
+ *
+ * Returns: whether the patient file is now the backup
+ */
+gboolean
+stipple_store_restore (const char  *path,
+                       const char  *backup_path,
+                       GError     **error)
+{
+  g_autoptr(StippleStore) lock = NULL;
+  g_autoptr(StippleStore) check = NULL;
+  g_autofree char *staged = NULL;
+  g_autofree char *wal = NULL;
+  g_autofree char *shm = NULL;
+  g_autofree char *absolute = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (backup_path != NULL, FALSE);
+
+  absolute = g_canonicalize_filename (path, NULL);
+  staged = g_strconcat (absolute, ".restoring", NULL);
+  wal = g_strconcat (absolute, "-wal", NULL);
+  shm = g_strconcat (absolute, "-shm", NULL);
+
+  /* Holding the patient file's lock keeps every Stipple out meanwhile. */
+  lock = g_object_new (STIPPLE_TYPE_STORE, NULL);
+  lock->path = g_strdup (absolute);
+  if (!take_lock (lock, error))
+    return FALSE;
+
+  /* The backup is checked on a copy, which opening may migrate, never on
+   * the backup itself. */
+  if (!copy_file (backup_path, staged, error))
+    return FALSE;
+  check = stipple_store_open_full (staged, FALSE, error);
+  if (check == NULL)
+    {
+      g_unlink (staged);
+      return FALSE;
+    }
+  stipple_store_close (check);
+  {
+    g_autofree char *staged_lock = g_strconcat (staged, ".lock", NULL);
+    g_unlink (staged_lock);
+  }
+
+  if (g_file_test (absolute, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *aside = backup_name (absolute, "before-restore");
+
+      if (!ensure_backup_dir (absolute, error) || !copy_file (absolute, aside, error))
+        {
+          g_unlink (staged);
+          return FALSE;
+        }
+      if (g_file_test (wal, G_FILE_TEST_EXISTS))
+        {
+          g_autofree char *aside_wal = g_strconcat (aside, "-wal", NULL);
+          if (!copy_file (wal, aside_wal, error))
+            {
+              g_unlink (staged);
+              return FALSE;
+            }
+        }
+    }
+
+  /* The old WAL goes before the new file arrives: SQLite would replay a
+   * stale WAL into whatever database sits beside it. */
+  g_unlink (wal);
+  g_unlink (shm);
+  if (g_rename (staged, absolute) != 0)
+    {
+      set_errno_error (errno, absolute, error);
+      g_unlink (staged);
+      return FALSE;
+    }
+  sync_folder_of (absolute);
+  return TRUE;
+}
+
+/* Asynchronous forms -------------------------------------------------- */
+
+typedef void (*TaskFunc) (StippleStore *self,
+                          GTask        *task);
+
+typedef struct
+{
+  GTask    *task;
+  TaskFunc  func;
+} TaskJob;
+
+static void
+task_job_free (TaskJob *job)
+{
+  g_clear_object (&job->task);
+  g_free (job);
+}
+
+static void
+task_job_run (StippleStore *self,
+              gpointer      data)
+{
+  TaskJob *job = data;
+
+  if (g_task_return_error_if_cancelled (job->task))
+    return;
+  job->func (self, job->task);
+}
+
+static void
+run_on_writer (StippleStore *self,
+               GTask        *task,
+               TaskFunc      func)
+{
+  TaskJob *job;
+
+  if (self->writer == NULL)
+    {
+      GError *error = NULL;
+
+      set_error_for_code (STIPPLE_STORE_ERROR_CLOSED, self->path, NULL, &error);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  job = g_new0 (TaskJob, 1);
+
+  job->task = g_object_ref (task);
+  job->func = func;
+  store_push (self, task_job_run, job, (GDestroyNotify) task_job_free);
+}
+
+static void
+save_patient_task (StippleStore *self,
+                   GTask        *task)
+{
+  StipplePatient *patient = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!stipple_store_save_patient (self, patient, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, stipple_patient_copy (patient),
+                           (GDestroyNotify) stipple_patient_free);
+}
+
+/**
+ * stipple_store_save_patient_async:
+ * @self: a store
+ * @patient: the patient to save; copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when saved
+ * @user_data: data for @callback
+ *
+ * Saves a copy of @patient on the writer thread; see
+ * stipple_store_save_patient().
+ */
+void
+stipple_store_save_patient_async (StippleStore          *self,
+                                  const StipplePatient  *patient,
+                                  GCancellable          *cancellable,
+                                  GAsyncReadyCallback    callback,
+                                  gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+  g_return_if_fail (patient != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_save_patient_async);
+  g_task_set_task_data (task, stipple_patient_copy (patient),
+                        (GDestroyNotify) stipple_patient_free);
+  run_on_writer (self, task, save_patient_task);
+}
+
+/**
+ * stipple_store_save_patient_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the patient as saved, with its id, or %NULL
+ */
+StipplePatient *
+stipple_store_save_patient_finish (StippleStore  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  char  *query;
+  guint  limit;
+} SearchData;
+
+static void
+search_data_free (SearchData *data)
+{
+  g_free (data->query);
+  g_free (data);
+}
+
+static void
+search_task (StippleStore *self,
+             GTask        *task)
+{
+  SearchData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  GPtrArray *found = stipple_store_search_patients (self, data->query, data->limit, &error);
+
+  if (found == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * stipple_store_search_patients_async:
+ * @self: a store
+ * @query: what has been typed so far
+ * @limit: the most patients wanted
+ * @cancellable: (nullable): cancelled when the query changes again
+ * @callback: called with the patients found
+ * @user_data: data for @callback
+ *
+ * See stipple_store_search_patients().
+ */
+void
+stipple_store_search_patients_async (StippleStore        *self,
+                                     const char          *query,
+                                     guint                limit,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SearchData *data;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_search_patients_async);
+  data = g_new0 (SearchData, 1);
+  data->query = g_strdup (query);
+  data->limit = limit;
+  g_task_set_task_data (task, data, (GDestroyNotify) search_data_free);
+  run_on_writer (self, task, search_task);
+}
+
+/**
+ * stipple_store_search_patients_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type StipplePatient): the patients found
+ */
+GPtrArray *
+stipple_store_search_patients_finish (StippleStore  *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+load_chart_task (StippleStore *self,
+                 GTask        *task)
+{
+  gint64 *patient_id = g_task_get_task_data (task);
+  GError *error = NULL;
+  StipplePatientChart *chart = stipple_store_load_chart (self, *patient_id, &error);
+
+  if (chart == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, chart, (GDestroyNotify) stipple_patient_chart_free);
+}
+
+/**
+ * stipple_store_load_chart_async:
+ * @self: a store
+ * @patient_id: a patient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the chart
+ * @user_data: data for @callback
+ *
+ * See stipple_store_load_chart().
+ */
+void
+stipple_store_load_chart_async (StippleStore        *self,
+                                gint64               patient_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_load_chart_async);
+  g_task_set_task_data (task, g_memdup2 (&patient_id, sizeof patient_id), g_free);
+  run_on_writer (self, task, load_chart_task);
+}
+
+/**
+ * stipple_store_load_chart_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the chart, or %NULL with @error set
+ */
+StipplePatientChart *
+stipple_store_load_chart_finish (StippleStore  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+save_session_task (StippleStore *self,
+                   GTask        *task)
+{
+  StippleSession *session = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!stipple_store_save_session (self, session, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, stipple_session_copy (session),
+                           (GDestroyNotify) stipple_session_free);
+}
+
+/**
+ * stipple_store_save_session_async:
+ * @self: a store
+ * @session: the session; copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when saved
+ * @user_data: data for @callback
+ *
+ * See stipple_store_save_session().
+ */
+void
+stipple_store_save_session_async (StippleStore          *self,
+                                  const StippleSession  *session,
+                                  GCancellable          *cancellable,
+                                  GAsyncReadyCallback    callback,
+                                  gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+  g_return_if_fail (session != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_save_session_async);
+  g_task_set_task_data (task, stipple_session_copy (session),
+                        (GDestroyNotify) stipple_session_free);
+  run_on_writer (self, task, save_session_task);
+}
+
+/**
+ * stipple_store_save_session_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the session as saved, with its id, or %NULL
+ */
+StippleSession *
+stipple_store_save_session_finish (StippleStore  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  gint64          session_id;
+  StippleNoteKind kind;
+  char           *text;
+} NoteData;
+
+static void
+note_data_free (NoteData *data)
+{
+  g_free (data->text);
+  g_free (data);
+}
+
+static void
+save_note_task (StippleStore *self,
+                GTask        *task)
+{
+  NoteData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!stipple_store_save_note (self, data->session_id, data->kind, data->text, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * stipple_store_save_note_async:
+ * @self: a store
+ * @session_id: the session
+ * @kind: which of its notes
+ * @text: the whole note
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when saved
+ * @user_data: data for @callback
+ *
+ * See stipple_store_save_note(); #StippleNoteSaver calls this as the
+ * clinician types.
+ */
+void
+stipple_store_save_note_async (StippleStore        *self,
+                               gint64               session_id,
+                               StippleNoteKind      kind,
+                               const char          *text,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  NoteData *data;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_save_note_async);
+  data = g_new0 (NoteData, 1);
+  data->session_id = session_id;
+  data->kind = kind;
+  data->text = g_strdup (text);
+  g_task_set_task_data (task, data, (GDestroyNotify) note_data_free);
+  run_on_writer (self, task, save_note_task);
+}
+
+/**
+ * stipple_store_save_note_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: whether the note is saved
+ */
+gboolean
+stipple_store_save_note_finish (StippleStore  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+append_audit_task (StippleStore *self,
+                   GTask        *task)
+{
+  StippleAuditEntry *entry = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!stipple_store_append_audit (self, entry, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, entry->id);
+}
+
+/**
+ * stipple_store_append_audit_async:
+ * @self: a store
+ * @entry: the event; copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when recorded
+ * @user_data: data for @callback
+ *
+ * See stipple_store_append_audit().
+ */
+void
+stipple_store_append_audit_async (StippleStore             *self,
+                                  const StippleAuditEntry  *entry,
+                                  GCancellable             *cancellable,
+                                  GAsyncReadyCallback       callback,
+                                  gpointer                  user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+  g_return_if_fail (entry != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_append_audit_async);
+  g_task_set_task_data (task, stipple_audit_entry_copy (entry),
+                        (GDestroyNotify) stipple_audit_entry_free);
+  run_on_writer (self, task, append_audit_task);
+}
+
+/**
+ * stipple_store_append_audit_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: the new entry's id, or 0 with @error set
+ */
+gint64
+stipple_store_append_audit_finish (StippleStore  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  GError *local_error = NULL;
+  gssize id;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  id = g_task_propagate_int (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return 0;
+    }
+  return id;
+}
+
+/* Export, import and backup flush telemetry and so wait for the writer
+ * thread: they run on GLib's worker pool instead, taking the same mutex
+ * as the writer, so they still never overlap another write. */
+
+typedef struct
+{
+  gint64  patient_id;
+  char   *path;
+} FileData;
+
+static void
+file_data_free (FileData *data)
+{
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+export_thread_cb (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  FileData *data = task_data;
+  GError *error = NULL;
+
+  if (!stipple_store_export_patient (source_object, data->patient_id, data->path, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * stipple_store_export_patient_async:
+ * @self: a store
+ * @patient_id: the patient
+ * @destination: a new file
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when written
+ * @user_data: data for @callback
+ *
+ * See stipple_store_export_patient().
+ */
+void
+stipple_store_export_patient_async (StippleStore        *self,
+                                    gint64               patient_id,
+                                    const char          *destination,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FileData *data;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+  g_return_if_fail (destination != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_export_patient_async);
+  data = g_new0 (FileData, 1);
+  data->patient_id = patient_id;
+  data->path = g_strdup (destination);
+  g_task_set_task_data (task, data, (GDestroyNotify) file_data_free);
+  g_task_run_in_thread (task, export_thread_cb);
+}
+
+/**
+ * stipple_store_export_patient_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: whether the file was written whole
+ */
+gboolean
+stipple_store_export_patient_finish (StippleStore  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+import_thread_cb (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  FileData *data = task_data;
+  GError *error = NULL;
+  StippleImportResult *result = stipple_store_import (source_object, data->path, &error);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) stipple_import_result_free);
+}
+
+/**
+ * stipple_store_import_async:
+ * @self: a store
+ * @source: a patient file to merge
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when merged
+ * @user_data: data for @callback
+ *
+ * See stipple_store_import().
+ */
+void
+stipple_store_import_async (StippleStore        *self,
+                            const char          *source,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FileData *data;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+  g_return_if_fail (source != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_import_async);
+  data = g_new0 (FileData, 1);
+  data->path = g_strdup (source);
+  g_task_set_task_data (task, data, (GDestroyNotify) file_data_free);
+  g_task_run_in_thread (task, import_thread_cb);
+}
+
+/**
+ * stipple_store_import_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): what was merged, or %NULL with @error set
+ */
+StippleImportResult *
+stipple_store_import_finish (StippleStore  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+backup_thread_cb (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+  char *path = stipple_store_backup (source_object, &error);
+
+  if (path == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, path, g_free);
+}
+
+/**
+ * stipple_store_backup_async:
+ * @self: a store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the backup is written
+ * @user_data: data for @callback
+ *
+ * See stipple_store_backup().
+ */
+void
+stipple_store_backup_async (StippleStore        *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_backup_async);
+  g_task_run_in_thread (task, backup_thread_cb);
+}
+
+/**
+ * stipple_store_backup_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the backup's path, or %NULL with @error set
+ */
+char *
+stipple_store_backup_finish (StippleStore  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+load_telemetry_task (StippleStore *self,
+                     GTask        *task)
+{
+  gint64 *session_id = g_task_get_task_data (task);
+  GError *error = NULL;
+  GArray *samples = stipple_store_load_telemetry (self, *session_id, NULL, &error);
+
+  if (samples == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, samples, (GDestroyNotify) g_array_unref);
+}
+
+/**
+ * stipple_store_load_telemetry_async:
+ * @self: a store
+ * @session_id: a session
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the samples
+ * @user_data: data for @callback
+ *
+ * Reads a session's needle data on the writer thread, after every block
+ * already queued for it; see stipple_store_load_telemetry().
+ */
+void
+stipple_store_load_telemetry_async (StippleStore        *self,
+                                    gint64               session_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_load_telemetry_async);
+  g_task_set_task_data (task, g_memdup2 (&session_id, sizeof session_id), g_free);
+  run_on_writer (self, task, load_telemetry_task);
+}
+
+/**
+ * stipple_store_load_telemetry_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type StippleProtoSample): the samples
+ */
+GArray *
+stipple_store_load_telemetry_finish (StippleStore  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

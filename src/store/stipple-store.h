@@ -1,0 +1,245 @@
+/* stipple-store.h: the patient file
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "stipple-proto-sample.h"
+#include "stipple-store-records.h"
+
+G_BEGIN_DECLS
+
+#define STIPPLE_STORE_ERROR (stipple_store_error_quark ())
+
+typedef enum
+{
+  STIPPLE_STORE_ERROR_FAILED,
+  STIPPLE_STORE_ERROR_LOCKED,
+  STIPPLE_STORE_ERROR_READ_ONLY,
+  STIPPLE_STORE_ERROR_NO_PERMISSION,
+  STIPPLE_STORE_ERROR_DISK_FULL,
+  STIPPLE_STORE_ERROR_IO,
+  STIPPLE_STORE_ERROR_CORRUPT,
+  STIPPLE_STORE_ERROR_NOT_A_STIPPLE_FILE,
+  STIPPLE_STORE_ERROR_TOO_NEW,
+  STIPPLE_STORE_ERROR_NO_FOLDER,
+  STIPPLE_STORE_ERROR_INVALID_INPUT,
+  STIPPLE_STORE_ERROR_DUPLICATE,
+  STIPPLE_STORE_ERROR_NOT_FOUND,
+  STIPPLE_STORE_ERROR_CLOSED,
+} StippleStoreError;
+
+/* "Stpl" in the SQLite header's application_id field. */
+#define STIPPLE_STORE_APPLICATION_ID 0x5374706c
+/* The schema version this build writes, kept in PRAGMA user_version. */
+#define STIPPLE_STORE_SCHEMA_VERSION 1
+/* Samples per telemetry block: one second at the pen's 8 kHz. */
+#define STIPPLE_STORE_TELEMETRY_BLOCK 8000
+/* Daily backups kept beside the patient file. */
+#define STIPPLE_STORE_DAILY_BACKUPS 7
+/* The longest note kept; a longer one is refused, never cut short. */
+#define STIPPLE_STORE_MAX_NOTE_BYTES (1024 * 1024)
+
+typedef struct
+{
+  guint      patients_added;
+  guint      patients_merged;
+  guint      sessions_added;
+  /* (element-type utf8): what was found different and left as it was
+   * here, in words a clinician can act on. */
+  GPtrArray *conflicts;
+} StippleImportResult;
+
+void stipple_import_result_free (StippleImportResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StippleImportResult, stipple_import_result_free)
+
+#define STIPPLE_TYPE_STORE (stipple_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (StippleStore, stipple_store, STIPPLE, STORE, GObject)
+
+GQuark               stipple_store_error_quark          (void);
+
+StippleStore        *stipple_store_open                 (const char               *path,
+                                                         GError                  **error);
+void                 stipple_store_open_async           (const char               *path,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+StippleStore        *stipple_store_open_finish          (GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_close                (StippleStore             *self);
+const char          *stipple_store_get_path             (StippleStore             *self);
+char                *stipple_store_get_backup_dir       (const char               *path);
+const GError        *stipple_store_get_backup_problem   (StippleStore             *self);
+
+/* Patients and what is recorded about them. The synchronous calls block
+ * on the patient file: call them from a worker thread, a tool or a test;
+ * the interface uses the _async forms, which run on the store's one
+ * writer thread in the order they were made. */
+gboolean             stipple_store_save_patient         (StippleStore             *self,
+                                                         StipplePatient           *patient,
+                                                         GError                  **error);
+gboolean             stipple_store_save_patients        (StippleStore             *self,
+                                                         GPtrArray                *patients,
+                                                         GError                  **error);
+StipplePatient      *stipple_store_get_patient          (StippleStore             *self,
+                                                         gint64                    patient_id,
+                                                         GError                  **error);
+GPtrArray           *stipple_store_search_patients      (StippleStore             *self,
+                                                         const char               *query,
+                                                         guint                     limit,
+                                                         GError                  **error);
+StipplePatientChart *stipple_store_load_chart           (StippleStore             *self,
+                                                         gint64                    patient_id,
+                                                         GError                  **error);
+gboolean             stipple_store_save_screening_answer (StippleStore            *self,
+                                                         StippleScreeningAnswer   *answer,
+                                                         GError                  **error);
+gboolean             stipple_store_save_consent         (StippleStore             *self,
+                                                         StippleConsent           *consent,
+                                                         GError                  **error);
+gboolean             stipple_store_save_course          (StippleStore             *self,
+                                                         StippleCourse            *course,
+                                                         GError                  **error);
+gboolean             stipple_store_save_session         (StippleStore             *self,
+                                                         StippleSession           *session,
+                                                         GError                  **error);
+gboolean             stipple_store_save_note            (StippleStore             *self,
+                                                         gint64                    session_id,
+                                                         StippleNoteKind           kind,
+                                                         const char               *text,
+                                                         GError                  **error);
+gboolean             stipple_store_add_strokes          (StippleStore             *self,
+                                                         gint64                    session_id,
+                                                         StippleZone               zone,
+                                                         guint64                   strokes,
+                                                         GError                  **error);
+gboolean             stipple_store_append_audit         (StippleStore             *self,
+                                                         StippleAuditEntry        *entry,
+                                                         GError                  **error);
+GPtrArray           *stipple_store_list_audit           (StippleStore             *self,
+                                                         gint64                    session_id,
+                                                         GError                  **error);
+
+/* Telemetry: samples are gathered into blocks and written by the writer
+ * thread; appending never waits for the disk. */
+gboolean             stipple_store_append_telemetry     (StippleStore             *self,
+                                                         gint64                    session_id,
+                                                         const StippleProtoSample *samples,
+                                                         guint                     n_samples,
+                                                         GError                  **error);
+gboolean             stipple_store_flush_telemetry      (StippleStore             *self,
+                                                         GError                  **error);
+GArray              *stipple_store_load_telemetry       (StippleStore             *self,
+                                                         gint64                    session_id,
+                                                         GArray                  **times_us,
+                                                         GError                  **error);
+
+/* Backups, export and import. */
+char                *stipple_store_backup               (StippleStore             *self,
+                                                         GError                  **error);
+GPtrArray           *stipple_store_list_backups         (const char               *path);
+gboolean             stipple_store_restore              (const char               *path,
+                                                         const char               *backup_path,
+                                                         GError                  **error);
+gboolean             stipple_store_export_patient       (StippleStore             *self,
+                                                         gint64                    patient_id,
+                                                         const char               *destination,
+                                                         GError                  **error);
+StippleImportResult *stipple_store_import               (StippleStore             *self,
+                                                         const char               *source,
+                                                         GError                  **error);
+
+gboolean             stipple_store_fill_demo            (StippleStore             *self,
+                                                         GDateTime                *now,
+                                                         GError                  **error);
+
+/* Asynchronous forms, for the interface. */
+void                 stipple_store_save_patient_async   (StippleStore             *self,
+                                                         const StipplePatient     *patient,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+StipplePatient      *stipple_store_save_patient_finish  (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_search_patients_async (StippleStore            *self,
+                                                         const char               *query,
+                                                         guint                     limit,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+GPtrArray           *stipple_store_search_patients_finish (StippleStore           *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_load_chart_async     (StippleStore             *self,
+                                                         gint64                    patient_id,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+StipplePatientChart *stipple_store_load_chart_finish    (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_save_session_async   (StippleStore             *self,
+                                                         const StippleSession     *session,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+StippleSession      *stipple_store_save_session_finish  (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_save_note_async      (StippleStore             *self,
+                                                         gint64                    session_id,
+                                                         StippleNoteKind           kind,
+                                                         const char               *text,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+gboolean             stipple_store_save_note_finish     (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_append_audit_async   (StippleStore             *self,
+                                                         const StippleAuditEntry  *entry,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+gint64               stipple_store_append_audit_finish  (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_export_patient_async (StippleStore            *self,
+                                                         gint64                    patient_id,
+                                                         const char               *destination,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+gboolean             stipple_store_export_patient_finish (StippleStore           *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_import_async         (StippleStore             *self,
+                                                         const char               *source,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+StippleImportResult *stipple_store_import_finish        (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_backup_async         (StippleStore             *self,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+char                *stipple_store_backup_finish        (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_load_telemetry_async (StippleStore             *self,
+                                                         gint64                    session_id,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+GArray              *stipple_store_load_telemetry_finish (StippleStore           *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+
+G_END_DECLS
