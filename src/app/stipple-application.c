@@ -23,6 +23,8 @@ struct _StippleApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  StippleStore   *store;
+  GError         *store_error;
   char           *database;
   gboolean        demo;
   gboolean        simulate;
@@ -31,6 +33,14 @@ struct _StippleApplication
 };
 
 G_DEFINE_FINAL_TYPE (StippleApplication, stipple_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static const GOptionEntry option_entries[] = {
   { "version", 'v', 0, G_OPTION_ARG_NONE, NULL,
@@ -140,6 +150,76 @@ stipple_application_local_command_line (GApplication   *application,
     }
 
   return handled;
+}
+
+/**
+ * stipple_application_get_store:
+ * @self: a #StippleApplication
+ *
+ * Returns: (transfer none) (nullable): the open patient file, or %NULL
+ *   while it is being opened or when it could not be
+ */
+StippleStore *
+stipple_application_get_store (StippleApplication *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_APPLICATION (self), NULL);
+
+  return self->store;
+}
+
+/**
+ * stipple_application_get_store_error:
+ * @self: a #StippleApplication
+ *
+ * Returns: (transfer none) (nullable): why the patient file could not be opened
+ */
+const GError *
+stipple_application_get_store_error (StippleApplication *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_APPLICATION (self), NULL);
+
+  return self->store_error;
+}
+
+static void
+open_store_thread_cb (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  StippleApplication *self = source_object;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = stipple_store_open (self->database, &error);
+  /* The demo file fills itself with the demo patients on first use; a
+   * file that already holds patients is left as it is. */
+  if (store != NULL && self->demo && !stipple_store_fill_demo (store, NULL, &error))
+    g_clear_object (&store);
+
+  if (store == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
+}
+
+static void
+open_store_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  StippleApplication *self = STIPPLE_APPLICATION (object);
+  g_autoptr(GError) error = NULL;
+
+  self->store = g_task_propagate_pointer (G_TASK (result), &error);
+  if (self->store == NULL)
+    {
+      g_printerr (_("Cannot open the patient file “%s”: %s\n"), self->database, error->message);
+      self->store_error = g_steal_pointer (&error);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  g_application_release (G_APPLICATION (self));
 }
 
 static int
@@ -278,6 +358,17 @@ stipple_application_startup (GApplication *application)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
+
+  /* The patient file opens off the main thread; windows follow the
+   * "store" property. Hold the application so it does not quit before. */
+  if (self->database != NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (self, NULL, open_store_cb, NULL);
+
+      g_application_hold (G_APPLICATION (self));
+      g_task_set_source_tag (task, stipple_application_startup);
+      g_task_run_in_thread (task, open_store_thread_cb);
+    }
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
@@ -325,9 +416,32 @@ stipple_application_finalize (GObject *object)
   StippleApplication *self = STIPPLE_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  if (self->store != NULL)
+    stipple_store_close (self->store);
+  g_clear_object (&self->store);
+  g_clear_error (&self->store_error);
   g_clear_pointer (&self->database, g_free);
 
   G_OBJECT_CLASS (stipple_application_parent_class)->finalize (object);
+}
+
+static void
+stipple_application_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  StippleApplication *self = STIPPLE_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -337,6 +451,19 @@ stipple_application_class_init (StippleApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->finalize = stipple_application_finalize;
+  object_class->get_property = stipple_application_get_property;
+
+  /**
+   * StippleApplication:store:
+   *
+   * The open patient file; %NULL while it opens or if it cannot be opened
+   * (see stipple_application_get_store_error()).
+   */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         STIPPLE_TYPE_STORE,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   app_class->local_command_line = stipple_application_local_command_line;
   app_class->handle_local_options = stipple_application_handle_local_options;

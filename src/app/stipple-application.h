@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "stipple-store.h"
+
 G_BEGIN_DECLS
 
 #define STIPPLE_TYPE_APPLICATION (stipple_application_get_type ())
@@ -18,5 +20,7 @@ const char         *stipple_application_get_database    (StippleApplication *sel
 gboolean            stipple_application_get_demo        (StippleApplication *self);
 gboolean            stipple_application_get_simulate    (StippleApplication *self);
 GSettings          *stipple_application_get_settings    (StippleApplication *self);
+StippleStore       *stipple_application_get_store       (StippleApplication *self);
+const GError       *stipple_application_get_store_error (StippleApplication *self);
 
 G_END_DECLS

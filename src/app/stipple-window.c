@@ -20,6 +20,8 @@ struct _StippleWindow
   /* Template children */
   AdwWindowTitle       *window_title;
   GtkWidget            *demo_banner;
+  GtkStack             *main_stack;
+  AdwStatusPage        *error_page;
 };
 
 G_DEFINE_FINAL_TYPE (StippleWindow, stipple_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -31,6 +33,26 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void
+store_changed_cb (StippleWindow      *self,
+                  GParamSpec         *pspec,
+                  StippleApplication *application)
+{
+  const GError *error = stipple_application_get_store_error (application);
+
+  if (stipple_application_get_store (application) != NULL)
+    gtk_stack_set_visible_child_name (self->main_stack, "workspace");
+  else if (error != NULL)
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->main_stack, "error");
+    }
+  else if (stipple_application_get_database (application) == NULL)
+    gtk_stack_set_visible_child_name (self->main_stack, "workspace");
+  else
+    gtk_stack_set_visible_child_name (self->main_stack, "opening");
+}
 
 static void
 stipple_window_show_patient_file (StippleWindow      *self,
@@ -46,6 +68,10 @@ stipple_window_show_patient_file (StippleWindow      *self,
       adw_window_title_set_subtitle (self->window_title, basename);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), database);
     }
+
+  g_signal_connect_object (application, "notify::store", G_CALLBACK (store_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  store_changed_cb (self, NULL, application);
 }
 
 /**
@@ -191,6 +217,8 @@ stipple_window_class_init (StippleWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/stipple-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, demo_banner);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, error_page);
 }
 
 static void
