@@ -53,6 +53,8 @@ struct _StippleTestUsb
 {
   UMockdevTestbed *testbed;
   GMutex           lock;
+  /* The clock has its own lock so that it can be read under the other. */
+  GMutex           clock_lock;
   TestDevice       devices[MAX_DEVICES];
   guint            n_devices;
   guint            next_devnum;
@@ -64,8 +66,14 @@ struct _StippleTestUsb
 static guint64
 now_us_locked (StippleTestUsb *self)
 {
-  return self->clock_base +
-         (guint64) (g_get_monotonic_time () - self->clock_origin) * self->clock_rate;
+  guint64 now;
+
+  g_mutex_lock (&self->clock_lock);
+  now = self->clock_base +
+        (guint64) (g_get_monotonic_time () - self->clock_origin) * self->clock_rate;
+  g_mutex_unlock (&self->clock_lock);
+
+  return now;
 }
 
 static void
@@ -393,6 +401,7 @@ stipple_test_usb_new (void)
   StippleTestUsb *self = g_new0 (StippleTestUsb, 1);
 
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->clock_lock);
   self->testbed = umockdev_testbed_new ();
   g_assert_true (umockdev_in_mock_environment ());
   self->next_devnum = 2;
@@ -425,6 +434,7 @@ stipple_test_usb_free (StippleTestUsb *self)
     }
 
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->clock_lock);
   g_free (self);
 }
 
@@ -561,23 +571,24 @@ void
 stipple_test_usb_set_clock_rate (StippleTestUsb *self,
                                  guint           rate)
 {
-  g_mutex_lock (&self->lock);
-  self->clock_base = now_us_locked (self);
+  guint64 now = now_us_locked (self);
+
+  g_mutex_lock (&self->clock_lock);
+  self->clock_base = now;
   self->clock_origin = g_get_monotonic_time ();
   self->clock_rate = MAX (rate, 1);
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->clock_lock);
 }
 
+/**
+ * stipple_test_usb_now_us:
+ *
+ * The models' clock; may be read with the bed locked.
+ */
 guint64
 stipple_test_usb_now_us (StippleTestUsb *self)
 {
-  guint64 now;
-
-  g_mutex_lock (&self->lock);
-  now = now_us_locked (self);
-  g_mutex_unlock (&self->lock);
-
-  return now;
+  return now_us_locked (self);
 }
 
 /**
