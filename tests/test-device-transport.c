@@ -396,6 +396,24 @@ test_error_messages (void)
   g_assert_error (io, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_FAILED);
 }
 
+static void
+test_udev_rule (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data",
+                                                 STIPPLE_PEN_UDEV_RULE, NULL);
+  g_autofree char *rule = NULL;
+  g_autofree char *vendor = g_strdup_printf ("ATTRS{idVendor}==\"%04x\"", STIPPLE_USB_VENDOR_ID);
+  g_autofree char *product = g_strdup_printf ("ATTRS{idProduct}==\"%04x\"", TEST_PID);
+  g_autoptr(GError) error = NULL;
+
+  /* The rule the permission message names must exist and match the pen. */
+  g_assert_true (g_file_get_contents (path, &rule, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (rule, vendor));
+  g_assert_nonnull (strstr (rule, product));
+  g_assert_nonnull (strstr (rule, "TAG+=\"uaccess\""));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -413,6 +431,7 @@ main (int argc, char *argv[])
   ADD ("busy", test_busy, TRUE);
   g_test_add_func ("/stipple/device/transport/no-pen", test_no_pen);
   g_test_add_func ("/stipple/device/transport/error-messages", test_error_messages);
+  g_test_add_func ("/stipple/device/transport/udev-rule", test_udev_rule);
 
   return g_test_run ();
 }
