@@ -18,7 +18,7 @@
 #include "stipple-test-usb.h"
 #include "stipple-usb-transport.h"
 
-#define TEST_PID 0x0001
+#define TEST_PID STIPPLE_PROTO_USB_PID_TEST
 
 /* A loopback device: each command comes back once; while streaming it
  * also sends a numbered 64-byte packet every 2 ms of its clock. */

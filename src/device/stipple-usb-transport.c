@@ -404,6 +404,8 @@ close_device (StippleUsbTransport *self,
     }
   else
     {
+      /* Only a wedged kernel or libusb gets here; freeing a transfer in
+       * flight would be worse than keeping it. */
       g_critical ("USB transfers still in flight after closing the pen");
       memset (self->in_transfers, 0, sizeof self->in_transfers);
     }

@@ -5,16 +5,19 @@
 
 #pragma once
 
+#include "stipple-proto.h"
 #include "stipple-transport.h"
 
 G_BEGIN_DECLS
 
-/* pid.codes vendor; a product registers its own product id. */
-#define STIPPLE_USB_VENDOR_ID       0x1209
+/* docs/pen-protocol.md, section 1: pid.codes' vendor id, one vendor-specific
+ * interface, commands on bulk OUT, replies and telemetry on bulk IN, one
+ * frame per transfer. */
+#define STIPPLE_USB_VENDOR_ID       STIPPLE_PROTO_USB_VID
 #define STIPPLE_USB_INTERFACE       0
-#define STIPPLE_USB_ENDPOINT_OUT    0x01
-#define STIPPLE_USB_ENDPOINT_IN     0x81
-#define STIPPLE_USB_MAX_PACKET      512
+#define STIPPLE_USB_ENDPOINT_OUT    STIPPLE_PROTO_EP_OUT
+#define STIPPLE_USB_ENDPOINT_IN     STIPPLE_PROTO_EP_IN
+#define STIPPLE_USB_MAX_PACKET      STIPPLE_PROTO_MAX_FRAME
 
 #define STIPPLE_TYPE_USB_TRANSPORT (stipple_usb_transport_get_type ())
 
