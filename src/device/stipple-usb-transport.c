@@ -300,7 +300,14 @@ static void
 free_in_transfers (StippleUsbTransport *self)
 {
   for (guint i = 0; i < N_IN_TRANSFERS; i++)
-    g_clear_pointer (&self->in_transfers[i], libusb_free_transfer);
+    {
+      struct libusb_transfer *transfer = g_steal_pointer (&self->in_transfers[i]);
+
+      if (transfer == NULL)
+        continue;
+      g_free (transfer->buffer);
+      libusb_free_transfer (transfer);
+    }
 }
 
 static gboolean
