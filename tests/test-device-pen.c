@@ -17,40 +17,63 @@
 #include "stipple-usb-transport.h"
 #include "stipple-zones.h"
 
+/* The model behind the emulated device is the firmware, plus one knob the
+ * firmware has not got: a pen whose read back differs from what it
+ * acknowledged (a firmware fault the host must catch). */
+typedef struct
+{
+  StippleFirmware firmware;
+  guint           tamper_depth_um;
+} PenModel;
+
 static void
 fw_receive (gpointer model, const guint8 *data, gsize len, guint64 now_us)
 {
-  stipple_firmware_receive (model, data, len, now_us);
+  stipple_firmware_receive (&((PenModel *) model)->firmware, data, len, now_us);
 }
 
 static gsize
 fw_transmit (gpointer model, guint8 *buf, gsize cap, guint64 now_us)
 {
-  return stipple_firmware_transmit (model, buf, cap, now_us);
+  PenModel *pen = model;
+  gsize len = stipple_firmware_transmit (&pen->firmware, buf, cap, now_us);
+  StippleProtoReply reply;
+
+  if (len > 0 && pen->tamper_depth_um != 0 &&
+      stipple_proto_reply_decode (buf, len, &reply) == STIPPLE_PROTO_STATUS_OK &&
+      reply.type == (STIPPLE_PROTO_MSG_GET_TREATMENT | STIPPLE_PROTO_MSG_REPLY) &&
+      reply.result == STIPPLE_PROTO_RESULT_OK)
+    {
+      reply.body.treatment.depth_um = pen->tamper_depth_um;
+      g_assert_cmpint (stipple_proto_reply_encode (&reply, buf, cap, &len), ==,
+                       STIPPLE_PROTO_STATUS_OK);
+    }
+
+  return len;
 }
 
 static gboolean
 fw_halted (gpointer model)
 {
-  return stipple_firmware_is_halted (model);
+  return stipple_firmware_is_halted (&((PenModel *) model)->firmware);
 }
 
 static void
 fw_clear_halt (gpointer model, guint64 now_us)
 {
-  stipple_firmware_clear_halt (model);
+  stipple_firmware_clear_halt (&((PenModel *) model)->firmware);
 }
 
 static void
 fw_tick (gpointer model, guint64 now_us)
 {
-  stipple_firmware_tick (model, now_us);
+  stipple_firmware_tick (&((PenModel *) model)->firmware, now_us);
 }
 
 static void
 fw_bus_reset (gpointer model, guint64 now_us)
 {
-  stipple_firmware_usb_reset (model, now_us);
+  stipple_firmware_usb_reset (&((PenModel *) model)->firmware, now_us);
 }
 
 static const StippleTestUsbModel firmware_model = {
@@ -84,7 +107,7 @@ static const StippleTestUsbModel stranger_model = {
 typedef struct
 {
   StippleTestUsb   *bed;
-  StippleFirmware   firmware;
+  PenModel          model;
   guint             usb_pen;
   guint             usb_stranger;
   StipplePen       *pen;
@@ -207,7 +230,7 @@ fw_is_armed (Fixture *f)
   gboolean armed;
 
   stipple_test_usb_lock (f->bed);
-  armed = stipple_firmware_is_armed (&f->firmware);
+  armed = stipple_firmware_is_armed (&f->model.firmware);
   stipple_test_usb_unlock (f->bed);
 
   return armed;
@@ -230,7 +253,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   stipple_firmware_config_init_default (&config);
   f->bed = stipple_test_usb_new ();
   stipple_test_usb_lock (f->bed);
-  stipple_firmware_init (&f->firmware, &config, stipple_test_usb_now_us (f->bed));
+  stipple_firmware_init (&f->model.firmware, &config, stipple_test_usb_now_us (f->bed));
   stipple_test_usb_unlock (f->bed);
 
   /* Same vendor, another product: plugged in first, never touched. */
@@ -238,7 +261,7 @@ fixture_setup (Fixture *f, gconstpointer data)
                                                  &stranger_model, NULL);
   f->usb_pen = stipple_test_usb_add_device (f->bed, STIPPLE_PROTO_USB_VID,
                                             STIPPLE_PROTO_USB_PID_TEST,
-                                            &firmware_model, &f->firmware);
+                                            &firmware_model, &f->model);
 
   transport = stipple_usb_transport_new (STIPPLE_PROTO_USB_VID, STIPPLE_PROTO_USB_PID_TEST, TRUE);
   f->pen = stipple_pen_new (transport);
@@ -356,7 +379,7 @@ test_push_verify (Fixture *f, gconstpointer data)
   g_assert_cmpuint (applied->passes, ==, 2);
 
   stipple_test_usb_lock (f->bed);
-  g_assert_true (stipple_firmware_get_treatment (&f->firmware, &on_pen));
+  g_assert_true (stipple_firmware_get_treatment (&f->model.firmware, &on_pen));
   stipple_test_usb_unlock (f->bed);
   g_assert_cmpuint (on_pen.depth_um, ==, 1500);
   g_assert_cmpuint (on_pen.zone_id, ==, STIPPLE_ZONE_CHEEK_LEFT);
@@ -403,21 +426,60 @@ test_nak (Fixture *f, gconstpointer data)
 
   /* BUSY is worth asking again. */
   stipple_test_usb_lock (f->bed);
-  stipple_firmware_set_nak_result (&f->firmware, STIPPLE_PROTO_RESULT_BUSY);
-  stipple_firmware_set_fault (&f->firmware, STIPPLE_FIRMWARE_FAULT_NAK, 2);
+  stipple_firmware_set_nak_result (&f->model.firmware, STIPPLE_PROTO_RESULT_BUSY);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_NAK, 2);
   stipple_test_usb_unlock (f->bed);
   g_assert_true (push (f, STIPPLE_ZONE_FOREHEAD, 500, 100, 1, &error));
   g_assert_no_error (error);
 
   /* Any other refusal is final, and explained. */
   stipple_test_usb_lock (f->bed);
-  stipple_firmware_set_nak_result (&f->firmware, STIPPLE_PROTO_RESULT_RATE_OUT_OF_RANGE);
-  stipple_firmware_set_fault (&f->firmware, STIPPLE_FIRMWARE_FAULT_NAK, 1);
+  stipple_firmware_set_nak_result (&f->model.firmware, STIPPLE_PROTO_RESULT_RATE_OUT_OF_RANGE);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_NAK, 1);
   stipple_test_usb_unlock (f->bed);
   g_assert_false (push (f, STIPPLE_ZONE_FOREHEAD, 500, 100, 1, &error));
   g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_REFUSED);
   g_assert_nonnull (strstr (error->message, "100 strokes per second for Forehead"));
   g_assert_false (stipple_pen_get_verified (f->pen));
+}
+
+static void
+test_mismatch (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const StipplePenSettings *applied;
+
+  /* The pen acknowledges 1.0 mm but reads back 1.5 mm. */
+  stipple_test_usb_lock (f->bed);
+  f->model.tamper_depth_um = 1500;
+  stipple_test_usb_unlock (f->bed);
+
+  g_assert_false (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 2, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "it reports 1.5 mm"));
+  g_assert_nonnull (strstr (error->message, "but 1.0 mm"));
+  g_clear_error (&error);
+
+  g_assert_false (stipple_pen_get_verified (f->pen));
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_FAULT);
+  applied = stipple_pen_get_applied_settings (f->pen);
+  g_assert_cmpuint (applied->depth_um, ==, 1500);
+  g_assert_true (audited (f, "settings-mismatch"));
+  g_assert_cmpuint (f->faults->len, ==, 1);
+
+  g_assert_false (arm (f, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NOT_READY);
+  g_clear_error (&error);
+  g_assert_false (fw_is_armed (f));
+
+  /* Once the pen reads back what it was sent, all is well again. */
+  stipple_test_usb_lock (f->bed);
+  f->model.tamper_depth_um = 0;
+  stipple_test_usb_unlock (f->bed);
+  g_assert_true (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 2, &error));
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_CONNECTED);
+  g_assert_true (arm (f, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -429,7 +491,7 @@ test_crc_error (Fixture *f, gconstpointer data)
   /* Corrupt IN packets fail their CRC: a reply is asked for again, a
    * telemetry packet shows as a gap of one packet's samples. */
   stipple_test_usb_lock (f->bed);
-  stipple_firmware_set_fault (&f->firmware, STIPPLE_FIRMWARE_FAULT_CORRUPT, 3);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_CORRUPT, 3);
   stipple_test_usb_unlock (f->bed);
 
   g_assert_true (push (f, STIPPLE_ZONE_NOSE, 250, 110, 1, &error));
@@ -450,7 +512,7 @@ test_timeout (Fixture *f, gconstpointer data)
 
   /* The pen goes deaf on IN for longer than three tries take. */
   stipple_test_usb_lock (f->bed);
-  stipple_firmware_set_fault (&f->firmware, STIPPLE_FIRMWARE_FAULT_DROP, 1000);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_DROP, 1000);
   stipple_test_usb_unlock (f->bed);
 
   start = g_get_monotonic_time ();
@@ -471,7 +533,7 @@ test_stall (Fixture *f, gconstpointer data)
   StippleUsbTransportStats stats;
 
   stipple_test_usb_lock (f->bed);
-  stipple_firmware_set_fault (&f->firmware, STIPPLE_FIRMWARE_FAULT_STALL, 1);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_STALL, 1);
   stipple_test_usb_unlock (f->bed);
 
   /* The transport clears the halt and the command goes through. */
@@ -548,7 +610,7 @@ test_emergency_stop (Fixture *f, gconstpointer data)
 
   WAIT_FOR (!fw_is_armed (f));
   stipple_test_usb_lock (f->bed);
-  stipple_firmware_get_status (&f->firmware, &status);
+  stipple_firmware_get_status (&f->model.firmware, &status);
   stipple_test_usb_unlock (f->bed);
   g_assert_cmpuint (status.disarm_reason, ==, STIPPLE_PROTO_DISARM_EMERGENCY_STOP);
   g_assert_cmpuint (status.state, ==, STIPPLE_PROTO_STATE_IDLE);
@@ -575,7 +637,7 @@ test_emergency_stop (Fixture *f, gconstpointer data)
 
   WAIT_FOR (!fw_is_armed (f));
   stipple_test_usb_lock (f->bed);
-  stipple_firmware_get_status (&f->firmware, &status);
+  stipple_firmware_get_status (&f->model.firmware, &status);
   stipple_test_usb_unlock (f->bed);
   g_assert_cmpuint (status.state, ==, STIPPLE_PROTO_STATE_IDLE);
 }
@@ -592,7 +654,7 @@ test_pen_stops_by_itself (Fixture *f, gconstpointer data)
   /* The cartridge comes out while the needle runs: the pen stops, and
    * the next heartbeat tells the host. */
   stipple_test_usb_lock (f->bed);
-  stipple_firmware_remove_cartridge (&f->firmware, stipple_test_usb_now_us (f->bed));
+  stipple_firmware_remove_cartridge (&f->model.firmware, stipple_test_usb_now_us (f->bed));
   stipple_test_usb_unlock (f->bed);
 
   WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_FAULT);
@@ -616,7 +678,7 @@ test_heartbeat_unanswered (Fixture *f, gconstpointer data)
 
   /* Nothing comes back from the pen any more. */
   stipple_test_usb_lock (f->bed);
-  stipple_firmware_set_fault (&f->firmware, STIPPLE_FIRMWARE_FAULT_DROP, 100000);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_DROP, 100000);
   stipple_test_usb_unlock (f->bed);
 
   WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_FAULT);
@@ -692,7 +754,7 @@ test_unplug_replug (Fixture *f, gconstpointer data)
   /* The battery pen hears no heartbeat: its watchdog stops the needle. */
   WAIT_FOR (!fw_is_armed (f));
   stipple_test_usb_lock (f->bed);
-  stipple_firmware_get_status (&f->firmware, &status);
+  stipple_firmware_get_status (&f->model.firmware, &status);
   stipple_test_usb_unlock (f->bed);
   g_assert_cmpuint (status.disarm_reason, ==, STIPPLE_PROTO_DISARM_WATCHDOG);
 
@@ -726,6 +788,7 @@ main (int argc, char *argv[])
   ADD ("push-verify", test_push_verify);
   ADD ("refused-depth", test_refused_depth);
   ADD ("nak", test_nak);
+  ADD ("mismatch", test_mismatch);
   ADD ("crc-error", test_crc_error);
   ADD ("timeout", test_timeout);
   ADD ("stall", test_stall);
