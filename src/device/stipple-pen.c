@@ -464,7 +464,12 @@ telemetry_received (StipplePen  *self,
     }
   else if (self->seq_valid && telemetry.packet_seq != self->next_packet_seq)
     {
-      lost += (guint32) (telemetry.packet_seq - self->next_packet_seq) * per_packet;
+      guint32 missing = telemetry.packet_seq - self->next_packet_seq;
+
+      /* Going backwards is the pen starting again from 0 (a
+       * TELEMETRY_START sent twice), not four billion packets lost. */
+      if (missing < G_MAXINT32)
+        lost += missing * per_packet;
     }
   self->seq_valid = TRUE;
   self->next_packet_seq = telemetry.packet_seq + 1;
@@ -802,6 +807,12 @@ heartbeat_replied (StipplePen              *self,
   self->heartbeats_missed = 0;
 
   if (self->state != STIPPLE_PEN_STATE_ARMED || reply->result != STIPPLE_PROTO_RESULT_OK)
+    return;
+
+  /* A DISARM of ours already reached the pen; its own reply says so. */
+  if (reply->body.status.state != STIPPLE_PROTO_STATE_ARMED &&
+      reply->body.status.disarm_reason == STIPPLE_PROTO_DISARM_HOST &&
+      self->current != NULL && self->current->command.type == STIPPLE_PROTO_MSG_DISARM)
     return;
 
   if (reply->body.status.state != STIPPLE_PROTO_STATE_ARMED)

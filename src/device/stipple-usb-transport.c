@@ -518,10 +518,13 @@ update_poll (StippleUsbTransport *self)
     }
 }
 
+/* Holds no reference on the libusb device: the event may still wait in
+ * the main context when the libusb context is gone. */
 typedef struct
 {
   StippleUsbTransport  *self;
-  libusb_device        *device;
+  guint8                bus;
+  guint8                address;
   libusb_hotplug_event  event;
 } HotplugEvent;
 
@@ -529,7 +532,6 @@ static void
 hotplug_event_free (HotplugEvent *ev)
 {
   g_object_unref (ev->self);
-  libusb_unref_device (ev->device);
   g_free (ev);
 }
 
@@ -544,7 +546,9 @@ hotplug_event_cb (gpointer user_data)
 
   if (ev->event == LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT)
     {
-      if (self->device == ev->device)
+      if (self->device != NULL &&
+          libusb_get_bus_number (self->device) == ev->bus &&
+          libusb_get_device_address (self->device) == ev->address)
         {
           g_autoptr(GError) error = stipple_usb_error_from_libusb (LIBUSB_ERROR_NO_DEVICE);
 
@@ -570,7 +574,8 @@ hotplug_cb (libusb_context        *ctx,
   HotplugEvent *ev = g_new0 (HotplugEvent, 1);
 
   ev->self = g_object_ref (self);
-  ev->device = libusb_ref_device (device);
+  ev->bus = libusb_get_bus_number (device);
+  ev->address = libusb_get_device_address (device);
   ev->event = event;
   run_in_main (self->main_context, hotplug_event_cb, ev, (GDestroyNotify) hotplug_event_free);
 
