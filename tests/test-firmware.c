@@ -59,7 +59,8 @@ send_command (Fixture                     *f,
   c.seq = ++f->seq;
   if (treatment != NULL)
     c.treatment = *treatment;
-  g_assert_cmpint (stipple_proto_command_encode (&c, buf, sizeof buf, &n), ==, STIPPLE_PROTO_STATUS_OK);
+  g_assert_cmpint (stipple_proto_command_encode (&c, buf, sizeof buf, &n), ==,
+                   STIPPLE_PROTO_STATUS_OK);
   stipple_firmware_receive (&f->fw, buf, n, now);
 
   return c.seq;
@@ -109,8 +110,10 @@ arm_at (Fixture *f,
 {
   StippleProtoTreatment t = make_treatment (depth_um, rate_hz);
 
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &t, now).result, ==, STIPPLE_PROTO_RESULT_OK);
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, now).result, ==, STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &t, now).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, now).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
   g_assert_true (stipple_firmware_is_armed (&f->fw));
   g_assert_true (stipple_firmware_is_running (&f->fw));
 }
@@ -172,10 +175,12 @@ test_limits (Fixture       *f,
 
   g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_GET_TREATMENT, NULL, now).result, ==,
                     STIPPLE_PROTO_RESULT_NOT_CONFIGURED);
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, now).result, ==, STIPPLE_PROTO_RESULT_NOT_CONFIGURED);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, now).result, ==,
+                    STIPPLE_PROTO_RESULT_NOT_CONFIGURED);
   g_assert_false (stipple_firmware_is_armed (&f->fw));
 
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &ok, now).result, ==, STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &ok, now).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -197,19 +202,24 @@ test_limits (Fixture       *f,
 
   /* The extremes are allowed */
   t = make_treatment (2000, 150);
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &t, now).result, ==, STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &t, now).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
   t = make_treatment (0, 90);
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &t, now).result, ==, STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &t, now).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
 
   /* No setting changes while armed */
   arm_at (f, 500, 100, now);
   t = make_treatment (600, 100);
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &t, now).result, ==, STIPPLE_PROTO_RESULT_ARMED);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &t, now).result, ==,
+                    STIPPLE_PROTO_RESULT_ARMED);
   g_assert_true (stipple_firmware_get_treatment (&f->fw, &applied));
   g_assert_cmpuint (applied.depth_um, ==, 500);
   /* Arming again changes nothing */
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, now + MS).result, ==, STIPPLE_PROTO_RESULT_OK);
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_DISARM, NULL, now + 2 * MS).result, ==, STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, now + MS).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_DISARM, NULL, now + 2 * MS).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
   g_assert_false (stipple_firmware_is_armed (&f->fw));
   g_assert_false (stipple_firmware_is_running (&f->fw));
 }
@@ -238,7 +248,8 @@ test_watchdog (Fixture       *f,
 
   /* Heartbeats keep it armed; other commands do not. */
   armed += 500 * MS;
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, armed).result, ==, STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, armed).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
   r = exchange (f, STIPPLE_PROTO_MSG_HEARTBEAT, NULL, armed + 200 * MS);
   g_assert_cmpuint (r.body.status.state, ==, STIPPLE_PROTO_STATE_ARMED);
   g_assert_true (r.body.status.flags & STIPPLE_PROTO_STATUS_FLAG_RUNNING);
@@ -251,7 +262,8 @@ test_watchdog (Fixture       *f,
 
   /* A heartbeat that arrives late finds the pen disarmed and says so. */
   armed += 1000 * MS;
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, armed).result, ==, STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, armed).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
   r = exchange (f, STIPPLE_PROTO_MSG_HEARTBEAT, NULL, armed + 300 * MS);
   g_assert_cmpuint (r.body.status.state, ==, STIPPLE_PROTO_STATE_CONFIGURED);
   g_assert_cmpuint (r.body.status.disarm_reason, ==, STIPPLE_PROTO_DISARM_WATCHDOG);
@@ -316,14 +328,16 @@ test_usb_events (Fixture       *f,
   g_assert_false (r.body.status.flags & STIPPLE_PROTO_STATUS_FLAG_TELEMETRY);
 
   now += 100 * MS;
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, now).result, ==, STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, now).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
   stipple_firmware_usb_suspend (&f->fw, now + 10 * MS);
   g_assert_false (stipple_firmware_is_armed (&f->fw));
   r = exchange (f, STIPPLE_PROTO_MSG_STATUS, NULL, now + 20 * MS);
   g_assert_cmpuint (r.body.status.disarm_reason, ==, STIPPLE_PROTO_DISARM_USB_SUSPEND);
 
   now += 100 * MS;
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, now).result, ==, STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, now).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
   send_command (f, STIPPLE_PROTO_MSG_STATUS, NULL, now + 1 * MS);
   stipple_firmware_unplug (&f->fw, now + 10 * MS);
   g_assert_false (stipple_firmware_is_armed (&f->fw));
@@ -355,8 +369,10 @@ test_cartridge_reused (Fixture       *f,
   r = exchange (f, STIPPLE_PROTO_MSG_STATUS, NULL, T0);
   g_assert_true (r.body.status.flags & STIPPLE_PROTO_STATUS_FLAG_REUSED);
 
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &t, T0).result, ==, STIPPLE_PROTO_RESULT_OK);
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, T0).result, ==, STIPPLE_PROTO_RESULT_CARTRIDGE_REUSED);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &t, T0).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, T0).result, ==,
+                    STIPPLE_PROTO_RESULT_CARTRIDGE_REUSED);
   g_assert_false (stipple_firmware_is_armed (&f->fw));
   /* Refusing to arm does not count as a use */
   r = exchange (f, STIPPLE_PROTO_MSG_CARTRIDGE_INFO, NULL, T0);
@@ -389,7 +405,8 @@ test_cartridge_single_use (Fixture       *f,
   g_assert_false (r.body.status.flags & STIPPLE_PROTO_STATUS_FLAG_CARTRIDGE);
   g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_CARTRIDGE_INFO, NULL, now).result, ==,
                     STIPPLE_PROTO_RESULT_NO_CARTRIDGE);
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, now).result, ==, STIPPLE_PROTO_RESULT_NO_CARTRIDGE);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, now).result, ==,
+                    STIPPLE_PROTO_RESULT_NO_CARTRIDGE);
   g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &t, now).result, ==,
                     STIPPLE_PROTO_RESULT_NO_CARTRIDGE);
 
@@ -518,6 +535,12 @@ test_telemetry_loss (Fixture       *f,
   /* A long silence costs no time and is counted the same way. */
   drain (f, &s, start + 100 * MS + (guint64) 3600 * G_USEC_PER_SEC);
   g_assert_cmpuint (s.dropped, ==, (801 - 256) + (3600 * 8000 - 256));
+
+  /* Ten days: more than 2^32 samples. The count stops at its maximum
+   * rather than wrap round to a small, reassuring number. */
+  drain (f, &s, start + (guint64) 10 * 24 * 3600 * G_USEC_PER_SEC);
+  r = exchange (f, STIPPLE_PROTO_MSG_STATUS, NULL, start + (guint64) 10 * 24 * 3600 * G_USEC_PER_SEC);
+  g_assert_cmpuint (r.body.status.dropped_samples, ==, G_MAXUINT32);
   g_array_unref (s.samples);
 }
 
@@ -551,7 +574,8 @@ test_waveform (Fixture       *f,
       g_assert_true (x->flags & STIPPLE_PROTO_SAMPLE_RUNNING);
       /* Contact exactly while the tip is past the face, load with depth */
       g_assert_cmpint (!!(x->flags & STIPPLE_PROTO_SAMPLE_CONTACT), ==, x->position_um > 0);
-      g_assert_cmpuint (x->load, ==, x->position_um > 0 ? x->position_um * STIPPLE_FIRMWARE_LOAD_PER_UM : 0);
+      g_assert_cmpuint (x->load, ==,
+                        x->position_um > 0 ? x->position_um * STIPPLE_FIRMWARE_LOAD_PER_UM : 0);
       lowest = MIN (lowest, x->position_um);
 
       if (x->stroke_count != prev->stroke_count)
@@ -610,6 +634,29 @@ test_waveform (Fixture       *f,
     g_assert_cmpint (deepest, >, depth - 50);
   }
 
+  g_array_unref (s.samples);
+}
+
+/* At the hard cap the variance only goes shallower: the cap is the
+ * needle's mechanical stop. */
+static void
+test_waveform_hard_cap (Fixture       *f,
+                        gconstpointer  data)
+{
+  StippleProtoCartridge deep = { .id = "CRT36-1", .lot = "L9", .needle_count = 36, .max_depth_um = 2500 };
+  Stream s = { g_array_new (FALSE, FALSE, sizeof (StippleProtoSample)) };
+  gint32 deepest = G_MININT32;
+
+  stipple_firmware_insert_cartridge (&f->fw, &deep, T0);
+  exchange (f, STIPPLE_PROTO_MSG_TELEMETRY_START, NULL, T0);
+  arm_at (f, 2500, 150, T0);
+  for (guint64 now = T0; now <= T0 + 200 * MS; now += MS)
+    drain (f, &s, now);
+  g_assert_cmpuint (s.samples->len, >, 1500);
+  for (guint i = 0; i < s.samples->len; i++)
+    deepest = MAX (deepest, g_array_index (s.samples, StippleProtoSample, i).position_um);
+  g_assert_cmpint (deepest, <=, 2500);
+  g_assert_cmpint (deepest, >=, 2490);
   g_array_unref (s.samples);
 }
 
@@ -691,14 +738,18 @@ test_fault_nak (Fixture       *f,
   /* Refused means not executed */
   g_assert_false (stipple_firmware_get_treatment (&f->fw, &t));
   t = make_treatment (1000, 120);
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &t, T0).result, ==, STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &t, T0).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
 
   stipple_firmware_set_nak_result (&f->fw, STIPPLE_PROTO_RESULT_NO_CARTRIDGE);
   stipple_firmware_set_fault (&f->fw, STIPPLE_FIRMWARE_FAULT_NAK, 2);
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, T0).result, ==, STIPPLE_PROTO_RESULT_NO_CARTRIDGE);
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, T0).result, ==, STIPPLE_PROTO_RESULT_NO_CARTRIDGE);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, T0).result, ==,
+                    STIPPLE_PROTO_RESULT_NO_CARTRIDGE);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, T0).result, ==,
+                    STIPPLE_PROTO_RESULT_NO_CARTRIDGE);
   g_assert_false (stipple_firmware_is_armed (&f->fw));
-  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, T0).result, ==, STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, T0).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
   g_assert_true (stipple_firmware_is_armed (&f->fw));
 }
 
@@ -821,6 +872,7 @@ main (int   argc,
   ADD ("telemetry-sequence", test_telemetry_sequence, NULL);
   ADD ("telemetry-loss", test_telemetry_loss, NULL);
   ADD ("waveform", test_waveform, NULL);
+  ADD ("waveform-hard-cap", test_waveform_hard_cap, NULL);
   ADD ("fault-drop-corrupt", test_fault_drop_corrupt, NULL);
   ADD ("fault-stall", test_fault_stall, NULL);
   ADD ("fault-nak", test_fault_nak, NULL);

@@ -256,7 +256,8 @@ assert_reply_equal (const StippleProtoReply *a,
       g_assert_cmpstr (a->body.identity.serial, ==, b->body.identity.serial);
       g_assert_cmpuint (a->body.identity.firmware_version, ==, b->body.identity.firmware_version);
       g_assert_cmpuint (a->body.identity.protocol_version, ==, b->body.identity.protocol_version);
-      g_assert_cmpuint (a->body.identity.samples_per_packet, ==, b->body.identity.samples_per_packet);
+      g_assert_cmpuint (a->body.identity.samples_per_packet, ==,
+                        b->body.identity.samples_per_packet);
       g_assert_cmpuint (a->body.identity.depth_min_um, ==, b->body.identity.depth_min_um);
       g_assert_cmpuint (a->body.identity.depth_max_um, ==, b->body.identity.depth_max_um);
       g_assert_cmpuint (a->body.identity.depth_step_um, ==, b->body.identity.depth_step_um);
@@ -325,8 +326,10 @@ check_vector (const Vector *v,
           StippleProtoReply r;
           StippleProtoTelemetry t;
 
-          g_assert_cmpint (stipple_proto_reply_decode (data, len, &r), ==, STIPPLE_PROTO_STATUS_BAD_TYPE);
-          g_assert_cmpint (stipple_proto_telemetry_decode (data, len, &t), ==, STIPPLE_PROTO_STATUS_BAD_TYPE);
+          g_assert_cmpint (stipple_proto_reply_decode (data, len, &r), ==,
+                           STIPPLE_PROTO_STATUS_BAD_TYPE);
+          g_assert_cmpint (stipple_proto_telemetry_decode (data, len, &t), ==,
+                           STIPPLE_PROTO_STATUS_BAD_TYPE);
         }
       }
       break;
@@ -340,7 +343,8 @@ check_vector (const Vector *v,
         assert_reply_equal (&r, &v->reply);
         g_assert_cmpint (stipple_proto_reply_encode (&v->reply, out, sizeof out, &out_len), ==,
                          STIPPLE_PROTO_STATUS_OK);
-        g_assert_cmpint (stipple_proto_command_decode (data, len, &c), ==, STIPPLE_PROTO_STATUS_BAD_TYPE);
+        g_assert_cmpint (stipple_proto_command_decode (data, len, &c), ==,
+                         STIPPLE_PROTO_STATUS_BAD_TYPE);
       }
       break;
 
@@ -348,7 +352,8 @@ check_vector (const Vector *v,
       {
         StippleProtoTelemetry *t = g_new0 (StippleProtoTelemetry, 1);
 
-        g_assert_cmpint (stipple_proto_telemetry_decode (data, len, t), ==, STIPPLE_PROTO_STATUS_OK);
+        g_assert_cmpint (stipple_proto_telemetry_decode (data, len, t), ==,
+                         STIPPLE_PROTO_STATUS_OK);
         g_assert_cmpuint (t->packet_seq, ==, v->telemetry.packet_seq);
         g_assert_cmpuint (t->dropped, ==, v->telemetry.dropped);
         g_assert_cmpuint (t->count, ==, v->telemetry.count);
@@ -387,6 +392,64 @@ test_document_vectors (void)
 
 /* Every single-bit error in every vector is caught, and no decoder
  * accepts a vector with a byte missing or one too many. */
+/* The document's tables of message types and result codes name the same
+ * values as the header. */
+static void
+test_document_tables (void)
+{
+  static const struct
+  {
+    guint value;
+    const char *name;
+  } rows[] = {
+    { STIPPLE_PROTO_MSG_IDENTIFY, "IDENTIFY" },
+    { STIPPLE_PROTO_MSG_CARTRIDGE_INFO, "CARTRIDGE_INFO" },
+    { STIPPLE_PROTO_MSG_SET_TREATMENT, "SET_TREATMENT" },
+    { STIPPLE_PROTO_MSG_GET_TREATMENT, "GET_TREATMENT" },
+    { STIPPLE_PROTO_MSG_ARM, "ARM" },
+    { STIPPLE_PROTO_MSG_DISARM, "DISARM" },
+    { STIPPLE_PROTO_MSG_EMERGENCY_STOP, "EMERGENCY_STOP" },
+    { STIPPLE_PROTO_MSG_HEARTBEAT, "HEARTBEAT" },
+    { STIPPLE_PROTO_MSG_STATUS, "STATUS" },
+    { STIPPLE_PROTO_MSG_TELEMETRY_START, "TELEMETRY_START" },
+    { STIPPLE_PROTO_MSG_TELEMETRY_STOP, "TELEMETRY_STOP" },
+    { STIPPLE_PROTO_MSG_TELEMETRY, "TELEMETRY (pen to host" },
+    { STIPPLE_PROTO_RESULT_OK, "OK" },
+    { STIPPLE_PROTO_RESULT_UNKNOWN_COMMAND, "UNKNOWN_COMMAND" },
+    { STIPPLE_PROTO_RESULT_BAD_LENGTH, "BAD_LENGTH" },
+    { STIPPLE_PROTO_RESULT_UNSUPPORTED_VERSION, "UNSUPPORTED_VERSION" },
+    { STIPPLE_PROTO_RESULT_DEPTH_ABOVE_CAP, "DEPTH_ABOVE_CAP" },
+    { STIPPLE_PROTO_RESULT_DEPTH_ABOVE_CARTRIDGE, "DEPTH_ABOVE_CARTRIDGE" },
+    { STIPPLE_PROTO_RESULT_DEPTH_INVALID, "DEPTH_INVALID" },
+    { STIPPLE_PROTO_RESULT_RATE_OUT_OF_RANGE, "RATE_OUT_OF_RANGE" },
+    { STIPPLE_PROTO_RESULT_PASSES_INVALID, "PASSES_INVALID" },
+    { STIPPLE_PROTO_RESULT_NOT_CONFIGURED, "NOT_CONFIGURED" },
+    { STIPPLE_PROTO_RESULT_ARMED, "ARMED" },
+    { STIPPLE_PROTO_RESULT_NO_CARTRIDGE, "NO_CARTRIDGE" },
+    { STIPPLE_PROTO_RESULT_CARTRIDGE_REUSED, "CARTRIDGE_REUSED" },
+    { STIPPLE_PROTO_RESULT_BUSY, "BUSY" },
+  };
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "docs", "pen-protocol.md", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *check = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *row = g_strdup_printf ("| `0x%02X` | %s", rows[i].value, rows[i].name);
+
+      if (strstr (text, row) == NULL)
+        g_error ("docs/pen-protocol.md has no table row \"%s\"", row);
+    }
+
+  /* The CRC's check value, as the document states it */
+  check = g_strdup_printf ("0x%08X", stipple_proto_crc32 ((const guint8 *) "123456789", 9));
+  g_assert_nonnull (strstr (text, check));
+}
+
 static void
 test_corruption (void)
 {
@@ -406,8 +469,10 @@ test_corruption (void)
       memcpy (copy, data, len);
       copy[len] = 0;
       g_assert_cmpint (stipple_proto_frame_decode (copy, len, &f), ==, STIPPLE_PROTO_STATUS_OK);
-      g_assert_cmpint (stipple_proto_frame_decode (copy, len - 1, &f), ==, STIPPLE_PROTO_STATUS_TRUNCATED);
-      g_assert_cmpint (stipple_proto_frame_decode (copy, len + 1, &f), ==, STIPPLE_PROTO_STATUS_OVERSIZED);
+      g_assert_cmpint (stipple_proto_frame_decode (copy, len - 1, &f), ==,
+                       STIPPLE_PROTO_STATUS_TRUNCATED);
+      g_assert_cmpint (stipple_proto_frame_decode (copy, len + 1, &f), ==,
+                       STIPPLE_PROTO_STATUS_OVERSIZED);
 
       for (gsize bit = 0; bit < len * 8; bit++)
         {
@@ -465,7 +530,8 @@ test_framing_errors (void)
 
   g_assert_cmpint (stipple_proto_frame_decode (buf, 0, &f), ==, STIPPLE_PROTO_STATUS_TRUNCATED);
   g_assert_cmpint (stipple_proto_frame_decode (NULL, 10, &f), ==, STIPPLE_PROTO_STATUS_TRUNCATED);
-  g_assert_cmpint (stipple_proto_frame_decode (buf, sizeof buf, &f), ==, STIPPLE_PROTO_STATUS_OVERSIZED);
+  g_assert_cmpint (stipple_proto_frame_decode (buf, sizeof buf, &f), ==,
+                   STIPPLE_PROTO_STATUS_OVERSIZED);
 
   /* The largest frame there is */
   n = frame (0x55, 9, payload, STIPPLE_PROTO_MAX_PAYLOAD, buf);
@@ -545,7 +611,8 @@ test_reply_errors (void)
       memset (payload, 0, sizeof payload);
       payload[field] = bad[field];
       n = frame (STIPPLE_PROTO_MSG_STATUS | STIPPLE_PROTO_MSG_REPLY, 1, payload, 13, buf);
-      g_assert_cmpint (stipple_proto_reply_decode (buf, n, &r), ==, STIPPLE_PROTO_STATUS_BAD_PAYLOAD);
+      g_assert_cmpint (stipple_proto_reply_decode (buf, n, &r), ==,
+                       STIPPLE_PROTO_STATUS_BAD_PAYLOAD);
     }
 
   /* Text: control characters and text after the padding are refused */
@@ -566,13 +633,16 @@ test_reply_errors (void)
   memset (&r, 0, sizeof r);
   r.type = STIPPLE_PROTO_MSG_IDENTIFY | STIPPLE_PROTO_MSG_REPLY;
   g_strlcpy (r.body.identity.serial, "tab\there", sizeof r.body.identity.serial);
-  g_assert_cmpint (stipple_proto_reply_encode (&r, buf, sizeof buf, &n), ==, STIPPLE_PROTO_STATUS_INVALID);
+  g_assert_cmpint (stipple_proto_reply_encode (&r, buf, sizeof buf, &n), ==,
+                   STIPPLE_PROTO_STATUS_INVALID);
   r.type = STIPPLE_PROTO_MSG_IDENTIFY;
-  g_assert_cmpint (stipple_proto_reply_encode (&r, buf, sizeof buf, &n), ==, STIPPLE_PROTO_STATUS_INVALID);
+  g_assert_cmpint (stipple_proto_reply_encode (&r, buf, sizeof buf, &n), ==,
+                   STIPPLE_PROTO_STATUS_INVALID);
   r.type = STIPPLE_PROTO_MSG_STATUS | STIPPLE_PROTO_MSG_REPLY;
   memset (&r.body, 0, sizeof r.body);
   r.body.status.state = 3;
-  g_assert_cmpint (stipple_proto_reply_encode (&r, buf, sizeof buf, &n), ==, STIPPLE_PROTO_STATUS_INVALID);
+  g_assert_cmpint (stipple_proto_reply_encode (&r, buf, sizeof buf, &n), ==,
+                   STIPPLE_PROTO_STATUS_INVALID);
   r.body.status.state = 0;
   g_assert_cmpint (stipple_proto_reply_encode (&r, buf, 20, &n), ==, STIPPLE_PROTO_STATUS_NO_SPACE);
   g_assert_cmpint (stipple_proto_reply_encode (&r, buf, 23, &n), ==, STIPPLE_PROTO_STATUS_OK);
@@ -595,7 +665,8 @@ test_telemetry_limits (void)
   for (guint i = 0; i < t->count; i++)
     t->samples[i] = (StippleProtoSample) { G_MAXUINT32 - i, i % 2 ? G_MININT32 : G_MAXINT32,
                                            (guint16) (i * 2000), (guint16) (i % 4), i };
-  g_assert_cmpint (stipple_proto_telemetry_encode (t, buf, sizeof buf, &n), ==, STIPPLE_PROTO_STATUS_OK);
+  g_assert_cmpint (stipple_proto_telemetry_encode (t, buf, sizeof buf, &n), ==,
+                   STIPPLE_PROTO_STATUS_OK);
   g_assert_cmpuint (n, <=, STIPPLE_PROTO_MAX_FRAME);
   g_assert_cmpint (stipple_proto_telemetry_decode (buf, n, back), ==, STIPPLE_PROTO_STATUS_OK);
   g_assert_cmpuint (back->packet_seq, ==, G_MAXUINT32);
@@ -605,14 +676,17 @@ test_telemetry_limits (void)
 
   /* One sample too many cannot be sent */
   t->count++;
-  g_assert_cmpint (stipple_proto_telemetry_encode (t, buf, sizeof buf, &n), ==, STIPPLE_PROTO_STATUS_INVALID);
+  g_assert_cmpint (stipple_proto_telemetry_encode (t, buf, sizeof buf, &n), ==,
+                   STIPPLE_PROTO_STATUS_INVALID);
 
   /* Undefined sample flags */
   t->count = 1;
   t->samples[0].flags = 0x4;
-  g_assert_cmpint (stipple_proto_telemetry_encode (t, buf, sizeof buf, &n), ==, STIPPLE_PROTO_STATUS_INVALID);
+  g_assert_cmpint (stipple_proto_telemetry_encode (t, buf, sizeof buf, &n), ==,
+                   STIPPLE_PROTO_STATUS_INVALID);
   t->samples[0].flags = 0;
-  g_assert_cmpint (stipple_proto_telemetry_encode (t, buf, sizeof buf, &n), ==, STIPPLE_PROTO_STATUS_OK);
+  g_assert_cmpint (stipple_proto_telemetry_encode (t, buf, sizeof buf, &n), ==,
+                   STIPPLE_PROTO_STATUS_OK);
   buf[6 + 12 + 10] = 0x04;
   {
     uint32_t crc = stipple_proto_crc32 (buf, n - 4);
@@ -621,7 +695,8 @@ test_telemetry_limits (void)
     buf[n - 2] = (crc >> 16) & 0xff;
     buf[n - 1] = crc >> 24;
   }
-  g_assert_cmpint (stipple_proto_telemetry_decode (buf, n, back), ==, STIPPLE_PROTO_STATUS_BAD_PAYLOAD);
+  g_assert_cmpint (stipple_proto_telemetry_decode (buf, n, back), ==,
+                   STIPPLE_PROTO_STATUS_BAD_PAYLOAD);
 
   /* A count that disagrees with the payload length */
   {
@@ -630,16 +705,20 @@ test_telemetry_limits (void)
 
     payload[8] = 2;
     n = frame (STIPPLE_PROTO_MSG_TELEMETRY, 0, payload, sizeof payload, frame_buf);
-    g_assert_cmpint (stipple_proto_telemetry_decode (frame_buf, n, back), ==, STIPPLE_PROTO_STATUS_BAD_PAYLOAD);
+    g_assert_cmpint (stipple_proto_telemetry_decode (frame_buf, n, back), ==,
+                     STIPPLE_PROTO_STATUS_BAD_PAYLOAD);
     payload[8] = 1;
     n = frame (STIPPLE_PROTO_MSG_TELEMETRY, 0, payload, sizeof payload, frame_buf);
-    g_assert_cmpint (stipple_proto_telemetry_decode (frame_buf, n, back), ==, STIPPLE_PROTO_STATUS_OK);
+    g_assert_cmpint (stipple_proto_telemetry_decode (frame_buf, n, back), ==,
+                     STIPPLE_PROTO_STATUS_OK);
     /* Telemetry's header sequence field is always zero */
     n = frame (STIPPLE_PROTO_MSG_TELEMETRY, 1, payload, sizeof payload, frame_buf);
-    g_assert_cmpint (stipple_proto_telemetry_decode (frame_buf, n, back), ==, STIPPLE_PROTO_STATUS_BAD_PAYLOAD);
+    g_assert_cmpint (stipple_proto_telemetry_decode (frame_buf, n, back), ==,
+                     STIPPLE_PROTO_STATUS_BAD_PAYLOAD);
     payload[9] = 1;   /* reserved */
     n = frame (STIPPLE_PROTO_MSG_TELEMETRY, 0, payload, sizeof payload, frame_buf);
-    g_assert_cmpint (stipple_proto_telemetry_decode (frame_buf, n, back), ==, STIPPLE_PROTO_STATUS_BAD_PAYLOAD);
+    g_assert_cmpint (stipple_proto_telemetry_decode (frame_buf, n, back), ==,
+                     STIPPLE_PROTO_STATUS_BAD_PAYLOAD);
   }
 }
 
@@ -665,9 +744,11 @@ test_round_trip_random (void)
       if (c.type == STIPPLE_PROTO_MSG_SET_TREATMENT)
         c.treatment = (StippleProtoTreatment) { (guint16) g_rand_int (rand), (guint16) g_rand_int (rand),
                                                 (guint16) g_rand_int (rand), (guint8) g_rand_int (rand) };
-      g_assert_cmpint (stipple_proto_command_encode (&c, buf, sizeof buf, &n), ==, STIPPLE_PROTO_STATUS_OK);
+      g_assert_cmpint (stipple_proto_command_encode (&c, buf, sizeof buf, &n), ==,
+                       STIPPLE_PROTO_STATUS_OK);
       g_assert_cmpint (stipple_proto_command_decode (buf, n, &c2), ==, STIPPLE_PROTO_STATUS_OK);
-      g_assert_cmpint (stipple_proto_command_encode (&c2, again, sizeof again, &n2), ==, STIPPLE_PROTO_STATUS_OK);
+      g_assert_cmpint (stipple_proto_command_encode (&c2, again, sizeof again, &n2), ==,
+                       STIPPLE_PROTO_STATUS_OK);
       g_assert_cmpmem (buf, n, again, n2);
 
       r.type = c.type | STIPPLE_PROTO_MSG_REPLY;
@@ -686,10 +767,12 @@ test_round_trip_random (void)
           r.body.cartridge.flags = (guint8) g_rand_int_range (rand, 0, 2);
           r.body.cartridge.use_count = (guint16) g_rand_int (rand);
         }
-      g_assert_cmpint (stipple_proto_reply_encode (&r, buf, sizeof buf, &n), ==, STIPPLE_PROTO_STATUS_OK);
+      g_assert_cmpint (stipple_proto_reply_encode (&r, buf, sizeof buf, &n), ==,
+                       STIPPLE_PROTO_STATUS_OK);
       g_assert_cmpint (stipple_proto_reply_decode (buf, n, &r2), ==, STIPPLE_PROTO_STATUS_OK);
       assert_reply_equal (&r2, &r);
-      g_assert_cmpint (stipple_proto_reply_encode (&r2, again, sizeof again, &n2), ==, STIPPLE_PROTO_STATUS_OK);
+      g_assert_cmpint (stipple_proto_reply_encode (&r2, again, sizeof again, &n2), ==,
+                       STIPPLE_PROTO_STATUS_OK);
       g_assert_cmpmem (buf, n, again, n2);
 
       t->packet_seq = g_rand_int (rand);
@@ -700,7 +783,8 @@ test_round_trip_random (void)
                                                (guint16) g_rand_int (rand),
                                                (guint16) (g_rand_int (rand) & STIPPLE_PROTO_SAMPLE_FLAGS_MASK),
                                                g_rand_int (rand) };
-      g_assert_cmpint (stipple_proto_telemetry_encode (t, buf, sizeof buf, &n), ==, STIPPLE_PROTO_STATUS_OK);
+      g_assert_cmpint (stipple_proto_telemetry_encode (t, buf, sizeof buf, &n), ==,
+                       STIPPLE_PROTO_STATUS_OK);
       g_assert_cmpint (stipple_proto_telemetry_decode (buf, n, back), ==, STIPPLE_PROTO_STATUS_OK);
       g_assert_cmpuint (back->count, ==, t->count);
       for (guint i = 0; i < t->count; i++)
@@ -742,6 +826,7 @@ main (int   argc,
 
   g_test_add_func ("/stipple/protocol/crc", test_crc);
   g_test_add_func ("/stipple/protocol/document-vectors", test_document_vectors);
+  g_test_add_func ("/stipple/protocol/document-tables", test_document_tables);
   g_test_add_func ("/stipple/protocol/corruption", test_corruption);
   g_test_add_func ("/stipple/protocol/framing-errors", test_framing_errors);
   g_test_add_func ("/stipple/protocol/reply-errors", test_reply_errors);

@@ -76,9 +76,11 @@ stroke_depth (const StippleFirmware *fw,
 {
   uint32_t r = mix32 (fw->config.seed ^ mix32 (stroke));
   int32_t spread = 2 * STIPPLE_FIRMWARE_DEPTH_VARIANCE_UM + 1;
+  int32_t depth = (int32_t) fw->treatment.depth_um + (int32_t) (r % (uint32_t) spread)
+                  - STIPPLE_FIRMWARE_DEPTH_VARIANCE_UM;
 
-  return (int32_t) fw->treatment.depth_um + (int32_t) (r % (uint32_t) spread)
-         - STIPPLE_FIRMWARE_DEPTH_VARIANCE_UM;
+  /* The hard cap is the needle's mechanical stop: no variance passes it. */
+  return depth > (int32_t) fw->config.hard_cap_um ? (int32_t) fw->config.hard_cap_um : depth;
 }
 
 /* What the pen measures at @t, with the arming state it has at @t. */
@@ -118,6 +120,18 @@ sample_at (const StippleFirmware *fw,
   return s;
 }
 
+/* Loss counters saturate: "at least 4294967295 samples lost" stays true,
+ * a counter that wrapped to a small number would not. */
+static void
+count_lost (StippleFirmware *fw,
+            uint64_t         lost)
+{
+  fw->dropped_pending = lost >= UINT32_MAX - fw->dropped_pending
+                        ? UINT32_MAX : fw->dropped_pending + (uint32_t) lost;
+  fw->dropped_total = lost >= UINT32_MAX - fw->dropped_total
+                      ? UINT32_MAX : fw->dropped_total + (uint32_t) lost;
+}
+
 static void
 push_sample (StippleFirmware          *fw,
              const StippleProtoSample *s)
@@ -127,8 +141,7 @@ push_sample (StippleFirmware          *fw,
     {
       fw->sample_head = (fw->sample_head + 1) % STIPPLE_FIRMWARE_SAMPLE_QUEUE;
       fw->sample_count--;
-      fw->dropped_pending++;
-      fw->dropped_total++;
+      count_lost (fw, 1);
     }
   fw->samples[(fw->sample_head + fw->sample_count) % STIPPLE_FIRMWARE_SAMPLE_QUEUE] = *s;
   fw->sample_count++;
@@ -151,8 +164,7 @@ sample_until (StippleFirmware *fw,
        * as lost without measuring them. */
       uint64_t skip = due - STIPPLE_FIRMWARE_SAMPLE_QUEUE;
 
-      fw->dropped_pending += (uint32_t) skip + fw->sample_count;
-      fw->dropped_total += (uint32_t) skip + fw->sample_count;
+      count_lost (fw, skip + fw->sample_count);
       fw->sample_count = 0;
       fw->next_sample_us += skip * STIPPLE_FIRMWARE_SAMPLE_PERIOD_US;
     }
@@ -420,7 +432,8 @@ execute (StippleFirmware           *fw,
       if (!fw->telemetry)
         {
           uint64_t since_boot = now - fw->boot_us;
-          uint64_t k = (since_boot + STIPPLE_FIRMWARE_SAMPLE_PERIOD_US - 1) / STIPPLE_FIRMWARE_SAMPLE_PERIOD_US;
+          uint64_t k = (since_boot + STIPPLE_FIRMWARE_SAMPLE_PERIOD_US - 1)
+                       / STIPPLE_FIRMWARE_SAMPLE_PERIOD_US;
 
           stop_telemetry (fw);
           fw->telemetry = 1;
@@ -560,7 +573,8 @@ consume_packet (StippleFirmware *fw,
       return;
     }
 
-  fw->sample_head = (fw->sample_head + STIPPLE_FIRMWARE_SAMPLES_PER_PACKET) % STIPPLE_FIRMWARE_SAMPLE_QUEUE;
+  fw->sample_head = (fw->sample_head + STIPPLE_FIRMWARE_SAMPLES_PER_PACKET)
+                    % STIPPLE_FIRMWARE_SAMPLE_QUEUE;
   fw->sample_count -= STIPPLE_FIRMWARE_SAMPLES_PER_PACKET;
   fw->dropped_pending = 0;
   fw->packet_seq++;

@@ -836,12 +836,9 @@ stipple_proto_telemetry_decode (const uint8_t         *buf,
   /* Validate every sample before touching the caller's struct. */
   for (uint8_t i = 0; i < count; i++)
     {
-      uint16_t flags = (uint16_t) (f.payload[STIPPLE_PROTO_TELEMETRY_HEADER
-                                             + (size_t) i * STIPPLE_PROTO_SAMPLE_SIZE + 10]
-                                   | (f.payload[STIPPLE_PROTO_TELEMETRY_HEADER
-                                                + (size_t) i * STIPPLE_PROTO_SAMPLE_SIZE + 11] << 8));
-
-      if ((flags & ~STIPPLE_PROTO_SAMPLE_FLAGS_MASK) != 0)
+      /* flags: bytes 10 and 11 of the sample */
+      r.pos = STIPPLE_PROTO_TELEMETRY_HEADER + (size_t) i * STIPPLE_PROTO_SAMPLE_SIZE + 10;
+      if ((read_u16 (&r) & ~STIPPLE_PROTO_SAMPLE_FLAGS_MASK) != 0)
         return STIPPLE_PROTO_STATUS_BAD_PAYLOAD;
     }
 

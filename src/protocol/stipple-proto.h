@@ -53,7 +53,8 @@ extern "C" {
 #define STIPPLE_PROTO_TELEMETRY_HEADER   12
 #define STIPPLE_PROTO_TELEMETRY_MAX_SAMPLES \
   ((STIPPLE_PROTO_MAX_PAYLOAD - STIPPLE_PROTO_TELEMETRY_HEADER) / STIPPLE_PROTO_SAMPLE_SIZE)
-#define STIPPLE_PROTO_SAMPLE_FLAGS_MASK  (STIPPLE_PROTO_SAMPLE_CONTACT | STIPPLE_PROTO_SAMPLE_RUNNING)
+#define STIPPLE_PROTO_SAMPLE_FLAGS_MASK \
+  (STIPPLE_PROTO_SAMPLE_CONTACT | STIPPLE_PROTO_SAMPLE_RUNNING)
 
 /* Timing the pen promises (docs/pen-protocol.md, "Timing"). */
 #define STIPPLE_PROTO_REPLY_TIMEOUT_US   50000
@@ -86,7 +87,7 @@ typedef enum
 {
   STIPPLE_PROTO_STATUS_OK = 0,
   STIPPLE_PROTO_STATUS_TRUNCATED,     /* shorter than a frame, or than its length field says */
-  STIPPLE_PROTO_STATUS_OVERSIZED,     /* longer than its length field says, or than a frame may be */
+  STIPPLE_PROTO_STATUS_OVERSIZED,     /* longer than its length field says or a frame may be */
   STIPPLE_PROTO_STATUS_BAD_CRC,
   STIPPLE_PROTO_STATUS_BAD_VERSION,   /* intact frame of another protocol version */
   STIPPLE_PROTO_STATUS_BAD_TYPE,      /* intact frame of a type this decoder does not take */
