@@ -23,6 +23,7 @@
 typedef struct
 {
   StippleFirmware firmware;
+  guint8          tamper_type;
   guint           tamper_depth_um;
 } PenModel;
 
@@ -41,7 +42,7 @@ fw_transmit (gpointer model, guint8 *buf, gsize cap, guint64 now_us)
 
   if (len > 0 && pen->tamper_depth_um != 0 &&
       stipple_proto_reply_decode (buf, len, &reply) == STIPPLE_PROTO_STATUS_OK &&
-      reply.type == (STIPPLE_PROTO_MSG_GET_TREATMENT | STIPPLE_PROTO_MSG_REPLY) &&
+      reply.type == (pen->tamper_type | STIPPLE_PROTO_MSG_REPLY) &&
       reply.result == STIPPLE_PROTO_RESULT_OK)
     {
       reply.body.treatment.depth_um = pen->tamper_depth_um;
@@ -432,15 +433,50 @@ test_nak (Fixture *f, gconstpointer data)
   g_assert_true (push (f, STIPPLE_ZONE_FOREHEAD, 500, 100, 1, &error));
   g_assert_no_error (error);
 
-  /* Any other refusal is final, and explained. */
+  /* Any other refusal is final, and explained: a pen that does not know
+   * a command... */
   stipple_test_usb_lock (f->bed);
-  stipple_firmware_set_nak_result (&f->model.firmware, STIPPLE_PROTO_RESULT_RATE_OUT_OF_RANGE);
+  stipple_firmware_set_nak_result (&f->model.firmware, STIPPLE_PROTO_RESULT_UNKNOWN_COMMAND);
   stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_NAK, 1);
   stipple_test_usb_unlock (f->bed);
   g_assert_false (push (f, STIPPLE_ZONE_FOREHEAD, 500, 100, 1, &error));
-  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_REFUSED);
-  g_assert_nonnull (strstr (error->message, "100 strokes per second for Forehead"));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "does not understand this version"));
   g_assert_false (stipple_pen_get_verified (f->pen));
+  g_clear_error (&error);
+
+  /* ...and a stroke rate outside the pen's range. */
+  g_assert_false (push (f, STIPPLE_ZONE_FOREHEAD, 500, 200, 1, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_REFUSED);
+  g_assert_cmpstr (error->message, ==,
+                   "The pen refused 200 strokes per second for Forehead: it runs from 90 to "
+                   "150 strokes per second.");
+  g_assert_false (stipple_pen_get_verified (f->pen));
+}
+
+static void
+test_reused_cartridge (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  StippleProtoCartridge used = { .id = "CRT16-000007", .lot = "L2610C", .needle_count = 16,
+                                 .max_depth_um = 2000, .use_count = 1 };
+
+  /* A cartridge that was used before goes in after connecting: the next
+   * push reads it, and arming is refused before the pen is even asked. */
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_insert_cartridge (&f->model.firmware, &used, stipple_test_usb_now_us (f->bed));
+  stipple_test_usb_unlock (f->bed);
+
+  g_assert_true (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (stipple_pen_get_cartridge (f->pen)->id, ==, "CRT16-000007");
+  g_assert_true (stipple_pen_get_cartridge (f->pen)->flags & STIPPLE_PROTO_CARTRIDGE_REUSED);
+
+  g_assert_false (arm (f, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "single-use cartridge has been used before"));
+  g_assert_true (audited (f, "arm-refused"));
+  g_assert_false (fw_is_armed (f));
 }
 
 static void
@@ -449,9 +485,20 @@ test_mismatch (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   const StipplePenSettings *applied;
 
+  /* The pen's acknowledgement echoes 1.5 mm for 1.0 mm sent. */
+  stipple_test_usb_lock (f->bed);
+  f->model.tamper_type = STIPPLE_PROTO_MSG_SET_TREATMENT;
+  f->model.tamper_depth_um = 1500;
+  stipple_test_usb_unlock (f->bed);
+
+  g_assert_false (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 2, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_MISMATCH);
+  g_clear_error (&error);
+  g_assert_false (stipple_pen_get_verified (f->pen));
+
   /* The pen acknowledges 1.0 mm but reads back 1.5 mm. */
   stipple_test_usb_lock (f->bed);
-  f->model.tamper_depth_um = 1500;
+  f->model.tamper_type = STIPPLE_PROTO_MSG_GET_TREATMENT;
   stipple_test_usb_unlock (f->bed);
 
   g_assert_false (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 2, &error));
@@ -465,7 +512,7 @@ test_mismatch (Fixture *f, gconstpointer data)
   applied = stipple_pen_get_applied_settings (f->pen);
   g_assert_cmpuint (applied->depth_um, ==, 1500);
   g_assert_true (audited (f, "settings-mismatch"));
-  g_assert_cmpuint (f->faults->len, ==, 1);
+  g_assert_cmpuint (f->faults->len, ==, 2);
 
   g_assert_false (arm (f, &error));
   g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NOT_READY);
@@ -564,6 +611,15 @@ test_arm_heartbeat_disarm (Fixture *f, gconstpointer data)
 
   /* Four watchdog periods: the heartbeat keeps the needle running. */
   run_for (1000);
+  g_assert_true (fw_is_armed (f));
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_ARMED);
+
+  /* 80 ms of packets from the pen lost: a heartbeat reply goes missing,
+   * the heartbeat is sent again, and nothing stops. */
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_DROP, 40);
+  stipple_test_usb_unlock (f->bed);
+  run_for (500);
   g_assert_true (fw_is_armed (f));
   g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_ARMED);
 
@@ -788,6 +844,7 @@ main (int argc, char *argv[])
   ADD ("push-verify", test_push_verify);
   ADD ("refused-depth", test_refused_depth);
   ADD ("nak", test_nak);
+  ADD ("reused-cartridge", test_reused_cartridge);
   ADD ("mismatch", test_mismatch);
   ADD ("crc-error", test_crc_error);
   ADD ("timeout", test_timeout);

@@ -30,8 +30,13 @@
 
 #define DEFAULT_REPLY_TIMEOUT_MS  (STIPPLE_PROTO_REPLY_TIMEOUT_US / 1000)
 #define DEFAULT_ATTEMPTS          3
-#define HEARTBEAT_INTERVAL_MS     100
-#define HEARTBEATS_MISSED_MAX     3
+/* docs/pen-protocol.md, "What the host does": a heartbeat every 100 ms,
+ * one unanswered in 50 ms is sent again, and 250 ms without any answer
+ * means the pen's watchdog has stopped the needle. */
+#define HEARTBEAT_TICK_MS         10
+#define HEARTBEAT_INTERVAL_US     (100 * 1000)
+#define HEARTBEAT_RETRY_US        STIPPLE_PROTO_REPLY_TIMEOUT_US
+#define HEARTBEAT_SILENCE_US      STIPPLE_PROTO_WATCHDOG_US
 #define TELEMETRY_BATCH_MS        10
 /* Samples waiting for a main loop that does not run (8 s at 8 kHz). */
 #define PENDING_SAMPLES_MAX       65536
@@ -79,7 +84,8 @@ struct _StipplePen
 
   guint                heartbeat_timer;
   gboolean             heartbeat_outstanding;
-  guint                heartbeats_missed;
+  gint64               heartbeat_sent_us;
+  gint64               heartbeat_ok_us;
 
   gboolean             estop_pending;
   guint16              estop_seq;
@@ -165,7 +171,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void pump_queue (StipplePen *self);
+static void pump_queue       (StipplePen              *self);
+static void update_cartridge (StipplePen              *self,
+                              const StippleProtoReply *reply);
 
 /**
  * stipple_pen_format_depth:
@@ -233,6 +241,11 @@ audit_settings (StipplePen               *self,
   g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
 
   dict_add_settings (&dict, settings);
+  if (self->has_cartridge)
+    {
+      g_variant_dict_insert (&dict, "cartridge-id", "s", self->cartridge.id);
+      g_variant_dict_insert (&dict, "cartridge-lot", "s", self->cartridge.lot);
+    }
   if (error != NULL)
     g_variant_dict_insert (&dict, "message", "s", error->message);
   emit_audit (self, kind, &dict);
@@ -285,7 +298,6 @@ stop_heartbeat (StipplePen *self)
 {
   g_clear_handle_id (&self->heartbeat_timer, g_source_remove);
   self->heartbeat_outstanding = FALSE;
-  self->heartbeats_missed = 0;
 }
 
 /* The needle stopped, whoever stopped it. */
@@ -728,24 +740,36 @@ lost_contact (StipplePen *self)
   raise_fault (self, error);
 }
 
+static void
+send_heartbeat (StipplePen *self,
+                gint64      now)
+{
+  StippleProtoCommand command = { .type = STIPPLE_PROTO_MSG_HEARTBEAT };
+
+  command.seq = take_seq (self);
+  self->heartbeat_outstanding = TRUE;
+  self->heartbeat_sent_us = now;
+  /* A failed send is a heartbeat unanswered; unplugging is reported by
+   * the transport. */
+  send_command (self, &command, NULL);
+}
+
 static gboolean
 heartbeat_cb (gpointer user_data)
 {
   StipplePen *self = user_data;
-  StippleProtoCommand command = { .type = STIPPLE_PROTO_MSG_HEARTBEAT };
+  gint64 now = g_get_monotonic_time ();
 
-  if (self->heartbeat_outstanding && ++self->heartbeats_missed >= HEARTBEATS_MISSED_MAX)
+  if (now - self->heartbeat_ok_us >= HEARTBEAT_SILENCE_US)
     {
       self->heartbeat_timer = 0;
       lost_contact (self);
       return G_SOURCE_REMOVE;
     }
 
-  command.seq = take_seq (self);
-  self->heartbeat_outstanding = TRUE;
-  /* A failed send is a missed heartbeat; unplugging is reported by the
-   * transport. */
-  send_command (self, &command, NULL);
+  if (self->heartbeat_outstanding ? now - self->heartbeat_sent_us >= HEARTBEAT_RETRY_US
+                                  : now - self->heartbeat_sent_us >= HEARTBEAT_INTERVAL_US)
+    send_heartbeat (self, now);
 
   return G_SOURCE_CONTINUE;
 }
@@ -753,8 +777,13 @@ heartbeat_cb (gpointer user_data)
 static void
 start_heartbeat (StipplePen *self)
 {
+  gint64 now = g_get_monotonic_time ();
+
   stop_heartbeat (self);
-  self->heartbeat_timer = g_timeout_add (HEARTBEAT_INTERVAL_MS, heartbeat_cb, self);
+  /* The pen's watchdog started when it armed, just before its reply. */
+  self->heartbeat_ok_us = now;
+  self->heartbeat_sent_us = now;
+  self->heartbeat_timer = g_timeout_add (HEARTBEAT_TICK_MS, heartbeat_cb, self);
 }
 
 static StipplePenDisarmReason
@@ -804,7 +833,7 @@ heartbeat_replied (StipplePen              *self,
                    const StippleProtoReply *reply)
 {
   self->heartbeat_outstanding = FALSE;
-  self->heartbeats_missed = 0;
+  self->heartbeat_ok_us = g_get_monotonic_time ();
 
   if (self->state != STIPPLE_PEN_STATE_ARMED || reply->result != STIPPLE_PROTO_RESULT_OK)
     return;
@@ -1039,10 +1068,7 @@ cartridge_cb (StipplePen              *self,
       return;
     }
 
-  self->has_cartridge = reply->result == STIPPLE_PROTO_RESULT_OK;
-  if (self->has_cartridge)
-    self->cartridge = reply->body.cartridge;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CARTRIDGE]);
+  update_cartridge (self, reply);
 
   enqueue (self, request_new (STIPPLE_PROTO_MSG_STATUS, status_cb, NULL), TRUE);
 }
@@ -1135,6 +1161,40 @@ transport_detached_cb (StippleTransport *transport,
 /* ------------------------------------------------------------------ */
 /* Push, arm, disarm                                                    */
 
+static gboolean
+settings_equal (const StipplePenSettings *a,
+                const StipplePenSettings *b)
+{
+  return a->zone_id == b->zone_id && a->depth_um == b->depth_um &&
+         a->rate_hz == b->rate_hz && a->passes == b->passes;
+}
+
+/* What the pen reports is not what was sent: an alarm, never a success. */
+static void
+settings_mismatch (StipplePen               *self,
+                   Request                  *request,
+                   const StipplePenSettings *read)
+{
+  const StipplePenSettings *sent = &request->settings;
+  g_autofree char *zone = zone_name (sent->zone_id);
+  g_autofree char *sent_depth = stipple_pen_format_depth (sent->depth_um);
+  g_autofree char *read_depth = stipple_pen_format_depth (read->depth_um);
+  g_autoptr(GError) mismatch = NULL;
+
+  mismatch = g_error_new (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_MISMATCH,
+                          _("The pen did not confirm the settings for %s: it reports "
+                            "%s mm at %u strokes per second, %u passes, but %s mm at %u "
+                            "strokes per second, %u passes was sent. Send the settings "
+                            "again."),
+                          zone, read_depth, read->rate_hz, read->passes,
+                          sent_depth, sent->rate_hz, sent->passes);
+  set_applied (self, read);
+  set_state (self, STIPPLE_PEN_STATE_FAULT);
+  audit_settings (self, "settings-mismatch", read, mismatch);
+  raise_fault (self, mismatch);
+  g_task_return_error (request->task, g_steal_pointer (&mismatch));
+}
+
 static void
 read_back_cb (StipplePen              *self,
               Request                 *request,
@@ -1161,26 +1221,9 @@ read_back_cb (StipplePen              *self,
     }
 
   read = &reply->body.treatment;
-  if (read->zone_id != sent->zone_id || read->depth_um != sent->depth_um ||
-      read->rate_hz != sent->rate_hz || read->passes != sent->passes)
+  if (!settings_equal (read, sent))
     {
-      g_autofree char *zone = zone_name (sent->zone_id);
-      g_autofree char *sent_depth = stipple_pen_format_depth (sent->depth_um);
-      g_autofree char *read_depth = stipple_pen_format_depth (read->depth_um);
-      g_autoptr(GError) mismatch = NULL;
-
-      mismatch = g_error_new (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_MISMATCH,
-                              _("The pen did not confirm the settings for %s: it reports "
-                                "%s mm at %u strokes per second, %u passes, but %s mm at %u "
-                                "strokes per second, %u passes was sent. Send the settings "
-                                "again."),
-                              zone, read_depth, read->rate_hz, read->passes,
-                              sent_depth, sent->rate_hz, sent->passes);
-      set_applied (self, read);
-      set_state (self, STIPPLE_PEN_STATE_FAULT);
-      audit_settings (self, "settings-mismatch", read, mismatch);
-      raise_fault (self, mismatch);
-      g_task_return_error (request->task, g_steal_pointer (&mismatch));
+      settings_mismatch (self, request, read);
       return;
     }
 
@@ -1216,11 +1259,70 @@ set_treatment_cb (StipplePen              *self,
       return;
     }
 
+  if (!settings_equal (&reply->body.treatment, &request->settings))
+    {
+      settings_mismatch (self, request, &reply->body.treatment);
+      return;
+    }
+
   /* The acknowledgement echoes the settings, but only a separate read
    * back shows what the pen keeps. */
   read_back = request_new (STIPPLE_PROTO_MSG_GET_TREATMENT, read_back_cb, request->task);
   read_back->settings = request->settings;
   enqueue (self, read_back, TRUE);
+}
+
+static void
+update_cartridge (StipplePen              *self,
+                  const StippleProtoReply *reply)
+{
+  gboolean present = reply->result == STIPPLE_PROTO_RESULT_OK;
+
+  if (!present && reply->result != STIPPLE_PROTO_RESULT_NO_CARTRIDGE)
+    return;
+
+  if (present == self->has_cartridge &&
+      (!present || memcmp (&self->cartridge, &reply->body.cartridge, sizeof self->cartridge) == 0))
+    return;
+
+  self->has_cartridge = present;
+  if (present)
+    self->cartridge = reply->body.cartridge;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CARTRIDGE]);
+}
+
+static void
+push_cartridge_cb (StipplePen              *self,
+                   Request                 *request,
+                   const StippleProtoReply *reply,
+                   const GError            *error)
+{
+  Request *set;
+
+  if (error != NULL)
+    {
+      audit_settings (self, "settings-failed", &request->settings, error);
+      g_task_return_error (request->task, g_error_copy (error));
+      return;
+    }
+
+  if (reply->result != STIPPLE_PROTO_RESULT_OK &&
+      reply->result != STIPPLE_PROTO_RESULT_NO_CARTRIDGE)
+    {
+      g_autoptr(GError) refused = refusal_error (self, reply->result, NULL);
+
+      audit_settings (self, "settings-failed", &request->settings, refused);
+      g_task_return_error (request->task, g_steal_pointer (&refused));
+      return;
+    }
+
+  /* No cartridge: SET_TREATMENT is refused with NO_CARTRIDGE, in words. */
+  update_cartridge (self, reply);
+
+  set = request_new (STIPPLE_PROTO_MSG_SET_TREATMENT, set_treatment_cb, request->task);
+  set->settings = request->settings;
+  set->command.treatment = request->settings;
+  enqueue (self, set, TRUE);
 }
 
 static GError *
@@ -1281,9 +1383,10 @@ stipple_pen_push_settings_async (StipplePen               *self,
   set_verified (self, FALSE);
   audit_settings (self, "settings-sent", settings, NULL);
 
-  request = request_new (STIPPLE_PROTO_MSG_SET_TREATMENT, set_treatment_cb, task);
+  /* The cartridge first: it may have been changed since the last push,
+   * and its id and lot go on record with the settings. */
+  request = request_new (STIPPLE_PROTO_MSG_CARTRIDGE_INFO, push_cartridge_cb, task);
   request->settings = *settings;
-  request->command.treatment = *settings;
   enqueue (self, request, FALSE);
 }
 
@@ -1379,6 +1482,17 @@ stipple_pen_arm_async (StipplePen          *self,
       error = g_error_new_literal (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NOT_READY,
                                    _("The pen has not confirmed the settings. Send them to the "
                                      "pen again before starting the needle."));
+      g_variant_dict_insert (&dict, "message", "s", error->message);
+      emit_audit (self, "arm-refused", &dict);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->has_cartridge && (self->cartridge.flags & STIPPLE_PROTO_CARTRIDGE_REUSED) != 0)
+    {
+      g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (NULL);
+      g_autoptr(GError) error = refusal_error (self, STIPPLE_PROTO_RESULT_CARTRIDGE_REUSED, NULL);
+
       g_variant_dict_insert (&dict, "message", "s", error->message);
       emit_audit (self, "arm-refused", &dict);
       g_task_return_error (task, g_steal_pointer (&error));
