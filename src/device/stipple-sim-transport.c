@@ -1,0 +1,288 @@
+/* stipple-sim-transport.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "stipple-sim"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "stipple-pen-error.h"
+#include "stipple-sim-transport.h"
+
+/* The pen firmware model behind a transport, with no USB in between: what
+ * --simulate and demo mode drive. Everything happens on the main context,
+ * which therefore is also the "I/O thread" of the packet function.
+ *
+ * The model's clock is the monotonic clock, or, with a manual clock, only
+ * what stipple_sim_transport_advance() adds: a benchmark can then run an
+ * hour of treatment as fast as the host can take it. */
+
+/* The model sends a packet every 2 ms; reading every 4 ms keeps well
+ * inside its 32 ms queue. */
+#define PUMP_INTERVAL_MS 4
+
+struct _StippleSimTransport
+{
+  StippleTransport       parent_instance;
+
+  StippleFirmwareConfig  config;
+  StippleFirmware        firmware;
+  gboolean               manual_clock;
+  gboolean               running;
+  gboolean               plugged;
+  gint64                 clock_origin;
+  guint64                manual_now_us;
+  guint                  pump_source;
+  guint                  reply_source;
+};
+
+G_DEFINE_FINAL_TYPE (StippleSimTransport, stipple_sim_transport, STIPPLE_TYPE_TRANSPORT)
+
+/**
+ * stipple_sim_transport_get_now_us:
+ * @self: a #StippleSimTransport
+ *
+ * Returns: the model's clock
+ */
+guint64
+stipple_sim_transport_get_now_us (StippleSimTransport *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_SIM_TRANSPORT (self), 0);
+
+  if (self->manual_clock)
+    return self->manual_now_us;
+
+  return (guint64) (g_get_monotonic_time () - self->clock_origin);
+}
+
+static void
+pump (StippleSimTransport *self)
+{
+  guint8 buf[STIPPLE_PROTO_MAX_FRAME];
+  guint64 now = stipple_sim_transport_get_now_us (self);
+  gsize len;
+
+  if (!self->plugged)
+    return;
+
+  while ((len = stipple_firmware_transmit (&self->firmware, buf, sizeof buf, now)) > 0)
+    stipple_transport_packet_received (STIPPLE_TRANSPORT (self), buf, len);
+}
+
+static gboolean
+pump_cb (gpointer user_data)
+{
+  pump (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+reply_cb (gpointer user_data)
+{
+  StippleSimTransport *self = user_data;
+
+  self->reply_source = 0;
+  pump (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+stipple_sim_transport_start (StippleTransport  *transport,
+                             GError           **error)
+{
+  StippleSimTransport *self = STIPPLE_SIM_TRANSPORT (transport);
+
+  if (self->running)
+    return TRUE;
+
+  self->running = TRUE;
+  self->plugged = TRUE;
+  stipple_firmware_init (&self->firmware, &self->config, stipple_sim_transport_get_now_us (self));
+  if (!self->manual_clock)
+    self->pump_source = g_timeout_add (PUMP_INTERVAL_MS, pump_cb, self);
+
+  stipple_transport_set_attached (transport, TRUE, NULL);
+
+  return TRUE;
+}
+
+static void
+stipple_sim_transport_stop (StippleTransport *transport)
+{
+  StippleSimTransport *self = STIPPLE_SIM_TRANSPORT (transport);
+  g_autoptr(GError) error = NULL;
+
+  if (!self->running)
+    return;
+
+  self->running = FALSE;
+  g_clear_handle_id (&self->pump_source, g_source_remove);
+  g_clear_handle_id (&self->reply_source, g_source_remove);
+
+  error = g_error_new_literal (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NO_PEN,
+                               _("The connection to the pen was closed."));
+  stipple_transport_set_attached (transport, FALSE, error);
+}
+
+static gboolean
+stipple_sim_transport_send (StippleTransport  *transport,
+                            const guint8      *data,
+                            gsize              len,
+                            GError           **error)
+{
+  StippleSimTransport *self = STIPPLE_SIM_TRANSPORT (transport);
+
+  if (!self->plugged)
+    {
+      g_set_error_literal (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NO_PEN,
+                           _("No pen is connected."));
+      return FALSE;
+    }
+
+  stipple_firmware_receive (&self->firmware, data, len, stipple_sim_transport_get_now_us (self));
+
+  /* The reply goes out from the main loop, as it would come from a
+   * USB completion, never from inside the caller's send. */
+  if (!self->manual_clock && self->reply_source == 0)
+    self->reply_source = g_idle_add (reply_cb, self);
+
+  return TRUE;
+}
+
+static void
+stipple_sim_transport_dispose (GObject *object)
+{
+  stipple_sim_transport_stop (STIPPLE_TRANSPORT (object));
+
+  G_OBJECT_CLASS (stipple_sim_transport_parent_class)->dispose (object);
+}
+
+static void
+stipple_sim_transport_class_init (StippleSimTransportClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  StippleTransportClass *transport_class = STIPPLE_TRANSPORT_CLASS (klass);
+
+  object_class->dispose = stipple_sim_transport_dispose;
+
+  transport_class->start = stipple_sim_transport_start;
+  transport_class->stop = stipple_sim_transport_stop;
+  transport_class->send = stipple_sim_transport_send;
+}
+
+static void
+stipple_sim_transport_init (StippleSimTransport *self)
+{
+  self->clock_origin = g_get_monotonic_time ();
+}
+
+/**
+ * stipple_sim_transport_new:
+ * @config: (nullable): the simulated pen and cartridge, or %NULL for the
+ *   model's defaults
+ * @manual_clock: %TRUE to move the model's clock only with
+ *   stipple_sim_transport_advance()
+ *
+ * Returns: (transfer full): a transport to a pen model in this process
+ */
+StippleTransport *
+stipple_sim_transport_new (const StippleFirmwareConfig *config,
+                           gboolean                     manual_clock)
+{
+  StippleSimTransport *self = g_object_new (STIPPLE_TYPE_SIM_TRANSPORT, NULL);
+
+  if (config != NULL)
+    self->config = *config;
+  else
+    stipple_firmware_config_init_default (&self->config);
+  self->manual_clock = manual_clock;
+
+  return STIPPLE_TRANSPORT (self);
+}
+
+/**
+ * stipple_sim_transport_get_firmware:
+ * @self: a #StippleSimTransport
+ *
+ * For tests and the demo's controls, on the main thread only.
+ *
+ * Returns: (transfer none): the pen model
+ */
+StippleFirmware *
+stipple_sim_transport_get_firmware (StippleSimTransport *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_SIM_TRANSPORT (self), NULL);
+
+  return &self->firmware;
+}
+
+/**
+ * stipple_sim_transport_advance:
+ * @self: a #StippleSimTransport
+ * @us: microseconds to move the clock on (manual clock only)
+ *
+ * Moves the model's clock and delivers whatever the pen sends meanwhile,
+ * reading as a host would every 2 ms of the model's time.
+ */
+void
+stipple_sim_transport_advance (StippleSimTransport *self,
+                               guint64              us)
+{
+  guint64 end;
+
+  g_return_if_fail (STIPPLE_IS_SIM_TRANSPORT (self));
+  g_return_if_fail (self->manual_clock);
+
+  end = self->manual_now_us + us;
+  pump (self);
+  while (self->manual_now_us < end)
+    {
+      self->manual_now_us = MIN (end, self->manual_now_us + 2000);
+      pump (self);
+    }
+}
+
+/**
+ * stipple_sim_transport_unplug:
+ * @self: a #StippleSimTransport
+ *
+ * Pulls the cable: the link goes, the model runs on by itself.
+ */
+void
+stipple_sim_transport_unplug (StippleSimTransport *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (STIPPLE_IS_SIM_TRANSPORT (self));
+
+  if (!self->plugged)
+    return;
+
+  self->plugged = FALSE;
+  error = g_error_new_literal (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_UNPLUGGED,
+                               _("The pen was unplugged."));
+  stipple_transport_set_attached (STIPPLE_TRANSPORT (self), FALSE, error);
+}
+
+/**
+ * stipple_sim_transport_replug:
+ * @self: a #StippleSimTransport
+ *
+ * Plugs the cable in again; the model sees a USB reset.
+ */
+void
+stipple_sim_transport_replug (StippleSimTransport *self)
+{
+  g_return_if_fail (STIPPLE_IS_SIM_TRANSPORT (self));
+
+  if (self->plugged || !self->running)
+    return;
+
+  stipple_firmware_usb_reset (&self->firmware, stipple_sim_transport_get_now_us (self));
+  self->plugged = TRUE;
+  stipple_transport_set_attached (STIPPLE_TRANSPORT (self), TRUE, NULL);
+}

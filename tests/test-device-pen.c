@@ -1,0 +1,860 @@
+/* test-device-pen.c: StipplePen through the real libusb code, to the pen model
+ *
+ * The pen firmware model (src/pen/) sits behind an emulated USB device
+ * (tests/stipple-test-usb.c under umockdev); StipplePen drives it through
+ * the libusb transport exactly as it would a real pen.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "stipple-firmware.h"
+#include "stipple-pen.h"
+#include "stipple-test-usb.h"
+#include "stipple-usb-transport.h"
+#include "stipple-zones.h"
+
+/* The model behind the emulated device is the firmware, plus one knob the
+ * firmware has not got: a pen whose read back differs from what it
+ * acknowledged (a firmware fault the host must catch). */
+typedef struct
+{
+  StippleFirmware firmware;
+  guint8          tamper_type;
+  guint           tamper_depth_um;
+} PenModel;
+
+static void
+fw_receive (gpointer model, const guint8 *data, gsize len, guint64 now_us)
+{
+  stipple_firmware_receive (&((PenModel *) model)->firmware, data, len, now_us);
+}
+
+static gsize
+fw_transmit (gpointer model, guint8 *buf, gsize cap, guint64 now_us)
+{
+  PenModel *pen = model;
+  gsize len = stipple_firmware_transmit (&pen->firmware, buf, cap, now_us);
+  StippleProtoReply reply;
+
+  if (len > 0 && pen->tamper_depth_um != 0 &&
+      stipple_proto_reply_decode (buf, len, &reply) == STIPPLE_PROTO_STATUS_OK &&
+      reply.type == (pen->tamper_type | STIPPLE_PROTO_MSG_REPLY) &&
+      reply.result == STIPPLE_PROTO_RESULT_OK)
+    {
+      reply.body.treatment.depth_um = pen->tamper_depth_um;
+      g_assert_cmpint (stipple_proto_reply_encode (&reply, buf, cap, &len), ==,
+                       STIPPLE_PROTO_STATUS_OK);
+    }
+
+  return len;
+}
+
+static gboolean
+fw_halted (gpointer model)
+{
+  return stipple_firmware_is_halted (&((PenModel *) model)->firmware);
+}
+
+static void
+fw_clear_halt (gpointer model, guint64 now_us)
+{
+  stipple_firmware_clear_halt (&((PenModel *) model)->firmware);
+}
+
+static void
+fw_tick (gpointer model, guint64 now_us)
+{
+  stipple_firmware_tick (&((PenModel *) model)->firmware, now_us);
+}
+
+static void
+fw_bus_reset (gpointer model, guint64 now_us)
+{
+  stipple_firmware_usb_reset (&((PenModel *) model)->firmware, now_us);
+}
+
+static const StippleTestUsbModel firmware_model = {
+  .receive = fw_receive,
+  .transmit = fw_transmit,
+  .halted = fw_halted,
+  .clear_halt = fw_clear_halt,
+  .tick = fw_tick,
+  .bus_reset = fw_bus_reset,
+};
+
+/* A device that is not a pen: it must never be opened. */
+static gsize
+never_transmit (gpointer model, guint8 *buf, gsize cap, guint64 now_us)
+{
+  g_assert_not_reached ();
+  return 0;
+}
+
+static void
+never_receive (gpointer model, const guint8 *data, gsize len, guint64 now_us)
+{
+  g_assert_not_reached ();
+}
+
+static const StippleTestUsbModel stranger_model = {
+  .receive = never_receive,
+  .transmit = never_transmit,
+};
+
+typedef struct
+{
+  StippleTestUsb   *bed;
+  PenModel          model;
+  guint             usb_pen;
+  guint             usb_stranger;
+  StipplePen       *pen;
+  GThread          *main_thread;
+
+  GPtrArray        *audit;
+  GPtrArray        *faults;
+  GArray           *disarms;
+  guint             telemetry_batches;
+  guint64           telemetry_samples;
+  guint64           telemetry_lost;
+
+  /* Written on the USB event thread by the sample function. */
+  GMutex            lock;
+  guint64           sink_samples;
+  guint64           sink_lost;
+  guint64           sink_gaps;
+  guint32           sink_last_ts;
+  gboolean          sink_off_thread;
+} Fixture;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting: %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+#define WAIT_FOR(cond) \
+  G_STMT_START { \
+    guint _id = g_timeout_add_seconds (10, timeout_cb, (gpointer) #cond); \
+    guint _wake = g_timeout_add (2, wake_cb, NULL); \
+    while (!(cond)) \
+      g_main_context_iteration (NULL, TRUE); \
+    g_source_remove (_id); \
+    g_source_remove (_wake); \
+  } G_STMT_END
+
+static void
+run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  WAIT_FOR (g_get_monotonic_time () >= end);
+}
+
+static void
+audit_cb (StipplePen *pen,
+          const char *kind,
+          GVariant   *details,
+          gint64      timestamp,
+          Fixture    *f)
+{
+  g_assert_true (g_thread_self () == f->main_thread);
+  g_assert_true (g_variant_is_of_type (details, G_VARIANT_TYPE_VARDICT));
+  g_assert_cmpint (timestamp, >, 0);
+  g_ptr_array_add (f->audit, g_strdup (kind));
+}
+
+static void
+fault_cb (StipplePen *pen, const GError *error, Fixture *f)
+{
+  g_ptr_array_add (f->faults, g_error_copy (error));
+}
+
+static void
+disarmed_cb (StipplePen *pen, StipplePenDisarmReason reason, const char *message, Fixture *f)
+{
+  g_assert_nonnull (message);
+  g_array_append_val (f->disarms, reason);
+}
+
+static void
+telemetry_cb (StipplePen *pen, gpointer samples, guint n_samples, guint lost, Fixture *f)
+{
+  g_assert_true (g_thread_self () == f->main_thread);
+  f->telemetry_batches++;
+  f->telemetry_samples += n_samples;
+  f->telemetry_lost += lost;
+}
+
+static void
+sample_cb (const StippleProtoSample *samples, guint n_samples, guint lost, gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  g_mutex_lock (&f->lock);
+  if (g_thread_self () == f->main_thread)
+    f->sink_off_thread = FALSE;
+  for (guint i = 0; i < n_samples; i++)
+    {
+      /* Consecutive samples are 125 µs apart unless one was lost. */
+      if (f->sink_samples > 0 && samples[i].timestamp_us - f->sink_last_ts != 125)
+        f->sink_gaps++;
+      f->sink_last_ts = samples[i].timestamp_us;
+      f->sink_samples++;
+    }
+  f->sink_lost += lost;
+  g_mutex_unlock (&f->lock);
+}
+
+static gboolean
+audited (Fixture *f, const char *kind)
+{
+  for (guint i = 0; i < f->audit->len; i++)
+    if (g_str_equal (g_ptr_array_index (f->audit, i), kind))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+fw_is_armed (Fixture *f)
+{
+  gboolean armed;
+
+  stipple_test_usb_lock (f->bed);
+  armed = stipple_firmware_is_armed (&f->model.firmware);
+  stipple_test_usb_unlock (f->bed);
+
+  return armed;
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  StippleFirmwareConfig config;
+  StippleTransport *transport;
+
+  f->main_thread = g_thread_self ();
+  g_mutex_init (&f->lock);
+  f->sink_off_thread = TRUE;
+  f->audit = g_ptr_array_new_with_free_func (g_free);
+  f->faults = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  f->disarms = g_array_new (FALSE, FALSE, sizeof (StipplePenDisarmReason));
+
+  stipple_firmware_config_init_default (&config);
+  f->bed = stipple_test_usb_new ();
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_init (&f->model.firmware, &config, stipple_test_usb_now_us (f->bed));
+  stipple_test_usb_unlock (f->bed);
+
+  /* Same vendor, another product: plugged in first, never touched. */
+  f->usb_stranger = stipple_test_usb_add_device (f->bed, STIPPLE_PROTO_USB_VID, 0x0bad,
+                                                 &stranger_model, NULL);
+  f->usb_pen = stipple_test_usb_add_device (f->bed, STIPPLE_PROTO_USB_VID,
+                                            STIPPLE_PROTO_USB_PID_TEST,
+                                            &firmware_model, &f->model);
+
+  transport = stipple_usb_transport_new (STIPPLE_PROTO_USB_VID, STIPPLE_PROTO_USB_PID_TEST, TRUE);
+  f->pen = stipple_pen_new (transport);
+  g_object_unref (transport);
+  stipple_pen_set_sample_func (f->pen, sample_cb, f);
+  g_signal_connect (f->pen, "audit", G_CALLBACK (audit_cb), f);
+  g_signal_connect (f->pen, "fault", G_CALLBACK (fault_cb), f);
+  g_signal_connect (f->pen, "disarmed", G_CALLBACK (disarmed_cb), f);
+  g_signal_connect (f->pen, "telemetry", G_CALLBACK (telemetry_cb), f);
+
+  g_assert_true (stipple_pen_start (f->pen, &error));
+  g_assert_no_error (error);
+  WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_CONNECTED);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  stipple_pen_stop (f->pen);
+  g_clear_object (&f->pen);
+  g_clear_pointer (&f->bed, stipple_test_usb_free);
+  g_clear_pointer (&f->audit, g_ptr_array_unref);
+  g_clear_pointer (&f->faults, g_ptr_array_unref);
+  g_clear_pointer (&f->disarms, g_array_unref);
+  g_mutex_clear (&f->lock);
+}
+
+static void
+async_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+push (Fixture *f, guint zone, guint depth_um, guint rate_hz, guint passes, GError **error)
+{
+  StipplePenSettings settings = { .zone_id = zone, .depth_um = depth_um,
+                                  .rate_hz = rate_hz, .passes = passes };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  stipple_pen_push_settings_async (f->pen, &settings, NULL, async_cb, &result);
+  WAIT_FOR (result != NULL);
+
+  return stipple_pen_push_settings_finish (f->pen, result, error);
+}
+
+static gboolean
+arm (Fixture *f, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  stipple_pen_arm_async (f->pen, NULL, async_cb, &result);
+  WAIT_FOR (result != NULL);
+
+  return stipple_pen_arm_finish (f->pen, result, error);
+}
+
+static gboolean
+disarm (Fixture *f, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  stipple_pen_disarm_async (f->pen, NULL, async_cb, &result);
+  WAIT_FOR (result != NULL);
+
+  return stipple_pen_disarm_finish (f->pen, result, error);
+}
+
+static void
+test_identify (Fixture *f, gconstpointer data)
+{
+  const StipplePenIdentity *identity = stipple_pen_get_identity (f->pen);
+  const StipplePenCartridge *cartridge = stipple_pen_get_cartridge (f->pen);
+
+  g_assert_true (stipple_pen_get_connected (f->pen));
+  g_assert_false (stipple_pen_get_verified (f->pen));
+  g_assert_null (stipple_pen_get_applied_settings (f->pen));
+
+  g_assert_nonnull (identity);
+  g_assert_cmpstr (identity->serial, ==, "STP-EMU-0001");
+  g_assert_cmpuint (identity->depth_max_um, ==, 2500);
+  g_assert_cmpuint (identity->depth_step_um, ==, 50);
+  g_assert_cmpuint (identity->rate_min_hz, ==, 90);
+  g_assert_cmpuint (identity->rate_max_hz, ==, 150);
+  g_assert_cmpuint (identity->sample_rate_hz, ==, 8000);
+
+  g_assert_nonnull (cartridge);
+  g_assert_cmpstr (cartridge->id, ==, "CRT16-000042");
+  g_assert_cmpstr (cartridge->lot, ==, "L2611A");
+  g_assert_cmpuint (cartridge->max_depth_um, ==, 2000);
+
+  g_assert_true (audited (f, "connected"));
+
+  /* The device with another product id was never opened. */
+  g_assert_cmpuint (stipple_test_usb_get_claims (f->bed, f->usb_pen), ==, 1);
+  g_assert_cmpuint (stipple_test_usb_get_ioctls (f->bed, f->usb_stranger), ==, 0);
+}
+
+static void
+test_push_verify (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const StipplePenSettings *applied;
+  StippleProtoTreatment on_pen;
+
+  g_assert_true (push (f, STIPPLE_ZONE_CHEEK_LEFT, 1500, 120, 2, &error));
+  g_assert_no_error (error);
+  g_assert_true (stipple_pen_get_verified (f->pen));
+
+  applied = stipple_pen_get_applied_settings (f->pen);
+  g_assert_nonnull (applied);
+  g_assert_cmpuint (applied->zone_id, ==, STIPPLE_ZONE_CHEEK_LEFT);
+  g_assert_cmpuint (applied->depth_um, ==, 1500);
+  g_assert_cmpuint (applied->rate_hz, ==, 120);
+  g_assert_cmpuint (applied->passes, ==, 2);
+
+  stipple_test_usb_lock (f->bed);
+  g_assert_true (stipple_firmware_get_treatment (&f->model.firmware, &on_pen));
+  stipple_test_usb_unlock (f->bed);
+  g_assert_cmpuint (on_pen.depth_um, ==, 1500);
+  g_assert_cmpuint (on_pen.zone_id, ==, STIPPLE_ZONE_CHEEK_LEFT);
+
+  g_assert_true (audited (f, "settings-sent"));
+  g_assert_true (audited (f, "settings-verified"));
+}
+
+static void
+test_refused_depth (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (push (f, STIPPLE_ZONE_CHEEK_LEFT, 1000, 120, 1, &error));
+
+  /* Above the pen's hard cap: the pen says no, and says why. */
+  g_assert_false (push (f, STIPPLE_ZONE_CHEEK_LEFT, 2600, 120, 1, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_REFUSED);
+  g_assert_cmpstr (error->message, ==,
+                   "The pen refused 2.6 mm for Left cheek: above the pen’s maximum of 2.5 mm.");
+  g_assert_false (stipple_pen_get_verified (f->pen));
+  g_assert_true (audited (f, "settings-refused"));
+  g_clear_error (&error);
+
+  /* Above the cartridge's rating. */
+  g_assert_false (push (f, STIPPLE_ZONE_CHIN, 2100, 120, 1, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_REFUSED);
+  g_assert_cmpstr (error->message, ==,
+                   "The pen refused 2.1 mm for Chin: above this cartridge’s maximum of 2.0 mm.");
+  g_clear_error (&error);
+
+  /* Refused values change nothing on the pen; arming stays refused until
+   * a push is verified again. */
+  g_assert_false (arm (f, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NOT_READY);
+  g_assert_true (audited (f, "arm-refused"));
+  g_assert_false (fw_is_armed (f));
+}
+
+static void
+test_nak (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* BUSY is worth asking again. */
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_set_nak_result (&f->model.firmware, STIPPLE_PROTO_RESULT_BUSY);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_NAK, 2);
+  stipple_test_usb_unlock (f->bed);
+  g_assert_true (push (f, STIPPLE_ZONE_FOREHEAD, 500, 100, 1, &error));
+  g_assert_no_error (error);
+
+  /* Any other refusal is final, and explained: a pen that does not know
+   * a command... */
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_set_nak_result (&f->model.firmware, STIPPLE_PROTO_RESULT_UNKNOWN_COMMAND);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_NAK, 1);
+  stipple_test_usb_unlock (f->bed);
+  g_assert_false (push (f, STIPPLE_ZONE_FOREHEAD, 500, 100, 1, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "does not understand this version"));
+  g_assert_false (stipple_pen_get_verified (f->pen));
+  g_clear_error (&error);
+
+  /* ...and a stroke rate outside the pen's range. */
+  g_assert_false (push (f, STIPPLE_ZONE_FOREHEAD, 500, 200, 1, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_REFUSED);
+  g_assert_cmpstr (error->message, ==,
+                   "The pen refused 200 strokes per second for Forehead: it runs from 90 to "
+                   "150 strokes per second.");
+  g_assert_false (stipple_pen_get_verified (f->pen));
+}
+
+static void
+test_reused_cartridge (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  StippleProtoCartridge used = { .id = "CRT16-000007", .lot = "L2610C", .needle_count = 16,
+                                 .max_depth_um = 2000, .use_count = 1 };
+
+  /* A cartridge that was used before goes in after connecting: the next
+   * push reads it, and arming is refused before the pen is even asked. */
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_insert_cartridge (&f->model.firmware, &used, stipple_test_usb_now_us (f->bed));
+  stipple_test_usb_unlock (f->bed);
+
+  g_assert_true (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (stipple_pen_get_cartridge (f->pen)->id, ==, "CRT16-000007");
+  g_assert_true (stipple_pen_get_cartridge (f->pen)->flags & STIPPLE_PROTO_CARTRIDGE_REUSED);
+
+  g_assert_false (arm (f, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "single-use cartridge has been used before"));
+  g_assert_true (audited (f, "arm-refused"));
+  g_assert_false (fw_is_armed (f));
+}
+
+static void
+test_mismatch (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const StipplePenSettings *applied;
+
+  /* The pen's acknowledgement echoes 1.5 mm for 1.0 mm sent. */
+  stipple_test_usb_lock (f->bed);
+  f->model.tamper_type = STIPPLE_PROTO_MSG_SET_TREATMENT;
+  f->model.tamper_depth_um = 1500;
+  stipple_test_usb_unlock (f->bed);
+
+  g_assert_false (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 2, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_MISMATCH);
+  g_clear_error (&error);
+  g_assert_false (stipple_pen_get_verified (f->pen));
+
+  /* The pen acknowledges 1.0 mm but reads back 1.5 mm. */
+  stipple_test_usb_lock (f->bed);
+  f->model.tamper_type = STIPPLE_PROTO_MSG_GET_TREATMENT;
+  stipple_test_usb_unlock (f->bed);
+
+  g_assert_false (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 2, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "it reports 1.5 mm"));
+  g_assert_nonnull (strstr (error->message, "but 1.0 mm"));
+  g_clear_error (&error);
+
+  g_assert_false (stipple_pen_get_verified (f->pen));
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_FAULT);
+  applied = stipple_pen_get_applied_settings (f->pen);
+  g_assert_cmpuint (applied->depth_um, ==, 1500);
+  g_assert_true (audited (f, "settings-mismatch"));
+  g_assert_cmpuint (f->faults->len, ==, 2);
+
+  g_assert_false (arm (f, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NOT_READY);
+  g_clear_error (&error);
+  g_assert_false (fw_is_armed (f));
+
+  /* Once the pen reads back what it was sent, all is well again. */
+  stipple_test_usb_lock (f->bed);
+  f->model.tamper_depth_um = 0;
+  stipple_test_usb_unlock (f->bed);
+  g_assert_true (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 2, &error));
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_CONNECTED);
+  g_assert_true (arm (f, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_crc_error (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  StipplePenTelemetryStats stats;
+
+  /* Corrupt IN packets fail their CRC: a reply is asked for again, a
+   * telemetry packet shows as a gap of one packet's samples. */
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_CORRUPT, 3);
+  stipple_test_usb_unlock (f->bed);
+
+  g_assert_true (push (f, STIPPLE_ZONE_NOSE, 250, 110, 1, &error));
+  g_assert_no_error (error);
+  run_for (20);
+
+  stipple_pen_get_telemetry_stats (f->pen, &stats);
+  g_assert_cmpuint (stats.bad_frames, ==, 3);
+  g_assert_cmpuint (stats.lost % STIPPLE_FIRMWARE_SAMPLES_PER_PACKET, ==, 0);
+  g_assert_cmpuint (stats.lost, <=, 3 * STIPPLE_FIRMWARE_SAMPLES_PER_PACKET);
+}
+
+static void
+test_timeout (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  /* The pen goes deaf on IN for longer than three tries take. */
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_DROP, 1000);
+  stipple_test_usb_unlock (f->bed);
+
+  start = g_get_monotonic_time ();
+  g_assert_false (push (f, STIPPLE_ZONE_NOSE, 250, 110, 1, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "did not answer (3 tries)"));
+  /* Three 50 ms deadlines, not more. */
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 150 * 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  g_assert_false (stipple_pen_get_verified (f->pen));
+  g_assert_true (audited (f, "settings-failed"));
+}
+
+static void
+test_stall (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  StippleUsbTransportStats stats;
+
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_STALL, 1);
+  stipple_test_usb_unlock (f->bed);
+
+  /* The transport clears the halt and the command goes through. */
+  g_assert_true (push (f, STIPPLE_ZONE_NOSE, 250, 110, 1, &error));
+  g_assert_no_error (error);
+  stipple_usb_transport_get_stats (STIPPLE_USB_TRANSPORT (stipple_pen_get_transport (f->pen)),
+                                   &stats);
+  g_assert_cmpuint (stats.stalls, >=, 1);
+  g_assert_true (stipple_pen_get_connected (f->pen));
+}
+
+static void
+test_arm_heartbeat_disarm (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* No arming before the pen confirmed the settings. */
+  g_assert_false (arm (f, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NOT_READY);
+  g_clear_error (&error);
+
+  g_assert_true (push (f, STIPPLE_ZONE_CHEEK_RIGHT, 1000, 120, 2, &error));
+  g_assert_true (arm (f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_ARMED);
+  g_assert_true (fw_is_armed (f));
+  g_assert_true (audited (f, "arm"));
+
+  /* Four watchdog periods: the heartbeat keeps the needle running. */
+  run_for (1000);
+  g_assert_true (fw_is_armed (f));
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_ARMED);
+
+  /* 80 ms of packets from the pen lost: a heartbeat reply goes missing,
+   * the heartbeat is sent again, and nothing stops. */
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_DROP, 40);
+  stipple_test_usb_unlock (f->bed);
+  run_for (500);
+  g_assert_true (fw_is_armed (f));
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_ARMED);
+
+  /* Settings cannot change under a running needle. */
+  g_assert_false (push (f, STIPPLE_ZONE_CHEEK_RIGHT, 1500, 120, 2, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NOT_READY);
+  g_clear_error (&error);
+
+  g_assert_true (disarm (f, &error));
+  g_assert_no_error (error);
+  g_assert_false (fw_is_armed (f));
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_CONNECTED);
+  g_assert_cmpuint (f->disarms->len, ==, 1);
+  g_assert_cmpint (g_array_index (f->disarms, StipplePenDisarmReason, 0), ==,
+                   STIPPLE_PEN_DISARM_HOST);
+  g_assert_true (audited (f, "disarm"));
+  /* Still verified: the next pass needs no new push. */
+  g_assert_true (stipple_pen_get_verified (f->pen));
+  g_assert_cmpuint (f->faults->len, ==, 0);
+}
+
+static void
+test_emergency_stop (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  StippleProtoPenStatus status;
+
+  g_assert_true (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 1, &error));
+  g_assert_true (arm (f, &error));
+  g_assert_true (fw_is_armed (f));
+
+  stipple_pen_emergency_stop (f->pen);
+
+  /* Stopped on the host at once, before the pen even answered. */
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_CONNECTED);
+  g_assert_false (stipple_pen_get_verified (f->pen));
+  g_assert_null (stipple_pen_get_applied_settings (f->pen));
+  g_assert_cmpuint (f->disarms->len, ==, 1);
+  g_assert_cmpint (g_array_index (f->disarms, StipplePenDisarmReason, 0), ==,
+                   STIPPLE_PEN_DISARM_EMERGENCY_STOP);
+  g_assert_true (audited (f, "emergency-stop"));
+
+  WAIT_FOR (!fw_is_armed (f));
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_get_status (&f->model.firmware, &status);
+  stipple_test_usb_unlock (f->bed);
+  g_assert_cmpuint (status.disarm_reason, ==, STIPPLE_PROTO_DISARM_EMERGENCY_STOP);
+  g_assert_cmpuint (status.state, ==, STIPPLE_PROTO_STATE_IDLE);
+
+  /* The pen forgot the settings: arming needs a new push. */
+  g_assert_false (arm (f, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NOT_READY);
+  g_clear_error (&error);
+
+  /* With commands waiting, the stop goes first and they are dropped. */
+  g_assert_true (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 1, &error));
+  g_assert_true (arm (f, &error));
+  stipple_pen_disarm_async (f->pen, NULL, async_cb, &first);
+  stipple_pen_disarm_async (f->pen, NULL, async_cb, &second);
+  stipple_pen_emergency_stop (f->pen);
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_CONNECTED);
+
+  WAIT_FOR (first != NULL && second != NULL);
+  g_assert_false (stipple_pen_disarm_finish (f->pen, second, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NOT_READY);
+  g_clear_error (&error);
+  g_assert_false (stipple_pen_disarm_finish (f->pen, first, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NOT_READY);
+
+  WAIT_FOR (!fw_is_armed (f));
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_get_status (&f->model.firmware, &status);
+  stipple_test_usb_unlock (f->bed);
+  g_assert_cmpuint (status.state, ==, STIPPLE_PROTO_STATE_IDLE);
+}
+
+static void
+test_pen_stops_by_itself (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const GError *fault;
+
+  g_assert_true (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 1, &error));
+  g_assert_true (arm (f, &error));
+
+  /* The cartridge comes out while the needle runs: the pen stops, and
+   * the next heartbeat tells the host. */
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_remove_cartridge (&f->model.firmware, stipple_test_usb_now_us (f->bed));
+  stipple_test_usb_unlock (f->bed);
+
+  WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_FAULT);
+  g_assert_false (stipple_pen_get_verified (f->pen));
+  g_assert_cmpuint (f->disarms->len, ==, 1);
+  g_assert_cmpint (g_array_index (f->disarms, StipplePenDisarmReason, 0), ==,
+                   STIPPLE_PEN_DISARM_CARTRIDGE_REMOVED);
+  g_assert_cmpuint (f->faults->len, ==, 1);
+  fault = g_ptr_array_index (f->faults, 0);
+  g_assert_nonnull (strstr (fault->message, "cartridge was removed"));
+  g_assert_true (audited (f, "fault"));
+}
+
+static void
+test_heartbeat_unanswered (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 1, &error));
+  g_assert_true (arm (f, &error));
+
+  /* Nothing comes back from the pen any more. */
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_DROP, 100000);
+  stipple_test_usb_unlock (f->bed);
+
+  WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_FAULT);
+  g_assert_cmpuint (f->faults->len, >=, 1);
+  g_assert_error ((GError *) g_ptr_array_index (f->faults, 0), STIPPLE_PEN_ERROR,
+                  STIPPLE_PEN_ERROR_TIMEOUT);
+  g_assert_cmpuint (f->disarms->len, ==, 1);
+  g_assert_cmpint (g_array_index (f->disarms, StipplePenDisarmReason, 0), ==,
+                   STIPPLE_PEN_DISARM_NO_REPLY);
+  g_assert_true (audited (f, "emergency-stop"));
+  /* The emergency stop sent on losing contact still reached the pen. */
+  WAIT_FOR (!fw_is_armed (f));
+}
+
+static void
+test_telemetry_8khz (Fixture *f, gconstpointer data)
+{
+  StipplePenTelemetryStats stats;
+  guint64 start_samples;
+  guint64 packets;
+
+  g_mutex_lock (&f->lock);
+  start_samples = f->sink_samples;
+  g_mutex_unlock (&f->lock);
+
+  run_for (1000);
+
+  stipple_pen_get_telemetry_stats (f->pen, &stats);
+  g_mutex_lock (&f->lock);
+  /* A second at 8,000 samples/s, every sample in order, 125 µs apart. */
+  g_assert_cmpuint (f->sink_samples - start_samples, >=, 7000);
+  g_assert_cmpuint (f->sink_gaps, ==, 0);
+  g_assert_cmpuint (f->sink_lost, ==, 0);
+  g_assert_true (f->sink_off_thread);
+  g_mutex_unlock (&f->lock);
+  g_assert_cmpuint (stats.lost, ==, 0);
+  g_assert_cmpuint (stats.bad_frames, ==, 0);
+
+  /* The main thread hears the same samples, in batches rather than one
+   * wake-up per packet. */
+  packets = stats.packets;
+  g_assert_cmpuint (f->telemetry_lost, ==, 0);
+  g_assert_cmpuint (f->telemetry_samples + STIPPLE_PROTO_TELEMETRY_MAX_SAMPLES * 64, >=,
+                    stats.samples);
+  g_assert_cmpuint (f->telemetry_batches, <, packets / 2);
+}
+
+static void
+test_unplug_replug (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  StippleProtoPenStatus status;
+  const GError *fault;
+
+  g_assert_true (push (f, STIPPLE_ZONE_CHEEK_LEFT, 1500, 120, 2, &error));
+  g_assert_true (arm (f, &error));
+  run_for (50);
+  g_assert_cmpuint (f->telemetry_samples, >, 0);
+
+  /* The cable comes out mid-stream. */
+  stipple_test_usb_unplug (f->bed, f->usb_pen);
+  WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_DISCONNECTED);
+
+  g_assert_false (stipple_pen_get_verified (f->pen));
+  g_assert_cmpuint (f->disarms->len, ==, 1);
+  g_assert_cmpint (g_array_index (f->disarms, StipplePenDisarmReason, 0), ==,
+                   STIPPLE_PEN_DISARM_UNPLUGGED);
+  g_assert_cmpuint (f->faults->len, ==, 1);
+  fault = g_ptr_array_index (f->faults, 0);
+  g_assert_error ((GError *) fault, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_UNPLUGGED);
+  g_assert_nonnull (strstr (fault->message, "unplugged while the needle was running"));
+
+  /* The battery pen hears no heartbeat: its watchdog stops the needle. */
+  WAIT_FOR (!fw_is_armed (f));
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_get_status (&f->model.firmware, &status);
+  stipple_test_usb_unlock (f->bed);
+  g_assert_cmpuint (status.disarm_reason, ==, STIPPLE_PROTO_DISARM_WATCHDOG);
+
+  /* Plugged in again: identified anew, told why it stopped, and not to be
+   * armed before the settings are pushed and verified again. */
+  stipple_test_usb_replug (f->bed, f->usb_pen);
+  WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_CONNECTED);
+  g_assert_false (stipple_pen_get_verified (f->pen));
+  g_assert_cmpuint (stipple_pen_get_last_pen_disarm (f->pen), ==, STIPPLE_PROTO_DISARM_WATCHDOG);
+
+  g_assert_false (arm (f, &error));
+  g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NOT_READY);
+  g_clear_error (&error);
+
+  g_assert_true (push (f, STIPPLE_ZONE_CHEEK_LEFT, 1500, 120, 2, &error));
+  g_assert_true (arm (f, &error));
+  g_assert_no_error (error);
+  g_assert_true (fw_is_armed (f));
+  g_assert_true (disarm (f, &error));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/stipple/device/pen/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("identify", test_identify);
+  ADD ("push-verify", test_push_verify);
+  ADD ("refused-depth", test_refused_depth);
+  ADD ("nak", test_nak);
+  ADD ("reused-cartridge", test_reused_cartridge);
+  ADD ("mismatch", test_mismatch);
+  ADD ("crc-error", test_crc_error);
+  ADD ("timeout", test_timeout);
+  ADD ("stall", test_stall);
+  ADD ("arm-heartbeat-disarm", test_arm_heartbeat_disarm);
+  ADD ("emergency-stop", test_emergency_stop);
+  ADD ("pen-stops-by-itself", test_pen_stops_by_itself);
+  ADD ("heartbeat-unanswered", test_heartbeat_unanswered);
+  ADD ("telemetry-8khz", test_telemetry_8khz);
+  ADD ("unplug-replug", test_unplug_replug);
+
+  return g_test_run ();
+}

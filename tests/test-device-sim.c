@@ -1,0 +1,181 @@
+/* test-device-sim.c: StipplePen over the simulated transport
+ *
+ * The pen model in process, as --simulate and demo mode use it: the same
+ * StipplePen code as over USB, on the model's real-time clock, and on a
+ * manual clock for a long stretch of telemetry.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "stipple-pen.h"
+#include "stipple-sim-transport.h"
+#include "stipple-zones.h"
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting: %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_FOR(cond) \
+  G_STMT_START { \
+    guint _id = g_timeout_add_seconds (10, timeout_cb, (gpointer) #cond); \
+    while (!(cond)) \
+      g_main_context_iteration (NULL, TRUE); \
+    g_source_remove (_id); \
+  } G_STMT_END
+
+static void
+async_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+count_audit_cb (StipplePen *pen, const char *kind, GVariant *details, gint64 timestamp,
+                GPtrArray *kinds)
+{
+  g_ptr_array_add (kinds, g_strdup (kind));
+}
+
+static gboolean
+has_kind (GPtrArray *kinds, const char *kind)
+{
+  for (guint i = 0; i < kinds->len; i++)
+    if (g_str_equal (g_ptr_array_index (kinds, i), kind))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_session (void)
+{
+  g_autoptr(StippleTransport) transport = stipple_sim_transport_new (NULL, FALSE);
+  g_autoptr(StipplePen) pen = stipple_pen_new (transport);
+  g_autoptr(GPtrArray) kinds = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GAsyncResult) pushed = NULL;
+  g_autoptr(GAsyncResult) armed = NULL;
+  g_autoptr(GError) error = NULL;
+  StipplePenSettings settings = { .zone_id = STIPPLE_ZONE_FOREHEAD, .depth_um = 500,
+                                  .rate_hz = 120, .passes = 2 };
+  StippleFirmware *firmware;
+  StipplePenTelemetryStats stats;
+
+  g_signal_connect (pen, "audit", G_CALLBACK (count_audit_cb), kinds);
+  g_assert_true (stipple_pen_start (pen, &error));
+  WAIT_FOR (stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_CONNECTED);
+  g_assert_cmpstr (stipple_pen_get_identity (pen)->serial, ==, "STP-EMU-0001");
+
+  stipple_pen_push_settings_async (pen, &settings, NULL, async_cb, &pushed);
+  WAIT_FOR (pushed != NULL);
+  g_assert_true (stipple_pen_push_settings_finish (pen, pushed, &error));
+  g_assert_no_error (error);
+
+  stipple_pen_arm_async (pen, NULL, async_cb, &armed);
+  WAIT_FOR (armed != NULL);
+  g_assert_true (stipple_pen_arm_finish (pen, armed, &error));
+
+  firmware = stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (transport));
+  g_assert_true (stipple_firmware_is_armed (firmware));
+
+  /* Half a second of treatment: the heartbeat holds, samples flow. */
+  {
+    gint64 end = g_get_monotonic_time () + 500 * 1000;
+
+    WAIT_FOR (g_get_monotonic_time () >= end);
+  }
+  g_assert_true (stipple_firmware_is_armed (firmware));
+  stipple_pen_get_telemetry_stats (pen, &stats);
+  g_assert_cmpuint (stats.samples, >=, 3000);
+  g_assert_cmpuint (stats.lost, ==, 0);
+
+  stipple_pen_emergency_stop (pen);
+  g_assert_cmpint (stipple_pen_get_state (pen), ==, STIPPLE_PEN_STATE_CONNECTED);
+  WAIT_FOR (!stipple_firmware_is_armed (firmware));
+
+  g_assert_true (has_kind (kinds, "connected"));
+  g_assert_true (has_kind (kinds, "settings-sent"));
+  g_assert_true (has_kind (kinds, "settings-verified"));
+  g_assert_true (has_kind (kinds, "arm"));
+  g_assert_true (has_kind (kinds, "emergency-stop"));
+  g_assert_true (has_kind (kinds, "disarm"));
+
+  stipple_pen_stop (pen);
+}
+
+static void
+test_unplug (void)
+{
+  g_autoptr(StippleTransport) transport = stipple_sim_transport_new (NULL, FALSE);
+  g_autoptr(StipplePen) pen = stipple_pen_new (transport);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (stipple_pen_start (pen, &error));
+  WAIT_FOR (stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_CONNECTED);
+
+  stipple_sim_transport_unplug (STIPPLE_SIM_TRANSPORT (transport));
+  g_assert_cmpint (stipple_pen_get_state (pen), ==, STIPPLE_PEN_STATE_DISCONNECTED);
+  g_assert_null (stipple_pen_get_identity (pen));
+
+  stipple_sim_transport_replug (STIPPLE_SIM_TRANSPORT (transport));
+  WAIT_FOR (stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_CONNECTED);
+  g_assert_false (stipple_pen_get_verified (pen));
+
+  stipple_pen_stop (pen);
+}
+
+static void
+sample_cb (const StippleProtoSample *samples, guint n_samples, guint lost, gpointer user_data)
+{
+  guint64 *counts = user_data;
+
+  counts[0] += n_samples;
+  counts[1] += lost;
+}
+
+static void
+test_manual_clock (void)
+{
+  g_autoptr(StippleTransport) transport = stipple_sim_transport_new (NULL, TRUE);
+  g_autoptr(StipplePen) pen = stipple_pen_new (transport);
+  StippleSimTransport *sim = STIPPLE_SIM_TRANSPORT (transport);
+  g_autoptr(GError) error = NULL;
+  guint64 counts[2] = { 0, 0 };
+
+  stipple_pen_set_sample_func (pen, sample_cb, counts);
+  g_assert_true (stipple_pen_start (pen, &error));
+
+  /* Identify, cartridge, status, start telemetry: each needs the model
+   * to move on a little and the main loop to hand the reply over. */
+  while (stipple_pen_get_state (pen) != STIPPLE_PEN_STATE_CONNECTED)
+    {
+      stipple_sim_transport_advance (sim, 1000);
+      while (g_main_context_iteration (NULL, FALSE));
+    }
+
+  counts[0] = counts[1] = 0;
+  /* Ten seconds of the pen's time, as fast as the host can take it:
+   * exactly 8,000 samples a second, none lost. */
+  for (guint i = 0; i < 10; i++)
+    stipple_sim_transport_advance (sim, G_USEC_PER_SEC);
+  g_assert_cmpuint (counts[0], >=, 79984);
+  g_assert_cmpuint (counts[0], <=, 80000);
+  g_assert_cmpuint (counts[1], ==, 0);
+
+  stipple_pen_stop (pen);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/stipple/device/sim/session", test_session);
+  g_test_add_func ("/stipple/device/sim/unplug", test_unplug);
+  g_test_add_func ("/stipple/device/sim/manual-clock", test_manual_clock);
+
+  return g_test_run ();
+}
