@@ -65,8 +65,13 @@ pump (StippleSimTransport *self)
   guint64 now = stipple_sim_transport_get_now_us (self);
   gsize len;
 
+  /* A pen with its cable cut still runs on its own power: its clock and
+   * its heartbeat watchdog go on, and stop the needle. */
   if (!self->plugged)
-    return;
+    {
+      stipple_firmware_tick (&self->firmware, now);
+      return;
+    }
 
   while ((len = stipple_firmware_transmit (&self->firmware, buf, sizeof buf, now)) > 0)
     stipple_transport_packet_received (STIPPLE_TRANSPORT (self), buf, len);

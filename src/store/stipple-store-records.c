@@ -357,6 +357,7 @@ static const char * const audit_keys[] = {
   [STIPPLE_AUDIT_FAULT] = "fault",
   [STIPPLE_AUDIT_CONNECT] = "connect",
   [STIPPLE_AUDIT_DISCONNECT] = "disconnect",
+  [STIPPLE_AUDIT_LIMIT_CONFIRMED] = "limit-confirmed",
 };
 
 /**

@@ -137,6 +137,8 @@ typedef enum
   STIPPLE_AUDIT_FAULT,
   STIPPLE_AUDIT_CONNECT,
   STIPPLE_AUDIT_DISCONNECT,
+  /* The clinician confirmed a depth above the zone's clinical limit. */
+  STIPPLE_AUDIT_LIMIT_CONFIRMED,
 } StippleAuditKind;
 
 typedef struct

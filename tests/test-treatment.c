@@ -1,0 +1,430 @@
+/* test-treatment.c: a treatment session's rules, with the simulated pen and
+ * a real patient file
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "stipple-sim-transport.h"
+#include "stipple-treatment.h"
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_FOR(cond) \
+  G_STMT_START { \
+    guint _id = g_timeout_add_seconds (10, timeout_cb, (gpointer) #cond); \
+    while (!(cond)) \
+      g_main_context_iteration (NULL, TRUE); \
+    g_source_remove (_id); \
+  } G_STMT_END
+
+static void
+run_for (guint msec)
+{
+  gint64 until = g_get_monotonic_time () + msec * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+}
+
+typedef struct
+{
+  char                *dir;
+  StippleStore        *store;
+  StippleTransport    *transport;
+  StipplePen          *pen;
+  StippleTreatment    *treatment;
+  gint64               session_id;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StipplePatient) patient = stipple_patient_new ();
+  g_autoptr(StippleSession) session = stipple_session_new ();
+  g_autofree char *path = NULL;
+  StippleZoneLimits limits;
+
+  f->dir = g_dir_make_tmp ("stipple-treatment-XXXXXX", NULL);
+  path = g_build_filename (f->dir, "patients.stipple", NULL);
+  f->store = stipple_store_open (path, &error);
+  g_assert_no_error (error);
+
+  patient->family_name = g_strdup ("Brandt");
+  patient->given_name = g_strdup ("Amélie");
+  patient->record_number = g_strdup ("MRN-1");
+  patient->date_of_birth = g_strdup ("1984-03-09");
+  g_assert_true (stipple_store_save_patient (f->store, patient, &error));
+  g_assert_no_error (error);
+
+  session->patient_id = patient->id;
+  session->started_at = g_date_time_new_now_utc ();
+  session->clinician = g_strdup ("Dr Moreau");
+  g_assert_true (stipple_store_save_session (f->store, session, &error));
+  g_assert_no_error (error);
+  f->session_id = session->id;
+
+  f->transport = stipple_sim_transport_new (NULL, FALSE);
+  f->pen = stipple_pen_new (f->transport);
+  g_assert_true (stipple_pen_start (f->pen, &error));
+  g_assert_no_error (error);
+  WAIT_FOR (stipple_pen_get_connected (f->pen));
+
+  stipple_zone_limits_init_defaults (&limits);
+  f->treatment = stipple_treatment_new (f->store, f->pen, session, "Dr Moreau",
+                                        STIPPLE_SKIN_THIN, &limits);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_clear_object (&f->treatment);
+  stipple_pen_stop (f->pen);
+  g_clear_object (&f->pen);
+  g_clear_object (&f->transport);
+  stipple_store_close (f->store);
+  g_clear_object (&f->store);
+
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          g_autoptr(GDir) sub = g_dir_open (path, 0, NULL);
+          const char *subname;
+
+          while (sub != NULL && (subname = g_dir_read_name (sub)) != NULL)
+            {
+              g_autofree char *subpath = g_build_filename (path, subname, NULL);
+              g_unlink (subpath);
+            }
+          g_rmdir (path);
+        }
+      else
+        g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static StippleFirmware *
+firmware (Fixture *f)
+{
+  return stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (f->transport));
+}
+
+static guint
+count_audit (Fixture          *f,
+             StippleAuditKind  kind,
+             const char       *detail_part)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  guint n = 0;
+
+  /* Audit rows are written on the store's writer thread. */
+  run_for (100);
+  rows = stipple_store_list_audit (f->store, f->session_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const StippleAuditEntry *entry = g_ptr_array_index (rows, i);
+
+      if (entry->kind != kind)
+        continue;
+      g_assert_cmpstr (entry->user, ==, "Dr Moreau");
+      if (detail_part == NULL ||
+          (entry->detail && strstr (entry->detail, detail_part)) ||
+          (entry->sent && strstr (entry->sent, detail_part)) ||
+          (entry->read_back && strstr (entry->read_back, detail_part)))
+        n++;
+    }
+
+  return n;
+}
+
+static void
+arm_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+arm (Fixture  *f,
+     GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  stipple_treatment_arm_async (f->treatment, NULL, arm_cb, &result);
+  WAIT_FOR (result != NULL);
+
+  return stipple_treatment_arm_finish (f->treatment, result, error);
+}
+
+static void
+plan_cheek (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  StippleZonePlan plan = { .n_passes = 2, .depth_um = { 1000, 750 }, .rate_hz = 120 };
+
+  g_assert_true (stipple_treatment_set_plan (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, &plan, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_push_and_verify (Fixture       *f,
+                      gconstpointer  data)
+{
+  StippleProtoTreatment applied;
+  g_autoptr(GError) error = NULL;
+
+  plan_cheek (f);
+  g_assert_cmpint (stipple_treatment_get_verification (f->treatment), ==, STIPPLE_VERIFICATION_NONE);
+
+  /* Arming before anything is verified is refused, and the needle stays still. */
+  g_assert_false (arm (f, &error));
+  g_assert_error (error, STIPPLE_TREATMENT_ERROR, STIPPLE_TREATMENT_ERROR_NOT_READY);
+  g_clear_error (&error);
+  g_assert_false (stipple_firmware_is_armed (firmware (f)));
+
+  stipple_treatment_select_zone (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, 1);
+  WAIT_FOR (stipple_treatment_get_verification (f->treatment) != STIPPLE_VERIFICATION_PUSHING);
+  g_assert_cmpint (stipple_treatment_get_verification (f->treatment), ==, STIPPLE_VERIFICATION_VERIFIED);
+
+  /* What the pen itself holds is the plan's first pass. */
+  stipple_firmware_get_treatment (firmware (f), &applied);
+  g_assert_cmpuint (applied.zone_id, ==, STIPPLE_ZONE_CHEEK_LEFT);
+  g_assert_cmpuint (applied.depth_um, ==, 1000);
+  g_assert_cmpuint (applied.rate_hz, ==, 120);
+  g_assert_cmpuint (applied.passes, ==, 2);
+
+  /* The second pass goes deeper no further: 0.75 mm. */
+  stipple_treatment_select_zone (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, 2);
+  WAIT_FOR (stipple_treatment_get_verification (f->treatment) == STIPPLE_VERIFICATION_VERIFIED);
+  stipple_firmware_get_treatment (firmware (f), &applied);
+  g_assert_cmpuint (applied.depth_um, ==, 750);
+
+  /* Every setting sent and verified is in the audit trail. */
+  g_assert_cmpuint (count_audit (f, STIPPLE_AUDIT_SETTING, "depth_um=1000"), >=, 2);
+  g_assert_cmpuint (count_audit (f, STIPPLE_AUDIT_SETTING, "depth_um=750"), >=, 2);
+
+  /* The plan is in the patient file. */
+  {
+    g_autoptr(StipplePatientChart) chart = NULL;
+    const StippleSession *saved;
+    guint n_cheek = 0;
+
+    run_for (100);
+    chart = stipple_store_load_chart (f->store, stipple_treatment_get_session (f->treatment)->patient_id,
+                                      &error);
+    g_assert_no_error (error);
+    saved = g_ptr_array_index (chart->sessions, 0);
+    for (guint i = 0; i < saved->plan->len; i++)
+      n_cheek += g_array_index (saved->plan, StippleZonePass, i).zone == STIPPLE_ZONE_CHEEK_LEFT;
+    g_assert_cmpuint (n_cheek, ==, 2);
+  }
+}
+
+static void
+test_limits (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  StippleZonePlan deeper = { .n_passes = 1, .depth_um = { 1250 }, .rate_hz = 120 };
+  StippleZonePlan impossible = { .n_passes = 1, .depth_um = { 2750 }, .rate_hz = 120 };
+  StippleZonePlan plan;
+
+  /* Thin cheek skin: the limit is 1.0 mm. */
+  g_assert_cmpuint (stipple_treatment_get_limit (f->treatment, STIPPLE_ZONE_CHEEK_LEFT), ==, 1000);
+  g_assert_cmpuint (stipple_treatment_get_hard_cap (f->treatment), ==,
+                    MIN (stipple_pen_get_identity (f->pen)->depth_max_um,
+                         stipple_pen_get_cartridge (f->pen)->max_depth_um));
+
+  /* Above the clinical limit: only with a confirmation, which is recorded. */
+  g_assert_false (stipple_treatment_set_plan (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, &deeper, NULL, &error));
+  g_assert_error (error, STIPPLE_TREATMENT_ERROR, STIPPLE_TREATMENT_ERROR_NEEDS_CONFIRMATION);
+  g_assert_nonnull (strstr (error->message, "Left cheek"));
+  g_clear_error (&error);
+  g_assert_false (stipple_treatment_get_plan (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, &plan));
+  g_assert_cmpuint (count_audit (f, STIPPLE_AUDIT_LIMIT_CONFIRMED, NULL), ==, 0);
+
+  g_assert_true (stipple_treatment_set_plan (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, &deeper,
+                                             "Deep rolling scars; discussed with the patient", &error));
+  g_assert_no_error (error);
+  g_assert_true (stipple_treatment_get_plan (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, &plan));
+  g_assert_cmpuint (plan.depth_um[0], ==, 1250);
+  g_assert_cmpuint (count_audit (f, STIPPLE_AUDIT_LIMIT_CONFIRMED, "Deep rolling scars"), ==, 1);
+  g_assert_cmpuint (count_audit (f, STIPPLE_AUDIT_LIMIT_CONFIRMED, "limit_um=1000"), ==, 1);
+
+  /* Above the hard cap: impossible, confirmed or not; nothing reaches the pen. */
+  stipple_treatment_select_zone (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, 1);
+  WAIT_FOR (stipple_treatment_get_verification (f->treatment) == STIPPLE_VERIFICATION_VERIFIED);
+  g_assert_false (stipple_treatment_set_plan (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, &impossible,
+                                              "I insist", &error));
+  g_assert_error (error, STIPPLE_TREATMENT_ERROR, STIPPLE_TREATMENT_ERROR_ABOVE_HARD_CAP);
+  g_clear_error (&error);
+  g_assert_true (stipple_treatment_get_plan (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, &plan));
+  g_assert_cmpuint (plan.depth_um[0], ==, 1250);
+  g_assert_cmpuint (count_audit (f, STIPPLE_AUDIT_SETTING, "depth_um=2750"), ==, 0);
+  {
+    StippleProtoTreatment applied;
+
+    stipple_firmware_get_treatment (firmware (f), &applied);
+    g_assert_cmpuint (applied.depth_um, ==, 1250);
+  }
+
+  /* Nonsense is refused too. */
+  plan = (StippleZonePlan) { .n_passes = 1, .depth_um = { 500 }, .rate_hz = 5000 };
+  g_assert_false (stipple_treatment_set_plan (f->treatment, STIPPLE_ZONE_FOREHEAD, &plan, NULL, &error));
+  g_assert_error (error, STIPPLE_TREATMENT_ERROR, STIPPLE_TREATMENT_ERROR_INVALID);
+  g_clear_error (&error);
+  plan = (StippleZonePlan) { .n_passes = 2, .depth_um = { 500, 0 }, .rate_hz = 120 };
+  g_assert_false (stipple_treatment_set_plan (f->treatment, STIPPLE_ZONE_FOREHEAD, &plan, NULL, &error));
+  g_assert_error (error, STIPPLE_TREATMENT_ERROR, STIPPLE_TREATMENT_ERROR_INVALID);
+}
+
+static void
+test_arm_strokes_and_stop (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) samples = NULL;
+
+  plan_cheek (f);
+  stipple_treatment_select_zone (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, 1);
+  WAIT_FOR (stipple_treatment_get_verification (f->treatment) == STIPPLE_VERIFICATION_VERIFIED);
+
+  g_assert_true (arm (f, &error));
+  g_assert_no_error (error);
+  g_assert_true (stipple_firmware_is_armed (firmware (f)));
+  g_assert_true (stipple_treatment_get_armed (f->treatment));
+
+  /* Half a second at 120 strokes/s. */
+  run_for (500);
+  g_assert_cmpuint (stipple_treatment_get_strokes (f->treatment, STIPPLE_ZONE_CHEEK_LEFT), >, 20);
+
+  /* Choosing another zone stops the needle before anything is sent. */
+  {
+    StippleZonePlan forehead = { .n_passes = 1, .depth_um = { 500 }, .rate_hz = 110 };
+
+    g_assert_true (stipple_treatment_set_plan (f->treatment, STIPPLE_ZONE_FOREHEAD, &forehead, NULL, &error));
+    stipple_treatment_select_zone (f->treatment, STIPPLE_ZONE_FOREHEAD, 1);
+    WAIT_FOR (!stipple_firmware_is_armed (firmware (f)));
+    WAIT_FOR (stipple_treatment_get_verification (f->treatment) != STIPPLE_VERIFICATION_PUSHING);
+    g_assert_cmpstr (stipple_treatment_get_verification_message (f->treatment), ==, NULL);
+    g_assert_cmpint (stipple_treatment_get_verification (f->treatment), ==, STIPPLE_VERIFICATION_VERIFIED);
+  }
+
+  g_assert_true (arm (f, &error));
+  g_assert_no_error (error);
+  run_for (200);
+
+  /* Emergency stop: at once, an alarm, and the settings must be sent again. */
+  stipple_treatment_emergency_stop (f->treatment);
+  WAIT_FOR (!stipple_firmware_is_armed (firmware (f)));
+  g_assert_cmpint (stipple_treatment_get_verification (f->treatment), ==, STIPPLE_VERIFICATION_NONE);
+  WAIT_FOR (stipple_treatment_get_alarm_priority (f->treatment) >= STIPPLE_ALARM_MEDIUM);
+  g_assert_false (arm (f, &error));
+  g_assert_error (error, STIPPLE_TREATMENT_ERROR, STIPPLE_TREATMENT_ERROR_NOT_READY);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_audit (f, STIPPLE_AUDIT_EMERGENCY_STOP, NULL), >=, 1);
+  g_assert_cmpuint (count_audit (f, STIPPLE_AUDIT_ARM, NULL), >=, 2);
+
+  /* Ending writes the stroke totals and samples, and the end itself. */
+  g_assert_true (stipple_treatment_end (f->treatment, &error));
+  g_assert_no_error (error);
+  g_assert_true (stipple_treatment_get_ended (f->treatment));
+  samples = stipple_store_load_telemetry (f->store, f->session_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, >, 4000);
+  {
+    g_autoptr(StipplePatientChart) chart =
+      stipple_store_load_chart (f->store, stipple_treatment_get_session (f->treatment)->patient_id, &error);
+    const StippleSession *saved = g_ptr_array_index (chart->sessions, 0);
+
+    g_assert_nonnull (saved->ended_at);
+    g_assert_cmpuint (saved->strokes[STIPPLE_ZONE_CHEEK_LEFT], ==,
+                      stipple_treatment_get_strokes (f->treatment, STIPPLE_ZONE_CHEEK_LEFT));
+    g_assert_cmpuint (saved->strokes[STIPPLE_ZONE_FOREHEAD], >, 0);
+  }
+
+  /* An ended session takes no new plan and never arms. */
+  g_assert_false (arm (f, &error));
+  g_assert_error (error, STIPPLE_TREATMENT_ERROR, STIPPLE_TREATMENT_ERROR_ENDED);
+}
+
+static void
+test_unplug_replug (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 unplugged_at;
+
+  plan_cheek (f);
+  stipple_treatment_select_zone (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, 1);
+  WAIT_FOR (stipple_treatment_get_verification (f->treatment) == STIPPLE_VERIFICATION_VERIFIED);
+  g_assert_true (arm (f, &error));
+  run_for (100);
+
+  unplugged_at = g_get_monotonic_time ();
+  stipple_sim_transport_unplug (STIPPLE_SIM_TRANSPORT (f->transport));
+  WAIT_FOR (!stipple_pen_get_connected (f->pen));
+  /* The pen hears no heartbeat and stops its needle within 250 ms (plus
+   * the 2 ms the model's clock moves in); the host says so, loudly. */
+  WAIT_FOR (!stipple_firmware_is_armed (firmware (f)));
+  g_assert_cmpint (g_get_monotonic_time () - unplugged_at, <=, 260 * 1000);
+  g_assert_cmpint (stipple_treatment_get_alarm_priority (f->treatment), ==, STIPPLE_ALARM_HIGH);
+  g_assert_nonnull (stipple_treatment_get_alarm_message (f->treatment));
+  g_assert_cmpint (stipple_treatment_get_verification (f->treatment), !=, STIPPLE_VERIFICATION_VERIFIED);
+  g_assert_false (arm (f, &error));
+  g_assert_error (error, STIPPLE_TREATMENT_ERROR, STIPPLE_TREATMENT_ERROR_NOT_READY);
+  g_clear_error (&error);
+
+  /* Plugged in again: the settings go back and are verified before the pen
+   * may run; the alarm stays until the clinician acknowledges it. */
+  stipple_sim_transport_replug (STIPPLE_SIM_TRANSPORT (f->transport));
+  WAIT_FOR (stipple_treatment_get_verification (f->treatment) == STIPPLE_VERIFICATION_VERIFIED);
+  g_assert_cmpint (stipple_treatment_get_alarm_priority (f->treatment), ==, STIPPLE_ALARM_HIGH);
+  stipple_treatment_acknowledge_alarm (f->treatment);
+  g_assert_cmpint (stipple_treatment_get_alarm_priority (f->treatment), ==, STIPPLE_ALARM_NONE);
+  g_assert_true (arm (f, &error));
+  g_assert_no_error (error);
+  g_assert_true (stipple_firmware_is_armed (firmware (f)));
+  g_assert_cmpuint (count_audit (f, STIPPLE_AUDIT_CONNECT, NULL), >=, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/stipple/treatment/push-and-verify", Fixture, NULL,
+              fixture_set_up, test_push_and_verify, fixture_tear_down);
+  g_test_add ("/stipple/treatment/limits", Fixture, NULL,
+              fixture_set_up, test_limits, fixture_tear_down);
+  g_test_add ("/stipple/treatment/arm-strokes-and-stop", Fixture, NULL,
+              fixture_set_up, test_arm_strokes_and_stop, fixture_tear_down);
+  g_test_add ("/stipple/treatment/unplug-replug", Fixture, NULL,
+              fixture_set_up, test_unplug_replug, fixture_tear_down);
+
+  return g_test_run ();
+}
