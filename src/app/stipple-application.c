@@ -12,6 +12,8 @@
 #include "stipple-application.h"
 #include "stipple-database-path.h"
 #include "stipple-preferences-window.h"
+#include "stipple-sim-transport.h"
+#include "stipple-usb-transport.h"
 #include "stipple-window.h"
 
 /* Exit status for a command line that cannot be used, as in sysexits'
@@ -24,6 +26,7 @@ struct _StippleApplication
 
   GSettings      *settings;
   StippleStore   *store;
+  StipplePen     *pen;
   GError         *store_error;
   char           *database;
   gboolean        demo;
@@ -179,6 +182,41 @@ stipple_application_get_store_error (StippleApplication *self)
   g_return_val_if_fail (STIPPLE_IS_APPLICATION (self), NULL);
 
   return self->store_error;
+}
+
+/**
+ * stipple_application_get_pen:
+ * @self: a #StippleApplication
+ *
+ * Returns: (transfer none) (nullable): the pen, USB or simulated; %NULL
+ *   before startup
+ */
+StipplePen *
+stipple_application_get_pen (StippleApplication *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_APPLICATION (self), NULL);
+
+  return self->pen;
+}
+
+static void
+start_pen (StippleApplication *self)
+{
+  g_autoptr(StippleTransport) transport = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* --simulate, and the demo, use the pen model in process; otherwise the
+   * USB pen, found by hotplug or polling whenever it is plugged in. */
+  if (self->simulate)
+    transport = stipple_sim_transport_new (NULL, FALSE);
+  else
+    transport = stipple_usb_transport_new (STIPPLE_PROTO_USB_VID, STIPPLE_PROTO_USB_PID_TEST, TRUE);
+
+  self->pen = stipple_pen_new (transport);
+  if (!stipple_pen_start (self->pen, &error))
+    /* Not fatal: the status shows "no pen" with this reason, and the
+     * transport keeps looking. */
+    g_printerr (_("The pen cannot be used: %s\n"), error->message);
 }
 
 static void
@@ -359,6 +397,8 @@ stipple_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
 
+  start_pen (self);
+
   /* The patient file opens off the main thread; windows follow the
    * "store" property. Hold the application so it does not quit before. */
   if (self->database != NULL)
@@ -416,6 +456,9 @@ stipple_application_finalize (GObject *object)
   StippleApplication *self = STIPPLE_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  if (self->pen != NULL)
+    stipple_pen_stop (self->pen);
+  g_clear_object (&self->pen);
   if (self->store != NULL)
     stipple_store_close (self->store);
   g_clear_object (&self->store);

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "stipple-pen.h"
 #include "stipple-store.h"
 
 G_BEGIN_DECLS
@@ -22,5 +23,6 @@ gboolean            stipple_application_get_simulate    (StippleApplication *sel
 GSettings          *stipple_application_get_settings    (StippleApplication *self);
 StippleStore       *stipple_application_get_store       (StippleApplication *self);
 const GError       *stipple_application_get_store_error (StippleApplication *self);
+StipplePen         *stipple_application_get_pen         (StippleApplication *self);
 
 G_END_DECLS
