@@ -588,7 +588,7 @@ draw_strip (StippleChartCanvas *self,
     {
       gint64 first = first_column (self);
 
-      /* Opaque colours, whole pixels: cairo fills boxes without blending. */
+      /* Whole pixels: cairo fills boxes, without antialiasing. */
       cairo_save (cr);
       cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
       cairo_rectangle (cr, MARGIN_LEFT, self->strips[strip].origin.y,
@@ -612,8 +612,10 @@ draw_strip (StippleChartCanvas *self,
         case STIPPLE_CHART_STRIP_RATE:
         case STIPPLE_CHART_N_STRIPS:
         default:
-          draw_columns (self, cr, strip, first, 2, 1);
-          set_source (cr, &self->fg, 1);
+          /* Rates of neighbouring strokes differ by a sample's worth of
+           * jitter: thin marks keep that from reading as a thick line. */
+          draw_columns (self, cr, strip, first, 2, 0);
+          set_source (cr, &self->fg, 0.75);
           break;
         }
       cairo_fill (cr);
@@ -629,6 +631,7 @@ update_colours (StippleChartCanvas *self)
   GdkRGBA fg;
   gboolean dark;
 
+  /* Deprecated from GTK 4.10 for gtk_widget_get_color(), which 4.8 lacks. */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
