@@ -20,7 +20,7 @@
  *                UI thread takes it
  *
  * Usage: bench-graphs [SECONDS]     measure, SECONDS of live data (10)
- *        bench-graphs --demo [SECONDS] [--dark]
+ *        bench-graphs --demo [SECONDS] [--dark] [--window SECONDS]
  *                                   show a window with live simulated data
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -395,7 +395,8 @@ make_window (StippleStripChart **chart,
 
 static int
 demo (double   seconds,
-      gboolean dark)
+      gboolean dark,
+      double   window_s)
 {
   static Pen pen;
   StippleStripChart *chart;
@@ -405,6 +406,7 @@ demo (double   seconds,
     adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   stipple_sample_ring_init (&pen.ring, pen.storage, RING_SAMPLES);
   stipple_strip_chart_set_ring (chart, &pen.ring);
+  stipple_strip_chart_set_window (chart, window_s);
   gtk_window_present (GTK_WINDOW (window));
 
   /* Twelve seconds of treatment already behind, then live. */
@@ -447,8 +449,18 @@ main (int   argc,
   adw_init ();
 
   if (argc > 1 && g_str_equal (argv[1], "--demo"))
-    return demo (argc > 2 ? g_ascii_strtod (argv[2], NULL) : 0,
-                 argc > 3 && g_str_equal (argv[3], "--dark"));
+    {
+      gboolean dark = FALSE;
+      double window_s = 10;
+
+      for (int i = 3; i < argc; i++)
+        if (g_str_equal (argv[i], "--dark"))
+          dark = TRUE;
+        else if (g_str_equal (argv[i], "--window") && i + 1 < argc)
+          window_s = g_ascii_strtod (argv[++i], NULL);
+
+      return demo (argc > 2 ? g_ascii_strtod (argv[2], NULL) : 0, dark, window_s);
+    }
   if (argc > 1)
     seconds = MAX (g_ascii_strtod (argv[1], NULL), 1);
 

@@ -388,19 +388,22 @@ test_picture (Fixture       *fixture,
   g_assert_false (pixel_is (picture, (int) depth_area.origin.x + 1, limit_y - 4, 0xd55e00));
 
   /* The waveform: each column painted blue from its shallowest to its
-   * deepest sample, and not beyond. */
+   * deepest sample, reaching to its left neighbour, and not beyond. */
   position = stipple_chart_trace_get_strip (trace, STIPPLE_CHART_STRIP_POSITION);
   first = stipple_chart_trace_get_end_column (trace) - stipple_chart_trace_get_n_columns (trace) + 1;
-  for (gint64 c = first; c < first + stipple_chart_trace_get_n_columns (trace); c += 7)
+  for (gint64 c = first + 1; c < first + stipple_chart_trace_get_n_columns (trace); c += 7)
     {
       const StippleDecimatorColumn *column = stipple_decimator_get (position, c);
+      const StippleDecimatorColumn *left = stipple_decimator_get (position, c - 1);
       int cx = (int) floor (stipple_chart_canvas_column_to_x (canvas, c));
       int top, bottom;
 
-      if (column == NULL)
+      if (column == NULL || left == NULL)
         continue;
-      top = (int) ceil (stipple_chart_canvas_value_to_y (canvas, STIPPLE_CHART_STRIP_POSITION, column->min));
-      bottom = (int) floor (stipple_chart_canvas_value_to_y (canvas, STIPPLE_CHART_STRIP_POSITION, column->max));
+      top = (int) ceil (stipple_chart_canvas_value_to_y (canvas, STIPPLE_CHART_STRIP_POSITION,
+                                                         MIN (column->min, left->max)));
+      bottom = (int) floor (stipple_chart_canvas_value_to_y (canvas, STIPPLE_CHART_STRIP_POSITION,
+                                                             MAX (column->max, left->min)));
       /* Away from the level lines drawn over it. */
       for (int y = top + 1; y < bottom - 1; y++)
         if (ABS (y - commanded_y) > 2)

@@ -522,8 +522,8 @@ render_background (StippleChartCanvas *self)
     double y = stipple_chart_canvas_value_to_y (self, STIPPLE_CHART_STRIP_POSITION, 0);
 
     hline (self, snapshot, &self->fg, 0.5, area->origin.x, y, area->size.width);
-    draw_text (self, snapshot, &self->fg, 0.75, _("skin"),
-               area->origin.x + area->size.width - 4, y - 8, ALIGN_RIGHT);
+    /* In the margin, under the axis label, where the needle never hides it. */
+    draw_text (self, snapshot, &self->fg, 0.75, _("skin"), area->origin.x - 6, y + 14, ALIGN_RIGHT);
   }
 
   /* The tolerance band behind the per-stroke depths. */
@@ -552,20 +552,38 @@ draw_columns (StippleChartCanvas *self,
               StippleChartStrip   which,
               gint64              first,
               double              min_height,
-              double              widen)
+              double              widen,
+              gboolean            connect)
 {
   const StippleDecimator *strip = stipple_chart_trace_get_strip (self->trace, which);
+  const StippleDecimatorColumn *previous = NULL;
   double px = 1.0 / self->scale;
 
   for (guint i = 0; i < self->n_columns; i++)
     {
       const StippleDecimatorColumn *c = stipple_decimator_get (strip, first + i);
+      gint32 lo, hi;
       double top, bottom;
 
       if (c == NULL)
-        continue;
-      top = stipple_chart_canvas_value_to_y (self, which, c->min);
-      bottom = stipple_chart_canvas_value_to_y (self, which, c->max);
+        {
+          previous = NULL;
+          continue;
+        }
+
+      lo = c->min;
+      hi = c->max;
+      /* A continuous signal: reach to the neighbouring column, so that a
+       * steep stroke zoomed in is a line, not a row of dashes. */
+      if (connect && previous != NULL)
+        {
+          lo = MIN (lo, previous->max);
+          hi = MAX (hi, previous->min);
+        }
+      previous = c;
+
+      top = stipple_chart_canvas_value_to_y (self, which, lo);
+      bottom = stipple_chart_canvas_value_to_y (self, which, hi);
       if (top > bottom)
         {
           double t = top;
@@ -578,12 +596,17 @@ draw_columns (StippleChartCanvas *self,
     }
 }
 
-/* One strip: its columns, then the level lines over them. */
+/* One strip: its columns and its level lines. The lines go over the
+ * waveform, so the commanded depth shows against it, but under the
+ * per-stroke marks, which are what that strip is for. */
 static void
 draw_strip (StippleChartCanvas *self,
             cairo_t            *cr,
             StippleChartStrip   strip)
 {
+  if (strip == STIPPLE_CHART_STRIP_DEPTH)
+    draw_level_lines (self, cr, strip);
+
   if (self->trace != NULL && stipple_chart_trace_has_samples (self->trace))
     {
       gint64 first = first_column (self);
@@ -599,13 +622,13 @@ draw_strip (StippleChartCanvas *self,
         case STIPPLE_CHART_STRIP_POSITION:
           /* Each column from its shallowest to its deepest sample, at
            * least a pixel high so that a still needle still shows. */
-          draw_columns (self, cr, strip, first, 1.0 / self->scale, 0);
+          draw_columns (self, cr, strip, first, 1.0 / self->scale, 0, TRUE);
           set_source (cr, &self->waveform, 1);
           break;
 
         case STIPPLE_CHART_STRIP_DEPTH:
-          /* Marks two pixels across, so that a single stroke shows. */
-          draw_columns (self, cr, strip, first, 2, 1);
+          /* Marks three pixels across, so that a single stroke shows. */
+          draw_columns (self, cr, strip, first, 3, 1, FALSE);
           set_source (cr, &self->waveform, 1);
           break;
 
@@ -613,8 +636,9 @@ draw_strip (StippleChartCanvas *self,
         case STIPPLE_CHART_N_STRIPS:
         default:
           /* Rates of neighbouring strokes differ by a sample's worth of
-           * jitter: thin marks keep that from reading as a thick line. */
-          draw_columns (self, cr, strip, first, 2, 0);
+           * jitter: thin, lighter marks keep that from reading as a
+           * heavy line. */
+          draw_columns (self, cr, strip, first, 2, 0, FALSE);
           set_source (cr, &self->fg, 0.75);
           break;
         }
@@ -622,7 +646,8 @@ draw_strip (StippleChartCanvas *self,
       cairo_restore (cr);
     }
 
-  draw_level_lines (self, cr, strip);
+  if (strip != STIPPLE_CHART_STRIP_DEPTH)
+    draw_level_lines (self, cr, strip);
 }
 
 static void
