@@ -125,10 +125,12 @@ needle_bytes (guint64 n)
   return g_bytes_new_take (samples, n * sizeof *samples);
 }
 
+/* Device pixels: on a HiDPI screen, scale of them to a logical pixel. */
 typedef struct
 {
   int     width;
   int     height;
+  int     scale;
   guint8 *pixels;
 } Picture;
 
@@ -141,7 +143,8 @@ picture_free (Picture *picture)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Picture, picture_free)
 
-/* The canvas, rendered the way a frame renders it, as ARGB32 pixels. */
+/* The canvas, rendered the way a frame renders it, as ARGB32 pixels at
+ * the screen's scale. */
 static Picture *
 render (GtkWidget *widget)
 {
@@ -157,9 +160,11 @@ render (GtkWidget *widget)
   /* Snapshotting through the parent draws the canvas now, as it is,
    * rather than the last frame shown. */
   g_assert_true (gtk_widget_compute_bounds (widget, parent, &bounds));
-  picture->width = gtk_widget_get_width (widget);
-  picture->height = gtk_widget_get_height (widget);
+  picture->scale = gtk_widget_get_scale_factor (widget);
+  picture->width = gtk_widget_get_width (widget) * picture->scale;
+  picture->height = gtk_widget_get_height (widget) * picture->scale;
   g_assert_cmpint (picture->width, >, 0);
+  gtk_snapshot_scale (snapshot, picture->scale, picture->scale);
   gtk_widget_snapshot_child (parent, widget, snapshot);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
@@ -167,7 +172,8 @@ render (GtkWidget *widget)
   g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
   g_assert_no_error (error);
   texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (bounds.origin.x, bounds.origin.y,
+                                         &GRAPHENE_RECT_INIT (bounds.origin.x * picture->scale,
+                                                              bounds.origin.y * picture->scale,
                                                               picture->width, picture->height));
   gsk_renderer_unrealize (renderer);
 
@@ -177,14 +183,15 @@ render (GtkWidget *widget)
   return picture;
 }
 
-/* Whether the pixel at (x, y) is @rgb, opaque or nearly so. */
+/* Whether the device pixel at logical (x, y) is @rgb, opaque or nearly so. */
 static gboolean
 pixel_is (const Picture *picture,
-          int            x,
-          int            y,
+          double         x,
+          double         y,
           guint32        rgb)
 {
-  const guint8 *p = picture->pixels + ((gsize) y * picture->width + x) * 4;
+  int dx = (int) floor (x * picture->scale), dy = (int) floor (y * picture->scale);
+  const guint8 *p = picture->pixels + ((gsize) dy * picture->width + dx) * 4;
   int b = p[0], g = p[1], r = p[2], a = p[3];
 
   if (a < 200)
@@ -357,6 +364,7 @@ test_picture (Fixture       *fixture,
   g_autoptr(Picture) picture = NULL;
   graphene_rect_t depth_area, position_area;
   int commanded_y, limit_y, x, checked = 0;
+  guint present = 0;
   gint64 first;
 
   stipple_strip_chart_set_ring (fixture->chart, &fixture->ring);
@@ -395,7 +403,7 @@ test_picture (Fixture       *fixture,
     {
       const StippleDecimatorColumn *column = stipple_decimator_get (position, c);
       const StippleDecimatorColumn *left = stipple_decimator_get (position, c - 1);
-      int cx = (int) floor (stipple_chart_canvas_column_to_x (canvas, c));
+      double cx = stipple_chart_canvas_column_to_x (canvas, c);
       int top, bottom;
 
       if (column == NULL || left == NULL)
@@ -412,10 +420,37 @@ test_picture (Fixture       *fixture,
       g_assert_false (pixel_is (picture, cx, bottom + 3, 0x0072b2));
       checked++;
     }
-  /* 3 s of a 10 s window. */
-  g_assert_cmpint (checked, >, 30);
+  /* 3 s of a 10 s window, one column a device pixel. */
+  for (gint64 c = first; c < first + stipple_chart_trace_get_n_columns (trace); c++)
+    present += stipple_decimator_get (position, c) != NULL;
+  g_assert_cmpuint (present, >, stipple_chart_trace_get_n_columns (trace) / 4);
+  g_assert_cmpint (checked, >=, present / 7 - 2);
+  g_assert_cmpuint (stipple_chart_trace_get_n_columns (trace), ==,
+                    (guint) (position_area.size.width * gtk_widget_get_scale_factor (widget)));
 
   stipple_strip_chart_set_ring (fixture->chart, NULL);
+}
+
+/* The same checks on a screen of scale 2, in a child process: the scale
+ * is the display's, chosen when GTK starts. */
+static void
+test_picture_hidpi (void)
+{
+  if (g_test_subprocess ())
+    {
+      Fixture fixture;
+
+      fixture_set_up (&fixture, NULL);
+      g_assert_cmpint (gtk_widget_get_scale_factor (GTK_WIDGET (fixture.chart)), ==, 2);
+      test_picture (&fixture, NULL);
+      fixture_tear_down (&fixture, NULL);
+      return;
+    }
+
+  g_setenv ("GDK_SCALE", "2", TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("GDK_SCALE");
+  g_test_trap_assert_passed ();
 }
 
 static void
@@ -697,6 +732,7 @@ main (int   argc,
   ADD ("live", test_live);
   ADD ("overflow", test_overflow);
   ADD ("picture", test_picture);
+  g_test_add_func ("/stipple/strip-chart/picture-hidpi", test_picture_hidpi);
   ADD ("dark", test_dark);
   ADD ("replay-equals-live", test_replay_equals_live);
   ADD ("zoom-and-pause", test_zoom_and_pause);
