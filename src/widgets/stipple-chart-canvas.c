@@ -109,10 +109,21 @@ update_ranges (StippleChartCanvas *self)
   self->value_bottom[STIPPLE_CHART_STRIP_POSITION] = depth_scale;
 
   /* Close around the commanded depth, so the spread shows, but wide
-   * enough to show the limit too. */
-  half = MAX (MAX (3.0 * self->tolerance_um, ABS (self->limit_um - self->commanded_um) + self->tolerance_um / 2.0), 150);
-  self->value_top[STIPPLE_CHART_STRIP_DEPTH] = self->commanded_um - half;
-  self->value_bottom[STIPPLE_CHART_STRIP_DEPTH] = self->commanded_um + half;
+   * enough to show the limit too; without a commanded depth, everything
+   * from the skin down. */
+  if (self->commanded_um > 0)
+    {
+      half = MAX (MAX (3.0 * self->tolerance_um,
+                       ABS (self->limit_um - self->commanded_um) + self->tolerance_um / 2.0),
+                  150);
+      self->value_top[STIPPLE_CHART_STRIP_DEPTH] = self->commanded_um - half;
+      self->value_bottom[STIPPLE_CHART_STRIP_DEPTH] = self->commanded_um + half;
+    }
+  else
+    {
+      self->value_top[STIPPLE_CHART_STRIP_DEPTH] = 0;
+      self->value_bottom[STIPPLE_CHART_STRIP_DEPTH] = depth_scale;
+    }
 
   self->value_top[STIPPLE_CHART_STRIP_RATE] = MAX_RATE_MHZ;
   self->value_bottom[STIPPLE_CHART_STRIP_RATE] = 0;
