@@ -321,6 +321,36 @@ test_live (Fixture       *fixture,
 }
 
 static void
+test_hidden (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkWidget *canvas = stipple_strip_chart_get_canvas (fixture->chart);
+  gint64 draws;
+
+  /* Hidden graphs draw nothing but still take every sample, so the zone
+   * figures stay complete and the ring does not overflow. */
+  stipple_strip_chart_set_ring (fixture->chart, &fixture->ring);
+  gtk_widget_set_visible (GTK_WIDGET (fixture->chart), FALSE);
+  stipple_test_iterate (50);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (fixture->chart)));
+  draws = stipple_chart_canvas_get_draw_count (STIPPLE_CHART_CANVAS (canvas));
+
+  feed_from_thread (fixture, 0, 3 * RING_SAMPLES);
+  g_assert_cmpuint (stipple_strip_chart_get_samples_not_drawn (fixture->chart), ==, 0);
+  g_assert_cmpint (stipple_chart_canvas_get_draw_count (STIPPLE_CHART_CANVAS (canvas)), ==, draws);
+  g_assert_cmpuint (stipple_strip_chart_get_stats (fixture->chart)->strokes, >, 600);
+
+  /* Shown again, it draws again. */
+  gtk_widget_set_visible (GTK_WIDGET (fixture->chart), TRUE);
+  stipple_test_wait_mapped (GTK_WIDGET (fixture->chart));
+  feed_from_thread (fixture, 3 * RING_SAMPLES, 8000);
+  stipple_test_iterate (50);
+  g_assert_cmpint (stipple_chart_canvas_get_draw_count (STIPPLE_CHART_CANVAS (canvas)), >, draws);
+
+  stipple_strip_chart_set_ring (fixture->chart, NULL);
+}
+
+static void
 test_overflow (Fixture       *fixture,
                gconstpointer  data)
 {
@@ -730,6 +760,7 @@ main (int   argc,
   g_test_add ("/stipple/strip-chart/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("accessible", test_accessible);
   ADD ("live", test_live);
+  ADD ("hidden", test_hidden);
   ADD ("overflow", test_overflow);
   ADD ("picture", test_picture);
   g_test_add_func ("/stipple/strip-chart/picture-hidpi", test_picture_hidpi);
