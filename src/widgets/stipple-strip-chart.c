@@ -21,7 +21,7 @@
 /* 2^19 samples: over a minute at 8,000 samples/s, twice the widest window. */
 #define HISTORY_SAMPLES (1u << 19)
 #define DRAIN_BATCH 512
-/* While hidden, drain often enough that a 16,384-sample ring at 8 kHz
+/* Without frames, drain often enough that a 16,384-sample ring at 8 kHz
  * never fills. */
 #define HIDDEN_DRAIN_MS 100
 #define FIGURES_INTERVAL_US (250 * 1000)
@@ -325,9 +325,9 @@ drain_cb (gpointer user_data)
 {
   StippleStripChart *self = user_data;
 
-  /* On screen, the frame clock drains; this is for when it is not. */
-  if (self->tick_id == 0)
-    stipple_strip_chart_drain (self);
+  /* On screen the frame clock drains; this covers hidden graphs, and a
+   * frame clock that a minimised or covered window may stop. */
+  stipple_strip_chart_drain (self);
 
   return G_SOURCE_CONTINUE;
 }
