@@ -1039,6 +1039,29 @@ exported_cb (GObject      *object,
 }
 
 static void
+answer_saved_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AsyncData *data = user_data;
+
+  data->result = stipple_store_save_screening_answer_finish (STIPPLE_STORE (object), result,
+                                                             &data->error);
+  g_main_loop_quit (data->loop);
+}
+
+static void
+consent_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  AsyncData *data = user_data;
+
+  data->result = stipple_store_save_consent_finish (STIPPLE_STORE (object), result, &data->error);
+  g_main_loop_quit (data->loop);
+}
+
+static void
 imported_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -1125,6 +1148,53 @@ test_async (Fixture       *f,
     imported = d.result;
     g_assert_cmpuint (imported->patients_added, ==, 1);
     g_assert_cmpuint (imported->sessions_added, ==, 1);
+  }
+
+  /* Screening answers and consents, saved and refused the same way. */
+  {
+    g_autoptr(StippleScreeningAnswer) answer = stipple_screening_answer_new ();
+    g_autoptr(StippleScreeningAnswer) answer_saved = NULL;
+    g_autoptr(StippleConsent) consent = stipple_consent_new ();
+    g_autoptr(StippleConsent) consent_saved = NULL;
+    g_autoptr(StipplePatientChart) chart = NULL;
+
+    answer->patient_id = saved->id;
+    answer->item_key = g_strdup ("sun-tanning");
+    answer->answer = TRUE;
+    answer->answered_on = g_strdup ("2026-03-14");
+    stipple_store_save_screening_answer_async (store, answer, NULL, answer_saved_cb, &d);
+    g_main_loop_run (d.loop);
+    g_assert_no_error (d.error);
+    answer_saved = d.result;
+    g_assert_cmpint (answer_saved->id, >, 0);
+    g_assert_nonnull (answer_saved->uid);
+    g_assert_cmpint (answer->id, ==, 0);
+
+    consent->patient_id = saved->id;
+    consent->kind = STIPPLE_CONSENT_PHOTOGRAPHS;
+    consent->given = TRUE;
+    consent->signed_on = g_strdup ("2026-03-14");
+    stipple_store_save_consent_async (store, consent, NULL, consent_saved_cb, &d);
+    g_main_loop_run (d.loop);
+    g_assert_no_error (d.error);
+    consent_saved = d.result;
+    g_assert_cmpint (consent_saved->id, >, 0);
+
+    chart = stipple_store_load_chart (store, saved->id, NULL);
+    g_assert_cmpuint (chart->screening->len, ==, 1);
+    g_assert_cmpstr (((StippleScreeningAnswer *) chart->screening->pdata[0])->item_key, ==,
+                     "sun-tanning");
+    g_assert_cmpuint (chart->consents->len, ==, 1);
+    g_assert_cmpint (((StippleConsent *) chart->consents->pdata[0])->kind, ==,
+                     STIPPLE_CONSENT_PHOTOGRAPHS);
+
+    g_free (answer->answered_on);
+    answer->answered_on = g_strdup ("14/03/2026");
+    stipple_store_save_screening_answer_async (store, answer, NULL, answer_saved_cb, &d);
+    g_main_loop_run (d.loop);
+    g_assert_error (d.error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT);
+    g_assert_null (d.result);
+    g_clear_error (&d.error);
   }
 
   /* A locked file is reported through the callback too. */
