@@ -80,7 +80,7 @@ struct _StippleSessionSetup
   GtkLabel             *screening_intro_label;
   AdwPreferencesGroup  *stop_items_group;
   AdwPreferencesGroup  *caution_items_group;
-  AdwPreferencesGroup  *override_group;
+  GtkWidget            *override_group;
   GtkLabel             *stop_reason_label;
   AdwEntryRow          *override_row;
   AdwPreferencesGroup  *caution_group;
@@ -92,6 +92,7 @@ struct _StippleSessionSetup
   AdwActionRow         *anaesthetic_time_row;
   GtkSpinButton        *hour_spin;
   GtkSpinButton        *minute_spin;
+  GtkWidget            *anaesthetic_warning_icon;
   AdwPreferencesGroup  *serums_group;
   GtkButton            *add_serum_button;
   GtkButton            *back_button;
@@ -317,6 +318,10 @@ update_question (Question *question)
     }
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (question->row), subtitle ? subtitle : "");
+  if (g_strcmp0 (style, "error") == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (question->yes), "destructive-action");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (question->yes), "destructive-action");
   gtk_image_set_from_icon_name (GTK_IMAGE (image), icon);
   gtk_widget_remove_css_class (image, "dim-label");
   gtk_widget_remove_css_class (image, "success");
@@ -497,7 +502,7 @@ update_screening_summary (StippleSessionSetup *self)
                                                  "the session."), stops);
       gtk_label_set_label (self->stop_reason_label, text);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->override_group), n_stop > 0);
+  gtk_widget_set_visible (self->override_group, n_stop > 0);
 
   gtk_label_set_label (self->caution_label, cautions);
   gtk_widget_set_visible (GTK_WIDGET (self->caution_group), n_caution > 0);
@@ -616,18 +621,15 @@ update_product_warnings (StippleSessionSetup *self)
 
       if (ago >= 0 && ago < STIPPLE_ANAESTHETIC_MIN_MINUTES * G_TIME_SPAN_MINUTE)
         subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                 "Applied %d minute ago: topical anaesthetic "
-                                                 "needs about an hour to work fully.",
-                                                 "Applied %d minutes ago: topical anaesthetic "
-                                                 "needs about an hour to work fully.",
+                                                 "Applied %d minute ago; it needs about an "
+                                                 "hour to work fully.",
+                                                 "Applied %d minutes ago; it needs about an "
+                                                 "hour to work fully.",
                                                  (gulong) (ago / G_TIME_SPAN_MINUTE)),
                                     (int) (ago / G_TIME_SPAN_MINUTE));
     }
   adw_action_row_set_subtitle (self->anaesthetic_time_row, subtitle ? subtitle : "");
-  if (subtitle != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->anaesthetic_time_row), "warning");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->anaesthetic_time_row), "warning");
+  gtk_widget_set_visible (self->anaesthetic_warning_icon, subtitle != NULL);
 
   for (guint i = 0; i < self->serums->len; i++)
     {
@@ -649,6 +651,7 @@ renumber_serums (StippleSessionSetup *self)
       g_autofree char *lot_label = g_strdup_printf (_("Serum %u, lot"), i + 1);
       g_autofree char *remove_label = g_strdup_printf (_("Remove serum %u"), i + 1);
 
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (serum->row), row_label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (serum->row),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, row_label, -1);
       gtk_accessible_update_property (GTK_ACCESSIBLE (serum->product),
@@ -716,7 +719,8 @@ add_serum_clicked_cb (StippleSessionSetup *self)
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 6);
 
-  serum->row = gtk_list_box_row_new ();
+  /* A preferences row, so the group shows it in its boxed list. */
+  serum->row = adw_preferences_row_new ();
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (serum->row), FALSE);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (serum->row), box);
   serum->product = GTK_EDITABLE (product);
@@ -1443,6 +1447,8 @@ stipple_session_setup_class_init (StippleSessionSetupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, anaesthetic_time_row);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, hour_spin);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, minute_spin);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup,
+                                        anaesthetic_warning_icon);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, serums_group);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, add_serum_button);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, back_button);
