@@ -270,7 +270,8 @@ test_clinician (Fixture       *f,
     const char * const staff[] = { "Alex Chen", "Sam Okafor, RN", NULL };
     g_settings_set_strv (f->settings, "staff", staff);
   }
-  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (get_labelled (f, "Sam Okafor, RN"))));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (get_labelled (f,
+                                                                            "Sam Okafor, RN"))));
   g_assert_true (can_press (f, "Next"));
   press (f, "Next");
   assert_step (f, "Step 2 of 4", "Screening");

@@ -403,8 +403,8 @@ build_questions (StippleSessionSetup *self)
       const char *text = stipple_screening_get_question (&items[i]);
       Question question = { &items[i] };
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-      GtkWidget *yes = gtk_toggle_button_new_with_mnemonic (_("_Yes"));
-      GtkWidget *no = gtk_toggle_button_new_with_mnemonic (_("_No"));
+      GtkWidget *yes = gtk_toggle_button_new_with_label (_("Yes"));
+      GtkWidget *no = gtk_toggle_button_new_with_label (_("No"));
       g_autofree char *yes_label = g_strdup_printf (_("%s: Yes"), text);
       g_autofree char *no_label = g_strdup_printf (_("%s: No"), text);
 
