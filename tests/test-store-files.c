@@ -178,6 +178,11 @@ add_session (StippleStore *store,
 
   g_date_time_unref (session->started_at);
   session->started_at = g_date_time_new_utc (2026, 3, day, 10, 0, 0);
+  session->anaesthetic_product = g_strdup ("Lidocaine 4% cream");
+  session->screening_override = g_strdup ("Cold sore healed two weeks ago; none today.");
+  session->erythema_grade = STIPPLE_ERYTHEMA_MILD;
+  session->pinpoint_bleeding = TRUE;
+  session->aftercare_given = g_strdup ("Sunscreen from tomorrow.");
   g_assert_true (stipple_store_save_session (store, session, &error));
   g_assert_no_error (error);
   arm->session_id = session->id;
@@ -277,6 +282,11 @@ test_export_import (Fixture       *f,
 
     g_assert_cmpuint (copied->plan->len, ==, 3);
     g_assert_cmpuint (copied->strokes[STIPPLE_ZONE_FOREHEAD], ==, 500);
+    g_assert_cmpstr (copied->anaesthetic_product, ==, s1->anaesthetic_product);
+    g_assert_cmpstr (copied->screening_override, ==, s1->screening_override);
+    g_assert_cmpint (copied->erythema_grade, ==, STIPPLE_ERYTHEMA_MILD);
+    g_assert_true (copied->pinpoint_bleeding);
+    g_assert_cmpstr (copied->aftercare_given, ==, s1->aftercare_given);
     samples = stipple_store_load_telemetry (there, copied->id, NULL, &error);
     g_assert_cmpuint (samples->len, ==, 300);
     g_assert_cmpuint (audit->len, ==, 1);

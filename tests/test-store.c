@@ -414,6 +414,12 @@ test_fixture_v1 (Fixture       *f,
   g_assert_cmpuint (session->plan->len, ==, 3);
   g_assert_cmpstr (session->note_after, ==, "Fixture note ✓");
   g_assert_cmpuint (session->strokes[STIPPLE_ZONE_FOREHEAD], ==, 1200);
+  g_assert_cmpstr (session->anaesthetic_product, ==, "Lidocaine 4% cream");
+  g_assert_cmpstr (session->screening_override, ==, "Keloid on the back only; face heals well.");
+  g_assert_cmpint (session->erythema_grade, ==, STIPPLE_ERYTHEMA_MILD);
+  g_assert_true (session->pinpoint_bleeding);
+  g_assert_cmpstr (session->aftercare_given, ==, "No make-up for 24 hours.");
+  g_assert_nonnull (session->anaesthetic_at);
 
   samples = stipple_store_load_telemetry (store, session->id, NULL, &error);
   g_assert_no_error (error);
@@ -611,6 +617,22 @@ test_bad_input (Fixture       *f,
   g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT);
   g_clear_error (&error);
 
+  /* A redness grade outside 0–3, and an override reason with a control
+   * character, are refused before they reach the file. */
+  g_array_set_size (session->plan, 0);
+  session->erythema_grade = 4;
+  g_assert_false (stipple_store_save_session (store, session, &error));
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  session->erythema_grade = STIPPLE_ERYTHEMA_MARKED;
+  session->screening_override = g_strdup ("Checked\x07");
+  g_assert_false (stipple_store_save_session (store, session, &error));
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_clear_pointer (&session->screening_override, g_free);
+  g_assert_true (stipple_store_save_session (store, session, &error));
+  g_assert_no_error (error);
+
   /* A session for a patient who is not there is refused by the file. */
   {
     g_autoptr(StippleSession) orphan = test_session (424242);
@@ -742,6 +764,11 @@ test_chart (Fixture       *f,
   session->course_id = course->id;
   session->anaesthetic_at = g_date_time_add_minutes (session->started_at, -55);
   session->note_before = g_strdup ("Skin intact");
+  session->anaesthetic_product = g_strdup ("Lidocaine 4% cream");
+  session->screening_override = g_strdup ("Warts on the left hand only,\nnot in the area.");
+  session->erythema_grade = STIPPLE_ERYTHEMA_MODERATE;
+  session->pinpoint_bleeding = TRUE;
+  session->aftercare_given = g_strdup ("No make-up for 24 hours.\nSunscreen from tomorrow.");
   g_assert_true (stipple_store_save_session (store, session, &error));
   g_assert_no_error (error);
   second = test_session (patient->id);
@@ -798,16 +825,47 @@ test_chart (Fixture       *f,
   g_assert_cmpstr (((StippleSerum *) back->serums->pdata[0])->lot, ==, "HA-1");
   g_assert_cmpuint (back->strokes[STIPPLE_ZONE_FOREHEAD], ==, 1234);
   g_assert_cmpstr (back->note_before, ==, "Skin intact");
+  g_assert_cmpstr (back->anaesthetic_product, ==, "Lidocaine 4% cream");
+  g_assert_cmpstr (back->screening_override, ==, "Warts on the left hand only,\nnot in the area.");
+  g_assert_cmpint (back->erythema_grade, ==, STIPPLE_ERYTHEMA_MODERATE);
+  g_assert_true (back->pinpoint_bleeding);
+  g_assert_cmpstr (back->aftercare_given, ==, "No make-up for 24 hours.\nSunscreen from tomorrow.");
   g_assert_cmpuint (((StippleSession *) chart->sessions->pdata[1])->plan->len, ==, 3);
+
+  /* What was not recorded reads back as not recorded, not as "none". */
+  {
+    StippleSession *plain = chart->sessions->pdata[1];
+
+    g_assert_null (plain->anaesthetic_product);
+    g_assert_null (plain->screening_override);
+    g_assert_null (plain->aftercare_given);
+    g_assert_cmpint (plain->erythema_grade, ==, STIPPLE_ERYTHEMA_NOT_RECORDED);
+    g_assert_false (plain->pinpoint_bleeding);
+  }
 
   /* Times read plainly in the file, for the auditor. */
   stipple_store_close (store);
   start_text = test_sql (f->path, "SELECT started_at FROM session ORDER BY id LIMIT 1", NULL);
   g_assert_cmpstr (start_text, ==, "2026-03-14T09:26:53.589793Z");
+  {
+    g_autofree char *grades = test_sql (f->path, "SELECT group_concat(erythema_grade || ':'"
+                                        " || pinpoint_bleeding || ':' || (screening_override"
+                                        " IS NULL), ' ') FROM (SELECT * FROM session ORDER BY id)",
+                                        NULL);
+    g_assert_cmpstr (grades, ==, "2:1:0 -1:0:1");
+  }
 
   {
     g_autoptr(StipplePatientChart) copy = stipple_patient_chart_copy (chart);
+    StippleSession *copied;
+
     g_assert_cmpuint (copy->sessions->len, ==, 2);
+    copied = copy->sessions->pdata[0];
+    g_assert_true (copied->screening_override != back->screening_override);
+    g_assert_cmpstr (copied->screening_override, ==, back->screening_override);
+    g_assert_cmpstr (copied->anaesthetic_product, ==, back->anaesthetic_product);
+    g_assert_cmpstr (copied->aftercare_given, ==, back->aftercare_given);
+    g_assert_cmpint (copied->erythema_grade, ==, STIPPLE_ERYTHEMA_MODERATE);
   }
 }
 
@@ -981,6 +1039,29 @@ exported_cb (GObject      *object,
 }
 
 static void
+answer_saved_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AsyncData *data = user_data;
+
+  data->result = stipple_store_save_screening_answer_finish (STIPPLE_STORE (object), result,
+                                                             &data->error);
+  g_main_loop_quit (data->loop);
+}
+
+static void
+consent_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  AsyncData *data = user_data;
+
+  data->result = stipple_store_save_consent_finish (STIPPLE_STORE (object), result, &data->error);
+  g_main_loop_quit (data->loop);
+}
+
+static void
 imported_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -1069,6 +1150,53 @@ test_async (Fixture       *f,
     g_assert_cmpuint (imported->sessions_added, ==, 1);
   }
 
+  /* Screening answers and consents, saved and refused the same way. */
+  {
+    g_autoptr(StippleScreeningAnswer) answer = stipple_screening_answer_new ();
+    g_autoptr(StippleScreeningAnswer) answer_saved = NULL;
+    g_autoptr(StippleConsent) consent = stipple_consent_new ();
+    g_autoptr(StippleConsent) consent_saved = NULL;
+    g_autoptr(StipplePatientChart) chart = NULL;
+
+    answer->patient_id = saved->id;
+    answer->item_key = g_strdup ("sun-tanning");
+    answer->answer = TRUE;
+    answer->answered_on = g_strdup ("2026-03-14");
+    stipple_store_save_screening_answer_async (store, answer, NULL, answer_saved_cb, &d);
+    g_main_loop_run (d.loop);
+    g_assert_no_error (d.error);
+    answer_saved = d.result;
+    g_assert_cmpint (answer_saved->id, >, 0);
+    g_assert_nonnull (answer_saved->uid);
+    g_assert_cmpint (answer->id, ==, 0);
+
+    consent->patient_id = saved->id;
+    consent->kind = STIPPLE_CONSENT_PHOTOGRAPHS;
+    consent->given = TRUE;
+    consent->signed_on = g_strdup ("2026-03-14");
+    stipple_store_save_consent_async (store, consent, NULL, consent_saved_cb, &d);
+    g_main_loop_run (d.loop);
+    g_assert_no_error (d.error);
+    consent_saved = d.result;
+    g_assert_cmpint (consent_saved->id, >, 0);
+
+    chart = stipple_store_load_chart (store, saved->id, NULL);
+    g_assert_cmpuint (chart->screening->len, ==, 1);
+    g_assert_cmpstr (((StippleScreeningAnswer *) chart->screening->pdata[0])->item_key, ==,
+                     "sun-tanning");
+    g_assert_cmpuint (chart->consents->len, ==, 1);
+    g_assert_cmpint (((StippleConsent *) chart->consents->pdata[0])->kind, ==,
+                     STIPPLE_CONSENT_PHOTOGRAPHS);
+
+    g_free (answer->answered_on);
+    answer->answered_on = g_strdup ("14/03/2026");
+    stipple_store_save_screening_answer_async (store, answer, NULL, answer_saved_cb, &d);
+    g_main_loop_run (d.loop);
+    g_assert_error (d.error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT);
+    g_assert_null (d.result);
+    g_clear_error (&d.error);
+  }
+
   /* A locked file is reported through the callback too. */
   stipple_store_open_async (f->path, NULL, open_cb, &d);
   g_main_loop_run (d.loop);
@@ -1107,6 +1235,12 @@ make_fixture (const char *path)
   session = test_session (patient->id);
   session->course_id = course->id;
   session->note_after = g_strdup ("Fixture note ✓");
+  session->anaesthetic_at = g_date_time_add_minutes (session->started_at, -60);
+  session->anaesthetic_product = g_strdup ("Lidocaine 4% cream");
+  session->screening_override = g_strdup ("Keloid on the back only; face heals well.");
+  session->erythema_grade = STIPPLE_ERYTHEMA_MILD;
+  session->pinpoint_bleeding = TRUE;
+  session->aftercare_given = g_strdup ("No make-up for 24 hours.");
   g_assert_true (stipple_store_save_session (store, session, &error));
   answer->patient_id = patient->id;
   answer->session_id = session->id;

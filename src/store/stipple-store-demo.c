@@ -15,6 +15,7 @@
 
 #include <math.h>
 
+#include "stipple-aftercare.h"
 #include "stipple-screening.h"
 #include "stipple-store-private.h"
 
@@ -119,6 +120,19 @@ static char *
 date_text (GDateTime *time)
 {
   return g_date_time_format (time, "%Y-%m-%d");
+}
+
+/* The standard aftercare sheet, one instruction a line. */
+static char *
+aftercare_text (void)
+{
+  guint n = 0;
+  const char * const *instructions = stipple_aftercare_get_instructions (&n);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", instructions[i]);
+  return g_string_free (text, FALSE);
 }
 
 /* One stroke: out of the cartridge, into the skin to the set depth and
@@ -318,6 +332,11 @@ fill_patient (StippleStore       *self,
       session->started_at = g_date_time_ref (start);
       session->ended_at = g_date_time_add_minutes (start, 45);
       session->anaesthetic_at = g_date_time_add_minutes (start, -50);
+      session->anaesthetic_product = g_strdup ("Lidocaine 4% cream");
+      session->erythema_grade = g_rand_int_range (rand, STIPPLE_ERYTHEMA_MILD,
+                                                  STIPPLE_ERYTHEMA_MODERATE + 1);
+      session->pinpoint_bleeding = g_rand_boolean (rand);
+      session->aftercare_given = aftercare_text ();
       session->clinician = g_strdup ("Dr Demo");
       session->pen_serial = g_strdup ("STP-DEMO-0042");
       session->pen_firmware = g_strdup ("1.0.0");

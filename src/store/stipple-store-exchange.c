@@ -299,7 +299,12 @@ import_sessions (StippleStore         *self,
                            "  OR m.note_before IS NOT i.note_before"
                            "  OR m.note_after IS NOT i.note_after"
                            "  OR m.cartridge_lot IS NOT i.cartridge_lot"
-                           "  OR m.pen_serial IS NOT i.pen_serial)"
+                           "  OR m.pen_serial IS NOT i.pen_serial"
+                           "  OR m.anaesthetic_product IS NOT i.anaesthetic_product"
+                           "  OR m.screening_override IS NOT i.screening_override"
+                           "  OR m.erythema_grade IS NOT i.erythema_grade"
+                           "  OR m.pinpoint_bleeding IS NOT i.pinpoint_bleeding"
+                           "  OR m.aftercare_given IS NOT i.aftercare_given)"
                            " FROM imp.session i LEFT JOIN main.session m ON m.uid = i.uid"
                            " WHERE i.patient_id = ? ORDER BY i.started_at, i.id",
                            -1, &stmt, NULL);
@@ -338,12 +343,14 @@ import_sessions (StippleStore         *self,
       if (!exec_ids (self, error,
                      "INSERT INTO main.session (uid, patient_id, course_id, started_at, ended_at,"
                      " clinician, pen_serial, pen_firmware, cartridge_id, cartridge_lot,"
-                     " anaesthetic_at, note_before, note_after)"
+                     " anaesthetic_at, note_before, note_after, anaesthetic_product,"
+                     " screening_override, erythema_grade, pinpoint_bleeding, aftercare_given)"
                      " SELECT s.uid, %" G_GINT64_FORMAT ","
                      " (SELECT mc.id FROM main.course mc JOIN imp.course ic ON ic.uid = mc.uid"
                      "  WHERE ic.id = s.course_id),"
                      " started_at, ended_at, clinician, pen_serial, pen_firmware, cartridge_id,"
-                     " cartridge_lot, anaesthetic_at, note_before, note_after"
+                     " cartridge_lot, anaesthetic_at, note_before, note_after, anaesthetic_product,"
+                     " screening_override, erythema_grade, pinpoint_bleeding, aftercare_given"
                      " FROM imp.session s WHERE s.id = %" G_GINT64_FORMAT,
                      local_id, import_id))
         return FALSE;

@@ -777,9 +777,17 @@ check_session (const StippleSession  *session,
       !check_text (_("The pen's firmware version"), session->pen_firmware, 100, FALSE, error) ||
       !check_text (_("The cartridge"), session->cartridge_id, 100, FALSE, error) ||
       !check_text (_("The cartridge lot"), session->cartridge_lot, 100, FALSE, error) ||
+      !check_name (_("The anaesthetic's name"), session->anaesthetic_product, FALSE, error) ||
+      !check_text (_("The reason for treating despite the screening"),
+                   session->screening_override, MAX_FIELD_CHARS, TRUE, error) ||
+      !check_text (_("The aftercare given"), session->aftercare_given, MAX_FIELD_CHARS, TRUE,
+                   error) ||
       !check_note (session->note_before, error) ||
       !check_note (session->note_after, error))
     return FALSE;
+  if (session->erythema_grade < STIPPLE_ERYTHEMA_NOT_RECORDED ||
+      session->erythema_grade > STIPPLE_ERYTHEMA_MARKED)
+    return invalid (error, _("The redness of the skin is graded from 0 (none) to 3 (marked)."));
 
   for (guint i = 0; i < session->serums->len; i++)
     {
@@ -862,8 +870,10 @@ stipple_store_save_session (StippleStore    *self,
                                       "INSERT INTO session (patient_id, course_id, started_at,"
                                       " ended_at, clinician, pen_serial, pen_firmware,"
                                       " cartridge_id, cartridge_lot, anaesthetic_at, note_before,"
-                                      " note_after, uid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-                                      " ?9, ?10, ?11, ?12, ?13)",
+                                      " note_after, uid, anaesthetic_product, screening_override,"
+                                      " erythema_grade, pinpoint_bleeding, aftercare_given)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                                      " ?12, ?13, ?15, ?16, ?17, ?18, ?19)",
                                       error);
       }
     else
@@ -872,7 +882,10 @@ stipple_store_save_session (StippleStore    *self,
                                     " started_at = ?3, ended_at = ?4, clinician = ?5,"
                                     " pen_serial = ?6, pen_firmware = ?7, cartridge_id = ?8,"
                                     " cartridge_lot = ?9, anaesthetic_at = ?10, note_before = ?11,"
-                                    " note_after = ?12 WHERE id = ?14", error);
+                                    " note_after = ?12, anaesthetic_product = ?15,"
+                                    " screening_override = ?16, erythema_grade = ?17,"
+                                    " pinpoint_bleeding = ?18, aftercare_given = ?19"
+                                    " WHERE id = ?14", error);
     if (stmt == NULL)
       goto fail;
     sqlite3_bind_int64 (stmt, 1, session->patient_id);
@@ -888,6 +901,15 @@ stipple_store_save_session (StippleStore    *self,
     bind_time (stmt, 10, session->anaesthetic_at);
     sqlite3_bind_text (stmt, 11, or_empty (session->note_before), -1, SQLITE_STATIC);
     sqlite3_bind_text (stmt, 12, or_empty (session->note_after), -1, SQLITE_STATIC);
+    /* Unbound parameters are NULL: the nullable texts stay NULL. */
+    if (session->anaesthetic_product != NULL)
+      sqlite3_bind_text (stmt, 15, session->anaesthetic_product, -1, SQLITE_STATIC);
+    if (session->screening_override != NULL)
+      sqlite3_bind_text (stmt, 16, session->screening_override, -1, SQLITE_STATIC);
+    sqlite3_bind_int (stmt, 17, session->erythema_grade);
+    sqlite3_bind_int (stmt, 18, session->pinpoint_bleeding ? 1 : 0);
+    if (session->aftercare_given != NULL)
+      sqlite3_bind_text (stmt, 19, session->aftercare_given, -1, SQLITE_STATIC);
     if (session->id == 0)
       sqlite3_bind_text (stmt, 13, uid, -1, SQLITE_STATIC);
     else
@@ -1319,8 +1341,9 @@ stipple_store_load_chart (StippleStore  *self,
   {
     g_autoptr(StippleStmt) stmt = stipple_store_prepare (self,
         "SELECT id, uid, course_id, started_at, ended_at, clinician, pen_serial, pen_firmware,"
-        " cartridge_id, cartridge_lot, anaesthetic_at, note_before, note_after FROM session"
-        " WHERE patient_id = ? ORDER BY started_at, id", error);
+        " cartridge_id, cartridge_lot, anaesthetic_at, note_before, note_after,"
+        " anaesthetic_product, screening_override, erythema_grade, pinpoint_bleeding,"
+        " aftercare_given FROM session WHERE patient_id = ? ORDER BY started_at, id", error);
     if (stmt == NULL)
       goto fail;
     sqlite3_bind_int64 (stmt, 1, patient_id);
@@ -1341,6 +1364,11 @@ stipple_store_load_chart (StippleStore  *self,
         session->anaesthetic_at = parse_column_time (stmt, 10);
         session->note_before = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
         session->note_after = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
+        session->anaesthetic_product = g_strdup ((const char *) sqlite3_column_text (stmt, 13));
+        session->screening_override = g_strdup ((const char *) sqlite3_column_text (stmt, 14));
+        session->erythema_grade = sqlite3_column_int (stmt, 15);
+        session->pinpoint_bleeding = sqlite3_column_int (stmt, 16) != 0;
+        session->aftercare_given = g_strdup ((const char *) sqlite3_column_text (stmt, 17));
         g_ptr_array_add (chart->sessions, session);
         g_hash_table_insert (by_id, &session->id, session);
       }

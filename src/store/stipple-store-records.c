@@ -260,6 +260,7 @@ stipple_session_new (void)
 
   session->serums = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_serum_free);
   session->plan = g_array_new (FALSE, TRUE, sizeof (StippleZonePass));
+  session->erythema_grade = STIPPLE_ERYTHEMA_NOT_RECORDED;
   return session;
 }
 
@@ -281,6 +282,9 @@ stipple_session_copy (const StippleSession *session)
   copy->started_at = session->started_at ? g_date_time_ref (session->started_at) : NULL;
   copy->ended_at = session->ended_at ? g_date_time_ref (session->ended_at) : NULL;
   copy->anaesthetic_at = session->anaesthetic_at ? g_date_time_ref (session->anaesthetic_at) : NULL;
+  copy->anaesthetic_product = g_strdup (session->anaesthetic_product);
+  copy->screening_override = g_strdup (session->screening_override);
+  copy->aftercare_given = g_strdup (session->aftercare_given);
   copy->clinician = g_strdup (session->clinician);
   copy->pen_serial = g_strdup (session->pen_serial);
   copy->pen_firmware = g_strdup (session->pen_firmware);
@@ -311,6 +315,9 @@ stipple_session_free (StippleSession *session)
   g_clear_pointer (&session->started_at, g_date_time_unref);
   g_clear_pointer (&session->ended_at, g_date_time_unref);
   g_clear_pointer (&session->anaesthetic_at, g_date_time_unref);
+  g_free (session->anaesthetic_product);
+  g_free (session->screening_override);
+  g_free (session->aftercare_given);
   g_free (session->clinician);
   g_free (session->pen_serial);
   g_free (session->pen_firmware);

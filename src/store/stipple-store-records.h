@@ -94,6 +94,16 @@ typedef struct
   char *lot;
 } StippleSerum;
 
+/* How red the skin was at the end of the session. */
+typedef enum
+{
+  STIPPLE_ERYTHEMA_NOT_RECORDED = -1,
+  STIPPLE_ERYTHEMA_NONE = 0,
+  STIPPLE_ERYTHEMA_MILD = 1,
+  STIPPLE_ERYTHEMA_MODERATE = 2,
+  STIPPLE_ERYTHEMA_MARKED = 3,
+} StippleErythemaGrade;
+
 typedef enum
 {
   STIPPLE_NOTE_BEFORE,
@@ -115,14 +125,24 @@ typedef struct
   char       *pen_firmware;
   char       *cartridge_id;
   char       *cartridge_lot;
-  /* (nullable): when the topical anaesthetic went on. */
+  /* (nullable): when the topical anaesthetic went on, and which. */
   GDateTime  *anaesthetic_at;
+  char       *anaesthetic_product;
+  /* (nullable): why the clinician treated despite a "stop" answer in
+   * the screening; NULL when no answer called for it. */
+  char       *screening_override;
   /* (element-type StippleSerum) */
   GPtrArray  *serums;
   /* (element-type StippleZonePass) */
   GArray     *plan;
   char       *note_before;
   char       *note_after;
+  /* What the skin showed at the end; STIPPLE_ERYTHEMA_NOT_RECORDED
+   * until the clinician records it. */
+  StippleErythemaGrade erythema_grade;
+  gboolean    pinpoint_bleeding;
+  /* (nullable): the aftercare the patient was given, as given. */
+  char       *aftercare_given;
   /* Strokes delivered per zone, indexed by StippleZone. Read only: the
    * store adds to them with stipple_store_add_strokes(). */
   guint64     strokes[STIPPLE_N_ZONES];

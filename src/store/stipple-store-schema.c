@@ -96,8 +96,14 @@ static const char schema_v1[] =
   "  cartridge_id TEXT NOT NULL DEFAULT '',"
   "  cartridge_lot TEXT NOT NULL DEFAULT '',"
   "  anaesthetic_at TEXT,"
+  "  anaesthetic_product TEXT,"
+  "  screening_override TEXT,"
   "  note_before TEXT NOT NULL DEFAULT '',"
-  "  note_after TEXT NOT NULL DEFAULT ''"
+  "  note_after TEXT NOT NULL DEFAULT '',"
+  /* -1 not recorded, 0 none, 1 mild, 2 moderate, 3 marked. */
+  "  erythema_grade INTEGER NOT NULL DEFAULT -1 CHECK (erythema_grade BETWEEN -1 AND 3),"
+  "  pinpoint_bleeding INTEGER NOT NULL DEFAULT 0 CHECK (pinpoint_bleeding IN (0, 1)),"
+  "  aftercare_given TEXT"
   ");"
   "CREATE INDEX session_patient ON session (patient_id, started_at);"
 

@@ -2123,6 +2123,128 @@ stipple_store_save_session_finish (StippleStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+save_screening_answer_task (StippleStore *self,
+                            GTask        *task)
+{
+  StippleScreeningAnswer *answer = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!stipple_store_save_screening_answer (self, answer, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, stipple_screening_answer_copy (answer),
+                           (GDestroyNotify) stipple_screening_answer_free);
+}
+
+/**
+ * stipple_store_save_screening_answer_async:
+ * @self: a store
+ * @answer: a new answer; copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when saved
+ * @user_data: data for @callback
+ *
+ * See stipple_store_save_screening_answer().
+ */
+void
+stipple_store_save_screening_answer_async (StippleStore                 *self,
+                                           const StippleScreeningAnswer *answer,
+                                           GCancellable                 *cancellable,
+                                           GAsyncReadyCallback           callback,
+                                           gpointer                      user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+  g_return_if_fail (answer != NULL && answer->id == 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_save_screening_answer_async);
+  g_task_set_task_data (task, stipple_screening_answer_copy (answer),
+                        (GDestroyNotify) stipple_screening_answer_free);
+  run_on_writer (self, task, save_screening_answer_task);
+}
+
+/**
+ * stipple_store_save_screening_answer_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the answer as saved, with its id, or %NULL
+ */
+StippleScreeningAnswer *
+stipple_store_save_screening_answer_finish (StippleStore  *self,
+                                            GAsyncResult  *result,
+                                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+save_consent_task (StippleStore *self,
+                   GTask        *task)
+{
+  StippleConsent *consent = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!stipple_store_save_consent (self, consent, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, stipple_consent_copy (consent),
+                           (GDestroyNotify) stipple_consent_free);
+}
+
+/**
+ * stipple_store_save_consent_async:
+ * @self: a store
+ * @consent: a new consent; copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when saved
+ * @user_data: data for @callback
+ *
+ * See stipple_store_save_consent().
+ */
+void
+stipple_store_save_consent_async (StippleStore         *self,
+                                  const StippleConsent *consent,
+                                  GCancellable         *cancellable,
+                                  GAsyncReadyCallback   callback,
+                                  gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+  g_return_if_fail (consent != NULL && consent->id == 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_save_consent_async);
+  g_task_set_task_data (task, stipple_consent_copy (consent),
+                        (GDestroyNotify) stipple_consent_free);
+  run_on_writer (self, task, save_consent_task);
+}
+
+/**
+ * stipple_store_save_consent_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the consent as saved, with its id, or %NULL
+ */
+StippleConsent *
+stipple_store_save_consent_finish (StippleStore  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 typedef struct
 {
   gint64          session_id;

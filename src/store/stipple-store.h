@@ -191,6 +191,22 @@ void                 stipple_store_save_session_async   (StippleStore           
 StippleSession      *stipple_store_save_session_finish  (StippleStore             *self,
                                                          GAsyncResult             *result,
                                                          GError                  **error);
+void                 stipple_store_save_screening_answer_async (StippleStore                 *self,
+                                                         const StippleScreeningAnswer *answer,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+StippleScreeningAnswer *stipple_store_save_screening_answer_finish (StippleStore       *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_save_consent_async   (StippleStore             *self,
+                                                         const StippleConsent     *consent,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+StippleConsent      *stipple_store_save_consent_finish  (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
 void                 stipple_store_save_note_async      (StippleStore             *self,
                                                          gint64                    session_id,
                                                          StippleNoteKind           kind,

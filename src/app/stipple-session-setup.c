@@ -1,0 +1,1503 @@
+/* stipple-session-setup.c
+ *
+ * Starting a session: who performs it, the screening, consent, and the
+ * products applied. Each step must be complete before the next one
+ * opens, so a session can only begin with a confirmed screening and
+ * treatment consent on record. Nothing is answered for the clinician:
+ * last time's screening is shown beside each question, never copied.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "stipple-session-setup"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "stipple-screening.h"
+#include "stipple-session-setup.h"
+
+/* The patient file's own limits (stipple-store-patients.c), checked
+ * here first so that a long text is pointed out where it is typed. */
+#define MAX_NAME_CHARS 200
+#define MAX_LOT_CHARS 100
+#define MAX_REASON_CHARS 4096
+/* An anaesthetic time further back than this is taken for a typing
+ * mistake rather than a fact. */
+#define MAX_ANAESTHETIC_HOURS 12
+
+typedef enum
+{
+  STEP_CLINICIAN,
+  STEP_SCREENING,
+  STEP_CONSENT,
+  STEP_PRODUCTS,
+  N_STEPS
+} Step;
+
+static const char * const step_names[N_STEPS] = {
+  "clinician", "screening", "consent", "products",
+};
+
+typedef struct
+{
+  const StippleScreeningItem *item;
+  GtkWidget                  *row;
+  GtkWidget                  *icon;
+  GtkToggleButton            *yes;
+  GtkToggleButton            *no;
+  /* (nullable): last time's answer, for the row's subtitle. */
+  char                       *last_answer;
+  /* Set once today's answer is in the patient file. */
+  gint64                      saved_id;
+  char                       *saved_uid;
+} Question;
+
+typedef struct
+{
+  GtkWidget *row;
+  GtkEditable *product;
+  GtkEditable *lot;
+  GtkWidget *remove;
+  GtkWidget *warning;
+} SerumRow;
+
+struct _StippleSessionSetup
+{
+  AdwBin                parent_instance;
+
+  GSettings            *settings;
+  StipplePatientChart  *chart;
+
+  /* Template children */
+  GtkLabel             *step_label;
+  GtkLabel             *title_label;
+  GtkStack             *stack;
+  AdwPreferencesGroup  *staff_group;
+  AdwPreferencesGroup  *no_staff_group;
+  AdwEntryRow          *clinician_entry_row;
+  GtkLabel             *screening_intro_label;
+  AdwPreferencesGroup  *stop_items_group;
+  AdwPreferencesGroup  *caution_items_group;
+  GtkWidget            *override_group;
+  GtkLabel             *stop_reason_label;
+  AdwEntryRow          *override_row;
+  AdwPreferencesGroup  *caution_group;
+  GtkLabel             *caution_label;
+  GtkCheckButton       *treatment_check;
+  GtkCheckButton       *photographs_check;
+  GtkSwitch            *anaesthetic_switch;
+  AdwEntryRow          *anaesthetic_product_row;
+  AdwActionRow         *anaesthetic_time_row;
+  GtkSpinButton        *hour_spin;
+  GtkSpinButton        *minute_spin;
+  GtkWidget            *anaesthetic_warning_icon;
+  AdwPreferencesGroup  *serums_group;
+  GtkButton            *add_serum_button;
+  GtkButton            *back_button;
+  GtkLabel             *status_label;
+  GtkButton            *next_button;
+  GtkButton            *begin_button;
+
+  /* (element-type GtkCheckButton): one per clinician on the staff. */
+  GPtrArray            *staff_checks;
+  GtkWidget            *first_staff_check;
+  /* (element-type Question) */
+  GArray               *questions;
+  /* (element-type SerumRow) */
+  GPtrArray            *serums;
+  guint                 tick_id;
+
+  /* Once "ready": when the treatment began, and what of it is saved. */
+  gboolean              ready;
+  gboolean              saving;
+  GDateTime            *started_at;
+  gint64                session_id;
+  char                 *session_uid;
+  gint64                consent_ids[2];
+  char                 *consent_uids[2];
+};
+
+G_DEFINE_FINAL_TYPE (StippleSessionSetup, stipple_session_setup, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_READY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_READY,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void validate_cb (StippleSessionSetup *self);
+
+static void
+question_clear (Question *question)
+{
+  g_clear_pointer (&question->last_answer, g_free);
+  g_clear_pointer (&question->saved_uid, g_free);
+}
+
+/* Text as it will be stored: without the spaces around it. */
+static char *
+entry_text (gpointer editable)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (editable))));
+}
+
+static gboolean
+has_letter (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_isalpha (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
+/* A name the patient file will take: letters, not too long. */
+static char *
+check_name (const char *label,
+            const char *name)
+{
+  if (!has_letter (name))
+    return g_strdup_printf (_("%s needs letters in it."), label);
+  if (g_utf8_strlen (name, -1) > MAX_NAME_CHARS)
+    return g_strdup_printf (_("%s is too long (at most %u characters)."), label, MAX_NAME_CHARS);
+  return NULL;
+}
+
+static char *
+today_text (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "%Y-%m-%d");
+}
+
+static char *
+format_date (const char *iso_date)
+{
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GDateTime) date = NULL;
+  g_autofree char *text = g_strconcat (iso_date, "T12:00:00", NULL);
+
+  date = g_date_time_new_from_iso8601 (text, local);
+  if (date == NULL)
+    return g_strdup (iso_date);
+  return g_date_time_format (date, "%-d %B %Y");
+}
+
+/* Step 1: the clinician ---------------------------------------------- */
+
+static char *
+chosen_clinician (StippleSessionSetup *self)
+{
+  if (self->staff_checks->len == 0)
+    return entry_text (self->clinician_entry_row);
+
+  for (guint i = 0; i < self->staff_checks->len; i++)
+    {
+      GtkCheckButton *check = g_ptr_array_index (self->staff_checks, i);
+
+      if (gtk_check_button_get_active (check))
+        return g_strdup (g_object_get_data (G_OBJECT (check), "staff-name"));
+    }
+  return g_strdup ("");
+}
+
+static void
+load_staff (StippleSessionSetup *self)
+{
+  g_auto(GStrv) staff = g_settings_get_strv (self->settings, "staff");
+  g_autofree char *chosen = NULL;
+  GtkWidget *group_leader = NULL;
+
+  if (self->staff_checks->len > 0)
+    chosen = chosen_clinician (self);
+
+  for (guint i = 0; i < self->staff_checks->len; i++)
+    {
+      GtkWidget *check = g_ptr_array_index (self->staff_checks, i);
+
+      adw_preferences_group_remove (self->staff_group,
+                                    gtk_widget_get_ancestor (check, ADW_TYPE_ACTION_ROW));
+    }
+  g_ptr_array_set_size (self->staff_checks, 0);
+
+  for (guint i = 0; staff[i] != NULL; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), staff[i]);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, staff[i], -1);
+      g_object_set_data_full (G_OBJECT (check), "staff-name", g_strdup (staff[i]), g_free);
+      if (group_leader == NULL)
+        group_leader = check;
+      else
+        gtk_check_button_set_group (GTK_CHECK_BUTTON (check), GTK_CHECK_BUTTON (group_leader));
+      if (g_strcmp0 (chosen, staff[i]) == 0)
+        gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (validate_cb), self);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      adw_preferences_group_add (self->staff_group, row);
+      g_ptr_array_add (self->staff_checks, check);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_group), self->staff_checks->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->no_staff_group), self->staff_checks->len == 0);
+  validate_cb (self);
+}
+
+static char *
+clinician_problem (StippleSessionSetup *self)
+{
+  g_autofree char *name = chosen_clinician (self);
+
+  if (*name == '\0')
+    return g_strdup (self->staff_checks->len > 0
+                     ? _("Choose the clinician who performs this session.")
+                     : _("Type the name of the clinician who performs this session."));
+  return check_name (_("The clinician’s name"), name);
+}
+
+/* Step 2: screening --------------------------------------------------- */
+
+static gboolean
+question_answered (const Question *question)
+{
+  return gtk_toggle_button_get_active (question->yes) ||
+         gtk_toggle_button_get_active (question->no);
+}
+
+static void
+update_question (Question *question)
+{
+  const char *subtitle = NULL;
+  g_autofree char *owned = NULL;
+  const char *icon = NULL;
+  const char *style = NULL;
+  GtkWidget *image = question->icon;
+
+  if (!question_answered (question))
+    {
+      if (question->last_answer != NULL)
+        subtitle = owned = g_strdup_printf (_("Not answered yet · %s"), question->last_answer);
+      else
+        subtitle = _("Not answered yet");
+      icon = "dialog-question-symbolic";
+      style = "dim-label";
+    }
+  else if (gtk_toggle_button_get_active (question->no))
+    {
+      icon = "object-select-symbolic";
+      style = "success";
+    }
+  else if (question->item->severity == STIPPLE_SCREENING_STOP)
+    {
+      subtitle = _("Stops treatment unless the reason to treat is recorded");
+      icon = "dialog-error-symbolic";
+      style = "error";
+    }
+  else
+    {
+      subtitle = _("Caution: shown with the plan");
+      icon = "dialog-warning-symbolic";
+      style = "warning";
+    }
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (question->row), subtitle ? subtitle : "");
+  if (g_strcmp0 (style, "error") == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (question->yes), "destructive-action");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (question->yes), "destructive-action");
+  gtk_image_set_from_icon_name (GTK_IMAGE (image), icon);
+  gtk_widget_remove_css_class (image, "dim-label");
+  gtk_widget_remove_css_class (image, "success");
+  gtk_widget_remove_css_class (image, "error");
+  gtk_widget_remove_css_class (image, "warning");
+  gtk_widget_add_css_class (image, style);
+}
+
+static void
+answer_toggled_cb (GtkToggleButton     *button,
+                   StippleSessionSetup *self)
+{
+  for (guint i = 0; i < self->questions->len; i++)
+    {
+      Question *question = &g_array_index (self->questions, Question, i);
+
+      if (question->yes == button || question->no == button)
+        update_question (question);
+    }
+  validate_cb (self);
+}
+
+/* Last time's answer to each question, newest first. */
+static void
+load_last_answers (StippleSessionSetup *self)
+{
+  g_autoptr(GHashTable) latest = g_hash_table_new (g_str_hash, g_str_equal);
+  const StippleScreeningAnswer *newest = NULL;
+
+  if (self->chart == NULL || self->chart->screening == NULL)
+    return;
+
+  for (guint i = 0; i < self->chart->screening->len; i++)
+    {
+      const StippleScreeningAnswer *answer = g_ptr_array_index (self->chart->screening, i);
+      const StippleScreeningAnswer *known = g_hash_table_lookup (latest, answer->item_key);
+
+      if (known == NULL || g_strcmp0 (answer->answered_on, known->answered_on) > 0 ||
+          (g_strcmp0 (answer->answered_on, known->answered_on) == 0 && answer->id > known->id))
+        g_hash_table_insert (latest, answer->item_key, (gpointer) answer);
+      if (newest == NULL || g_strcmp0 (answer->answered_on, newest->answered_on) > 0)
+        newest = answer;
+    }
+
+  for (guint i = 0; i < self->questions->len; i++)
+    {
+      Question *question = &g_array_index (self->questions, Question, i);
+      const StippleScreeningAnswer *answer = g_hash_table_lookup (latest, question->item->key);
+      g_autofree char *date = NULL;
+
+      if (answer == NULL)
+        continue;
+      date = format_date (answer->answered_on);
+      question->last_answer = g_strdup_printf (answer->answer
+                                               ? _("last time, %s: yes")
+                                               : _("last time, %s: no"), date);
+      update_question (question);
+    }
+
+  if (newest != NULL)
+    {
+      g_autofree char *date = format_date (newest->answered_on);
+      g_autofree char *intro = g_strdup_printf (_("Ask the patient every question and record "
+                                                  "today’s answer. The last screening, of %s, "
+                                                  "is shown under each question as a reminder "
+                                                  "only."), date);
+      gtk_label_set_label (self->screening_intro_label, intro);
+    }
+}
+
+static void
+build_questions (StippleSessionSetup *self)
+{
+  guint n_items = 0;
+  const StippleScreeningItem *items = stipple_screening_get_items (&n_items);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      const char *text = stipple_screening_get_question (&items[i]);
+      Question question = { &items[i] };
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+      GtkWidget *yes = gtk_toggle_button_new_with_label (_("Yes"));
+      GtkWidget *no = gtk_toggle_button_new_with_label (_("No"));
+      g_autofree char *yes_label = g_strdup_printf (_("%s: Yes"), text);
+      g_autofree char *no_label = g_strdup_printf (_("%s: No"), text);
+
+      question.row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (question.row), text);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (question.row), FALSE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (question.row),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+
+      question.icon = gtk_image_new ();
+      adw_action_row_add_prefix (ADW_ACTION_ROW (question.row), question.icon);
+
+      /* No default: an answer is only ever one the clinician gave. */
+      gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (no), GTK_TOGGLE_BUTTON (yes));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (yes),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, yes_label, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (no),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, no_label, -1);
+      gtk_widget_set_size_request (yes, 56, -1);
+      gtk_widget_set_size_request (no, 56, -1);
+      g_signal_connect (yes, "toggled", G_CALLBACK (answer_toggled_cb), self);
+      g_signal_connect (no, "toggled", G_CALLBACK (answer_toggled_cb), self);
+      gtk_box_append (GTK_BOX (box), yes);
+      gtk_box_append (GTK_BOX (box), no);
+      gtk_widget_add_css_class (box, "linked");
+      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (question.row), box);
+      question.yes = GTK_TOGGLE_BUTTON (yes);
+      question.no = GTK_TOGGLE_BUTTON (no);
+
+      adw_preferences_group_add (items[i].severity == STIPPLE_SCREENING_STOP
+                                 ? self->stop_items_group : self->caution_items_group,
+                                 question.row);
+      g_array_append_val (self->questions, question);
+      update_question (&g_array_index (self->questions, Question, self->questions->len - 1));
+    }
+}
+
+static guint
+count_unanswered (StippleSessionSetup *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->questions->len; i++)
+    if (!question_answered (&g_array_index (self->questions, Question, i)))
+      n++;
+  return n;
+}
+
+/* The questions answered yes with @severity, one a line. */
+static char *
+list_yes (StippleSessionSetup      *self,
+          StippleScreeningSeverity  severity,
+          guint                    *n_out)
+{
+  GString *text = g_string_new (NULL);
+  guint n = 0;
+
+  for (guint i = 0; i < self->questions->len; i++)
+    {
+      const Question *question = &g_array_index (self->questions, Question, i);
+
+      if (question->item->severity != severity || !gtk_toggle_button_get_active (question->yes))
+        continue;
+      g_string_append_printf (text, "%s• %s", n > 0 ? "\n" : "",
+                              stipple_screening_get_question (question->item));
+      n++;
+    }
+  if (n_out != NULL)
+    *n_out = n;
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+has_stop_answer (StippleSessionSetup *self)
+{
+  guint n = 0;
+  g_autofree char *list = list_yes (self, STIPPLE_SCREENING_STOP, &n);
+
+  return n > 0;
+}
+
+static void
+update_screening_summary (StippleSessionSetup *self)
+{
+  guint n_stop = 0, n_caution = 0;
+  g_autofree char *stops = list_yes (self, STIPPLE_SCREENING_STOP, &n_stop);
+  g_autofree char *cautions = list_yes (self, STIPPLE_SCREENING_CAUTION, &n_caution);
+
+  if (n_stop > 0)
+    {
+      g_autofree char *text = g_strdup_printf (_("The session cannot go ahead: the patient "
+                                                 "answered yes to\n%s\nIf treating is still "
+                                                 "right, record why; the reason is kept with "
+                                                 "the session."), stops);
+      gtk_label_set_label (self->stop_reason_label, text);
+    }
+  gtk_widget_set_visible (self->override_group, n_stop > 0);
+
+  gtk_label_set_label (self->caution_label, cautions);
+  gtk_widget_set_visible (GTK_WIDGET (self->caution_group), n_caution > 0);
+}
+
+static char *
+screening_problem (StippleSessionSetup *self)
+{
+  guint unanswered = count_unanswered (self);
+
+  if (unanswered > 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u question is not answered yet.",
+                                         "%u questions are not answered yet.", unanswered),
+                            unanswered);
+  if (has_stop_answer (self))
+    {
+      g_autofree char *reason = entry_text (self->override_row);
+
+      if (*reason == '\0')
+        return g_strdup (_("A “yes” above stops treatment: record why treating is still right, "
+                           "or end here."));
+      if (g_utf8_strlen (reason, -1) > MAX_REASON_CHARS)
+        return g_strdup_printf (_("The reason is too long (at most %u characters)."),
+                                MAX_REASON_CHARS);
+    }
+  return NULL;
+}
+
+/* Step 3: consent ------------------------------------------------------ */
+
+static char *
+consent_problem (StippleSessionSetup *self)
+{
+  if (!gtk_check_button_get_active (self->treatment_check))
+    return g_strdup (_("The treatment needs the patient’s consent."));
+  return NULL;
+}
+
+/* Step 4: anaesthetic and serums --------------------------------------- */
+
+/* When the anaesthetic went on, by the clock times typed: today, or
+ * yesterday when today's would lie ahead (a session around midnight). */
+static GDateTime *
+anaesthetic_time (StippleSessionSetup *self,
+                  GDateTime           *now)
+{
+  g_autoptr(GDateTime) today = NULL;
+
+  today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                 g_date_time_get_day_of_month (now),
+                                 gtk_spin_button_get_value_as_int (self->hour_spin),
+                                 gtk_spin_button_get_value_as_int (self->minute_spin), 0);
+  /* A clock time skipped when summer time begins. */
+  if (today == NULL)
+    return g_date_time_ref (now);
+  if (g_date_time_difference (today, now) > G_TIME_SPAN_MINUTE)
+    return g_date_time_add_days (today, -1);
+  return g_steal_pointer (&today);
+}
+
+static char *
+products_problem (StippleSessionSetup *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (gtk_switch_get_active (self->anaesthetic_switch))
+    {
+      g_autofree char *product = entry_text (self->anaesthetic_product_row);
+      g_autoptr(GDateTime) applied = anaesthetic_time (self, now);
+      char *problem;
+
+      if (*product == '\0')
+        return g_strdup (_("Name the anaesthetic applied, or switch it off if none was."));
+      if ((problem = check_name (_("The anaesthetic’s name"), product)) != NULL)
+        return problem;
+      if (g_date_time_difference (now, applied) > MAX_ANAESTHETIC_HOURS * G_TIME_SPAN_HOUR)
+        return g_strdup_printf (_("Check the time the anaesthetic was applied: it is later "
+                                  "than now, or more than %u hours ago."),
+                                MAX_ANAESTHETIC_HOURS);
+    }
+
+  for (guint i = 0; i < self->serums->len; i++)
+    {
+      const SerumRow *serum = g_ptr_array_index (self->serums, i);
+      g_autofree char *product = entry_text (serum->product);
+      g_autofree char *lot = entry_text (serum->lot);
+      g_autofree char *label = g_strdup_printf (_("The name of serum %u"), i + 1);
+      char *problem;
+
+      if (*product == '\0')
+        return g_strdup_printf (_("Name serum %u, or remove it."), i + 1);
+      if ((problem = check_name (label, product)) != NULL)
+        return problem;
+      if (g_utf8_strlen (lot, -1) > MAX_LOT_CHARS)
+        return g_strdup_printf (_("The lot of serum %u is too long (at most %u characters)."),
+                                i + 1, MAX_LOT_CHARS);
+    }
+  return NULL;
+}
+
+/* Warnings that inform and never block. */
+static void
+update_product_warnings (StippleSessionSetup *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  gboolean applied = gtk_switch_get_active (self->anaesthetic_switch);
+  g_autofree char *subtitle = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->anaesthetic_product_row), applied);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->anaesthetic_time_row), applied);
+  if (applied)
+    {
+      g_autoptr(GDateTime) at = anaesthetic_time (self, now);
+      GTimeSpan ago = g_date_time_difference (now, at);
+
+      if (ago >= 0 && ago < STIPPLE_ANAESTHETIC_MIN_MINUTES * G_TIME_SPAN_MINUTE)
+        subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "Applied %d minute ago; it needs about an "
+                                                 "hour to work fully.",
+                                                 "Applied %d minutes ago; it needs about an "
+                                                 "hour to work fully.",
+                                                 (gulong) (ago / G_TIME_SPAN_MINUTE)),
+                                    (int) (ago / G_TIME_SPAN_MINUTE));
+    }
+  adw_action_row_set_subtitle (self->anaesthetic_time_row, subtitle ? subtitle : "");
+  gtk_widget_set_visible (self->anaesthetic_warning_icon, subtitle != NULL);
+
+  for (guint i = 0; i < self->serums->len; i++)
+    {
+      const SerumRow *serum = g_ptr_array_index (self->serums, i);
+      g_autofree char *lot = entry_text (serum->lot);
+
+      gtk_widget_set_visible (serum->warning, *lot == '\0');
+    }
+}
+
+static void
+renumber_serums (StippleSessionSetup *self)
+{
+  for (guint i = 0; i < self->serums->len; i++)
+    {
+      const SerumRow *serum = g_ptr_array_index (self->serums, i);
+      g_autofree char *row_label = g_strdup_printf (_("Serum %u"), i + 1);
+      g_autofree char *product_label = g_strdup_printf (_("Serum %u, product"), i + 1);
+      g_autofree char *lot_label = g_strdup_printf (_("Serum %u, lot"), i + 1);
+      g_autofree char *remove_label = g_strdup_printf (_("Remove serum %u"), i + 1);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (serum->row), row_label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (serum->row),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, row_label, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (serum->product),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, product_label, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (serum->lot),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, lot_label, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (serum->remove),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
+      gtk_widget_set_tooltip_text (serum->remove, remove_label);
+    }
+}
+
+static void
+remove_serum_clicked_cb (GtkButton           *button,
+                         StippleSessionSetup *self)
+{
+  for (guint i = 0; i < self->serums->len; i++)
+    {
+      SerumRow *serum = g_ptr_array_index (self->serums, i);
+
+      if (serum->remove != GTK_WIDGET (button))
+        continue;
+      adw_preferences_group_remove (self->serums_group, serum->row);
+      g_ptr_array_remove_index (self->serums, i);
+      break;
+    }
+  renumber_serums (self);
+  validate_cb (self);
+}
+
+static void
+add_serum_clicked_cb (StippleSessionSetup *self)
+{
+  SerumRow *serum = g_new0 (SerumRow, 1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *product = gtk_entry_new ();
+  GtkWidget *lot = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (product), _("Product, e.g. hyaluronic acid serum"));
+  gtk_entry_set_placeholder_text (GTK_ENTRY (lot), _("Lot"));
+  gtk_widget_set_hexpand (product, TRUE);
+  gtk_editable_set_width_chars (GTK_EDITABLE (lot), 14);
+  g_signal_connect_swapped (product, "changed", G_CALLBACK (validate_cb), self);
+  g_signal_connect_swapped (lot, "changed", G_CALLBACK (validate_cb), self);
+
+  serum->remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  gtk_widget_add_css_class (serum->remove, "flat");
+  g_signal_connect (serum->remove, "clicked", G_CALLBACK (remove_serum_clicked_cb), self);
+
+  serum->warning = gtk_label_new (_("No lot recorded: without it, a reaction cannot be traced "
+                                    "to the batch of serum used."));
+  gtk_label_set_xalign (GTK_LABEL (serum->warning), 0);
+  gtk_label_set_wrap (GTK_LABEL (serum->warning), TRUE);
+  gtk_widget_add_css_class (serum->warning, "warning");
+  gtk_widget_add_css_class (serum->warning, "caption");
+
+  gtk_box_append (GTK_BOX (line), product);
+  gtk_box_append (GTK_BOX (line), lot);
+  gtk_box_append (GTK_BOX (line), serum->remove);
+  gtk_box_append (GTK_BOX (box), line);
+  gtk_box_append (GTK_BOX (box), serum->warning);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 6);
+
+  /* A preferences row, so the group shows it in its boxed list. */
+  serum->row = adw_preferences_row_new ();
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (serum->row), FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (serum->row), box);
+  serum->product = GTK_EDITABLE (product);
+  serum->lot = GTK_EDITABLE (lot);
+  adw_preferences_group_add (self->serums_group, serum->row);
+  g_ptr_array_add (self->serums, serum);
+
+  renumber_serums (self);
+  validate_cb (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (product);
+}
+
+/* Navigation ----------------------------------------------------------- */
+
+static Step
+current_step (StippleSessionSetup *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+
+  for (guint i = 0; i < N_STEPS; i++)
+    if (g_strcmp0 (name, step_names[i]) == 0)
+      return i;
+  return STEP_CLINICIAN;
+}
+
+static char *
+step_problem (StippleSessionSetup *self,
+              Step                 step)
+{
+  switch (step)
+    {
+    case STEP_CLINICIAN:
+      return clinician_problem (self);
+    case STEP_SCREENING:
+      return screening_problem (self);
+    case STEP_CONSENT:
+      return consent_problem (self);
+    case STEP_PRODUCTS:
+      return products_problem (self);
+    case N_STEPS:
+    default:
+      break;
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static void
+validate_cb (StippleSessionSetup *self)
+{
+  Step step;
+  g_autofree char *problem = NULL;
+
+  /* Template signals can fire while the template is still being built. */
+  if (self->questions == NULL || self->serums == NULL || self->staff_checks == NULL)
+    return;
+
+  step = current_step (self);
+  update_screening_summary (self);
+  update_product_warnings (self);
+
+  if (self->ready)
+    return;
+
+  problem = step_problem (self, step);
+  gtk_label_set_label (self->status_label, problem ? problem : "");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), problem == NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->begin_button), problem == NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->back_button), step > STEP_CLINICIAN);
+}
+
+static void
+page_changed_cb (StippleSessionSetup *self)
+{
+  Step step;
+  GtkStackPage *page;
+  g_autofree char *indicator = NULL;
+
+  /* The stack announces its first page while the template is built. */
+  if (self->questions == NULL)
+    return;
+
+  step = current_step (self);
+  page = gtk_stack_get_page (self->stack, gtk_stack_get_visible_child (self->stack));
+  indicator = g_strdup_printf (_("Step %u of %u"), step + 1, N_STEPS);
+
+  gtk_label_set_label (self->step_label, indicator);
+  gtk_label_set_label (self->title_label, gtk_stack_page_get_title (page));
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button), step < STEP_PRODUCTS);
+  gtk_widget_set_visible (GTK_WIDGET (self->begin_button), step == STEP_PRODUCTS);
+  validate_cb (self);
+}
+
+static void
+back_clicked_cb (StippleSessionSetup *self)
+{
+  Step step = current_step (self);
+
+  if (step > STEP_CLINICIAN && !self->ready)
+    gtk_stack_set_visible_child_name (self->stack, step_names[step - 1]);
+}
+
+static void
+next_clicked_cb (StippleSessionSetup *self)
+{
+  Step step = current_step (self);
+  g_autofree char *problem = step_problem (self, step);
+
+  if (problem != NULL || step + 1 >= N_STEPS)
+    return;
+  gtk_stack_set_visible_child_name (self->stack, step_names[step + 1]);
+}
+
+static void
+set_ready (StippleSessionSetup *self,
+           gboolean             ready)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->ready == ready)
+    return;
+  self->ready = ready;
+  /* A text field that loses its sensitivity while focused never hears
+   * it lost the focus: let go of it first. */
+  if (ready && root != NULL)
+    {
+      GtkWidget *focus = gtk_root_get_focus (root);
+
+      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->stack)))
+        gtk_root_set_focus (root, NULL);
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), !ready);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->back_button), !ready);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->begin_button), !ready);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+}
+
+static void
+begin_clicked_cb (StippleSessionSetup *self)
+{
+  g_autoptr(StippleSession) session = NULL;
+
+  if (self->ready)
+    return;
+
+  /* Every step again: the staff list may have changed meanwhile. */
+  for (Step step = STEP_CLINICIAN; step < N_STEPS; step++)
+    {
+      g_autofree char *problem = step_problem (self, step);
+
+      if (problem != NULL)
+        {
+          gtk_stack_set_visible_child_name (self->stack, step_names[step]);
+          return;
+        }
+    }
+
+  /* A retry after a failed save keeps the first start time. */
+  if (self->started_at == NULL)
+    self->started_at = g_date_time_new_now_local ();
+  gtk_label_set_label (self->status_label, "");
+  set_ready (self, TRUE);
+
+  session = stipple_session_setup_dup_session (self);
+  g_signal_emit (self, signals[SIGNAL_READY], 0, session);
+}
+
+static gboolean
+two_digits_output_cb (GtkSpinButton *spin,
+                      gpointer       user_data)
+{
+  g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
+
+  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  StippleSessionSetup *self = user_data;
+
+  /* The anaesthetic's warning depends on the clock, not only on input. */
+  validate_cb (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Public interface ------------------------------------------------------ */
+
+/**
+ * stipple_session_setup_new:
+ * @settings: the application settings, for the staff list
+ * @chart: (nullable): the patient's chart; its last screening is shown
+ *   beside each question
+ *
+ * Returns: (transfer full): a new session setup for the patient of @chart
+ */
+StippleSessionSetup *
+stipple_session_setup_new (GSettings                 *settings,
+                           const StipplePatientChart *chart)
+{
+  StippleSessionSetup *self;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (chart == NULL || chart->patient != NULL, NULL);
+
+  self = g_object_new (STIPPLE_TYPE_SESSION_SETUP, NULL);
+  self->settings = g_object_ref (settings);
+  self->chart = chart ? stipple_patient_chart_copy (chart) : NULL;
+
+  g_signal_connect_object (settings, "changed::staff", G_CALLBACK (load_staff), self,
+                           G_CONNECT_SWAPPED);
+  load_staff (self);
+  load_last_answers (self);
+  page_changed_cb (self);
+
+  return self;
+}
+
+static gint64
+patient_id (StippleSessionSetup *self)
+{
+  return self->chart != NULL ? self->chart->patient->id : 0;
+}
+
+/**
+ * stipple_session_setup_get_ready:
+ * @self: a session setup
+ *
+ * Returns: whether "Begin Treatment" was pressed with every step complete
+ */
+gboolean
+stipple_session_setup_get_ready (StippleSessionSetup *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_SESSION_SETUP (self), FALSE);
+
+  return self->ready;
+}
+
+/**
+ * stipple_session_setup_dup_session:
+ * @self: a session setup
+ *
+ * The session as entered so far: patient, clinician, anaesthetic, serums
+ * and the reason for treating despite a "stop" answer. Its start time is
+ * %NULL until "Begin Treatment" is pressed; its id is set once saved.
+ *
+ * Returns: (transfer full): a new session record
+ */
+StippleSession *
+stipple_session_setup_dup_session (StippleSessionSetup *self)
+{
+  StippleSession *session;
+  g_autoptr(GDateTime) now = NULL;
+
+  g_return_val_if_fail (STIPPLE_IS_SESSION_SETUP (self), NULL);
+
+  session = stipple_session_new ();
+  session->id = self->session_id;
+  session->uid = g_strdup (self->session_uid);
+  session->patient_id = patient_id (self);
+  session->started_at = self->started_at ? g_date_time_ref (self->started_at) : NULL;
+  session->clinician = chosen_clinician (self);
+  now = self->started_at ? g_date_time_ref (self->started_at) : g_date_time_new_now_local ();
+
+  if (gtk_switch_get_active (self->anaesthetic_switch))
+    {
+      session->anaesthetic_at = anaesthetic_time (self, now);
+      session->anaesthetic_product = entry_text (self->anaesthetic_product_row);
+    }
+
+  if (has_stop_answer (self))
+    session->screening_override = entry_text (self->override_row);
+
+  for (guint i = 0; i < self->serums->len; i++)
+    {
+      const SerumRow *serum = g_ptr_array_index (self->serums, i);
+      g_autofree char *product = entry_text (serum->product);
+      g_autofree char *lot = entry_text (serum->lot);
+
+      g_ptr_array_add (session->serums, stipple_serum_new (product, lot));
+    }
+
+  return session;
+}
+
+/**
+ * stipple_session_setup_dup_screening:
+ * @self: a session setup
+ *
+ * Today's answers, one for each question answered so far, dated today
+ * and tied to the session once it is saved.
+ *
+ * Returns: (transfer container) (element-type StippleScreeningAnswer):
+ *   the answers
+ */
+GPtrArray *
+stipple_session_setup_dup_screening (StippleSessionSetup *self)
+{
+  GPtrArray *answers;
+  g_autofree char *today = NULL;
+
+  g_return_val_if_fail (STIPPLE_IS_SESSION_SETUP (self), NULL);
+
+  answers = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_screening_answer_free);
+  today = today_text ();
+  for (guint i = 0; i < self->questions->len; i++)
+    {
+      const Question *question = &g_array_index (self->questions, Question, i);
+      StippleScreeningAnswer *answer;
+
+      if (!question_answered (question))
+        continue;
+      answer = stipple_screening_answer_new ();
+      answer->id = question->saved_id;
+      answer->uid = g_strdup (question->saved_uid);
+      answer->patient_id = patient_id (self);
+      answer->session_id = self->session_id;
+      answer->item_key = g_strdup (question->item->key);
+      answer->answer = gtk_toggle_button_get_active (question->yes);
+      answer->answered_on = g_strdup (today);
+      g_ptr_array_add (answers, answer);
+    }
+  return answers;
+}
+
+/**
+ * stipple_session_setup_dup_consents:
+ * @self: a session setup
+ *
+ * The treatment consent and the photographs consent, each given or
+ * refused, signed today.
+ *
+ * Returns: (transfer container) (element-type StippleConsent): the two
+ *   consents
+ */
+GPtrArray *
+stipple_session_setup_dup_consents (StippleSessionSetup *self)
+{
+  GPtrArray *consents;
+  g_autofree char *today = NULL;
+  const StippleConsentKind kinds[] = { STIPPLE_CONSENT_TREATMENT, STIPPLE_CONSENT_PHOTOGRAPHS };
+
+  g_return_val_if_fail (STIPPLE_IS_SESSION_SETUP (self), NULL);
+
+  consents = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_consent_free);
+  today = today_text ();
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      StippleConsent *consent = stipple_consent_new ();
+      GtkCheckButton *check = kinds[i] == STIPPLE_CONSENT_TREATMENT
+                              ? self->treatment_check : self->photographs_check;
+
+      consent->id = self->consent_ids[i];
+      consent->uid = g_strdup (self->consent_uids[i]);
+      consent->patient_id = patient_id (self);
+      consent->kind = kinds[i];
+      consent->given = gtk_check_button_get_active (check);
+      consent->signed_on = g_strdup (today);
+      g_ptr_array_add (consents, consent);
+    }
+  return consents;
+}
+
+/* Saving ----------------------------------------------------------------- */
+
+typedef struct
+{
+  StippleStore   *store;
+  StippleSession *session;
+  GPtrArray      *answers;
+  GPtrArray      *consents;
+  guint           next;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_clear_object (&data->store);
+  g_clear_pointer (&data->session, stipple_session_free);
+  g_clear_pointer (&data->answers, g_ptr_array_unref);
+  g_clear_pointer (&data->consents, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void save_next (GTask *task);
+
+static void
+save_failed (GTask  *task,
+             GError *error)
+{
+  StippleSessionSetup *self = g_task_get_source_object (task);
+
+  self->saving = FALSE;
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = NULL;
+
+      g_prefix_error (&error, _("The session was not saved: "));
+      text = g_strdup_printf (_("%s Nothing entered here is lost: press Begin Treatment to "
+                                "try again."), error->message);
+      gtk_label_set_label (self->status_label, text);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+    }
+  set_ready (self, FALSE);
+  /* Leave the message in place rather than the step's hint. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->begin_button), TRUE);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+consent_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  StippleSessionSetup *self = g_task_get_source_object (task);
+  SaveData *data = g_task_get_task_data (task);
+  g_autoptr(StippleConsent) saved = NULL;
+  GError *error = NULL;
+
+  saved = stipple_store_save_consent_finish (STIPPLE_STORE (object), result, &error);
+  if (saved == NULL)
+    {
+      save_failed (task, error);
+      return;
+    }
+  for (guint i = 0; i < data->consents->len; i++)
+    {
+      StippleConsent *consent = g_ptr_array_index (data->consents, i);
+
+      if (consent->kind != saved->kind)
+        continue;
+      consent->id = saved->id;
+      self->consent_ids[i] = saved->id;
+      g_free (self->consent_uids[i]);
+      self->consent_uids[i] = g_strdup (saved->uid);
+      /* Recorded: no longer to be changed here. */
+      gtk_widget_set_sensitive (GTK_WIDGET (saved->kind == STIPPLE_CONSENT_TREATMENT
+                                            ? self->treatment_check
+                                            : self->photographs_check), FALSE);
+    }
+  save_next (task);
+}
+
+static void
+answer_saved_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  StippleSessionSetup *self = g_task_get_source_object (task);
+  SaveData *data = g_task_get_task_data (task);
+  g_autoptr(StippleScreeningAnswer) saved = NULL;
+  GError *error = NULL;
+
+  saved = stipple_store_save_screening_answer_finish (STIPPLE_STORE (object), result, &error);
+  if (saved == NULL)
+    {
+      save_failed (task, error);
+      return;
+    }
+  for (guint i = 0; i < self->questions->len; i++)
+    {
+      Question *question = &g_array_index (self->questions, Question, i);
+
+      if (!g_str_equal (question->item->key, saved->item_key))
+        continue;
+      /* Recorded for today: the answer can no longer be changed here. */
+      question->saved_id = saved->id;
+      g_free (question->saved_uid);
+      question->saved_uid = g_strdup (saved->uid);
+      gtk_widget_set_sensitive (GTK_WIDGET (question->yes), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (question->no), FALSE);
+    }
+  for (guint i = 0; i < data->answers->len; i++)
+    {
+      StippleScreeningAnswer *answer = g_ptr_array_index (data->answers, i);
+
+      if (g_str_equal (answer->item_key, saved->item_key))
+        answer->id = saved->id;
+    }
+  save_next (task);
+}
+
+/* One record at a time, the answers and then the consents not yet in the
+ * patient file, so that a retry after an error saves only the rest. */
+static void
+save_next (GTask *task)
+{
+  StippleSessionSetup *self = g_task_get_source_object (task);
+  SaveData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  for (guint i = 0; i < data->answers->len; i++)
+    {
+      StippleScreeningAnswer *answer = g_ptr_array_index (data->answers, i);
+
+      if (answer->id != 0)
+        continue;
+      answer->session_id = self->session_id;
+      stipple_store_save_screening_answer_async (data->store, answer, cancellable,
+                                                 answer_saved_cb, task);
+      return;
+    }
+  for (guint i = 0; i < data->consents->len; i++)
+    {
+      StippleConsent *consent = g_ptr_array_index (data->consents, i);
+
+      if (consent->id != 0)
+        continue;
+      stipple_store_save_consent_async (data->store, consent, cancellable,
+                                        consent_saved_cb, task);
+      return;
+    }
+
+  self->saving = FALSE;
+  gtk_label_set_label (self->status_label, _("Saved."));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  g_task_return_int (task, self->session_id);
+  g_object_unref (task);
+}
+
+static void
+session_saved_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  StippleSessionSetup *self = g_task_get_source_object (task);
+  g_autoptr(StippleSession) saved = NULL;
+  GError *error = NULL;
+
+  saved = stipple_store_save_session_finish (STIPPLE_STORE (object), result, &error);
+  if (saved == NULL)
+    {
+      save_failed (task, error);
+      return;
+    }
+  self->session_id = saved->id;
+  g_free (self->session_uid);
+  self->session_uid = g_strdup (saved->uid);
+  save_next (task);
+}
+
+/**
+ * stipple_session_setup_save_async:
+ * @self: a session setup that is ready
+ * @store: the patient file
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when everything is saved, or on the first error
+ * @user_data: data for @callback
+ *
+ * Saves the session, today's screening answers (tied to the session) and
+ * the consents, one after another through the store's writer thread.
+ * On an error the setup keeps everything entered and shows the error;
+ * calling this again saves only what is not in the patient file yet.
+ */
+void
+stipple_session_setup_save_async (StippleSessionSetup *self,
+                                  StippleStore        *store,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+  SaveData *data;
+
+  g_return_if_fail (STIPPLE_IS_SESSION_SETUP (self));
+  g_return_if_fail (STIPPLE_IS_STORE (store));
+  g_return_if_fail (self->ready && !self->saving);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_session_setup_save_async);
+  data = g_new0 (SaveData, 1);
+  data->store = g_object_ref (store);
+  data->session = stipple_session_setup_dup_session (self);
+  data->answers = stipple_session_setup_dup_screening (self);
+  data->consents = stipple_session_setup_dup_consents (self);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+
+  self->saving = TRUE;
+  gtk_label_set_label (self->status_label, _("Saving…"));
+  stipple_store_save_session_async (store, data->session, cancellable, session_saved_cb, task);
+}
+
+/**
+ * stipple_session_setup_save_finish:
+ * @self: a session setup
+ * @result: the result given to the callback
+ * @error: return location for a #GError, in words for the clinician
+ *
+ * Returns: the saved session's id, or 0 with @error set
+ */
+gint64
+stipple_session_setup_save_finish (StippleSessionSetup  *self,
+                                   GAsyncResult         *result,
+                                   GError              **error)
+{
+  GError *local = NULL;
+  gssize id;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  id = g_task_propagate_int (G_TASK (result), &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return 0;
+    }
+  return id;
+}
+
+/* GObject ------------------------------------------------------------- */
+
+static void
+stipple_session_setup_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  StippleSessionSetup *self = STIPPLE_SESSION_SETUP (object);
+
+  switch (prop_id)
+    {
+    case PROP_READY:
+      g_value_set_boolean (value, self->ready);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stipple_session_setup_dispose (GObject *object)
+{
+  StippleSessionSetup *self = STIPPLE_SESSION_SETUP (object);
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), STIPPLE_TYPE_SESSION_SETUP);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (stipple_session_setup_parent_class)->dispose (object);
+}
+
+static void
+stipple_session_setup_finalize (GObject *object)
+{
+  StippleSessionSetup *self = STIPPLE_SESSION_SETUP (object);
+
+  g_clear_pointer (&self->chart, stipple_patient_chart_free);
+  g_clear_pointer (&self->staff_checks, g_ptr_array_unref);
+  g_clear_pointer (&self->questions, g_array_unref);
+  g_clear_pointer (&self->serums, g_ptr_array_unref);
+  g_clear_pointer (&self->started_at, g_date_time_unref);
+  g_clear_pointer (&self->session_uid, g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (self->consent_uids); i++)
+    g_clear_pointer (&self->consent_uids[i], g_free);
+
+  G_OBJECT_CLASS (stipple_session_setup_parent_class)->finalize (object);
+}
+
+static void
+stipple_session_setup_class_init (StippleSessionSetupClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = stipple_session_setup_get_property;
+  object_class->dispose = stipple_session_setup_dispose;
+  object_class->finalize = stipple_session_setup_finalize;
+
+  /**
+   * StippleSessionSetup:ready:
+   *
+   * Whether every step is complete and "Begin Treatment" was pressed.
+   */
+  properties[PROP_READY] =
+    g_param_spec_boolean ("ready", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * StippleSessionSetup::ready:
+   * @self: the session setup
+   * @session: the session as entered, its start time set
+   *
+   * Emitted when "Begin Treatment" is pressed with every step complete.
+   * The screening answers and consents are read with
+   * stipple_session_setup_dup_screening() and _dup_consents(), and all
+   * of it saved with stipple_session_setup_save_async().
+   */
+  signals[SIGNAL_READY] =
+    g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, STIPPLE_TYPE_SESSION | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/stipple-session-setup.ui");
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, step_label);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, title_label);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, stack);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, staff_group);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, no_staff_group);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, clinician_entry_row);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, screening_intro_label);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, stop_items_group);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, caution_items_group);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, override_group);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, stop_reason_label);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, override_row);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, caution_group);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, caution_label);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, treatment_check);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, photographs_check);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, anaesthetic_switch);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup,
+                                        anaesthetic_product_row);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, anaesthetic_time_row);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, hour_spin);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, minute_spin);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup,
+                                        anaesthetic_warning_icon);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, serums_group);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, add_serum_button);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, back_button);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, status_label);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, next_button);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, begin_button);
+  gtk_widget_class_bind_template_callback (widget_class, validate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, next_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, begin_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, add_serum_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, two_digits_output_cb);
+}
+
+static void
+stipple_session_setup_init (StippleSessionSetup *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->staff_checks = g_ptr_array_new ();
+  self->questions = g_array_new (FALSE, TRUE, sizeof (Question));
+  g_array_set_clear_func (self->questions, (GDestroyNotify) question_clear);
+  self->serums = g_ptr_array_new_with_free_func (g_free);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->hour_spin),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Anaesthetic applied at, hour"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->minute_spin),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Anaesthetic applied at, minute"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->treatment_check),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("The patient consents to the treatment"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->photographs_check),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("The patient consents to photographs"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->anaesthetic_switch),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Anaesthetic applied"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->add_serum_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Add Serum"), -1);
+
+  /* The anaesthetic went on now, unless the clinician says otherwise. */
+  gtk_spin_button_set_value (self->hour_spin, g_date_time_get_hour (now));
+  gtk_spin_button_set_value (self->minute_spin, g_date_time_get_minute (now));
+
+  build_questions (self);
+  self->tick_id = g_timeout_add_seconds (30, tick_cb, self);
+}
