@@ -218,6 +218,23 @@ test_list_search (void)
   g_assert_cmpuint (count_shown (window, GTK_ACCESSIBLE_ROLE_LIST_ITEM), ==, 1);
   g_assert_nonnull (find_shown (window, GTK_ACCESSIBLE_ROLE_LIST_ITEM, ashdown));
 
+  /* Down from the search entry moves into the list. */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (search);
+    gboolean handled = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+          g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Down, 0, 0, &handled);
+      }
+    g_assert_true (handled);
+    g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) ==
+                   find_shown (window, GTK_ACCESSIBLE_ROLE_LIST_ITEM, ashdown));
+  }
+
   /* Enter in the search entry opens the first patient found; a row
    * opens its own patient. */
   g_signal_emit_by_name (search, "activate");
@@ -635,9 +652,41 @@ show_screen (const char *screen)
   gtk_window_present (GTK_WINDOW (window));
   stipple_test_wait_mapped (window);
 
+  if (g_str_equal (screen, "page"))
+    {
+      /* A session left open, as the page marks it. */
+      g_autoptr(StippleSession) open = stipple_session_new ();
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+      open->patient_id = quill->id;
+      open->started_at = g_date_time_add_minutes (now, -20);
+      open->clinician = g_strdup ("Dr Ines Moreau");
+      stipple_session_add_pass (open, STIPPLE_ZONE_CHEEK_LEFT, 1250, 120);
+      stipple_session_add_pass (open, STIPPLE_ZONE_CHEEK_RIGHT, 1250, 120);
+      g_assert_true (stipple_store_save_session (store, open, NULL));
+    }
+
   search = find_shown (window, GTK_ACCESSIBLE_ROLE_SEARCH_BOX, "Search patients");
   gtk_editable_set_text (GTK_EDITABLE (search), g_str_equal (screen, "list") ? "demo" : "quill");
   stipple_patient_page_load (page, quill->id);
+
+  if (g_str_equal (screen, "page"))
+    {
+      GtkWidget *scrolled;
+
+      wait_for (window, GTK_ACCESSIBLE_ROLE_LABEL, "Past Sessions");
+      stipple_test_iterate (200);
+      scrolled = gtk_widget_get_ancestor (find_shown (window, GTK_ACCESSIBLE_ROLE_LABEL,
+                                                      "Past Sessions"),
+                                          GTK_TYPE_SCROLLED_WINDOW);
+      {
+        GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (
+          GTK_SCROLLED_WINDOW (scrolled));
+
+        gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                  gtk_adjustment_get_page_size (adjustment));
+      }
+    }
 
   if (g_str_equal (screen, "editor"))
     {

@@ -126,7 +126,6 @@ field_set_message (Field      *field,
   if (is_error && text != NULL)
     {
       gtk_widget_add_css_class (field->message, "error");
-      gtk_widget_remove_css_class (field->message, "dim-label");
       gtk_widget_add_css_class (marked, "error");
       gtk_accessible_update_state (GTK_ACCESSIBLE (field->input),
                                    GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
@@ -137,7 +136,6 @@ field_set_message (Field      *field,
   else
     {
       gtk_widget_remove_css_class (field->message, "error");
-      gtk_widget_add_css_class (field->message, "dim-label");
       gtk_widget_remove_css_class (marked, "error");
       gtk_accessible_reset_state (GTK_ACCESSIBLE (field->input), GTK_ACCESSIBLE_STATE_INVALID);
       if (text != NULL)

@@ -346,7 +346,7 @@ show_chart (StipplePatientPage *self)
 
       /* TRANSLATORS: record number · born <date>, aged <years>. */
       summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · born %s, aged %d year",
-                                              "%s · born %s, aged %d", age),
+                                              "%s · born %s, aged %d years", age),
                                  patient->record_number, born, age);
     }
   else

@@ -17,6 +17,9 @@
 
 #include "stipple-patient-text.h"
 
+/* Values up to this long stay on one line. */
+#define SHORT_VALUE_CHARS 32
+
 static const char * const english_months[12] = {
   "january", "february", "march", "april", "may", "june",
   "july", "august", "september", "october", "november", "december",
@@ -330,12 +333,20 @@ stipple_patient_text_add_field (AdwPreferencesGroup *group,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
 
-  label = gtk_label_new (value != NULL && *value != '\0' ? value : "—");
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  if (value == NULL || *value == '\0')
+    value = "—";
+  label = gtk_label_new (value);
   gtk_label_set_xalign (GTK_LABEL (label), 1.0);
   gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  /* A short value is never broken ("DEMO-\n0002" misreads); a long one
+   * wraps at a width that still reads as lines of text. */
+  if (g_utf8_strlen (value, -1) > SHORT_VALUE_CHARS || strchr (value, '\n') != NULL)
+    {
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_width_chars (GTK_LABEL (label), SHORT_VALUE_CHARS);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 2 * SHORT_VALUE_CHARS);
+    }
   gtk_widget_set_margin_top (label, 6);
   gtk_widget_set_margin_bottom (label, 6);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
