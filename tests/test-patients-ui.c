@@ -507,6 +507,45 @@ test_editor_validation (void)
   gtk_window_destroy (GTK_WINDOW (editor));
 }
 
+/* Any other refusal (here a patient file closed under the form) is shown
+ * in the store's words, and the form can be saved again once it passes. */
+static void
+test_editor_store_error (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "closed.stipple", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) closed = stipple_store_open (path, &error);
+  g_autoptr(StipplePatient) probe = stipple_patient_new ();
+  StipplePatientEditor *editor;
+  GtkWidget *root, *save, *alert;
+
+  g_assert_no_error (error);
+  stipple_store_close (closed);
+  probe->family_name = g_strdup ("Okafor");
+  probe->record_number = g_strdup ("OK-0002");
+  probe->date_of_birth = g_strdup ("1984-03-09");
+  g_assert_false (stipple_store_save_patient (closed, probe, &error));
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CLOSED);
+
+  editor = stipple_patient_editor_new (closed, NULL);
+  root = GTK_WIDGET (editor);
+  gtk_window_present (GTK_WINDOW (editor));
+  stipple_test_wait_mapped (root);
+  set_text (find_text_box (root, "Family name"), "Okafor");
+  set_text (find_text_box (root, "Date of birth"), "1984-03-09");
+  set_text (find_text_box (root, "Record number"), "OK-0002");
+  save = find_shown (root, GTK_ACCESSIBLE_ROLE_BUTTON, "Save");
+  g_signal_emit_by_name (save, "clicked");
+
+  alert = wait_for (root, GTK_ACCESSIBLE_ROLE_ALERT, error->message);
+  g_assert_true (gtk_widget_has_css_class (alert, "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_text_box (root, "Family name"))),
+                   ==, "Okafor");
+  g_assert_true (gtk_widget_get_sensitive (save));
+
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
 static void
 saved_cb (StipplePatientEditor *editor,
           gint64                id,
@@ -761,6 +800,7 @@ main (int   argc,
   g_test_add_func ("/stipple/patients/page", test_page);
   g_test_add_func ("/stipple/patients/session-summary", test_session_summary);
   g_test_add_func ("/stipple/patients/editor-validation", test_editor_validation);
+  g_test_add_func ("/stipple/patients/editor-store-error", test_editor_store_error);
   g_test_add_func ("/stipple/patients/editor-save-unicode", test_editor_save_unicode);
 
   status = g_test_run ();
