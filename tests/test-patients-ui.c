@@ -706,7 +706,9 @@ show_screen (const char *screen)
     }
 
   search = find_shown (window, GTK_ACCESSIBLE_ROLE_SEARCH_BOX, "Search patients");
-  gtk_editable_set_text (GTK_EDITABLE (search), g_str_equal (screen, "list") ? "demo" : "quill");
+  gtk_editable_set_text (GTK_EDITABLE (search), g_str_equal (screen, "list") ? "demo"
+                                                : g_str_equal (screen, "no-match") ? "Zzyzx"
+                                                : "quill");
   stipple_patient_page_load (page, quill->id);
 
   if (g_str_equal (screen, "page"))
