@@ -1,5 +1,9 @@
 /* stipple-window.c
  *
+ * The main window: patients on the left, the open patient, the session
+ * set-up or the treatment on the right; the pen's state and the
+ * emergency stop always in the header, alarms right under it.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -9,19 +13,44 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-patient-editor.h"
+#include "stipple-patient-list.h"
+#include "stipple-patient-page.h"
+#include "stipple-session-setup.h"
+#include "stipple-session-summary.h"
+#include "stipple-treatment-page.h"
 #include "stipple-window.h"
+#include "stipple-zone-limits.h"
 
 struct _StippleWindow
 {
   AdwApplicationWindow  parent_instance;
 
   GSettings            *settings;
+  StippleApplication   *application;
+
+  StipplePatientList   *patient_list;
+  StipplePatientPage   *patient_page;
+  StippleSessionSetup  *setup;
+  StippleTreatment     *treatment;
+  GtkWidget            *treatment_page;
 
   /* Template children */
   AdwWindowTitle       *window_title;
   GtkWidget            *demo_banner;
   GtkStack             *main_stack;
   AdwStatusPage        *error_page;
+  GtkWidget            *sidebar;
+  GtkStack             *content_stack;
+  GtkBox               *patient_slot;
+  GtkBox               *setup_slot;
+  GtkBox               *treatment_slot;
+  GtkWidget            *pen_status;
+  GtkImage             *pen_status_icon;
+  GtkLabel             *pen_status_label;
+  GtkRevealer          *alarm_revealer;
+  GtkWidget            *alarm_box;
+  GtkLabel             *alarm_label;
 };
 
 G_DEFINE_FINAL_TYPE (StippleWindow, stipple_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -34,6 +63,465 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static StippleStore *
+get_store (StippleWindow *self)
+{
+  return self->application ? stipple_application_get_store (self->application) : NULL;
+}
+
+static StipplePen *
+get_pen (StippleWindow *self)
+{
+  return self->application ? stipple_application_get_pen (self->application) : NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * The pen and alarms
+ * ------------------------------------------------------------------------ */
+
+static void
+update_pen_status (StippleWindow *self)
+{
+  StipplePen *pen = get_pen (self);
+  const StipplePenIdentity *identity;
+  const StipplePenCartridge *cartridge;
+  g_autofree char *text = NULL;
+  g_autofree char *tooltip = NULL;
+  const char *style = "pen-none";
+
+  gtk_widget_remove_css_class (self->pen_status, "pen-none");
+  gtk_widget_remove_css_class (self->pen_status, "pen-connected");
+  gtk_widget_remove_css_class (self->pen_status, "pen-armed");
+  gtk_widget_remove_css_class (self->pen_status, "pen-fault");
+
+  if (pen == NULL)
+    {
+      gtk_label_set_text (self->pen_status_label, _("No pen"));
+      gtk_widget_add_css_class (self->pen_status, style);
+      return;
+    }
+
+  identity = stipple_pen_get_identity (pen);
+  cartridge = stipple_pen_get_cartridge (pen);
+
+  switch (stipple_pen_get_state (pen))
+    {
+    case STIPPLE_PEN_STATE_CONNECTED:
+      text = g_strdup (_("Pen connected"));
+      style = "pen-connected";
+      break;
+
+    case STIPPLE_PEN_STATE_ARMED:
+      text = g_strdup (_("Needle running"));
+      style = "pen-armed";
+      break;
+
+    case STIPPLE_PEN_STATE_FAULT:
+      text = g_strdup (_("Pen fault"));
+      style = "pen-fault";
+      break;
+
+    case STIPPLE_PEN_STATE_DISCONNECTED:
+    default:
+      {
+        const GError *link = stipple_transport_get_link_error (stipple_pen_get_transport (pen));
+
+        text = g_strdup (_("No pen"));
+        if (link != NULL)
+          tooltip = g_strdup (link->message);
+      }
+      break;
+    }
+
+  if (stipple_pen_get_connected (pen) && identity != NULL)
+    {
+      g_autoptr(GString) detail = g_string_new (NULL);
+
+      g_string_append_printf (detail, _("Pen %s"), identity->serial);
+      if (cartridge != NULL && cartridge->id[0] != '\0')
+        {
+          g_string_append (detail, "\n");
+          g_string_append_printf (detail,
+                                  g_dngettext (GETTEXT_PACKAGE,
+                                               "Cartridge %s, lot %s, %u needles, used %u time",
+                                               "Cartridge %s, lot %s, %u needles, used %u times",
+                                               cartridge->use_count),
+                                  cartridge->id, cartridge->lot, cartridge->needle_count,
+                                  cartridge->use_count);
+          if (cartridge->flags & STIPPLE_PROTO_CARTRIDGE_REUSED)
+            {
+              g_string_append (detail, "\n");
+              g_string_append (detail, _("This single-use cartridge has been used before: replace it."));
+              style = "pen-fault";
+            }
+        }
+      g_free (text);
+      text = g_strdup_printf ("%s · %s", stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_ARMED
+                                           ? _("Needle running") : _("Pen connected"),
+                              cartridge && cartridge->id[0] ? cartridge->id : identity->serial);
+      tooltip = g_string_free (g_steal_pointer (&detail), FALSE);
+    }
+
+  gtk_label_set_text (self->pen_status_label, text);
+  gtk_widget_set_tooltip_text (self->pen_status, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pen_status_label),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip ? tooltip : "", -1);
+  gtk_widget_add_css_class (self->pen_status, style);
+}
+
+static void
+update_alarm (StippleWindow *self)
+{
+  StippleAlarmPriority priority = STIPPLE_ALARM_NONE;
+  const char *message = NULL;
+
+  if (self->treatment != NULL)
+    {
+      priority = stipple_treatment_get_alarm_priority (self->treatment);
+      message = stipple_treatment_get_alarm_message (self->treatment);
+    }
+
+  gtk_widget_remove_css_class (self->alarm_box, "alarm-high");
+  gtk_widget_remove_css_class (self->alarm_box, "alarm-medium");
+  gtk_widget_remove_css_class (self->alarm_box, "alarm-low");
+
+  if (priority == STIPPLE_ALARM_NONE)
+    {
+      gtk_revealer_set_reveal_child (self->alarm_revealer, FALSE);
+      return;
+    }
+
+  gtk_label_set_text (self->alarm_label, message);
+  gtk_widget_add_css_class (self->alarm_box,
+                            priority == STIPPLE_ALARM_HIGH ? "alarm-high" :
+                            priority == STIPPLE_ALARM_MEDIUM ? "alarm-medium" : "alarm-low");
+  gtk_revealer_set_reveal_child (self->alarm_revealer, TRUE);
+  if (priority == STIPPLE_ALARM_HIGH)
+    gtk_widget_error_bell (GTK_WIDGET (self));
+}
+
+static void
+alarm_acknowledged_cb (StippleWindow *self)
+{
+  if (self->treatment != NULL)
+    stipple_treatment_acknowledge_alarm (self->treatment);
+}
+
+static void
+emergency_stop_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  StippleWindow *self = STIPPLE_WINDOW (widget);
+  StipplePen *pen = get_pen (self);
+
+  /* Whatever else is happening: the session's rules when a treatment is
+   * open, the pen directly otherwise. */
+  if (self->treatment != NULL)
+    stipple_treatment_emergency_stop (self->treatment);
+  else if (pen != NULL)
+    stipple_pen_emergency_stop (pen);
+}
+
+/* ------------------------------------------------------------------------
+ * Patients
+ * ------------------------------------------------------------------------ */
+
+static void
+patient_activated_cb (StippleWindow *self,
+                      gint64         patient_id)
+{
+  if (self->treatment != NULL)
+    return;
+
+  stipple_patient_page_load (self->patient_page, patient_id);
+  gtk_stack_set_visible_child_name (self->content_stack, "patient");
+}
+
+static void
+editor_saved_cb (StippleWindow *self,
+                 gint64         patient_id)
+{
+  stipple_patient_list_refresh (self->patient_list);
+  patient_activated_cb (self, patient_id);
+}
+
+static void
+open_editor (StippleWindow        *self,
+             const StipplePatient *patient)
+{
+  StipplePatientEditor *editor;
+
+  if (get_store (self) == NULL)
+    return;
+
+  editor = stipple_patient_editor_new (get_store (self), patient);
+  gtk_window_set_transient_for (GTK_WINDOW (editor), GTK_WINDOW (self));
+  g_signal_connect_object (editor, "saved", G_CALLBACK (editor_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+new_patient_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  StippleWindow *self = STIPPLE_WINDOW (widget);
+
+  if (self->treatment == NULL)
+    open_editor (self, NULL);
+}
+
+static void
+find_patient_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  StippleWindow *self = STIPPLE_WINDOW (widget);
+
+  if (self->patient_list != NULL && self->treatment == NULL)
+    stipple_patient_list_focus_search (self->patient_list);
+}
+
+static void
+edit_patient_cb (StippleWindow *self,
+                 gint64         patient_id)
+{
+  const StipplePatientChart *chart = stipple_patient_page_get_chart (self->patient_page);
+
+  if (chart != NULL)
+    open_editor (self, chart->patient);
+}
+
+static void
+session_activated_cb (StippleWindow *self,
+                      gint64         session_id)
+{
+  const StipplePatientChart *chart = stipple_patient_page_get_chart (self->patient_page);
+  StippleSessionSummary *summary;
+
+  if (chart == NULL)
+    return;
+
+  summary = stipple_session_summary_new (chart, session_id);
+  gtk_window_set_transient_for (GTK_WINDOW (summary), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (summary));
+}
+
+static void
+show_error (StippleWindow *self,
+            const char    *heading,
+            const char    *message)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+export_thread_cb (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  StippleWindow *self = source_object;
+  const char *path = task_data;
+  gint64 patient_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), "patient-id"));
+  GError *error = NULL;
+
+  if (stipple_store_export_patient (get_store (self), patient_id, path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  StippleWindow *self = STIPPLE_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    show_error (self, _("The Patient Was Not Exported"), error->message);
+}
+
+static void
+export_response_cb (GtkNativeDialog *chooser,
+                    int              response,
+                    StippleWindow   *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      task = g_task_new (self, NULL, export_done_cb, NULL);
+      g_object_set_data (G_OBJECT (task), "patient-id",
+                         g_object_get_data (G_OBJECT (chooser), "patient-id"));
+      g_task_set_task_data (task, g_file_get_path (file), g_free);
+      g_task_run_in_thread (task, export_thread_cb);
+    }
+
+  g_object_unref (chooser);
+}
+
+static void
+export_patient_cb (StippleWindow *self,
+                   gint64         patient_id)
+{
+  GtkFileChooserNative *chooser;
+
+  /* The portal-backed chooser: works inside the Flatpak sandbox too. */
+  chooser = gtk_file_chooser_native_new (_("Export Patient"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "patient.stipple");
+  g_object_set_data (G_OBJECT (chooser), "patient-id", GSIZE_TO_POINTER ((gsize) patient_id));
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ------------------------------------------------------------------------
+ * Sessions
+ * ------------------------------------------------------------------------ */
+
+static void
+treatment_ended_cb (StippleWindow *self)
+{
+  gint64 patient_id = stipple_treatment_get_session (self->treatment)->patient_id;
+
+  g_signal_handlers_disconnect_by_data (self->treatment, self);
+  g_clear_object (&self->treatment);
+  if (self->treatment_page != NULL)
+    {
+      gtk_box_remove (self->treatment_slot, self->treatment_page);
+      self->treatment_page = NULL;
+    }
+  update_alarm (self);
+
+  gtk_widget_set_sensitive (self->sidebar, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-patient", TRUE);
+  stipple_patient_page_load (self->patient_page, patient_id);
+  gtk_stack_set_visible_child_name (self->content_stack, "patient");
+}
+
+static void
+begin_treatment (StippleWindow  *self,
+                 StippleSession *session)
+{
+  g_autoptr(GVariant) overrides = g_settings_get_value (self->settings, "zone-limits");
+  StippleZoneLimits limits;
+
+  stipple_zone_limits_init_defaults (&limits);
+  stipple_zone_limits_apply_variant (&limits, overrides);
+
+  /* Limits start from thin skin, the stricter of the two; the treatment
+   * page lets the clinician choose thick skin for this session. */
+  self->treatment = stipple_treatment_new (get_store (self), get_pen (self), session,
+                                           session->clinician, STIPPLE_SKIN_THIN, &limits);
+  g_signal_connect_object (self->treatment, "notify::alarm-priority", G_CALLBACK (update_alarm), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->treatment, "notify::alarm-message", G_CALLBACK (update_alarm), self,
+                           G_CONNECT_SWAPPED);
+
+  self->treatment_page = stipple_treatment_page_new (self->treatment, get_store (self));
+  gtk_widget_set_vexpand (self->treatment_page, TRUE);
+  g_signal_connect_object (self->treatment_page, "ended", G_CALLBACK (treatment_ended_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_box_append (self->treatment_slot, self->treatment_page);
+
+  /* One patient at a time: no switching while a treatment is open. */
+  gtk_widget_set_sensitive (self->sidebar, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-patient", FALSE);
+  gtk_stack_set_visible_child_name (self->content_stack, "treatment");
+}
+
+static void
+setup_saved_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(StippleWindow) self = user_data;
+  StippleSessionSetup *setup = STIPPLE_SESSION_SETUP (object);
+  g_autoptr(StippleSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 session_id;
+
+  /* The set-up shows a failure itself and keeps everything entered. */
+  session_id = stipple_session_setup_save_finish (setup, result, &error);
+  if (session_id <= 0 || setup != self->setup)
+    return;
+
+  session = stipple_session_setup_dup_session (setup);
+  session->id = session_id;
+  gtk_box_remove (self->setup_slot, GTK_WIDGET (self->setup));
+  self->setup = NULL;
+  begin_treatment (self, session);
+}
+
+static void
+setup_ready_cb (StippleWindow       *self,
+                StippleSession      *session,
+                StippleSessionSetup *setup)
+{
+  if (get_store (self) == NULL)
+    return;
+
+  stipple_session_setup_save_async (setup, get_store (self), NULL, setup_saved_cb, g_object_ref (self));
+}
+
+static void
+start_session_cb (StippleWindow *self,
+                  gint64         patient_id)
+{
+  const StipplePatientChart *chart = stipple_patient_page_get_chart (self->patient_page);
+
+  if (chart == NULL || self->treatment != NULL)
+    return;
+
+  if (self->setup != NULL)
+    gtk_box_remove (self->setup_slot, GTK_WIDGET (self->setup));
+  self->setup = stipple_session_setup_new (self->settings, chart);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->setup), TRUE);
+  g_signal_connect_object (self->setup, "ready", G_CALLBACK (setup_ready_cb), self, G_CONNECT_SWAPPED);
+  gtk_box_append (self->setup_slot, GTK_WIDGET (self->setup));
+  gtk_stack_set_visible_child_name (self->content_stack, "setup");
+}
+
+/* ------------------------------------------------------------------------
+ * The patient file
+ * ------------------------------------------------------------------------ */
+
+static void
+build_workspace (StippleWindow *self)
+{
+  StippleStore *store = get_store (self);
+
+  if (self->patient_list != NULL || store == NULL)
+    return;
+
+  self->patient_list = stipple_patient_list_new (store);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->patient_list), TRUE);
+  g_signal_connect_object (self->patient_list, "patient-activated", G_CALLBACK (patient_activated_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (self->sidebar), GTK_WIDGET (self->patient_list));
+
+  self->patient_page = stipple_patient_page_new (store);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->patient_page), TRUE);
+  g_signal_connect_object (self->patient_page, "start-session", G_CALLBACK (start_session_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->patient_page, "edit-patient", G_CALLBACK (edit_patient_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->patient_page, "export-patient", G_CALLBACK (export_patient_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->patient_page, "session-activated", G_CALLBACK (session_activated_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_box_append (self->patient_slot, GTK_WIDGET (self->patient_page));
+}
+
 static void
 store_changed_cb (StippleWindow      *self,
                   GParamSpec         *pspec,
@@ -42,7 +530,10 @@ store_changed_cb (StippleWindow      *self,
   const GError *error = stipple_application_get_store_error (application);
 
   if (stipple_application_get_store (application) != NULL)
-    gtk_stack_set_visible_child_name (self->main_stack, "workspace");
+    {
+      build_workspace (self);
+      gtk_stack_set_visible_child_name (self->main_stack, "workspace");
+    }
   else if (error != NULL)
     {
       adw_status_page_set_description (self->error_page, error->message);
@@ -59,7 +550,9 @@ stipple_window_show_patient_file (StippleWindow      *self,
                                   StippleApplication *application)
 {
   const char *database = stipple_application_get_database (application);
+  StipplePen *pen = stipple_application_get_pen (application);
 
+  self->application = application;
   gtk_widget_set_visible (self->demo_banner, stipple_application_get_demo (application));
   if (database != NULL)
     {
@@ -72,6 +565,17 @@ stipple_window_show_patient_file (StippleWindow      *self,
   g_signal_connect_object (application, "notify::store", G_CALLBACK (store_changed_cb), self,
                            G_CONNECT_SWAPPED);
   store_changed_cb (self, NULL, application);
+
+  if (pen != NULL)
+    {
+      g_signal_connect_object (pen, "notify::state", G_CALLBACK (update_pen_status), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (pen, "notify::cartridge", G_CALLBACK (update_pen_status), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (pen, "notify::identity", G_CALLBACK (update_pen_status), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update_pen_status (self);
 }
 
 /**
@@ -106,11 +610,50 @@ stipple_window_load_state (StippleWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 }
 
+static void
+close_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   StippleWindow    *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_str_equal (response, "stop") || self->treatment == NULL)
+    return;
+
+  /* Stop the needle, keep every note; the session stays open in the
+   * patient file and reads as interrupted. */
+  stipple_treatment_emergency_stop (self->treatment);
+  if (self->treatment_page != NULL)
+    stipple_treatment_page_flush_notes (STIPPLE_TREATMENT_PAGE (self->treatment_page), &error);
+  g_clear_object (&self->treatment);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
 static gboolean
 stipple_window_close_request (GtkWindow *window)
 {
   StippleWindow *self = STIPPLE_WINDOW (window);
   int width, height;
+
+  if (self->treatment != NULL && !stipple_treatment_get_ended (self->treatment))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (window, _("A Treatment Is Open"),
+                                                   _("End the session before closing Stipple. "
+                                                     "Closing now stops the needle and leaves the "
+                                                     "session unfinished in the patient file."));
+
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "keep", _("_Keep Treating"),
+                                        "stop", _("_Stop the Needle and Close"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+      g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), self);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
 
   if (self->settings != NULL)
     {
@@ -181,6 +724,10 @@ stipple_window_dispose (GObject *object)
 {
   StippleWindow *self = STIPPLE_WINDOW (object);
 
+  /* Never leave the needle running behind a closed window. */
+  if (self->treatment != NULL)
+    stipple_treatment_emergency_stop (self->treatment);
+  g_clear_object (&self->treatment);
   g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STIPPLE_TYPE_WINDOW);
@@ -214,11 +761,34 @@ stipple_window_class_init (StippleWindowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_install_action (widget_class, "win.emergency-stop", NULL, emergency_stop_action);
+  gtk_widget_class_install_action (widget_class, "win.new-patient", NULL, new_patient_action);
+  gtk_widget_class_install_action (widget_class, "win.find-patient", NULL, find_patient_action);
+  /* Easy to reach from anywhere, never typed by accident: Shift+Esc, and
+   * the Pause key that a clinic can put a foot switch on. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, GDK_SHIFT_MASK,
+                                       "win.emergency-stop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Pause, 0, "win.emergency-stop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-patient", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find-patient", NULL);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/stipple-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, demo_banner);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, patient_slot);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, setup_slot);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, treatment_slot);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, pen_status);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, pen_status_icon);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, pen_status_label);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, alarm_revealer);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, alarm_box);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, alarm_label);
+  gtk_widget_class_bind_template_callback (widget_class, alarm_acknowledged_cb);
 }
 
 static void
