@@ -118,6 +118,8 @@ run_stipple (Expectation *expect,
   va_end (ap);
   g_ptr_array_add (argv, NULL);
 
+  /* Other tests run Stipple at the same time: each its own instance. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_signal_connect (app, "notify::store", G_CALLBACK (store_ready_cb), expect);
   status = g_application_run (G_APPLICATION (app), argv->len - 1, (char **) argv->pdata);
   g_assert_true (expect->checked);

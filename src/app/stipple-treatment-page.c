@@ -179,6 +179,8 @@ build_zone_list (StippleTreatmentPage *self)
     }
 
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_widget_set_size_request (scrolled, 300, -1);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->zone_list));
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_box_append (self->face_map_slot, scrolled);
@@ -457,6 +459,8 @@ update_verification (StippleTreatmentPage *self)
   gtk_widget_add_css_class (self->verification_box, style);
 
   gtk_button_set_label (self->arm_button, armed ? _("_Stop Needle") : _("_Start Needle"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->arm_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  armed ? _("Stop Needle") : _("Start Needle"), -1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->arm_button),
                             !ended && (armed || verification == STIPPLE_VERIFICATION_VERIFIED));
   if (armed)

@@ -50,7 +50,7 @@ struct _StippleWindow
   GtkLabel             *pen_status_label;
   GtkRevealer          *alarm_revealer;
   GtkWidget            *alarm_box;
-  GtkLabel             *alarm_label;
+  GtkInscription       *alarm_label;
 };
 
 G_DEFINE_FINAL_TYPE (StippleWindow, stipple_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -191,7 +191,10 @@ update_alarm (StippleWindow *self)
       return;
     }
 
-  gtk_label_set_text (self->alarm_label, message);
+  /* A GtkInscription: a long message wraps in its two lines and never
+   * changes the window's size. */
+  gtk_inscription_set_text (self->alarm_label, message);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->alarm_label), message);
   gtk_widget_add_css_class (self->alarm_box,
                             priority == STIPPLE_ALARM_HIGH ? "alarm-high" :
                             priority == STIPPLE_ALARM_MEDIUM ? "alarm-medium" : "alarm-low");
@@ -402,7 +405,7 @@ treatment_ended_cb (StippleWindow *self)
     }
   update_alarm (self);
 
-  gtk_widget_set_sensitive (self->sidebar, TRUE);
+  gtk_widget_set_visible (self->sidebar, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-patient", TRUE);
   stipple_patient_page_load (self->patient_page, patient_id);
   gtk_stack_set_visible_child_name (self->content_stack, "patient");
@@ -433,8 +436,9 @@ begin_treatment (StippleWindow  *self,
                            G_CONNECT_SWAPPED);
   gtk_box_append (self->treatment_slot, self->treatment_page);
 
-  /* One patient at a time: no switching while a treatment is open. */
-  gtk_widget_set_sensitive (self->sidebar, FALSE);
+  /* One patient at a time: no switching while a treatment is open, and
+   * the room goes to the treatment. */
+  gtk_widget_set_visible (self->sidebar, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-patient", FALSE);
   gtk_stack_set_visible_child_name (self->content_stack, "treatment");
 }

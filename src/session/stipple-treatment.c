@@ -105,6 +105,12 @@ static guint signals[N_SIGNALS];
 
 static void push_current (StippleTreatment *self);
 
+static char *
+format_mm (guint um)
+{
+  return g_strdup_printf (_("%.2f mm"), um / 1000.0);
+}
+
 /* ------------------------------------------------------------------------
  * The audit trail
  * ------------------------------------------------------------------------ */
@@ -450,10 +456,13 @@ pen_disarmed_cb (StippleTreatment       *self,
       raise_alarm (self, STIPPLE_ALARM_MEDIUM, message);
       break;
 
+    case STIPPLE_PEN_DISARM_UNPLUGGED:
+      /* pen_state_cb() says what to do about it. */
+      break;
+
     case STIPPLE_PEN_DISARM_WATCHDOG:
     case STIPPLE_PEN_DISARM_USB:
     case STIPPLE_PEN_DISARM_CARTRIDGE_REMOVED:
-    case STIPPLE_PEN_DISARM_UNPLUGGED:
     case STIPPLE_PEN_DISARM_NO_REPLY:
     default:
       raise_alarm (self, STIPPLE_ALARM_HIGH, message);
@@ -468,6 +477,11 @@ pen_fault_cb (StippleTreatment *self,
               const GError     *error,
               StipplePen       *pen)
 {
+  /* An unplugged pen gets the alarm that says what to do next, from
+   * pen_state_cb(). */
+  if (g_error_matches (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_UNPLUGGED))
+    return;
+
   raise_alarm (self, STIPPLE_ALARM_HIGH, error->message);
 }
 
@@ -691,8 +705,8 @@ stipple_treatment_set_plan (StippleTreatment       *self,
         }
       if (plan->depth_um[p] > cap)
         {
-          g_autofree char *depth = stipple_pen_format_depth (plan->depth_um[p]);
-          g_autofree char *max = stipple_pen_format_depth (cap);
+          g_autofree char *depth = format_mm (plan->depth_um[p]);
+          g_autofree char *max = format_mm (cap);
 
           g_set_error (error, STIPPLE_TREATMENT_ERROR, STIPPLE_TREATMENT_ERROR_ABOVE_HARD_CAP,
                        _("%s is deeper than this pen and cartridge can go: their maximum is %s."),
@@ -704,8 +718,8 @@ stipple_treatment_set_plan (StippleTreatment       *self,
 
   if (deepest > limit)
     {
-      g_autofree char *depth = stipple_pen_format_depth (deepest);
-      g_autofree char *max = stipple_pen_format_depth (limit);
+      g_autofree char *depth = format_mm (deepest);
+      g_autofree char *max = format_mm (limit);
       g_autoptr(StippleAuditEntry) entry = NULL;
 
       if (confirmation == NULL || *confirmation == '\0')

@@ -877,12 +877,15 @@ stipple_store_save_session (StippleStore    *self,
                                       error);
       }
     else
+      /* Once a session exists its notes are written only by
+       * stipple_store_save_note(), as they are typed: saving the rest of
+       * the session (its plan, its end) never undoes a note. */
       stmt = stipple_store_prepare (self,
                                     "UPDATE session SET patient_id = ?1, course_id = ?2,"
                                     " started_at = ?3, ended_at = ?4, clinician = ?5,"
                                     " pen_serial = ?6, pen_firmware = ?7, cartridge_id = ?8,"
-                                    " cartridge_lot = ?9, anaesthetic_at = ?10, note_before = ?11,"
-                                    " note_after = ?12, anaesthetic_product = ?15,"
+                                    " cartridge_lot = ?9, anaesthetic_at = ?10,"
+                                    " anaesthetic_product = ?15,"
                                     " screening_override = ?16, erythema_grade = ?17,"
                                     " pinpoint_bleeding = ?18, aftercare_given = ?19"
                                     " WHERE id = ?14", error);

@@ -1,0 +1,456 @@
+/* test-workspace.c: a whole treatment, driven through the real window
+ *
+ * Stipple runs as a clinician starts it (--simulate --demo), and the test
+ * works the screens through their accessible names: open a patient,
+ * screen and consent, plan a zone, send it and see it verified, go past a
+ * clinical limit (confirmed and recorded), try the pen's hard cap
+ * (refused), run the needle, hit the emergency stop, unplug and plug the
+ * pen, write notes, end the session. Then it reads the patient file and
+ * the pen model to check what really happened.
+ *
+ * With STIPPLE_SCREENSHOT_DIR set, it saves a screenshot of each screen.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "stipple-application.h"
+#include "stipple-patient-list.h"
+#include "stipple-screening.h"
+#include "stipple-sim-transport.h"
+#include "stipple-test-a11y.h"
+#include "stipple-treatment.h"
+
+static StippleApplication *app;
+static GtkWindow *window;
+static char *database;
+static gboolean finished;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_FOR(cond) \
+  G_STMT_START { \
+    guint _id = g_timeout_add_seconds (15, timeout_cb, (gpointer) #cond); \
+    while (!(cond)) \
+      g_main_context_iteration (NULL, TRUE); \
+    g_source_remove (_id); \
+  } G_STMT_END
+
+static void
+screenshot (const char *name)
+{
+  const char *dir = g_getenv ("STIPPLE_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+
+  stipple_test_iterate (400);
+  path = g_build_filename (dir, name, NULL);
+  {
+    const char *argv[] = { "import", "-window", "root", path, NULL };
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+}
+
+/* The widget a screen reader would announce with @label, in any window. */
+static GtkWidget *
+find (GtkAccessibleRole  role,
+      const char        *label)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      GtkWidget *found = NULL;
+
+      if (gtk_widget_get_visible (l->data))
+        found = stipple_test_find_accessible (l->data, role, label);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_by_text (GtkWidget  *root,
+              const char *prefix)
+{
+  if (!gtk_widget_get_visible (root))
+    return NULL;
+
+  if (GTK_IS_LABEL (root) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_text (child, prefix);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_entry_row (GtkWidget  *root,
+                const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (root) && gtk_widget_get_visible (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_of_type (GtkWidget *root,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_of_type (child, type);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+press (const char *label)
+{
+  GtkWidget *button = NULL;
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while ((button = find (GTK_ACCESSIBLE_ROLE_BUTTON, label)) == NULL ||
+         !gtk_widget_is_sensitive (button))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("No button “%s” to press%s", label, button ? " (it is insensitive)" : "");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  g_signal_emit_by_name (button, "clicked");
+  g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+toggle (const char *label)
+{
+  GtkWidget *widget = NULL;
+
+  WAIT_FOR ((widget = find (GTK_ACCESSIBLE_ROLE_CHECKBOX, label)) != NULL ||
+            (widget = find (GTK_ACCESSIBLE_ROLE_RADIO, label)) != NULL ||
+            (widget = find (GTK_ACCESSIBLE_ROLE_SWITCH, label)) != NULL ||
+            (widget = find (GTK_ACCESSIBLE_ROLE_BUTTON, label)) != NULL);
+  if (GTK_IS_CHECK_BUTTON (widget))
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (widget), TRUE);
+  else if (GTK_IS_TOGGLE_BUTTON (widget))
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (widget), TRUE);
+  else if (GTK_IS_SWITCH (widget))
+    gtk_switch_set_active (GTK_SWITCH (widget), TRUE);
+  else
+    g_signal_emit_by_name (widget, "clicked");
+}
+
+static void
+set_spin (const char *label,
+          double      value)
+{
+  GtkWidget *spin = NULL;
+
+  WAIT_FOR ((spin = find (GTK_ACCESSIBLE_ROLE_SPIN_BUTTON, label)) != NULL);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+}
+
+static const char *
+verification_text (void)
+{
+  GtkWidget *label = find_by_text (GTK_WIDGET (window), "Applied and verified");
+
+  if (label == NULL)
+    label = find_by_text (GTK_WIDGET (window), "Not applied");
+  if (label == NULL)
+    label = find_by_text (GTK_WIDGET (window), "Sending to the pen");
+
+  return label ? gtk_label_get_text (GTK_LABEL (label)) : "";
+}
+
+static StippleFirmware *
+pen_model (void)
+{
+  StipplePen *pen = stipple_application_get_pen (app);
+
+  return stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (stipple_pen_get_transport (pen)));
+}
+
+static guint
+pen_depth (void)
+{
+  StippleProtoTreatment applied = { 0 };
+
+  stipple_firmware_get_treatment (pen_model (), &applied);
+  return applied.depth_um;
+}
+
+static GtkWidget *
+alarm_label (void)
+{
+  GtkWidget *label = find_of_type (GTK_WIDGET (window), GTK_TYPE_INSCRIPTION);
+
+  return label != NULL && gtk_widget_get_mapped (label) &&
+         gtk_inscription_get_text (GTK_INSCRIPTION (label)) != NULL ? label : NULL;
+}
+
+static gint64
+demo_patient_id (StippleStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = stipple_store_search_patients (store, "DEMO-0001", 1, &error);
+  const StipplePatient *patient;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  patient = g_ptr_array_index (found, 0);
+  return patient->id;
+}
+
+static void
+run_treatment (void)
+{
+  StippleStore *store;
+  GtkWidget *list;
+  gint64 patient_id;
+  guint n_items;
+  const StippleScreeningItem *items;
+
+  WAIT_FOR ((window = gtk_application_get_active_window (GTK_APPLICATION (app))) != NULL);
+  WAIT_FOR ((store = stipple_application_get_store (app)) != NULL);
+  WAIT_FOR (stipple_pen_get_connected (stipple_application_get_pen (app)));
+  stipple_test_wait_mapped (GTK_WIDGET (window));
+  screenshot ("workspace.png");
+
+  /* The emergency stop is there before anything else. */
+  g_assert_nonnull (find (GTK_ACCESSIBLE_ROLE_BUTTON, "Emergency Stop"));
+
+  /* Open a demo patient from the list. */
+  patient_id = demo_patient_id (store);
+  WAIT_FOR ((list = find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_PATIENT_LIST)) != NULL);
+  g_signal_emit_by_name (list, "patient-activated", patient_id);
+  press ("Start Session");
+
+  /* Set-up: clinician, screening (all no), consent, anaesthetic. */
+  {
+    GtkWidget *name = NULL;
+
+    WAIT_FOR ((name = find_entry_row (GTK_WIDGET (window), "Clinician’s Name")) != NULL);
+    gtk_editable_set_text (GTK_EDITABLE (name), "Dr Ines Moreau");
+  }
+  press ("Next");
+  items = stipple_screening_get_items (&n_items);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autofree char *label = g_strdup_printf ("%s: No", stipple_screening_get_question (&items[i]));
+      toggle (label);
+    }
+  screenshot ("session-screening.png");
+  press ("Next");
+  toggle ("The patient consents to the treatment");
+  press ("Next");
+  {
+    GtkWidget *product = NULL;
+
+    WAIT_FOR ((product = find_entry_row (GTK_WIDGET (window), "Anaesthetic Product")) != NULL);
+    gtk_editable_set_text (GTK_EDITABLE (product), "Lidocaine 4% cream");
+  }
+  press ("Begin Treatment");
+
+  /* The treatment page: pick the left cheek and plan one pass. */
+  {
+    GtkWidget *row = NULL;
+    GtkWidget *zones = NULL;
+
+    WAIT_FOR ((row = find (GTK_ACCESSIBLE_ROLE_ROW, "Left cheek")) != NULL ||
+              (row = find (GTK_ACCESSIBLE_ROLE_LIST_ITEM, "Left cheek")) != NULL);
+    zones = gtk_widget_get_ancestor (row, GTK_TYPE_LIST_BOX);
+    g_signal_emit_by_name (zones, "row-activated", row);
+  }
+  WAIT_FOR (find_by_text (GTK_WIDGET (window), "Clinical limit 1.00 mm") != NULL);
+  set_spin ("Passes", 1);
+  set_spin ("Depth of pass 1, millimetres", 0.75);
+  press ("Apply and Send to Pen");
+  WAIT_FOR (g_str_has_prefix (verification_text (), "Applied and verified"));
+  g_assert_cmpuint (pen_depth (), ==, 750);
+  screenshot ("treatment-verified.png");
+
+  /* Past the clinical limit: asked, confirmed with a reason, recorded. */
+  set_spin ("Depth of pass 1, millimetres", 1.25);
+  press ("Apply and Send to Pen");
+  {
+    GtkWidget *reason = NULL;
+
+    WAIT_FOR ((reason = find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, "Reason for going deeper")) != NULL);
+    g_assert_cmpuint (pen_depth (), ==, 750);
+    screenshot ("treatment-confirm.png");
+    gtk_editable_set_text (GTK_EDITABLE (reason), "Deep rolling scars, discussed with the patient");
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (gtk_widget_get_root (reason)), "confirm");
+    gtk_window_close (GTK_WINDOW (gtk_widget_get_root (reason)));
+  }
+  WAIT_FOR (pen_depth () == 1250 && g_str_has_prefix (verification_text (), "Applied and verified"));
+
+  /* Past the pen's hard cap: refused, and the pen keeps what it had. */
+  set_spin ("Depth of pass 1, millimetres", 2.9);
+  press ("Apply and Send to Pen");
+  WAIT_FOR (find_by_text (GTK_WIDGET (window), "2.90 mm is deeper than this pen") != NULL);
+  g_assert_cmpuint (pen_depth (), ==, 1250);
+  set_spin ("Depth of pass 1, millimetres", 1.25);
+
+  /* Run the needle, then stop everything from the header. */
+  {
+    GtkTextView *before = GTK_TEXT_VIEW (find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, "Notes before treatment"));
+
+    g_assert_nonnull (before);
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (before), "Rolling scars on the left cheek. 😊", -1);
+  }
+  press ("Start Needle");
+  WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
+  stipple_test_iterate (300);
+  screenshot ("treatment-running.png");
+  press ("Emergency Stop");
+  WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+  WAIT_FOR (alarm_label () != NULL);
+  press ("Acknowledge");
+  WAIT_FOR (alarm_label () == NULL);
+
+  /* Unplugged: a high alarm; plugged in again: settings pushed and
+   * verified before the needle may run. */
+  stipple_sim_transport_unplug (STIPPLE_SIM_TRANSPORT (stipple_pen_get_transport (stipple_application_get_pen (app))));
+  WAIT_FOR (alarm_label () != NULL &&
+            (strstr (gtk_inscription_get_text (GTK_INSCRIPTION (alarm_label ())), "disconnected") ||
+             strstr (gtk_inscription_get_text (GTK_INSCRIPTION (alarm_label ())), "unplugged")));
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (alarm_label ()), "alarm-high"));
+  screenshot ("treatment-unplugged.png");
+  stipple_sim_transport_replug (STIPPLE_SIM_TRANSPORT (stipple_pen_get_transport (stipple_application_get_pen (app))));
+  WAIT_FOR (g_str_has_prefix (verification_text (), "Applied and verified"));
+  press ("Acknowledge");
+  press ("Start Needle");
+  WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
+  stipple_test_iterate (300);
+
+  press ("End Session");
+  WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+  press ("Start Session");
+
+  /* What the patient file holds. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(StipplePatientChart) chart = stipple_store_load_chart (store, patient_id, &error);
+    const StippleSession *session = NULL;
+    g_autoptr(GPtrArray) audit = NULL;
+    guint confirmed = 0, estops = 0, settings = 0;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < chart->sessions->len; i++)
+      {
+        const StippleSession *s = g_ptr_array_index (chart->sessions, i);
+        if (g_strcmp0 (s->clinician, "Dr Ines Moreau") == 0)
+          session = s;
+      }
+    g_assert_nonnull (session);
+    g_assert_nonnull (session->ended_at);
+    g_assert_cmpstr (session->note_before, ==, "Rolling scars on the left cheek. 😊");
+    g_assert_cmpuint (session->plan->len, ==, 1);
+    g_assert_cmpuint (g_array_index (session->plan, StippleZonePass, 0).depth_um, ==, 1250);
+    g_assert_cmpuint (session->strokes[STIPPLE_ZONE_CHEEK_LEFT], >, 0);
+
+    audit = stipple_store_list_audit (store, session->id, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < audit->len; i++)
+      {
+        const StippleAuditEntry *entry = g_ptr_array_index (audit, i);
+
+        g_assert_cmpstr (entry->user, ==, "Dr Ines Moreau");
+        confirmed += entry->kind == STIPPLE_AUDIT_LIMIT_CONFIRMED;
+        estops += entry->kind == STIPPLE_AUDIT_EMERGENCY_STOP;
+        settings += entry->kind == STIPPLE_AUDIT_SETTING;
+        /* The impossible depth never went to the pen. */
+        g_assert_null (entry->sent ? strstr (entry->sent, "depth_um=2900") : NULL);
+      }
+    g_assert_cmpuint (confirmed, ==, 1);
+    g_assert_cmpuint (estops, >=, 1);
+    g_assert_cmpuint (settings, >=, 6);
+  }
+
+  finished = TRUE;
+}
+
+static gboolean
+drive_cb (gpointer data)
+{
+  run_treatment ();
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_treatment (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("stipple-workspace-XXXXXX", NULL);
+  const char *argv[] = { "stipple", "--simulate", "--demo", "--database", NULL, NULL };
+  int status;
+
+  database = g_build_filename (dir, "demo.stipple", NULL);
+  argv[4] = database;
+  app = stipple_application_new ();
+  /* Other tests run Stipple at the same time: each its own instance. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_idle_add (drive_cb, NULL);
+  status = g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, (char **) argv);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (finished);
+  g_clear_object (&app);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_printerr ("test-workspace needs a display; run it through ./build-aux/dev test\n");
+      return 1;
+    }
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/stipple/workspace/treatment", test_treatment);
+
+  return g_test_run ();
+}
