@@ -364,6 +364,15 @@ test_arm_strokes_and_stop (Fixture       *f,
     g_assert_cmpuint (saved->strokes[STIPPLE_ZONE_CHEEK_LEFT], ==,
                       stipple_treatment_get_strokes (f->treatment, STIPPLE_ZONE_CHEEK_LEFT));
     g_assert_cmpuint (saved->strokes[STIPPLE_ZONE_FOREHEAD], >, 0);
+    /* Half a second of needle on skin in the cheek, a fifth in the forehead. */
+    g_assert_cmpuint (saved->time_in_zone_us[STIPPLE_ZONE_CHEEK_LEFT], ==,
+                      stipple_treatment_get_time_in_zone (f->treatment, STIPPLE_ZONE_CHEEK_LEFT));
+    g_assert_cmpuint (saved->time_in_zone_us[STIPPLE_ZONE_CHEEK_LEFT], >, 300000);
+    g_assert_cmpuint (saved->time_in_zone_us[STIPPLE_ZONE_CHEEK_LEFT], <, 1500000);
+    g_assert_cmpuint (saved->time_in_zone_us[STIPPLE_ZONE_FOREHEAD], >, 50000);
+    /* The pen model reaches its depth within ±20 µm: nothing out of tolerance. */
+    g_assert_cmpuint (saved->out_of_tolerance[STIPPLE_ZONE_CHEEK_LEFT], ==,
+                      stipple_treatment_get_out_of_tolerance (f->treatment, STIPPLE_ZONE_CHEEK_LEFT));
   }
 
   /* An ended session takes no new plan and never arms. */

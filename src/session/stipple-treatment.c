@@ -26,10 +26,15 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-pen-clock.h"
+#include "stipple-stroke-analyser.h"
 #include "stipple-treatment.h"
 
 /* Stroke totals reach the patient file at most this often. */
 #define STROKE_FLUSH_SECONDS 1
+/* A stroke that misses the commanded depth by more than this is out of
+ * tolerance (the graphs use the same figure). */
+#define DEPTH_TOLERANCE_UM 100
 
 struct _StippleTreatment
 {
@@ -45,6 +50,13 @@ struct _StippleTreatment
   StippleZonePlan       plans[STIPPLE_N_ZONES];
   guint64               strokes[STIPPLE_N_ZONES];
   guint64               unsaved_strokes[STIPPLE_N_ZONES];
+  guint64               time_in_zone_us[STIPPLE_N_ZONES];
+  guint64               unsaved_time_us[STIPPLE_N_ZONES];
+  guint64               out_of_tolerance[STIPPLE_N_ZONES];
+  guint64               unsaved_out_of_tolerance[STIPPLE_N_ZONES];
+  StipplePenClock       pen_clock;
+  StippleStrokeAnalyser analyser;
+  StippleZone           analysed_zone;
   guint32               last_stroke_count;
   gboolean              have_stroke_count;
   guint                 stroke_flush_id;
@@ -418,6 +430,9 @@ pen_state_cb (StippleTreatment *self,
       /* Whatever was verified is gone with the pen. */
       g_cancellable_cancel (self->push_cancellable);
       self->have_stroke_count = FALSE;
+      /* A pen plugged in again may have restarted its clock. */
+      stipple_pen_clock_init (&self->pen_clock);
+      self->analysed_zone = STIPPLE_ZONE_NONE;
       set_verification (self, STIPPLE_VERIFICATION_NONE, _("No pen is connected."));
       if (!self->ended)
         raise_alarm (self, STIPPLE_ALARM_HIGH,
@@ -499,15 +514,19 @@ flush_strokes_cb (gpointer user_data)
     {
       g_autoptr(GError) error = NULL;
 
-      if (self->unsaved_strokes[z] == 0)
+      if (self->unsaved_strokes[z] == 0 && self->unsaved_time_us[z] == 0 &&
+          self->unsaved_out_of_tolerance[z] == 0)
         continue;
-      if (!stipple_store_add_strokes (self->store, self->session->id, z,
-                                      self->unsaved_strokes[z], &error))
+      if (!stipple_store_add_zone_totals (self->store, self->session->id, z,
+                                          self->unsaved_strokes[z], self->unsaved_time_us[z],
+                                          self->unsaved_out_of_tolerance[z], &error))
         {
           raise_alarm (self, STIPPLE_ALARM_HIGH, error->message);
           continue;
         }
       self->unsaved_strokes[z] = 0;
+      self->unsaved_time_us[z] = 0;
+      self->unsaved_out_of_tolerance[z] = 0;
     }
 
   return G_SOURCE_REMOVE;
@@ -530,6 +549,36 @@ pen_telemetry_cb (StippleTreatment         *self,
   if (!stipple_store_append_telemetry (self->store, self->session->id, samples, n_samples, &error))
     raise_alarm (self, STIPPLE_ALARM_HIGH, error->message);
 
+  /* The depth each stroke reached, against the depth the pen holds for
+   * this zone: time on skin and strokes out of tolerance. */
+  if (stipple_zone_get_info (self->zone) != NULL)
+    {
+      const StipplePenSettings *applied = stipple_pen_get_applied_settings (self->pen);
+      guint64 time_before, oot_before;
+
+      if (self->analysed_zone != self->zone)
+        {
+          stipple_stroke_analyser_init (&self->analyser, 0, DEPTH_TOLERANCE_UM);
+          self->analysed_zone = self->zone;
+        }
+      if (applied != NULL)
+        stipple_stroke_analyser_set_target (&self->analyser, applied->depth_um, DEPTH_TOLERANCE_UM);
+      time_before = self->analyser.stats.time_in_zone_us;
+      oot_before = self->analyser.stats.out_of_tolerance;
+      for (guint i = 0; i < n_samples; i++)
+        {
+          StippleStroke stroke;
+
+          stipple_stroke_analyser_add (&self->analyser,
+                                       stipple_pen_clock_unwrap (&self->pen_clock, samples[i].timestamp_us),
+                                       &samples[i], &stroke);
+        }
+      self->time_in_zone_us[self->zone] += self->analyser.stats.time_in_zone_us - time_before;
+      self->unsaved_time_us[self->zone] += self->analyser.stats.time_in_zone_us - time_before;
+      self->out_of_tolerance[self->zone] += self->analyser.stats.out_of_tolerance - oot_before;
+      self->unsaved_out_of_tolerance[self->zone] += self->analyser.stats.out_of_tolerance - oot_before;
+    }
+
   for (guint i = 0; i < n_samples; i++)
     {
       guint32 count = samples[i].stroke_count;
@@ -543,13 +592,15 @@ pen_telemetry_cb (StippleTreatment         *self,
       self->have_stroke_count = TRUE;
     }
 
-  if (strokes > 0 && stipple_zone_get_info (self->zone) != NULL)
+  if (stipple_zone_get_info (self->zone) != NULL)
     {
       self->strokes[self->zone] += strokes;
       self->unsaved_strokes[self->zone] += strokes;
-      if (self->stroke_flush_id == 0)
+      if (self->stroke_flush_id == 0 &&
+          (self->unsaved_strokes[self->zone] > 0 || self->unsaved_time_us[self->zone] > 0))
         self->stroke_flush_id = g_timeout_add_seconds (STROKE_FLUSH_SECONDS, flush_strokes_cb, self);
-      g_signal_emit (self, signals[SIGNAL_STROKES_CHANGED], 0, (guint) self->zone);
+      if (strokes > 0)
+        g_signal_emit (self, signals[SIGNAL_STROKES_CHANGED], 0, (guint) self->zone);
     }
 }
 
@@ -792,6 +843,39 @@ stipple_treatment_get_strokes (StippleTreatment *self,
   g_return_val_if_fail (STIPPLE_IS_TREATMENT (self), 0);
 
   return stipple_zone_get_info (zone) != NULL ? self->strokes[zone] : 0;
+}
+
+/**
+ * stipple_treatment_get_time_in_zone:
+ * @self: a #StippleTreatment
+ * @zone: a zone
+ *
+ * Returns: the needle's time on skin in @zone this session, µs
+ */
+guint64
+stipple_treatment_get_time_in_zone (StippleTreatment *self,
+                                    StippleZone       zone)
+{
+  g_return_val_if_fail (STIPPLE_IS_TREATMENT (self), 0);
+
+  return stipple_zone_get_info (zone) != NULL ? self->time_in_zone_us[zone] : 0;
+}
+
+/**
+ * stipple_treatment_get_out_of_tolerance:
+ * @self: a #StippleTreatment
+ * @zone: a zone
+ *
+ * Returns: strokes in @zone this session that missed the commanded depth
+ *   by more than the tolerance
+ */
+guint64
+stipple_treatment_get_out_of_tolerance (StippleTreatment *self,
+                                        StippleZone       zone)
+{
+  g_return_val_if_fail (STIPPLE_IS_TREATMENT (self), 0);
+
+  return stipple_zone_get_info (zone) != NULL ? self->out_of_tolerance[zone] : 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -1204,7 +1288,12 @@ stipple_treatment_new (StippleStore            *store,
       self->plans[pass->zone].n_passes = MAX (self->plans[pass->zone].n_passes, pass->pass);
     }
   for (guint z = 1; z < STIPPLE_N_ZONES; z++)
-    self->strokes[z] = session->strokes[z];
+    {
+      self->strokes[z] = session->strokes[z];
+      self->time_in_zone_us[z] = session->time_in_zone_us[z];
+      self->out_of_tolerance[z] = session->out_of_tolerance[z];
+    }
+  stipple_pen_clock_init (&self->pen_clock);
 
   g_signal_connect_object (pen, "audit", G_CALLBACK (pen_audit_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (pen, "notify::state", G_CALLBACK (pen_state_cb), self, G_CONNECT_SWAPPED);

@@ -96,6 +96,10 @@ gboolean               stipple_treatment_get_plan           (StippleTreatment   
                                                              StippleZonePlan         *plan);
 guint64                stipple_treatment_get_strokes        (StippleTreatment        *self,
                                                              StippleZone              zone);
+guint64                stipple_treatment_get_time_in_zone   (StippleTreatment        *self,
+                                                             StippleZone              zone);
+guint64                stipple_treatment_get_out_of_tolerance (StippleTreatment      *self,
+                                                             StippleZone              zone);
 
 void                   stipple_treatment_select_zone        (StippleTreatment        *self,
                                                              StippleZone              zone,

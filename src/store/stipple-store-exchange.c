@@ -362,8 +362,8 @@ import_sessions (StippleStore         *self,
                      "INSERT INTO main.zone_pass SELECT %1$" G_GINT64_FORMAT ", position, zone,"
                      " pass, depth_um,"
                      " stroke_rate_hz FROM imp.zone_pass WHERE session_id = %2$" G_GINT64_FORMAT ";"
-                     "INSERT INTO main.zone_strokes SELECT %1$" G_GINT64_FORMAT ", zone, strokes"
-                     " FROM imp.zone_strokes WHERE session_id = %2$" G_GINT64_FORMAT ";"
+                     "INSERT INTO main.zone_strokes SELECT %1$" G_GINT64_FORMAT ", zone, strokes,"
+                     " time_in_zone_us, out_of_tolerance FROM imp.zone_strokes WHERE session_id = %2$" G_GINT64_FORMAT ";"
                      "INSERT INTO main.telemetry_block SELECT %1$" G_GINT64_FORMAT ", seq_first,"
                      " n_samples, start_us, end_us, encoding, data FROM imp.telemetry_block"
                      " WHERE session_id = %2$" G_GINT64_FORMAT ";",

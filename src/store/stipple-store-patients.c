@@ -1062,6 +1062,33 @@ stipple_store_add_strokes (StippleStore  *self,
                            guint64        strokes,
                            GError       **error)
 {
+  return stipple_store_add_zone_totals (self, session_id, zone, strokes, 0, 0, error);
+}
+
+/**
+ * stipple_store_add_zone_totals:
+ * @self: a store
+ * @session_id: the session
+ * @zone: the zone
+ * @strokes: strokes delivered since the last call
+ * @time_in_zone_us: needle time on skin since the last call
+ * @out_of_tolerance: strokes off the commanded depth since the last call
+ * @error: return location for a #GError
+ *
+ * Adds to a zone's totals for the session; the report and the session
+ * summary read them.
+ *
+ * Returns: whether the totals are recorded
+ */
+gboolean
+stipple_store_add_zone_totals (StippleStore  *self,
+                               gint64         session_id,
+                               StippleZone    zone,
+                               guint64        strokes,
+                               guint64        time_in_zone_us,
+                               guint64        out_of_tolerance,
+                               GError       **error)
+{
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(StippleStmt) stmt = NULL;
 
@@ -1072,15 +1099,20 @@ stipple_store_add_strokes (StippleStore  *self,
 
   locker = g_mutex_locker_new (&self->mutex);
   stmt = stipple_store_prepare (self,
-                                "INSERT INTO zone_strokes (session_id, zone, strokes)"
-                                " VALUES (?, ?, ?)"
+                                "INSERT INTO zone_strokes (session_id, zone, strokes,"
+                                " time_in_zone_us, out_of_tolerance) VALUES (?, ?, ?, ?, ?)"
                                 " ON CONFLICT (session_id, zone) DO UPDATE"
-                                " SET strokes = strokes + excluded.strokes", error);
+                                " SET strokes = strokes + excluded.strokes,"
+                                " time_in_zone_us = time_in_zone_us + excluded.time_in_zone_us,"
+                                " out_of_tolerance = out_of_tolerance + excluded.out_of_tolerance",
+                                error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, session_id);
   sqlite3_bind_text (stmt, 2, stipple_zone_get_key (zone), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, (gint64) strokes);
+  sqlite3_bind_int64 (stmt, 4, (gint64) time_in_zone_us);
+  sqlite3_bind_int64 (stmt, 5, (gint64) out_of_tolerance);
   return stipple_store_step_done (self, stmt, error);
 }
 
@@ -1428,7 +1460,8 @@ stipple_store_load_chart (StippleStore  *self,
 
   {
     g_autoptr(StippleStmt) stmt = stipple_store_prepare (self,
-        "SELECT k.session_id, k.zone, k.strokes FROM zone_strokes k"
+        "SELECT k.session_id, k.zone, k.strokes, k.time_in_zone_us, k.out_of_tolerance"
+        " FROM zone_strokes k"
         " JOIN session s ON s.id = k.session_id WHERE s.patient_id = ?", error);
     if (stmt == NULL)
       goto fail;
@@ -1440,7 +1473,11 @@ stipple_store_load_chart (StippleStore  *self,
         StippleZone zone = stipple_zone_from_key ((const char *) sqlite3_column_text (stmt, 1));
 
         if (session != NULL && zone != STIPPLE_ZONE_NONE)
-          session->strokes[zone] = sqlite3_column_int64 (stmt, 2);
+          {
+            session->strokes[zone] = sqlite3_column_int64 (stmt, 2);
+            session->time_in_zone_us[zone] = sqlite3_column_int64 (stmt, 3);
+            session->out_of_tolerance[zone] = sqlite3_column_int64 (stmt, 4);
+          }
       }
     if (!step_error (self, rc, error))
       goto fail;

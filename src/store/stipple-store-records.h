@@ -146,6 +146,11 @@ typedef struct
   /* Strokes delivered per zone, indexed by StippleZone. Read only: the
    * store adds to them with stipple_store_add_strokes(). */
   guint64     strokes[STIPPLE_N_ZONES];
+  /* Needle running on skin in each zone, µs, and strokes that missed the
+   * commanded depth by more than the tolerance; added to with
+   * stipple_store_add_zone_totals(). */
+  guint64     time_in_zone_us[STIPPLE_N_ZONES];
+  guint64     out_of_tolerance[STIPPLE_N_ZONES];
 } StippleSession;
 
 typedef enum

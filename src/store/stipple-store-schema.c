@@ -130,6 +130,8 @@ static const char schema_v1[] =
   "  session_id INTEGER NOT NULL REFERENCES session (id),"
   "  zone TEXT NOT NULL,"
   "  strokes INTEGER NOT NULL CHECK (strokes >= 0),"
+  "  time_in_zone_us INTEGER NOT NULL DEFAULT 0 CHECK (time_in_zone_us >= 0),"
+  "  out_of_tolerance INTEGER NOT NULL DEFAULT 0 CHECK (out_of_tolerance >= 0),"
   "  PRIMARY KEY (session_id, zone)"
   ") WITHOUT ROWID;"
 

@@ -117,6 +117,13 @@ gboolean             stipple_store_add_strokes          (StippleStore           
                                                          StippleZone               zone,
                                                          guint64                   strokes,
                                                          GError                  **error);
+gboolean             stipple_store_add_zone_totals      (StippleStore             *self,
+                                                         gint64                    session_id,
+                                                         StippleZone               zone,
+                                                         guint64                   strokes,
+                                                         guint64                   time_in_zone_us,
+                                                         guint64                   out_of_tolerance,
+                                                         GError                  **error);
 gboolean             stipple_store_append_audit         (StippleStore             *self,
                                                          StippleAuditEntry        *entry,
                                                          GError                  **error);
