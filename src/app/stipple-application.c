@@ -12,6 +12,7 @@
 #include "stipple-application.h"
 #include "stipple-database-path.h"
 #include "stipple-preferences-window.h"
+#include "stipple-report-session.h"
 #include "stipple-sim-transport.h"
 #include "stipple-usb-transport.h"
 #include "stipple-window.h"
@@ -54,6 +55,11 @@ static const GOptionEntry option_entries[] = {
     N_("Use the patient file at PATH"), N_("PATH") },
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Use the demo patient file instead of the real one"), NULL },
+  { "export-pdf", 0, 0, G_OPTION_ARG_INT64, NULL,
+    N_("Write the report of session ID to FILE, without opening a window"), N_("ID") },
+  { "patient-copy", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("With --export-pdf: the patient’s copy instead of the clinic’s record"), NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("[FILE]") },
   /* Used by bench/: print the monotonic time of the first frame, then quit. */
   { "measure-startup", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL,
     NULL, NULL },
@@ -260,13 +266,53 @@ open_store_cb (GObject      *object,
   g_application_release (G_APPLICATION (self));
 }
 
+/* stipple --export-pdf ID FILE: the report, with no window and no pen. */
+static int
+export_pdf (StippleApplication *self,
+            gint64              session_id,
+            const char         *path,
+            gboolean            patient_copy)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GVariant) overrides = g_settings_get_value (settings, "zone-limits");
+  g_autofree char *clinic_name = g_settings_get_string (settings, "clinic-name");
+  g_autofree char *clinic_address = g_settings_get_string (settings, "clinic-address");
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleReportData) data = NULL;
+  g_autoptr(GError) error = NULL;
+  StippleZoneLimits limits;
+
+  stipple_zone_limits_init_defaults (&limits);
+  stipple_zone_limits_apply_variant (&limits, overrides);
+
+  store = stipple_store_open (self->database, &error);
+  if (store != NULL)
+    data = stipple_report_data_from_session (store, session_id, clinic_name, clinic_address,
+                                             &limits, &error);
+  if (data == NULL ||
+      !stipple_report_write_pdf (data, patient_copy ? STIPPLE_REPORT_PATIENT : STIPPLE_REPORT_CHART,
+                                 path, &error))
+    {
+      g_printerr (_("The report was not written: %s\n"), error->message);
+      if (store != NULL)
+        stipple_store_close (store);
+      return 1;
+    }
+
+  stipple_store_close (store);
+  g_print (_("Wrote the report of session %" G_GINT64_FORMAT " to %s\n"), session_id, path);
+  return 0;
+}
+
 static int
 stipple_application_handle_local_options (GApplication *application,
                                           GVariantDict *options)
 {
   StippleApplication *self = STIPPLE_APPLICATION (application);
   g_autoptr(GError) error = NULL;
+  g_autofree const char **remaining = NULL;
   const char *requested = NULL;
+  gint64 export_session = 0;
 
   self->options_parsed = TRUE;
 
@@ -280,6 +326,19 @@ stipple_application_handle_local_options (GApplication *application,
   self->demo = g_variant_dict_contains (options, "demo");
   self->measure_startup = g_variant_dict_contains (options, "measure-startup");
   g_variant_dict_lookup (options, "database", "^&ay", &requested);
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &remaining);
+  if (g_variant_dict_lookup (options, "export-pdf", "x", &export_session) &&
+      (remaining == NULL || g_strv_length ((char **) remaining) != 1))
+    {
+      g_printerr (_("--export-pdf needs a session number and one file: stipple --export-pdf ID FILE\n"));
+      return EXIT_USAGE;
+    }
+  if (export_session == 0 && remaining != NULL && remaining[0] != NULL)
+    {
+      g_printerr (_("Unexpected argument “%s”. Run “%s --help” to see the available options.\n"),
+                  remaining[0], g_get_prgname ());
+      return EXIT_USAGE;
+    }
 
   g_free (self->database);
   self->database = stipple_database_path_resolve (requested, self->demo, &error);
@@ -288,6 +347,10 @@ stipple_application_handle_local_options (GApplication *application,
       g_printerr (_("Cannot use the patient file: %s\n"), error->message);
       return EXIT_USAGE;
     }
+
+  if (export_session != 0)
+    return export_pdf (self, export_session, remaining[0],
+                       g_variant_dict_contains (options, "patient-copy"));
 
   return -1;
 }

@@ -583,7 +583,7 @@ section_screening (Renderer *r)
   const StippleReportData *d = r->data;
   g_autoptr(GString) yes = g_string_new (NULL);
   guint n_no = 0;
-  g_autofree char *consent_date = format_time (d->consent_date);
+  g_autofree char *consent_date = format_date (d->consent_date);
 
   heading (r, _("Screening and consent"));
 
@@ -799,7 +799,10 @@ draw_series (Renderer     *r,
   for (int g = 0; g <= 4; g++)
     {
       double x = x0 + (x1 - x0) * g / 4.0;
-      g_autofree char *label = g_strdup_printf (_("%.0f min"), t_max * g / 4.0 / 60.0);
+      /* Short sessions in seconds, so no two labels read the same. */
+      g_autofree char *label = t_max < 300
+        ? g_strdup_printf (_("%.0f s"), t_max * g / 4.0)
+        : g_strdup_printf (_("%.0f min"), t_max * g / 4.0 / 60.0);
 
       /* The last label ends at the axis' end, inside the margin. */
       if (g == 4)

@@ -1265,6 +1265,47 @@ step_error (StippleStore  *self,
 }
 
 /**
+ * stipple_store_find_session_patient:
+ * @self: a store
+ * @session_id: a session
+ * @patient_id: (out): the patient the session belongs to
+ * @error: return location for a #GError
+ *
+ * Returns: whether the session exists
+ */
+gboolean
+stipple_store_find_session_patient (StippleStore  *self,
+                                    gint64         session_id,
+                                    gint64        *patient_id,
+                                    GError       **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(StippleStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (patient_id != NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  stmt = stipple_store_prepare (self, "SELECT patient_id FROM session WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *patient_id = sqlite3_column_int64 (stmt, 0);
+      return TRUE;
+    }
+  if (!step_error (self, rc, error))
+    return FALSE;
+
+  g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
+               _("There is no session %" G_GINT64_FORMAT " in this patient file."), session_id);
+  return FALSE;
+}
+
+/**
  * stipple_store_load_chart:
  * @self: a store
  * @patient_id: a patient

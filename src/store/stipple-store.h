@@ -92,6 +92,10 @@ GPtrArray           *stipple_store_search_patients      (StippleStore           
                                                          const char               *query,
                                                          guint                     limit,
                                                          GError                  **error);
+gboolean             stipple_store_find_session_patient (StippleStore             *self,
+                                                         gint64                    session_id,
+                                                         gint64                   *patient_id,
+                                                         GError                  **error);
 StipplePatientChart *stipple_store_load_chart           (StippleStore             *self,
                                                          gint64                    patient_id,
                                                          GError                  **error);

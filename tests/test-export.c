@@ -1,0 +1,184 @@
+/* test-export.c: stipple --export-pdf, on a real patient file, read back
+ * with poppler's tools
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sys/wait.h>
+
+#include "stipple-store.h"
+
+static char *dir;
+static char *database;
+
+static int
+run (char **out,
+     char **err,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list ap;
+  int status = 0;
+
+  va_start (ap, err);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               out, err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static char *
+pdf_text (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run (&text, &err, "pdftotext", "-enc", "UTF-8", path, "-", NULL), ==, 0);
+  return g_steal_pointer (&text);
+}
+
+/* A finished demo session and an unfinished one, from the demo file. */
+static void
+find_sessions (gint64 *ended,
+               gint64 *running,
+               char  **patient_name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = stipple_store_open (database, &error);
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(StipplePatientChart) chart = NULL;
+  g_autoptr(StippleSession) open = stipple_session_new ();
+  const StippleSession *first;
+
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_fill_demo (store, NULL, &error));
+  found = stipple_store_search_patients (store, "DEMO-0001", 1, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  chart = stipple_store_load_chart (store, ((StipplePatient *) found->pdata[0])->id, &error);
+  g_assert_no_error (error);
+  first = g_ptr_array_index (chart->sessions, 0);
+  g_assert_nonnull (first->ended_at);
+  *ended = first->id;
+  *patient_name = g_strdup (chart->patient->family_name);
+
+  open->patient_id = chart->patient->id;
+  open->started_at = g_date_time_new_now_utc ();
+  open->clinician = g_strdup ("Dr Ines Moreau");
+  g_assert_true (stipple_store_save_session (store, open, &error));
+  *running = open->id;
+  stipple_store_close (store);
+}
+
+static void
+test_export (void)
+{
+  const char *stipple = g_getenv ("STIPPLE_BINARY");
+  g_autofree char *chart_pdf = g_build_filename (dir, "chart.pdf", NULL);
+  g_autofree char *copy_pdf = g_build_filename (dir, "copy.pdf", NULL);
+  g_autofree char *running_pdf = g_build_filename (dir, "running.pdf", NULL);
+  g_autofree char *family = NULL;
+  g_autofree char *ended_id = NULL;
+  g_autofree char *running_id = NULL;
+  gint64 ended, running;
+
+  find_sessions (&ended, &running, &family);
+  ended_id = g_strdup_printf ("%" G_GINT64_FORMAT, ended);
+  running_id = g_strdup_printf ("%" G_GINT64_FORMAT, running);
+
+  {
+    g_autofree char *out = NULL, *err = NULL, *text = NULL;
+
+    g_assert_cmpint (run (&out, &err, stipple, "--database", database, "--export-pdf", ended_id,
+                          chart_pdf, NULL), ==, 0);
+    g_assert_nonnull (strstr (out, chart_pdf));
+    text = pdf_text (chart_pdf);
+    g_assert_nonnull (strstr (text, "Microneedling session record"));
+    g_assert_nonnull (strstr (text, family));
+    g_assert_nonnull (strstr (text, "DEMO-0001"));
+    g_assert_nonnull (strstr (text, "Depth reached per stroke"));
+    /* The demo session has needle data: the graph is drawn, not empty. */
+    g_assert_null (strstr (text, "No telemetry was recorded"));
+  }
+
+  {
+    g_autofree char *out = NULL, *err = NULL, *text = NULL;
+
+    g_assert_cmpint (run (&out, &err, stipple, "--database", database, "--export-pdf", ended_id,
+                          "--patient-copy", copy_pdf, NULL), ==, 0);
+    text = pdf_text (copy_pdf);
+    g_assert_nonnull (strstr (text, "Your microneedling treatment"));
+    g_assert_null (strstr (text, "Screening and consent"));
+  }
+
+  /* A session still running is refused, and no half report appears. */
+  {
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (run (&out, &err, stipple, "--database", database, "--export-pdf", running_id,
+                          running_pdf, NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "still running"));
+    g_assert_false (g_file_test (running_pdf, G_FILE_TEST_EXISTS));
+  }
+
+  /* No such session, and bad command lines. */
+  {
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (run (&out, &err, stipple, "--database", database, "--export-pdf", "999999",
+                          running_pdf, NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "no session 999999"));
+  }
+  {
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (run (&out, &err, stipple, "--database", database, "--export-pdf", ended_id,
+                          NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "--export-pdf ID FILE"));
+  }
+  {
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (run (&out, &err, stipple, "--database", database, "stray-argument", NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "stray-argument"));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  dir = g_dir_make_tmp ("stipple-export-XXXXXX", NULL);
+  database = g_build_filename (dir, "demo.stipple", NULL);
+
+  g_test_add_func ("/stipple/export/pdf", test_export);
+
+  status = g_test_run ();
+
+  /* STIPPLE_KEEP_REPORTS=1 keeps the files, to look at them. */
+  if (g_getenv ("STIPPLE_KEEP_REPORTS") != NULL)
+    {
+      g_printerr ("# reports kept in %s\n", dir);
+      return status;
+    }
+
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+
+  return status;
+}
