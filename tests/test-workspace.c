@@ -105,6 +105,21 @@ find_by_text (GtkWidget  *root,
 }
 
 static GtkWidget *
+find_text_anywhere (const char *prefix)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      GtkWidget *found = find_by_text (l->data, prefix);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
 find_entry_row (GtkWidget  *root,
                 const char *title)
 {
@@ -366,6 +381,15 @@ run_treatment (void)
 
   press ("End Session");
   WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+  /* The report is offered at once. */
+  {
+    GtkWidget *offer = NULL;
+
+    WAIT_FOR ((offer = find_text_anywhere ("Session Ended")) != NULL);
+    screenshot ("session-ended.png");
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (gtk_widget_get_root (offer)), "close");
+    gtk_window_close (GTK_WINDOW (gtk_widget_get_root (offer)));
+  }
   press ("Start Session");
 
   /* What the patient file holds. */

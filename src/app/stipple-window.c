@@ -16,6 +16,7 @@
 #include "stipple-patient-editor.h"
 #include "stipple-patient-list.h"
 #include "stipple-patient-page.h"
+#include "stipple-report-session.h"
 #include "stipple-session-setup.h"
 #include "stipple-session-summary.h"
 #include "stipple-treatment-page.h"
@@ -388,6 +389,231 @@ export_patient_cb (StippleWindow *self,
 }
 
 /* ------------------------------------------------------------------------
+ * Reports
+ * ------------------------------------------------------------------------ */
+
+static StippleReportData *
+load_report (StippleWindow  *self,
+             gint64          session_id,
+             GError        **error)
+{
+  g_autoptr(GVariant) overrides = g_settings_get_value (self->settings, "zone-limits");
+  g_autofree char *clinic_name = g_settings_get_string (self->settings, "clinic-name");
+  g_autofree char *clinic_address = g_settings_get_string (self->settings, "clinic-address");
+  StippleZoneLimits limits;
+
+  stipple_zone_limits_init_defaults (&limits);
+  stipple_zone_limits_apply_variant (&limits, overrides);
+
+  return stipple_report_data_from_session (get_store (self), session_id, clinic_name,
+                                           clinic_address, &limits, error);
+}
+
+typedef struct
+{
+  gint64             session_id;
+  StippleReportKind  kind;
+  char              *path;
+  StippleZoneLimits  limits;
+  char              *clinic_name;
+  char              *clinic_address;
+} ReportJob;
+
+static void
+report_job_free (gpointer data)
+{
+  ReportJob *job = data;
+
+  g_free (job->path);
+  g_free (job->clinic_name);
+  g_free (job->clinic_address);
+  g_free (job);
+}
+
+static void
+report_thread_cb (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  StippleWindow *self = source_object;
+  ReportJob *job = task_data;
+  g_autoptr(StippleReportData) data = NULL;
+  GError *error = NULL;
+
+  data = stipple_report_data_from_session (get_store (self), job->session_id, job->clinic_name,
+                                           job->clinic_address, &job->limits, &error);
+  if (data == NULL || !stipple_report_write_pdf (data, job->kind, job->path, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+report_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  StippleWindow *self = STIPPLE_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    show_error (self, _("The Report Was Not Exported"), error->message);
+}
+
+static void
+report_chooser_response_cb (GtkNativeDialog *chooser,
+                            int              response,
+                            StippleWindow   *self)
+{
+  ReportJob *job = g_object_steal_data (G_OBJECT (chooser), "job");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GTask) task = g_task_new (self, NULL, report_done_cb, NULL);
+
+      job->path = g_file_get_path (file);
+      g_task_set_task_data (task, job, report_job_free);
+      g_task_run_in_thread (task, report_thread_cb);
+    }
+  else
+    report_job_free (job);
+
+  g_object_unref (chooser);
+}
+
+static void
+export_report (StippleWindow     *self,
+               gint64             session_id,
+               StippleReportKind  kind)
+{
+  g_autoptr(GVariant) overrides = g_settings_get_value (self->settings, "zone-limits");
+  GtkFileChooserNative *chooser;
+  ReportJob *job = g_new0 (ReportJob, 1);
+  g_autofree char *name = NULL;
+
+  job->session_id = session_id;
+  job->kind = kind;
+  job->clinic_name = g_settings_get_string (self->settings, "clinic-name");
+  job->clinic_address = g_settings_get_string (self->settings, "clinic-address");
+  stipple_zone_limits_init_defaults (&job->limits);
+  stipple_zone_limits_apply_variant (&job->limits, overrides);
+
+  name = g_strdup_printf (kind == STIPPLE_REPORT_CHART ? "session-%" G_GINT64_FORMAT ".pdf"
+                                                       : "session-%" G_GINT64_FORMAT "-patient.pdf",
+                          session_id);
+  /* The portal-backed chooser: works inside the Flatpak sandbox too. */
+  chooser = gtk_file_chooser_native_new (kind == STIPPLE_REPORT_CHART ? _("Export Session Record")
+                                                                      : _("Export Patient Copy"),
+                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data (G_OBJECT (chooser), "job", job);
+  g_signal_connect (chooser, "response", G_CALLBACK (report_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static StipplePageSize
+print_page_size (GtkPrintContext *context)
+{
+  return (StipplePageSize) { gtk_print_context_get_width (context),
+                             gtk_print_context_get_height (context) };
+}
+
+static void
+begin_print_cb (GtkPrintOperation *operation,
+                GtkPrintContext   *context,
+                StippleReportData *data)
+{
+  gtk_print_operation_set_n_pages (operation,
+                                   stipple_report_count_pages (data, STIPPLE_REPORT_CHART,
+                                                               print_page_size (context)));
+}
+
+static void
+draw_page_cb (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page,
+              StippleReportData *data)
+{
+  /* The very code that draws the PDF. */
+  stipple_report_draw_page (data, STIPPLE_REPORT_CHART, print_page_size (context),
+                            gtk_print_context_get_cairo_context (context), page);
+}
+
+static void
+print_report (StippleWindow *self,
+              gint64         session_id)
+{
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  g_autoptr(GError) error = NULL;
+  StippleReportData *data = load_report (self, session_id, &error);
+
+  if (data == NULL)
+    {
+      show_error (self, _("The Report Cannot Be Printed"), error->message);
+      return;
+    }
+  if (data->session_end == NULL)
+    {
+      show_error (self, _("The Report Cannot Be Printed"),
+                  _("This session is still running. End the session before printing its report."));
+      stipple_report_data_free (data);
+      return;
+    }
+
+  operation = gtk_print_operation_new ();
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_job_name (operation, _("Microneedling session record"));
+  g_signal_connect (operation, "begin-print", G_CALLBACK (begin_print_cb), data);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), data);
+  g_object_set_data_full (G_OBJECT (operation), "report", data,
+                          (GDestroyNotify) stipple_report_data_free);
+  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, GTK_WINDOW (self),
+                               &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
+    show_error (self, _("The Report Was Not Printed"), error->message);
+}
+
+static void
+ended_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   StippleWindow    *self)
+{
+  gint64 session_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "session-id"));
+
+  if (g_str_equal (response, "record"))
+    export_report (self, session_id, STIPPLE_REPORT_CHART);
+  else if (g_str_equal (response, "patient"))
+    export_report (self, session_id, STIPPLE_REPORT_PATIENT);
+  else if (g_str_equal (response, "print"))
+    print_report (self, session_id);
+}
+
+static void
+offer_report (StippleWindow *self,
+              gint64         session_id)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Session Ended"),
+                                              _("The session is saved. Export its record for the "
+                                                "chart, the patient’s copy with the aftercare, or "
+                                                "print the record."));
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "close", _("_Close"),
+                                    "print", _("_Print…"),
+                                    "patient", _("Patient _Copy…"),
+                                    "record", _("_Export Record…"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "record",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_object_set_data (G_OBJECT (dialog), "session-id", GSIZE_TO_POINTER ((gsize) session_id));
+  g_signal_connect (dialog, "response", G_CALLBACK (ended_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ------------------------------------------------------------------------
  * Sessions
  * ------------------------------------------------------------------------ */
 
@@ -395,6 +621,7 @@ static void
 treatment_ended_cb (StippleWindow *self)
 {
   gint64 patient_id = stipple_treatment_get_session (self->treatment)->patient_id;
+  gint64 session_id = stipple_treatment_get_session (self->treatment)->id;
 
   g_signal_handlers_disconnect_by_data (self->treatment, self);
   g_clear_object (&self->treatment);
@@ -409,6 +636,7 @@ treatment_ended_cb (StippleWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-patient", TRUE);
   stipple_patient_page_load (self->patient_page, patient_id);
   gtk_stack_set_visible_child_name (self->content_stack, "patient");
+  offer_report (self, session_id);
 }
 
 static void
