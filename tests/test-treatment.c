@@ -348,6 +348,9 @@ test_arm_strokes_and_stop (Fixture       *f,
   g_assert_cmpuint (count_audit (f, STIPPLE_AUDIT_EMERGENCY_STOP, NULL), >=, 1);
   g_assert_cmpuint (count_audit (f, STIPPLE_AUDIT_ARM, NULL), >=, 2);
 
+  /* The skin's response and the aftercare given go with the session. */
+  stipple_treatment_set_skin_response (f->treatment, 2, TRUE, "Printed sheet, explained");
+
   /* Ending writes the stroke totals and samples, and the end itself. */
   g_assert_true (stipple_treatment_end (f->treatment, &error));
   g_assert_no_error (error);
@@ -361,6 +364,9 @@ test_arm_strokes_and_stop (Fixture       *f,
     const StippleSession *saved = g_ptr_array_index (chart->sessions, 0);
 
     g_assert_nonnull (saved->ended_at);
+    g_assert_cmpint (saved->erythema_grade, ==, 2);
+    g_assert_true (saved->pinpoint_bleeding);
+    g_assert_cmpstr (saved->aftercare_given, ==, "Printed sheet, explained");
     g_assert_cmpuint (saved->strokes[STIPPLE_ZONE_CHEEK_LEFT], ==,
                       stipple_treatment_get_strokes (f->treatment, STIPPLE_ZONE_CHEEK_LEFT));
     g_assert_cmpuint (saved->strokes[STIPPLE_ZONE_FOREHEAD], >, 0);

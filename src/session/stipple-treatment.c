@@ -807,6 +807,33 @@ stipple_treatment_set_plan (StippleTreatment       *self,
 }
 
 /**
+ * stipple_treatment_set_skin_response:
+ * @self: a #StippleTreatment
+ * @erythema_grade: -1 (not recorded) to 3 (marked)
+ * @pinpoint_bleeding: whether pinpoint bleeding was seen
+ * @aftercare_given: (nullable): what aftercare the patient was given
+ *
+ * Records the skin's immediate response and the aftercare given; saved
+ * at once.
+ */
+void
+stipple_treatment_set_skin_response (StippleTreatment *self,
+                                     int               erythema_grade,
+                                     gboolean          pinpoint_bleeding,
+                                     const char       *aftercare_given)
+{
+  g_return_if_fail (STIPPLE_IS_TREATMENT (self));
+  g_return_if_fail (erythema_grade >= -1 && erythema_grade <= 3);
+
+  self->session->erythema_grade = erythema_grade;
+  self->session->pinpoint_bleeding = pinpoint_bleeding;
+  g_free (self->session->aftercare_given);
+  self->session->aftercare_given = aftercare_given && *aftercare_given ? g_strdup (aftercare_given) : NULL;
+  stipple_store_save_session_async (self->store, self->session, NULL, save_session_cb,
+                                    g_object_ref (self));
+}
+
+/**
  * stipple_treatment_get_plan:
  * @self: a #StippleTreatment
  * @zone: a zone

@@ -91,6 +91,10 @@ gboolean               stipple_treatment_set_plan           (StippleTreatment   
                                                              const StippleZonePlan   *plan,
                                                              const char              *confirmation,
                                                              GError                 **error);
+void                   stipple_treatment_set_skin_response  (StippleTreatment        *self,
+                                                             int                      erythema_grade,
+                                                             gboolean                 pinpoint_bleeding,
+                                                             const char              *aftercare_given);
 gboolean               stipple_treatment_get_plan           (StippleTreatment        *self,
                                                              StippleZone              zone,
                                                              StippleZonePlan         *plan);
