@@ -189,8 +189,11 @@ update_alarm (StippleWindow *self)
   if (priority == STIPPLE_ALARM_NONE)
     {
       gtk_revealer_set_reveal_child (self->alarm_revealer, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->alarm_revealer), FALSE);
       return;
     }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->alarm_revealer), TRUE);
 
   /* A GtkInscription: a long message wraps in its two lines and never
    * changes the window's size. */
