@@ -16,14 +16,18 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 
 #include "stipple-application.h"
 #include "stipple-patient-list.h"
 #include "stipple-screening.h"
 #include "stipple-sim-transport.h"
 #include "stipple-test-a11y.h"
+#include "stipple-treatment-page.h"
 #include "stipple-treatment.h"
+#include "stipple-zones.h"
 
 static StippleApplication *app;
 static GtkWindow *window;
@@ -45,10 +49,64 @@ timeout_cb (gpointer user_data)
     g_source_remove (_id); \
   } G_STMT_END
 
+/* A text on screen that is one of Stipple's messages but shows as its
+ * English original: in another language, a string left untranslated. */
+static void
+check_texts (GtkWidget *root,
+             GString   *untranslated,
+             guint     *n_checked)
+{
+  const char *texts[4] = { NULL };
+
+  if (!gtk_widget_get_visible (root))
+    return;
+
+  if (GTK_IS_LABEL (root))
+    {
+      texts[0] = gtk_label_get_text (GTK_LABEL (root));
+      texts[1] = gtk_label_get_label (GTK_LABEL (root));
+    }
+  else if (ADW_IS_PREFERENCES_ROW (root))
+    texts[0] = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root));
+  else if (ADW_IS_STATUS_PAGE (root))
+    {
+      texts[0] = adw_status_page_get_title (ADW_STATUS_PAGE (root));
+      texts[1] = adw_status_page_get_description (ADW_STATUS_PAGE (root));
+    }
+  else if (GTK_IS_INSCRIPTION (root))
+    texts[0] = gtk_inscription_get_text (GTK_INSCRIPTION (root));
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (texts[i] != NULL && *texts[i] != '\0')
+      {
+        (*n_checked)++;
+        if (g_dgettext (GETTEXT_PACKAGE, texts[i]) != texts[i])
+          g_string_append_printf (untranslated, "  “%s”\n", texts[i]);
+      }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_texts (child, untranslated, n_checked);
+}
+
 static void
 screenshot (const char *name)
 {
   const char *dir = g_getenv ("STIPPLE_SCREENSHOT_DIR");
+
+  {
+    g_autoptr(GString) untranslated = g_string_new (NULL);
+    g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+    guint n_checked = 0;
+
+    stipple_test_iterate (100);
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      check_texts (l->data, untranslated, &n_checked);
+    if (untranslated->len > 0)
+      g_error ("Untranslated on the screen “%s”:\n%s", name, untranslated->str);
+    g_assert_cmpuint (n_checked, >, 5);
+  }
   g_autofree char *path = NULL;
 
   if (dir == NULL)
@@ -205,17 +263,32 @@ set_spin (const char *label,
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
 }
 
-static const char *
-verification_text (void)
+static StippleTreatment *
+current_treatment (void)
 {
-  GtkWidget *label = find_by_text (GTK_WIDGET (window), "Applied and verified");
+  GtkWidget *page = find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_TREATMENT_PAGE);
 
-  if (label == NULL)
-    label = find_by_text (GTK_WIDGET (window), "Not applied");
-  if (label == NULL)
-    label = find_by_text (GTK_WIDGET (window), "Sending to the pen");
+  return page ? stipple_treatment_page_get_treatment (STIPPLE_TREATMENT_PAGE (page)) : NULL;
+}
 
-  return label ? gtk_label_get_text (GTK_LABEL (label)) : "";
+/* What the pen holds, and that the screen says so. */
+static gboolean
+verified (void)
+{
+  StippleTreatment *treatment = current_treatment ();
+  g_autofree char *shown = NULL;
+  StippleZonePlan plan;
+  g_autofree char *depth = NULL;
+
+  if (treatment == NULL ||
+      stipple_treatment_get_verification (treatment) != STIPPLE_VERIFICATION_VERIFIED)
+    return FALSE;
+
+  stipple_treatment_get_plan (treatment, stipple_treatment_get_zone (treatment), &plan);
+  depth = g_strdup_printf (_("%.2f mm"), plan.depth_um[stipple_treatment_get_pass (treatment) - 1] / 1000.0);
+  shown = g_strdup_printf (_("Applied and verified: %s, pass %u of %u"), depth,
+                           stipple_treatment_get_pass (treatment), plan.n_passes);
+  return find_by_text (GTK_WIDGET (window), shown) != NULL;
 }
 
 static StippleFirmware *
@@ -273,95 +346,103 @@ run_treatment (void)
   screenshot ("workspace.png");
 
   /* The emergency stop is there before anything else. */
-  g_assert_nonnull (find (GTK_ACCESSIBLE_ROLE_BUTTON, "Emergency Stop"));
+  g_assert_nonnull (find (GTK_ACCESSIBLE_ROLE_BUTTON, _("Emergency Stop")));
 
   /* Open a demo patient from the list. */
   patient_id = demo_patient_id (store);
   WAIT_FOR ((list = find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_PATIENT_LIST)) != NULL);
   g_signal_emit_by_name (list, "patient-activated", patient_id);
-  press ("Start Session");
+  press (_("Start Session"));
 
   /* Set-up: clinician, screening (all no), consent, anaesthetic. */
   {
     GtkWidget *name = NULL;
 
-    WAIT_FOR ((name = find_entry_row (GTK_WIDGET (window), "Clinician’s Name")) != NULL);
+    WAIT_FOR ((name = find_entry_row (GTK_WIDGET (window), _("Clinician’s Name"))) != NULL);
     gtk_editable_set_text (GTK_EDITABLE (name), "Dr Ines Moreau");
   }
-  press ("Next");
+  press (_("Next"));
   items = stipple_screening_get_items (&n_items);
   for (guint i = 0; i < n_items; i++)
     {
-      g_autofree char *label = g_strdup_printf ("%s: No", stipple_screening_get_question (&items[i]));
+      g_autofree char *label = g_strdup_printf (_("%s: No"), stipple_screening_get_question (&items[i]));
       toggle (label);
     }
   screenshot ("session-screening.png");
-  press ("Next");
-  toggle ("The patient consents to the treatment");
-  press ("Next");
+  press (_("Next"));
+  toggle (_("The patient consents to the treatment"));
+  press (_("Next"));
   {
     GtkWidget *product = NULL;
 
-    WAIT_FOR ((product = find_entry_row (GTK_WIDGET (window), "Anaesthetic Product")) != NULL);
+    WAIT_FOR ((product = find_entry_row (GTK_WIDGET (window), _("Anaesthetic Product"))) != NULL);
     gtk_editable_set_text (GTK_EDITABLE (product), "Lidocaine 4% cream");
   }
-  press ("Begin Treatment");
+  press (_("Begin Treatment"));
 
   /* The treatment page: pick the left cheek and plan one pass. */
   {
     GtkWidget *row = NULL;
     GtkWidget *zones = NULL;
 
-    WAIT_FOR ((row = find (GTK_ACCESSIBLE_ROLE_ROW, "Left cheek")) != NULL ||
-              (row = find (GTK_ACCESSIBLE_ROLE_LIST_ITEM, "Left cheek")) != NULL);
+    WAIT_FOR ((row = find (GTK_ACCESSIBLE_ROLE_ROW, stipple_zone_get_name (STIPPLE_ZONE_CHEEK_LEFT))) != NULL ||
+              (row = find (GTK_ACCESSIBLE_ROLE_LIST_ITEM, stipple_zone_get_name (STIPPLE_ZONE_CHEEK_LEFT))) != NULL);
     zones = gtk_widget_get_ancestor (row, GTK_TYPE_LIST_BOX);
     g_signal_emit_by_name (zones, "row-activated", row);
   }
-  WAIT_FOR (find_by_text (GTK_WIDGET (window), "Clinical limit 1.00 mm") != NULL);
-  set_spin ("Passes", 1);
-  set_spin ("Depth of pass 1, millimetres", 0.75);
-  press ("Apply and Send to Pen");
-  WAIT_FOR (g_str_has_prefix (verification_text (), "Applied and verified"));
+  WAIT_FOR (stipple_treatment_get_zone (current_treatment ()) == STIPPLE_ZONE_CHEEK_LEFT);
+  set_spin (_("Passes"), 1);
+  set_spin (_("Depth of pass 1, millimetres"), 0.75);
+  press (_("Apply and Send to Pen"));
+  WAIT_FOR (verified ());
   g_assert_cmpuint (pen_depth (), ==, 750);
   screenshot ("treatment-verified.png");
 
   /* Past the clinical limit: asked, confirmed with a reason, recorded. */
-  set_spin ("Depth of pass 1, millimetres", 1.25);
-  press ("Apply and Send to Pen");
+  set_spin (_("Depth of pass 1, millimetres"), 1.25);
+  press (_("Apply and Send to Pen"));
   {
     GtkWidget *reason = NULL;
 
-    WAIT_FOR ((reason = find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, "Reason for going deeper")) != NULL);
+    WAIT_FOR ((reason = find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Reason for going deeper"))) != NULL);
     g_assert_cmpuint (pen_depth (), ==, 750);
     screenshot ("treatment-confirm.png");
     gtk_editable_set_text (GTK_EDITABLE (reason), "Deep rolling scars, discussed with the patient");
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (gtk_widget_get_root (reason)), "confirm");
     gtk_window_close (GTK_WINDOW (gtk_widget_get_root (reason)));
   }
-  WAIT_FOR (pen_depth () == 1250 && g_str_has_prefix (verification_text (), "Applied and verified"));
+  WAIT_FOR (pen_depth () == 1250 && verified ());
 
   /* Past the pen's hard cap: refused, and the pen keeps what it had. */
-  set_spin ("Depth of pass 1, millimetres", 2.9);
-  press ("Apply and Send to Pen");
-  WAIT_FOR (find_by_text (GTK_WIDGET (window), "2.90 mm is deeper than this pen") != NULL);
+  set_spin (_("Depth of pass 1, millimetres"), 2.9);
+  press (_("Apply and Send to Pen"));
+  {
+    g_autofree char *depth = g_strdup_printf (_("%.2f mm"), 2.9);
+    g_autofree char *cap = g_strdup_printf (_("%.2f mm"),
+                                            stipple_treatment_get_hard_cap (current_treatment ()) / 1000.0);
+    g_autofree char *refusal = g_strdup_printf (_("%s is deeper than this pen and cartridge can go: "
+                                                  "their maximum is %s."), depth, cap);
+
+    WAIT_FOR (find_by_text (GTK_WIDGET (window), refusal) != NULL);
+  }
   g_assert_cmpuint (pen_depth (), ==, 1250);
-  set_spin ("Depth of pass 1, millimetres", 1.25);
+  set_spin (_("Depth of pass 1, millimetres"), 1.25);
 
   /* Run the needle, then stop everything from the header. */
   {
-    GtkTextView *before = GTK_TEXT_VIEW (find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, "Notes before treatment"));
+    GtkTextView *before = GTK_TEXT_VIEW (find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Notes before treatment")));
 
     g_assert_nonnull (before);
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (before), "Rolling scars on the left cheek. 😊", -1);
   }
-  press ("Start Needle");
+  press (_("Start Needle"));
   WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
   stipple_test_iterate (300);
   screenshot ("treatment-running.png");
-  press ("Emergency Stop");
+  press (_("Emergency Stop"));
   WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
   WAIT_FOR (alarm_label () != NULL);
-  press ("Acknowledge");
+  press (_("Acknowledge"));
   WAIT_FOR (alarm_label () == NULL);
 
   /* Unplugged: a high alarm; plugged in again: settings pushed and
@@ -373,24 +454,24 @@ run_treatment (void)
   g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (alarm_label ()), "alarm-high"));
   screenshot ("treatment-unplugged.png");
   stipple_sim_transport_replug (STIPPLE_SIM_TRANSPORT (stipple_pen_get_transport (stipple_application_get_pen (app))));
-  WAIT_FOR (g_str_has_prefix (verification_text (), "Applied and verified"));
-  press ("Acknowledge");
-  press ("Start Needle");
+  WAIT_FOR (verified ());
+  press (_("Acknowledge"));
+  press (_("Start Needle"));
   WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
   stipple_test_iterate (300);
 
-  press ("End Session");
+  press (_("End Session"));
   WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
   /* The report is offered at once. */
   {
     GtkWidget *offer = NULL;
 
-    WAIT_FOR ((offer = find_text_anywhere ("Session Ended")) != NULL);
+    WAIT_FOR ((offer = find_text_anywhere (_("Session Ended"))) != NULL);
     screenshot ("session-ended.png");
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (gtk_widget_get_root (offer)), "close");
     gtk_window_close (GTK_WINDOW (gtk_widget_get_root (offer)));
   }
-  press ("Start Session");
+  press (_("Start Session"));
 
   /* What the patient file holds. */
   {
@@ -472,6 +553,10 @@ main (int   argc,
       return 1;
     }
 
+  /* The tests read the interface's words through the translations, so the
+   * same test runs in any language (meson runs it in German too). */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STIPPLE_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   gtk_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/stipple/workspace/treatment", test_treatment);

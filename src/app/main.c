@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 
@@ -20,7 +21,10 @@ main (int   argc,
 
   /* Before anything else, so option help is translated too. */
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* STIPPLE_LOCALEDIR: translations from a build tree, for running and
+   * testing Stipple uninstalled. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STIPPLE_LOCALEDIR") ? g_getenv ("STIPPLE_LOCALEDIR")
+                                                                 : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
