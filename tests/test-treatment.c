@@ -252,7 +252,10 @@ test_limits (Fixture       *f,
   StippleZonePlan impossible = { .n_passes = 1, .depth_um = { 2750 }, .rate_hz = 120 };
   StippleZonePlan plan;
 
-  /* Thin cheek skin: the limit is 1.0 mm. */
+  /* Thick cheek skin allows 2.0 mm; thin, 1.0 mm. */
+  stipple_treatment_set_thickness (f->treatment, STIPPLE_SKIN_THICK);
+  g_assert_cmpuint (stipple_treatment_get_limit (f->treatment, STIPPLE_ZONE_CHEEK_LEFT), ==, 2000);
+  stipple_treatment_set_thickness (f->treatment, STIPPLE_SKIN_THIN);
   g_assert_cmpuint (stipple_treatment_get_limit (f->treatment, STIPPLE_ZONE_CHEEK_LEFT), ==, 1000);
   g_assert_cmpuint (stipple_treatment_get_hard_cap (f->treatment), ==,
                     MIN (stipple_pen_get_identity (f->pen)->depth_max_um,

@@ -625,6 +625,43 @@ stipple_treatment_get_limit (StippleTreatment *self,
 }
 
 /**
+ * stipple_treatment_set_thickness:
+ * @self: a #StippleTreatment
+ * @thickness: the patient's skin, as the clinician judges it today
+ *
+ * The zone limits follow the skin: thick skin allows the deeper limits.
+ * Plans already made stay as they are; a plan now past its zone's limit
+ * shows so.
+ */
+void
+stipple_treatment_set_thickness (StippleTreatment     *self,
+                                 StippleSkinThickness  thickness)
+{
+  g_return_if_fail (STIPPLE_IS_TREATMENT (self));
+
+  if (self->thickness == thickness)
+    return;
+
+  self->thickness = thickness;
+  for (guint z = 1; z < STIPPLE_N_ZONES; z++)
+    g_signal_emit (self, signals[SIGNAL_PLAN_CHANGED], 0, z);
+}
+
+/**
+ * stipple_treatment_get_thickness:
+ * @self: a #StippleTreatment
+ *
+ * Returns: the skin thickness the limits follow
+ */
+StippleSkinThickness
+stipple_treatment_get_thickness (StippleTreatment *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_TREATMENT (self), STIPPLE_SKIN_THIN);
+
+  return self->thickness;
+}
+
+/**
  * stipple_treatment_get_hard_cap:
  * @self: a #StippleTreatment
  *

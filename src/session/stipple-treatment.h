@@ -86,6 +86,9 @@ StipplePen            *stipple_treatment_get_pen            (StippleTreatment   
 guint                  stipple_treatment_get_limit          (StippleTreatment        *self,
                                                              StippleZone              zone);
 guint                  stipple_treatment_get_hard_cap       (StippleTreatment        *self);
+void                   stipple_treatment_set_thickness      (StippleTreatment        *self,
+                                                             StippleSkinThickness     thickness);
+StippleSkinThickness   stipple_treatment_get_thickness      (StippleTreatment        *self);
 gboolean               stipple_treatment_set_plan           (StippleTreatment        *self,
                                                              StippleZone              zone,
                                                              const StippleZonePlan   *plan,
