@@ -59,6 +59,95 @@ stipple_test_find_accessible (GtkWidget         *root,
   return NULL;
 }
 
+/**
+ * stipple_test_find_entry_row:
+ * @root: where to start
+ * @title: the row's title
+ *
+ * AdwEntryRow labels its text through a relation, which GTK 4.8's test
+ * API cannot read back: the row is found by its title instead.
+ *
+ * Returns: (transfer none) (nullable): the visible entry row titled @title
+ */
+GtkWidget *
+stipple_test_find_entry_row (GtkWidget  *root,
+                             const char *title)
+{
+  if (!gtk_widget_get_visible (root))
+    return NULL;
+  if (ADW_IS_ENTRY_ROW (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = stipple_test_find_entry_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/**
+ * stipple_test_find_label:
+ * @root: where to start
+ * @text: text the label contains
+ *
+ * Returns: (transfer none) (nullable): the first visible label whose text
+ *   (mnemonic and markup included) contains @text
+ */
+GtkWidget *
+stipple_test_find_label (GtkWidget  *root,
+                         const char *text)
+{
+  if (!gtk_widget_get_visible (root))
+    return NULL;
+  if (GTK_IS_LABEL (root) &&
+      (strstr (gtk_label_get_label (GTK_LABEL (root)), text) != NULL ||
+       strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = stipple_test_find_label (child, text);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/**
+ * stipple_test_find_of_type:
+ * @root: where to start
+ * @type: a widget type
+ *
+ * Returns: (transfer none) (nullable): the first widget of @type below @root
+ */
+GtkWidget *
+stipple_test_find_of_type (GtkWidget *root,
+                           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = stipple_test_find_of_type (child, type);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static gboolean
 timeout_cb (gpointer data)
 {

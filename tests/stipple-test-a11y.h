@@ -5,13 +5,19 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
 GtkWidget *stipple_test_find_accessible (GtkWidget         *root,
                                          GtkAccessibleRole  role,
                                          const char        *label);
+GtkWidget *stipple_test_find_entry_row  (GtkWidget         *root,
+                                         const char        *title);
+GtkWidget *stipple_test_find_label      (GtkWidget         *root,
+                                         const char        *text);
+GtkWidget *stipple_test_find_of_type    (GtkWidget         *root,
+                                         GType              type);
 void       stipple_test_wait_mapped     (GtkWidget         *widget);
 void       stipple_test_iterate         (guint              msec);
 

@@ -60,50 +60,6 @@ get_labelled (Fixture    *f,
   return widget;
 }
 
-/* AdwEntryRow labels its text through a relation, which GTK 4.8's test
- * API cannot read back: find the row by its title instead. */
-static GtkWidget *
-find_entry_row (GtkWidget  *root,
-                const char *title)
-{
-  if (!gtk_widget_get_visible (root))
-    return NULL;
-  if (ADW_IS_ENTRY_ROW (root) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_entry_row (child, title);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* A visible label whose text contains @text. */
-static GtkWidget *
-find_text (GtkWidget  *root,
-           const char *text)
-{
-  if (!gtk_widget_get_visible (root))
-    return NULL;
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), text) != NULL)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_text (child, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 click (Fixture    *f,
        const char *label)
@@ -159,8 +115,8 @@ assert_step (Fixture    *f,
              const char *indicator,
              const char *title)
 {
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), indicator));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), title));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), indicator));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), title));
 }
 
 static void
@@ -233,15 +189,15 @@ test_clinician (Fixture       *f,
   g_assert_false (can_press (f, "Back"));
 
   /* No staff: the clinician is told so and types a name. */
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "No clinicians are listed yet"));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "kept in Preferences"));
-  name = find_entry_row (GTK_WIDGET (f->setup), "Clinician’s Name");
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "No clinicians are listed yet"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "kept in Preferences"));
+  name = stipple_test_find_entry_row (GTK_WIDGET (f->setup), "Clinician’s Name");
   g_assert_false (can_press (f, "Next"));
   type (name, "   ");
   g_assert_false (can_press (f, "Next"));
   type (name, "1234");
   g_assert_false (can_press (f, "Next"));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "needs letters"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "needs letters"));
   type (name, " Dr Ines Moreau ");
   g_assert_true (can_press (f, "Next"));
   {
@@ -255,7 +211,7 @@ test_clinician (Fixture       *f,
     const char * const staff[] = { "Dr Ines Moreau", "Sam Okafor, RN", NULL };
     g_settings_set_strv (f->settings, "staff", staff);
   }
-  g_assert_null (find_entry_row (GTK_WIDGET (f->setup), "Clinician’s Name"));
+  g_assert_null (stipple_test_find_entry_row (GTK_WIDGET (f->setup), "Clinician’s Name"));
   g_assert_false (can_press (f, "Next"));
   click (f, "Sam Okafor, RN");
   g_assert_true (can_press (f, "Next"));
@@ -312,13 +268,13 @@ test_screening (Fixture       *f,
       g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Not answered yet");
     }
   g_assert_false (can_press (f, "Next"));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "19 questions are not answered yet."));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "19 questions are not answered yet."));
 
   /* All but the last: still blocked, and the last one says so. */
   for (guint i = 0; i + 1 < n_items; i++)
     answer (f, items[i].key, FALSE);
   g_assert_false (can_press (f, "Next"));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "1 question is not answered yet."));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "1 question is not answered yet."));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (
                      get_labelled (f, stipple_screening_get_question (&items[n_items - 1])))),
                    ==, "Not answered yet");
@@ -328,15 +284,15 @@ test_screening (Fixture       *f,
   /* A caution does not block; it is listed for the plan. */
   answer (f, "sun-tanning", TRUE);
   g_assert_true (can_press (f, "Next"));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "• Sun tanning in the last 2 weeks?"));
-  g_assert_null (find_entry_row (GTK_WIDGET (f->setup), "Why is treating still right?"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "• Sun tanning in the last 2 weeks?"));
+  g_assert_null (stipple_test_find_entry_row (GTK_WIDGET (f->setup), "Why is treating still right?"));
 
   /* A stop blocks until the reason is recorded. */
   answer (f, "pregnancy", TRUE);
   g_assert_false (can_press (f, "Next"));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "The session cannot go ahead"));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "• Pregnant or breastfeeding?"));
-  reason = find_entry_row (GTK_WIDGET (f->setup), "Why is treating still right?");
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "The session cannot go ahead"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "• Pregnant or breastfeeding?"));
+  reason = stipple_test_find_entry_row (GTK_WIDGET (f->setup), "Why is treating still right?");
   g_assert_nonnull (reason);
   type (reason, "  ");
   g_assert_false (can_press (f, "Next"));
@@ -351,7 +307,7 @@ test_screening (Fixture       *f,
   /* Answered no after all: nothing to override, nothing recorded. */
   answer (f, "pregnancy", FALSE);
   g_assert_true (can_press (f, "Next"));
-  g_assert_null (find_entry_row (GTK_WIDGET (f->setup), "Why is treating still right?"));
+  g_assert_null (stipple_test_find_entry_row (GTK_WIDGET (f->setup), "Why is treating still right?"));
   {
     g_autoptr(StippleSession) session = stipple_session_setup_dup_session (f->setup);
     g_autoptr(GPtrArray) answers = stipple_session_setup_dup_screening (f->setup);
@@ -384,9 +340,9 @@ test_consent (Fixture       *f,
   assert_step (f, "Step 3 of 4", "Consent");
 
   /* What the consent covers is spelt out. */
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "granulomas"));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "no guaranteed result"));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "every medicine"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "granulomas"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "no guaranteed result"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "every medicine"));
 
   /* Photographs alone are not enough; treatment consent alone is. */
   g_assert_false (can_press (f, "Next"));
@@ -446,7 +402,7 @@ test_products (Fixture       *f,
 
   /* The anaesthetic needs a name while it is switched on. */
   g_assert_false (can_press (f, "Begin Treatment"));
-  product = find_entry_row (GTK_WIDGET (f->setup), "Anaesthetic Product");
+  product = stipple_test_find_entry_row (GTK_WIDGET (f->setup), "Anaesthetic Product");
   type (product, "Lidocaine 4% cream");
   g_assert_true (can_press (f, "Begin Treatment"));
 
@@ -469,7 +425,7 @@ test_products (Fixture       *f,
   /* Thirteen hours back is a typing mistake: blocked. */
   set_anaesthetic_minutes_ago (f, 13 * 60);
   g_assert_false (can_press (f, "Begin Treatment"));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "Check the time the anaesthetic"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "Check the time the anaesthetic"));
   set_anaesthetic_minutes_ago (f, 55);
   g_assert_true (can_press (f, "Begin Treatment"));
 
@@ -489,16 +445,16 @@ test_products (Fixture       *f,
   /* Serums: a row without a product blocks, one without a lot warns. */
   press (f, "Add Serum");
   g_assert_false (can_press (f, "Begin Treatment"));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "Name serum 1, or remove it."));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "Name serum 1, or remove it."));
   type (get_labelled (f, "Serum 1, product"), "Hyaluronic acid serum");
   g_assert_true (can_press (f, "Begin Treatment"));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "No lot recorded"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "No lot recorded"));
   type (get_labelled (f, "Serum 1, lot"), "HA-2291");
-  g_assert_null (find_text (GTK_WIDGET (f->setup), "No lot recorded"));
+  g_assert_null (stipple_test_find_label (GTK_WIDGET (f->setup), "No lot recorded"));
 
   press (f, "Add Serum");
   type (get_labelled (f, "Serum 2, product"), "Vitamin C serum");
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "No lot recorded"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "No lot recorded"));
   press (f, "Add Serum");
   type (get_labelled (f, "Serum 3, product"), "PRP");
   type (get_labelled (f, "Serum 3, lot"), "PRP-07");
@@ -619,14 +575,14 @@ test_ready_and_save (Fixture       *f,
 
     g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
                      "Not answered yet · last time, 5 January 2026: yes");
-    g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "The last screening, of 5 January 2026"));
+    g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "The last screening, of 5 January 2026"));
   }
   answer_all (f, yes);
-  type (find_entry_row (GTK_WIDGET (f->setup), "Why is treating still right?"), reason);
+  type (stipple_test_find_entry_row (GTK_WIDGET (f->setup), "Why is treating still right?"), reason);
   press (f, "Next");
   click (f, "The patient consents to the treatment");
   press (f, "Next");
-  type (find_entry_row (GTK_WIDGET (f->setup), "Anaesthetic Product"), "Lidocaine 4% cream");
+  type (stipple_test_find_entry_row (GTK_WIDGET (f->setup), "Anaesthetic Product"), "Lidocaine 4% cream");
   set_anaesthetic_minutes_ago (f, 55);
   press (f, "Add Serum");
   type (get_labelled (f, "Serum 1, product"), "Hyaluronic acid serum");
@@ -772,8 +728,8 @@ test_save_error (Fixture       *f,
   g_assert_error (outcome.error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CLOSED);
   g_assert_cmpint (outcome.saved_id, ==, 0);
   g_assert_nonnull (strstr (outcome.error->message, "The session was not saved"));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "The session was not saved"));
-  g_assert_nonnull (find_text (GTK_WIDGET (f->setup), "Nothing entered here is lost"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "The session was not saved"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "Nothing entered here is lost"));
   g_clear_error (&outcome.error);
   g_assert_false (stipple_session_setup_get_ready (f->setup));
 

@@ -58,28 +58,6 @@ test_main_window (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* AdwEntryRow labels its text through a relation, which GTK 4.8's test
- * API cannot read back: find the row by its title instead. */
-static GtkWidget *
-find_entry_row (GtkWidget  *root,
-                const char *title)
-{
-  if (ADW_IS_ENTRY_ROW (root) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_entry_row (child, title);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 test_preferences (void)
 {
@@ -104,7 +82,7 @@ test_preferences (void)
 
   /* Staff: added through the entry row, removed through its button. */
   {
-    GtkWidget *row = find_entry_row (GTK_WIDGET (preferences), "Add a Clinician");
+    GtkWidget *row = stipple_test_find_entry_row (GTK_WIDGET (preferences), "Add a Clinician");
 
     g_assert_nonnull (row);
     gtk_editable_set_text (GTK_EDITABLE (row), "Dr Ines Moreau");

@@ -177,45 +177,6 @@ find_text_anywhere (const char *prefix)
   return NULL;
 }
 
-static GtkWidget *
-find_entry_row (GtkWidget  *root,
-                const char *title)
-{
-  if (ADW_IS_ENTRY_ROW (root) && gtk_widget_get_visible (root) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_entry_row (child, title);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_of_type (GtkWidget *root,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_of_type (child, type);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 press (const char *label)
 {
@@ -266,7 +227,7 @@ set_spin (const char *label,
 static StippleTreatment *
 current_treatment (void)
 {
-  GtkWidget *page = find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_TREATMENT_PAGE);
+  GtkWidget *page = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_TREATMENT_PAGE);
 
   return page ? stipple_treatment_page_get_treatment (STIPPLE_TREATMENT_PAGE (page)) : NULL;
 }
@@ -311,7 +272,7 @@ pen_depth (void)
 static GtkWidget *
 alarm_label (void)
 {
-  GtkWidget *label = find_of_type (GTK_WIDGET (window), GTK_TYPE_INSCRIPTION);
+  GtkWidget *label = stipple_test_find_of_type (GTK_WIDGET (window), GTK_TYPE_INSCRIPTION);
 
   return label != NULL && gtk_widget_get_mapped (label) &&
          gtk_inscription_get_text (GTK_INSCRIPTION (label)) != NULL ? label : NULL;
@@ -350,7 +311,7 @@ run_treatment (void)
 
   /* Open a demo patient from the list. */
   patient_id = demo_patient_id (store);
-  WAIT_FOR ((list = find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_PATIENT_LIST)) != NULL);
+  WAIT_FOR ((list = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_PATIENT_LIST)) != NULL);
   g_signal_emit_by_name (list, "patient-activated", patient_id);
   press (_("Start Session"));
 
@@ -358,7 +319,7 @@ run_treatment (void)
   {
     GtkWidget *name = NULL;
 
-    WAIT_FOR ((name = find_entry_row (GTK_WIDGET (window), _("Clinician’s Name"))) != NULL);
+    WAIT_FOR ((name = stipple_test_find_entry_row (GTK_WIDGET (window), _("Clinician’s Name"))) != NULL);
     gtk_editable_set_text (GTK_EDITABLE (name), "Dr Ines Moreau");
   }
   press (_("Next"));
@@ -375,7 +336,7 @@ run_treatment (void)
   {
     GtkWidget *product = NULL;
 
-    WAIT_FOR ((product = find_entry_row (GTK_WIDGET (window), _("Anaesthetic Product"))) != NULL);
+    WAIT_FOR ((product = stipple_test_find_entry_row (GTK_WIDGET (window), _("Anaesthetic Product"))) != NULL);
     gtk_editable_set_text (GTK_EDITABLE (product), "Lidocaine 4% cream");
   }
   press (_("Begin Treatment"));
