@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "stipple-application.h"
@@ -300,7 +302,7 @@ export_pdf (StippleApplication *self,
     }
 
   stipple_store_close (store);
-  g_print (_("Wrote the report of session %" G_GINT64_FORMAT " to %s\n"), session_id, path);
+  g_print (_("Wrote the report of session %" PRId64 " to %s\n"), session_id, path);
   return 0;
 }
 

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "stipple-note-saver.h"
@@ -104,8 +106,8 @@ plan_summary (StippleTreatmentPage *self,
     }
 
   if (strokes > 0)
-    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", %" G_GUINT64_FORMAT " stroke",
-                                               ", %" G_GUINT64_FORMAT " strokes", strokes),
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", %" PRIu64 " stroke",
+                                               ", %" PRIu64 " strokes", strokes),
                             strokes);
 
   return g_string_free (g_steal_pointer (&text), FALSE);

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
@@ -1301,7 +1303,7 @@ stipple_store_find_session_patient (StippleStore  *self,
     return FALSE;
 
   g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
-               _("There is no session %" G_GINT64_FORMAT " in this patient file."), session_id);
+               _("There is no session %" PRId64 " in this patient file."), session_id);
   return FALSE;
 }
 

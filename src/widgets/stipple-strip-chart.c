@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "stipple-chart-canvas.h"
@@ -217,8 +219,8 @@ update_behind_label (StippleStripChart *self)
     return;
 
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "Graph fell behind: %" G_GUINT64_FORMAT " sample not drawn",
-                                       "Graph fell behind: %" G_GUINT64_FORMAT " samples not drawn",
+                                       "Graph fell behind: %" PRIu64 " sample not drawn",
+                                       "Graph fell behind: %" PRIu64 " samples not drawn",
                                        self->not_drawn),
                           self->not_drawn);
   gtk_label_set_text (GTK_LABEL (self->behind_label), text);
