@@ -25,6 +25,7 @@
 #include "stipple-screening.h"
 #include "stipple-sim-transport.h"
 #include "stipple-test-a11y.h"
+#include "stipple-window.h"
 #include "stipple-treatment-page.h"
 #include "stipple-treatment.h"
 #include "stipple-zones.h"
@@ -420,6 +421,21 @@ run_treatment (void)
   press (_("Start Needle"));
   WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
   stipple_test_iterate (300);
+
+  /* Locked after idling: the patient's data is hidden, the needle stops;
+   * unlocked, the treatment is there as it was. */
+  {
+    GtkWidget *treatment_page = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_TREATMENT_PAGE);
+
+    stipple_window_lock (STIPPLE_WINDOW (window));
+    WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+    WAIT_FOR (!gtk_widget_get_mapped (treatment_page));
+    g_assert_nonnull (find (GTK_ACCESSIBLE_ROLE_BUTTON, _("Unlock")));
+    screenshot ("locked.png");
+    press (_("Unlock"));
+    WAIT_FOR (gtk_widget_get_mapped (treatment_page));
+    g_assert_false (stipple_window_get_locked (STIPPLE_WINDOW (window)));
+  }
 
   press (_("End Session"));
   WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));

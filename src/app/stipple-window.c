@@ -52,6 +52,12 @@ struct _StippleWindow
   GtkRevealer          *alarm_revealer;
   GtkWidget            *alarm_box;
   GtkInscription       *alarm_label;
+  GtkButton            *unlock_button;
+
+  gint64                last_activity;
+  guint                 idle_check_id;
+  char                 *unlocked_page;
+  GPtrArray            *hidden_windows;
 };
 
 G_DEFINE_FINAL_TYPE (StippleWindow, stipple_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -228,6 +234,147 @@ emergency_stop_action (GtkWidget  *widget,
     stipple_treatment_emergency_stop (self->treatment);
   else if (pen != NULL)
     stipple_pen_emergency_stop (pen);
+}
+
+/* ------------------------------------------------------------------------
+ * Idle lock
+ * ------------------------------------------------------------------------ */
+
+/**
+ * stipple_window_lock:
+ * @self: a #StippleWindow
+ *
+ * Hides every patient's data behind the lock page, with the windows that
+ * show any, and stops the needle. Nothing typed is discarded: hidden
+ * windows come back as they were on unlocking.
+ */
+void
+stipple_window_lock (StippleWindow *self)
+{
+  StipplePen *pen = get_pen (self);
+  g_autoptr(GList) toplevels = NULL;
+
+  g_return_if_fail (STIPPLE_IS_WINDOW (self));
+
+  if (stipple_window_get_locked (self))
+    return;
+
+  if (self->treatment != NULL)
+    stipple_treatment_disarm (self->treatment);
+  else if (pen != NULL && stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_ARMED)
+    stipple_pen_disarm_async (pen, NULL, NULL, NULL);
+
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (l->data != (gpointer) self && gtk_widget_get_visible (l->data) &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (self))
+      {
+        g_ptr_array_add (self->hidden_windows, g_object_ref (l->data));
+        gtk_widget_set_visible (l->data, FALSE);
+      }
+
+  g_free (self->unlocked_page);
+  self->unlocked_page = g_strdup (gtk_stack_get_visible_child_name (self->main_stack));
+  gtk_stack_set_visible_child_name (self->main_stack, "locked");
+  gtk_widget_set_visible (self->sidebar, FALSE);
+}
+
+/**
+ * stipple_window_unlock:
+ * @self: a #StippleWindow
+ *
+ * The user at the seat confirmed they are there: everything comes back.
+ */
+void
+stipple_window_unlock (StippleWindow *self)
+{
+  g_return_if_fail (STIPPLE_IS_WINDOW (self));
+
+  if (!stipple_window_get_locked (self))
+    return;
+
+  gtk_stack_set_visible_child_name (self->main_stack, self->unlocked_page ? self->unlocked_page
+                                                                           : "workspace");
+  gtk_widget_set_visible (self->sidebar, self->treatment == NULL);
+  for (guint i = 0; i < self->hidden_windows->len; i++)
+    gtk_window_present (g_ptr_array_index (self->hidden_windows, i));
+  g_ptr_array_set_size (self->hidden_windows, 0);
+  self->last_activity = g_get_monotonic_time ();
+}
+
+/**
+ * stipple_window_get_locked:
+ * @self: a #StippleWindow
+ *
+ * Returns: whether the window is locked
+ */
+gboolean
+stipple_window_get_locked (StippleWindow *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_WINDOW (self), FALSE);
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "locked") == 0;
+}
+
+static void
+unlock_clicked_cb (StippleWindow *self)
+{
+  stipple_window_unlock (self);
+}
+
+static void
+activity_cb (StippleWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+}
+
+static gboolean
+idle_check_cb (gpointer user_data)
+{
+  StippleWindow *self = user_data;
+  guint minutes = self->settings ? g_settings_get_uint (self->settings, "idle-lock-minutes") : 30;
+
+  /* A running needle is activity: never lock in the middle of a stroke
+   * pattern; the lock comes once the needle stops. */
+  if (self->treatment != NULL && stipple_treatment_get_armed (self->treatment))
+    self->last_activity = g_get_monotonic_time ();
+
+  if (g_get_monotonic_time () - self->last_activity >= (gint64) minutes * 60 * G_USEC_PER_SEC)
+    stipple_window_lock (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+setup_idle_lock (StippleWindow *self)
+{
+  GtkEventController *key = gtk_event_controller_key_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  g_autofree char *unlock = NULL;
+  const char *name = g_get_real_name ();
+
+  /* Any input anywhere in the window counts, before any widget takes it. */
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (key, "key-pressed", G_CALLBACK (activity_cb), self);
+  g_signal_connect_swapped (motion, "motion", G_CALLBACK (activity_cb), self);
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (activity_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  if (name == NULL || *name == '\0' || g_str_equal (name, "Unknown"))
+    name = g_get_user_name ();
+  unlock = g_strdup_printf (_("_Unlock as %s"), name);
+  gtk_button_set_label (self->unlock_button, unlock);
+  gtk_button_set_use_underline (self->unlock_button, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->unlock_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Unlock"), -1);
+
+  self->last_activity = g_get_monotonic_time ();
+  self->idle_check_id = g_timeout_add_seconds (15, idle_check_cb, self);
 }
 
 /* ------------------------------------------------------------------------
@@ -764,6 +911,9 @@ store_changed_cb (StippleWindow      *self,
 {
   const GError *error = stipple_application_get_store_error (application);
 
+  if (stipple_window_get_locked (self))
+    return;
+
   if (stipple_application_get_store (application) != NULL)
     {
       build_workspace (self);
@@ -959,6 +1109,10 @@ stipple_window_dispose (GObject *object)
 {
   StippleWindow *self = STIPPLE_WINDOW (object);
 
+  g_clear_handle_id (&self->idle_check_id, g_source_remove);
+  g_clear_pointer (&self->hidden_windows, g_ptr_array_unref);
+  g_clear_pointer (&self->unlocked_page, g_free);
+
   /* Never leave the needle running behind a closed window. */
   if (self->treatment != NULL)
     stipple_treatment_emergency_stop (self->treatment);
@@ -1023,11 +1177,16 @@ stipple_window_class_init (StippleWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, alarm_revealer);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, alarm_box);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, alarm_label);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, unlock_button);
   gtk_widget_class_bind_template_callback (widget_class, alarm_acknowledged_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unlock_clicked_cb);
 }
 
 static void
 stipple_window_init (StippleWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->hidden_windows = g_ptr_array_new_with_free_func (g_object_unref);
+  setup_idle_lock (self);
 }

@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (StippleWindow, stipple_window, STIPPLE, WINDOW, AdwApplicationWindow)
 
-StippleWindow *stipple_window_new (StippleApplication *application);
+StippleWindow *stipple_window_new        (StippleApplication *application);
+void           stipple_window_lock       (StippleWindow      *self);
+void           stipple_window_unlock     (StippleWindow      *self);
+gboolean       stipple_window_get_locked (StippleWindow      *self);
 
 G_END_DECLS
