@@ -121,6 +121,31 @@ test_export (void)
     g_assert_null (strstr (text, "Screening and consent"));
   }
 
+  /* In German: the words translated, decimals with a comma, dates
+   * written the German way. */
+  {
+    g_autofree char *german_pdf = g_build_filename (dir, "de.pdf", NULL);
+    g_autofree char *out = NULL, *err = NULL, *text = NULL;
+    g_auto(GStrv) env = g_get_environ ();
+    g_autoptr(GError) error = NULL;
+    const char *argv[] = { stipple, "--database", database, "--export-pdf", ended_id, german_pdf, NULL };
+    int status = 0;
+
+    env = g_environ_setenv (env, "LC_ALL", "de_DE.UTF-8", TRUE);
+    env = g_environ_setenv (env, "LANGUAGE", "de", TRUE);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &out, &err, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    text = pdf_text (german_pdf);
+    g_assert_null (strstr (text, "Microneedling session record"));
+    g_assert_nonnull (strstr (text, "Microneedling-Sitzungsprotokoll"));
+    g_assert_nonnull (strstr (text, "Nachsorge"));
+    g_assert_nonnull (strstr (text, "0,50 mm"));
+    g_assert_null (strstr (text, "0.50 mm"));
+    g_assert_nonnull (strstr (text, "März 1984"));
+  }
+
   /* A session still running is refused, and no half report appears. */
   {
     g_autofree char *out = NULL, *err = NULL;
