@@ -84,7 +84,9 @@ set_date (GDate *date,
  *
  * Reads a calendar date typed as 1984-03-09, as 9.3.1984 or 9/3/1984
  * (day first, as the patient file's search reads them), or written out:
- * "9 March 1984", "9 Mar 1984", "March 9, 1984". The year always has
+ * "9 March 1984", "9 Mar 1984", "March 9, 1984", and as the German and
+ * Spanish date formats write them, "9. März 1984", "9 de marzo de 1984".
+ * The year always has
  * four digits, so no century is ever guessed.
  *
  * Returns: whether @text is a date
@@ -120,8 +122,18 @@ stipple_patient_text_parse_date (const char *text,
   g_strdelimit (copy, ",", ' ');
   words = g_strsplit_set (copy, " \t", -1);
   for (guint i = 0; words[i] != NULL; i++)
-    if (*words[i] != '\0')
+    {
+      gsize len = strlen (words[i]);
+
+      /* As Stipple writes dates in other languages: "9. März 1984",
+       * "9 de marzo de 1984". */
+      if (len > 1 && words[i][len - 1] == '.' && g_ascii_isdigit (words[i][0]))
+        words[i][len - 1] = '\0';
+      if (*words[i] == '\0' || g_ascii_strcasecmp (words[i], "de") == 0 ||
+          g_ascii_strcasecmp (words[i], "del") == 0)
+        continue;
       g_ptr_array_add (parts, words[i]);
+    }
   if (parts->len != 3 || strlen (g_ptr_array_index (parts, 2)) != 4 ||
       !all_digits (g_ptr_array_index (parts, 2)))
     return FALSE;
