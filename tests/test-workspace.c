@@ -21,6 +21,7 @@
 #include <locale.h>
 
 #include "stipple-application.h"
+#include "stipple-face-map.h"
 #include "stipple-patient-list.h"
 #include "stipple-screening.h"
 #include "stipple-sim-transport.h"
@@ -397,6 +398,25 @@ run_treatment (void)
   }
   g_assert_cmpuint (pen_depth (), ==, 1250);
   set_spin (depth_of_pass_1, 1.25);
+
+  /* The face map: each zone a button a screen reader names; choosing one
+   * on the map selects it for treatment, and the map outlines it. */
+  {
+    GtkWidget *right = NULL, *left = NULL, *map = NULL;
+
+    WAIT_FOR ((right = find (GTK_ACCESSIBLE_ROLE_BUTTON, stipple_zone_get_name (STIPPLE_ZONE_CHEEK_RIGHT))) != NULL);
+    map = gtk_widget_get_parent (right);
+    g_assert_true (STIPPLE_IS_FACE_MAP (map));
+    gtk_widget_activate (right);
+    WAIT_FOR (stipple_treatment_get_zone (current_treatment ()) == STIPPLE_ZONE_CHEEK_RIGHT);
+    g_assert_cmpint (stipple_face_map_get_selected_zone (STIPPLE_FACE_MAP (map)), ==, STIPPLE_ZONE_CHEEK_RIGHT);
+    screenshot ("face-map.png");
+
+    left = stipple_face_map_get_zone_widget (STIPPLE_FACE_MAP (map), STIPPLE_ZONE_CHEEK_LEFT);
+    gtk_widget_activate (left);
+    WAIT_FOR (stipple_treatment_get_zone (current_treatment ()) == STIPPLE_ZONE_CHEEK_LEFT);
+    WAIT_FOR (pen_depth () == 1250 && verified ());
+  }
 
   /* Run the needle, then stop everything from the header. */
   {

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "stipple-patient-text.h"
@@ -185,9 +187,9 @@ build_plan (StippleSessionSummary *self,
         }
 
       subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "%u pass at %s · %'" G_GUINT64_FORMAT
+                                               "%u pass at %s · %'" PRIu64
                                                " strokes delivered",
-                                               "%u passes at %s · %'" G_GUINT64_FORMAT
+                                               "%u passes at %s · %'" PRIu64
                                                " strokes delivered", n_passes),
                                   n_passes, rates->str, session->strokes[first->zone]);
       row = stipple_patient_text_add_field (group, stipple_zone_get_name (first->zone),
@@ -199,7 +201,7 @@ build_plan (StippleSessionSummary *self,
   for (guint z = STIPPLE_ZONE_NONE + 1; z < STIPPLE_N_ZONES; z++)
     if (!listed[z] && session->strokes[z] > 0)
       {
-        g_autofree char *subtitle = g_strdup_printf (_("%'" G_GUINT64_FORMAT
+        g_autofree char *subtitle = g_strdup_printf (_("%'" PRIu64
                                                        " strokes delivered"),
                                                      session->strokes[z]);
         GtkWidget *row = stipple_patient_text_add_field (group, stipple_zone_get_name (z),

@@ -16,9 +16,11 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-face-map.h"
 #include "stipple-note-saver.h"
 #include "stipple-sample-ring.h"
 #include "stipple-strip-chart.h"
+#include "stipple-skin-response.h"
 #include "stipple-treatment-page.h"
 
 /* A second and more of needle samples at 8 kHz between two frames. */
@@ -64,6 +66,7 @@ struct _StippleTreatmentPage
   GtkLabel           *note_status;
   GtkButton          *end_button;
   GtkListBox         *zone_list;
+  StippleFaceMap     *face_map;
   StippleStripChart  *chart;
 };
 
@@ -129,13 +132,16 @@ update_zone_row (StippleTreatmentPage *self,
   if (row == NULL)
     return;
 
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), summary);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary, -1);
-
   if (stipple_treatment_get_plan (self->treatment, zone, &plan))
     for (guint p = 0; p < plan.n_passes; p++)
       deepest = MAX (deepest, plan.depth_um[p]);
+  stipple_face_map_set_zone_plan (self->face_map, zone, deepest, plan.n_passes, plan.rate_hz);
+  stipple_face_map_set_zone_limit (self->face_map, zone, stipple_treatment_get_limit (self->treatment, zone));
+  stipple_face_map_set_zone_strokes (self->face_map, zone, stipple_treatment_get_strokes (self->treatment, zone));
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), summary);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary, -1);
 
   /* Above its limit is said in words, not by colour alone. */
   if (deepest > stipple_treatment_get_limit (self->treatment, zone))
@@ -155,9 +161,24 @@ zone_row_activated_cb (StippleTreatmentPage *self,
 }
 
 static void
+face_zone_activated_cb (StippleTreatmentPage *self,
+                        guint                 zone)
+{
+  stipple_treatment_select_zone (self->treatment, zone, 1);
+}
+
+static void
 build_zone_list (StippleTreatmentPage *self)
 {
   GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+  /* The map and the list are twins: the map for the eye and the hand, the
+   * list for the keyboard and the screen reader, both always in step. */
+  self->face_map = STIPPLE_FACE_MAP (stipple_face_map_new (NULL));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->face_map), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->face_map), TRUE);
+  g_signal_connect_swapped (self->face_map, "zone-activated", G_CALLBACK (face_zone_activated_cb), self);
+  gtk_box_append (self->face_map_slot, GTK_WIDGET (self->face_map));
 
   self->zone_list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->zone_list, GTK_SELECTION_SINGLE);
@@ -369,6 +390,17 @@ pass_changed_cb (StippleTreatmentPage *self)
 }
 
 static void
+thickness_changed_cb (StippleTreatmentPage *self)
+{
+  if (self->treatment == NULL)
+    return;
+
+  /* The limits follow the skin; the plans stay until the clinician changes them. */
+  stipple_treatment_set_thickness (self->treatment, adw_combo_row_get_selected (self->thickness_row));
+  load_editor (self);
+}
+
+static void
 preset_clicked_cb (StippleTreatmentPage *self)
 {
   StippleIndication indication = adw_combo_row_get_selected (self->indication_row);
@@ -493,6 +525,7 @@ zone_changed_cb (StippleTreatmentPage *self)
 
   if (stipple_zone_get_info (zone) != NULL && self->zone_rows[zone] != NULL)
     gtk_list_box_select_row (self->zone_list, self->zone_rows[zone]);
+  stipple_face_map_set_selected_zone (self->face_map, zone);
   stipple_strip_chart_reset_zone (self->chart);
   load_editor (self);
   update_verification (self);
@@ -659,6 +692,11 @@ stipple_treatment_page_new (StippleTreatment *treatment,
   session = stipple_treatment_get_session (treatment);
 
   build_zone_list (self);
+  adw_combo_row_set_selected (self->thickness_row, stipple_treatment_get_thickness (treatment));
+  g_signal_connect_swapped (self->thickness_row, "notify::selected", G_CALLBACK (thickness_changed_cb), self);
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->end_button))),
+                              stipple_skin_response_new (treatment),
+                              gtk_widget_get_prev_sibling (GTK_WIDGET (self->end_button)));
   setup_note (self, self->note_before, &self->before_saver, STIPPLE_NOTE_BEFORE, session->note_before);
   setup_note (self, self->note_after, &self->after_saver, STIPPLE_NOTE_AFTER, session->note_after);
   note_pending_cb (self);
