@@ -57,6 +57,19 @@ one_hour_session (void)
   d->notes_after = g_strdup ("Tolerated well.");
   d->next_session = g_date_time_add_weeks (d->session_start, 4);
 
+  /* The real report draws the face map too. */
+  {
+    g_autofree char *contents = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    gsize len;
+
+    if (g_getenv ("STIPPLE_FACE_MAP") == NULL ||
+        !g_file_get_contents (g_getenv ("STIPPLE_FACE_MAP"), &contents, &len, NULL))
+      g_error ("set STIPPLE_FACE_MAP to data/face-map.txt");
+    bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+    d->face = stipple_face_geometry_new (bytes, NULL);
+  }
+
   return d;
 }
 
@@ -105,6 +118,7 @@ main (int   argc,
 
   g_unlink (path);
   g_rmdir (dir);
+  stipple_face_geometry_free ((StippleFaceGeometry *) d->face);
 
   return 0;
 }

@@ -13,6 +13,7 @@
 #include "stipple-report.h"
 
 static char *tmp_dir;
+static StippleFaceGeometry *face;
 
 static StippleReportData *
 make_session (gsize note_length)
@@ -89,6 +90,7 @@ make_session (gsize note_length)
                                  "Confirmed 1.50 mm on Left cheek, above its limit of 1.00 mm", FALSE);
   stipple_report_data_add_event (d, d->session_end, "Pen unplugged while armed; disarmed", TRUE);
   d->next_session = g_date_time_add_weeks (d->session_start, 4);
+  d->face = face;
 
   return d;
 }
@@ -217,6 +219,9 @@ test_chart (void)
   assert_contains (text, "4:23");
   assert_contains (text, "Forehead");
   /* Graphs, notes, events, aftercare */
+  /* The face map figure, with its legend. */
+  assert_contains (text, "Above limit");
+  assert_contains (text, "No plan");
   assert_contains (text, "Depth reached per stroke");
   assert_contains (text, "Stroke rate");
   assert_contains (text, "Scarring on the left cheek");
@@ -364,6 +369,18 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
+  {
+    g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "face-map.txt", NULL);
+    g_autofree char *contents = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GError) error = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (path, &contents, &len, &error));
+    bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+    face = stipple_face_geometry_new (bytes, &error);
+    g_assert_no_error (error);
+  }
   tmp_dir = g_dir_make_tmp ("stipple-report-XXXXXX", NULL);
 
   g_test_add_func ("/stipple/report/chart", test_chart);

@@ -330,6 +330,7 @@ stipple_report_data_from_session (StippleStore             *store,
   data->pinpoint_bleeding = session->pinpoint_bleeding;
   data->aftercare_given = g_strdup (session->aftercare_given);
   data->next_session = next_session (chart, session);
+  data->face = stipple_face_geometry_get_default ();
 
   return g_steal_pointer (&data);
 }

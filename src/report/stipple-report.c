@@ -845,6 +845,39 @@ draw_series (Renderer     *r,
   r->y = y1 + 16;
 }
 
+/* The face map as the clinician saw it: each treated zone in its depth's
+ * colour, labelled with its depth, zones past their limit hatched. */
+static void
+section_face (Renderer *r)
+{
+  const StippleReportData *d = r->data;
+  const double height = 250;
+  StippleFaceDrawing drawing;
+
+  if (d->face == NULL)
+    return;
+
+  stipple_face_drawing_init (&drawing);
+  for (guint i = 0; i < d->zones->len; i++)
+    {
+      const StippleReportZone *z = &g_array_index (d->zones, StippleReportZone, i);
+
+      for (guint p = 0; p < MIN (z->n_passes, STIPPLE_MAX_PASSES); p++)
+        drawing.depth_um[z->zone] = MAX (drawing.depth_um[z->zone], z->depth_um[p]);
+      drawing.limit_um[z->zone] = r->kind == STIPPLE_REPORT_CHART ? z->limit_um : 0;
+    }
+  drawing.labels = TRUE;
+  drawing.legend = TRUE;
+
+  ensure_space (r, height + 10);
+  cairo_save (r->cr);
+  cairo_translate (r->cr, r->left, r->y);
+  stipple_face_draw (d->face, r->cr, MIN (r->right - r->left, 420), height, &drawing);
+  cairo_restore (r->cr);
+  cairo_set_source_rgb (r->cr, 0, 0, 0);
+  r->y += height + 10;
+}
+
 static void
 section_graphs (Renderer *r)
 {
@@ -950,6 +983,7 @@ render (Renderer *r)
   if (r->kind == STIPPLE_REPORT_CHART)
     section_screening (r);
   section_zones (r);
+  section_face (r);
   if (r->kind == STIPPLE_REPORT_CHART)
     {
       section_graphs (r);

@@ -8,6 +8,7 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "stipple-face.h"
 #include "stipple-presets.h"
 #include "stipple-zones.h"
 
@@ -110,6 +111,9 @@ typedef struct
 
   GPtrArray  *events;                 /* StippleReportEvent: confirmations and faults */
   GDateTime  *next_session;
+
+  /* The face map drawn in the report; NULL for none. */
+  const StippleFaceGeometry *face;
 } StippleReportData;
 
 typedef struct
