@@ -240,6 +240,11 @@ test_push_and_verify (Fixture       *f,
     for (guint i = 0; i < saved->plan->len; i++)
       n_cheek += g_array_index (saved->plan, StippleZonePass, i).zone == STIPPLE_ZONE_CHEEK_LEFT;
     g_assert_cmpuint (n_cheek, ==, 2);
+    /* The pen and cartridge the settings went to are on the record. */
+    g_assert_cmpstr (saved->pen_serial, ==, stipple_pen_get_identity (f->pen)->serial);
+    g_assert_cmpstr (saved->cartridge_id, ==, stipple_pen_get_cartridge (f->pen)->id);
+    g_assert_cmpstr (saved->cartridge_lot, ==, stipple_pen_get_cartridge (f->pen)->lot);
+    g_assert_nonnull (saved->pen_firmware);
   }
 }
 

@@ -23,6 +23,9 @@
 #include "stipple-application.h"
 #include "stipple-face-map.h"
 #include "stipple-patient-list.h"
+#include "stipple-patient-page.h"
+#include "stipple-session-summary.h"
+#include "stipple-strip-chart.h"
 #include "stipple-screening.h"
 #include "stipple-sim-transport.h"
 #include "stipple-test-a11y.h"
@@ -300,6 +303,18 @@ demo_patient_id (StippleStore *store)
   return patient->id;
 }
 
+static GtkWidget *
+find_summary (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (STIPPLE_IS_SESSION_SUMMARY (l->data))
+      return l->data;
+
+  return NULL;
+}
+
 static void
 run_treatment (void)
 {
@@ -518,6 +533,33 @@ run_treatment (void)
     g_assert_cmpuint (confirmed, ==, 1);
     g_assert_cmpuint (estops, >=, 1);
     g_assert_cmpuint (settings, >=, 6);
+
+    /* The session, read only, replays its needle data: the graphs scrub
+     * through what was stored. */
+    {
+      GtkWidget *page = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_PATIENT_PAGE);
+      GtkWidget *summary = NULL, *graphs = NULL;
+      guint64 duration;
+      const StippleStrokeStats *stats;
+      guint64 strokes_at_start;
+
+      g_assert_nonnull (page);
+      g_signal_emit_by_name (page, "session-activated", session->id);
+      WAIT_FOR ((summary = find_summary ()) != NULL &&
+                stipple_session_summary_get_replay_loaded (STIPPLE_SESSION_SUMMARY (summary)));
+      graphs = stipple_test_find_of_type (summary, STIPPLE_TYPE_STRIP_CHART);
+      g_assert_nonnull (graphs);
+      duration = stipple_strip_chart_get_replay_duration (STIPPLE_STRIP_CHART (graphs));
+      g_assert_cmpuint (duration, >, 500000);
+      stipple_strip_chart_set_replay_position (STIPPLE_STRIP_CHART (graphs), 0);
+      stats = stipple_strip_chart_get_stats (STIPPLE_STRIP_CHART (graphs));
+      strokes_at_start = stats->strokes;
+      stipple_strip_chart_set_replay_position (STIPPLE_STRIP_CHART (graphs), duration);
+      g_assert_cmpuint (stipple_strip_chart_get_stats (STIPPLE_STRIP_CHART (graphs))->strokes, >,
+                        strokes_at_start);
+      screenshot ("session-replay.png");
+      gtk_window_destroy (GTK_WINDOW (summary));
+    }
   }
 
   finished = TRUE;

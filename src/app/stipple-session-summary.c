@@ -18,15 +18,29 @@
 
 #include "stipple-patient-text.h"
 #include "stipple-session-summary.h"
+#include "stipple-strip-chart.h"
 
 struct _StippleSessionSummary
 {
   AdwWindow       parent_instance;
 
+  gint64          session_id;
+  guint           deepest_um;
+  gboolean        ended;
+  GCancellable   *cancellable;
+  gboolean        replay_loaded;
+
   /* Template children */
   AdwWindowTitle *window_title;
   GtkBox         *groups_box;
 };
+
+enum {
+  SIGNAL_REPORT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (StippleSessionSummary, stipple_session_summary, ADW_TYPE_WINDOW)
 
@@ -273,18 +287,153 @@ stipple_session_summary_new (const StipplePatientChart *chart,
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, _("Read only"));
 
+  self->session_id = session_id;
+  self->ended = session->ended_at != NULL;
+  for (guint i = 0; i < session->plan->len; i++)
+    self->deepest_um = MAX (self->deepest_um,
+                            g_array_index (session->plan, StippleZonePass, i).depth_um);
+
   build_session (self, chart, session);
   build_serums (self, session);
   build_plan (self, session);
   add_note (self, _("Note Before the Session"), session->note_before);
   add_note (self, _("Note After the Session"), session->note_after);
 
+  /* A session not ended has no report yet: it says so instead. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "summary.export-record", self->ended);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "summary.export-patient-copy", self->ended);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "summary.print", self->ended);
+
   return self;
+}
+
+/* ------------------------------------------------------------------------
+ * Replay: the session's needle data through the live graphs' widget
+ * ------------------------------------------------------------------------ */
+
+static void
+load_telemetry_thread_cb (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  StippleStore *store = task_data;
+  StippleSessionSummary *self = source_object;
+  GError *error = NULL;
+  GArray *samples = stipple_store_load_telemetry (store, self->session_id, NULL, &error);
+
+  if (samples == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, samples, (GDestroyNotify) g_array_unref);
+}
+
+static void
+telemetry_loaded_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  StippleSessionSummary *self;
+  g_autoptr(GArray) samples = NULL;
+  g_autoptr(GError) error = NULL;
+  AdwPreferencesGroup *group;
+  GtkWidget *child;
+
+  samples = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = STIPPLE_SESSION_SUMMARY (object);
+  group = add_group (self, _("Needle Graphs"));
+  if (samples == NULL)
+    {
+      adw_preferences_group_set_description (group, error->message);
+    }
+  else if (samples->len == 0)
+    {
+      adw_preferences_group_set_description (group,
+                                             _("No needle data was recorded for this session."));
+    }
+  else
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (samples->data,
+                                             samples->len * sizeof (StippleProtoSample));
+
+      child = stipple_strip_chart_new ();
+      gtk_widget_set_size_request (child, -1, 360);
+      adw_preferences_group_set_description (group, _("Replayed from the patient file: scrub "
+                                                      "through the session, or play it."));
+      if (self->deepest_um > 0)
+        stipple_strip_chart_set_commanded_depth (STIPPLE_STRIP_CHART (child), self->deepest_um);
+      if (!stipple_strip_chart_set_replay (STIPPLE_STRIP_CHART (child), bytes, &error))
+        adw_preferences_group_set_description (group, error->message);
+      else
+        adw_preferences_group_add (group, child);
+    }
+
+  self->replay_loaded = TRUE;
+}
+
+/**
+ * stipple_session_summary_load_replay:
+ * @self: a #StippleSessionSummary
+ * @store: the patient file
+ *
+ * Reads the session's needle data off the main thread and shows it in
+ * the graphs, to scrub through or play.
+ */
+void
+stipple_session_summary_load_replay (StippleSessionSummary *self,
+                                     StippleStore          *store)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STIPPLE_IS_SESSION_SUMMARY (self));
+  g_return_if_fail (STIPPLE_IS_STORE (store));
+
+  task = g_task_new (self, self->cancellable, telemetry_loaded_cb, NULL);
+  g_task_set_task_data (task, g_object_ref (store), g_object_unref);
+  g_task_run_in_thread (task, load_telemetry_thread_cb);
+}
+
+/**
+ * stipple_session_summary_get_replay_loaded:
+ * @self: a #StippleSessionSummary
+ *
+ * Returns: whether the needle graphs have been loaded
+ */
+gboolean
+stipple_session_summary_get_replay_loaded (StippleSessionSummary *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_SESSION_SUMMARY (self), FALSE);
+
+  return self->replay_loaded;
+}
+
+static void
+report_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  StippleSessionSummary *self = STIPPLE_SESSION_SUMMARY (widget);
+  StippleSessionReportAction action = STIPPLE_SESSION_REPORT_RECORD;
+
+  if (g_str_equal (action_name, "summary.export-patient-copy"))
+    action = STIPPLE_SESSION_REPORT_PATIENT_COPY;
+  else if (g_str_equal (action_name, "summary.print"))
+    action = STIPPLE_SESSION_REPORT_PRINT;
+
+  g_signal_emit (self, signals[SIGNAL_REPORT], 0, self->session_id, (int) action);
 }
 
 static void
 stipple_session_summary_dispose (GObject *object)
 {
+  StippleSessionSummary *self = STIPPLE_SESSION_SUMMARY (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
   gtk_widget_dispose_template (GTK_WIDGET (object), STIPPLE_TYPE_SESSION_SUMMARY);
 
   G_OBJECT_CLASS (stipple_session_summary_parent_class)->dispose (object);
@@ -298,6 +447,20 @@ stipple_session_summary_class_init (StippleSessionSummaryClass *klass)
 
   object_class->dispose = stipple_session_summary_dispose;
 
+  /**
+   * StippleSessionSummary::report:
+   * @session_id: the session
+   * @action: a #StippleSessionReportAction
+   *
+   * The clinician asked for the session's report.
+   */
+  signals[SIGNAL_REPORT] =
+    g_signal_new ("report", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT);
+
+  gtk_widget_class_install_action (widget_class, "summary.export-record", NULL, report_action);
+  gtk_widget_class_install_action (widget_class, "summary.export-patient-copy", NULL, report_action);
+  gtk_widget_class_install_action (widget_class, "summary.print", NULL, report_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/stipple-session-summary.ui");
@@ -309,4 +472,6 @@ static void
 stipple_session_summary_init (StippleSessionSummary *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
 }

@@ -9,13 +9,25 @@
 
 #include "stipple-store.h"
 
+#include "stipple-store.h"
+
 G_BEGIN_DECLS
 
 #define STIPPLE_TYPE_SESSION_SUMMARY (stipple_session_summary_get_type ())
 
 G_DECLARE_FINAL_TYPE (StippleSessionSummary, stipple_session_summary, STIPPLE, SESSION_SUMMARY, AdwWindow)
 
-StippleSessionSummary *stipple_session_summary_new (const StipplePatientChart *chart,
-                                                    gint64                     session_id);
+typedef enum
+{
+  STIPPLE_SESSION_REPORT_RECORD,
+  STIPPLE_SESSION_REPORT_PATIENT_COPY,
+  STIPPLE_SESSION_REPORT_PRINT,
+} StippleSessionReportAction;
+
+StippleSessionSummary *stipple_session_summary_new         (const StipplePatientChart *chart,
+                                                            gint64                     session_id);
+void                   stipple_session_summary_load_replay (StippleSessionSummary     *self,
+                                                            StippleStore              *store);
+gboolean               stipple_session_summary_get_replay_loaded (StippleSessionSummary *self);
 
 G_END_DECLS

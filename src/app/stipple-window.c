@@ -447,6 +447,24 @@ edit_patient_cb (StippleWindow *self,
     open_editor (self, chart->patient);
 }
 
+static void export_report (StippleWindow     *self,
+                           gint64             session_id,
+                           StippleReportKind  kind);
+static void print_report  (StippleWindow     *self,
+                           gint64             session_id);
+
+static void
+summary_report_cb (StippleWindow *self,
+                   gint64         session_id,
+                   int            action)
+{
+  if (action == STIPPLE_SESSION_REPORT_PRINT)
+    print_report (self, session_id);
+  else
+    export_report (self, session_id, action == STIPPLE_SESSION_REPORT_PATIENT_COPY
+                                     ? STIPPLE_REPORT_PATIENT : STIPPLE_REPORT_CHART);
+}
+
 static void
 session_activated_cb (StippleWindow *self,
                       gint64         session_id)
@@ -459,6 +477,9 @@ session_activated_cb (StippleWindow *self,
 
   summary = stipple_session_summary_new (chart, session_id);
   gtk_window_set_transient_for (GTK_WINDOW (summary), GTK_WINDOW (self));
+  g_signal_connect_object (summary, "report", G_CALLBACK (summary_report_cb), self, G_CONNECT_SWAPPED);
+  if (get_store (self) != NULL)
+    stipple_session_summary_load_replay (summary, get_store (self));
   gtk_window_present (GTK_WINDOW (summary));
 }
 

@@ -338,6 +338,47 @@ current_settings (StippleTreatment   *self,
   return TRUE;
 }
 
+static void save_session_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data);
+
+/* The pen and cartridge the settings went to belong in the session's
+ * record (lot traceability), as soon as they are known and when they
+ * change. */
+static void
+record_pen (StippleTreatment *self)
+{
+  const StipplePenIdentity *identity = stipple_pen_get_identity (self->pen);
+  const StipplePenCartridge *cartridge = stipple_pen_get_cartridge (self->pen);
+  g_autofree char *firmware = NULL;
+  gboolean changed = FALSE;
+
+  if (identity != NULL && g_strcmp0 (self->session->pen_serial, identity->serial) != 0)
+    {
+      firmware = g_strdup_printf ("%u.%u", identity->firmware_version >> 8,
+                                  identity->firmware_version & 0xff);
+      g_free (self->session->pen_serial);
+      g_free (self->session->pen_firmware);
+      self->session->pen_serial = g_strdup (identity->serial);
+      self->session->pen_firmware = g_steal_pointer (&firmware);
+      changed = TRUE;
+    }
+  if (cartridge != NULL && cartridge->id[0] != '\0' &&
+      (g_strcmp0 (self->session->cartridge_id, cartridge->id) != 0 ||
+       g_strcmp0 (self->session->cartridge_lot, cartridge->lot) != 0))
+    {
+      g_free (self->session->cartridge_id);
+      g_free (self->session->cartridge_lot);
+      self->session->cartridge_id = g_strdup (cartridge->id);
+      self->session->cartridge_lot = g_strdup (cartridge->lot);
+      changed = TRUE;
+    }
+
+  if (changed)
+    stipple_store_save_session_async (self->store, self->session, NULL, save_session_cb,
+                                      g_object_ref (self));
+}
+
 static void
 push_cb (GObject      *object,
          GAsyncResult *result,
@@ -354,6 +395,8 @@ push_cb (GObject      *object,
       set_verification (self, STIPPLE_VERIFICATION_FAILED, error->message);
       return;
     }
+
+  record_pen (self);
 
   /* Only if the screen still asks for what was verified. */
   if (!current_settings (self, &wanted) || !settings_equal (&wanted, &self->pushed))
