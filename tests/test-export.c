@@ -146,6 +146,30 @@ test_export (void)
     g_assert_nonnull (strstr (text, "März 1984"));
   }
 
+  /* The paper follows the locale: US Letter in the United States. */
+  {
+    g_autofree char *letter_pdf = g_build_filename (dir, "letter.pdf", NULL);
+    g_autofree char *out = NULL, *err = NULL, *info = NULL;
+    g_auto(GStrv) env = g_get_environ ();
+    g_autoptr(GError) error = NULL;
+    const char *argv[] = { stipple, "--database", database, "--export-pdf", ended_id, letter_pdf, NULL };
+    int status = 0;
+
+    env = g_environ_setenv (env, "LC_ALL", "en_US.UTF-8", TRUE);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &out, &err, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_cmpint (run (&info, &err, "pdfinfo", letter_pdf, NULL), ==, 0);
+    g_assert_nonnull (strstr (info, "612 x 792 pts (letter)"));
+  }
+  {
+    g_autofree char *out = NULL, *err = NULL, *info = NULL;
+
+    g_assert_cmpint (run (&info, &err, "pdfinfo", chart_pdf, NULL), ==, 0);
+    g_assert_nonnull (strstr (info, "(A4)"));
+  }
+
   /* A session still running is refused, and no half report appears. */
   {
     g_autofree char *out = NULL, *err = NULL;

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
@@ -382,7 +384,8 @@ test_session_summary (void)
                                 "Pass 1: 1.25 mm\nPass 2: 1.5 mm\nPass 3: 1.5 mm"));
   g_assert_nonnull (find_shown (GTK_WIDGET (summary), GTK_ACCESSIBLE_ROLE_LABEL,
                                 "Pass 1: 1.0 mm"));
-  strokes = g_strdup_printf ("3 passes at 120 strokes/s · %" G_GUINT64_FORMAT
+  /* As the summary writes it: thousands grouped as the locale does. */
+  strokes = g_strdup_printf ("3 passes at 120 strokes/s · %'" PRIu64
                              " strokes delivered", first->strokes[STIPPLE_ZONE_CHEEK_LEFT]);
   g_assert_cmpuint (first->strokes[STIPPLE_ZONE_CHEEK_LEFT], >, 0);
   g_assert_nonnull (find_shown (GTK_WIDGET (summary), GTK_ACCESSIBLE_ROLE_LABEL, strokes));

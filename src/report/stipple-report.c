@@ -211,11 +211,15 @@ StipplePageSize
 stipple_report_page_size_for_locale (void)
 {
   StipplePageSize size = { MM_TO_PT (210), MM_TO_PT (297) };
-#ifdef _NL_PAPER_WIDTH
+#ifdef __GLIBC__
   int width_mm = (int) (intptr_t) nl_langinfo (_NL_PAPER_WIDTH);
   int height_mm = (int) (intptr_t) nl_langinfo (_NL_PAPER_HEIGHT);
 
-  if (width_mm > 50 && width_mm < 1000 && height_mm > 50 && height_mm < 1500)
+  /* The locale gives whole millimetres: US Letter (8.5 × 11 in) is
+   * 216 × 279 there, and is drawn at its exact size. */
+  if (width_mm == 216 && height_mm == 279)
+    size = (StipplePageSize) { 612, 792 };
+  else if (width_mm > 50 && width_mm < 1000 && height_mm > 50 && height_mm < 1500)
     {
       size.width_pt = MM_TO_PT (width_mm);
       size.height_pt = MM_TO_PT (height_mm);
