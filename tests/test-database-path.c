@@ -78,6 +78,31 @@ test_resolve_explicit (void)
   g_clear_error (&error);
   g_unlink (file);
 
+  /* A link to a real patient file is refused too: the file is opened
+   * where it is, not through a link. */
+  {
+    g_autofree char *real = g_build_filename (dir, "real.stipple", NULL);
+
+    g_assert_true (g_file_set_contents (real, "", 0, NULL));
+    g_assert_cmpint (symlink (real, file), ==, 0);
+    path = stipple_database_path_resolve (file, FALSE, &error);
+    g_assert_error (error, STIPPLE_PATH_ERROR, STIPPLE_PATH_ERROR_NOT_A_FILE);
+    g_assert_nonnull (strstr (error->message, "link"));
+    g_clear_error (&error);
+    g_unlink (file);
+
+    /* Another user's file is refused, never opened. */
+    if (getuid () == 0)
+      {
+        g_assert_cmpint (chown (real, 65534, 65534), ==, 0);
+        path = stipple_database_path_resolve (real, FALSE, &error);
+        g_assert_error (error, STIPPLE_PATH_ERROR, STIPPLE_PATH_ERROR_NOT_WRITABLE);
+        g_assert_nonnull (strstr (error->message, "another user"));
+        g_clear_error (&error);
+      }
+    g_unlink (real);
+  }
+
   g_rmdir (dir);
 }
 

@@ -126,6 +126,19 @@ test_preferences (void)
     g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), 1.0, 1e-9);
   }
 
+  /* The idle lock's minutes. */
+  {
+    GtkWidget *spin = stipple_test_find_accessible (GTK_WIDGET (preferences),
+                                                    GTK_ACCESSIBLE_ROLE_SPIN_BUTTON,
+                                                    "Lock after minutes without use");
+
+    g_assert_nonnull (spin);
+    g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), 30, 1e-9);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 10);
+    g_assert_cmpuint (g_settings_get_uint (settings, "idle-lock-minutes"), ==, 10);
+    g_settings_reset (settings, "idle-lock-minutes");
+  }
+
   gtk_window_destroy (GTK_WINDOW (preferences));
 }
 

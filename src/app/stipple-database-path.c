@@ -97,8 +97,27 @@ stipple_database_path_resolve (const char  *requested,
       return NULL;
     }
 
+  if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      /* Patient data stays in a file of this user's, where it says it is:
+       * a link could lead anywhere, another user's folder or a share. */
+      g_set_error (error, STIPPLE_PATH_ERROR, STIPPLE_PATH_ERROR_NOT_A_FILE,
+                   _("“%s” is a link, not the patient file itself. Open the file it points to."),
+                   path);
+      return NULL;
+    }
+
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     {
+      GStatBuf st;
+
+      if (g_stat (path, &st) == 0 && st.st_uid != getuid ())
+        {
+          g_set_error (error, STIPPLE_PATH_ERROR, STIPPLE_PATH_ERROR_NOT_WRITABLE,
+                       _("“%s” belongs to another user. A patient file must be your own, "
+                         "readable by you alone."), path);
+          return NULL;
+        }
       if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
         {
           g_set_error (error, STIPPLE_PATH_ERROR, STIPPLE_PATH_ERROR_NOT_A_FILE,

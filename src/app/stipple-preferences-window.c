@@ -25,6 +25,7 @@ struct _StipplePreferencesWindow
   AdwPreferencesGroup  *staff_group;
   AdwEntryRow          *add_staff_row;
   AdwPreferencesGroup  *limits_group;
+  GtkSpinButton        *idle_lock_spin;
 
   GPtrArray            *staff_rows;
   GtkSpinButton        *thin_spins[STIPPLE_N_ZONES];
@@ -221,6 +222,9 @@ stipple_preferences_window_new (GSettings *settings)
   adw_combo_row_set_selected (self->color_scheme_row,
                               (guint) g_settings_get_enum (settings, "color-scheme"));
 
+  g_settings_bind (settings, "idle-lock-minutes",
+                   gtk_spin_button_get_adjustment (self->idle_lock_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
   load_staff (self);
   g_signal_connect_object (settings, "changed::staff", G_CALLBACK (load_staff), self,
                            G_CONNECT_SWAPPED);
@@ -270,6 +274,7 @@ stipple_preferences_window_class_init (StipplePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, staff_group);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, add_staff_row);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, limits_group);
+  gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, idle_lock_spin);
   gtk_widget_class_bind_template_callback (widget_class, color_scheme_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_staff_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, reset_limits_clicked_cb);
