@@ -190,6 +190,14 @@ plan_cheek (Fixture *f)
 }
 
 static void
+not_verified_cb (StippleTreatment *treatment,
+                 GParamSpec       *pspec,
+                 gpointer          data)
+{
+  g_assert_cmpint (stipple_treatment_get_verification (treatment), !=, STIPPLE_VERIFICATION_VERIFIED);
+}
+
+static void
 test_push_and_verify (Fixture       *f,
                       gconstpointer  data)
 {
@@ -215,6 +223,10 @@ test_push_and_verify (Fixture       *f,
   g_assert_cmpuint (applied.depth_um, ==, 1000);
   g_assert_cmpuint (applied.rate_hz, ==, 120);
   g_assert_cmpuint (applied.passes, ==, 2);
+
+  /* Whoever hears of a new zone or pass never sees the old one's
+   * verification beside it. */
+  g_signal_connect (f->treatment, "notify::pass", G_CALLBACK (not_verified_cb), NULL);
 
   /* The second pass goes deeper no further: 0.75 mm. */
   stipple_treatment_select_zone (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, 2);

@@ -1016,9 +1016,11 @@ stipple_treatment_select_zone (StippleTreatment *self,
 
   self->zone = zone;
   self->pass = pass;
+  /* Push first, so whoever hears of the new zone never sees the old
+   * zone's "verified" beside it. */
+  stipple_treatment_push (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZONE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PASS]);
-  stipple_treatment_push (self);
 }
 
 static void
