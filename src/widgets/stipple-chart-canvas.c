@@ -349,6 +349,10 @@ format_value (StippleChartStrip strip,
     /* TRANSLATORS: strokes per second, on the stroke rate axis */
     return g_strdup_printf (_("%.0f/s"), value / 1000);
 
+  /* The skin line reads 0, never "-0.0". */
+  if (fabs (value) < step / 2)
+    value = 0;
+
   /* TRANSLATORS: millimetres, on the depth axes */
   return g_strdup_printf (step >= 100 ? _("%.1f mm") : _("%.2f mm"), value / 1000);
 }
