@@ -190,12 +190,13 @@ update_zone_description (StippleFaceMap *self,
       text = g_steal_pointer (&with_strokes);
     }
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->zones[zone]),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  /* The tooltip first: GTK makes it the description, which is the plan alone. */
   {
     g_autofree char *tooltip = g_strdup_printf ("%s\n%s", stipple_zone_get_name (zone), text);
     gtk_widget_set_tooltip_text (self->zones[zone], tooltip);
   }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->zones[zone]),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }
 
 /**
