@@ -1,7 +1,7 @@
-/* test-store-faults.c: a full disk and failing writes
+/* test-store-stipple_test_vfs_faults.c: a full disk and failing writes
  *
  * A VFS shim wraps SQLite's default VFS and is made the default, so the
- * store runs unchanged on top of it. It fails writes once a byte budget
+ * store runs unchanged on top of it. It fails writes once a byte stipple_test_vfs_budget
  * is spent (SQLITE_FULL, as the unix VFS reports ENOSPC) or every write
  * and sync with SQLITE_IOERR on demand.
  *
@@ -14,206 +14,8 @@
 #include <string.h>
 
 #include "stipple-store.h"
+#include "stipple-test-vfs.h"
 #include "test-store-util.h"
-
-typedef struct
-{
-  sqlite3_file  base;
-  sqlite3_file *real;
-} FaultyFile;
-
-static sqlite3_vfs *real_vfs;
-static sqlite3_vfs faulty_vfs;
-/* Bytes that may still be written; negative for no limit. */
-static gint64 budget = -1;
-static gboolean fail_io;
-static guint faults;
-
-#define REAL(f) (((FaultyFile *) (f))->real)
-
-static int
-faulty_close (sqlite3_file *file)
-{
-  int rc = REAL (file)->pMethods->xClose (REAL (file));
-  g_free (REAL (file));
-  return rc;
-}
-
-static int
-faulty_read (sqlite3_file *file, void *buf, int amt, sqlite3_int64 offset)
-{
-  return REAL (file)->pMethods->xRead (REAL (file), buf, amt, offset);
-}
-
-static int
-faulty_write (sqlite3_file *file, const void *buf, int amt, sqlite3_int64 offset)
-{
-  if (fail_io)
-    {
-      faults++;
-      return SQLITE_IOERR_WRITE;
-    }
-  if (budget >= 0)
-    {
-      if (budget < amt)
-        {
-          faults++;
-          budget = 0;
-          return SQLITE_FULL;
-        }
-      budget -= amt;
-    }
-  return REAL (file)->pMethods->xWrite (REAL (file), buf, amt, offset);
-}
-
-static int
-faulty_truncate (sqlite3_file *file, sqlite3_int64 size)
-{
-  return REAL (file)->pMethods->xTruncate (REAL (file), size);
-}
-
-static int
-faulty_sync (sqlite3_file *file, int flags)
-{
-  if (fail_io)
-    {
-      faults++;
-      return SQLITE_IOERR_FSYNC;
-    }
-  return REAL (file)->pMethods->xSync (REAL (file), flags);
-}
-
-static int
-faulty_file_size (sqlite3_file *file, sqlite3_int64 *size)
-{
-  return REAL (file)->pMethods->xFileSize (REAL (file), size);
-}
-
-static int
-faulty_lock (sqlite3_file *file, int level)
-{
-  return REAL (file)->pMethods->xLock (REAL (file), level);
-}
-
-static int
-faulty_unlock (sqlite3_file *file, int level)
-{
-  return REAL (file)->pMethods->xUnlock (REAL (file), level);
-}
-
-static int
-faulty_check_reserved (sqlite3_file *file, int *out)
-{
-  return REAL (file)->pMethods->xCheckReservedLock (REAL (file), out);
-}
-
-static int
-faulty_file_control (sqlite3_file *file, int op, void *arg)
-{
-  return REAL (file)->pMethods->xFileControl (REAL (file), op, arg);
-}
-
-static int
-faulty_sector_size (sqlite3_file *file)
-{
-  return REAL (file)->pMethods->xSectorSize (REAL (file));
-}
-
-static int
-faulty_device_characteristics (sqlite3_file *file)
-{
-  return REAL (file)->pMethods->xDeviceCharacteristics (REAL (file));
-}
-
-static int
-faulty_shm_map (sqlite3_file *file, int page, int size, int extend, void volatile **out)
-{
-  return REAL (file)->pMethods->xShmMap (REAL (file), page, size, extend, out);
-}
-
-static int
-faulty_shm_lock (sqlite3_file *file, int offset, int n, int flags)
-{
-  return REAL (file)->pMethods->xShmLock (REAL (file), offset, n, flags);
-}
-
-static void
-faulty_shm_barrier (sqlite3_file *file)
-{
-  REAL (file)->pMethods->xShmBarrier (REAL (file));
-}
-
-static int
-faulty_shm_unmap (sqlite3_file *file, int delete_flag)
-{
-  return REAL (file)->pMethods->xShmUnmap (REAL (file), delete_flag);
-}
-
-/* No memory-mapped I/O: every write must pass through xWrite. */
-static int
-faulty_fetch (sqlite3_file *file, sqlite3_int64 offset, int amt, void **out)
-{
-  *out = NULL;
-  return SQLITE_OK;
-}
-
-static int
-faulty_unfetch (sqlite3_file *file, sqlite3_int64 offset, void *p)
-{
-  return SQLITE_OK;
-}
-
-static const sqlite3_io_methods faulty_methods = {
-  3,
-  faulty_close,
-  faulty_read,
-  faulty_write,
-  faulty_truncate,
-  faulty_sync,
-  faulty_file_size,
-  faulty_lock,
-  faulty_unlock,
-  faulty_check_reserved,
-  faulty_file_control,
-  faulty_sector_size,
-  faulty_device_characteristics,
-  faulty_shm_map,
-  faulty_shm_lock,
-  faulty_shm_barrier,
-  faulty_shm_unmap,
-  faulty_fetch,
-  faulty_unfetch,
-};
-
-static int
-faulty_open (sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, int *out_flags)
-{
-  FaultyFile *f = (FaultyFile *) file;
-  int rc;
-
-  f->real = g_malloc0 (real_vfs->szOsFile);
-  rc = real_vfs->xOpen (real_vfs, name, f->real, flags, out_flags);
-  if (rc != SQLITE_OK || f->real->pMethods == NULL)
-    {
-      g_clear_pointer (&f->real, g_free);
-      f->base.pMethods = NULL;
-      return rc;
-    }
-  f->base.pMethods = &faulty_methods;
-  return SQLITE_OK;
-}
-
-static void
-install_faulty_vfs (void)
-{
-  real_vfs = sqlite3_vfs_find (NULL);
-  faulty_vfs = *real_vfs;
-  faulty_vfs.zName = "stipple-faulty";
-  faulty_vfs.szOsFile = sizeof (FaultyFile);
-  faulty_vfs.xOpen = faulty_open;
-  faulty_vfs.pNext = NULL;
-  g_assert_cmpint (sqlite3_vfs_register (&faulty_vfs, 1), ==, SQLITE_OK);
-}
 
 typedef struct
 {
@@ -225,19 +27,19 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->dir = g_dir_make_tmp ("stipple-faults-XXXXXX", NULL);
+  f->dir = g_dir_make_tmp ("stipple-stipple_test_vfs_faults-XXXXXX", NULL);
   f->path = g_build_filename (f->dir, "patients.stipple", NULL);
-  budget = -1;
-  fail_io = FALSE;
-  faults = 0;
+  stipple_test_vfs_budget = -1;
+  stipple_test_vfs_fail_io = FALSE;
+  stipple_test_vfs_faults = 0;
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  budget = -1;
-  fail_io = FALSE;
+  stipple_test_vfs_budget = -1;
+  stipple_test_vfs_fail_io = FALSE;
   test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
@@ -283,7 +85,7 @@ test_disk_full (Fixture       *f,
       g_autoptr(StippleSession) session = session_with_note (patient->id, (guint) room);
       g_autoptr(StipplePatientChart) chart = NULL;
 
-      budget = room;
+      stipple_test_vfs_budget = room;
       if (stipple_store_save_session (store, session, &error))
         g_array_append_val (committed, session->id);
       else
@@ -296,7 +98,7 @@ test_disk_full (Fixture       *f,
         }
 
       /* Room again: what was saved is there, and saving works. */
-      budget = -1;
+      stipple_test_vfs_budget = -1;
       chart = stipple_store_load_chart (store, patient->id, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (chart->sessions->len, ==, committed->len);
@@ -321,13 +123,13 @@ test_disk_full (Fixture       *f,
       samples[i] = (StippleProtoSample) {
         i * 125, (gint32) (i * 7919 % 2000), (guint16) (i * 31), 3, i / 66
       };
-    budget = 0;
+    stipple_test_vfs_budget = 0;
     g_assert_true (stipple_store_append_telemetry (store, g_array_index (committed, gint64, 0),
                                                    samples, 20000, &error));
     g_assert_false (stipple_store_flush_telemetry (store, &error));
     g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_DISK_FULL);
     g_clear_error (&error);
-    budget = -1;
+    stipple_test_vfs_budget = -1;
     g_assert_true (stipple_store_append_telemetry (store, g_array_index (committed, gint64, 0),
                                                    samples, 8000, &error));
     g_assert_true (stipple_store_flush_telemetry (store, &error));
@@ -362,7 +164,7 @@ test_io_error (Fixture       *f,
 
   g_assert_true (stipple_store_save_patient (store, ada, &error));
 
-  fail_io = TRUE;
+  stipple_test_vfs_fail_io = TRUE;
   g_assert_false (stipple_store_save_patient (store, bob, &error));
   g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_IO);
   g_assert_nonnull (strstr (error->message, "safe"));
@@ -372,7 +174,7 @@ test_io_error (Fixture       *f,
   g_assert_false (stipple_store_append_audit (store, entry, &error));
   g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_IO);
   g_clear_error (&error);
-  g_assert_cmpuint (faults, >, 0);
+  g_assert_cmpuint (stipple_test_vfs_faults, >, 0);
 
   /* Reading still works while writes fail. */
   found = stipple_store_search_patients (store, "love", 10, &error);
@@ -380,7 +182,7 @@ test_io_error (Fixture       *f,
   g_assert_cmpuint (found->len, ==, 1);
   g_clear_pointer (&found, g_ptr_array_unref);
 
-  fail_io = FALSE;
+  stipple_test_vfs_fail_io = FALSE;
   g_assert_true (stipple_store_save_patient (store, eve, &error));
   g_assert_no_error (error);
   g_clear_object (&store);
@@ -402,14 +204,14 @@ test_full_on_create (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(StippleStore) store = NULL;
 
-  budget = 3000;
+  stipple_test_vfs_budget = 3000;
   store = stipple_store_open (f->path, &error);
   g_assert_null (store);
   g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_DISK_FULL);
   g_clear_error (&error);
 
   /* The half-made file is taken up again once there is room. */
-  budget = -1;
+  stipple_test_vfs_budget = -1;
   store = stipple_store_open (f->path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (store);
@@ -422,7 +224,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  install_faulty_vfs ();
+  stipple_test_vfs_install ();
 
 #define ADD(name, func) \
   g_test_add ("/stipple/store/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)

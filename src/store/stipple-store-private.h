@@ -48,6 +48,10 @@ struct _StippleStore
   GError      *telemetry_error;
   /* Writer-side state: next sequence number and clock per session. */
   GHashTable  *telemetry_cursor;
+
+  /* Audit events the disk refused, oldest first; written before the next
+   * one. Writer thread only, and close once the writer is gone. */
+  GQueue       audit_backlog;
 };
 
 /* stipple-store.c */

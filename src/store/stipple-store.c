@@ -37,6 +37,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static gboolean write_audit_backlog (StippleStore  *self,
+                                     GError       **error);
+
 struct _StippleTelemetryBuffer
 {
   gint64              session_id;
@@ -1143,6 +1146,16 @@ stipple_store_close (StippleStore *self)
       g_thread_pool_free (self->writer, FALSE, TRUE);
       self->writer = NULL;
     }
+
+  if (self->db != NULL && !g_queue_is_empty (&self->audit_backlog))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!write_audit_backlog (self, &error))
+        g_warning ("%u audit events could not be written to %s: %s",
+                   g_queue_get_length (&self->audit_backlog), self->path, error->message);
+    }
+  g_queue_clear_full (&self->audit_backlog, (GDestroyNotify) stipple_audit_entry_free);
 
   g_mutex_lock (&self->mutex);
   g_hash_table_remove_all (self->stmts);
@@ -2327,6 +2340,40 @@ stipple_store_save_note_finish (StippleStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* An event the file refuses for what it is, or has already, will never
+ * be written; one the disk refused waits for room. */
+static gboolean
+audit_refused_for_good (const GError *error)
+{
+  return g_error_matches (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT) ||
+         g_error_matches (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_DUPLICATE) ||
+         g_error_matches (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND);
+}
+
+/* Writes the audit events a full or failing disk refused earlier, in
+ * the order they happened. */
+static gboolean
+write_audit_backlog (StippleStore  *self,
+                     GError       **error)
+{
+  StippleAuditEntry *entry;
+
+  while ((entry = g_queue_peek_head (&self->audit_backlog)) != NULL)
+    {
+      GError *local_error = NULL;
+
+      if (!stipple_store_append_audit (self, entry, &local_error) &&
+          !audit_refused_for_good (local_error))
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      g_clear_error (&local_error);
+      stipple_audit_entry_free (g_queue_pop_head (&self->audit_backlog));
+    }
+  return TRUE;
+}
+
 static void
 append_audit_task (StippleStore *self,
                    GTask        *task)
@@ -2334,10 +2381,19 @@ append_audit_task (StippleStore *self,
   StippleAuditEntry *entry = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!stipple_store_append_audit (self, entry, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_int (task, entry->id);
+  /* The same uid on every attempt, so the event is written once. */
+  if (entry->uid == NULL)
+    entry->uid = g_uuid_string_random ();
+  if (write_audit_backlog (self, &error) &&
+      stipple_store_append_audit (self, entry, &error))
+    {
+      g_task_return_int (task, entry->id);
+      return;
+    }
+
+  if (!audit_refused_for_good (error))
+    g_queue_push_tail (&self->audit_backlog, stipple_audit_entry_copy (entry));
+  g_task_return_error (task, error);
 }
 
 /**
