@@ -832,6 +832,74 @@ test_unplug_replug (Fixture *f, gconstpointer data)
   g_assert_true (disarm (f, &error));
 }
 
+/* The unplug drill through libusb: the cable comes out at random moments
+ * of a running needle. Every time the pen's watchdog stops the needle
+ * within 250 ms of its own clock (plus the model's tick), the host hears
+ * of it as an unplug, and after the replug the pen may not run until the
+ * settings are pushed and verified again. STIPPLE_DRILL_TRIALS sets the
+ * number of trials, STIPPLE_DRILL_SEED the moments. */
+static void
+test_unplug_drill (Fixture *f, gconstpointer data)
+{
+  const char *trials_env = g_getenv ("STIPPLE_DRILL_TRIALS");
+  const char *seed_env = g_getenv ("STIPPLE_DRILL_SEED");
+  guint trials = trials_env ? (guint) g_ascii_strtoull (trials_env, NULL, 10) : 8;
+  guint32 seed = seed_env ? (guint32) g_ascii_strtoull (seed_env, NULL, 10) : g_random_int ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  guint64 worst_us = 0;
+  guint failures = 0;
+
+  g_test_message ("seed %u, %u trials", seed, trials);
+
+  for (guint trial = 0; trial < trials; trial++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint64 unplugged_at, stopped_at;
+      guint faults_before = f->faults->len;
+      guint depth_um = 250 + 250 * g_rand_int_range (rand, 0, 7);
+
+      g_assert_true (push (f, STIPPLE_ZONE_FOREHEAD, depth_um, 120, 1, &error));
+      g_assert_no_error (error);
+      g_assert_true (arm (f, &error));
+      g_assert_no_error (error);
+      run_for (g_rand_int_range (rand, 5, 400));
+
+      stipple_test_usb_lock (f->bed);
+      unplugged_at = stipple_test_usb_now_us (f->bed);
+      stipple_test_usb_unlock (f->bed);
+      stipple_test_usb_unplug (f->bed, f->usb_pen);
+      WAIT_FOR (!fw_is_armed (f));
+      stipple_test_usb_lock (f->bed);
+      stopped_at = stipple_test_usb_now_us (f->bed);
+      stipple_test_usb_unlock (f->bed);
+      worst_us = MAX (worst_us, stopped_at - unplugged_at);
+      if (stopped_at - unplugged_at > 250000 + 5000)
+        failures++;
+
+      WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_DISCONNECTED);
+      g_assert_false (stipple_pen_get_verified (f->pen));
+      g_assert_cmpuint (f->faults->len, >, faults_before);
+      g_assert_error ((GError *) g_ptr_array_index (f->faults, f->faults->len - 1),
+                      STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_UNPLUGGED);
+
+      stipple_test_usb_replug (f->bed, f->usb_pen);
+      WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_CONNECTED);
+      g_assert_false (stipple_pen_get_verified (f->pen));
+      g_assert_false (arm (f, &error));
+      g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NOT_READY);
+      g_assert_false (fw_is_armed (f));
+    }
+
+  g_test_message ("usb_unplug_drill_trials: %u count", trials);
+  g_test_message ("usb_unplug_drill_failures: %u count", failures);
+  g_test_message ("usb_unplug_drill_worst_disarm: %.1f ms", worst_us / 1000.0);
+  g_mutex_lock (&f->lock);
+  g_test_message ("usb_unplug_drill_samples_lost: %" G_GUINT64_FORMAT " count", f->sink_lost);
+  g_assert_cmpuint (f->sink_lost, ==, 0);
+  g_mutex_unlock (&f->lock);
+  g_assert_cmpuint (failures, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -855,6 +923,7 @@ main (int argc, char *argv[])
   ADD ("heartbeat-unanswered", test_heartbeat_unanswered);
   ADD ("telemetry-8khz", test_telemetry_8khz);
   ADD ("unplug-replug", test_unplug_replug);
+  ADD ("unplug-drill", test_unplug_drill);
 
   return g_test_run ();
 }
