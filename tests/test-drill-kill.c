@@ -9,7 +9,7 @@
  * session is there, unfinished, to be reopened as interrupted.
  *
  * STIPPLE_DRILL_TRIALS sets the number of kills (CI runs 6; the drill in
- * docs/reliability.md runs 100). STIPPLE_DRILL_SEED repeats a run.
+ * docs/reliability.md runs 200). STIPPLE_DRILL_SEED repeats a run.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

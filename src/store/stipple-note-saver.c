@@ -2,8 +2,8 @@
  *
  * A note is saved after a short pause in the typing, and at the latest
  * STIPPLE_NOTE_SAVER_MAX_DELAY_MS after the first unsaved keystroke, so
- * a clinician who types without pause still loses at most a second if
- * the computer dies. Saves go through the store's writer thread in
+ * a clinician who types without pause still loses less than a second if
+ * the computer dies, the write to disk included. Saves go through the store's writer thread in
  * order, so an older text never lands after a newer one.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -11,8 +11,10 @@ G_BEGIN_DECLS
 
 /* Quiet time after a keystroke before the note is saved. */
 #define STIPPLE_NOTE_SAVER_QUIET_MS 300
-/* However fast the typing, the saved note is never further behind. */
-#define STIPPLE_NOTE_SAVER_MAX_DELAY_MS 1000
+/* However fast the typing, a save starts no later than this after the
+ * first unsaved keystroke. Half a second leaves the other half for the
+ * write to reach the disk, so the file is never a second behind. */
+#define STIPPLE_NOTE_SAVER_MAX_DELAY_MS 500
 
 #define STIPPLE_TYPE_NOTE_SAVER (stipple_note_saver_get_type ())
 
