@@ -346,8 +346,10 @@ open_device (StippleUsbTransport  *self,
     {
       struct libusb_transfer *transfer = libusb_alloc_transfer (0);
 
+      /* Zeroed: nothing of the heap's past goes down the wire, whatever
+       * the kernel (or an emulator) does with an IN buffer. */
       libusb_fill_bulk_transfer (transfer, handle, STIPPLE_USB_ENDPOINT_IN,
-                                 g_malloc (STIPPLE_USB_MAX_PACKET), STIPPLE_USB_MAX_PACKET,
+                                 g_malloc0 (STIPPLE_USB_MAX_PACKET), STIPPLE_USB_MAX_PACKET,
                                  in_transfer_cb, self, 0);
       self->in_transfers[i] = transfer;
 
