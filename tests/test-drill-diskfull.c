@@ -17,6 +17,7 @@
 #include "stipple-sim-transport.h"
 #include "stipple-test-vfs.h"
 #include "stipple-treatment.h"
+#include "test-store-util.h"
 
 static gboolean
 timeout_cb (gpointer user_data)
@@ -68,18 +69,9 @@ arm (StippleTreatment *treatment)
 static gboolean
 integrity_ok (const char *path)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = FALSE;
+  g_autofree char *check = test_sql (path, "PRAGMA integrity_check", NULL);
 
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-      sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    ok = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-
-  return ok;
+  return g_strcmp0 (check, "ok") == 0;
 }
 
 static void
@@ -187,10 +179,7 @@ test_disk_full (void)
   stipple_store_close (store);
   g_assert_true (integrity_ok (path));
 
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-    g_assert_cmpint (system (cmd), ==, 0);
-  }
+  test_remove_tree (dir);
 }
 
 int

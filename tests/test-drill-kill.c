@@ -25,6 +25,7 @@
 
 #include "stipple-sim-transport.h"
 #include "stipple-treatment-page.h"
+#include "test-store-util.h"
 
 /* ------------------------------------------------------------------------
  * The child: a clinician typing
@@ -128,18 +129,9 @@ static char *self_path;
 static gboolean
 integrity_ok (const char *path)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = FALSE;
+  g_autofree char *check = test_sql (path, "PRAGMA integrity_check", NULL);
 
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-      sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    ok = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-
-  return ok;
+  return g_strcmp0 (check, "ok") == 0;
 }
 
 static void
@@ -263,10 +255,7 @@ test_kill_drill (void)
   g_test_message ("kill_drill_note_bytes_lost: %" G_GUINT64_FORMAT " count", lost);
   g_assert_cmpuint (failures, ==, 0);
 
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-    g_assert_cmpint (system (cmd), ==, 0);
-  }
+  test_remove_tree (dir);
 }
 
 int

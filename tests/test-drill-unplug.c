@@ -19,6 +19,7 @@
 
 #include "stipple-sim-transport.h"
 #include "stipple-treatment.h"
+#include "test-store-util.h"
 
 static guint64 samples_received;
 
@@ -166,10 +167,7 @@ test_unplug_drill (void)
   g_clear_object (&treatment);
   stipple_pen_stop (pen);
   stipple_store_close (store);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-    g_assert_cmpint (system (cmd), ==, 0);
-  }
+  test_remove_tree (dir);
 }
 
 int
