@@ -15,8 +15,9 @@
 
 #include "stipple-test-usb.h"
 
-/* The kernel side of usbdevfs, in process: umockdev's preload library sends
- * every ioctl on an emulated /dev/bus/usb node to a UMockdevIoctlBase, and
+/* The kernel side of usbdevfs: umockdev's preload library sends every ioctl
+ * on an emulated /dev/bus/usb node, from this process or from a child that
+ * inherited UMOCKDEV_DIR, to a UMockdevIoctlBase here, and
  * the handler below answers them as the kernel would, feeding bulk OUT
  * transfers to a device model and filling bulk IN transfers from it. So the
  * host's real libusb code runs unchanged: enumeration from sysfs, open,
@@ -107,9 +108,13 @@ complete_reap (UMockdevIoctlClient *client,
   UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg (client);
   g_autoptr(UMockdevIoctlData) urb_ptr = NULL;
 
+  /* NULL when the process that asked has just died. */
   urb_ptr = umockdev_ioctl_data_resolve (arg, 0, sizeof (gpointer), NULL);
-  umockdev_ioctl_data_set_ptr (urb_ptr, 0, urb_data);
-  umockdev_ioctl_client_complete (client, 0, 0);
+  if (urb_ptr != NULL)
+    {
+      umockdev_ioctl_data_set_ptr (urb_ptr, 0, urb_data);
+      umockdev_ioctl_client_complete (client, 0, 0);
+    }
   umockdev_ioctl_data_unref (urb_data);
 }
 
@@ -123,7 +128,10 @@ handle_submit (TestDevice          *dev,
   g_autoptr(UMockdevIoctlData) buffer = NULL;
   struct usbdevfs_urb *urb;
 
+  /* NULL when the process that asked has just died. */
   urb_data = umockdev_ioctl_data_resolve (arg, 0, sizeof (struct usbdevfs_urb), NULL);
+  if (urb_data == NULL)
+    return TRUE;
   urb = (struct usbdevfs_urb *) urb_data->data;
 
   if (!dev->present)
@@ -142,6 +150,8 @@ handle_submit (TestDevice          *dev,
 
   buffer = umockdev_ioctl_data_resolve (urb_data, G_STRUCT_OFFSET (struct usbdevfs_urb, buffer),
                                         urb->buffer_length, NULL);
+  if (buffer == NULL)
+    return TRUE;
 
   if (urb->endpoint == 0x01)
     {
@@ -238,6 +248,25 @@ handle_discard (TestDevice          *dev,
   return TRUE;
 }
 
+/* The node was opened again: the process that had it open before closed
+ * it or died, and its URBs went with it, as the kernel frees them. The pen
+ * has one host at a time. */
+static void
+client_connected_cb (UMockdevIoctlBase   *handler,
+                     UMockdevIoctlClient *client,
+                     gpointer             user_data)
+{
+  TestDevice *dev = user_data;
+
+  g_mutex_lock (&dev->bed->lock);
+  if (handler == dev->handler)
+    {
+      g_queue_clear_full (&dev->pending_in, (GDestroyNotify) umockdev_ioctl_data_unref);
+      g_queue_clear_full (&dev->done, (GDestroyNotify) umockdev_ioctl_data_unref);
+    }
+  g_mutex_unlock (&dev->bed->lock);
+}
+
 static gboolean
 handle_ioctl_cb (UMockdevIoctlBase   *handler,
                  UMockdevIoctlClient *client,
@@ -259,6 +288,8 @@ handle_ioctl_cb (UMockdevIoctlBase   *handler,
         g_autoptr(UMockdevIoctlData) caps = NULL;
 
         caps = umockdev_ioctl_data_resolve (arg, 0, sizeof (guint32), NULL);
+        if (caps == NULL)
+          break;
         *(guint32 *) caps->data = USBDEVFS_CAP_BULK_CONTINUATION |
                                   USBDEVFS_CAP_NO_PACKET_SIZE_LIM |
                                   USBDEVFS_CAP_REAP_AFTER_DISCONNECT |
@@ -465,6 +496,7 @@ stipple_test_usb_add_device (StippleTestUsb            *self,
   dev->model_data = model_data;
   dev->handler = umockdev_ioctl_base_new ();
   g_signal_connect (dev->handler, "handle-ioctl", G_CALLBACK (handle_ioctl_cb), dev);
+  g_signal_connect (dev->handler, "client-connected", G_CALLBACK (client_connected_cb), dev);
 
   g_mutex_lock (&self->lock);
   plug_locked (self, dev);
@@ -521,6 +553,7 @@ stipple_test_usb_replug (StippleTestUsb *self,
   g_clear_object (&dev->handler);
   dev->handler = umockdev_ioctl_base_new ();
   g_signal_connect (dev->handler, "handle-ioctl", G_CALLBACK (handle_ioctl_cb), dev);
+  g_signal_connect (dev->handler, "client-connected", G_CALLBACK (client_connected_cb), dev);
   plug_locked (self, dev);
   g_mutex_unlock (&self->lock);
 }

@@ -13,78 +13,9 @@
 
 #include "stipple-firmware.h"
 #include "stipple-pen.h"
-#include "stipple-test-usb.h"
+#include "stipple-test-usb-pen.h"
 #include "stipple-usb-transport.h"
 #include "stipple-zones.h"
-
-/* The model behind the emulated device is the firmware, plus one knob the
- * firmware has not got: a pen whose read back differs from what it
- * acknowledged (a firmware fault the host must catch). */
-typedef struct
-{
-  StippleFirmware firmware;
-  guint8          tamper_type;
-  guint           tamper_depth_um;
-} PenModel;
-
-static void
-fw_receive (gpointer model, const guint8 *data, gsize len, guint64 now_us)
-{
-  stipple_firmware_receive (&((PenModel *) model)->firmware, data, len, now_us);
-}
-
-static gsize
-fw_transmit (gpointer model, guint8 *buf, gsize cap, guint64 now_us)
-{
-  PenModel *pen = model;
-  gsize len = stipple_firmware_transmit (&pen->firmware, buf, cap, now_us);
-  StippleProtoReply reply;
-
-  if (len > 0 && pen->tamper_depth_um != 0 &&
-      stipple_proto_reply_decode (buf, len, &reply) == STIPPLE_PROTO_STATUS_OK &&
-      reply.type == (pen->tamper_type | STIPPLE_PROTO_MSG_REPLY) &&
-      reply.result == STIPPLE_PROTO_RESULT_OK)
-    {
-      reply.body.treatment.depth_um = pen->tamper_depth_um;
-      g_assert_cmpint (stipple_proto_reply_encode (&reply, buf, cap, &len), ==,
-                       STIPPLE_PROTO_STATUS_OK);
-    }
-
-  return len;
-}
-
-static gboolean
-fw_halted (gpointer model)
-{
-  return stipple_firmware_is_halted (&((PenModel *) model)->firmware);
-}
-
-static void
-fw_clear_halt (gpointer model, guint64 now_us)
-{
-  stipple_firmware_clear_halt (&((PenModel *) model)->firmware);
-}
-
-static void
-fw_tick (gpointer model, guint64 now_us)
-{
-  stipple_firmware_tick (&((PenModel *) model)->firmware, now_us);
-}
-
-static void
-fw_bus_reset (gpointer model, guint64 now_us)
-{
-  stipple_firmware_usb_reset (&((PenModel *) model)->firmware, now_us);
-}
-
-static const StippleTestUsbModel firmware_model = {
-  .receive = fw_receive,
-  .transmit = fw_transmit,
-  .halted = fw_halted,
-  .clear_halt = fw_clear_halt,
-  .tick = fw_tick,
-  .bus_reset = fw_bus_reset,
-};
 
 /* A device that is not a pen: it must never be opened. */
 static gsize
@@ -108,7 +39,7 @@ static const StippleTestUsbModel stranger_model = {
 typedef struct
 {
   StippleTestUsb   *bed;
-  PenModel          model;
+  StippleTestUsbPen model;
   guint             usb_pen;
   guint             usb_stranger;
   StipplePen       *pen;
@@ -228,20 +159,13 @@ audited (Fixture *f, const char *kind)
 static gboolean
 fw_is_armed (Fixture *f)
 {
-  gboolean armed;
-
-  stipple_test_usb_lock (f->bed);
-  armed = stipple_firmware_is_armed (&f->model.firmware);
-  stipple_test_usb_unlock (f->bed);
-
-  return armed;
+  return stipple_test_usb_pen_is_armed (f->bed, &f->model);
 }
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  StippleFirmwareConfig config;
   StippleTransport *transport;
 
   f->main_thread = g_thread_self ();
@@ -251,18 +175,12 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->faults = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   f->disarms = g_array_new (FALSE, FALSE, sizeof (StipplePenDisarmReason));
 
-  stipple_firmware_config_init_default (&config);
   f->bed = stipple_test_usb_new ();
-  stipple_test_usb_lock (f->bed);
-  stipple_firmware_init (&f->model.firmware, &config, stipple_test_usb_now_us (f->bed));
-  stipple_test_usb_unlock (f->bed);
 
   /* Same vendor, another product: plugged in first, never touched. */
   f->usb_stranger = stipple_test_usb_add_device (f->bed, STIPPLE_PROTO_USB_VID, 0x0bad,
                                                  &stranger_model, NULL);
-  f->usb_pen = stipple_test_usb_add_device (f->bed, STIPPLE_PROTO_USB_VID,
-                                            STIPPLE_PROTO_USB_PID_TEST,
-                                            &firmware_model, &f->model);
+  f->usb_pen = stipple_test_usb_pen_plug (f->bed, &f->model);
 
   transport = stipple_usb_transport_new (STIPPLE_PROTO_USB_VID, STIPPLE_PROTO_USB_PID_TEST, TRUE);
   f->pen = stipple_pen_new (transport);

@@ -1,12 +1,18 @@
 /* test-drill-kill.c: Stipple killed while a clinician types notes
  *
  * A child process shows the real treatment page over a real patient file
- * and the simulated pen, arms the needle, and types into the note before
- * the treatment, a word every 20 ms, telling the parent how much it has
- * typed and when. The parent kills it with SIGKILL at a random moment and
- * checks what must hold: the patient file passes PRAGMA integrity_check,
+ * and a pen, arms the needle, and types into the note before the
+ * treatment, a word every 20 ms, telling the parent how much it has typed
+ * and when. The parent kills it with SIGKILL at a random moment and checks
+ * what must hold: the patient file passes PRAGMA integrity_check,
  * everything typed more than a second before the kill is in it, and the
  * session is there, unfinished, to be reopened as interrupted.
+ *
+ * It runs twice. Once over the simulated pen, which dies with the child.
+ * Once over the libusb transport to the pen model behind a USB device
+ * that the parent emulates under umockdev (the child inherits the
+ * testbed): there the pen outlives the application, and the parent checks
+ * that the pen stopped its needle by itself within its 250 ms watchdog.
  *
  * STIPPLE_DRILL_TRIALS sets the number of kills (CI runs 6; the drill in
  * docs/reliability.md runs 200). STIPPLE_DRILL_SEED repeats a run.
@@ -24,7 +30,9 @@
 #include <sys/wait.h>
 
 #include "stipple-sim-transport.h"
+#include "stipple-test-usb-pen.h"
 #include "stipple-treatment-page.h"
+#include "stipple-usb-transport.h"
 #include "test-store-util.h"
 
 /* ------------------------------------------------------------------------
@@ -59,7 +67,8 @@ arm_cb (GObject      *object,
 
 static int
 run_child (const char *path,
-           gint64      session_id)
+           gint64      session_id,
+           gboolean    usb)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(StippleStore) store = stipple_store_open (path, &error);
@@ -81,7 +90,10 @@ run_child (const char *path,
     if (((StippleSession *) chart->sessions->pdata[i])->id == session_id)
       session = chart->sessions->pdata[i];
 
-  transport = stipple_sim_transport_new (NULL, FALSE);
+  if (usb)
+    transport = stipple_usb_transport_new (STIPPLE_PROTO_USB_VID, STIPPLE_PROTO_USB_PID_TEST, TRUE);
+  else
+    transport = stipple_sim_transport_new (NULL, FALSE);
   pen = stipple_pen_new (transport);
   if (!stipple_pen_start (pen, &error))
     g_error ("child: %s", error->message);
@@ -126,6 +138,31 @@ run_child (const char *path,
 
 static char *self_path;
 
+/* Warnings and criticals in the parent fail the drill, except the one
+ * umockdev gives when the child it was answering died in the middle of an
+ * ioctl: that is this drill working, not a fault. */
+static gint unexpected_warnings;
+
+static GLogWriterOutput
+log_writer_cb (GLogLevelFlags   log_level,
+               const GLogField *fields,
+               gsize            n_fields,
+               gpointer         user_data)
+{
+  if (log_level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL))
+    {
+      const char *message = "";
+
+      for (gsize i = 0; i < n_fields; i++)
+        if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0)
+          message = fields[i].value;
+      if (strstr (message, "Destroying IoctlClient with open stream") == NULL)
+        g_atomic_int_inc (&unexpected_warnings);
+    }
+
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
 static gboolean
 integrity_ok (const char *path)
 {
@@ -135,8 +172,12 @@ integrity_ok (const char *path)
 }
 
 static void
-test_kill_drill (void)
+test_kill_drill (gconstpointer data)
 {
+  gboolean usb = GPOINTER_TO_INT (data);
+  g_autoptr(StippleTestUsb) bed = NULL;
+  StippleTestUsbPen usb_pen = { 0 };
+  gint64 worst_stop_us = 0;
   const char *trials_env = g_getenv ("STIPPLE_DRILL_TRIALS");
   const char *seed_env = g_getenv ("STIPPLE_DRILL_SEED");
   guint trials = trials_env ? (guint) g_ascii_strtoull (trials_env, NULL, 10) : 6;
@@ -148,6 +189,13 @@ test_kill_drill (void)
   gint64 patient_id;
 
   g_test_message ("seed %u, %u trials", seed, trials);
+
+  /* The pen outlives every child: plugged in once, here. */
+  if (usb)
+    {
+      bed = stipple_test_usb_new ();
+      stipple_test_usb_pen_plug (bed, &usb_pen);
+    }
 
   {
     g_autoptr(GError) error = NULL;
@@ -174,7 +222,7 @@ test_kill_drill (void)
       g_autoptr(GIOChannel) out = NULL;
       const StippleSession *saved = NULL;
       gsize typed_before_deadline = 0;
-      gint64 kill_at, killed;
+      gint64 kill_at;
       GPid pid;
       int out_fd, status;
 
@@ -191,7 +239,7 @@ test_kill_drill (void)
 
       session_arg = g_strdup_printf ("%" G_GINT64_FORMAT, session->id);
       {
-        const char *argv[] = { self_path, "--child", path, session_arg, NULL };
+        const char *argv[] = { self_path, "--child", path, session_arg, usb ? "usb" : "simulated", NULL };
 
         g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
                                                  G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
@@ -210,7 +258,10 @@ test_kill_drill (void)
           gint64 when;
 
           if (g_io_channel_read_line (out, &line, NULL, NULL, NULL) != G_IO_STATUS_NORMAL)
-            g_error ("the child stopped before it was killed");
+            {
+              g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+              g_error ("the child stopped before it was killed (wait status 0x%x)", status);
+            }
           if (sscanf (line, "%" G_GSIZE_FORMAT " %" G_GINT64_FORMAT, &typed, &when) != 2)
             continue;
           if (kill_at == 0)
@@ -220,14 +271,35 @@ test_kill_drill (void)
           if (when <= kill_at - G_USEC_PER_SEC)
             typed_before_deadline = typed;
         }
-      /* Never vacuous: the child typed for more than a second. */
+      /* Never vacuous: the child typed for more than a second, with the
+       * needle running. */
       g_assert_cmpuint (typed_before_deadline, >, 0);
+      if (usb)
+        g_assert_true (stipple_test_usb_pen_is_armed (bed, &usb_pen));
       kill (pid, SIGKILL);
-      killed = g_get_monotonic_time ();
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
       g_assert_true (WIFSIGNALED (status));
       g_spawn_close_pid (pid);
-      (void) killed;
+
+      /* Nobody sends heartbeats any more: the pen stops by itself. Its
+       * clock is looked at every half millisecond, and its watchdog runs
+       * when it is. */
+      if (usb)
+        {
+          gint64 killed = (gint64) stipple_test_usb_now_us (bed);
+          gint64 stopped;
+
+          while (stipple_test_usb_pen_is_armed (bed, &usb_pen) &&
+                 (gint64) stipple_test_usb_now_us (bed) - killed < 10 * G_USEC_PER_SEC)
+            g_usleep (500);
+          stopped = (gint64) stipple_test_usb_now_us (bed);
+          worst_stop_us = MAX (worst_stop_us, stopped - killed);
+          if (stopped - killed > 250 * 1000 + 5000)
+            failures++;
+          stipple_test_usb_lock (bed);
+          g_assert_cmpuint (usb_pen.firmware.disarm_reason, ==, STIPPLE_PROTO_DISARM_WATCHDOG);
+          stipple_test_usb_unlock (bed);
+        }
 
       /* What must hold after the kill. */
       if (!integrity_ok (path))
@@ -250,10 +322,17 @@ test_kill_drill (void)
       stipple_store_close (store);
     }
 
-  g_test_message ("kill_drill_trials: %u count", trials);
-  g_test_message ("kill_drill_failures: %" G_GUINT64_FORMAT " count", failures);
-  g_test_message ("kill_drill_note_bytes_lost: %" G_GUINT64_FORMAT " count", lost);
+  {
+    const char *name = usb ? "usb_" : "";
+
+    g_test_message ("%skill_drill_trials: %u count", name, trials);
+    g_test_message ("%skill_drill_failures: %" G_GUINT64_FORMAT " count", name, failures);
+    g_test_message ("%skill_drill_note_bytes_lost: %" G_GUINT64_FORMAT " count", name, lost);
+    if (usb)
+      g_test_message ("usb_kill_drill_worst_pen_stop: %.1f ms", worst_stop_us / 1000.0);
+  }
   g_assert_cmpuint (failures, ==, 0);
+  g_assert_cmpint (g_atomic_int_get (&unexpected_warnings), ==, 0);
 
   test_remove_tree (dir);
 }
@@ -268,16 +347,19 @@ main (int   argc,
       return 1;
     }
 
-  if (argc == 4 && g_str_equal (argv[1], "--child"))
+  if (argc == 5 && g_str_equal (argv[1], "--child"))
     {
       gtk_init ();
       adw_init ();
-      return run_child (argv[2], g_ascii_strtoll (argv[3], NULL, 10));
+      return run_child (argv[2], g_ascii_strtoll (argv[3], NULL, 10), g_str_equal (argv[4], "usb"));
     }
 
   self_path = g_canonicalize_filename (argv[0], NULL);
+  g_log_set_writer_func (log_writer_cb, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/stipple/drill/kill", test_kill_drill);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  g_test_add_data_func ("/stipple/drill/kill/simulated", GINT_TO_POINTER (FALSE), test_kill_drill);
+  g_test_add_data_func ("/stipple/drill/kill/usb", GINT_TO_POINTER (TRUE), test_kill_drill);
 
   return g_test_run ();
 }

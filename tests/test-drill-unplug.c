@@ -7,8 +7,12 @@
  * file, and after the cable is back the settings are verified again
  * before the needle may run.
  *
- * STIPPLE_DRILL_TRIALS sets the number of trials (CI runs 12; the drill
- * in docs/reliability.md runs 200). STIPPLE_DRILL_SEED repeats a run.
+ * It runs twice: over the simulated pen, and over the libusb transport to
+ * the pen model behind a USB device emulated under umockdev, so that one
+ * run checks the pen, the host and the patient file together.
+ *
+ * STIPPLE_DRILL_TRIALS sets the number of trials of each (CI runs 12; the
+ * drill in docs/reliability.md runs 200). STIPPLE_DRILL_SEED repeats a run.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,7 +22,9 @@
 #include <glib/gstdio.h>
 
 #include "stipple-sim-transport.h"
+#include "stipple-test-usb-pen.h"
 #include "stipple-treatment.h"
+#include "stipple-usb-transport.h"
 #include "test-store-util.h"
 
 static guint64 samples_received;
@@ -68,9 +74,86 @@ arm_cb (GObject      *object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-static void
-test_unplug_drill (void)
+/* The pen and its cable, simulated or emulated under umockdev. */
+typedef struct
 {
+  const char        *name;
+  StippleTransport  *transport;
+  /* USB only. */
+  StippleTestUsb    *bed;
+  StippleTestUsbPen  usb_pen;
+  guint              usb_device;
+} Rig;
+
+static void
+rig_init (Rig        *rig,
+          gboolean    usb)
+{
+  if (usb)
+    {
+      rig->name = "treatment_usb_";
+      rig->bed = stipple_test_usb_new ();
+      rig->usb_device = stipple_test_usb_pen_plug (rig->bed, &rig->usb_pen);
+      rig->transport = stipple_usb_transport_new (STIPPLE_PROTO_USB_VID,
+                                                  STIPPLE_PROTO_USB_PID_TEST, TRUE);
+    }
+  else
+    {
+      rig->name = "treatment_";
+      rig->transport = stipple_sim_transport_new (NULL, FALSE);
+    }
+}
+
+static void
+rig_clear (Rig *rig)
+{
+  g_clear_object (&rig->transport);
+  g_clear_pointer (&rig->bed, stipple_test_usb_free);
+}
+
+/* The pen's own clock: the emulated pen's, or the simulated pen's, which
+ * is the host's. */
+static gint64
+rig_now_us (Rig *rig)
+{
+  if (rig->bed != NULL)
+    return (gint64) stipple_test_usb_now_us (rig->bed);
+
+  return g_get_monotonic_time ();
+}
+
+static gboolean
+rig_pen_armed (Rig *rig)
+{
+  if (rig->bed != NULL)
+    return stipple_test_usb_pen_is_armed (rig->bed, &rig->usb_pen);
+
+  return stipple_firmware_is_armed (stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (rig->transport)));
+}
+
+static void
+rig_unplug (Rig *rig)
+{
+  if (rig->bed != NULL)
+    stipple_test_usb_unplug (rig->bed, rig->usb_device);
+  else
+    stipple_sim_transport_unplug (STIPPLE_SIM_TRANSPORT (rig->transport));
+}
+
+static void
+rig_replug (Rig *rig)
+{
+  if (rig->bed != NULL)
+    stipple_test_usb_replug (rig->bed, rig->usb_device);
+  else
+    stipple_sim_transport_replug (STIPPLE_SIM_TRANSPORT (rig->transport));
+}
+
+static void
+test_unplug_drill (gconstpointer data)
+{
+  gboolean usb = GPOINTER_TO_INT (data);
+  Rig rig = { 0 };
   const char *trials_env = g_getenv ("STIPPLE_DRILL_TRIALS");
   const char *seed_env = g_getenv ("STIPPLE_DRILL_SEED");
   guint trials = trials_env ? (guint) g_ascii_strtoull (trials_env, NULL, 10) : 12;
@@ -82,11 +165,9 @@ test_unplug_drill (void)
   g_autoptr(StippleStore) store = NULL;
   g_autoptr(StipplePatient) patient = stipple_patient_new ();
   g_autoptr(StippleSession) session = stipple_session_new ();
-  g_autoptr(StippleTransport) transport = NULL;
   g_autoptr(StipplePen) pen = NULL;
   g_autoptr(StippleTreatment) treatment = NULL;
   g_autoptr(GArray) stored = NULL;
-  StippleFirmware *firmware;
   StippleZoneLimits limits;
   StippleZonePlan plan = { .n_passes = 1, .depth_um = { 750 }, .rate_hz = 120 };
   gint64 worst_us = 0;
@@ -106,9 +187,9 @@ test_unplug_drill (void)
   session->clinician = g_strdup ("Dr Drill");
   g_assert_true (stipple_store_save_session (store, session, &error));
 
-  transport = stipple_sim_transport_new (NULL, FALSE);
-  firmware = stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (transport));
-  pen = stipple_pen_new (transport);
+  samples_received = 0;
+  rig_init (&rig, usb);
+  pen = stipple_pen_new (rig.transport);
   g_signal_connect (pen, "telemetry", G_CALLBACK (telemetry_cb), NULL);
   g_assert_true (stipple_pen_start (pen, &error));
   WAIT_FOR (stipple_pen_get_connected (pen));
@@ -128,15 +209,21 @@ test_unplug_drill (void)
       stipple_treatment_arm_async (treatment, NULL, arm_cb, &armed);
       WAIT_FOR (armed != NULL);
       g_assert_true (stipple_treatment_arm_finish (treatment, armed, &error));
-      g_assert_true (stipple_firmware_is_armed (firmware));
+      g_assert_true (rig_pen_armed (&rig));
 
       /* A random moment of the treatment. */
       run_for ((guint) g_rand_int_range (rand, 20, 400));
 
-      unplugged = g_get_monotonic_time ();
-      stipple_sim_transport_unplug (STIPPLE_SIM_TRANSPORT (transport));
-      WAIT_FOR (!stipple_firmware_is_armed (firmware));
-      stopped = g_get_monotonic_time ();
+      unplugged = rig_now_us (&rig);
+      rig_unplug (&rig);
+      /* Looked at every half millisecond: the emulated pen's watchdog runs
+       * when its clock is read. */
+      while (rig_pen_armed (&rig) && rig_now_us (&rig) - unplugged < 10 * G_USEC_PER_SEC)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (500);
+        }
+      stopped = rig_now_us (&rig);
       worst_us = MAX (worst_us, stopped - unplugged);
       if (stopped - unplugged > 260 * 1000)
         failures++;
@@ -146,7 +233,7 @@ test_unplug_drill (void)
       g_assert_cmpint (stipple_treatment_get_verification (treatment), !=, STIPPLE_VERIFICATION_VERIFIED);
 
       /* Plugged in again: verified again before the needle may run. */
-      stipple_sim_transport_replug (STIPPLE_SIM_TRANSPORT (transport));
+      rig_replug (&rig);
     }
 
   /* Every sample the host was given is in the patient file. */
@@ -157,15 +244,17 @@ test_unplug_drill (void)
   g_assert_no_error (error);
   g_assert_cmpuint (stored->len, ==, samples_received);
 
-  g_test_message ("unplug_drill_trials: %u count", trials);
-  g_test_message ("unplug_drill_failures: %u count", failures);
-  g_test_message ("unplug_drill_worst_disarm: %.1f ms", worst_us / 1000.0);
-  g_test_message ("unplug_drill_samples_lost: %" G_GUINT64_FORMAT " count",
+  g_test_message ("%sunplug_drill_trials: %u count", rig.name, trials);
+  g_test_message ("%sunplug_drill_failures: %u count", rig.name, failures);
+  g_test_message ("%sunplug_drill_worst_disarm: %.1f ms", rig.name, worst_us / 1000.0);
+  g_test_message ("%sunplug_drill_samples_lost: %" G_GUINT64_FORMAT " count", rig.name,
                   samples_received - (guint64) stored->len);
   g_assert_cmpuint (failures, ==, 0);
 
   g_clear_object (&treatment);
   stipple_pen_stop (pen);
+  g_clear_object (&pen);
+  rig_clear (&rig);
   stipple_store_close (store);
   test_remove_tree (dir);
 }
@@ -176,7 +265,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/stipple/drill/unplug", test_unplug_drill);
+  g_test_add_data_func ("/stipple/drill/unplug/simulated", GINT_TO_POINTER (FALSE), test_unplug_drill);
+  g_test_add_data_func ("/stipple/drill/unplug/usb", GINT_TO_POINTER (TRUE), test_unplug_drill);
 
   return g_test_run ();
 }
