@@ -14,6 +14,7 @@
 #include <umockdev.h>
 
 #include "stipple-test-usb.h"
+#include "stipple-test-wait.h"
 
 /* The kernel side of usbdevfs: umockdev's preload library sends every ioctl
  * on an emulated /dev/bus/usb node, from this process or from a child that
@@ -62,6 +63,10 @@ struct _StippleTestUsb
   gint64           clock_origin;
   guint64          clock_base;
   guint            clock_rate;
+  /* STIPPLE_TEST_PEN_CLOCK_SLOWDOWN: under valgrind the pen's clock runs
+   * slower, so that a host running many times slower than usual can keep
+   * up with its telemetry. */
+  guint            clock_slowdown;
 };
 
 static guint64
@@ -71,7 +76,8 @@ now_us_locked (StippleTestUsb *self)
 
   g_mutex_lock (&self->clock_lock);
   now = self->clock_base +
-        (guint64) (g_get_monotonic_time () - self->clock_origin) * self->clock_rate;
+        (guint64) (g_get_monotonic_time () - self->clock_origin) * self->clock_rate /
+        self->clock_slowdown;
   g_mutex_unlock (&self->clock_lock);
 
   return now;
@@ -438,6 +444,7 @@ stipple_test_usb_new (void)
   self->next_devnum = 2;
   self->clock_origin = g_get_monotonic_time ();
   self->clock_rate = 1;
+  self->clock_slowdown = test_env_factor ("STIPPLE_TEST_PEN_CLOCK_SLOWDOWN");
 
   return self;
 }

@@ -12,21 +12,7 @@
 #include "stipple-pen.h"
 #include "stipple-sim-transport.h"
 #include "stipple-zones.h"
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting: %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    guint _id = g_timeout_add_seconds (10, timeout_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (_id); \
-  } G_STMT_END
+#include "stipple-test-wait.h"
 
 static void
 async_cb (GObject *object, GAsyncResult *result, gpointer user_data)
@@ -90,7 +76,11 @@ test_session (void)
   g_assert_true (stipple_firmware_is_armed (firmware));
   stipple_pen_get_telemetry_stats (pen, &stats);
   g_assert_cmpuint (stats.samples, >=, 3000);
-  g_assert_cmpuint (stats.lost, ==, 0);
+  /* The simulated pen keeps real time: a host slowed down many times (as
+   * under valgrind) cannot take 8,000 samples a second, and the pen counts
+   * what it could not send. Loss is checked at full speed. */
+  if (test_slowdown () == 1)
+    g_assert_cmpuint (stats.lost, ==, 0);
 
   stipple_pen_emergency_stop (pen);
   g_assert_cmpint (stipple_pen_get_state (pen), ==, STIPPLE_PEN_STATE_CONNECTED);

@@ -17,6 +17,7 @@
 #include "stipple-pen-error.h"
 #include "stipple-test-usb.h"
 #include "stipple-usb-transport.h"
+#include "stipple-test-wait.h"
 
 #define TEST_PID STIPPLE_PROTO_USB_PID_TEST
 
@@ -191,30 +192,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_mutex_clear (&f->lock);
 }
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting: %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wake_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 /* Some conditions change on the event thread: wake up to look. */
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    guint _id = g_timeout_add_seconds (10, timeout_cb, (gpointer) #cond); \
-    guint _wake = g_timeout_add (2, wake_cb, NULL); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (_id); \
-    g_source_remove (_wake); \
-  } G_STMT_END
-
 static guint
 n_packets (Fixture *f)
 {

@@ -18,33 +18,7 @@
 #include "stipple-test-vfs.h"
 #include "stipple-treatment.h"
 #include "test-store-util.h"
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    guint _id = g_timeout_add_seconds (10, timeout_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (_id); \
-  } G_STMT_END
-
-static void
-run_for (guint msec)
-{
-  gint64 until = g_get_monotonic_time () + msec * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-}
+#include "stipple-test-wait.h"
 
 static void
 arm_cb (GObject      *object,
@@ -119,11 +93,11 @@ test_disk_full (void)
   stipple_treatment_select_zone (treatment, STIPPLE_ZONE_CHIN, 1);
   WAIT_FOR (stipple_treatment_get_verification (treatment) == STIPPLE_VERIFICATION_VERIFIED);
   arm (treatment);
-  run_for (1200);
+  test_run_for (1200);
 
   /* What is saved before the disk fills. */
   g_assert_true (stipple_store_flush_telemetry (store, &error));
-  run_for (100);
+  test_run_for (100);
   before = stipple_store_load_telemetry (store, session->id, NULL, &error);
   g_assert_no_error (error);
   audit_before = stipple_store_list_audit (store, session->id, &error);
@@ -148,7 +122,7 @@ test_disk_full (void)
   stipple_treatment_push (treatment);
   WAIT_FOR (stipple_treatment_get_verification (treatment) == STIPPLE_VERIFICATION_VERIFIED);
   arm (treatment);
-  run_for (1200);
+  test_run_for (1200);
   g_assert_true (stipple_treatment_end (treatment, &error));
   g_assert_no_error (error);
 

@@ -26,35 +26,9 @@
 #include "stipple-treatment.h"
 #include "stipple-usb-transport.h"
 #include "test-store-util.h"
+#include "stipple-test-wait.h"
 
 static guint64 samples_received;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    guint _id = g_timeout_add_seconds (10, timeout_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (_id); \
-  } G_STMT_END
-
-static void
-run_for (guint msec)
-{
-  gint64 until = g_get_monotonic_time () + msec * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-}
 
 static void
 telemetry_cb (StipplePen               *pen,
@@ -212,7 +186,7 @@ test_unplug_drill (gconstpointer data)
       g_assert_true (rig_pen_armed (&rig));
 
       /* A random moment of the treatment. */
-      run_for ((guint) g_rand_int_range (rand, 20, 400));
+      test_run_for ((guint) g_rand_int_range (rand, 20, 400));
 
       unplugged = rig_now_us (&rig);
       rig_unplug (&rig);

@@ -10,30 +10,7 @@
 
 #include "stipple-sim-transport.h"
 #include "stipple-treatment.h"
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    guint _id = g_timeout_add_seconds (10, timeout_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (_id); \
-  } G_STMT_END
-
-static void
-run_for (guint msec)
-{
-  gint64 until = g_get_monotonic_time () + msec * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
-}
+#include "stipple-test-wait.h"
 
 typedef struct
 {
@@ -139,7 +116,7 @@ count_audit (Fixture          *f,
   guint n = 0;
 
   /* Audit rows are written on the store's writer thread. */
-  run_for (100);
+  test_run_for (100);
   rows = stipple_store_list_audit (f->store, f->session_id, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < rows->len; i++)
@@ -244,7 +221,7 @@ test_push_and_verify (Fixture       *f,
     const StippleSession *saved;
     guint n_cheek = 0;
 
-    run_for (100);
+    test_run_for (100);
     chart = stipple_store_load_chart (f->store, stipple_treatment_get_session (f->treatment)->patient_id,
                                       &error);
     g_assert_no_error (error);
@@ -338,7 +315,7 @@ test_arm_strokes_and_stop (Fixture       *f,
   g_assert_true (stipple_treatment_get_armed (f->treatment));
 
   /* Half a second at 120 strokes/s. */
-  run_for (500);
+  test_run_for (500);
   g_assert_cmpuint (stipple_treatment_get_strokes (f->treatment, STIPPLE_ZONE_CHEEK_LEFT), >, 20);
 
   /* Choosing another zone stops the needle before anything is sent. */
@@ -355,7 +332,7 @@ test_arm_strokes_and_stop (Fixture       *f,
 
   g_assert_true (arm (f, &error));
   g_assert_no_error (error);
-  run_for (200);
+  test_run_for (200);
 
   /* Emergency stop: at once, an alarm, and the settings must be sent again. */
   stipple_treatment_emergency_stop (f->treatment);
@@ -417,7 +394,7 @@ test_unplug_replug (Fixture       *f,
   stipple_treatment_select_zone (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, 1);
   WAIT_FOR (stipple_treatment_get_verification (f->treatment) == STIPPLE_VERIFICATION_VERIFIED);
   g_assert_true (arm (f, &error));
-  run_for (100);
+  test_run_for (100);
 
   unplugged_at = g_get_monotonic_time ();
   stipple_sim_transport_unplug (STIPPLE_SIM_TRANSPORT (f->transport));

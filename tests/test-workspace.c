@@ -34,25 +34,14 @@
 #include "stipple-treatment.h"
 #include "stipple-zones.h"
 
+/* The whole application starts in these tests. */
+#define TEST_WAIT_SECONDS 15
+#include "stipple-test-wait.h"
+
 static StippleApplication *app;
 static GtkWindow *window;
 static char *database;
 static gboolean finished;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_FOR(cond) \
-  G_STMT_START { \
-    guint _id = g_timeout_add_seconds (15, timeout_cb, (gpointer) #cond); \
-    while (!(cond)) \
-      g_main_context_iteration (NULL, TRUE); \
-    g_source_remove (_id); \
-  } G_STMT_END
 
 /* A text on screen that is one of Stipple's messages but shows as its
  * English original: in another language, a string left untranslated. */

@@ -1,0 +1,78 @@
+/* stipple-test-wait.h: waiting for things in tests
+ *
+ * Real time is stretched when the suite runs slower than it would on its
+ * own: STIPPLE_TEST_SLOWDOWN (which the valgrind test setup sets) says how
+ * many times slower, and time-outs grow by it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+static inline guint
+test_env_factor (const char *name)
+{
+  const char *env = g_getenv (name);
+  guint64 factor = env != NULL ? g_ascii_strtoull (env, NULL, 10) : 1;
+
+  return (guint) CLAMP (factor, 1, 100);
+}
+
+static inline guint
+test_slowdown (void)
+{
+  return test_env_factor ("STIPPLE_TEST_SLOWDOWN");
+}
+
+static inline gboolean
+test_wait_timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static inline gboolean
+test_wait_wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main context until @cond holds, looking at it at least every
+ * 2 ms; fails the test after @seconds (times the slowdown). */
+#define WAIT_FOR_SECONDS(seconds, cond) \
+  G_STMT_START { \
+    guint _id = g_timeout_add_seconds ((seconds) * test_slowdown (), test_wait_timeout_cb, \
+                                       (gpointer) #cond); \
+    guint _wake = g_timeout_add (2, test_wait_wake_cb, NULL); \
+    while (!(cond)) \
+      g_main_context_iteration (NULL, TRUE); \
+    g_source_remove (_id); \
+    g_source_remove (_wake); \
+  } G_STMT_END
+
+/* A test may set its own time-out before it includes this file. */
+#ifndef TEST_WAIT_SECONDS
+#define TEST_WAIT_SECONDS 10
+#endif
+
+#define WAIT_FOR(cond) WAIT_FOR_SECONDS (TEST_WAIT_SECONDS, cond)
+
+/* Runs the main context for @msec of real time. */
+static inline void
+test_run_for (guint msec)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) msec * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (500);
+    }
+}
+
+G_END_DECLS
