@@ -7,7 +7,8 @@
  *
  *   draw time    the paint phase of each frame that redrew the graphs
  *                (snapshot, render, hand-over to the display server),
- *                and the graphs alone rendered offscreen
+ *                and the graphs alone rendered offscreen, each frame
+ *                with a 60 Hz frame's worth of new samples
  *   latency      for every sample, from when the pen measured it to the
  *                end of the first frame that drew it; and the age of the
  *                newest sample when each frame is done
@@ -201,6 +202,9 @@ paint_cb (GdkFrameClock *clock,
  * the graphs take to build a frame, before GTK renders it. */
 static void (*canvas_snapshot) (GtkWidget *, GtkSnapshot *);
 static GArray *snapshot_ms;
+/* From one frame of the graphs to the next: the frame clock's rhythm. */
+static GArray *interval_ms;
+static gint64 last_snapshot_us;
 
 static void
 timed_canvas_snapshot (GtkWidget   *widget,
@@ -212,7 +216,15 @@ timed_canvas_snapshot (GtkWidget   *widget,
   canvas_snapshot (widget, snapshot);
   ms = (g_get_monotonic_time () - start) / 1000.0;
   if (snapshot_ms != NULL)
-    g_array_append_val (snapshot_ms, ms);
+    {
+      g_array_append_val (snapshot_ms, ms);
+      if (last_snapshot_us != 0)
+        {
+          double interval = (start - last_snapshot_us) / 1000.0;
+          g_array_append_val (interval_ms, interval);
+        }
+    }
+  last_snapshot_us = start;
 }
 
 static int
@@ -322,10 +334,15 @@ feed_fast (StippleStripChart *chart,
 
 /* The graphs alone, snapshot and rasterised with cairo into an image the
  * size of the canvas, as GTK's cairo renderer does it, without the
- * display server. */
+ * display server. Each frame brings the samples of one 60 Hz frame, as
+ * live, so that the graphs move as they do on screen; taking them from
+ * the ring is part of the time. @next is the index of the next sample. */
 static void
-canvas_render_ms (GtkWidget *canvas,
-                  GArray    *ms)
+canvas_render_ms (GtkWidget         *canvas,
+                  StippleStripChart *chart,
+                  Pen               *pen,
+                  guint64           *next,
+                  GArray            *ms)
 {
   GtkWidget *parent = gtk_widget_get_parent (canvas);
   cairo_surface_t *surface;
@@ -340,11 +357,23 @@ canvas_render_ms (GtkWidget *canvas,
 
   for (guint i = 0; i < 300; i++)
     {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      StippleProtoSample frame[RATE / 60 + 1];
+      guint64 n;
+      GtkSnapshot *snapshot;
       g_autoptr(GskRenderNode) node = NULL;
-      gint64 start = g_get_monotonic_time ();
+      gint64 start;
       double elapsed;
 
+      /* 8,000 / 60 = 133.3 samples a frame. */
+      n = i % 3 == 2 ? RATE / 60 + 1 : RATE / 60;
+      for (guint64 k = 0; k < n; k++)
+        stipple_test_needle_sample (&needle, *next + k, &frame[k]);
+      stipple_sample_ring_push_batch (&pen->ring, frame, n);
+      *next += n;
+
+      start = g_get_monotonic_time ();
+      stipple_strip_chart_drain (chart);
+      snapshot = gtk_snapshot_new ();
       gtk_widget_queue_draw (canvas);
       gtk_widget_snapshot_child (parent, canvas, snapshot);
       node = gtk_snapshot_free_to_node (snapshot);
@@ -438,7 +467,8 @@ main (int   argc,
   guint64 ingested;
   g_autoptr(GArray) render_ms = g_array_new (FALSE, FALSE, sizeof (double));
   gint64 start;
-  guint64 lost, hour;
+  guint64 lost, hour, next;
+  gint64 columns_before, draws_before, columns_redrawn, draws;
   const char *renderer;
 
   /* Without a GPU (as under Xvfb) the GL renderer would measure a
@@ -506,6 +536,9 @@ main (int   argc,
       frames.last_drawn = index_of (newest.timestamp_us);
   }
   frames.measuring = TRUE;
+  interval_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  columns_before = stipple_chart_canvas_get_columns_redrawn (frames.canvas);
+  draws_before = stipple_chart_canvas_get_draw_count (frames.canvas);
   snapshot_ms = g_array_new (FALSE, FALSE, sizeof (double));
   start = g_get_monotonic_time ();
   cpu_thread = cpu_seconds (RUSAGE_THREAD);
@@ -515,6 +548,8 @@ main (int   argc,
   cpu_process = cpu_seconds (RUSAGE_SELF) - cpu_process;
   wall_s = (g_get_monotonic_time () - start) / 1e6;
   frames.measuring = FALSE;
+  columns_redrawn = stipple_chart_canvas_get_columns_redrawn (frames.canvas) - columns_before;
+  draws = stipple_chart_canvas_get_draw_count (frames.canvas) - draws_before;
   pen_stop (&pen);
   stipple_strip_chart_drain (chart);
   lost = stipple_strip_chart_get_samples_not_drawn (chart);
@@ -531,9 +566,14 @@ main (int   argc,
            "%u frames redrew the graphs, %u latency samples\n",
            wall_s, RATE, PACKET, frames.frames, frames.latency_ms->len);
   g_print ("graphs_frame_rate: %.1f Hz\n", frames.frames / wall_s);
+  g_print ("frame_interval_median: %.2f ms\n", percentile (interval_ms, 0.5));
+  g_print ("frame_interval_p99: %.2f ms\n", percentile (interval_ms, 0.99));
+  /* Of the 3 × 1,920 pixel columns of the strips. */
+  g_print ("columns_rasterised_per_frame: %.1f count\n", draws > 0 ? (double) columns_redrawn / draws : 0);
   g_print ("draw_graphs_snapshot_median: %.3f ms\n", percentile (snapshots, 0.5));
   g_print ("draw_graphs_snapshot_p99: %.3f ms\n", percentile (snapshots, 0.99));
-  canvas_render_ms (canvas, render_ms);
+  next = pen.produced;
+  canvas_render_ms (canvas, chart, &pen, &next, render_ms);
   g_print ("draw_graphs_rasterised_median: %.3f ms\n", percentile (render_ms, 0.5));
   g_print ("draw_graphs_rasterised_p99: %.3f ms\n", percentile (render_ms, 0.99));
   g_print ("draw_window_paint_phase_median: %.3f ms\n", percentile (frames.paint_ms, 0.5));
@@ -554,9 +594,9 @@ main (int   argc,
   ingested = stipple_chart_trace_get_n_ingested (stipple_strip_chart_get_trace (chart));
   drain_us = 0;
   start = g_get_monotonic_time ();
-  hour_frames = feed_fast (chart, &pen, pen.produced, pen.produced + 60 * RATE, canvas);
+  hour_frames = feed_fast (chart, &pen, next, next + 60 * RATE, canvas);
   rss_minute = rss_mib ();
-  hour_frames += feed_fast (chart, &pen, pen.produced + 60 * RATE, pen.produced + hour, canvas);
+  hour_frames += feed_fast (chart, &pen, next + 60 * RATE, next + hour, canvas);
   rss_hour = rss_mib ();
   ingested = stipple_chart_trace_get_n_ingested (stipple_strip_chart_get_trace (chart)) - ingested;
 
@@ -570,6 +610,7 @@ main (int   argc,
   g_print ("hour_samples_not_drawn: %" G_GUINT64_FORMAT " count\n", hour - ingested);
 
   g_array_unref (snapshots);
+  g_array_unref (interval_ms);
   gtk_window_destroy (GTK_WINDOW (window));
   g_array_unref (frames.paint_ms);
   g_array_unref (frames.latency_ms);

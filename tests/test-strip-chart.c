@@ -383,9 +383,30 @@ test_overflow (Fixture       *fixture,
   stipple_strip_chart_set_ring (fixture->chart, NULL);
 }
 
+/* Whether a per-stroke depth mark is drawn within 3 logical pixels of
+ * @x. */
+static gboolean
+depth_mark_near (StippleChartCanvas *canvas,
+                 StippleChartTrace  *trace,
+                 int                 x)
+{
+  const StippleDecimator *depth = stipple_chart_trace_get_strip (trace, STIPPLE_CHART_STRIP_DEPTH);
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (canvas));
+  gint64 first = stipple_chart_trace_get_end_column (trace) - stipple_chart_trace_get_n_columns (trace) + 1;
+  gint64 column = first + (gint64) ((x - stipple_chart_canvas_column_to_x (canvas, first)) * scale);
+
+  for (gint64 c = column - 3 * scale; c <= column + 3 * scale; c++)
+    if (c >= first && stipple_decimator_get (depth, c) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Renders the canvas and checks the level lines and every 7th column of
+ * the waveform against the trace; @waveform is the waveform's colour. */
 static void
-test_picture (Fixture       *fixture,
-              gconstpointer  data)
+check_picture (Fixture *fixture,
+               guint32  waveform)
 {
   GtkWidget *widget = stipple_strip_chart_get_canvas (fixture->chart);
   StippleChartCanvas *canvas = STIPPLE_CHART_CANVAS (widget);
@@ -397,25 +418,29 @@ test_picture (Fixture       *fixture,
   guint present = 0;
   gint64 first;
 
-  stipple_strip_chart_set_ring (fixture->chart, &fixture->ring);
-  feed_from_thread (fixture, 0, 8000 * 3);
   picture = render (widget);
   trace = stipple_strip_chart_get_trace (fixture->chart);
 
   g_assert_true (stipple_chart_canvas_get_strip_area (canvas, STIPPLE_CHART_STRIP_DEPTH, &depth_area));
   g_assert_true (stipple_chart_canvas_get_strip_area (canvas, STIPPLE_CHART_STRIP_POSITION, &position_area));
 
-  /* The commanded depth: a dashed bluish green line at 1.00 mm, starting
-   * with a dash at the left edge; nothing of it a few pixels off. */
+  /* The commanded depth: a dashed bluish green line at 1.00 mm, with a
+   * dash from the left edge every 12 pixels, under the per-stroke marks:
+   * looked at where no mark is. Nothing of it a few pixels off. */
   commanded_y = (int) round (stipple_chart_canvas_value_to_y (canvas, STIPPLE_CHART_STRIP_DEPTH, 1000));
   x = (int) depth_area.origin.x + 3;
+  while (depth_mark_near (canvas, trace, x) || depth_mark_near (canvas, trace, x + 7))
+    {
+      x += 12;
+      g_assert_cmpfloat (x + 7, <, depth_area.origin.x + depth_area.size.width);
+    }
   g_assert_true (pixel_is (picture, x, commanded_y, 0x009e73));
   g_assert_cmpint (column_rows_of (picture, x, (int) depth_area.origin.y,
                                    (int) (depth_area.origin.y + depth_area.size.height), 0x009e73), <=, 3);
   g_assert_false (pixel_is (picture, x, commanded_y - 4, 0x009e73));
   g_assert_false (pixel_is (picture, x, commanded_y + 4, 0x009e73));
   /* In the gap of the dash, no line. */
-  g_assert_false (pixel_is (picture, (int) depth_area.origin.x + 10, commanded_y, 0x009e73));
+  g_assert_false (pixel_is (picture, x + 7, commanded_y, 0x009e73));
   /* Over the waveform too. */
   commanded_y = (int) round (stipple_chart_canvas_value_to_y (canvas, STIPPLE_CHART_STRIP_POSITION, 1000));
   g_assert_true (pixel_is (picture, (int) position_area.origin.x + 3, commanded_y, 0x009e73));
@@ -445,18 +470,154 @@ test_picture (Fixture       *fixture,
       /* Away from the level lines drawn over it. */
       for (int y = top + 1; y < bottom - 1; y++)
         if (ABS (y - commanded_y) > 2)
-          g_assert_true (pixel_is (picture, cx, y, 0x0072b2));
-      g_assert_false (pixel_is (picture, cx, top - 3, 0x0072b2));
-      g_assert_false (pixel_is (picture, cx, bottom + 3, 0x0072b2));
+          g_assert_true (pixel_is (picture, cx, y, waveform));
+      g_assert_false (pixel_is (picture, cx, top - 3, waveform));
+      g_assert_false (pixel_is (picture, cx, bottom + 3, waveform));
       checked++;
     }
-  /* 3 s of a 10 s window, one column a device pixel. */
+  /* At least 3 s of the window, one column a device pixel. */
   for (gint64 c = first; c < first + stipple_chart_trace_get_n_columns (trace); c++)
     present += stipple_decimator_get (position, c) != NULL;
   g_assert_cmpuint (present, >, stipple_chart_trace_get_n_columns (trace) / 4);
   g_assert_cmpint (checked, >=, present / 7 - 2);
   g_assert_cmpuint (stipple_chart_trace_get_n_columns (trace), ==,
                     (guint) (position_area.size.width * gtk_widget_get_scale_factor (widget)));
+}
+
+static void
+test_picture (Fixture       *fixture,
+              gconstpointer  data)
+{
+  stipple_strip_chart_set_ring (fixture->chart, &fixture->ring);
+  feed_from_thread (fixture, 0, 8000 * 3);
+  check_picture (fixture, 0x0072b2);
+  stipple_strip_chart_set_ring (fixture->chart, NULL);
+}
+
+static void
+assert_same_pixels (const Picture *a,
+                    const Picture *b)
+{
+  g_assert_cmpint (a->width, ==, b->width);
+  g_assert_cmpint (a->height, ==, b->height);
+  g_assert_cmpmem (a->pixels, (gsize) a->width * a->height * 4,
+                   b->pixels, (gsize) b->width * b->height * 4);
+}
+
+/* Five frames of a 60th of a second each, drawn by the frame clock: each
+ * takes every sample there is and rasterises only the columns that
+ * changed (fewer than @most, of the 3 × n_columns of the strips); the
+ * picture is then the very one a full redraw gives. */
+static void
+check_frames_equal_full_redraw (Fixture *fixture,
+                                guint64 *n,
+                                gint64   most)
+{
+  GtkWidget *widget = stipple_strip_chart_get_canvas (fixture->chart);
+  StippleChartCanvas *canvas = STIPPLE_CHART_CANVAS (widget);
+  g_autoptr(Picture) incremental = NULL;
+  g_autoptr(Picture) full = NULL;
+  gint64 before;
+
+  for (guint frame = 0; frame < 5; frame++)
+    {
+      gint64 draws = stipple_chart_canvas_get_draw_count (canvas);
+      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      before = stipple_chart_canvas_get_columns_redrawn (canvas);
+      push_samples (&fixture->ring, *n, 8000 / 60);
+      *n += 8000 / 60;
+      while (stipple_chart_canvas_get_draw_count (canvas) == draws)
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_main_context_iteration (NULL, TRUE);
+        }
+      g_assert_cmpuint (stipple_sample_ring_get_readable (&fixture->ring), ==, 0);
+      g_assert_cmpuint (stipple_chart_trace_get_n_ingested (stipple_strip_chart_get_trace (fixture->chart)), ==, *n);
+      g_assert_cmpint (stipple_chart_canvas_get_columns_redrawn (canvas) - before, >, 0);
+      g_assert_cmpint (stipple_chart_canvas_get_columns_redrawn (canvas) - before, <, most);
+    }
+  incremental = render (widget);
+
+  /* The same levels set again: everything redrawn from the trace. */
+  before = stipple_chart_canvas_get_columns_redrawn (canvas);
+  stipple_chart_canvas_set_levels (canvas, 1000, 1500, 100);
+  full = render (widget);
+  g_assert_cmpint (stipple_chart_canvas_get_columns_redrawn (canvas) - before, >,
+                   stipple_chart_trace_get_n_columns (stipple_strip_chart_get_trace (fixture->chart)));
+  assert_same_pixels (incremental, full);
+}
+
+/* The canvas keeps the columns it has rasterised and, each frame, draws
+ * only those that changed: that must give the very picture a full redraw
+ * gives, and zoom, resize and theme changes must redraw everything. */
+static void
+test_incremental (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GtkWidget *widget = stipple_strip_chart_get_canvas (fixture->chart);
+  StippleChartCanvas *canvas = STIPPLE_CHART_CANVAS (widget);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  guint64 n = 8000 * 12;
+  guint n_columns;
+
+  /* More than the 10 s window, drawn frame by frame as it came: the
+   * graphs have scrolled through all their tiles. */
+  stipple_strip_chart_set_ring (fixture->chart, &fixture->ring);
+  feed_from_thread (fixture, 0, n);
+  stipple_test_iterate (50);
+  check_picture (fixture, 0x0072b2);
+  n_columns = stipple_chart_trace_get_n_columns (stipple_strip_chart_get_trace (fixture->chart));
+
+  check_frames_equal_full_redraw (fixture, &n, 60);
+  check_picture (fixture, 0x0072b2);
+
+  /* Zoomed in, a column a few samples: there each column reaches to its
+   * left neighbour, and the columns leaving the window on the left must
+   * lose that reach. */
+  stipple_strip_chart_set_window (fixture->chart, 0.25);
+  feed_from_thread (fixture, n, 4000);
+  n += 4000;
+  check_frames_equal_full_redraw (fixture, &n, 3 * n_columns / 2);
+  stipple_strip_chart_set_window (fixture->chart, 10);
+
+  /* Zoomed in, and out again, while samples go on arriving. */
+  stipple_strip_chart_set_window (fixture->chart, 2);
+  feed_from_thread (fixture, n, 8000);
+  n += 8000;
+  check_picture (fixture, 0x0072b2);
+  stipple_strip_chart_set_window (fixture->chart, 10);
+  feed_from_thread (fixture, n, 8000);
+  n += 8000;
+  check_picture (fixture, 0x0072b2);
+
+  /* Wider: more columns, every one drawn. */
+  gtk_widget_set_size_request (widget, 1300, -1);
+  stipple_test_iterate (100);
+  g_assert_cmpuint (stipple_chart_trace_get_n_columns (stipple_strip_chart_get_trace (fixture->chart)), >,
+                    n_columns);
+  feed_from_thread (fixture, n, 4000);
+  n += 4000;
+  check_picture (fixture, 0x0072b2);
+
+  /* A dark theme: the waveform redrawn sky blue, no blue column left. */
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  stipple_test_iterate (50);
+  feed_from_thread (fixture, n, 4000);
+  check_picture (fixture, 0x56b4e9);
+  {
+    g_autoptr(Picture) dark = render (widget);
+    graphene_rect_t area;
+    int blue = 0;
+
+    g_assert_true (stipple_chart_canvas_get_strip_area (canvas, STIPPLE_CHART_STRIP_POSITION, &area));
+    for (int x = (int) area.origin.x; x < area.origin.x + area.size.width; x++)
+      for (int y = (int) area.origin.y; y < area.origin.y + area.size.height; y += 3)
+        blue += pixel_is (dark, x, y, 0x0072b2);
+    g_assert_cmpint (blue, ==, 0);
+  }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  stipple_test_iterate (50);
 
   stipple_strip_chart_set_ring (fixture->chart, NULL);
 }
@@ -473,6 +634,9 @@ test_picture_hidpi (void)
       fixture_set_up (&fixture, NULL);
       g_assert_cmpint (gtk_widget_get_scale_factor (GTK_WIDGET (fixture.chart)), ==, 2);
       test_picture (&fixture, NULL);
+      fixture_tear_down (&fixture, NULL);
+      fixture_set_up (&fixture, NULL);
+      test_incremental (&fixture, NULL);
       fixture_tear_down (&fixture, NULL);
       return;
     }
@@ -551,10 +715,7 @@ assert_same_picture (GtkWidget *a,
   g_autoptr(Picture) pa = render (a);
   g_autoptr(Picture) pb = render (b);
 
-  g_assert_cmpint (pa->width, ==, pb->width);
-  g_assert_cmpint (pa->height, ==, pb->height);
-  g_assert_cmpmem (pa->pixels, (gsize) pa->width * pa->height * 4,
-                   pb->pixels, (gsize) pb->width * pb->height * 4);
+  assert_same_pixels (pa, pb);
 }
 
 static void
@@ -763,6 +924,7 @@ main (int   argc,
   ADD ("hidden", test_hidden);
   ADD ("overflow", test_overflow);
   ADD ("picture", test_picture);
+  ADD ("incremental", test_incremental);
   g_test_add_func ("/stipple/strip-chart/picture-hidpi", test_picture_hidpi);
   ADD ("dark", test_dark);
   ADD ("replay-equals-live", test_replay_equals_live);

@@ -1,10 +1,19 @@
 /* stipple-chart-canvas.c
  *
  * Three strips stacked over one time axis: needle position, depth reached
- * by each stroke, stroke rate. Axes, grid, labels and legend change only
- * with the size, the theme or the levels, so they are drawn once into a
- * render node; a frame reuses that node and draws, with cairo, one
- * min/max pair per pixel column.
+ * by each stroke, stroke rate. Axes, grid, labels, legend and level lines
+ * change only with the size, the theme or the levels, so they are drawn
+ * once into render nodes that every frame reuses.
+ *
+ * The columns, one min/max pair per device pixel, are rasterised once into
+ * tiles: images TILE_COLUMNS columns wide, each holding a fixed range of
+ * absolute columns, so that scrolling only moves them. A frame compares
+ * each column with the one its tile shows and redraws the pixels of the
+ * few that differ (new columns on the right, columns leaving on the
+ * left); the result is, pixel for pixel, what drawing the whole window
+ * afresh gives. Each tile goes to GTK as a cairo node that paints its
+ * image: GTK 4.8's cairo renderer composites that directly, where a
+ * texture node would first be converted pixel by pixel.
  *
  * Depth grows downwards, as the needle goes into the skin.
  *
@@ -28,12 +37,41 @@
 /* Top of the position strip: the needle fully drawn into the cartridge. */
 #define RETRACTED_UM   (-500)
 #define MAX_RATE_MHZ   200000
+/* Columns of one tile: a few tiles across the graph, and a small copy
+ * when the newest one changes. */
+#define TILE_COLUMNS   256
+
+typedef struct
+{
+  /* Which tile this slot holds (columns [index × TILE_COLUMNS, …)), or
+   * G_MININT64 for none. */
+  gint64           index;
+  cairo_surface_t *surface;
+} Tile;
+
+/* The rasterised columns of one strip. */
+typedef struct
+{
+  Tile                   *tiles;
+  guint                   n_tiles;
+  /* The values each column was last drawn with, a ring by absolute
+   * column; a slot holding another column means "drawn as empty". */
+  StippleDecimatorColumn *drawn;
+  guint                   n_drawn;
+  /* How far one column's drawing reaches, device pixels: marks wider
+   * than a column reach `spill` either side, a connected waveform one
+   * column to the right. */
+  int                     spill;
+  int                     connect;
+} Layer;
 
 struct _StippleChartCanvas
 {
   GtkWidget          parent_instance;
 
   StippleChartTrace *trace;
+  StippleChartCanvasPrepareFunc prepare;
+  gpointer           prepare_data;
   gint32             commanded_um;
   gint32             limit_um;
   gint32             tolerance_um;
@@ -55,8 +93,15 @@ struct _StippleChartCanvas
   GdkRGBA            limit;
 
   GskRenderNode     *background;
+  /* The level lines that go over the waveform. */
+  GskRenderNode     *overlay;
   gboolean           background_dirty;
+
+  Layer              layers[STIPPLE_CHART_N_STRIPS];
+  gboolean           layers_dirty;
+  gint64             layers_first;
   gint64             draw_count;
+  gint64             columns_redrawn;
 };
 
 G_DEFINE_FINAL_TYPE (StippleChartCanvas, stipple_chart_canvas, GTK_TYPE_WIDGET)
@@ -246,12 +291,66 @@ stipple_chart_canvas_get_draw_count (StippleChartCanvas *self)
   return self->draw_count;
 }
 
+/**
+ * stipple_chart_canvas_get_columns_redrawn:
+ * @self: a canvas
+ *
+ * Returns: how many device pixel columns of the strips the canvas has
+ *   rasterised, all strips and frames together
+ */
+gint64
+stipple_chart_canvas_get_columns_redrawn (StippleChartCanvas *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_CHART_CANVAS (self), 0);
+
+  return self->columns_redrawn;
+}
+
+/**
+ * stipple_chart_canvas_set_prepare_func:
+ * @self: a canvas
+ * @func: (nullable): called as each frame starts drawing
+ * @user_data: for @func
+ *
+ * The strip chart takes the samples waiting in its ring here, so that a
+ * frame draws every sample that arrived before it was drawn, not only
+ * those there at the start of the frame.
+ */
+void
+stipple_chart_canvas_set_prepare_func (StippleChartCanvas            *self,
+                                       StippleChartCanvasPrepareFunc  func,
+                                       gpointer                       user_data)
+{
+  g_return_if_fail (STIPPLE_IS_CHART_CANVAS (self));
+
+  self->prepare = func;
+  self->prepare_data = user_data;
+}
+
 static void
 set_source (cairo_t       *cr,
             const GdkRGBA *colour,
             double         alpha)
 {
   cairo_set_source_rgba (cr, colour->red, colour->green, colour->blue, colour->alpha * alpha);
+}
+
+/* @surface, an image at the widget's scale, drawn at @x, @y. The
+ * recording keeps a snapshot of the image: drawing into the image
+ * afterwards leaves this frame's picture as it was. */
+static void
+append_surface (GtkSnapshot     *snapshot,
+                cairo_surface_t *surface,
+                double           x,
+                double           y,
+                double           width,
+                double           height)
+{
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x, y, width, height));
+
+  cairo_set_source_surface (cr, surface, x, y);
+  cairo_paint (cr);
+  cairo_destroy (cr);
 }
 
 static inline double
@@ -409,48 +508,54 @@ draw_time_grid (StippleChartCanvas *self,
     }
 }
 
+/* A level line two pixels thick across @strip, rasterised once with the
+ * background, not every frame. */
 static void
-draw_horizontal (StippleChartCanvas *self,
-                 cairo_t            *cr,
-                 StippleChartStrip   strip,
-                 gint32              value)
+append_level_line (StippleChartCanvas *self,
+                   GtkSnapshot        *snapshot,
+                   StippleChartStrip   strip,
+                   gint32              value,
+                   const GdkRGBA      *colour,
+                   const double       *dash,
+                   int                 n_dash)
 {
   const graphene_rect_t *area = &self->strips[strip];
   double lo = MIN (self->value_top[strip], self->value_bottom[strip]);
   double hi = MAX (self->value_top[strip], self->value_bottom[strip]);
+  cairo_surface_t *surface;
+  cairo_t *cr;
   double y;
 
-  if (value < lo || value > hi)
+  if (value <= 0 || value < lo || value > hi)
     return;
 
   y = round (stipple_chart_canvas_value_to_y (self, strip, value));
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) area->size.width * self->scale,
+                                        2 * self->scale);
+  cairo_surface_set_device_scale (surface, self->scale, self->scale);
+  cr = cairo_create (surface);
+  cairo_translate (cr, -area->origin.x, -(y - 1));
+  set_source (cr, colour, 1);
+  cairo_set_line_width (cr, 2);
+  cairo_set_dash (cr, dash, n_dash, 0);
   cairo_move_to (cr, area->origin.x, y);
   cairo_line_to (cr, area->origin.x + area->size.width, y);
   cairo_stroke (cr);
+  cairo_destroy (cr);
+
+  append_surface (snapshot, surface, area->origin.x, y - 1, area->size.width, 2);
+  cairo_surface_destroy (surface);
 }
 
 static void
-draw_level_lines (StippleChartCanvas *self,
-                  cairo_t            *cr,
-                  StippleChartStrip   strip)
+append_level_lines (StippleChartCanvas *self,
+                    GtkSnapshot        *snapshot,
+                    StippleChartStrip   strip)
 {
-  if (strip == STIPPLE_CHART_STRIP_RATE)
-    return;
-
-  cairo_set_line_width (cr, 2);
-  if (self->commanded_um > 0)
-    {
-      set_source (cr, &self->commanded, 1);
-      cairo_set_dash (cr, commanded_dash, G_N_ELEMENTS (commanded_dash), 0);
-      draw_horizontal (self, cr, strip, self->commanded_um);
-    }
-  if (self->limit_um > 0)
-    {
-      set_source (cr, &self->limit, 1);
-      cairo_set_dash (cr, limit_dash, G_N_ELEMENTS (limit_dash), 0);
-      draw_horizontal (self, cr, strip, self->limit_um);
-    }
-  cairo_set_dash (cr, NULL, 0, 0);
+  append_level_line (self, snapshot, strip, self->commanded_um, &self->commanded,
+                     commanded_dash, G_N_ELEMENTS (commanded_dash));
+  append_level_line (self, snapshot, strip, self->limit_um, &self->limit,
+                     limit_dash, G_N_ELEMENTS (limit_dash));
 }
 
 #define SWATCH 18
@@ -555,28 +660,104 @@ render_background (StippleChartCanvas *self)
 
   draw_legend (self, snapshot);
 
+  /* The depth strip's level lines go under its marks. */
+  append_level_lines (self, snapshot, STIPPLE_CHART_STRIP_DEPTH);
+
   return gtk_snapshot_free_to_node (snapshot);
 }
 
-/* Columns are whole device pixels wide and high, so that cairo fills
- * them as boxes: far cheaper than an antialiased polygon, and as exact at
- * one column a pixel. */
+/* The position strip's level lines go over the waveform, so that the
+ * commanded depth shows against it. */
+static GskRenderNode *
+render_overlay (StippleChartCanvas *self)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  append_level_lines (self, snapshot, STIPPLE_CHART_STRIP_POSITION);
+
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+static inline gint64
+floor_div (gint64 a,
+           gint64 b)
+{
+  return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+static inline guint
+ring_slot (gint64 column,
+           guint  n)
+{
+  gint64 r = column % (gint64) n;
+
+  return (guint) (r < 0 ? r + n : r);
+}
+
+/* How each strip's columns are drawn. */
+typedef struct
+{
+  /* Least height of a column, logical pixels; 0: one device pixel. */
+  double   min_height;
+  /* Logical pixels a mark reaches either side of its column. */
+  double   widen;
+  /* Whether a column reaches to its left neighbour. */
+  gboolean connect;
+} ColumnStyle;
+
+static const ColumnStyle column_styles[STIPPLE_CHART_N_STRIPS] = {
+  /* Each column from its shallowest to its deepest sample, at least a
+   * pixel high so that a still needle still shows; a continuous signal,
+   * so each column reaches to its left neighbour and a steep stroke seen
+   * zoomed in is a line, not a row of dashes. */
+  [STIPPLE_CHART_STRIP_POSITION] = { 0, 0, TRUE },
+  /* Marks three pixels across, so that a single stroke shows. */
+  [STIPPLE_CHART_STRIP_DEPTH] = { 3, 1, FALSE },
+  /* Rates of neighbouring strokes differ by a sample's worth of jitter:
+   * thin, lighter marks keep that from reading as a heavy line. */
+  [STIPPLE_CHART_STRIP_RATE] = { 2, 0, FALSE },
+};
+
+/* What the graph shows in @column: the decimator's values inside the
+ * window, nothing outside it. */
+static inline const StippleDecimatorColumn *
+column_value (const StippleDecimator *strip,
+              gint64                  first,
+              gint64                  last,
+              gint64                  column)
+{
+  if (column < first || column > last)
+    return NULL;
+
+  return stipple_decimator_get (strip, column);
+}
+
+/* Adds the rectangles of columns [from, to] to @cr's path, x measured
+ * from column @origin. Columns are whole device pixels wide and high, so
+ * that cairo fills them as boxes: far cheaper than an antialiased
+ * polygon, and as exact at one column a pixel. */
 static void
-draw_columns (StippleChartCanvas *self,
-              cairo_t            *cr,
-              StippleChartStrip   which,
-              gint64              first,
-              double              min_height,
-              double              widen,
-              gboolean            connect)
+add_columns (StippleChartCanvas *self,
+             cairo_t            *cr,
+             StippleChartStrip   which,
+             gint64              first,
+             gint64              last,
+             gint64              from,
+             gint64              to,
+             gint64              origin)
 {
   const StippleDecimator *strip = stipple_chart_trace_get_strip (self->trace, which);
+  const ColumnStyle *style = &column_styles[which];
   const StippleDecimatorColumn *previous = NULL;
   double px = 1.0 / self->scale;
+  double min_height = style->min_height > 0 ? style->min_height : px;
 
-  for (guint i = 0; i < self->n_columns; i++)
+  if (style->connect)
+    previous = column_value (strip, first, last, from - 1);
+
+  for (gint64 column = from; column <= to; column++)
     {
-      const StippleDecimatorColumn *c = stipple_decimator_get (strip, first + i);
+      const StippleDecimatorColumn *c = column_value (strip, first, last, column);
       gint32 lo, hi;
       double top, bottom;
 
@@ -588,9 +769,7 @@ draw_columns (StippleChartCanvas *self,
 
       lo = c->min;
       hi = c->max;
-      /* A continuous signal: reach to the neighbouring column, so that a
-       * steep stroke zoomed in is a line, not a row of dashes. */
-      if (connect && previous != NULL)
+      if (style->connect && previous != NULL)
         {
           lo = MIN (lo, previous->max);
           hi = MAX (hi, previous->min);
@@ -607,62 +786,199 @@ draw_columns (StippleChartCanvas *self,
         }
       top = snap (self, top);
       bottom = MAX (snap (self, bottom), top + min_height);
-      cairo_rectangle (cr, MARGIN_LEFT + i * px - widen, top, px + 2 * widen, bottom - top);
+      cairo_rectangle (cr, (column - origin) * px - style->widen, top,
+                       px + 2 * style->widen, bottom - top);
     }
 }
 
-/* One strip: its columns and its level lines. The lines go over the
- * waveform, so the commanded depth shows against it, but under the
- * per-stroke marks, which are what that strip is for. */
 static void
-draw_strip (StippleChartCanvas *self,
-            cairo_t            *cr,
-            StippleChartStrip   strip)
+set_column_source (StippleChartCanvas *self,
+                   cairo_t            *cr,
+                   StippleChartStrip   strip)
 {
-  if (strip == STIPPLE_CHART_STRIP_DEPTH)
-    draw_level_lines (self, cr, strip);
+  if (strip == STIPPLE_CHART_STRIP_RATE)
+    set_source (cr, &self->fg, 0.75);
+  else
+    set_source (cr, &self->waveform, 1);
+}
 
-  if (self->trace != NULL && stipple_chart_trace_has_samples (self->trace))
+static void
+layer_clear (Layer *layer)
+{
+  for (guint i = 0; i < layer->n_tiles; i++)
+    g_clear_pointer (&layer->tiles[i].surface, cairo_surface_destroy);
+  g_clear_pointer (&layer->tiles, g_free);
+  g_clear_pointer (&layer->drawn, g_free);
+  layer->n_tiles = 0;
+  layer->n_drawn = 0;
+}
+
+/* Forgets everything drawn: the next frame draws every column afresh. */
+static void
+layers_reset (StippleChartCanvas *self)
+{
+  for (guint i = 0; i < STIPPLE_CHART_N_STRIPS; i++)
     {
-      gint64 first = first_column (self);
+      Layer *layer = &self->layers[i];
+
+      layer_clear (layer);
+      layer->spill = (int) ceil (column_styles[i].widen * self->scale);
+      layer->connect = column_styles[i].connect ? 1 : 0;
+      /* Every tile that can show, and those just off either edge. */
+      layer->n_tiles = self->n_columns / TILE_COLUMNS + 4;
+      layer->tiles = g_new0 (Tile, layer->n_tiles);
+      for (guint k = 0; k < layer->n_tiles; k++)
+        layer->tiles[k].index = G_MININT64;
+      layer->n_drawn = self->n_columns + 2 * (layer->spill + 1);
+      /* Zeroed: no slot holds a drawn column. */
+      layer->drawn = g_new0 (StippleDecimatorColumn, layer->n_drawn);
+    }
+  self->layers_dirty = FALSE;
+}
+
+static Tile *
+layer_get_tile (StippleChartCanvas *self,
+                Layer              *layer,
+                StippleChartStrip   strip,
+                gint64              index)
+{
+  Tile *tile = &layer->tiles[ring_slot (index, layer->n_tiles)];
+
+  if (tile->index == index)
+    return tile;
+
+  /* The slot's tile has scrolled out of sight: reuse its image. */
+  if (tile->surface == NULL)
+    {
+      tile->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, TILE_COLUMNS,
+                                                  (int) self->strips[strip].size.height * self->scale);
+      cairo_surface_set_device_scale (tile->surface, self->scale, self->scale);
+    }
+  else
+    {
+      cairo_t *cr = cairo_create (tile->surface);
+
+      cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+    }
+  tile->index = index;
+
+  return tile;
+}
+
+/* Redraws the device pixel columns [from, to] of @strip's tiles from the
+ * decimator: clears them, then fills every column that reaches them. */
+static void
+layer_redraw (StippleChartCanvas *self,
+              StippleChartStrip   strip,
+              gint64              first,
+              gint64              last,
+              gint64              from,
+              gint64              to)
+{
+  Layer *layer = &self->layers[strip];
+  double px = 1.0 / self->scale;
+
+  for (gint64 index = floor_div (from, TILE_COLUMNS); index <= floor_div (to, TILE_COLUMNS); index++)
+    {
+      Tile *tile = layer_get_tile (self, layer, strip, index);
+      gint64 origin = index * TILE_COLUMNS;
+      gint64 a = MAX (from, origin);
+      gint64 b = MIN (to, origin + TILE_COLUMNS - 1);
+      cairo_t *cr = cairo_create (tile->surface);
+
+      cairo_rectangle (cr, (a - origin) * px, 0, (b - a + 1) * px, self->strips[strip].size.height);
+      cairo_clip (cr);
+      cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
+      cairo_paint (cr);
+      cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
 
       /* Whole pixels: cairo fills boxes, without antialiasing. */
-      cairo_save (cr);
       cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
-      cairo_rectangle (cr, MARGIN_LEFT, self->strips[strip].origin.y,
-                       self->strips[strip].size.width, self->strips[strip].size.height);
-      cairo_clip (cr);
-      switch (strip)
-        {
-        case STIPPLE_CHART_STRIP_POSITION:
-          /* Each column from its shallowest to its deepest sample, at
-           * least a pixel high so that a still needle still shows. */
-          draw_columns (self, cr, strip, first, 1.0 / self->scale, 0, TRUE);
-          set_source (cr, &self->waveform, 1);
-          break;
-
-        case STIPPLE_CHART_STRIP_DEPTH:
-          /* Marks three pixels across, so that a single stroke shows. */
-          draw_columns (self, cr, strip, first, 3, 1, FALSE);
-          set_source (cr, &self->waveform, 1);
-          break;
-
-        case STIPPLE_CHART_STRIP_RATE:
-        case STIPPLE_CHART_N_STRIPS:
-        default:
-          /* Rates of neighbouring strokes differ by a sample's worth of
-           * jitter: thin, lighter marks keep that from reading as a
-           * heavy line. */
-          draw_columns (self, cr, strip, first, 2, 0, FALSE);
-          set_source (cr, &self->fg, 0.75);
-          break;
-        }
+      cairo_translate (cr, 0, -self->strips[strip].origin.y);
+      add_columns (self, cr, strip, first, last, a - layer->spill, b + layer->spill, origin);
+      set_column_source (self, cr, strip);
       cairo_fill (cr);
-      cairo_restore (cr);
-    }
+      cairo_destroy (cr);
 
-  if (strip != STIPPLE_CHART_STRIP_DEPTH)
-    draw_level_lines (self, cr, strip);
+      self->columns_redrawn += b - a + 1;
+    }
+}
+
+/* Brings @strip's tiles up to date with the window [first, last]:
+ * compares each column that reaches a visible pixel with what was drawn
+ * for it and redraws the pixels of those that differ. Pixels left of the
+ * window are never shown again: a window that moves back starts afresh. */
+static void
+layer_update (StippleChartCanvas *self,
+              StippleChartStrip   strip,
+              gint64              first,
+              gint64              last)
+{
+  const StippleDecimator *decimator = stipple_chart_trace_get_strip (self->trace, strip);
+  Layer *layer = &self->layers[strip];
+  gint64 run_from = 0, run_to = -1;
+  gboolean run = FALSE;
+
+  for (gint64 column = first - layer->spill - layer->connect; column <= last + layer->spill; column++)
+    {
+      const StippleDecimatorColumn *now = column_value (decimator, first, last, column);
+      StippleDecimatorColumn *was = &layer->drawn[ring_slot (column, layer->n_drawn)];
+      gboolean drawn = was->count > 0 && was->column == column;
+      gint64 from, to;
+
+      if (now == NULL ? !drawn : drawn && was->min == now->min && was->max == now->max)
+        continue;
+
+      if (now != NULL)
+        *was = *now;
+      else
+        was->count = 0;
+
+      /* The pixels this column's drawing reaches; nothing left of the
+       * window shows. */
+      from = MAX (column - layer->spill, first);
+      to = column + layer->spill + layer->connect;
+      if (run && from <= run_to + 1 + 2 * layer->spill)
+        run_to = MAX (run_to, to);
+      else
+        {
+          if (run)
+            layer_redraw (self, strip, first, last, run_from, run_to);
+          run = TRUE;
+          run_from = from;
+          run_to = to;
+        }
+    }
+  if (run)
+    layer_redraw (self, strip, first, last, run_from, run_to);
+}
+
+/* The tiles of @strip that show, clipped to the strip. */
+static void
+append_layer (StippleChartCanvas *self,
+              GtkSnapshot        *snapshot,
+              StippleChartStrip   strip,
+              gint64              first,
+              gint64              last)
+{
+  const graphene_rect_t *area = &self->strips[strip];
+  Layer *layer = &self->layers[strip];
+
+  gtk_snapshot_push_clip (snapshot, area);
+  for (gint64 index = floor_div (first, TILE_COLUMNS); index <= floor_div (last, TILE_COLUMNS); index++)
+    {
+      Tile *tile = &layer->tiles[ring_slot (index, layer->n_tiles)];
+
+      /* Never drawn: nothing in it. */
+      if (tile->index != index)
+        continue;
+      append_surface (snapshot, tile->surface,
+                      MARGIN_LEFT + (double) (index * TILE_COLUMNS - first) / self->scale,
+                      area->origin.y, (double) TILE_COLUMNS / self->scale, area->size.height);
+    }
+  gtk_snapshot_pop (snapshot);
 }
 
 static void
@@ -709,22 +1025,31 @@ stipple_chart_canvas_snapshot (GtkWidget   *widget,
                                GtkSnapshot *snapshot)
 {
   StippleChartCanvas *self = STIPPLE_CHART_CANVAS (widget);
-  cairo_t *cr;
+  gboolean have_samples;
 
   if (gtk_widget_get_width (widget) <= 0 || gtk_widget_get_height (widget) <= 0)
     return;
+
+  /* As late as possible, so the frame shows every sample there is. */
+  if (self->prepare != NULL)
+    self->prepare (self, self->prepare_data);
 
   stipple_chart_canvas_update_geometry (self);
   update_colours (self);
   if (self->background == NULL || self->background_dirty)
     {
       g_clear_pointer (&self->background, gsk_render_node_unref);
+      g_clear_pointer (&self->overlay, gsk_render_node_unref);
       self->background = render_background (self);
+      self->overlay = render_overlay (self);
       self->background_dirty = FALSE;
+      /* A new size, scale, window, theme or levels: new columns. */
+      self->layers_dirty = TRUE;
     }
 
   gtk_snapshot_append_node (snapshot, self->background);
-  if (self->trace == NULL || !stipple_chart_trace_has_samples (self->trace))
+  have_samples = self->trace != NULL && stipple_chart_trace_has_samples (self->trace);
+  if (!have_samples)
     {
       const graphene_rect_t *area = &self->strips[STIPPLE_CHART_STRIP_POSITION];
 
@@ -732,19 +1057,22 @@ stipple_chart_canvas_snapshot (GtkWidget   *widget,
                  area->origin.x + area->size.width / 2, area->origin.y + area->size.height / 2,
                  ALIGN_CENTER);
     }
-
-  /* A cairo node a strip: each is rasterised on its own, so the area
-   * redrawn every frame is the strips only, not the axes between them. */
-  for (guint i = 0; i < STIPPLE_CHART_N_STRIPS; i++)
+  else
     {
-      graphene_rect_t bounds = self->strips[i];
+      gint64 first = first_column (self);
+      gint64 last = first + self->n_columns - 1;
 
-      /* The level lines are two pixels thick, centred on their value. */
-      graphene_rect_inset (&bounds, 0, -1);
-      cr = gtk_snapshot_append_cairo (snapshot, &bounds);
-      draw_strip (self, cr, i);
-      cairo_destroy (cr);
+      if (self->layers_dirty || first < self->layers_first)
+        layers_reset (self);
+      self->layers_first = first;
+
+      for (guint i = 0; i < STIPPLE_CHART_N_STRIPS; i++)
+        {
+          layer_update (self, i, first, last);
+          append_layer (self, snapshot, i, first, last);
+        }
     }
+  gtk_snapshot_append_node (snapshot, self->overlay);
 
   self->draw_count++;
 }
@@ -792,6 +1120,7 @@ stipple_chart_canvas_set_trace (StippleChartCanvas *self,
   g_return_if_fail (STIPPLE_IS_CHART_CANVAS (self));
 
   self->trace = trace;
+  self->layers_dirty = TRUE;
   stipple_chart_canvas_update_geometry (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -843,6 +1172,9 @@ stipple_chart_canvas_dispose (GObject *object)
   StippleChartCanvas *self = STIPPLE_CHART_CANVAS (object);
 
   g_clear_pointer (&self->background, gsk_render_node_unref);
+  g_clear_pointer (&self->overlay, gsk_render_node_unref);
+  for (guint i = 0; i < STIPPLE_CHART_N_STRIPS; i++)
+    layer_clear (&self->layers[i]);
 
   G_OBJECT_CLASS (stipple_chart_canvas_parent_class)->dispose (object);
 }
@@ -868,6 +1200,8 @@ stipple_chart_canvas_init (StippleChartCanvas *self)
 {
   self->window_us = 10 * G_USEC_PER_SEC;
   self->tolerance_um = 100;
+  self->layers_first = G_MININT64;
+  self->layers_dirty = TRUE;
   update_ranges (self);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);

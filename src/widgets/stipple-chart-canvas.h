@@ -15,7 +15,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (StippleChartCanvas, stipple_chart_canvas, STIPPLE, CHART_CANVAS, GtkWidget)
 
+/* Called as the canvas starts drawing a frame. */
+typedef void (*StippleChartCanvasPrepareFunc) (StippleChartCanvas *canvas,
+                                               gpointer            user_data);
+
 GtkWidget *stipple_chart_canvas_new            (void);
+void       stipple_chart_canvas_set_prepare_func (StippleChartCanvas            *self,
+                                                  StippleChartCanvasPrepareFunc  func,
+                                                  gpointer                       user_data);
 void       stipple_chart_canvas_set_trace      (StippleChartCanvas *self,
                                                 StippleChartTrace  *trace);
 void       stipple_chart_canvas_set_levels     (StippleChartCanvas *self,
@@ -34,5 +41,6 @@ double     stipple_chart_canvas_value_to_y     (StippleChartCanvas *self,
 double     stipple_chart_canvas_column_to_x    (StippleChartCanvas *self,
                                                 gint64              column);
 gint64     stipple_chart_canvas_get_draw_count (StippleChartCanvas *self);
+gint64     stipple_chart_canvas_get_columns_redrawn (StippleChartCanvas *self);
 
 G_END_DECLS

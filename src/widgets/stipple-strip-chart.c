@@ -1,10 +1,12 @@
 /* stipple-strip-chart.c
  *
  * The device's event thread pushes samples into a StippleSampleRing; this
- * widget drains it on the main thread from the frame clock while it is on
- * screen, and from a slow timer otherwise so that the zone figures stay
- * complete when the graphs are hidden. Drawing is left to the canvas,
- * which draws only when there is something new.
+ * widget drains it on the main thread. While the live graphs are on screen
+ * the frame clock asks for a frame when samples are waiting and the canvas
+ * takes them as it starts drawing, so a frame shows every sample that came
+ * before it was drawn, not only those there when the frame began. A slow
+ * timer drains too, so that the zone figures stay complete when the
+ * graphs are hidden. The canvas redraws only the columns that changed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -226,6 +228,62 @@ update_behind_label (StippleStripChart *self)
   gtk_label_set_text (GTK_LABEL (self->behind_label), text);
 }
 
+/* Ring to trace, nothing else: this runs as the canvas draws. */
+static guint64
+take_samples (StippleStripChart *self)
+{
+  StippleProtoSample batch[DRAIN_BATCH];
+  guint64 taken = 0;
+  size_t n;
+
+  if (self->ring == NULL)
+    return 0;
+
+  while ((n = stipple_sample_ring_pop_batch (self->ring, batch, G_N_ELEMENTS (batch))) > 0)
+    {
+      stipple_chart_trace_ingest (self->live, batch, n);
+      taken += n;
+    }
+
+  return taken;
+}
+
+/* What the samples taken change beside the graphs. */
+static void
+update_labels (StippleStripChart *self)
+{
+  guint64 not_drawn;
+
+  if (self->ring == NULL)
+    return;
+
+  not_drawn = stipple_sample_ring_get_overflowed (self->ring) - self->overflow_at_start;
+  if (not_drawn != self->not_drawn)
+    {
+      self->not_drawn = not_drawn;
+      update_behind_label (self);
+    }
+
+  if (g_get_monotonic_time () - self->figures_updated_us >= FIGURES_INTERVAL_US && self->replay == NULL)
+    stipple_strip_chart_update_figures (self);
+}
+
+static gboolean
+drawing_live (StippleStripChart *self)
+{
+  return self->ring != NULL && self->replay == NULL && !self->paused;
+}
+
+static void
+prepare_cb (StippleChartCanvas *canvas,
+            gpointer            user_data)
+{
+  StippleStripChart *self = user_data;
+
+  if (drawing_live (self))
+    take_samples (self);
+}
+
 /**
  * stipple_strip_chart_drain:
  * @self: a strip chart
@@ -238,34 +296,14 @@ update_behind_label (StippleStripChart *self)
 guint64
 stipple_strip_chart_drain (StippleStripChart *self)
 {
-  StippleProtoSample batch[DRAIN_BATCH];
-  guint64 taken = 0;
-  guint64 not_drawn;
-  size_t n;
+  guint64 taken;
 
   g_return_val_if_fail (STIPPLE_IS_STRIP_CHART (self), 0);
 
-  if (self->ring == NULL)
-    return 0;
-
-  while ((n = stipple_sample_ring_pop_batch (self->ring, batch, G_N_ELEMENTS (batch))) > 0)
-    {
-      stipple_chart_trace_ingest (self->live, batch, n);
-      taken += n;
-    }
-
-  not_drawn = stipple_sample_ring_get_overflowed (self->ring) - self->overflow_at_start;
-  if (not_drawn != self->not_drawn)
-    {
-      self->not_drawn = not_drawn;
-      update_behind_label (self);
-    }
-
-  if (taken > 0 && self->replay == NULL && !self->paused)
+  taken = take_samples (self);
+  if (taken > 0 && drawing_live (self))
     gtk_widget_queue_draw (self->canvas);
-
-  if (g_get_monotonic_time () - self->figures_updated_us >= FIGURES_INTERVAL_US && self->replay == NULL)
-    stipple_strip_chart_update_figures (self);
+  update_labels (self);
 
   return taken;
 }
@@ -316,7 +354,16 @@ tick_cb (GtkWidget     *widget,
 {
   StippleStripChart *self = STIPPLE_STRIP_CHART (widget);
 
-  stipple_strip_chart_drain (self);
+  /* Drawn live, the canvas takes the samples itself as it draws this
+   * frame, as late as it can; the labels show what earlier frames took. */
+  if (drawing_live (self))
+    {
+      if (stipple_sample_ring_get_readable (self->ring) > 0)
+        gtk_widget_queue_draw (self->canvas);
+      update_labels (self);
+    }
+  else
+    stipple_strip_chart_drain (self);
   advance_replay (self, gdk_frame_clock_get_frame_time (frame_clock));
 
   return G_SOURCE_CONTINUE;
@@ -1189,6 +1236,7 @@ stipple_strip_chart_init (StippleStripChart *self)
   gtk_box_append (GTK_BOX (self->box), content);
 
   self->canvas = stipple_chart_canvas_new ();
+  stipple_chart_canvas_set_prepare_func (STIPPLE_CHART_CANVAS (self->canvas), prepare_cb, self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->canvas),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Needle Graphs"),
                                   -1);
