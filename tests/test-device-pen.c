@@ -796,7 +796,10 @@ test_unplug_drill (Fixture *f, gconstpointer data)
   g_test_message ("usb_unplug_drill_worst_disarm: %.1f ms", worst_us / 1000.0);
   g_mutex_lock (&f->lock);
   g_test_message ("usb_unplug_drill_samples_lost: %" G_GUINT64_FORMAT " count", f->sink_lost);
-  g_assert_cmpuint (f->sink_lost, ==, 0);
+  /* Checked at full speed: a host slowed down many times over (valgrind)
+   * does not keep up with the stream between replugs. */
+  if (test_slowdown () == 1)
+    g_assert_cmpuint (f->sink_lost, ==, 0);
   g_mutex_unlock (&f->lock);
   g_assert_cmpuint (failures, ==, 0);
 }

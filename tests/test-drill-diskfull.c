@@ -146,7 +146,9 @@ test_disk_full (void)
           g_date_time_compare (entry->at, room_again) < 0)
         n_stops++;
     }
-  g_assert_cmpuint (n_stops, ==, 1);
+  /* (A second may be the host's own, when a host slowed down many times
+   * over went a quarter of a second without hearing the pen.) */
+  g_assert_cmpuint (n_stops, >=, 1);
 
   g_clear_object (&treatment);
   stipple_pen_stop (pen);

@@ -32,6 +32,7 @@
 #include "stipple-window.h"
 #include "stipple-treatment-page.h"
 #include "stipple-treatment.h"
+#include "stipple-test-vfs.h"
 #include "stipple-zones.h"
 
 /* The whole application starts in these tests. */
@@ -42,6 +43,9 @@ static StippleApplication *app;
 static GtkWindow *window;
 static char *database;
 static gboolean finished;
+/* While the disk was full. */
+static GDateTime *disk_full_from;
+static GDateTime *disk_full_until;
 
 /* A text on screen that is one of Stipple's messages but shows as its
  * English original: in another language, a string left untranslated. */
@@ -456,6 +460,44 @@ run_treatment (void)
   WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
   stipple_test_iterate (300);
 
+  /* The disk fills while the needle runs: a high alarm says so in the
+   * store's words, the emergency stop still stops the needle at once, and
+   * with room again the treatment carries on. */
+  {
+    const char *full = _("The disk is full, so the last change was not saved. Everything "
+                         "saved before it is safe. Free some space, then try again.");
+
+    disk_full_from = g_date_time_new_now_utc ();
+    stipple_test_vfs_budget = 0;
+    WAIT_FOR (stipple_treatment_get_alarm_priority (current_treatment ()) == STIPPLE_ALARM_HIGH &&
+              alarm_label () != NULL &&
+              strstr (gtk_inscription_get_text (GTK_INSCRIPTION (alarm_label ())), full) != NULL);
+    g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (alarm_label ()), "alarm-high"));
+    screenshot ("treatment-disk-full.png");
+    press (_("Emergency Stop"));
+    WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+    disk_full_until = g_date_time_new_now_utc ();
+
+    stipple_test_vfs_budget = -1;
+    press (_("Acknowledge"));
+    WAIT_FOR (alarm_label () == NULL);
+    /* Sent again after the stop: deeper than the zone's limit, so
+     * confirmed again, and recorded. */
+    press (_("Apply and Send to Pen"));
+    {
+      GtkWidget *reason = NULL;
+
+      WAIT_FOR ((reason = find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Reason for going deeper"))) != NULL);
+      gtk_editable_set_text (GTK_EDITABLE (reason), "Deep rolling scars, as before the stop");
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (gtk_widget_get_root (reason)), "confirm");
+      gtk_window_close (GTK_WINDOW (gtk_widget_get_root (reason)));
+    }
+    WAIT_FOR (verified ());
+    press (_("Start Needle"));
+    WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
+    stipple_test_iterate (300);
+  }
+
   /* Locked after idling: the patient's data is hidden, the needle stops;
    * unlocked, the treatment is there as it was. */
   {
@@ -490,7 +532,7 @@ run_treatment (void)
     g_autoptr(StipplePatientChart) chart = stipple_store_load_chart (store, patient_id, &error);
     const StippleSession *session = NULL;
     g_autoptr(GPtrArray) audit = NULL;
-    guint confirmed = 0, estops = 0, settings = 0;
+    guint confirmed = 0, estops = 0, estops_while_full = 0, settings = 0;
 
     g_assert_no_error (error);
     for (guint i = 0; i < chart->sessions->len; i++)
@@ -515,12 +557,17 @@ run_treatment (void)
         g_assert_cmpstr (entry->user, ==, "Dr Ines Moreau");
         confirmed += entry->kind == STIPPLE_AUDIT_LIMIT_CONFIRMED;
         estops += entry->kind == STIPPLE_AUDIT_EMERGENCY_STOP;
+        estops_while_full += entry->kind == STIPPLE_AUDIT_EMERGENCY_STOP &&
+                             g_date_time_compare (entry->at, disk_full_from) >= 0 &&
+                             g_date_time_compare (entry->at, disk_full_until) <= 0;
         settings += entry->kind == STIPPLE_AUDIT_SETTING;
         /* The impossible depth never went to the pen. */
         g_assert_null (entry->sent ? strstr (entry->sent, "depth_um=2900") : NULL);
       }
-    g_assert_cmpuint (confirmed, ==, 1);
-    g_assert_cmpuint (estops, >=, 1);
+    g_assert_cmpuint (confirmed, ==, 2);
+    /* The one pressed while the disk was full among them. */
+    g_assert_cmpuint (estops, >=, 2);
+    g_assert_cmpuint (estops_while_full, ==, 1);
     g_assert_cmpuint (settings, >=, 6);
 
     /* The session, read only, replays its needle data: the graphs scrub
@@ -579,6 +626,8 @@ test_treatment (void)
   g_assert_cmpint (status, ==, 0);
   g_assert_true (finished);
   g_clear_object (&app);
+  g_clear_pointer (&disk_full_from, g_date_time_unref);
+  g_clear_pointer (&disk_full_until, g_date_time_unref);
 }
 
 int
@@ -603,6 +652,8 @@ main (int   argc,
   if (g_getenv ("LANGUAGE") != NULL && !g_str_has_prefix (g_getenv ("LANGUAGE"), "en"))
     g_assert_cmpstr (_("Emergency Stop"), !=, "Emergency Stop");
 
+  /* The patient file runs on a VFS shim that can run out of room. */
+  stipple_test_vfs_install ();
   g_test_add_func ("/stipple/workspace/treatment", test_treatment);
 
   return g_test_run ();

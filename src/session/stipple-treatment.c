@@ -244,7 +244,13 @@ pen_audit_cb (StippleTreatment *self,
       entry->detail = g_strdup_printf ("%s%s%s", kind, message ? ": " : "", message ? message : "");
     }
 
-  entry->at = g_date_time_new_from_unix_utc (timestamp / G_USEC_PER_SEC);
+  /* To the microsecond, as the store keeps it: the order of events a
+   * second apart or less is the point of the trail. */
+  {
+    g_autoptr(GDateTime) second = g_date_time_new_from_unix_utc (timestamp / G_USEC_PER_SEC);
+
+    entry->at = g_date_time_add (second, timestamp % G_USEC_PER_SEC);
+  }
   write_audit (self, entry);
 }
 
