@@ -299,7 +299,11 @@ test_kill_drill (gconstpointer data)
           if (usb_pen.firmware.disarm_reason == STIPPLE_PROTO_DISARM_WATCHDOG)
             stopped_before_kill++;
           else
-            failures++;
+            {
+              failures++;
+              g_test_message ("trial %u: the needle had stopped before the kill (reason %u)",
+                              trial, usb_pen.firmware.disarm_reason);
+            }
           stipple_test_usb_unlock (bed);
         }
       kill (pid, SIGKILL);
@@ -321,7 +325,11 @@ test_kill_drill (gconstpointer data)
           stopped = (gint64) stipple_test_usb_now_us (bed);
           worst_stop_us = MAX (worst_stop_us, stopped - killed);
           if (stopped - killed > 250 * 1000 + 5000)
-            failures++;
+            {
+              failures++;
+              g_test_message ("trial %u: the needle stopped %.1f ms after the kill", trial,
+                              (stopped - killed) / 1000.0);
+            }
           stipple_test_usb_lock (bed);
           g_assert_cmpuint (usb_pen.firmware.disarm_reason, ==, STIPPLE_PROTO_DISARM_WATCHDOG);
           stipple_test_usb_unlock (bed);
@@ -329,7 +337,10 @@ test_kill_drill (gconstpointer data)
 
       /* What must hold after the kill. */
       if (!integrity_ok (path))
-        failures++;
+        {
+          failures++;
+          g_test_message ("trial %u: the file fails its integrity check", trial);
+        }
       store = stipple_store_open (path, &error);
       g_assert_no_error (error);
       chart = stipple_store_load_chart (store, patient_id, &error);
@@ -344,6 +355,10 @@ test_kill_drill (gconstpointer data)
         {
           failures++;
           lost += typed_before_deadline - (saved->note_before ? strlen (saved->note_before) : 0);
+          g_test_message ("trial %u: %" G_GSIZE_FORMAT " of the %" G_GSIZE_FORMAT
+                          " note bytes typed a second before the kill are missing", trial,
+                          typed_before_deadline - (saved->note_before ? strlen (saved->note_before) : 0),
+                          typed_before_deadline);
         }
       stipple_store_close (store);
     }
