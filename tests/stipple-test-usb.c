@@ -365,6 +365,16 @@ handle_ioctl_cb (UMockdevIoctlBase   *handler,
   return handled;
 }
 
+static UMockdevIoctlBase *
+new_handler (TestDevice *dev)
+{
+  UMockdevIoctlBase *handler = umockdev_ioctl_base_new ();
+
+  g_signal_connect (handler, "handle-ioctl", G_CALLBACK (handle_ioctl_cb), dev);
+  g_signal_connect (handler, "client-connected", G_CALLBACK (client_connected_cb), dev);
+  return handler;
+}
+
 static void
 plug_locked (StippleTestUsb *self,
              TestDevice     *dev)
@@ -501,9 +511,7 @@ stipple_test_usb_add_device (StippleTestUsb            *self,
   dev->product_id = product_id;
   dev->model = model;
   dev->model_data = model_data;
-  dev->handler = umockdev_ioctl_base_new ();
-  g_signal_connect (dev->handler, "handle-ioctl", G_CALLBACK (handle_ioctl_cb), dev);
-  g_signal_connect (dev->handler, "client-connected", G_CALLBACK (client_connected_cb), dev);
+  dev->handler = new_handler (dev);
 
   g_mutex_lock (&self->lock);
   plug_locked (self, dev);
@@ -558,9 +566,7 @@ stipple_test_usb_replug (StippleTestUsb *self,
   /* A new node needs its own handler: the old one still serves the
    * host's stale file until it closes it. */
   g_clear_object (&dev->handler);
-  dev->handler = umockdev_ioctl_base_new ();
-  g_signal_connect (dev->handler, "handle-ioctl", G_CALLBACK (handle_ioctl_cb), dev);
-  g_signal_connect (dev->handler, "client-connected", G_CALLBACK (client_connected_cb), dev);
+  dev->handler = new_handler (dev);
   plug_locked (self, dev);
   g_mutex_unlock (&self->lock);
 }

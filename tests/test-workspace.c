@@ -229,6 +229,26 @@ set_spin (const char *label,
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
 }
 
+/* The box for the reason, in the dialog that asks before going deeper
+ * than the zone's clinical limit. */
+static GtkWidget *
+wait_for_reason (void)
+{
+  GtkWidget *reason = NULL;
+
+  WAIT_FOR ((reason = find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Reason for going deeper"))) != NULL);
+  return reason;
+}
+
+static void
+confirm_deeper (GtkWidget  *reason,
+                const char *why)
+{
+  gtk_editable_set_text (GTK_EDITABLE (reason), why);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (gtk_widget_get_root (reason)), "confirm");
+  gtk_window_close (GTK_WINDOW (gtk_widget_get_root (reason)));
+}
+
 static StippleTreatment *
 current_treatment (void)
 {
@@ -381,14 +401,11 @@ run_treatment (void)
   set_spin (depth_of_pass_1, 1.25);
   press (_("Apply and Send to Pen"));
   {
-    GtkWidget *reason = NULL;
+    GtkWidget *reason = wait_for_reason ();
 
-    WAIT_FOR ((reason = find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Reason for going deeper"))) != NULL);
     g_assert_cmpuint (pen_depth (), ==, 750);
     screenshot ("treatment-confirm.png");
-    gtk_editable_set_text (GTK_EDITABLE (reason), "Deep rolling scars, discussed with the patient");
-    adw_message_dialog_response (ADW_MESSAGE_DIALOG (gtk_widget_get_root (reason)), "confirm");
-    gtk_window_close (GTK_WINDOW (gtk_widget_get_root (reason)));
+    confirm_deeper (reason, "Deep rolling scars, discussed with the patient");
   }
   WAIT_FOR (pen_depth () == 1250 && verified ());
 
@@ -484,14 +501,7 @@ run_treatment (void)
     /* Sent again after the stop: deeper than the zone's limit, so
      * confirmed again, and recorded. */
     press (_("Apply and Send to Pen"));
-    {
-      GtkWidget *reason = NULL;
-
-      WAIT_FOR ((reason = find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Reason for going deeper"))) != NULL);
-      gtk_editable_set_text (GTK_EDITABLE (reason), "Deep rolling scars, as before the stop");
-      adw_message_dialog_response (ADW_MESSAGE_DIALOG (gtk_widget_get_root (reason)), "confirm");
-      gtk_window_close (GTK_WINDOW (gtk_widget_get_root (reason)));
-    }
+    confirm_deeper (wait_for_reason (), "Deep rolling scars, as before the stop");
     WAIT_FOR (verified ());
     press (_("Start Needle"));
     WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
