@@ -31,6 +31,10 @@ test_slowdown (void)
 static inline gboolean
 test_wait_timeout_cb (gpointer user_data)
 {
+  /* A test may say what else to keep of a time-out, e.g. a screenshot. */
+#ifdef TEST_WAIT_ON_TIMEOUT
+  TEST_WAIT_ON_TIMEOUT ();
+#endif
   g_error ("Timed out waiting for %s", (const char *) user_data);
   return G_SOURCE_REMOVE;
 }

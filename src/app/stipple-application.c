@@ -436,7 +436,91 @@ color_scheme_changed_cb (StippleApplication *self,
   apply_color_scheme (self);
 }
 
+/**
+ * stipple_application_emergency_stop:
+ * @self: a #StippleApplication
+ *
+ * Stops the needle at once. Every window's treatment is stopped through
+ * its session, so the stop is recorded there; with no window, the pen is
+ * stopped directly.
+ */
+void
+stipple_application_emergency_stop (StippleApplication *self)
+{
+  gboolean stopped = FALSE;
+
+  g_return_if_fail (STIPPLE_IS_APPLICATION (self));
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (STIPPLE_IS_WINDOW (l->data))
+      {
+        stipple_window_emergency_stop (l->data);
+        stopped = TRUE;
+      }
+
+  if (!stopped && self->pen != NULL)
+    stipple_pen_emergency_stop (self->pen);
+}
+
+static void
+emergency_stop_action_cb (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  stipple_application_emergency_stop (STIPPLE_APPLICATION (user_data));
+}
+
+static gboolean
+emergency_stop_shortcut_cb (GtkWidget *widget,
+                            GVariant  *args,
+                            gpointer   user_data)
+{
+  stipple_application_emergency_stop (STIPPLE_APPLICATION (user_data));
+  return TRUE;
+}
+
+/* The emergency stop's keys, Shift+Esc and Pause (where a clinic puts its
+ * foot switch), work in every window Stipple opens, dialogs included, and
+ * before any widget there sees the key: a capture-phase shortcut on each
+ * toplevel. Application accelerators would not do, as they reach only the
+ * windows added to the application, never a dialog. */
+static void
+guard_toplevel (StippleApplication *self,
+                GtkWindow          *window)
+{
+  GtkEventController *controller;
+  GtkShortcut *shortcut;
+
+  if (g_object_get_data (G_OBJECT (window), "stipple-emergency-stop") != NULL)
+    return;
+
+  shortcut = gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Shift>Escape|Pause"),
+                               gtk_callback_action_new (emergency_stop_shortcut_cb, self, NULL));
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_name (controller, "stipple-emergency-stop");
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+  gtk_widget_add_controller (GTK_WIDGET (window), controller);
+  g_object_set_data (G_OBJECT (window), "stipple-emergency-stop", controller);
+}
+
+static void
+toplevels_changed_cb (GListModel         *toplevels,
+                      guint               position,
+                      guint               removed,
+                      guint               added,
+                      StippleApplication *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      guard_toplevel (self, window);
+    }
+}
+
 static const GActionEntry app_actions[] = {
+  { "emergency-stop", emergency_stop_action_cb },
   { "about", about_action_cb },
   { "preferences", preferences_action_cb },
   { "quit", quit_action_cb },
@@ -463,6 +547,14 @@ stipple_application_startup (GApplication *application)
                                    G_N_ELEMENTS (app_actions), self);
 
   start_pen (self);
+
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    g_signal_connect_object (toplevels, "items-changed",
+                             G_CALLBACK (toplevels_changed_cb), self, 0);
+    toplevels_changed_cb (toplevels, 0, 0, g_list_model_get_n_items (toplevels), self);
+  }
 
   /* The patient file opens off the main thread; windows follow the
    * "store" property. Hold the application so it does not quit before. */

@@ -24,5 +24,6 @@ GSettings          *stipple_application_get_settings    (StippleApplication *sel
 StippleStore       *stipple_application_get_store       (StippleApplication *self);
 const GError       *stipple_application_get_store_error (StippleApplication *self);
 StipplePen         *stipple_application_get_pen         (StippleApplication *self);
+void                stipple_application_emergency_stop  (StippleApplication *self);
 
 G_END_DECLS

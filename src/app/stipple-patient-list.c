@@ -28,6 +28,11 @@ struct _StipplePatientList
 
   StippleStore   *store;
   GCancellable   *cancellable;
+  /* The text whose results are on screen, and whether Enter was pressed
+   * before they came: a quick typist's Enter opens the first patient the
+   * moment the answer arrives. */
+  char           *shown_query;
+  gboolean        activate_when_found;
 
   /* Template children */
   GtkSearchEntry *search_entry;
@@ -154,6 +159,36 @@ show_results (StipplePatientList *self,
 }
 
 static void
+activate_row (StipplePatientList *self,
+              GtkListBoxRow      *row)
+{
+  StipplePatient *patient = g_object_get_data (G_OBJECT (row), "stipple-patient");
+
+  if (patient == NULL)
+    return;
+  gtk_list_box_select_row (self->list_box, row);
+  g_signal_emit (self, signals[SIGNAL_PATIENT_ACTIVATED], 0, patient->id);
+}
+
+/* Enter in the search entry opens the first patient found, now or, while
+ * the search for what was typed is still under way, when it answers. */
+static void
+search_activate_cb (StipplePatientList *self)
+{
+  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->list_box, 0);
+  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (self->cancellable != NULL || g_strcmp0 (query, self->shown_query) != 0)
+    {
+      self->activate_when_found = *query != '\0';
+      return;
+    }
+
+  if (first != NULL && g_str_equal (gtk_stack_get_visible_child_name (self->stack), "results"))
+    activate_row (self, first);
+}
+
+static void
 search_ready_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -168,15 +203,24 @@ search_ready_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
+  g_clear_object (&self->cancellable);
   query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_free (self->shown_query);
+  self->shown_query = g_strdup (query);
   if (patients == NULL)
     {
+      self->activate_when_found = FALSE;
       clear_rows (self);
       adw_status_page_set_description (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
     }
   show_results (self, query, patients);
+  if (self->activate_when_found)
+    {
+      self->activate_when_found = FALSE;
+      search_activate_cb (self);
+    }
 }
 
 static void
@@ -192,6 +236,8 @@ start_search (StipplePatientList *self)
   if (self->store == NULL || *query == '\0')
     {
       clear_rows (self);
+      g_free (self->shown_query);
+      self->shown_query = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
       gtk_stack_set_visible_child_name (self->stack, "prompt");
       return;
     }
@@ -215,17 +261,6 @@ search_changed_cb (StipplePatientList *self)
   start_search (self);
 }
 
-static void
-activate_row (StipplePatientList *self,
-              GtkListBoxRow      *row)
-{
-  StipplePatient *patient = g_object_get_data (G_OBJECT (row), "stipple-patient");
-
-  if (patient == NULL)
-    return;
-  gtk_list_box_select_row (self->list_box, row);
-  g_signal_emit (self, signals[SIGNAL_PATIENT_ACTIVATED], 0, patient->id);
-}
 
 static void
 row_activated_cb (StipplePatientList *self,
@@ -234,15 +269,6 @@ row_activated_cb (StipplePatientList *self,
   activate_row (self, row);
 }
 
-/* Enter in the search entry opens the first patient found. */
-static void
-search_activate_cb (StipplePatientList *self)
-{
-  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->list_box, 0);
-
-  if (first != NULL && g_str_equal (gtk_stack_get_visible_child_name (self->stack), "results"))
-    activate_row (self, first);
-}
 
 static void
 stop_search_cb (StipplePatientList *self)
@@ -367,6 +393,7 @@ stipple_patient_list_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->shown_query, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STIPPLE_TYPE_PATIENT_LIST);
 

@@ -220,20 +220,34 @@ alarm_acknowledged_cb (StippleWindow *self)
     stipple_treatment_acknowledge_alarm (self->treatment);
 }
 
+/**
+ * stipple_window_emergency_stop:
+ * @self: a #StippleWindow
+ *
+ * Stops the needle at once, whatever else is happening: through the
+ * session's rules when a treatment is open, so the stop is recorded in
+ * it, and through the pen directly otherwise.
+ */
+void
+stipple_window_emergency_stop (StippleWindow *self)
+{
+  StipplePen *pen;
+
+  g_return_if_fail (STIPPLE_IS_WINDOW (self));
+
+  pen = get_pen (self);
+  if (self->treatment != NULL)
+    stipple_treatment_emergency_stop (self->treatment);
+  else if (pen != NULL)
+    stipple_pen_emergency_stop (pen);
+}
+
 static void
 emergency_stop_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  StippleWindow *self = STIPPLE_WINDOW (widget);
-  StipplePen *pen = get_pen (self);
-
-  /* Whatever else is happening: the session's rules when a treatment is
-   * open, the pen directly otherwise. */
-  if (self->treatment != NULL)
-    stipple_treatment_emergency_stop (self->treatment);
-  else if (pen != NULL)
-    stipple_pen_emergency_stop (pen);
+  stipple_window_emergency_stop (STIPPLE_WINDOW (widget));
 }
 
 /* ------------------------------------------------------------------------
@@ -328,6 +342,39 @@ activity_cb (StippleWindow *self)
   self->last_activity = g_get_monotonic_time ();
 }
 
+/* Every key counts as activity and then goes on to its widget: this
+ * handler only watches, so it must say the key was not handled, or no
+ * key (the emergency stop's included) would reach the window. */
+static gboolean
+activity_key_pressed_cb (GtkEventControllerKey *controller,
+                         guint                  keyval,
+                         guint                  keycode,
+                         GdkModifierType        state,
+                         StippleWindow         *self)
+{
+  activity_cb (self);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+activity_motion_cb (GtkEventControllerMotion *controller,
+                    double                    x,
+                    double                    y,
+                    StippleWindow            *self)
+{
+  activity_cb (self);
+}
+
+static void
+activity_pressed_cb (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     StippleWindow   *self)
+{
+  activity_cb (self);
+}
+
 static gboolean
 idle_check_cb (gpointer user_data)
 {
@@ -358,9 +405,9 @@ setup_idle_lock (StippleWindow *self)
   gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
   gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (key, "key-pressed", G_CALLBACK (activity_cb), self);
-  g_signal_connect_swapped (motion, "motion", G_CALLBACK (activity_cb), self);
-  g_signal_connect_swapped (click, "pressed", G_CALLBACK (activity_cb), self);
+  g_signal_connect (key, "key-pressed", G_CALLBACK (activity_key_pressed_cb), self);
+  g_signal_connect (motion, "motion", G_CALLBACK (activity_motion_cb), self);
+  g_signal_connect (click, "pressed", G_CALLBACK (activity_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), key);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
@@ -1174,11 +1221,8 @@ stipple_window_class_init (StippleWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.emergency-stop", NULL, emergency_stop_action);
   gtk_widget_class_install_action (widget_class, "win.new-patient", NULL, new_patient_action);
   gtk_widget_class_install_action (widget_class, "win.find-patient", NULL, find_patient_action);
-  /* Easy to reach from anywhere, never typed by accident: Shift+Esc, and
-   * the Pause key that a clinic can put a foot switch on. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, GDK_SHIFT_MASK,
-                                       "win.emergency-stop", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Pause, 0, "win.emergency-stop", NULL);
+  /* Shift+Esc and Pause are the application's: they work in every window
+   * and dialog (stipple-application.c). */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-patient", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find-patient", NULL);
 

@@ -19,5 +19,6 @@ StippleWindow *stipple_window_new        (StippleApplication *application);
 void           stipple_window_lock       (StippleWindow      *self);
 void           stipple_window_unlock     (StippleWindow      *self);
 gboolean       stipple_window_get_locked (StippleWindow      *self);
+void           stipple_window_emergency_stop (StippleWindow  *self);
 
 G_END_DECLS

@@ -1047,7 +1047,9 @@ stipple_chart_canvas_snapshot (GtkWidget   *widget,
       self->layers_dirty = TRUE;
     }
 
-  gtk_snapshot_append_node (snapshot, self->background);
+  /* A snapshot with nothing drawn in it ends as no node at all. */
+  if (self->background != NULL)
+    gtk_snapshot_append_node (snapshot, self->background);
   have_samples = self->trace != NULL && stipple_chart_trace_has_samples (self->trace);
   if (!have_samples)
     {
@@ -1072,7 +1074,8 @@ stipple_chart_canvas_snapshot (GtkWidget   *widget,
           append_layer (self, snapshot, i, first, last);
         }
     }
-  gtk_snapshot_append_node (snapshot, self->overlay);
+  if (self->overlay != NULL)
+    gtk_snapshot_append_node (snapshot, self->overlay);
 
   self->draw_count++;
 }

@@ -1,0 +1,440 @@
+/* test-real-input.c: Stipple used with a real keyboard and mouse
+ *
+ * Every key press, every typed word and every click in this test goes
+ * through the X server (XTest), as a person's would: nothing calls a
+ * widget's API to press, type or click. The test checks the effect where
+ * it matters: on the screen, in the pen, and in the patient file.
+ *
+ * The emergency stop's keys, Shift+Esc and Pause (the foot switch), are
+ * pressed on every screen of a treatment and with every kind of dialog
+ * open, while the needle runs; each must stop it and leave a row in the
+ * audit trail.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+
+#include "stipple-application.h"
+#include "stipple-patient-list.h"
+#include "stipple-screening.h"
+#include "stipple-sim-transport.h"
+#include "stipple-test-a11y.h"
+#include "stipple-test-xinput.h"
+#include "stipple-treatment-page.h"
+#include "stipple-treatment.h"
+#include "stipple-window.h"
+#include "stipple-zones.h"
+
+#define TEST_WAIT_SECONDS 20
+#define TEST_WAIT_ON_TIMEOUT stipple_xinput_save_failure_screenshot
+#include "stipple-test-wait.h"
+
+static StippleApplication *app;
+static GtkWindow *window;
+static gboolean finished;
+
+static GtkWidget *
+find (GtkAccessibleRole  role,
+      const char        *label)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      GtkWidget *found = NULL;
+
+      if (gtk_widget_get_visible (l->data))
+        found = stipple_test_find_accessible (l->data, role, label);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A button, once it is on screen and can be pressed. */
+static GtkWidget *
+wait_for_button (const char *label)
+{
+  GtkWidget *button = NULL;
+
+  WAIT_FOR ((button = find (GTK_ACCESSIBLE_ROLE_BUTTON, label)) != NULL &&
+            gtk_widget_is_sensitive (button) && gtk_widget_get_mapped (button));
+  return button;
+}
+
+/* A dialog's response button, by the words on it. */
+static GtkWidget *
+find_labelled_button (GtkWidget  *root,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0 &&
+      gtk_widget_get_mapped (root))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_labelled_button (child, label);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+click (const char *label)
+{
+  stipple_xinput_click (wait_for_button (label));
+}
+
+/* Clicks into an entry and types @text with the keyboard; the entry must
+ * then hold exactly what was typed. */
+static void
+type_into (GtkWidget  *entry,
+           const char *text)
+{
+  WAIT_FOR (gtk_widget_get_mapped (entry));
+  stipple_xinput_click (entry);
+  WAIT_FOR (gtk_widget_has_focus (entry) ||
+            (gtk_root_get_focus (gtk_widget_get_root (entry)) != NULL &&
+             gtk_widget_is_ancestor (gtk_root_get_focus (gtk_widget_get_root (entry)), entry)));
+  stipple_xinput_type (GTK_WINDOW (gtk_widget_get_root (entry)), text);
+  if (GTK_IS_TEXT_VIEW (entry))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (entry));
+      GtkTextIter start, end;
+      g_autofree char *typed = NULL;
+
+      WAIT_FOR ((gtk_text_buffer_get_bounds (buffer, &start, &end),
+                 g_free (typed), typed = gtk_text_buffer_get_text (buffer, &start, &end, FALSE),
+                 g_str_equal (typed, text)));
+    }
+  else
+    WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (entry)), text));
+}
+
+static StippleTreatment *
+current_treatment (void)
+{
+  GtkWidget *page = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_TREATMENT_PAGE);
+
+  return page ? stipple_treatment_page_get_treatment (STIPPLE_TREATMENT_PAGE (page)) : NULL;
+}
+
+static StippleFirmware *
+pen_model (void)
+{
+  StipplePen *pen = stipple_application_get_pen (app);
+
+  return stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (stipple_pen_get_transport (pen)));
+}
+
+static guint
+count_audit (StippleAuditKind kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  const StippleSession *session;
+  guint n = 0;
+
+  session = stipple_treatment_get_session (current_treatment ());
+  audit = stipple_store_list_audit (stipple_application_get_store (app), session->id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    n += ((const StippleAuditEntry *) g_ptr_array_index (audit, i))->kind == kind;
+
+  return n;
+}
+
+/* Starts the needle with a click on its button. */
+static void
+start_needle (void)
+{
+  WAIT_FOR (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED);
+  click (_("Start Needle"));
+  /* Running in the pen, and on the screen. */
+  WAIT_FOR (stipple_firmware_is_armed (pen_model ()) &&
+            stipple_treatment_get_armed (current_treatment ()));
+}
+
+/* With the needle running, @keys pressed in @focus must stop it and leave
+ * one more emergency stop in the audit trail. */
+static void
+stop_with_keys (GtkWindow  *focus,
+                const char *keys,
+                const char *where)
+{
+  guint before;
+
+  g_test_message ("%s pressed %s", keys, where);
+  if (!stipple_firmware_is_armed (pen_model ()))
+    {
+      stipple_xinput_save_failure_screenshot ();
+      g_error ("The needle stopped before %s was pressed %s: %s", keys, where,
+               stipple_treatment_get_alarm_message (current_treatment ()));
+    }
+  before = count_audit (STIPPLE_AUDIT_EMERGENCY_STOP);
+  stipple_xinput_key (focus, keys);
+  WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+  WAIT_FOR (count_audit (STIPPLE_AUDIT_EMERGENCY_STOP) == before + 1);
+}
+
+/* The emergency stop clears the pen's settings: send them again and
+ * acknowledge the alarm, as a clinician does before going on. */
+static void
+recover_after_stop (void)
+{
+  GtkWidget *acknowledge = NULL;
+
+  WAIT_FOR ((acknowledge = find (GTK_ACCESSIBLE_ROLE_BUTTON, _("Acknowledge"))) != NULL &&
+            gtk_widget_get_mapped (acknowledge));
+  stipple_xinput_click (acknowledge);
+  WAIT_FOR (!gtk_widget_get_mapped (acknowledge));
+  if (stipple_treatment_get_verification (current_treatment ()) != STIPPLE_VERIFICATION_VERIFIED)
+    click (_("Apply and Send to Pen"));
+}
+
+static GtkWindow *
+wait_for_toplevel (GType type)
+{
+  GtkWindow *found = NULL;
+
+  while (found == NULL)
+    {
+      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+      for (GList *l = toplevels; l != NULL; l = l->next)
+        if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_mapped (l->data) &&
+            l->data != (gpointer) window)
+          found = l->data;
+      if (found == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+
+  return found;
+}
+
+/* Presses Escape in @window and waits until it is gone from the screen
+ * (destroyed, or hidden). */
+static void
+close_with_escape (GtkWindow *window_to_close)
+{
+  g_object_add_weak_pointer (G_OBJECT (window_to_close), (gpointer *) &window_to_close);
+  stipple_xinput_key (window_to_close, "Escape");
+  WAIT_FOR (window_to_close == NULL || !gtk_widget_get_visible (GTK_WIDGET (window_to_close)));
+  if (window_to_close != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (window_to_close), (gpointer *) &window_to_close);
+}
+
+static void
+run (void)
+{
+  StippleStore *store;
+  GtkWidget *search = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  WAIT_FOR ((window = gtk_application_get_active_window (GTK_APPLICATION (app))) != NULL);
+  WAIT_FOR ((store = stipple_application_get_store (app)) != NULL);
+  WAIT_FOR (stipple_pen_get_connected (stipple_application_get_pen (app)));
+  stipple_test_wait_mapped (GTK_WIDGET (window));
+  stipple_xinput_check ();
+
+  /* The search: typed, and Enter opens the first patient found. */
+  WAIT_FOR ((search = stipple_test_find_of_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY)) != NULL);
+  type_into (search, "DEMO-0001");
+  found = stipple_store_search_patients (store, "DEMO-0001", 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  stipple_xinput_key (window, "Return");
+  click (_("Start Session"));
+
+  /* Set-up, typed and clicked. */
+  {
+    GtkWidget *name = NULL;
+    GtkWidget *product = NULL;
+    const StippleScreeningItem *items;
+    guint n_items;
+
+    WAIT_FOR ((name = stipple_test_find_entry_row (GTK_WIDGET (window), _("Clinician’s Name"))) != NULL);
+    type_into (name, "Dr Ines Moreau");
+    click (_("Next"));
+    items = stipple_screening_get_items (&n_items);
+    for (guint i = 0; i < n_items; i++)
+      {
+        g_autofree char *label = g_strdup_printf (_("%s: No"), stipple_screening_get_question (&items[i]));
+        GtkWidget *no = NULL;
+
+        WAIT_FOR ((no = find (GTK_ACCESSIBLE_ROLE_CHECKBOX, label)) != NULL ||
+                  (no = find (GTK_ACCESSIBLE_ROLE_RADIO, label)) != NULL ||
+                  (no = find (GTK_ACCESSIBLE_ROLE_BUTTON, label)) != NULL);
+        stipple_xinput_click (no);
+        WAIT_FOR (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (no)));
+      }
+    click (_("Next"));
+    {
+      GtkWidget *consent = NULL;
+
+      WAIT_FOR ((consent = find (GTK_ACCESSIBLE_ROLE_CHECKBOX,
+                                 _("The patient consents to the treatment"))) != NULL);
+      stipple_xinput_click (consent);
+      WAIT_FOR (gtk_check_button_get_active (GTK_CHECK_BUTTON (consent)));
+    }
+    click (_("Next"));
+    WAIT_FOR ((product = stipple_test_find_entry_row (GTK_WIDGET (window), _("Anaesthetic Product"))) != NULL);
+    type_into (product, "Lidocaine 4% cream");
+    click (_("Begin Treatment"));
+  }
+
+  /* The treatment: a zone, its plan sent and verified. */
+  {
+    GtkWidget *zone = NULL;
+
+    WAIT_FOR ((zone = find (GTK_ACCESSIBLE_ROLE_BUTTON, stipple_zone_get_name (STIPPLE_ZONE_CHEEK_LEFT))) != NULL &&
+              gtk_widget_get_mapped (zone));
+    gtk_widget_grab_focus (zone);
+    stipple_xinput_key (window, "Return");
+    WAIT_FOR (stipple_treatment_get_zone (current_treatment ()) == STIPPLE_ZONE_CHEEK_LEFT);
+  }
+  click (_("Apply and Send to Pen"));
+
+  /* Notes before and after, typed. */
+  type_into (find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Notes before treatment")),
+             "Rolling scars, left cheek.");
+
+  /* The stop's keys on the treatment screen, with the focus anywhere. */
+  start_needle ();
+  stop_with_keys (window, "shift+Escape", "on the treatment screen");
+  recover_after_stop ();
+  start_needle ();
+  stop_with_keys (window, "Pause", "on the treatment screen");
+  recover_after_stop ();
+
+  /* With the focus in the notes, typing: the stop still stops. */
+  start_needle ();
+  stipple_xinput_click (find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Notes before treatment")));
+  stop_with_keys (window, "shift+Escape", "while typing notes");
+  recover_after_stop ();
+
+  /* The deeper-than-limit dialog open while the needle runs. */
+  {
+    g_autofree char *depth_of_pass_1 = g_strdup_printf (_("Depth of pass %u, millimetres"), 1);
+    GtkWidget *spin = NULL;
+    GtkWidget *reason = NULL;
+    GtkWindow *dialog;
+    g_autofree char *deeper = g_strdup_printf ("%.2f", 1.25);
+
+    start_needle ();
+    WAIT_FOR ((spin = find (GTK_ACCESSIBLE_ROLE_SPIN_BUTTON, depth_of_pass_1)) != NULL);
+    stipple_xinput_click (spin);
+    WAIT_FOR (gtk_widget_has_focus (spin) ||
+              gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), spin));
+    stipple_xinput_key (window, "ctrl+a");
+    stipple_xinput_type (window, deeper);
+    stipple_xinput_key (window, "Tab");
+    click (_("Apply and Send to Pen"));
+    WAIT_FOR ((reason = find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Reason for going deeper"))) != NULL &&
+              gtk_widget_get_mapped (reason));
+    dialog = GTK_WINDOW (gtk_widget_get_root (reason));
+    g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+    if (!stipple_firmware_is_armed (pen_model ()))
+      {
+        /* Asking does not stop the needle on its own; the test needs it
+         * running to prove the stop, so start it again behind the dialog. */
+        g_error ("The needle stopped when the dialog opened");
+      }
+    stop_with_keys (dialog, "shift+Escape", "with the deeper-than-limit dialog open");
+
+    /* The emergency stop button in the main window, clicked with the
+     * dialog still open. */
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+    type_into (reason, "Deep rolling scars, discussed with the patient");
+    {
+      GtkWidget *confirm = NULL;
+
+      WAIT_FOR ((confirm = find_labelled_button (GTK_WIDGET (dialog), _("_Confirm and Record"))) != NULL &&
+                gtk_widget_is_sensitive (confirm));
+      stipple_xinput_click (confirm);
+    }
+    WAIT_FOR (dialog == NULL || !gtk_widget_get_visible (GTK_WIDGET (dialog)));
+    if (dialog != NULL)
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+    recover_after_stop ();
+    WAIT_FOR (count_audit (STIPPLE_AUDIT_LIMIT_CONFIRMED) == 1);
+  }
+
+  /* Preferences opened with their shortcut while the needle runs: the
+   * stop's keys work there too. */
+  {
+    GtkWindow *preferences;
+
+    start_needle ();
+    stipple_xinput_key (window, "ctrl+comma");
+    preferences = wait_for_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
+    stop_with_keys (preferences, "Pause", "in the preferences");
+    close_with_escape (preferences);
+    recover_after_stop ();
+  }
+
+  /* The keyboard shortcuts window. */
+  {
+    GtkWindow *shortcuts;
+
+    start_needle ();
+    stipple_xinput_key (window, "ctrl+question");
+    shortcuts = wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+    stop_with_keys (shortcuts, "shift+Escape", "in the keyboard shortcuts");
+    close_with_escape (shortcuts);
+    recover_after_stop ();
+  }
+
+  finished = TRUE;
+}
+
+static gboolean
+drive_cb (gpointer data)
+{
+  run ();
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_treatment (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("stipple-real-input-XXXXXX", NULL);
+  g_autofree char *database = g_build_filename (dir, "demo.stipple", NULL);
+  const char *argv[] = { "stipple", "--simulate", "--demo", "--database", database, NULL };
+  int status;
+
+  app = stipple_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_idle_add (drive_cb, NULL);
+  status = g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, (char **) argv);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (finished);
+  g_clear_object (&app);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STIPPLE_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (&argc, &argv, NULL);
+  setlocale (LC_ALL, "");
+
+  g_test_add_func ("/stipple/real-input/treatment", test_treatment);
+
+  return g_test_run ();
+}
