@@ -562,7 +562,7 @@ section_details (Renderer *r)
       else
         g_string_append (serums, serum->product);
     }
-  field (r, _("Serums"), serums->len > 0 ? serums->str : _("None"));
+  field (r, _("Serums"), serums->len > 0 ? serums->str : C_("no serum", "None"));
 
   if (r->kind != STIPPLE_REPORT_CHART)
     return;
@@ -577,7 +577,7 @@ section_details (Renderer *r)
     g_autofree char *applied = format_time (d->anaesthetic_applied);
     g_autofree char *anaesthetic = d->anaesthetic
       ? g_strdup_printf (_("%s, applied %s"), d->anaesthetic, applied)
-      : g_strdup (_("None"));
+      : g_strdup (C_("no anaesthetic", "None"));
 
     field (r, _("Pen"), pen);
     field (r, _("Cartridge"), cartridge);
@@ -899,7 +899,8 @@ section_notes (Renderer *r)
 {
   const StippleReportData *d = r->data;
   static const char *grades[] = {
-    N_("none"), N_("mild"), N_("moderate"), N_("marked"),
+    NC_("redness grade", "none"), NC_("redness grade", "mild"),
+    NC_("redness grade", "moderate"), NC_("redness grade", "marked"),
   };
 
   heading (r, _("Notes"));
@@ -907,7 +908,8 @@ section_notes (Renderer *r)
   field (r, _("After"), d->notes_after);
   field (r, _("Erythema"),
          d->erythema_grade >= 0 && d->erythema_grade < (int) G_N_ELEMENTS (grades)
-           ? _(grades[d->erythema_grade]) : _("Not recorded"));
+           ? C_("redness grade", grades[d->erythema_grade])
+           : _("Not recorded"));
   field (r, _("Pinpoint bleeding"), d->pinpoint_bleeding ? _("Yes") : _("No"));
   field (r, _("Aftercare given"), d->aftercare_given);
 }
