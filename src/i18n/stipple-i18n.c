@@ -101,6 +101,12 @@ const char *
 stipple_i18n_get_interface_language (void)
 {
   const char * const *names = g_get_language_names ();
+  const char *messages = setlocale (LC_MESSAGES, NULL);
+
+  /* gettext ignores LANGUAGE in the C locale, and so does Stipple. */
+  if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX") ||
+      g_str_has_prefix (messages, "C."))
+    return "en";
 
   for (guint i = 0; names[i] != NULL; i++)
     {
