@@ -203,6 +203,89 @@ test_export (void)
   }
 }
 
+/* A Spanish-speaking patient of a German clinic: the clinician's chart
+ * stays German, the patient's copy is Spanish, dates and decimals the
+ * Spanish way, from the same process. */
+static void
+test_patient_language (void)
+{
+  const char *stipple = g_getenv ("STIPPLE_BINARY");
+  g_autofree char *copy_pdf = g_build_filename (dir, "copy-es.pdf", NULL);
+  g_autofree char *chart_pdf = g_build_filename (dir, "chart-de.pdf", NULL);
+  g_autofree char *family = NULL;
+  g_autofree char *ended_id = NULL;
+  g_auto(GStrv) env = g_get_environ ();
+  gint64 ended, running;
+
+  find_sessions (&ended, &running, &family);
+  ended_id = g_strdup_printf ("%" G_GINT64_FORMAT, ended);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(StippleStore) store = stipple_store_open (database, &error);
+    g_autoptr(GPtrArray) found = stipple_store_search_patients (store, "DEMO-0001", 1, &error);
+    StipplePatient *patient;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 1);
+    patient = found->pdata[0];
+    g_free (patient->language);
+    patient->language = g_strdup ("es");
+    g_assert_true (stipple_store_save_patient (store, patient, &error));
+    g_assert_no_error (error);
+    stipple_store_close (store);
+  }
+
+  env = g_environ_setenv (env, "LC_ALL", "de_DE.UTF-8", TRUE);
+  env = g_environ_setenv (env, "LANGUAGE", "de", TRUE);
+
+  {
+    const char *argv[] = { stipple, "--database", database, "--export-pdf", ended_id,
+                           "--patient-copy", copy_pdf, NULL };
+    g_autofree char *out = NULL, *err = NULL, *text = NULL;
+    g_autoptr(GError) error = NULL;
+    int status = 0;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &out, &err, &status, &error));
+    g_assert_no_error (error);
+    if (!g_spawn_check_wait_status (status, NULL))
+      g_error ("export failed: %s", err);
+    text = pdf_text (copy_pdf);
+    g_assert_nonnull (strstr (text, "Su tratamiento de microneedling"));
+    /* The aftercare and the next visit, in Spanish. */
+    g_assert_nonnull (strstr (text, "Cuidados posteriores"));
+    g_assert_nonnull (strstr (text, "protector solar"));
+    g_assert_nonnull (strstr (text, "Próxima sesión"));
+    g_assert_nonnull (strstr (text, "Frente"));
+    /* Spanish dates and decimals. */
+    g_assert_nonnull (strstr (text, "12 de marzo de 1984"));
+    g_assert_nonnull (strstr (text, "0,50 mm"));
+    /* Nothing of the interface's German. */
+    g_assert_null (strstr (text, "Nachsorge"));
+    g_assert_null (strstr (text, "März"));
+    g_assert_null (strstr (text, "Sitzung"));
+    g_assert_null (strstr (text, "Your microneedling"));
+  }
+
+  /* The clinician's record of the same session stays in German. */
+  {
+    const char *argv[] = { stipple, "--database", database, "--export-pdf", ended_id, chart_pdf,
+                           NULL };
+    g_autofree char *out = NULL, *err = NULL, *text = NULL;
+    g_autoptr(GError) error = NULL;
+    int status = 0;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &out, &err, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    text = pdf_text (chart_pdf);
+    g_assert_nonnull (strstr (text, "Microneedling-Sitzungsprotokoll"));
+    g_assert_nonnull (strstr (text, "Nachsorge"));
+    g_assert_nonnull (strstr (text, "12. März 1984"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -214,6 +297,7 @@ main (int   argc,
   database = g_build_filename (dir, "demo.stipple", NULL);
 
   g_test_add_func ("/stipple/export/pdf", test_export);
+  g_test_add_func ("/stipple/export/patient-language", test_patient_language);
 
   status = g_test_run ();
 

@@ -591,6 +591,25 @@ test_editor_save_unicode (void)
                                                          "Fitzpatrick skin type")), 5);
   g_assert_nonnull (message_shown (root, "Higher risk of post-inflammatory hyperpigmentation: "
                                          "choose depths with care."));
+  /* A new patient's copy starts in the interface's language (English
+   * here); this patient reads Spanish. */
+  {
+    GtkDropDown *language = GTK_DROP_DOWN (find_shown (root, GTK_ACCESSIBLE_ROLE_COMBO_BOX,
+                                                       "Language of the patient copy"));
+
+    g_assert_nonnull (language);
+    g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (language)),
+                     ==, "English");
+    for (guint i = 0; i < g_list_model_get_n_items (gtk_drop_down_get_model (language)); i++)
+      {
+        g_autoptr(GtkStringObject) item = g_list_model_get_item (gtk_drop_down_get_model (language), i);
+
+        if (g_str_equal (gtk_string_object_get_string (item), "Español"))
+          gtk_drop_down_set_selected (language, i);
+      }
+    g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (language)),
+                     ==, "Español");
+  }
 
   g_signal_emit_by_name (find_shown (root, GTK_ACCESSIBLE_ROLE_BUTTON, "Save"), "clicked");
   {
@@ -622,6 +641,7 @@ test_editor_save_unicode (void)
   g_assert_cmpstr (stored->address, ==, address);
   g_assert_cmpstr (stored->allergies, ==, allergies);
   g_assert_cmpuint (stored->fitzpatrick, ==, 5);
+  g_assert_cmpstr (stored->language, ==, "es");
 
   /* Edited: the form opens with the record, and saves the same patient. */
   {
@@ -638,6 +658,10 @@ test_editor_save_unicode (void)
                                                                          "Family name"))),
                      ==, family);
     g_assert_true (stipple_patient_editor_is_valid (edit));
+    g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (
+                       GTK_DROP_DOWN (find_shown (GTK_WIDGET (edit), GTK_ACCESSIBLE_ROLE_COMBO_BOX,
+                                                  "Language of the patient copy")))),
+                     ==, "Español");
     phone = find_text_box (GTK_WIDGET (edit), "Phone");
     set_text (phone, "+972 3 555 0199");
     g_signal_emit_by_name (find_shown (GTK_WIDGET (edit), GTK_ACCESSIBLE_ROLE_BUTTON, "Save"),
@@ -650,6 +674,7 @@ test_editor_save_unicode (void)
     g_assert_cmpstr (again->phone, ==, "+972 3 555 0199");
     g_assert_cmpstr (again->family_name, ==, family);
     g_assert_cmpstr (again->uid, ==, stored->uid);
+    g_assert_cmpstr (again->language, ==, "es");
   }
 
   /* And the list finds the new patient by their right-to-left name. */

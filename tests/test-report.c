@@ -7,9 +7,11 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <libintl.h>
 #include <locale.h>
 #include <sys/wait.h>
 
+#include "stipple-i18n.h"
 #include "stipple-report.h"
 
 static char *tmp_dir;
@@ -361,6 +363,82 @@ test_draw_page (void)
     }
 }
 
+typedef struct
+{
+  const char *language;
+  char       *path;
+  GError     *error;
+} LanguageJob;
+
+static gpointer
+write_in_language_thread (gpointer user_data)
+{
+  LanguageJob *job = user_data;
+  g_autoptr(StippleReportData) d = make_session (0);
+
+  d->language = g_strdup (job->language);
+  job->path = g_build_filename (tmp_dir, job->language, NULL);
+  stipple_report_write_pdf (d, STIPPLE_REPORT_PATIENT, job->path, &job->error);
+  return NULL;
+}
+
+/* Patient copies in three languages written at once on three threads,
+ * as the window's export jobs may: each in its own language, and the
+ * interface (this thread, the C locale) untouched. */
+static void
+test_languages_in_threads (void)
+{
+  LanguageJob jobs[] = { { "es" }, { "fr" }, { "de" } };
+  const char *expect[][3] = {
+    { "Su tratamiento de microneedling", "9 de marzo de 1984", "1,50 mm" },
+    { "Votre traitement par microneedling", "9 mars 1984", "1,50 mm" },
+    { "Ihre Microneedling-Behandlung", "9. März 1984", "1,50 mm" },
+  };
+  GThread *threads[G_N_ELEMENTS (jobs)];
+  g_autofree char *number = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    threads[i] = g_thread_new ("report", write_in_language_thread, &jobs[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    g_thread_join (threads[i]);
+
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_autofree char *text = NULL;
+
+      g_assert_no_error (jobs[i].error);
+      text = pdf_text (jobs[i].path, FALSE);
+      for (guint e = 0; e < G_N_ELEMENTS (expect[i]); e++)
+        assert_contains (text, expect[i][e]);
+      g_assert_null (strstr (text, "Aftercare"));
+      g_assert_null (strstr (text, "1.50 mm"));
+      g_free (jobs[i].path);
+    }
+
+  number = g_strdup_printf ("%.2f", 1.5);
+  g_assert_cmpstr (number, ==, "1.50");
+  g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, "Aftercare"), ==, "Aftercare");
+}
+
+/* A language with no translation installed: nothing is written, and the
+ * error says which language. */
+static void
+test_language_missing (void)
+{
+  g_autoptr(StippleReportData) d = make_session (0);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (tmp_dir, "it.pdf", NULL);
+
+  d->language = g_strdup ("it");
+  g_assert_false (stipple_report_write_pdf (d, STIPPLE_REPORT_PATIENT, path, &error));
+  g_assert_error (error, STIPPLE_I18N_ERROR, STIPPLE_I18N_ERROR_NOT_FOUND);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  /* The chart is the clinician's: in the interface's language. */
+  g_clear_error (&error);
+  g_assert_true (stipple_report_write_pdf (d, STIPPLE_REPORT_CHART, path, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -368,6 +446,8 @@ main (int   argc,
   int status;
 
   setlocale (LC_ALL, "");
+  /* As main() does: the patient's language is read from the same place. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STIPPLE_LOCALEDIR"));
   g_test_init (&argc, &argv, NULL);
   {
     g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "face-map.txt", NULL);
@@ -389,6 +469,8 @@ main (int   argc,
   g_test_add_func ("/stipple/report/in-progress", test_in_progress);
   g_test_add_func ("/stipple/report/unwritable", test_unwritable);
   g_test_add_func ("/stipple/report/draw-page", test_draw_page);
+  g_test_add_func ("/stipple/report/languages-in-threads", test_languages_in_threads);
+  g_test_add_func ("/stipple/report/language-missing", test_language_missing);
 
   status = g_test_run ();
 

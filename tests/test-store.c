@@ -406,6 +406,8 @@ test_fixture_v1 (Fixture       *f,
   chart = stipple_store_load_chart (store, ((StipplePatient *) found->pdata[0])->id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (chart->patient->family_name, ==, "Fixture");
+  /* Version 2 added the patient's language: none recorded yet. */
+  g_assert_cmpstr (chart->patient->language, ==, "");
   g_assert_cmpuint (chart->sessions->len, ==, 1);
   g_assert_cmpuint (chart->screening->len, ==, 1);
   g_assert_cmpuint (chart->consents->len, ==, 1);
@@ -551,6 +553,25 @@ test_bad_input (Fixture       *f,
   {
     g_autoptr(StipplePatient) p = test_patient ("", "Ada", "Lovelace", "1985-12-10");
     assert_refused (store, p, STIPPLE_STORE_ERROR_INVALID_INPUT);
+  }
+  /* The patient's language is a language code, or nothing. */
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *bad[] = { "Spanish", "e", "es-ES", "ES" };
+      g_autoptr(StipplePatient) p = test_patient ("R-2", "Ada", "Lovelace", "1985-12-10");
+
+      p->language = g_strdup (bad[i]);
+      assert_refused (store, p, STIPPLE_STORE_ERROR_INVALID_INPUT);
+    }
+  {
+    g_autoptr(StipplePatient) p = test_patient ("R-L", "Ada", "Lovelace", "1985-12-10");
+    g_autoptr(StipplePatient) back = NULL;
+
+    p->language = g_strdup ("pt_BR");
+    g_assert_true (stipple_store_save_patient (store, p, &error));
+    back = stipple_store_get_patient (store, p->id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (back->language, ==, "pt_BR");
   }
   {
     g_autoptr(StipplePatient) p = test_patient ("R-1", "Charles", "Babbage", "1971-12-26");

@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "stipple-i18n.h"
 #include "stipple-patient-editor.h"
 #include "stipple-patient-text.h"
 
@@ -62,6 +63,7 @@ struct _StipplePatientEditor
   Field           fields[N_FIELDS];
   GtkDropDown    *fitzpatrick;
   GtkWidget      *fitzpatrick_note;
+  GtkDropDown    *language;
   GtkCalendar    *calendar;
   GtkMenuButton  *calendar_button;
   /* The record number the store said is taken, and its words. */
@@ -515,6 +517,60 @@ add_fitzpatrick (StipplePatientEditor *self)
   gtk_box_append (self->form_box, box);
 }
 
+/* The patient's copy of each report is written in this language. Names
+ * are each in their own language, as the patient would look for theirs. */
+static void
+add_language (StipplePatientEditor *self)
+{
+  const StippleLanguage *languages;
+  guint n_languages;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("_Language of the patient copy"));
+  GtkWidget *note = gtk_label_new (_("The patient copy of each session report, with its "
+                                     "aftercare, is printed in this language."));
+
+  languages = stipple_i18n_get_languages (&n_languages);
+  for (guint i = 0; i < n_languages; i++)
+    g_ptr_array_add (names, (gpointer) languages[i].name);
+  g_ptr_array_add (names, NULL);
+
+  self->language = GTK_DROP_DOWN (gtk_drop_down_new_from_strings ((const char * const *) names->pdata));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->language),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Language of the patient copy"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  gtk_label_get_text (GTK_LABEL (note)), -1);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->language));
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_label_set_xalign (GTK_LABEL (note), 0.0);
+  gtk_label_set_wrap (GTK_LABEL (note), TRUE);
+  gtk_widget_add_css_class (note, "dim-label");
+
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->language));
+  gtk_box_append (GTK_BOX (box), note);
+  gtk_box_append (self->form_box, box);
+}
+
+/* A patient with no language on file (a new one, or one from before
+ * languages were recorded) starts with the interface's. */
+static void
+select_language (StipplePatientEditor *self,
+                 const char           *code)
+{
+  const StippleLanguage *languages;
+  const StippleLanguage *wanted = stipple_i18n_lookup_language (code);
+  guint n_languages;
+
+  if (wanted == NULL)
+    wanted = stipple_i18n_lookup_language (stipple_i18n_get_interface_language ());
+  languages = stipple_i18n_get_languages (&n_languages);
+  for (guint i = 0; i < n_languages; i++)
+    if (&languages[i] == wanted)
+      gtk_drop_down_set_selected (self->language, i);
+}
+
 static void
 load_patient (StipplePatientEditor *self)
 {
@@ -530,6 +586,7 @@ load_patient (StipplePatientEditor *self)
   field_set_text (&self->fields[FIELD_ADDRESS], p->address);
   field_set_text (&self->fields[FIELD_ALLERGIES], p->allergies);
   gtk_drop_down_set_selected (self->fitzpatrick, MIN (p->fitzpatrick, 6));
+  select_language (self, p->language);
   self->loading = FALSE;
 
   /* A record on file is checked as a whole from the start. */
@@ -629,6 +686,16 @@ save_action_cb (GtkWidget  *widget,
   g_free (patient->allergies);
   patient->allergies = field_text (&self->fields[FIELD_ALLERGIES]);
   patient->fitzpatrick = gtk_drop_down_get_selected (self->fitzpatrick);
+  {
+    guint n_languages, selected = gtk_drop_down_get_selected (self->language);
+    const StippleLanguage *languages = stipple_i18n_get_languages (&n_languages);
+
+    if (selected < n_languages)
+      {
+        g_free (patient->language);
+        patient->language = g_strdup (languages[selected].code);
+      }
+  }
 
   self->saving = TRUE;
   gtk_widget_action_set_enabled (widget, "editor.save", FALSE);
@@ -760,6 +827,7 @@ stipple_patient_editor_init (StipplePatientEditor *self)
                                   _("1984-03-09 or 9 March 1984"));
   add_field (self, FIELD_RECORD, _("_Record number *"), FALSE, NULL);
   add_fitzpatrick (self);
+  add_language (self);
   add_field (self, FIELD_ALLERGIES, _("_Allergies"), TRUE, NULL);
   add_field (self, FIELD_PHONE, _("_Phone"), FALSE, NULL);
   add_field (self, FIELD_EMAIL, _("_Email"), FALSE, NULL);

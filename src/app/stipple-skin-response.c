@@ -88,8 +88,10 @@ stipple_skin_response_class_init (StippleSkinResponseClass *klass)
 static void
 stipple_skin_response_init (StippleSkinResponse *self)
 {
+  /* "None" has a context of its own: the word agrees with what is
+   * absent (keine Rötung, kein Serum) in several languages. */
   const char *grades[] = {
-    _("Not recorded"), _("None"), _("Mild"), _("Moderate"), _("Marked"), NULL
+    _("Not recorded"), C_("redness grade", "None"), _("Mild"), _("Moderate"), _("Marked"), NULL
   };
   g_autoptr(GtkStringList) model = gtk_string_list_new (grades);
   GtkWidget *bleeding_row = adw_action_row_new ();

@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include "stipple-i18n.h"
 
 #include "stipple-zones.h"
 
@@ -99,7 +99,8 @@ stipple_zone_get_key (StippleZone zone)
  * stipple_zone_get_name:
  * @zone: a #StippleZone
  *
- * Returns: (nullable): the zone's translated name, or %NULL for an invalid zone
+ * Returns: (nullable): the zone's name in the calling thread's language
+ *   (see stipple_i18n_push_language()), or %NULL for an invalid zone
  */
 const char *
 stipple_zone_get_name (StippleZone zone)

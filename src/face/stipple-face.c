@@ -14,11 +14,11 @@
 #include "config.h"
 
 #include <gio/gio.h>
-#include <glib/gi18n.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 
 #include "stipple-face.h"
+#include "stipple-i18n.h"
 
 typedef enum
 {

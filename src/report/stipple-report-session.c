@@ -303,6 +303,7 @@ stipple_report_data_from_session (StippleStore             *store,
   data->record_number = g_strdup (patient->record_number);
   data->date_of_birth = parse_date (patient->date_of_birth);
   data->fitzpatrick = patient->fitzpatrick;
+  data->language = g_strdup (patient->language);
 
   data->session_start = to_local (session->started_at);
   data->session_end = to_local (session->ended_at);

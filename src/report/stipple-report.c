@@ -14,7 +14,6 @@
 
 #include <cairo-pdf.h>
 #include <errno.h>
-#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <langinfo.h>
 #include <math.h>
@@ -22,6 +21,7 @@
 #include <stdint.h>
 
 #include "stipple-aftercare.h"
+#include "stipple-i18n.h"
 #include "stipple-report.h"
 
 #define MM_TO_PT(mm) ((mm) * 72.0 / 25.4)
@@ -125,6 +125,7 @@ stipple_report_data_free (StippleReportData *data)
   g_free (data->notes_before);
   g_free (data->notes_after);
   g_free (data->aftercare_given);
+  g_free (data->language);
   g_ptr_array_unref (data->events);
   g_clear_pointer (&data->next_session, g_date_time_unref);
   g_free (data);
@@ -290,6 +291,9 @@ renderer_init (Renderer                *r,
   pango_cairo_context_set_font_options (r->pango, options);
   cairo_font_options_destroy (options);
   pango_context_set_base_dir (r->pango, PANGO_DIRECTION_NEUTRAL);
+  /* Line breaking and hyphenation follow the language the text is in. */
+  pango_context_set_language (r->pango,
+                              pango_language_from_string (stipple_i18n_get_current_language ()));
 
   /* Pages nobody asked for are drawn here and thrown away. */
   r->scratch_surface = cairo_pdf_surface_create_for_stream (discard_write_cb, NULL,
@@ -558,7 +562,7 @@ section_details (Renderer *r)
       else
         g_string_append (serums, serum->product);
     }
-  field (r, _("Serums"), serums->len > 0 ? serums->str : _("None"));
+  field (r, _("Serums"), serums->len > 0 ? serums->str : C_("no serum", "None"));
 
   if (r->kind != STIPPLE_REPORT_CHART)
     return;
@@ -573,7 +577,7 @@ section_details (Renderer *r)
     g_autofree char *applied = format_time (d->anaesthetic_applied);
     g_autofree char *anaesthetic = d->anaesthetic
       ? g_strdup_printf (_("%s, applied %s"), d->anaesthetic, applied)
-      : g_strdup (_("None"));
+      : g_strdup (C_("no anaesthetic", "None"));
 
     field (r, _("Pen"), pen);
     field (r, _("Cartridge"), cartridge);
@@ -895,7 +899,8 @@ section_notes (Renderer *r)
 {
   const StippleReportData *d = r->data;
   static const char *grades[] = {
-    N_("none"), N_("mild"), N_("moderate"), N_("marked"),
+    NC_("redness grade", "none"), NC_("redness grade", "mild"),
+    NC_("redness grade", "moderate"), NC_("redness grade", "marked"),
   };
 
   heading (r, _("Notes"));
@@ -903,7 +908,8 @@ section_notes (Renderer *r)
   field (r, _("After"), d->notes_after);
   field (r, _("Erythema"),
          d->erythema_grade >= 0 && d->erythema_grade < (int) G_N_ELEMENTS (grades)
-           ? _(grades[d->erythema_grade]) : _("Not recorded"));
+           ? C_("redness grade", grades[d->erythema_grade])
+           : _("Not recorded"));
   field (r, _("Pinpoint bleeding"), d->pinpoint_bleeding ? _("Yes") : _("No"));
   field (r, _("Aftercare given"), d->aftercare_given);
 }
@@ -1002,6 +1008,43 @@ render (Renderer *r)
 }
 
 /* ------------------------------------------------------------------------
+ * Language
+ * ------------------------------------------------------------------------ */
+
+/* The patient's copy is written in the patient's language, whatever the
+ * interface's; the chart always in the clinician's. Returns whether a
+ * language was pushed on this thread, to be popped after drawing. */
+static gboolean
+push_language (const StippleReportData  *data,
+               StippleReportKind         kind,
+               GError                  **error)
+{
+  if (kind != STIPPLE_REPORT_PATIENT || data->language == NULL || *data->language == '\0' ||
+      g_str_equal (data->language, stipple_i18n_get_interface_language ()))
+    return FALSE;
+
+  return stipple_i18n_push_language (data->language, error);
+}
+
+static guint
+count_pages (const StippleReportData *data,
+             StippleReportKind        kind,
+             StipplePageSize          size)
+{
+  Renderer r;
+  guint n_pages;
+
+  renderer_init (&r, data, kind, size);
+  r.wanted_page = G_MAXUINT;
+  r.target = r.scratch;
+  render (&r);
+  n_pages = r.n_pages;
+  renderer_clear (&r);
+
+  return n_pages;
+}
+
+/* ------------------------------------------------------------------------
  * Public entry points
  * ------------------------------------------------------------------------ */
 
@@ -1011,6 +1054,9 @@ render (Renderer *r)
  * @kind: chart or patient copy
  * @size: page size in points
  *
+ * A patient copy is counted in the patient's language where that
+ * language is installed, in the interface's otherwise.
+ *
  * Returns: the number of pages the report takes
  */
 guint
@@ -1018,17 +1064,15 @@ stipple_report_count_pages (const StippleReportData *data,
                             StippleReportKind        kind,
                             StipplePageSize          size)
 {
-  Renderer r;
+  gboolean pushed;
   guint n_pages;
 
   g_return_val_if_fail (data != NULL, 0);
 
-  renderer_init (&r, data, kind, size);
-  r.wanted_page = G_MAXUINT;
-  r.target = r.scratch;
-  render (&r);
-  n_pages = r.n_pages;
-  renderer_clear (&r);
+  pushed = push_language (data, kind, NULL);
+  n_pages = count_pages (data, kind, size);
+  if (pushed)
+    stipple_i18n_pop_language ();
 
   return n_pages;
 }
@@ -1041,7 +1085,10 @@ stipple_report_count_pages (const StippleReportData *data,
  * @cr: where to draw, in points (as GtkPrintContext gives it)
  * @page: which page, from 0
  *
- * Draws one page, as GtkPrintOperation asks for them.
+ * Draws one page, as GtkPrintOperation asks for them. A patient copy is
+ * drawn in the patient's language where that language is installed, in
+ * the interface's otherwise (printing has no way to report it;
+ * stipple_report_write_pdf() does).
  */
 void
 stipple_report_draw_page (const StippleReportData *data,
@@ -1051,19 +1098,21 @@ stipple_report_draw_page (const StippleReportData *data,
                           guint                    page)
 {
   Renderer r;
-  guint n_pages;
+  gboolean pushed;
 
   g_return_if_fail (data != NULL && cr != NULL);
 
-  n_pages = stipple_report_count_pages (data, kind, size);
+  pushed = push_language (data, kind, NULL);
   renderer_init (&r, data, kind, size);
-  r.n_pages = n_pages;
+  r.n_pages = count_pages (data, kind, size);
   r.target = cr;
   r.wanted_page = page;
   cairo_save (cr);
   render (&r);
   cairo_restore (cr);
   renderer_clear (&r);
+  if (pushed)
+    stipple_i18n_pop_language ();
 }
 
 /**
@@ -1077,6 +1126,11 @@ stipple_report_draw_page (const StippleReportData *data,
  * whole or not at all: it is written beside @path and renamed over it.
  * A session still running is refused rather than half reported.
  *
+ * A patient copy is written in @data's language, with that language's
+ * dates and numbers, on this thread only: the interface and other threads
+ * keep theirs. If that language's translation or locale is not installed
+ * nothing is written and @error says which.
+ *
  * Returns: %TRUE on success
  */
 gboolean
@@ -1086,6 +1140,7 @@ stipple_report_write_pdf (const StippleReportData  *data,
                           GError                  **error)
 {
   StipplePageSize size = stipple_report_page_size_for_locale ();
+  g_autoptr(GError) language_error = NULL;
   g_autofree char *tmp_path = NULL;
   g_autofree char *title = NULL;
   g_autofree char *created = NULL;
@@ -1093,7 +1148,7 @@ stipple_report_write_pdf (const StippleReportData  *data,
   cairo_surface_t *surface;
   cairo_status_t status;
   Renderer r;
-  guint n_pages;
+  gboolean pushed;
 
   g_return_val_if_fail (data != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -1105,7 +1160,14 @@ stipple_report_write_pdf (const StippleReportData  *data,
       return FALSE;
     }
 
-  n_pages = stipple_report_count_pages (data, kind, size);
+  /* From here to the pop, messages are in the reader's language; the
+   * errors after it are the clinician's again. */
+  pushed = push_language (data, kind, &language_error);
+  if (language_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&language_error));
+      return FALSE;
+    }
 
   tmp_path = g_strdup_printf ("%s.partial", path);
   surface = cairo_pdf_surface_create (tmp_path, size.width_pt, size.height_pt);
@@ -1127,13 +1189,15 @@ stipple_report_write_pdf (const StippleReportData  *data,
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, created);
 
   renderer_init (&r, data, kind, size);
-  r.n_pages = n_pages;
+  r.n_pages = count_pages (data, kind, size);
   r.target = cairo_create (surface);
   r.all_pages = TRUE;
   render (&r);
   cairo_show_page (r.target);
   cairo_destroy (r.target);
   renderer_clear (&r);
+  if (pushed)
+    stipple_i18n_pop_language ();
 
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);

@@ -112,6 +112,10 @@ typedef struct
   GPtrArray  *events;                 /* StippleReportEvent: confirmations and faults */
   GDateTime  *next_session;
 
+  /* The patient's language: the patient copy is written in it. A code
+   * of stipple_i18n_get_languages(); NULL for the interface language. */
+  char       *language;
+
   /* The face map drawn in the report; NULL for none. */
   const StippleFaceGeometry *face;
 } StippleReportData;

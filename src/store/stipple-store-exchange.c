@@ -438,10 +438,10 @@ import_patient (StippleStore          *self,
       if (!exec_ids (self, error,
                      "INSERT INTO main.patient (uid, record_number, family_name, given_name,"
                      " date_of_birth, phone, email, address, fitzpatrick, allergies, family_key,"
-                     " given_key, record_key, created_at, updated_at)"
+                     " given_key, record_key, created_at, updated_at, language)"
                      " SELECT uid, record_number, family_name, given_name, date_of_birth, phone,"
                      " email, address, fitzpatrick, allergies, family_key, given_key, record_key,"
-                     " created_at, updated_at FROM imp.patient WHERE id = %" G_GINT64_FORMAT,
+                     " created_at, updated_at, language FROM imp.patient WHERE id = %" G_GINT64_FORMAT,
                      imported->id))
         return FALSE;
       local_id = sqlite3_last_insert_rowid (self->db);

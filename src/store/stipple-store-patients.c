@@ -133,6 +133,23 @@ check_date (const char  *label,
   return TRUE;
 }
 
+/* The same rule as the column's CHECK: empty, or "es", "ast", "pt_BR". */
+static gboolean
+check_language (const char *code)
+{
+  gsize len = code != NULL ? strlen (code) : 0;
+
+  if (len == 0)
+    return TRUE;
+  if (len < 2 || len > 5 || !g_ascii_islower (code[0]) || !g_ascii_islower (code[1]))
+    return FALSE;
+  if (len == 3)
+    return g_ascii_islower (code[2]);
+  if (len == 5)
+    return code[2] == '_' && g_ascii_isupper (code[3]) && g_ascii_isupper (code[4]);
+  return len == 2;
+}
+
 static gboolean
 check_patient (const StipplePatient  *patient,
                GError               **error)
@@ -168,6 +185,9 @@ check_patient (const StipplePatient  *patient,
 
   if (patient->fitzpatrick > 6)
     return invalid (error, _("The Fitzpatrick skin type must be I to VI."));
+
+  if (!check_language (patient->language))
+    return invalid (error, _("The language of the patient copy is not a language code (like “es”)."));
 
   return check_text (_("The phone number"), patient->phone, 100, FALSE, error) &&
          check_text (_("The email address"), patient->email, 320, FALSE, error) &&
@@ -250,9 +270,9 @@ save_patient_locked (StippleStore    *self,
                                     "INSERT INTO patient (record_number, family_name, given_name,"
                                     " date_of_birth, phone, email, address, fitzpatrick, allergies,"
                                     " family_key, given_key, record_key, updated_at, uid,"
-                                    " created_at)"
+                                    " created_at, language)"
                                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                                    " ?13, ?14, ?13)", error);
+                                    " ?13, ?14, ?13, ?16)", error);
     }
   else
     stmt = stipple_store_prepare (self,
@@ -260,7 +280,7 @@ save_patient_locked (StippleStore    *self,
                                   " given_name = ?3, date_of_birth = ?4, phone = ?5, email = ?6,"
                                   " address = ?7, fitzpatrick = ?8, allergies = ?9,"
                                   " family_key = ?10, given_key = ?11, record_key = ?12,"
-                                  " updated_at = ?13 WHERE id = ?15", error);
+                                  " updated_at = ?13, language = ?16 WHERE id = ?15", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -277,6 +297,7 @@ save_patient_locked (StippleStore    *self,
   sqlite3_bind_text (stmt, 11, given_key, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 12, record_key, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 13, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 16, or_empty (patient->language), -1, SQLITE_STATIC);
   if (patient->id == 0)
     sqlite3_bind_text (stmt, 14, uid, -1, SQLITE_STATIC);
   else
@@ -378,7 +399,7 @@ fail:
 
 #define PATIENT_COLUMNS \
   "id, uid, record_number, family_name, given_name, date_of_birth, phone, email, address," \
-  " fitzpatrick, allergies"
+  " fitzpatrick, allergies, language"
 
 static StipplePatient *
 patient_from_row (sqlite3_stmt *stmt)
@@ -396,6 +417,7 @@ patient_from_row (sqlite3_stmt *stmt)
   patient->address = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
   patient->fitzpatrick = sqlite3_column_int (stmt, 9);
   patient->allergies = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
+  patient->language = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
   return patient;
 }
 

@@ -54,6 +54,7 @@ stipple_patient_copy (const StipplePatient *patient)
   copy->email = g_strdup (patient->email);
   copy->address = g_strdup (patient->address);
   copy->allergies = g_strdup (patient->allergies);
+  copy->language = g_strdup (patient->language);
   return copy;
 }
 
@@ -75,6 +76,7 @@ stipple_patient_free (StipplePatient *patient)
   g_free (patient->email);
   g_free (patient->address);
   g_free (patient->allergies);
+  g_free (patient->language);
   g_free (patient);
 }
 

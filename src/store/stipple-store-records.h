@@ -32,6 +32,9 @@ typedef struct
   /* 1 to 6; 0 when not yet assessed. */
   guint   fitzpatrick;
   char   *allergies;
+  /* The language of the patient's copy of the report, a code as in
+   * po/LINGUAS ("es"); NULL or "" for the interface language. */
+  char   *language;
 } StipplePatient;
 
 typedef struct

@@ -168,6 +168,14 @@ static const char schema_v1[] =
   "  PRIMARY KEY (session_id, seq_first)"
   ");";
 
+/* The language the patient reads their copy of the report in: a
+ * language code as in po/LINGUAS ("es", "pt_BR"), or '' where none was
+ * recorded, which means the clinician's interface language. */
+static const char schema_v2[] =
+  "ALTER TABLE patient ADD COLUMN language TEXT NOT NULL DEFAULT ''"
+  "  CHECK (language = '' OR language GLOB '[a-z][a-z]'"
+  "         OR language GLOB '[a-z][a-z][a-z]' OR language GLOB '[a-z][a-z]_[A-Z][A-Z]');";
+
 typedef struct
 {
   int         version;
@@ -176,6 +184,7 @@ typedef struct
 
 static const MigrationStep steps[] = {
   { 1, schema_v1 },
+  { 2, schema_v2 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == STIPPLE_STORE_SCHEMA_VERSION);
