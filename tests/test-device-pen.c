@@ -634,7 +634,11 @@ test_heartbeat_unanswered (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->disarms->len, ==, 1);
   g_assert_cmpint (g_array_index (f->disarms, StipplePenDisarmReason, 0), ==,
                    STIPPLE_PEN_DISARM_NO_REPLY);
-  g_assert_true (audited (f, "emergency-stop"));
+  /* The trail names the cause: a stop of the link's own, not the
+   * clinician's emergency stop. */
+  g_assert_true (audited (f, "disarm"));
+  g_assert_true (audited (f, "fault"));
+  g_assert_false (audited (f, "emergency-stop"));
   /* The emergency stop sent on losing contact still reached the pen. */
   WAIT_FOR (!fw_is_armed (f));
 }

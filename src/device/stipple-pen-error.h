@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  * @STIPPLE_PEN_ERROR_PROTOCOL: the pen answered something the host cannot read
  * @STIPPLE_PEN_ERROR_NOT_READY: the command is not allowed in the pen's state
  * @STIPPLE_PEN_ERROR_FAILED: any other failure of the USB link
+ * @STIPPLE_PEN_ERROR_HOST_LATE: this computer, not the pen, kept to the
+ *   link's timing too late (a heartbeat, or the window's liveness)
  */
 typedef enum
 {
@@ -36,6 +38,7 @@ typedef enum
   STIPPLE_PEN_ERROR_PROTOCOL,
   STIPPLE_PEN_ERROR_NOT_READY,
   STIPPLE_PEN_ERROR_FAILED,
+  STIPPLE_PEN_ERROR_HOST_LATE,
 } StipplePenError;
 
 /* Where the udev rule that lets a desktop user open the pen is installed. */

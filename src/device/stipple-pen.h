@@ -43,6 +43,8 @@ typedef enum
   STIPPLE_PEN_DISARM_CARTRIDGE_REMOVED,
   STIPPLE_PEN_DISARM_UNPLUGGED,
   STIPPLE_PEN_DISARM_NO_REPLY,
+  STIPPLE_PEN_DISARM_HOST_LATE,
+  STIPPLE_PEN_DISARM_HOST_FROZEN,
 } StipplePenDisarmReason;
 
 /* The settings for one zone, as sent to the pen and read back. */

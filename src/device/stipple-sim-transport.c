@@ -13,8 +13,10 @@
 #include "stipple-sim-transport.h"
 
 /* The pen firmware model behind a transport, with no USB in between: what
- * --simulate and demo mode drive. Everything happens on the main context,
- * which therefore is also the "I/O thread" of the packet function.
+ * --simulate and demo mode drive. The model is read on the main context,
+ * which therefore is also the "I/O thread" of the packet function; the
+ * pen link's thread sends heartbeats from its own, and hears their answer
+ * there, as it would from a USB pen. One lock keeps the model whole.
  *
  * The model's clock is the monotonic clock, or, with a manual clock, only
  * what stipple_sim_transport_advance() adds: a benchmark can then run an
@@ -29,6 +31,8 @@ struct _StippleSimTransport
   StippleTransport       parent_instance;
 
   StippleFirmwareConfig  config;
+  /* The model, and the order of what it sends. */
+  GMutex                 lock;
   StippleFirmware        firmware;
   gboolean               manual_clock;
   gboolean               running;
@@ -62,19 +66,19 @@ static void
 pump (StippleSimTransport *self)
 {
   guint8 buf[STIPPLE_PROTO_MAX_FRAME];
-  guint64 now = stipple_sim_transport_get_now_us (self);
+  guint64 now;
   gsize len;
 
+  g_mutex_lock (&self->lock);
+  now = stipple_sim_transport_get_now_us (self);
   /* A pen with its cable cut still runs on its own power: its clock and
    * its heartbeat watchdog go on, and stop the needle. */
   if (!self->plugged)
-    {
-      stipple_firmware_tick (&self->firmware, now);
-      return;
-    }
-
-  while ((len = stipple_firmware_transmit (&self->firmware, buf, sizeof buf, now)) > 0)
-    stipple_transport_packet_received (STIPPLE_TRANSPORT (self), buf, len);
+    stipple_firmware_tick (&self->firmware, now);
+  else
+    while ((len = stipple_firmware_transmit (&self->firmware, buf, sizeof buf, now)) > 0)
+      stipple_transport_packet_received (STIPPLE_TRANSPORT (self), buf, len);
+  g_mutex_unlock (&self->lock);
 }
 
 static gboolean
@@ -95,6 +99,19 @@ reply_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The answer to a command sent from another thread's context goes out on
+ * that context, as a USB completion would reach that thread's host. */
+static gboolean
+thread_reply_cb (gpointer user_data)
+{
+  StippleSimTransport *self = user_data;
+
+  if (self->running)
+    pump (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 stipple_sim_transport_start (StippleTransport  *transport,
                              GError           **error)
@@ -105,8 +122,10 @@ stipple_sim_transport_start (StippleTransport  *transport,
     return TRUE;
 
   self->running = TRUE;
+  g_mutex_lock (&self->lock);
   self->plugged = TRUE;
   stipple_firmware_init (&self->firmware, &self->config, stipple_sim_transport_get_now_us (self));
+  g_mutex_unlock (&self->lock);
   if (!self->manual_clock)
     self->pump_source = g_timeout_add (PUMP_INTERVAL_MS, pump_cb, self);
 
@@ -140,20 +159,38 @@ stipple_sim_transport_send (StippleTransport  *transport,
                             GError           **error)
 {
   StippleSimTransport *self = STIPPLE_SIM_TRANSPORT (transport);
+  GMainContext *context = g_main_context_get_thread_default ();
 
+  g_mutex_lock (&self->lock);
   if (!self->plugged)
     {
+      g_mutex_unlock (&self->lock);
       g_set_error_literal (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NO_PEN,
                            _("No pen is connected."));
       return FALSE;
     }
-
   stipple_firmware_receive (&self->firmware, data, len, stipple_sim_transport_get_now_us (self));
+  g_mutex_unlock (&self->lock);
 
-  /* The reply goes out from the main loop, as it would come from a
-   * USB completion, never from inside the caller's send. */
-  if (!self->manual_clock && self->reply_source == 0)
-    self->reply_source = g_idle_add (reply_cb, self);
+  /* The reply goes out from the sender's main loop, as it would come from
+   * a USB completion, never from inside the caller's send. */
+  if (self->manual_clock)
+    return TRUE;
+  if (context == NULL || context == g_main_context_default ())
+    {
+      if (self->reply_source == 0)
+        self->reply_source = g_idle_add (reply_cb, self);
+    }
+  else
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_HIGH);
+      g_source_set_callback (source, thread_reply_cb, g_object_ref (self), g_object_unref);
+      g_source_set_static_name (source, "[stipple] simulated pen reply");
+      g_source_attach (source, context);
+      g_source_unref (source);
+    }
 
   return TRUE;
 }
@@ -167,12 +204,23 @@ stipple_sim_transport_dispose (GObject *object)
 }
 
 static void
+stipple_sim_transport_finalize (GObject *object)
+{
+  StippleSimTransport *self = STIPPLE_SIM_TRANSPORT (object);
+
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (stipple_sim_transport_parent_class)->finalize (object);
+}
+
+static void
 stipple_sim_transport_class_init (StippleSimTransportClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   StippleTransportClass *transport_class = STIPPLE_TRANSPORT_CLASS (klass);
 
   object_class->dispose = stipple_sim_transport_dispose;
+  object_class->finalize = stipple_sim_transport_finalize;
 
   transport_class->start = stipple_sim_transport_start;
   transport_class->stop = stipple_sim_transport_stop;
@@ -182,6 +230,7 @@ stipple_sim_transport_class_init (StippleSimTransportClass *klass)
 static void
 stipple_sim_transport_init (StippleSimTransport *self)
 {
+  g_mutex_init (&self->lock);
   self->clock_origin = g_get_monotonic_time ();
 }
 
@@ -267,7 +316,9 @@ stipple_sim_transport_unplug (StippleSimTransport *self)
   if (!self->plugged)
     return;
 
+  g_mutex_lock (&self->lock);
   self->plugged = FALSE;
+  g_mutex_unlock (&self->lock);
   error = g_error_new_literal (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_UNPLUGGED,
                                _("The pen was unplugged."));
   stipple_transport_set_attached (STIPPLE_TRANSPORT (self), FALSE, error);
@@ -287,7 +338,9 @@ stipple_sim_transport_replug (StippleSimTransport *self)
   if (self->plugged || !self->running)
     return;
 
+  g_mutex_lock (&self->lock);
   stipple_firmware_usb_reset (&self->firmware, stipple_sim_transport_get_now_us (self));
   self->plugged = TRUE;
+  g_mutex_unlock (&self->lock);
   stipple_transport_set_attached (STIPPLE_TRANSPORT (self), TRUE, NULL);
 }

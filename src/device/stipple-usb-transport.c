@@ -658,10 +658,10 @@ stipple_usb_transport_send (StippleTransport  *transport,
   guint8 *buffer;
   int r;
 
-  if (self->handle == NULL || len > STIPPLE_USB_MAX_PACKET)
+  if (len > STIPPLE_USB_MAX_PACKET)
     {
-      g_set_error_literal (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NO_PEN,
-                           _("No pen is connected."));
+      g_set_error_literal (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_PROTOCOL,
+                           _("Stipple could not encode the command for the pen."));
       return FALSE;
     }
 
@@ -669,13 +669,23 @@ stipple_usb_transport_send (StippleTransport  *transport,
   buffer = malloc (len);
   g_assert (buffer != NULL);
   memcpy (buffer, data, len);
-
   transfer = libusb_alloc_transfer (0);
+
+  /* The handle is read under the lock: the pen link's thread sends its
+   * heartbeats while the main thread may be closing the pen. */
+  g_mutex_lock (&self->lock);
+  if (self->handle == NULL)
+    {
+      g_mutex_unlock (&self->lock);
+      free (buffer);
+      libusb_free_transfer (transfer);
+      g_set_error_literal (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NO_PEN,
+                           _("No pen is connected."));
+      return FALSE;
+    }
   libusb_fill_bulk_transfer (transfer, self->handle, STIPPLE_USB_ENDPOINT_OUT,
                              buffer, len, out_transfer_cb, self, OUT_TIMEOUT_MS);
   transfer->flags = LIBUSB_TRANSFER_FREE_BUFFER | LIBUSB_TRANSFER_FREE_TRANSFER;
-
-  g_mutex_lock (&self->lock);
   if (self->closing)
     r = LIBUSB_ERROR_NO_DEVICE;
   else

@@ -48,6 +48,9 @@ struct _StippleTreatment
   StippleZoneLimits     limits;
 
   StippleZonePlan       plans[STIPPLE_N_ZONES];
+  /* The deepest depth past its limit the clinician confirmed for each
+   * zone in this session: sending that plan again does not ask again. */
+  guint                 confirmed_um[STIPPLE_N_ZONES];
   guint64               strokes[STIPPLE_N_ZONES];
   guint64               unsaved_strokes[STIPPLE_N_ZONES];
   guint64               time_in_zone_us[STIPPLE_N_ZONES];
@@ -859,6 +862,9 @@ stipple_treatment_set_plan (StippleTreatment       *self,
       g_autofree char *max = format_mm (limit);
       g_autoptr(StippleAuditEntry) entry = NULL;
 
+      if ((confirmation == NULL || *confirmation == '\0') && deepest <= self->confirmed_um[zone])
+        goto confirmed;
+
       if (confirmation == NULL || *confirmation == '\0')
         {
           g_set_error (error, STIPPLE_TREATMENT_ERROR, STIPPLE_TREATMENT_ERROR_NEEDS_CONFIRMATION,
@@ -874,8 +880,10 @@ stipple_treatment_set_plan (StippleTreatment       *self,
                                      stipple_zone_get_key (zone), deepest, limit);
       entry->detail = g_strdup (confirmation);
       write_audit (self, entry);
+      self->confirmed_um[zone] = MAX (self->confirmed_um[zone], deepest);
     }
 
+confirmed:
   self->plans[zone] = *plan;
   for (guint p = plan->n_passes; p < STIPPLE_MAX_PASSES; p++)
     self->plans[zone].depth_um[p] = 0;

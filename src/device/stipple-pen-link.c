@@ -1,0 +1,368 @@
+/* stipple-pen-link.c: the pen link's own clock
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "stipple-pen"
+
+#include "config.h"
+
+#include "stipple-pen-link.h"
+#include "stipple-proto.h"
+
+/* While the needle runs, the heartbeat keeps the pen's watchdog fed. It
+ * must never wait behind a frame being drawn or a file being synced, so
+ * it runs on a thread of its own, from the monotonic clock: the link
+ * thread. Nothing there touches a GObject; what it finds is handed to the
+ * main context.
+ *
+ * A frozen window must still stop the needle, since nobody could reach
+ * its emergency stop: the main thread signs a liveness token every 50 ms,
+ * and a token older than 500 ms makes the link stop heartbeating and send
+ * EMERGENCY_STOP itself. docs/device.md draws the timing. */
+
+struct _StipplePenLink
+{
+  StippleTransport        *transport;
+  StipplePenLinkEventFunc  func;
+  gpointer                 user_data;
+  GMainContext            *main_context;
+  GSource                 *liveness_source;
+
+  GThread                 *thread;
+  GMainContext            *context;
+  GMainLoop               *loop;
+
+  /* The sequence numbers of every command, from any thread. */
+  guint                    seq;
+
+  GMutex                   lock;
+  /* Under lock. */
+  gboolean                 armed;
+  gint64                   ui_alive_us;
+  gint64                   sent_us;
+  gint64                   ok_us;
+  gint64                   max_late_us;
+  guint64                  heartbeats;
+  gint64                   max_interval_us;
+};
+
+typedef struct
+{
+  StipplePenLink      *link;
+  StipplePenLinkEvent  event;
+} Posted;
+
+/* Only the main thread frees the link, and only the main thread runs
+ * this: a link freed before it ran is never looked at. */
+static GHashTable *live_links;
+
+static gboolean
+posted_cb (gpointer user_data)
+{
+  Posted *posted = user_data;
+
+  if (live_links != NULL && g_hash_table_contains (live_links, posted->link))
+    posted->link->func (&posted->event, posted->link->user_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+post (StipplePenLink            *link,
+      const StipplePenLinkEvent *event)
+{
+  Posted *posted = g_new0 (Posted, 1);
+
+  posted->link = link;
+  posted->event = *event;
+  g_main_context_invoke_full (link->main_context, G_PRIORITY_HIGH, posted_cb, posted, g_free);
+}
+
+static void
+send_command (StipplePenLink *link,
+              guint8          type)
+{
+  StippleProtoCommand command = { .type = type };
+  guint8 buf[STIPPLE_PROTO_MAX_FRAME];
+  gsize len = 0;
+
+  command.seq = stipple_pen_link_take_seq (link);
+  if (stipple_proto_command_encode (&command, buf, sizeof buf, &len) != STIPPLE_PROTO_STATUS_OK)
+    g_assert_not_reached ();
+  /* A failed send is a heartbeat unanswered; unplugging is reported by
+   * the transport. */
+  stipple_transport_send (link->transport, buf, len, NULL);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  StipplePenLink *link = user_data;
+  StipplePenLinkEvent event = { 0 };
+  gboolean send_heartbeat = FALSE;
+  gboolean send_stop = FALSE;
+  gboolean have_event = FALSE;
+  gint64 now = g_get_monotonic_time ();
+
+  g_mutex_lock (&link->lock);
+  if (link->armed)
+    {
+      if (now - link->ui_alive_us > STIPPLE_PEN_LINK_LIVENESS_US)
+        {
+          event.kind = STIPPLE_PEN_LINK_UI_FROZEN;
+          event.age_us = now - link->ui_alive_us;
+          link->armed = FALSE;
+          send_stop = have_event = TRUE;
+        }
+      else if (now - link->ok_us >= STIPPLE_PEN_LINK_SILENCE_US)
+        {
+          /* Say whose fault the silence is: a heartbeat of ours that
+           * left late may have let the pen's watchdog run out. */
+          gint64 late = MAX (link->max_late_us, now - link->sent_us - STIPPLE_PEN_LINK_HEARTBEAT_INTERVAL_US);
+
+          if (late > STIPPLE_PEN_LINK_LATE_US - STIPPLE_PEN_LINK_HEARTBEAT_INTERVAL_US)
+            {
+              event.kind = STIPPLE_PEN_LINK_HOST_LATE;
+              event.late_by_us = late;
+            }
+          else
+            event.kind = STIPPLE_PEN_LINK_PEN_SILENT;
+          link->armed = FALSE;
+          have_event = TRUE;
+        }
+      else if (now - link->sent_us >= STIPPLE_PEN_LINK_HEARTBEAT_INTERVAL_US)
+        {
+          gint64 interval = now - link->sent_us;
+
+          link->max_late_us = MAX (link->max_late_us, interval - STIPPLE_PEN_LINK_HEARTBEAT_INTERVAL_US);
+          link->max_interval_us = MAX (link->max_interval_us, interval);
+          link->sent_us = now;
+          link->heartbeats++;
+          send_heartbeat = TRUE;
+        }
+    }
+  g_mutex_unlock (&link->lock);
+
+  /* Sent without the lock: a transport may deliver the answer from
+   * inside its send, on this thread. */
+  if (send_heartbeat)
+    send_command (link, STIPPLE_PROTO_MSG_HEARTBEAT);
+  if (send_stop)
+    send_command (link, STIPPLE_PROTO_MSG_EMERGENCY_STOP);
+  if (have_event)
+    post (link, &event);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gpointer
+link_thread (gpointer user_data)
+{
+  StipplePenLink *link = user_data;
+  GSource *tick;
+
+  g_main_context_push_thread_default (link->context);
+  tick = g_timeout_source_new (STIPPLE_PEN_LINK_TICK_US / 1000);
+  g_source_set_priority (tick, G_PRIORITY_HIGH);
+  g_source_set_callback (tick, tick_cb, link, NULL);
+  g_source_set_static_name (tick, "[stipple] pen link tick");
+  g_source_attach (tick, link->context);
+  g_source_unref (tick);
+
+  g_main_loop_run (link->loop);
+
+  g_main_context_pop_thread_default (link->context);
+  return NULL;
+}
+
+static gboolean
+liveness_cb (gpointer user_data)
+{
+  StipplePenLink *link = user_data;
+
+  g_mutex_lock (&link->lock);
+  link->ui_alive_us = g_get_monotonic_time ();
+  g_mutex_unlock (&link->lock);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * stipple_pen_link_new:
+ * @transport: the pen's transport
+ * @func: told on the calling thread's main context what the link found
+ * @user_data: data for @func
+ *
+ * Starts the link thread. The calling thread signs the liveness token.
+ *
+ * Returns: (transfer full): a new link
+ */
+StipplePenLink *
+stipple_pen_link_new (StippleTransport        *transport,
+                      StipplePenLinkEventFunc  func,
+                      gpointer                 user_data)
+{
+  StipplePenLink *link = g_new0 (StipplePenLink, 1);
+
+  link->transport = g_object_ref (transport);
+  link->func = func;
+  link->user_data = user_data;
+  link->main_context = g_main_context_ref_thread_default ();
+  g_mutex_init (&link->lock);
+  link->ui_alive_us = g_get_monotonic_time ();
+
+  if (live_links == NULL)
+    live_links = g_hash_table_new (NULL, NULL);
+  g_hash_table_add (live_links, link);
+
+  link->liveness_source = g_timeout_source_new (STIPPLE_PEN_LINK_LIVENESS_SIGN_US / 1000);
+  g_source_set_priority (link->liveness_source, G_PRIORITY_HIGH);
+  g_source_set_callback (link->liveness_source, liveness_cb, link, NULL);
+  g_source_set_static_name (link->liveness_source, "[stipple] liveness token");
+  g_source_attach (link->liveness_source, link->main_context);
+
+  link->context = g_main_context_new ();
+  link->loop = g_main_loop_new (link->context, FALSE);
+  link->thread = g_thread_new ("stipple-pen-link", link_thread, link);
+
+  return link;
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * stipple_pen_link_free:
+ * @link: a link
+ *
+ * Stops the link thread; nothing posted afterwards reaches the callback.
+ */
+void
+stipple_pen_link_free (StipplePenLink *link)
+{
+  if (link == NULL)
+    return;
+
+  g_hash_table_remove (live_links, link);
+  g_main_context_invoke (link->context, quit_cb, link->loop);
+  g_thread_join (link->thread);
+
+  g_source_destroy (link->liveness_source);
+  g_source_unref (link->liveness_source);
+  g_main_loop_unref (link->loop);
+  g_main_context_unref (link->context);
+  g_main_context_unref (link->main_context);
+  g_object_unref (link->transport);
+  g_mutex_clear (&link->lock);
+  g_free (link);
+}
+
+/**
+ * stipple_pen_link_take_seq:
+ * @link: a link
+ *
+ * Returns: the next command's sequence number, counting up from 1 and
+ *   wrapping to 0 (docs/pen-protocol.md); from any thread
+ */
+guint16
+stipple_pen_link_take_seq (StipplePenLink *link)
+{
+  return (guint16) ((guint) g_atomic_int_add (&link->seq, 1) + 1);
+}
+
+/**
+ * stipple_pen_link_arm:
+ * @link: a link
+ *
+ * The pen armed (its watchdog started just before its reply): keep it
+ * fed from now on.
+ */
+void
+stipple_pen_link_arm (StipplePenLink *link)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_mutex_lock (&link->lock);
+  link->armed = TRUE;
+  link->sent_us = now;
+  link->ok_us = now;
+  link->ui_alive_us = MAX (link->ui_alive_us, now);
+  link->max_late_us = 0;
+  g_mutex_unlock (&link->lock);
+}
+
+/**
+ * stipple_pen_link_disarm:
+ * @link: a link
+ *
+ * No more heartbeats.
+ */
+void
+stipple_pen_link_disarm (StipplePenLink *link)
+{
+  g_mutex_lock (&link->lock);
+  link->armed = FALSE;
+  g_mutex_unlock (&link->lock);
+}
+
+/**
+ * stipple_pen_link_heartbeat_replied:
+ * @link: a link
+ * @seq: the reply's sequence number
+ *
+ * The pen answered a heartbeat; called on the transport's I/O thread the
+ * moment the reply arrives.
+ */
+void
+stipple_pen_link_heartbeat_replied (StipplePenLink *link,
+                                    guint16         seq)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_mutex_lock (&link->lock);
+  link->ok_us = now;
+  /* Lateness is judged over the heartbeats since the last answer. */
+  link->max_late_us = 0;
+  g_mutex_unlock (&link->lock);
+}
+
+/**
+ * stipple_pen_link_get_max_late_us:
+ * @link: a link
+ *
+ * Returns: how late the latest heartbeats since the pen's last answer
+ *   left, past their 100 ms
+ */
+gint64
+stipple_pen_link_get_max_late_us (StipplePenLink *link)
+{
+  gint64 late;
+
+  g_mutex_lock (&link->lock);
+  late = link->max_late_us;
+  g_mutex_unlock (&link->lock);
+
+  return late;
+}
+
+/**
+ * stipple_pen_link_get_stats:
+ * @link: a link
+ * @heartbeats: (out): heartbeats sent since the link started
+ * @max_interval_us: (out): the longest time between two of them
+ */
+void
+stipple_pen_link_get_stats (StipplePenLink *link,
+                            guint64        *heartbeats,
+                            gint64         *max_interval_us)
+{
+  g_mutex_lock (&link->lock);
+  *heartbeats = link->heartbeats;
+  *max_interval_us = link->max_interval_us;
+  g_mutex_unlock (&link->lock);
+}
