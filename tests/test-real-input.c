@@ -196,6 +196,8 @@ recover_after_stop (void)
 
   WAIT_FOR ((acknowledge = find (GTK_ACCESSIBLE_ROLE_BUTTON, _("Acknowledge"))) != NULL &&
             gtk_widget_get_mapped (acknowledge));
+  /* The alarm slides in: clicked once it is all there. */
+  WAIT_FOR (gtk_revealer_get_child_revealed (GTK_REVEALER (gtk_widget_get_ancestor (acknowledge, GTK_TYPE_REVEALER))));
   stipple_xinput_click (acknowledge);
   WAIT_FOR (!gtk_widget_get_mapped (acknowledge));
   if (stipple_treatment_get_verification (current_treatment ()) != STIPPLE_VERIFICATION_VERIFIED)
@@ -371,26 +373,24 @@ run (void)
     WAIT_FOR (count_audit (STIPPLE_AUDIT_LIMIT_CONFIRMED) == 1);
   }
 
-  /* Preferences opened with their shortcut while the needle runs: the
-   * stop's keys work there too. */
-  {
-    GtkWindow *preferences;
-
-    start_needle ();
-    stipple_xinput_key (window, "ctrl+comma");
-    preferences = wait_for_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
-    stop_with_keys (preferences, "Pause", "in the preferences");
-    close_with_escape (preferences);
-    recover_after_stop ();
-  }
-
-  /* The keyboard shortcuts window. */
+  /* The keyboard shortcuts window, opened with its keys: the stop's keys
+   * work there too. The preferences (zone limits among them) cannot be
+   * opened while a treatment is open: their shortcut, pressed just
+   * before, opened nothing by the time the shortcuts window is up. */
   {
     GtkWindow *shortcuts;
 
     start_needle ();
+    stipple_xinput_key (window, "ctrl+comma");
     stipple_xinput_key (window, "ctrl+question");
     shortcuts = wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+    g_assert_false (g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (app), "preferences")));
+    {
+      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+      for (GList *l = toplevels; l != NULL; l = l->next)
+        g_assert_false (ADW_IS_PREFERENCES_WINDOW (l->data) && gtk_widget_get_visible (l->data));
+    }
     stop_with_keys (shortcuts, "shift+Escape", "in the keyboard shortcuts");
     close_with_escape (shortcuts);
     recover_after_stop ();

@@ -835,6 +835,19 @@ offer_report (StippleWindow *self,
  * Sessions
  * ------------------------------------------------------------------------ */
 
+/* While a treatment is open nothing may change what is live in it: the
+ * preferences (zone limits among them) wait until it ends. */
+static void
+set_preferences_enabled (StippleWindow *self,
+                         gboolean       enabled)
+{
+  GAction *action = self->application != NULL
+    ? g_action_map_lookup_action (G_ACTION_MAP (self->application), "preferences") : NULL;
+
+  if (G_IS_SIMPLE_ACTION (action))
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
 static void
 treatment_ended_cb (StippleWindow *self)
 {
@@ -852,6 +865,7 @@ treatment_ended_cb (StippleWindow *self)
 
   gtk_widget_set_visible (self->sidebar, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-patient", TRUE);
+  set_preferences_enabled (self, TRUE);
   stipple_patient_page_load (self->patient_page, patient_id);
   gtk_stack_set_visible_child_name (self->content_stack, "patient");
   offer_report (self, session_id);
@@ -886,6 +900,7 @@ begin_treatment (StippleWindow  *self,
    * the room goes to the treatment. */
   gtk_widget_set_visible (self->sidebar, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-patient", FALSE);
+  set_preferences_enabled (self, FALSE);
   gtk_stack_set_visible_child_name (self->content_stack, "treatment");
 }
 
@@ -1183,7 +1198,10 @@ stipple_window_dispose (GObject *object)
 
   /* Never leave the needle running behind a closed window. */
   if (self->treatment != NULL)
-    stipple_treatment_emergency_stop (self->treatment);
+    {
+      stipple_treatment_emergency_stop (self->treatment);
+      set_preferences_enabled (self, TRUE);
+    }
   g_clear_object (&self->treatment);
   g_clear_object (&self->settings);
 

@@ -748,7 +748,7 @@ link_event_cb (const StipplePenLinkEvent *event,
       reason = STIPPLE_PEN_DISARM_HOST_LATE;
       error = g_error_new (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_HOST_LATE,
                            _("This computer was too busy: Stipple sent its heartbeat to the pen "
-                             "%u ms late, so the needle was stopped. The pen is not at fault."),
+                             "%u ms late, so the needle was stopped. There is no fault in the pen."),
                            (guint) (event->late_by_us / 1000));
       break;
 
@@ -756,8 +756,8 @@ link_event_cb (const StipplePenLinkEvent *event,
       reason = STIPPLE_PEN_DISARM_HOST_FROZEN;
       error = g_error_new (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_HOST_LATE,
                            _("Stipple’s window stopped responding for %u ms, so the needle was "
-                             "stopped: nobody could have reached its emergency stop. The pen is "
-                             "not at fault."),
+                             "stopped: nobody could have reached its emergency stop. There is no "
+                             "fault in the pen."),
                            (guint) (event->age_us / 1000));
       break;
 
@@ -855,7 +855,7 @@ heartbeat_replied (StipplePen              *self,
           reason = STIPPLE_PEN_DISARM_HOST_LATE;
           message = g_strdup_printf (_("The pen stopped its needle because Stipple’s heartbeat "
                                        "reached it %u ms late: this computer was too busy. "
-                                       "The pen is not at fault."), (guint) (late / 1000));
+                                       "There is no fault in the pen."), (guint) (late / 1000));
         }
       else
         message = g_strdup (pen_disarm_message (reason));
