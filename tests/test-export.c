@@ -144,6 +144,29 @@ test_export (void)
     g_assert_nonnull (strstr (text, "0,50 mm"));
     g_assert_null (strstr (text, "0.50 mm"));
     g_assert_nonnull (strstr (text, "März 1984"));
+    /* The face map's legend: its font is no locale-formatted string, so
+     * a decimal comma cannot make its words vanish. */
+    g_assert_nonnull (strstr (text, "Über Grenzwert"));
+  }
+
+  /* In French as well. */
+  {
+    g_autofree char *french_pdf = g_build_filename (dir, "fr.pdf", NULL);
+    g_autofree char *out = NULL, *err = NULL, *text = NULL;
+    g_auto(GStrv) env = g_get_environ ();
+    g_autoptr(GError) error = NULL;
+    const char *argv[] = { stipple, "--database", database, "--export-pdf", ended_id, french_pdf, NULL };
+    int status = 0;
+
+    env = g_environ_setenv (env, "LC_ALL", "fr_FR.UTF-8", TRUE);
+    env = g_environ_setenv (env, "LANGUAGE", "fr", TRUE);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &out, &err, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    text = pdf_text (french_pdf);
+    g_assert_nonnull (strstr (text, "Au-delà de la limite"));
+    g_assert_nonnull (strstr (text, "0,50"));
   }
 
   /* The paper follows the locale: US Letter in the United States. */

@@ -470,9 +470,14 @@ draw_text (cairo_t    *cr,
            gboolean    centred)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
-  g_autofree char *font = g_strdup_printf ("Sans %s %.1fpx", bold ? "Bold" : "", size);
-  PangoFontDescription *desc = pango_font_description_from_string (font);
+  PangoFontDescription *desc = pango_font_description_new ();
   int w, h;
+
+  /* Built field by field, never through a string: "%.1f" in the user's
+   * locale (1,5 in German) is no size Pango can read. */
+  pango_font_description_set_family_static (desc, "Sans");
+  pango_font_description_set_weight (desc, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
 
   pango_layout_set_font_description (layout, desc);
   pango_layout_set_text (layout, text, -1);
