@@ -556,12 +556,44 @@ pen_fault_cb (StippleTreatment *self,
  * Needle samples and strokes
  * ------------------------------------------------------------------------ */
 
-static gboolean
-flush_strokes_cb (gpointer user_data)
+typedef struct
 {
-  StippleTreatment *self = user_data;
+  GWeakRef     treatment;
+  StippleZone  zone;
+  guint64      strokes;
+  guint64      time_us;
+  guint64      out_of_tolerance;
+} UnsavedTotals;
 
-  self->stroke_flush_id = 0;
+static void
+zone_totals_saved_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  UnsavedTotals *totals = user_data;
+  g_autoptr(StippleTreatment) self = g_weak_ref_get (&totals->treatment);
+  g_autoptr(GError) error = NULL;
+
+  if (!stipple_store_add_zone_totals_finish (STIPPLE_STORE (object), result, &error) && self != NULL)
+    {
+      /* Kept, to be written with the next totals once there is room. */
+      self->unsaved_strokes[totals->zone] += totals->strokes;
+      self->unsaved_time_us[totals->zone] += totals->time_us;
+      self->unsaved_out_of_tolerance[totals->zone] += totals->out_of_tolerance;
+      raise_alarm (self, STIPPLE_ALARM_HIGH, error->message);
+    }
+
+  g_weak_ref_clear (&totals->treatment);
+  g_free (totals);
+}
+
+/* Writes the zones' new totals: through the store's writer while the
+ * needle may run, so the main thread never waits for the disk; at once,
+ * with @wait, when the session ends. */
+static void
+flush_strokes (StippleTreatment *self,
+               gboolean          wait)
+{
   for (guint z = 1; z < STIPPLE_N_ZONES; z++)
     {
       g_autoptr(GError) error = NULL;
@@ -569,9 +601,22 @@ flush_strokes_cb (gpointer user_data)
       if (self->unsaved_strokes[z] == 0 && self->unsaved_time_us[z] == 0 &&
           self->unsaved_out_of_tolerance[z] == 0)
         continue;
-      if (!stipple_store_add_zone_totals (self->store, self->session->id, z,
-                                          self->unsaved_strokes[z], self->unsaved_time_us[z],
-                                          self->unsaved_out_of_tolerance[z], &error))
+      if (!wait)
+        {
+          UnsavedTotals *totals = g_new0 (UnsavedTotals, 1);
+
+          g_weak_ref_init (&totals->treatment, self);
+          totals->zone = z;
+          totals->strokes = self->unsaved_strokes[z];
+          totals->time_us = self->unsaved_time_us[z];
+          totals->out_of_tolerance = self->unsaved_out_of_tolerance[z];
+          stipple_store_add_zone_totals_async (self->store, self->session->id, z, totals->strokes,
+                                               totals->time_us, totals->out_of_tolerance, NULL,
+                                               zone_totals_saved_cb, totals);
+        }
+      else if (!stipple_store_add_zone_totals (self->store, self->session->id, z,
+                                               self->unsaved_strokes[z], self->unsaved_time_us[z],
+                                               self->unsaved_out_of_tolerance[z], &error))
         {
           raise_alarm (self, STIPPLE_ALARM_HIGH, error->message);
           continue;
@@ -580,6 +625,15 @@ flush_strokes_cb (gpointer user_data)
       self->unsaved_time_us[z] = 0;
       self->unsaved_out_of_tolerance[z] = 0;
     }
+}
+
+static gboolean
+flush_strokes_cb (gpointer user_data)
+{
+  StippleTreatment *self = user_data;
+
+  self->stroke_flush_id = 0;
+  flush_strokes (self, FALSE);
 
   return G_SOURCE_REMOVE;
 }
@@ -1209,7 +1263,7 @@ stipple_treatment_end (StippleTreatment  *self,
   g_cancellable_cancel (self->push_cancellable);
 
   g_clear_handle_id (&self->stroke_flush_id, g_source_remove);
-  flush_strokes_cb (self);
+  flush_strokes (self, TRUE);
   if (!stipple_store_flush_telemetry (self->store, error))
     return FALSE;
 

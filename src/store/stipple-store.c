@@ -2452,6 +2452,90 @@ stipple_store_append_audit_finish (StippleStore  *self,
   return id;
 }
 
+typedef struct
+{
+  gint64       session_id;
+  StippleZone  zone;
+  guint64      strokes;
+  guint64      time_in_zone_us;
+  guint64      out_of_tolerance;
+} ZoneTotals;
+
+static void
+add_zone_totals_task (StippleStore *self,
+                      GTask        *task)
+{
+  ZoneTotals *totals = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (stipple_store_add_zone_totals (self, totals->session_id, totals->zone, totals->strokes,
+                                     totals->time_in_zone_us, totals->out_of_tolerance, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * stipple_store_add_zone_totals_async:
+ * @self: a store
+ * @session_id: the session
+ * @zone: the zone
+ * @strokes: strokes to add
+ * @time_in_zone_us: time on skin to add
+ * @out_of_tolerance: strokes out of tolerance to add
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when recorded
+ * @user_data: data for @callback
+ *
+ * See stipple_store_add_zone_totals(); runs on the writer, so a running
+ * treatment never waits for the disk.
+ */
+void
+stipple_store_add_zone_totals_async (StippleStore        *self,
+                                     gint64               session_id,
+                                     StippleZone          zone,
+                                     guint64              strokes,
+                                     guint64              time_in_zone_us,
+                                     guint64              out_of_tolerance,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ZoneTotals *totals;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+
+  totals = g_new0 (ZoneTotals, 1);
+  totals->session_id = session_id;
+  totals->zone = zone;
+  totals->strokes = strokes;
+  totals->time_in_zone_us = time_in_zone_us;
+  totals->out_of_tolerance = out_of_tolerance;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_add_zone_totals_async);
+  g_task_set_task_data (task, totals, g_free);
+  run_on_writer (self, task, add_zone_totals_task);
+}
+
+/**
+ * stipple_store_add_zone_totals_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the totals are recorded
+ */
+gboolean
+stipple_store_add_zone_totals_finish (StippleStore  *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* Export, import and backup flush telemetry and so wait for the writer
  * thread: they run on GLib's worker pool instead, taking the same mutex
  * as the writer, so they still never overlap another write. */

@@ -228,6 +228,18 @@ void                 stipple_store_save_note_async      (StippleStore           
 gboolean             stipple_store_save_note_finish     (StippleStore             *self,
                                                          GAsyncResult             *result,
                                                          GError                  **error);
+void                 stipple_store_add_zone_totals_async  (StippleStore             *self,
+                                                           gint64                    session_id,
+                                                           StippleZone               zone,
+                                                           guint64                   strokes,
+                                                           guint64                   time_in_zone_us,
+                                                           guint64                   out_of_tolerance,
+                                                           GCancellable             *cancellable,
+                                                           GAsyncReadyCallback       callback,
+                                                           gpointer                  user_data);
+gboolean             stipple_store_add_zone_totals_finish (StippleStore             *self,
+                                                           GAsyncResult             *result,
+                                                           GError                  **error);
 void                 stipple_store_append_audit_async   (StippleStore             *self,
                                                          const StippleAuditEntry  *entry,
                                                          GCancellable             *cancellable,
