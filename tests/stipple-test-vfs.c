@@ -25,6 +25,7 @@ static sqlite3_vfs *real_vfs;
 static sqlite3_vfs faulty_vfs;
 /* Bytes that may still be written; negative for no limit. */
 gint64 stipple_test_vfs_budget = -1;
+gint     stipple_test_vfs_sync_delay_ms;
 gboolean stipple_test_vfs_fail_io;
 guint stipple_test_vfs_faults;
 
@@ -74,6 +75,9 @@ faulty_truncate (sqlite3_file *file, sqlite3_int64 size)
 static int
 faulty_sync (sqlite3_file *file, int flags)
 {
+  /* A slow disk: every fsync takes this long, on whatever thread. */
+  if (g_atomic_int_get (&stipple_test_vfs_sync_delay_ms) > 0)
+    g_usleep ((gulong) g_atomic_int_get (&stipple_test_vfs_sync_delay_ms) * 1000);
   if (stipple_test_vfs_fail_io)
     {
       stipple_test_vfs_faults++;

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 extern gint64   stipple_test_vfs_budget;
 /* Every write and sync fails with SQLITE_IOERR. */
 extern gboolean stipple_test_vfs_fail_io;
+extern gint     stipple_test_vfs_sync_delay_ms;
 /* How many writes and syncs failed. */
 extern guint    stipple_test_vfs_faults;
 

@@ -21,6 +21,8 @@
  * and a token older than 500 ms makes the link stop heartbeating and send
  * EMERGENCY_STOP itself. docs/device.md draws the timing. */
 
+#define INTERVAL_BINS 1001
+
 struct _StipplePenLink
 {
   StippleTransport        *transport;
@@ -45,6 +47,9 @@ struct _StipplePenLink
   gint64                   max_late_us;
   guint64                  heartbeats;
   gint64                   max_interval_us;
+  /* Intervals between heartbeats, in 1 ms bins; the last bin holds
+   * every longer one. */
+  guint64                  interval_bins[INTERVAL_BINS];
 };
 
 typedef struct
@@ -137,6 +142,7 @@ tick_cb (gpointer user_data)
 
           link->max_late_us = MAX (link->max_late_us, interval - STIPPLE_PEN_LINK_HEARTBEAT_INTERVAL_US);
           link->max_interval_us = MAX (link->max_interval_us, interval);
+          link->interval_bins[MIN (interval / 1000, INTERVAL_BINS - 1)]++;
           link->sent_us = now;
           link->heartbeats++;
           send_heartbeat = TRUE;
@@ -354,15 +360,33 @@ stipple_pen_link_get_max_late_us (StipplePenLink *link)
  * stipple_pen_link_get_stats:
  * @link: a link
  * @heartbeats: (out): heartbeats sent since the link started
+ * @p99_interval_us: (out): the 99th percentile of the time between two of
+ *   them, to the millisecond
  * @max_interval_us: (out): the longest time between two of them
  */
 void
 stipple_pen_link_get_stats (StipplePenLink *link,
                             guint64        *heartbeats,
+                            gint64         *p99_interval_us,
                             gint64         *max_interval_us)
 {
+  guint64 total = 0, seen = 0;
+
   g_mutex_lock (&link->lock);
   *heartbeats = link->heartbeats;
   *max_interval_us = link->max_interval_us;
+  *p99_interval_us = 0;
+  for (guint i = 0; i < INTERVAL_BINS; i++)
+    total += link->interval_bins[i];
+  for (guint i = 0; i < INTERVAL_BINS && total > 0; i++)
+    {
+      seen += link->interval_bins[i];
+      if (seen * 100 >= total * 99)
+        {
+          /* The bin's upper edge: never better than the truth. */
+          *p99_interval_us = (gint64) (i + 1) * 1000;
+          break;
+        }
+    }
   g_mutex_unlock (&link->lock);
 }

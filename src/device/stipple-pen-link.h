@@ -62,6 +62,7 @@ void            stipple_pen_link_heartbeat_replied (StipplePenLink          *lin
 gint64          stipple_pen_link_get_max_late_us   (StipplePenLink          *link);
 void            stipple_pen_link_get_stats         (StipplePenLink          *link,
                                                     guint64                 *heartbeats,
+                                                    gint64                  *p99_interval_us,
                                                     gint64                  *max_interval_us);
 
 G_END_DECLS

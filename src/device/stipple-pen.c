@@ -78,6 +78,7 @@ struct _StipplePen
   guint                reply_timer;
   guint                reply_timeout_ms;
   guint                max_attempts;
+  guint64              resends;
 
   /* The heartbeat's thread and clock. */
   StipplePenLink      *link;
@@ -652,6 +653,7 @@ reply_timeout_cb (gpointer user_data)
     {
       g_debug ("No reply to command 0x%02x (seq %u), sending it again",
                self->current->command.type, self->current->command.seq);
+      self->resends++;
       send_current (self);
     }
   else
@@ -2102,6 +2104,23 @@ stipple_pen_get_telemetry_stats (StipplePen               *self,
   g_mutex_lock (&self->io_lock);
   *stats = self->stats;
   g_mutex_unlock (&self->io_lock);
+}
+
+/**
+ * stipple_pen_get_link_stats:
+ * @self: a #StipplePen
+ * @stats: (out): how the link kept its time so far
+ */
+void
+stipple_pen_get_link_stats (StipplePen          *self,
+                            StipplePenLinkStats *stats)
+{
+  g_return_if_fail (STIPPLE_IS_PEN (self));
+  g_return_if_fail (stats != NULL);
+
+  stipple_pen_link_get_stats (self->link, &stats->heartbeats, &stats->interval_p99_us,
+                              &stats->interval_max_us);
+  stats->resends = self->resends;
 }
 
 /**

@@ -75,6 +75,16 @@ typedef struct
   guint64 bad_frames;
 } StipplePenTelemetryStats;
 
+/* How the link kept its time: heartbeats sent while armed, the intervals
+ * between them, and commands sent again for want of a reply. */
+typedef struct
+{
+  guint64 heartbeats;
+  gint64  interval_p99_us;
+  gint64  interval_max_us;
+  guint64 resends;
+} StipplePenLinkStats;
+
 #define STIPPLE_TYPE_PEN_STATE          (stipple_pen_state_get_type ())
 #define STIPPLE_TYPE_PEN_DISARM_REASON  (stipple_pen_disarm_reason_get_type ())
 #define STIPPLE_TYPE_PEN_SETTINGS       (stipple_pen_settings_get_type ())
@@ -105,6 +115,8 @@ const StipplePenSettings  *stipple_pen_get_applied_settings (StipplePen         
 guint                      stipple_pen_get_last_pen_disarm  (StipplePen            *self);
 void                       stipple_pen_get_telemetry_stats  (StipplePen            *self,
                                                              StipplePenTelemetryStats *stats);
+void                      stipple_pen_get_link_stats        (StipplePen               *self,
+                                                             StipplePenLinkStats      *stats);
 void                       stipple_pen_set_sample_func      (StipplePen            *self,
                                                              StipplePenSampleFunc   func,
                                                              gpointer               user_data);

@@ -13,18 +13,19 @@
 #include "stipple-sim-transport.h"
 
 /* The pen firmware model behind a transport, with no USB in between: what
- * --simulate and demo mode drive. The model is read on the main context,
- * which therefore is also the "I/O thread" of the packet function; the
- * pen link's thread sends heartbeats from its own, and hears their answer
- * there, as it would from a USB pen. One lock keeps the model whole.
+ * --simulate and demo mode drive. As a USB pen's packets come in on the
+ * USB event thread, the model is read on an I/O thread of its own, every
+ * 2 ms and at once after each command, whatever the main thread is doing.
+ * Commands come from any thread (the pen link sends its heartbeats from
+ * its own); one lock keeps the model whole.
  *
  * The model's clock is the monotonic clock, or, with a manual clock, only
  * what stipple_sim_transport_advance() adds: a benchmark can then run an
  * hour of treatment as fast as the host can take it. */
 
-/* The model sends a packet every 2 ms; reading every 4 ms keeps well
- * inside its 32 ms queue. */
-#define PUMP_INTERVAL_MS 4
+/* The model sends a packet every 2 ms; reading as often keeps well inside
+ * its 32 ms queue. */
+#define PUMP_INTERVAL_MS 2
 
 struct _StippleSimTransport
 {
@@ -39,8 +40,9 @@ struct _StippleSimTransport
   gboolean               plugged;
   gint64                 clock_origin;
   guint64                manual_now_us;
-  guint                  pump_source;
-  guint                  reply_source;
+  GThread               *io_thread;
+  GMainContext          *io_context;
+  GMainLoop             *io_loop;
 };
 
 G_DEFINE_FINAL_TYPE (StippleSimTransport, stipple_sim_transport, STIPPLE_TYPE_TRANSPORT)
@@ -91,24 +93,35 @@ pump_cb (gpointer user_data)
 static gboolean
 reply_cb (gpointer user_data)
 {
-  StippleSimTransport *self = user_data;
-
-  self->reply_source = 0;
-  pump (self);
-
+  pump (user_data);
   return G_SOURCE_REMOVE;
 }
 
-/* The answer to a command sent from another thread's context goes out on
- * that context, as a USB completion would reach that thread's host. */
-static gboolean
-thread_reply_cb (gpointer user_data)
+static gpointer
+io_thread_cb (gpointer user_data)
 {
   StippleSimTransport *self = user_data;
+  GMainContext *context = g_main_context_ref (self->io_context);
+  GSource *source = g_timeout_source_new (PUMP_INTERVAL_MS);
 
-  if (self->running)
-    pump (self);
+  g_main_context_push_thread_default (context);
+  g_source_set_priority (source, G_PRIORITY_HIGH);
+  g_source_set_callback (source, pump_cb, self, NULL);
+  g_source_set_static_name (source, "[stipple] simulated pen");
+  g_source_attach (source, context);
+  g_source_unref (source);
 
+  g_main_loop_run (self->io_loop);
+
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  return NULL;
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
   return G_SOURCE_REMOVE;
 }
 
@@ -127,7 +140,11 @@ stipple_sim_transport_start (StippleTransport  *transport,
   stipple_firmware_init (&self->firmware, &self->config, stipple_sim_transport_get_now_us (self));
   g_mutex_unlock (&self->lock);
   if (!self->manual_clock)
-    self->pump_source = g_timeout_add (PUMP_INTERVAL_MS, pump_cb, self);
+    {
+      self->io_context = g_main_context_new ();
+      self->io_loop = g_main_loop_new (self->io_context, FALSE);
+      self->io_thread = g_thread_new ("stipple-sim-pen", io_thread_cb, self);
+    }
 
   stipple_transport_set_attached (transport, TRUE, NULL);
 
@@ -144,8 +161,20 @@ stipple_sim_transport_stop (StippleTransport *transport)
     return;
 
   self->running = FALSE;
-  g_clear_handle_id (&self->pump_source, g_source_remove);
-  g_clear_handle_id (&self->reply_source, g_source_remove);
+  if (self->io_thread != NULL)
+    {
+      GMainContext *context;
+
+      /* Taken under the lock: a send from another thread no longer queues
+       * a reply there. */
+      g_mutex_lock (&self->lock);
+      context = g_steal_pointer (&self->io_context);
+      g_mutex_unlock (&self->lock);
+      g_main_context_invoke (context, quit_cb, self->io_loop);
+      g_clear_pointer (&self->io_thread, g_thread_join);
+      g_clear_pointer (&self->io_loop, g_main_loop_unref);
+      g_main_context_unref (context);
+    }
 
   error = g_error_new_literal (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NO_PEN,
                                _("The connection to the pen was closed."));
@@ -159,7 +188,6 @@ stipple_sim_transport_send (StippleTransport  *transport,
                             GError           **error)
 {
   StippleSimTransport *self = STIPPLE_SIM_TRANSPORT (transport);
-  GMainContext *context = g_main_context_get_thread_default ();
 
   g_mutex_lock (&self->lock);
   if (!self->plugged)
@@ -170,27 +198,20 @@ stipple_sim_transport_send (StippleTransport  *transport,
       return FALSE;
     }
   stipple_firmware_receive (&self->firmware, data, len, stipple_sim_transport_get_now_us (self));
-  g_mutex_unlock (&self->lock);
 
-  /* The reply goes out from the sender's main loop, as it would come from
-   * a USB completion, never from inside the caller's send. */
-  if (self->manual_clock)
-    return TRUE;
-  if (context == NULL || context == g_main_context_default ())
-    {
-      if (self->reply_source == 0)
-        self->reply_source = g_idle_add (reply_cb, self);
-    }
-  else
+  /* The reply goes out from the I/O thread, as it would come from a USB
+   * completion, never from inside the caller's send. */
+  if (self->io_context != NULL)
     {
       GSource *source = g_idle_source_new ();
 
       g_source_set_priority (source, G_PRIORITY_HIGH);
-      g_source_set_callback (source, thread_reply_cb, g_object_ref (self), g_object_unref);
+      g_source_set_callback (source, reply_cb, self, NULL);
       g_source_set_static_name (source, "[stipple] simulated pen reply");
-      g_source_attach (source, context);
+      g_source_attach (source, self->io_context);
       g_source_unref (source);
     }
+  g_mutex_unlock (&self->lock);
 
   return TRUE;
 }
