@@ -392,6 +392,86 @@ test_udev_rule (void)
   g_assert_nonnull (strstr (rule, "TAG+=\"uaccess\""));
 }
 
+/* A pen from another maker is opened only once its ids are accepted, and
+ * the accepted ids come from the setting the application reads. */
+static void
+test_other_maker (void)
+{
+  g_autoptr(StippleTestUsb) bed = stipple_test_usb_new ();
+  g_autoptr(StippleTransport) transport = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_auto(GStrv) ids = g_settings_get_strv (settings, "pen-usb-ids");
+  g_autoptr(GError) error = NULL;
+  const char *with_other[] = { "1209:0001", "not-an-id", "ABCD:0042", NULL };
+  Loopback other = { 0 };
+  guint device;
+
+  /* The default is the test pen, and nothing else. */
+  g_assert_cmpuint (g_strv_length (ids), ==, 1);
+  g_assert_cmpstr (ids[0], ==, "1209:0001");
+
+  device = stipple_test_usb_add_device (bed, 0xabcd, 0x0042, &loopback_model, &other);
+  transport = stipple_usb_transport_new_for_ids ((const char * const *) ids, TRUE);
+  g_assert_true (stipple_transport_start (transport, &error));
+  g_assert_no_error (error);
+  stipple_usb_transport_rescan (STIPPLE_USB_TRANSPORT (transport));
+  g_assert_false (stipple_transport_get_attached (transport));
+  g_assert_cmpuint (stipple_test_usb_get_ioctls (bed, device), ==, 0);
+
+  /* Listed, in capitals, beside an entry that is not an id. */
+  g_settings_set_strv (settings, "pen-usb-ids", with_other);
+  g_strfreev (ids);
+  ids = g_settings_get_strv (settings, "pen-usb-ids");
+  stipple_usb_transport_set_ids (STIPPLE_USB_TRANSPORT (transport), (const char * const *) ids);
+  WAIT_FOR (stipple_transport_get_attached (transport));
+  g_assert_cmpuint (stipple_test_usb_get_claims (bed, device), ==, 1);
+  g_assert_true (stipple_transport_send (transport, (const guint8 *) "ping", 4, &error));
+  g_assert_no_error (error);
+  stipple_transport_stop (transport);
+  g_queue_clear_full (&other.replies, (GDestroyNotify) g_bytes_unref);
+  g_settings_reset (settings, "pen-usb-ids");
+}
+
+static void
+test_id_parse (void)
+{
+  guint16 vendor_id = 0, product_id = 0;
+
+  g_assert_true (stipple_usb_id_parse ("1209:0001", &vendor_id, &product_id));
+  g_assert_cmphex (vendor_id, ==, 0x1209);
+  g_assert_cmphex (product_id, ==, 0x0001);
+  g_assert_true (stipple_usb_id_parse ("FfFf:a0B1", &vendor_id, &product_id));
+  g_assert_cmphex (vendor_id, ==, 0xffff);
+  g_assert_cmphex (product_id, ==, 0xa0b1);
+  g_assert_false (stipple_usb_id_parse ("1209:001", NULL, NULL));
+  g_assert_false (stipple_usb_id_parse ("1209:00011", NULL, NULL));
+  g_assert_false (stipple_usb_id_parse ("12090001", NULL, NULL));
+  g_assert_false (stipple_usb_id_parse ("1209-0001", NULL, NULL));
+  g_assert_false (stipple_usb_id_parse ("12g9:0001", NULL, NULL));
+  g_assert_false (stipple_usb_id_parse (" 1209:001", NULL, NULL));
+  g_assert_false (stipple_usb_id_parse ("", NULL, NULL));
+  g_assert_false (stipple_usb_id_parse (NULL, NULL, NULL));
+}
+
+/* The template for another maker's pen becomes a rule like ours. */
+static void
+test_udev_rule_template (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data",
+                                                 "70-stipple-pen-id.rules.in", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) rule = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  rule = g_string_new (text);
+  g_assert_cmpuint (g_string_replace (rule, "VVVV", "abcd", 0), >=, 2);
+  g_assert_cmpuint (g_string_replace (rule, "PPPP", "0042", 0), >=, 2);
+  g_assert_nonnull (strstr (rule->str, "ATTRS{idVendor}==\"abcd\", ATTRS{idProduct}==\"0042\""));
+  g_assert_nonnull (strstr (rule->str, "TAG+=\"uaccess\""));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -410,6 +490,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/stipple/device/transport/no-pen", test_no_pen);
   g_test_add_func ("/stipple/device/transport/error-messages", test_error_messages);
   g_test_add_func ("/stipple/device/transport/udev-rule", test_udev_rule);
+  g_test_add_func ("/stipple/device/transport/udev-rule-template", test_udev_rule_template);
+  g_test_add_func ("/stipple/device/transport/other-maker", test_other_maker);
+  g_test_add_func ("/stipple/device/transport/id-parse", test_id_parse);
 
   return g_test_run ();
 }

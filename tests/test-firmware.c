@@ -511,6 +511,182 @@ test_telemetry_sequence (Fixture       *f,
   g_array_unref (s.samples);
 }
 
+/* Sends a HEARTBEAT frame with @version and @payload_len payload bytes,
+ * as a host of another version or a broken one would. */
+static void
+send_raw_heartbeat (Fixture *f,
+                    guint8   version,
+                    gsize    payload_len,
+                    guint64  now)
+{
+  guint8 payload[4] = { 0 };
+  guint8 buf[STIPPLE_PROTO_MAX_FRAME];
+  size_t n;
+  guint32 crc;
+
+  g_assert_cmpuint (payload_len, <=, sizeof payload);
+  g_assert_cmpint (stipple_proto_frame_encode (STIPPLE_PROTO_MSG_HEARTBEAT, ++f->seq, payload,
+                                               payload_len, buf, sizeof buf, &n), ==,
+                   STIPPLE_PROTO_STATUS_OK);
+  buf[0] = version;
+  crc = stipple_proto_crc32 (buf, n - STIPPLE_PROTO_CRC_SIZE);
+  for (guint i = 0; i < 4; i++)
+    buf[n - 4 + i] = (guint8) (crc >> (8 * i));
+  stipple_firmware_receive (&f->fw, buf, n, now);
+}
+
+/* Only a valid heartbeat feeds the watchdog, but every valid one does:
+ * refused BUSY, or dropped because the reply queue is full. */
+static void
+test_watchdog_feeding (Fixture       *f,
+                       gconstpointer  data)
+{
+  guint64 armed = T0 + 100 * MS;
+  StippleProtoReply r;
+
+  arm_at (f, 1500, 120, armed);
+  stipple_firmware_set_fault (&f->fw, STIPPLE_FIRMWARE_FAULT_NAK, 3);
+  for (guint i = 1; i <= 3; i++)
+    {
+      r = exchange (f, STIPPLE_PROTO_MSG_HEARTBEAT, NULL, armed + i * 200 * MS);
+      g_assert_cmpuint (r.result, ==, STIPPLE_PROTO_RESULT_BUSY);
+    }
+  stipple_firmware_tick (&f->fw, armed + 849 * MS);
+  g_assert_true (stipple_firmware_is_armed (&f->fw));
+
+  /* A full reply queue: the heartbeats go unanswered, and still count. */
+  armed += 600 * MS;
+  for (guint i = 0; i < STIPPLE_FIRMWARE_REPLY_QUEUE; i++)
+    send_command (f, STIPPLE_PROTO_MSG_STATUS, NULL, armed);
+  for (guint i = 1; i <= 3; i++)
+    send_command (f, STIPPLE_PROTO_MSG_HEARTBEAT, NULL, armed + i * 200 * MS);
+  g_assert_cmpuint (f->fw.commands_unanswered, ==, 3);
+  stipple_firmware_tick (&f->fw, armed + 849 * MS);
+  g_assert_true (stipple_firmware_is_armed (&f->fw));
+  {
+    guint8 buf[STIPPLE_PROTO_MAX_FRAME];
+
+    while (stipple_firmware_transmit (&f->fw, buf, sizeof buf, armed + 849 * MS) > 0)
+      ;
+  }
+
+  /* Another version, a payload, ARM again, STATUS: none of them. */
+  armed += 900 * MS;
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_DISARM, NULL, armed).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, armed).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
+  send_raw_heartbeat (f, 2, 0, armed + 100 * MS);
+  send_raw_heartbeat (f, 1, 2, armed + 150 * MS);
+  {
+    guint8 buf[STIPPLE_PROTO_MAX_FRAME];
+    StippleProtoReply r2;
+    size_t n;
+
+    n = stipple_firmware_transmit (&f->fw, buf, sizeof buf, armed + 150 * MS);
+    g_assert_cmpint (stipple_proto_reply_decode (buf, n, &r2), ==, STIPPLE_PROTO_STATUS_OK);
+    g_assert_cmpuint (r2.result, ==, STIPPLE_PROTO_RESULT_UNSUPPORTED_VERSION);
+    n = stipple_firmware_transmit (&f->fw, buf, sizeof buf, armed + 150 * MS);
+    g_assert_cmpint (stipple_proto_reply_decode (buf, n, &r2), ==, STIPPLE_PROTO_STATUS_OK);
+    g_assert_cmpuint (r2.result, ==, STIPPLE_PROTO_RESULT_BAD_LENGTH);
+  }
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, armed + 200 * MS).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
+  send_command (f, STIPPLE_PROTO_MSG_STATUS, NULL, armed + 210 * MS);
+  stipple_firmware_tick (&f->fw, armed + 249 * MS);
+  g_assert_true (stipple_firmware_is_armed (&f->fw));
+  stipple_firmware_tick (&f->fw, armed + 250 * MS);
+  g_assert_false (stipple_firmware_is_armed (&f->fw));
+}
+
+/* A power loss with the cartridge left in does not end its treatment;
+ * taking it out does. */
+static void
+test_cartridge_power_cycle (Fixture       *f,
+                            gconstpointer  data)
+{
+  StippleProtoCartridge cartridge;
+  guint64 now = T0 + 10 * MS;
+  StippleProtoReply r;
+
+  arm_at (f, 1500, 120, now);
+  stipple_firmware_power_cycle (&f->fw, now + 100 * MS);
+  f->seq = 0;
+  g_assert_false (stipple_firmware_is_armed (&f->fw));
+  r = exchange (f, STIPPLE_PROTO_MSG_CARTRIDGE_INFO, NULL, now + 110 * MS);
+  g_assert_cmpuint (r.result, ==, STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (r.body.cartridge.use_count, ==, 1);
+  g_assert_cmpuint (r.body.cartridge.flags, ==, 0);
+  r = exchange (f, STIPPLE_PROTO_MSG_STATUS, NULL, now + 110 * MS);
+  g_assert_cmpuint (r.body.status.state, ==, STIPPLE_PROTO_STATE_IDLE);
+  g_assert_false (r.body.status.flags & STIPPLE_PROTO_STATUS_FLAG_REUSED);
+  arm_at (f, 1500, 120, now + 120 * MS);
+  r = exchange (f, STIPPLE_PROTO_MSG_CARTRIDGE_INFO, NULL, now + 130 * MS);
+  g_assert_cmpuint (r.body.cartridge.use_count, ==, 1);
+
+  /* Out and in again: used before, whether or not the power goes. */
+  g_assert_true (stipple_firmware_get_cartridge (&f->fw, &cartridge));
+  stipple_firmware_remove_cartridge (&f->fw, now + 140 * MS);
+  stipple_firmware_insert_cartridge (&f->fw, &cartridge, now + 150 * MS);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, now + 160 * MS).result, ==,
+                    STIPPLE_PROTO_RESULT_CARTRIDGE_REUSED);
+  stipple_firmware_power_cycle (&f->fw, now + 200 * MS);
+  f->seq = 0;
+  r = exchange (f, STIPPLE_PROTO_MSG_CARTRIDGE_INFO, NULL, now + 210 * MS);
+  g_assert_cmpuint (r.body.cartridge.flags, ==, STIPPLE_PROTO_CARTRIDGE_REUSED);
+  {
+    StippleProtoTreatment t = make_treatment (1500, 120);
+
+    g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_SET_TREATMENT, &t, now + 220 * MS).result, ==,
+                      STIPPLE_PROTO_RESULT_OK);
+  }
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_ARM, NULL, now + 230 * MS).result, ==,
+                    STIPPLE_PROTO_RESULT_CARTRIDGE_REUSED);
+
+  /* Powered up without a cartridge, then given a new one. */
+  stipple_firmware_remove_cartridge (&f->fw, now + 240 * MS);
+  stipple_firmware_power_cycle (&f->fw, now + 250 * MS);
+  f->seq = 0;
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_CARTRIDGE_INFO, NULL, now + 260 * MS).result, ==,
+                    STIPPLE_PROTO_RESULT_NO_CARTRIDGE);
+}
+
+/* A retried TELEMETRY_START is harmless; nothing follows a STOP's reply. */
+static void
+test_telemetry_start_stop (Fixture       *f,
+                           gconstpointer  data)
+{
+  Stream s = { g_array_new (FALSE, FALSE, sizeof (StippleProtoSample)) };
+  guint64 start = T0 + 7 * MS;
+  guint8 buf[STIPPLE_PROTO_MAX_FRAME];
+  StippleProtoReply r;
+
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_TELEMETRY_START, NULL, start).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
+  drain (f, &s, start + 10 * MS);
+  g_assert_cmpuint (s.next_seq, ==, 5);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_TELEMETRY_START, NULL, start + 10 * MS).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
+  /* drain() asserts the sequence goes on from 5 */
+  drain (f, &s, start + 20 * MS);
+  g_assert_cmpuint (s.next_seq, ==, 10);
+  g_assert_cmpuint (s.dropped, ==, 0);
+
+  /* Samples wait when the STOP arrives: the reply comes, then nothing. */
+  stipple_firmware_tick (&f->fw, start + 23 * MS);
+  r = exchange (f, STIPPLE_PROTO_MSG_TELEMETRY_STOP, NULL, start + 23 * MS);
+  g_assert_cmpuint (r.result, ==, STIPPLE_PROTO_RESULT_OK);
+  g_assert_cmpuint (stipple_firmware_transmit (&f->fw, buf, sizeof buf, start + 100 * MS), ==, 0);
+  g_assert_cmpuint (exchange (f, STIPPLE_PROTO_MSG_TELEMETRY_STOP, NULL, start + 101 * MS).result, ==,
+                    STIPPLE_PROTO_RESULT_OK);
+  r = exchange (f, STIPPLE_PROTO_MSG_STATUS, NULL, start + 102 * MS);
+  g_assert_false (r.body.status.flags & STIPPLE_PROTO_STATUS_FLAG_TELEMETRY);
+  /* Discarded, not lost */
+  g_assert_cmpuint (r.body.status.dropped_samples, ==, 0);
+
+  g_array_unref (s.samples);
+}
+
 static void
 test_telemetry_loss (Fixture       *f,
                      gconstpointer  data)
@@ -865,12 +1041,15 @@ main (int   argc,
   ADD ("identify", test_identify, NULL);
   ADD ("limits", test_limits, NULL);
   ADD ("watchdog", test_watchdog, NULL);
+  ADD ("watchdog-feeding", test_watchdog_feeding, NULL);
   ADD ("emergency-stop", test_emergency_stop, NULL);
   ADD ("usb-events", test_usb_events, NULL);
   ADD ("cartridge-reused", test_cartridge_reused, GUINT_TO_POINTER (1));
   ADD ("cartridge-single-use", test_cartridge_single_use, NULL);
+  ADD ("cartridge-power-cycle", test_cartridge_power_cycle, NULL);
   ADD ("telemetry-sequence", test_telemetry_sequence, NULL);
   ADD ("telemetry-loss", test_telemetry_loss, NULL);
+  ADD ("telemetry-start-stop", test_telemetry_start_stop, NULL);
   ADD ("waveform", test_waveform, NULL);
   ADD ("waveform-hard-cap", test_waveform_hard_cap, NULL);
   ADD ("fault-drop-corrupt", test_fault_drop_corrupt, NULL);

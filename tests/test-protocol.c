@@ -70,6 +70,24 @@ reply_vector (const char *name,
   return v;
 }
 
+#define CR (STIPPLE_PROTO_SAMPLE_CONTACT | STIPPLE_PROTO_SAMPLE_RUNNING)
+
+static Vector *
+telemetry_vector (const char *name,
+                  uint32_t    packet_seq,
+                  uint32_t    dropped)
+{
+  Vector *v = g_new0 (Vector, 1);
+
+  v->name = name;
+  v->kind = KIND_TELEMETRY;
+  v->telemetry.packet_seq = packet_seq;
+  v->telemetry.dropped = dropped;
+  v->telemetry.count = 2;
+
+  return v;
+}
+
 /* The values section 9 of the document describes, one by one. */
 static GPtrArray *
 expected_vectors (void)
@@ -146,23 +164,24 @@ expected_vectors (void)
                                       STIPPLE_PROTO_RESULT_OK));
   g_ptr_array_add (all, reply_vector ("unknown-command-reply", 0x20, 12, STIPPLE_PROTO_RESULT_UNKNOWN_COMMAND));
 
-  v = g_new0 (Vector, 1);
-  v->name = "telemetry";
-  v->kind = KIND_TELEMETRY;
-  v->telemetry.packet_seq = 7;
-  v->telemetry.count = 2;
-  v->telemetry.samples[0] = (StippleProtoSample) { 1000000, -300, 0, STIPPLE_PROTO_SAMPLE_RUNNING, 41 };
-  v->telemetry.samples[1] = (StippleProtoSample) { 1000125, 1496, 38896,
-                                                   STIPPLE_PROTO_SAMPLE_CONTACT | STIPPLE_PROTO_SAMPLE_RUNNING, 42 };
+  g_ptr_array_add (all, reply_vector ("unsupported-version-reply", STIPPLE_PROTO_MSG_IDENTIFY, 13,
+                                      STIPPLE_PROTO_RESULT_UNSUPPORTED_VERSION));
+
+  /* One stream of a pen with 2 samples per packet, armed at 1500 µm and
+   * 120 strokes/s: packet 8 lost on the way, 48 samples lost before 10. */
+  v = telemetry_vector ("telemetry", 7, 0);
+  v->telemetry.samples[0] = (StippleProtoSample) { 1000000, 1500, 39000, CR, 41 };
+  v->telemetry.samples[1] = (StippleProtoSample) { 1000125, 1498, 38948, CR, 41 };
   g_ptr_array_add (all, v);
 
-  v = g_new0 (Vector, 1);
-  v->name = "telemetry-after-loss";
-  v->kind = KIND_TELEMETRY;
-  v->telemetry.packet_seq = 8;
-  v->telemetry.dropped = 48;
-  v->telemetry.count = 1;
-  v->telemetry.samples[0] = (StippleProtoSample) { 1008250, -300, 0, 0, 0 };
+  v = telemetry_vector ("telemetry-after-gap", 9, 0);
+  v->telemetry.samples[0] = (StippleProtoSample) { 1000500, 1445, 37570, CR, 41 };
+  v->telemetry.samples[1] = (StippleProtoSample) { 1000625, 1412, 36712, CR, 41 };
+  g_ptr_array_add (all, v);
+
+  v = telemetry_vector ("telemetry-after-loss", 10, 48);
+  v->telemetry.samples[0] = (StippleProtoSample) { 1006750, 910, 23660, CR, 42 };
+  v->telemetry.samples[1] = (StippleProtoSample) { 1006875, 988, 25688, CR, 42 };
   g_ptr_array_add (all, v);
 
   return all;
@@ -388,6 +407,74 @@ test_document_vectors (void)
         g_error ("docs/pen-protocol.md has no test vector %s", v->name);
       check_vector (v, bytes);
     }
+}
+
+/* The document's telemetry vectors are one stream, and must add up as a
+ * host would reckon them: 125 µs between samples, a sequence gap of g
+ * packets is g × k samples, the lost field is exactly what the
+ * timestamps say is missing, and the needle moves no faster than a pen
+ * can move it. */
+static void
+test_document_telemetry_stream (void)
+{
+  const char *names[] = { "telemetry", "telemetry-after-gap", "telemetry-after-loss" };
+  g_autoptr(GHashTable) document = document_vectors ();
+  g_autofree StippleProtoTelemetry *t = g_new0 (StippleProtoTelemetry, 1);
+  StippleProtoSample last = { 0 };
+  guint32 last_seq = 0;
+  guint k = 0;
+  gboolean gap_seen = FALSE, loss_seen = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GBytes *bytes = g_hash_table_lookup (document, names[i]);
+      gsize len;
+      const guint8 *data;
+
+      g_assert_nonnull (bytes);
+      data = g_bytes_get_data (bytes, &len);
+      g_assert_cmpint (stipple_proto_telemetry_decode (data, len, t), ==, STIPPLE_PROTO_STATUS_OK);
+      g_assert_cmpuint (t->count, >, 0);
+      if (k == 0)
+        k = t->count;
+      /* Every packet carries the pen's samples per packet. */
+      g_assert_cmpuint (t->count, ==, k);
+
+      for (guint j = 0; j < t->count; j++)
+        {
+          const StippleProtoSample *x = &t->samples[j];
+
+          g_assert_cmpint (x->load > 0, ==, (x->flags & STIPPLE_PROTO_SAMPLE_CONTACT) != 0);
+          if (i == 0 && j == 0)
+            {
+              last = *x;
+              continue;
+            }
+          if (j == 0)
+            {
+              guint32 missing = (x->timestamp_us - last.timestamp_us) / 125 - 1;
+              guint32 gap = t->packet_seq - last_seq - 1;
+
+              g_assert_cmpuint ((x->timestamp_us - last.timestamp_us) % 125, ==, 0);
+              g_assert_cmpuint (missing, ==, gap * k + t->dropped);
+              gap_seen |= gap > 0;
+              loss_seen |= t->dropped > 0;
+            }
+          else
+            {
+              g_assert_cmpuint (x->timestamp_us - last.timestamp_us, ==, 125);
+              /* 1800 µm of travel at 150 strokes/s peaks near 106 µm in
+               * 125 µs. */
+              g_assert_cmpint (ABS (x->position_um - last.position_um), <=, 110);
+            }
+          g_assert_cmpuint (x->stroke_count, >=, last.stroke_count);
+          last = *x;
+        }
+      last_seq = t->packet_seq;
+    }
+
+  g_assert_true (gap_seen);
+  g_assert_true (loss_seen);
 }
 
 /* Every single-bit error in every vector is caught, and no decoder
@@ -826,6 +913,7 @@ main (int   argc,
 
   g_test_add_func ("/stipple/protocol/crc", test_crc);
   g_test_add_func ("/stipple/protocol/document-vectors", test_document_vectors);
+  g_test_add_func ("/stipple/protocol/document-telemetry-stream", test_document_telemetry_stream);
   g_test_add_func ("/stipple/protocol/document-tables", test_document_tables);
   g_test_add_func ("/stipple/protocol/corruption", test_corruption);
   g_test_add_func ("/stipple/protocol/framing-errors", test_framing_errors);

@@ -126,6 +126,30 @@ test_preferences (void)
     g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), 1.0, 1e-9);
   }
 
+  /* Accepted pen ids: saved only when every entry is one. */
+  {
+    GtkWidget *row = stipple_test_find_entry_row (GTK_WIDGET (preferences), "Accepted USB IDs");
+    g_auto(GStrv) ids = NULL;
+
+    g_assert_nonnull (row);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "1209:0001");
+    gtk_editable_set_text (GTK_EDITABLE (row), "1209:0001, abcd:00g2");
+    g_signal_emit_by_name (row, "apply");
+    g_assert_true (gtk_widget_has_css_class (row, "error"));
+    ids = g_settings_get_strv (settings, "pen-usb-ids");
+    g_assert_cmpuint (g_strv_length (ids), ==, 1);
+
+    gtk_editable_set_text (GTK_EDITABLE (row), "1209:0001, ABCD:0042");
+    g_signal_emit_by_name (row, "apply");
+    g_assert_false (gtk_widget_has_css_class (row, "error"));
+    g_strfreev (ids);
+    ids = g_settings_get_strv (settings, "pen-usb-ids");
+    g_assert_cmpuint (g_strv_length (ids), ==, 2);
+    g_assert_cmpstr (ids[1], ==, "abcd:0042");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "1209:0001, abcd:0042");
+    g_settings_reset (settings, "pen-usb-ids");
+  }
+
   /* The idle lock's minutes. */
   {
     GtkWidget *spin = stipple_test_find_accessible (GTK_WIDGET (preferences),

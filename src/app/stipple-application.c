@@ -207,6 +207,17 @@ stipple_application_get_pen (StippleApplication *self)
   return self->pen;
 }
 
+/* An administrator may change the accepted pens while Stipple runs. */
+static void
+pen_usb_ids_changed_cb (GSettings           *settings,
+                        const char          *key,
+                        StippleUsbTransport *transport)
+{
+  g_auto(GStrv) ids = g_settings_get_strv (settings, key);
+
+  stipple_usb_transport_set_ids (transport, (const char * const *) ids);
+}
+
 static void
 start_pen (StippleApplication *self)
 {
@@ -218,7 +229,14 @@ start_pen (StippleApplication *self)
   if (self->simulate)
     transport = stipple_sim_transport_new (NULL, FALSE);
   else
-    transport = stipple_usb_transport_new (STIPPLE_PROTO_USB_VID, STIPPLE_PROTO_USB_PID_TEST, TRUE);
+    {
+      /* The accepted pens are a setting (docs/pen-protocol.md, section 1.1). */
+      g_auto(GStrv) ids = g_settings_get_strv (self->settings, "pen-usb-ids");
+
+      transport = stipple_usb_transport_new_for_ids ((const char * const *) ids, TRUE);
+      g_signal_connect_object (self->settings, "changed::pen-usb-ids",
+                               G_CALLBACK (pen_usb_ids_changed_cb), transport, 0);
+    }
 
   self->pen = stipple_pen_new (transport);
   if (!stipple_pen_start (self->pen, &error))

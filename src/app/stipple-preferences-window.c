@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "stipple-preferences-window.h"
+#include "stipple-usb-transport.h"
 #include "stipple-zone-limits.h"
 
 struct _StipplePreferencesWindow
@@ -26,6 +27,7 @@ struct _StipplePreferencesWindow
   AdwEntryRow          *add_staff_row;
   AdwPreferencesGroup  *limits_group;
   GtkSpinButton        *idle_lock_spin;
+  AdwEntryRow          *pen_usb_ids_row;
 
   GPtrArray            *staff_rows;
   GtkSpinButton        *thin_spins[STIPPLE_N_ZONES];
@@ -104,6 +106,55 @@ add_staff_apply_cb (StipplePreferencesWindow *self)
   updated = g_strv_builder_end (builder);
   g_settings_set_strv (self->settings, "staff", (const char * const *) updated);
   gtk_editable_set_text (GTK_EDITABLE (self->add_staff_row), "");
+}
+
+static void
+load_pen_usb_ids (StipplePreferencesWindow *self)
+{
+  g_auto(GStrv) ids = g_settings_get_strv (self->settings, "pen-usb-ids");
+  g_autofree char *text = g_strjoinv (", ", ids);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->pen_usb_ids_row), text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->pen_usb_ids_row), "error");
+}
+
+/* Saves the list only when every entry is an id and there is one at
+ * least: a typo must not lock the clinic out of its own pen. */
+static void
+pen_usb_ids_apply_cb (StipplePreferencesWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->pen_usb_ids_row));
+  g_auto(GStrv) parts = g_strsplit_set (text, ", \t", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+  guint n = 0;
+
+  if (self->settings == NULL)
+    return;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_autofree char *id = g_ascii_strdown (parts[i], -1);
+
+      if (*id == '\0')
+        continue;
+      if (!stipple_usb_id_parse (id, NULL, NULL))
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (self->pen_usb_ids_row), "error");
+          return;
+        }
+      g_strv_builder_add (builder, id);
+      n++;
+    }
+  if (n == 0)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->pen_usb_ids_row), "error");
+      return;
+    }
+
+  ids = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "pen-usb-ids", (const char * const *) ids);
+  load_pen_usb_ids (self);
 }
 
 static void
@@ -231,6 +282,9 @@ stipple_preferences_window_new (GSettings *settings)
   load_limits (self);
   g_signal_connect_object (settings, "changed::zone-limits", G_CALLBACK (load_limits), self,
                            G_CONNECT_SWAPPED);
+  load_pen_usb_ids (self);
+  g_signal_connect_object (settings, "changed::pen-usb-ids", G_CALLBACK (load_pen_usb_ids), self,
+                           G_CONNECT_SWAPPED);
 
   return self;
 }
@@ -275,9 +329,11 @@ stipple_preferences_window_class_init (StipplePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, add_staff_row);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, limits_group);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, idle_lock_spin);
+  gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, pen_usb_ids_row);
   gtk_widget_class_bind_template_callback (widget_class, color_scheme_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_staff_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, reset_limits_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pen_usb_ids_apply_cb);
 }
 
 static void

@@ -33,8 +33,8 @@ struct _StippleUsbTransport
 {
   StippleTransport         parent_instance;
 
-  guint16                  vendor_id;
-  guint16                  product_id;
+  /* The accepted ids, vendor << 16 | product; main thread only. */
+  GArray                  *ids;
   gboolean                 want_hotplug;
 
   GMainContext            *main_context;
@@ -367,9 +367,13 @@ open_device (StippleUsbTransport  *self,
       return FALSE;
     }
 
-  g_debug ("Opened pen %04x:%04x at bus %u address %u",
-           self->vendor_id, self->product_id,
-           libusb_get_bus_number (device), libusb_get_device_address (device));
+  {
+    struct libusb_device_descriptor desc = { 0 };
+
+    libusb_get_device_descriptor (device, &desc);
+    g_debug ("Opened pen %04x:%04x at bus %u address %u", desc.idVendor, desc.idProduct,
+             libusb_get_bus_number (device), libusb_get_device_address (device));
+  }
 
   return TRUE;
 }
@@ -436,7 +440,11 @@ device_matches (StippleUsbTransport *self,
   if (libusb_get_device_descriptor (device, &desc) != 0)
     return FALSE;
 
-  return desc.idVendor == self->vendor_id && desc.idProduct == self->product_id;
+  for (guint i = 0; i < self->ids->len; i++)
+    if (g_array_index (self->ids, guint32, i) == ((guint32) desc.idVendor << 16 | desc.idProduct))
+      return TRUE;
+
+  return FALSE;
 }
 
 static void
@@ -604,10 +612,12 @@ stipple_usb_transport_start (StippleTransport  *transport,
 
   if (self->want_hotplug && libusb_has_capability (LIBUSB_CAP_HAS_HOTPLUG))
     {
+      /* Any device: the accepted ids may change while we run, and an
+       * arrival only makes scan() look at the bus. */
       r = libusb_hotplug_register_callback (self->ctx,
                                             LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED |
                                             LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT,
-                                            0, self->vendor_id, self->product_id,
+                                            0, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
                                             LIBUSB_HOTPLUG_MATCH_ANY,
                                             hotplug_cb, self, &self->hotplug_handle);
       self->hotplug_registered = (r == 0);
@@ -727,6 +737,7 @@ stipple_usb_transport_finalize (GObject *object)
   StippleUsbTransport *self = STIPPLE_USB_TRANSPORT (object);
 
   g_clear_pointer (&self->stalled, g_ptr_array_unref);
+  g_clear_pointer (&self->ids, g_array_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
@@ -755,6 +766,7 @@ stipple_usb_transport_init (StippleUsbTransport *self)
   g_cond_init (&self->cond);
   self->stalled = g_ptr_array_new ();
   self->main_context = g_main_context_ref_thread_default ();
+  self->ids = g_array_new (FALSE, FALSE, sizeof (guint32));
 }
 
 /**
@@ -775,13 +787,105 @@ stipple_usb_transport_new (guint16  vendor_id,
                            guint16  product_id,
                            gboolean use_hotplug)
 {
+  g_autofree char *id = g_strdup_printf ("%04x:%04x", vendor_id, product_id);
+  const char *ids[] = { id, NULL };
+
+  return stipple_usb_transport_new_for_ids (ids, use_hotplug);
+}
+
+/**
+ * stipple_usb_transport_new_for_ids:
+ * @ids: (array zero-terminated=1): the accepted pens, as "vvvv:pppp"
+ *   (vendor and product id in hexadecimal), as in the `pen-usb-ids` setting
+ * @use_hotplug: listen for hotplug events where libusb offers them
+ *   (%FALSE: poll the bus every second)
+ *
+ * Creates a transport for the first pen whose ids are in @ids. Entries
+ * that are not ids are skipped (stipple_usb_id_parse()).
+ *
+ * Returns: (transfer full): a new #StippleTransport
+ */
+StippleTransport *
+stipple_usb_transport_new_for_ids (const char * const *ids,
+                                   gboolean            use_hotplug)
+{
   StippleUsbTransport *self = g_object_new (STIPPLE_TYPE_USB_TRANSPORT, NULL);
 
-  self->vendor_id = vendor_id;
-  self->product_id = product_id;
   self->want_hotplug = use_hotplug;
+  stipple_usb_transport_set_ids (self, ids);
 
   return STIPPLE_TRANSPORT (self);
+}
+
+/**
+ * stipple_usb_id_parse:
+ * @text: an id as "vvvv:pppp", four hexadecimal digits each
+ * @vendor_id: (out) (optional): the vendor id
+ * @product_id: (out) (optional): the product id
+ *
+ * Returns: whether @text is an id
+ */
+gboolean
+stipple_usb_id_parse (const char *text,
+                      guint16    *vendor_id,
+                      guint16    *product_id)
+{
+  guint32 v = 0;
+
+  if (text == NULL || strlen (text) != 9 || text[4] != ':')
+    return FALSE;
+
+  for (guint i = 0; i < 9; i++)
+    {
+      if (i == 4)
+        continue;
+      if (!g_ascii_isxdigit (text[i]))
+        return FALSE;
+      v = v << 4 | (guint32) g_ascii_xdigit_value (text[i]);
+    }
+
+  if (vendor_id != NULL)
+    *vendor_id = (guint16) (v >> 16);
+  if (product_id != NULL)
+    *product_id = (guint16) v;
+
+  return TRUE;
+}
+
+/**
+ * stipple_usb_transport_set_ids:
+ * @self: a #StippleUsbTransport
+ * @ids: (array zero-terminated=1) (nullable): the accepted pens, as "vvvv:pppp"
+ *
+ * Changes which pens the transport accepts, and looks for one at once if
+ * it is running and has none open. An open pen stays open.
+ */
+void
+stipple_usb_transport_set_ids (StippleUsbTransport *self,
+                               const char * const  *ids)
+{
+  g_return_if_fail (STIPPLE_IS_USB_TRANSPORT (self));
+
+  g_array_set_size (self->ids, 0);
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      guint16 vendor_id, product_id;
+      guint32 id;
+
+      if (!stipple_usb_id_parse (ids[i], &vendor_id, &product_id))
+        {
+          g_debug ("Not a USB id, skipped: %s", ids[i]);
+          continue;
+        }
+      id = (guint32) vendor_id << 16 | product_id;
+      g_array_append_val (self->ids, id);
+    }
+
+  if (self->ctx != NULL)
+    {
+      scan (self);
+      update_poll (self);
+    }
 }
 
 /**

@@ -35,6 +35,13 @@ typedef struct
 StippleTransport *stipple_usb_transport_new        (guint16                    vendor_id,
                                                     guint16                    product_id,
                                                     gboolean                   use_hotplug);
+StippleTransport *stipple_usb_transport_new_for_ids (const char * const       *ids,
+                                                    gboolean                   use_hotplug);
+void              stipple_usb_transport_set_ids    (StippleUsbTransport       *self,
+                                                    const char * const        *ids);
+gboolean          stipple_usb_id_parse             (const char                *text,
+                                                    guint16                   *vendor_id,
+                                                    guint16                   *product_id);
 gboolean          stipple_usb_transport_get_uses_hotplug (StippleUsbTransport *self);
 void              stipple_usb_transport_get_stats  (StippleUsbTransport       *self,
                                                     StippleUsbTransportStats  *stats);

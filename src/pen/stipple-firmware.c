@@ -238,17 +238,22 @@ stipple_firmware_init (StippleFirmware             *fw,
                        const StippleFirmwareConfig *config,
                        uint64_t                     now_us)
 {
+  StippleFirmwareConfig local;
+
   if (fw == NULL)
     return;
 
-  memset (fw, 0, sizeof *fw);
+  /* @config may be the pen's own copy (a power cycle): copy it first. */
   if (config != NULL)
-    fw->config = *config;
+    local = *config;
   else
-    stipple_firmware_config_init_default (&fw->config);
+    stipple_firmware_config_init_default (&local);
+  memset (fw, 0, sizeof *fw);
+  fw->config = local;
   sanitize_text (fw->config.serial);
   sanitize_text (fw->config.cartridge_id);
   sanitize_text (fw->config.cartridge_lot);
+  sanitize_text (fw->config.armed_cartridge_id);
 
   fw->connected = 1;
   fw->boot_us = now_us;
@@ -258,6 +263,15 @@ stipple_firmware_init (StippleFirmware             *fw,
   fw->cartridge_present = fw->config.cartridge_id[0] != '\0';
   fw->cartridge_use_count = fw->config.cartridge_use_count;
   fw->cartridge_reused = fw->cartridge_present && fw->cartridge_use_count > 0;
+
+  /* Still the insertion the pen recorded a use on before it lost power:
+   * the same treatment, not a reuse (docs/pen-protocol.md, 6 rule 4). */
+  if (fw->cartridge_present && fw->config.armed_cartridge_id[0] != '\0' &&
+      strcmp (fw->config.armed_cartridge_id, fw->config.cartridge_id) == 0)
+    {
+      fw->cartridge_reused = 0;
+      fw->cartridge_counted = 1;
+    }
 }
 
 static void
@@ -340,9 +354,14 @@ arm (StippleFirmware *fw,
 
   if (!fw->cartridge_counted)
     {
+      /* Written to the cartridge's memory and the pen's own, so that a
+       * power loss neither forgets the use nor ends the treatment. */
       if (fw->cartridge_use_count < UINT16_MAX)
         fw->cartridge_use_count++;
       fw->cartridge_counted = 1;
+      fw->config.cartridge_use_count = fw->cartridge_use_count;
+      memcpy (fw->config.armed_cartridge_id, fw->config.cartridge_id,
+              sizeof fw->config.armed_cartridge_id);
     }
   fw->armed = 1;
   fw->armed_us = now;
@@ -504,6 +523,12 @@ stipple_firmware_receive (StippleFirmware *fw,
       queue_result (fw, frame.type, frame.seq, STIPPLE_PROTO_RESULT_BAD_LENGTH);
       return;
     }
+
+  /* A valid heartbeat proves the host alive, whatever becomes of it
+   * next: dropped for a full queue or refused BUSY, it still feeds the
+   * watchdog (docs/pen-protocol.md, 2.1 step 7). */
+  if (command.type == STIPPLE_PROTO_MSG_HEARTBEAT)
+    fw->heartbeat_us = now_us;
 
   if (command.type == STIPPLE_PROTO_MSG_EMERGENCY_STOP)
     {
@@ -716,6 +741,28 @@ stipple_firmware_unplug (StippleFirmware *fw,
   stop_telemetry (fw);
   fw->reply_count = 0;
   fw->connected = 0;
+}
+
+/**
+ * stipple_firmware_power_cycle:
+ * @fw: the pen
+ * @now_us: the time power comes back
+ *
+ * Unplugs the pen and plugs it in again with the cartridge it held: what
+ * it keeps in non-volatile memory survives (the cartridge's use count, the
+ * cartridge the pen was using), everything else is lost.
+ */
+void
+stipple_firmware_power_cycle (StippleFirmware *fw,
+                              uint64_t         now_us)
+{
+  if (fw == NULL)
+    return;
+
+  stipple_firmware_unplug (fw, now_us);
+  if (!fw->cartridge_present)
+    fw->config.cartridge_id[0] = '\0';
+  stipple_firmware_init (fw, &fw->config, now_us);
 }
 
 /**
@@ -994,6 +1041,8 @@ stipple_firmware_remove_cartridge (StippleFirmware *fw,
 
   advance (fw, now_us);
   disarm (fw, STIPPLE_PROTO_DISARM_CARTRIDGE_REMOVED, fw->now_us);
+  if (fw->cartridge_present)
+    fw->config.armed_cartridge_id[0] = '\0';
   fw->cartridge_present = 0;
   fw->cartridge_reused = 0;
   fw->cartridge_counted = 0;

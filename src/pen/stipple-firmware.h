@@ -71,6 +71,12 @@ typedef struct
   uint16_t cartridge_max_um;
   uint16_t cartridge_use_count;  /* >0 means already used: single-use cartridge reuse */
   uint32_t seed;                 /* for the waveform's small variance, deterministic */
+  /* The pen's non-volatile record of the cartridge it last recorded a
+   * use on and has not seen removed (empty: none). A cartridge with this
+   * id found at power-on is the insertion that was in progress. The model
+   * keeps this and cartridge_use_count up to date in its own copy, so
+   * that powering on again with that copy is a power cycle. */
+  char     armed_cartridge_id[17];
 } StippleFirmwareConfig;
 
 typedef struct StippleFirmware StippleFirmware;
@@ -148,6 +154,8 @@ void   stipple_firmware_usb_reset    (StippleFirmware             *fw,
 void   stipple_firmware_usb_suspend  (StippleFirmware             *fw,
                                       uint64_t                     now_us);
 void   stipple_firmware_unplug       (StippleFirmware             *fw,
+                                      uint64_t                     now_us);
+void   stipple_firmware_power_cycle  (StippleFirmware             *fw,
                                       uint64_t                     now_us);
 void   stipple_firmware_clear_halt   (StippleFirmware             *fw);
 
