@@ -28,6 +28,17 @@ test_slowdown (void)
   return test_env_factor ("STIPPLE_TEST_SLOWDOWN");
 }
 
+/* Whether the suite runs as fast as the machine allows: not slowed down
+ * (valgrind), and no CPU hog beside it (./build-aux/dev test --load sets
+ * STIPPLE_TEST_LOAD). Real-time figures, such as no sample lost by a pen
+ * emulated on the same starved cores, are only checked then; bench/
+ * measures them under load. */
+static inline gboolean
+test_real_time (void)
+{
+  return test_slowdown () == 1 && g_getenv ("STIPPLE_TEST_LOAD") == NULL;
+}
+
 static inline gboolean
 test_wait_timeout_cb (gpointer user_data)
 {

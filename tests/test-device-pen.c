@@ -671,17 +671,22 @@ test_telemetry_8khz (Fixture *f, gconstpointer data)
   g_mutex_lock (&f->lock);
   /* A second at 8,000 samples/s, every sample in order, 125 µs apart. */
   g_assert_cmpuint (f->sink_samples - start_samples, >=, 7000);
-  g_assert_cmpuint (f->sink_gaps, ==, 0);
-  g_assert_cmpuint (f->sink_lost, ==, 0);
+  /* Loss is never silent: a gap comes with a count of what was lost. */
+  g_assert_true (f->sink_gaps == 0 || f->sink_lost > 0);
+  if (test_real_time ())
+    {
+      g_assert_cmpuint (f->sink_gaps, ==, 0);
+      g_assert_cmpuint (f->sink_lost, ==, 0);
+    }
   g_assert_true (f->sink_off_thread);
+  g_assert_cmpuint (stats.lost, ==, f->sink_lost);
   g_mutex_unlock (&f->lock);
-  g_assert_cmpuint (stats.lost, ==, 0);
   g_assert_cmpuint (stats.bad_frames, ==, 0);
 
   /* The main thread hears the same samples, in batches rather than one
    * wake-up per packet: at most one batch every 10 ms, for 1,000 packets
    * a second. */
-  g_assert_cmpuint (f->telemetry_lost, ==, 0);
+  g_assert_cmpuint (f->telemetry_lost, ==, stats.lost);
   g_assert_cmpuint (f->telemetry_samples + STIPPLE_PROTO_TELEMETRY_MAX_SAMPLES * 64, >=,
                     stats.samples);
   g_assert_cmpint (f->telemetry_batches - start_batches, <=, elapsed_ms / 10 + 2);
@@ -802,7 +807,7 @@ test_unplug_drill (Fixture *f, gconstpointer data)
   g_test_message ("usb_unplug_drill_samples_lost: %" G_GUINT64_FORMAT " count", f->sink_lost);
   /* Checked at full speed: a host slowed down many times over (valgrind)
    * does not keep up with the stream between replugs. */
-  if (test_slowdown () == 1)
+  if (test_real_time ())
     g_assert_cmpuint (f->sink_lost, ==, 0);
   g_mutex_unlock (&f->lock);
   g_assert_cmpuint (failures, ==, 0);

@@ -290,13 +290,16 @@ test_kill_drill (gconstpointer data)
       /* Never vacuous: the child typed for more than a second, with the
        * needle armed. It may have stopped since, if the application did
        * not answer for a quarter of a second (under load): its watchdog
-       * did what it is for, and the trial is counted as such. */
+       * did what it is for, and the trial is counted as such; so is an
+       * emergency stop the pen link sent itself, its window frozen or its
+       * pen silent for too long. */
       g_assert_cmpuint (typed_before_deadline, >, 0);
       if (usb && !stipple_test_usb_pen_is_armed (bed, &usb_pen))
         {
           running = FALSE;
           stipple_test_usb_lock (bed);
-          if (usb_pen.firmware.disarm_reason == STIPPLE_PROTO_DISARM_WATCHDOG)
+          if (usb_pen.firmware.disarm_reason == STIPPLE_PROTO_DISARM_WATCHDOG ||
+              usb_pen.firmware.disarm_reason == STIPPLE_PROTO_DISARM_EMERGENCY_STOP)
             stopped_before_kill++;
           else
             {
