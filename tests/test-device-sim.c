@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "stipple-pen.h"
 #include "stipple-sim-transport.h"
 #include "stipple-zones.h"
@@ -158,6 +160,70 @@ test_manual_clock (void)
   stipple_pen_stop (pen);
 }
 
+static void
+disarmed_cb (StipplePen *pen, StipplePenDisarmReason reason, const char *message,
+             StipplePenDisarmReason *out)
+{
+  *out = reason;
+}
+
+static void
+fault_cb (StipplePen *pen, const GError *error, GPtrArray *messages)
+{
+  g_ptr_array_add (messages, g_strdup (error->message));
+}
+
+/* A window frozen while the needle runs: nobody could reach its emergency
+ * stop, so the link stops the needle itself, and the record says why,
+ * not that the pen failed or that the clinician pressed a stop. */
+static void
+test_window_frozen (void)
+{
+  g_autoptr(StippleTransport) transport = stipple_sim_transport_new (NULL, FALSE);
+  g_autoptr(StipplePen) pen = stipple_pen_new (transport);
+  g_autoptr(GPtrArray) kinds = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) faults = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GAsyncResult) pushed = NULL;
+  g_autoptr(GAsyncResult) armed = NULL;
+  g_autoptr(GError) error = NULL;
+  StipplePenSettings settings = { .zone_id = STIPPLE_ZONE_FOREHEAD, .depth_um = 500,
+                                  .rate_hz = 120, .passes = 1 };
+  StipplePenDisarmReason reason = STIPPLE_PEN_DISARM_HOST;
+  StippleFirmware *firmware = stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (transport));
+  gint64 frozen_until;
+
+  g_signal_connect (pen, "audit", G_CALLBACK (count_audit_cb), kinds);
+  g_signal_connect (pen, "disarmed", G_CALLBACK (disarmed_cb), &reason);
+  g_signal_connect (pen, "fault", G_CALLBACK (fault_cb), faults);
+  g_assert_true (stipple_pen_start (pen, &error));
+  WAIT_FOR (stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_CONNECTED);
+  stipple_pen_push_settings_async (pen, &settings, NULL, async_cb, &pushed);
+  WAIT_FOR (pushed != NULL);
+  g_assert_true (stipple_pen_push_settings_finish (pen, pushed, &error));
+  stipple_pen_arm_async (pen, NULL, async_cb, &armed);
+  WAIT_FOR (armed != NULL);
+  g_assert_true (stipple_pen_arm_finish (pen, armed, &error));
+
+  /* The main thread does nothing at all for well past the bound, while
+   * the pen is read on its own thread: the needle stops meanwhile. */
+  frozen_until = g_get_monotonic_time () + 3 * 500 * 1000 * test_slowdown ();
+  while (g_get_monotonic_time () < frozen_until && stipple_firmware_is_armed (firmware))
+    g_usleep (1000);
+  g_assert_false (stipple_firmware_is_armed (firmware));
+  g_assert_cmpint (firmware->disarm_reason, ==, STIPPLE_PROTO_DISARM_EMERGENCY_STOP);
+
+  /* Awake again: the host tells what happened, in words. */
+  WAIT_FOR (reason == STIPPLE_PEN_DISARM_HOST_FROZEN);
+  g_assert_cmpint (stipple_pen_get_state (pen), ==, STIPPLE_PEN_STATE_FAULT);
+  g_assert_cmpuint (faults->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (faults, 0), "stopped responding"));
+  g_assert_true (has_kind (kinds, "disarm"));
+  g_assert_true (has_kind (kinds, "fault"));
+  g_assert_false (has_kind (kinds, "emergency-stop"));
+
+  stipple_pen_stop (pen);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -166,6 +232,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/stipple/device/sim/session", test_session);
   g_test_add_func ("/stipple/device/sim/unplug", test_unplug);
   g_test_add_func ("/stipple/device/sim/manual-clock", test_manual_clock);
+  g_test_add_func ("/stipple/device/sim/window-frozen", test_window_frozen);
 
   return g_test_run ();
 }
