@@ -11,6 +11,7 @@
  *   commands_resent              commands sent again for want of a reply
  *   spurious_stops               needle stops nobody asked for
  *   samples_lost                 samples the pen or the host lost
+ *   ui_liveness_age_max          the oldest the window's liveness token got
  *   cpu_ui_thread                the main thread's CPU time / wall time
  *
  * Usage: bench-link [SECONDS] [--fsync-delay MS]
@@ -171,11 +172,14 @@ main (int   argc,
   stipple_pen_get_telemetry_stats (pen, &telemetry);
   getloadavg (load, 1);
 
-  g_print ("machine: %u cores online, load %.2f, fsync delayed %d ms, %.0f s armed\n",
-           g_get_num_processors (), load[0], fsync_delay_ms, (end - start) / 1e6);
+  g_print ("machine: %u cores online, load %.2f, fsync delayed %d ms, %.0f s armed, "
+           "pen threads at %s priority\n",
+           g_get_num_processors (), load[0], fsync_delay_ms, (end - start) / 1e6,
+           link.priority_raised ? "a raised" : "the normal");
   g_print ("heartbeats: %" G_GUINT64_FORMAT " count\n", link.heartbeats);
   g_print ("heartbeat_interval_p99: %.1f ms\n", link.interval_p99_us / 1000.0);
   g_print ("heartbeat_interval_max: %.1f ms\n", link.interval_max_us / 1000.0);
+  g_print ("ui_liveness_age_max: %.1f ms\n", link.ui_age_max_us / 1000.0);
   g_print ("commands_resent: %" G_GUINT64_FORMAT " count\n", link.resends);
   g_print ("spurious_stops: %u count\n", stops);
   g_print ("samples_received: %" G_GUINT64_FORMAT " count\n", telemetry.samples);

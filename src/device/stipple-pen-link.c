@@ -9,6 +9,7 @@
 
 #include "stipple-pen-link.h"
 #include "stipple-proto.h"
+#include "stipple-thread-priority.h"
 
 /* While the needle runs, the heartbeat keeps the pen's watchdog fed. It
  * must never wait behind a frame being drawn or a file being synced, so
@@ -47,6 +48,9 @@ struct _StipplePenLink
   gint64                   max_late_us;
   guint64                  heartbeats;
   gint64                   max_interval_us;
+  gboolean                 priority_raised;
+  /* The oldest the liveness token got while armed. */
+  gint64                   max_ui_age_us;
   /* Intervals between heartbeats, in 1 ms bins; the last bin holds
    * every longer one. */
   guint64                  interval_bins[INTERVAL_BINS];
@@ -113,6 +117,7 @@ tick_cb (gpointer user_data)
   g_mutex_lock (&link->lock);
   if (link->armed)
     {
+      link->max_ui_age_us = MAX (link->max_ui_age_us, now - link->ui_alive_us);
       if (now - link->ui_alive_us > STIPPLE_PEN_LINK_LIVENESS_US)
         {
           event.kind = STIPPLE_PEN_LINK_UI_FROZEN;
@@ -168,6 +173,13 @@ link_thread (gpointer user_data)
   StipplePenLink *link = user_data;
   GSource *tick;
 
+  {
+    gboolean raised = stipple_thread_raise_priority ("pen link");
+
+    g_mutex_lock (&link->lock);
+    link->priority_raised = raised;
+    g_mutex_unlock (&link->lock);
+  }
   g_main_context_push_thread_default (link->context);
   tick = g_timeout_source_new (STIPPLE_PEN_LINK_TICK_US / 1000);
   g_source_set_priority (tick, G_PRIORITY_HIGH);
@@ -363,18 +375,24 @@ stipple_pen_link_get_max_late_us (StipplePenLink *link)
  * @p99_interval_us: (out): the 99th percentile of the time between two of
  *   them, to the millisecond
  * @max_interval_us: (out): the longest time between two of them
+ * @max_ui_age_us: (out): the oldest the liveness token got while armed
+ * @priority_raised: (out): whether the link thread runs at a raised priority
  */
 void
 stipple_pen_link_get_stats (StipplePenLink *link,
                             guint64        *heartbeats,
                             gint64         *p99_interval_us,
-                            gint64         *max_interval_us)
+                            gint64         *max_interval_us,
+                            gint64         *max_ui_age_us,
+                            gboolean       *priority_raised)
 {
   guint64 total = 0, seen = 0;
 
   g_mutex_lock (&link->lock);
   *heartbeats = link->heartbeats;
   *max_interval_us = link->max_interval_us;
+  *max_ui_age_us = link->max_ui_age_us;
+  *priority_raised = link->priority_raised;
   *p99_interval_us = 0;
   for (guint i = 0; i < INTERVAL_BINS; i++)
     total += link->interval_bins[i];

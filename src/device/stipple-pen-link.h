@@ -63,6 +63,8 @@ gint64          stipple_pen_link_get_max_late_us   (StipplePenLink          *lin
 void            stipple_pen_link_get_stats         (StipplePenLink          *link,
                                                     guint64                 *heartbeats,
                                                     gint64                  *p99_interval_us,
-                                                    gint64                  *max_interval_us);
+                                                    gint64                  *max_interval_us,
+                                                    gint64                  *max_ui_age_us,
+                                                    gboolean                *priority_raised);
 
 G_END_DECLS

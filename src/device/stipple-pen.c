@@ -2119,7 +2119,8 @@ stipple_pen_get_link_stats (StipplePen          *self,
   g_return_if_fail (stats != NULL);
 
   stipple_pen_link_get_stats (self->link, &stats->heartbeats, &stats->interval_p99_us,
-                              &stats->interval_max_us);
+                              &stats->interval_max_us, &stats->ui_age_max_us,
+                              &stats->priority_raised);
   stats->resends = self->resends;
 }
 

@@ -82,7 +82,9 @@ typedef struct
   guint64 heartbeats;
   gint64  interval_p99_us;
   gint64  interval_max_us;
+  gint64  ui_age_max_us;
   guint64 resends;
+  gboolean priority_raised;
 } StipplePenLinkStats;
 
 #define STIPPLE_TYPE_PEN_STATE          (stipple_pen_state_get_type ())

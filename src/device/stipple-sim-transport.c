@@ -11,6 +11,7 @@
 
 #include "stipple-pen-error.h"
 #include "stipple-sim-transport.h"
+#include "stipple-thread-priority.h"
 
 /* The pen firmware model behind a transport, with no USB in between: what
  * --simulate and demo mode drive. As a USB pen's packets come in on the
@@ -104,6 +105,7 @@ io_thread_cb (gpointer user_data)
   GMainContext *context = g_main_context_ref (self->io_context);
   GSource *source = g_timeout_source_new (PUMP_INTERVAL_MS);
 
+  stipple_thread_raise_priority ("simulated pen");
   g_main_context_push_thread_default (context);
   g_source_set_priority (source, G_PRIORITY_HIGH);
   g_source_set_callback (source, pump_cb, self, NULL);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "stipple-pen-error.h"
+#include "stipple-thread-priority.h"
 #include "stipple-usb-transport.h"
 
 /* One event thread runs libusb; it never touches a GObject. Whatever it
@@ -286,6 +287,8 @@ event_thread_func (gpointer user_data)
 {
   StippleUsbTransport *self = user_data;
 
+  /* The pen's samples and answers come in here: ahead of other programs. */
+  stipple_thread_raise_priority ("USB event");
   while (g_atomic_int_get (&self->running))
     {
       struct timeval tv = { 0, 100 * 1000 };
