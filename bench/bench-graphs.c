@@ -581,6 +581,9 @@ main (int   argc,
   g_print ("pen_to_frame_latency_median: %.2f ms\n", percentile (frames.latency_ms, 0.5));
   g_print ("pen_to_frame_latency_p99: %.2f ms\n", percentile (frames.latency_ms, 0.99));
   g_print ("pen_to_frame_latency_max: %.2f ms\n", percentile (frames.latency_ms, 1.0));
+  /* What the graphs add to the wait for the next frame, both from this run. */
+  g_print ("latency_over_frame_interval_p99: %.2f ms\n",
+           percentile (frames.latency_ms, 0.99) - percentile (interval_ms, 0.99));
   g_print ("newest_sample_age_at_frame_median: %.2f ms\n", percentile (frames.newest_ms, 0.5));
   g_print ("newest_sample_age_at_frame_p99: %.2f ms\n", percentile (frames.newest_ms, 0.99));
   g_print ("cpu_ui_thread: %.2f %%\n", 100 * cpu_thread / wall_s);
