@@ -594,9 +594,7 @@ test_incremental (Fixture       *fixture,
 
   /* Wider: more columns, every one drawn. */
   gtk_widget_set_size_request (widget, 1300, -1);
-  stipple_test_iterate (100);
-  g_assert_cmpuint (stipple_chart_trace_get_n_columns (stipple_strip_chart_get_trace (fixture->chart)), >,
-                    n_columns);
+  WAIT_FOR (stipple_chart_trace_get_n_columns (stipple_strip_chart_get_trace (fixture->chart)) > n_columns);
   feed_from_thread (fixture, n, 4000);
   n += 4000;
   check_picture (fixture, 0x0072b2);
