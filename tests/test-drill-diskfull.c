@@ -28,6 +28,15 @@ arm_cb (GObject      *object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+static guint64
+received_samples (StipplePen *pen)
+{
+  StipplePenTelemetryStats stats;
+
+  stipple_pen_get_telemetry_stats (pen, &stats);
+  return stats.samples;
+}
+
 static void
 arm (StippleTreatment *treatment)
 {
@@ -93,7 +102,8 @@ test_disk_full (void)
   stipple_treatment_select_zone (treatment, STIPPLE_ZONE_CHIN, 1);
   WAIT_FOR (stipple_treatment_get_verification (treatment) == STIPPLE_VERIFICATION_VERIFIED);
   arm (treatment);
-  test_run_for (1200);
+  /* More than a telemetry block's worth of needle samples. */
+  WAIT_FOR (received_samples (pen) > 9000);
 
   /* What is saved before the disk fills. */
   g_assert_true (stipple_store_flush_telemetry (store, &error));
@@ -122,7 +132,11 @@ test_disk_full (void)
   stipple_treatment_push (treatment);
   WAIT_FOR (stipple_treatment_get_verification (treatment) == STIPPLE_VERIFICATION_VERIFIED);
   arm (treatment);
-  test_run_for (1200);
+  {
+    guint64 resumed_at = received_samples (pen);
+
+    WAIT_FOR (received_samples (pen) > resumed_at + 9000);
+  }
   g_assert_true (stipple_treatment_end (treatment, &error));
   g_assert_no_error (error);
 
