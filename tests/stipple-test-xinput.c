@@ -227,6 +227,26 @@ stipple_xinput_click (GtkWidget *widget)
   scroll_into_view (widget);
   for (;;)
     {
+      gboolean moving = FALSE;
+
+      /* A page still sliding in, or a banner still unrolling, is not where
+       * it will be, however still it looks between two slow frames. */
+      for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+        moving |= (GTK_IS_STACK (w) && gtk_stack_get_transition_running (GTK_STACK (w))) ||
+                  (GTK_IS_REVEALER (w) &&
+                   gtk_revealer_get_child_revealed (GTK_REVEALER (w)) !=
+                   gtk_revealer_get_reveal_child (GTK_REVEALER (w)));
+      if (!moving)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        {
+          stipple_xinput_save_failure_screenshot ();
+          g_error ("%s never stopped moving to be clicked", G_OBJECT_TYPE_NAME (widget));
+        }
+      run_for (20);
+    }
+  for (;;)
+    {
       graphene_point_t middle = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0f,
                                                      gtk_widget_get_height (widget) / 2.0f);
       gint64 frame = g_get_monotonic_time () + 40 * 1000;

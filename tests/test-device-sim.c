@@ -206,7 +206,7 @@ test_window_frozen (void)
 
   /* The main thread does nothing at all for well past the bound, while
    * the pen is read on its own thread: the needle stops meanwhile. */
-  frozen_until = g_get_monotonic_time () + 3 * 500 * 1000 * test_slowdown ();
+  frozen_until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC * test_slowdown ();
   while (g_get_monotonic_time () < frozen_until && stipple_firmware_is_armed (firmware))
     g_usleep (1000);
   g_assert_false (stipple_firmware_is_armed (firmware));

@@ -21,8 +21,10 @@ G_BEGIN_DECLS
 /* The window's thread must sign its liveness this often ... */
 #define STIPPLE_PEN_LINK_LIVENESS_SIGN_US      (50 * 1000)
 /* ... and a token older than this stops the needle: a frozen window
- * cannot take an emergency stop, so the pen must not run behind it. */
-#define STIPPLE_PEN_LINK_LIVENESS_US           (500 * 1000)
+ * cannot take an emergency stop, so the pen must not run behind it. Long
+ * enough that a busy PC's slow frame is no freeze (bench-link measures
+ * the oldest token: under 250 ms with a CPU hog on every core). */
+#define STIPPLE_PEN_LINK_LIVENESS_US           (1000 * 1000)
 /* How often the link thread looks at its clock. */
 #define STIPPLE_PEN_LINK_TICK_US               (5 * 1000)
 
