@@ -977,6 +977,44 @@ test_replug_not_ready (Fixture *f, gconstpointer data)
   g_assert_null (link_error (f));
 }
 
+/* Loss through libusb: packets lost on the way and packets that fail
+ * their CRC show as gaps of a packet's samples each, the pen's own drops
+ * as its count; the host's count is exact, and the main thread hears of
+ * every one. */
+static void
+test_telemetry_loss (Fixture *f, gconstpointer data)
+{
+  StipplePenTelemetryStats stats;
+  guint64 expected;
+  guint pen_dropped;
+
+  test_run_for (50);
+  stipple_pen_get_telemetry_stats (f->pen, &stats);
+  g_assert_cmpuint (stats.bad_frames, ==, 0);
+
+  /* The needle is stopped: no reply is among the packets lost. */
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_DROP, 5);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_CORRUPT, 3);
+  stipple_test_usb_unlock (f->bed);
+  WAIT_FOR (f->telemetry_lost >= 8 * STIPPLE_FIRMWARE_SAMPLES_PER_PACKET);
+  test_run_for (50);
+
+  stipple_test_usb_lock (f->bed);
+  pen_dropped = f->model.firmware.dropped_total;
+  stipple_test_usb_unlock (f->bed);
+  expected = 8 * STIPPLE_FIRMWARE_SAMPLES_PER_PACKET + pen_dropped;
+  stipple_pen_get_telemetry_stats (f->pen, &stats);
+  g_test_message ("usb_samples_lost: %" G_GUINT64_FORMAT " count (the pen dropped %u itself)",
+                  stats.lost, pen_dropped);
+  g_assert_cmpuint (stats.bad_frames, ==, 3);
+  g_assert_cmpuint (stats.lost, ==, expected);
+  g_assert_cmpuint (f->telemetry_lost, ==, expected);
+  g_mutex_lock (&f->lock);
+  g_assert_cmpuint (f->sink_lost, ==, expected);
+  g_mutex_unlock (&f->lock);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1001,6 +1039,7 @@ main (int argc, char *argv[])
   ADD ("telemetry-8khz", test_telemetry_8khz);
   ADD ("unplug-replug", test_unplug_replug);
   ADD ("unplug-drill", test_unplug_drill);
+  ADD ("telemetry-loss", test_telemetry_loss);
 
 #define ADD_GARBAGE(path, setup, func, hotplug) \
   g_test_add ("/stipple/device/pen/" path, Fixture, GINT_TO_POINTER (hotplug), setup, func, \
