@@ -521,15 +521,18 @@ test_samples_lost (Fixture       *f,
   g_assert_cmpuint (sum, ==, lost_by_pen (f, 5));
   g_assert_cmpuint (sum, ==, stipple_treatment_get_samples_lost (f->treatment));
 
-  /* The host stops reading for 100 ms while the needle runs: the pen's
-   * 32 ms queue overflows, and the pen counts what it dropped. Stopping
-   * the needle ends the episode at once, without waiting a second. */
+  /* The pen cannot send for a moment while the needle runs (its IN
+   * endpoint halted): its 32 ms queue overflows, and it counts what it
+   * dropped. Stopping the needle ends the episode at once, without
+   * waiting a second. */
   g_assert_true (arm (f, &error));
   g_assert_no_error (error);
   dropped_before = firmware (f)->dropped_total;
-  g_usleep (100 * 1000);
+  stipple_firmware_set_fault (firmware (f), STIPPLE_FIRMWARE_FAULT_STALL, 1);
+  WAIT_FOR (firmware (f)->dropped_total > dropped_before);
+  stipple_firmware_set_fault (firmware (f), STIPPLE_FIRMWARE_FAULT_STALL, 0);
   WAIT_FOR (stipple_treatment_get_samples_lost (f->treatment) > sum);
-  g_assert_cmpuint (firmware (f)->dropped_total, >, dropped_before);
+  g_assert_true (stipple_treatment_get_armed (f->treatment));
   stopped_at = g_get_monotonic_time ();
   stipple_treatment_disarm (f->treatment);
   WAIT_FOR (lost_rows (f, &sum) == stipple_treatment_get_loss_episodes (f->treatment));
@@ -589,11 +592,11 @@ test_watchdog_keeps_settings (Fixture       *f,
   g_assert_true (arm (f, &error));
   g_assert_no_error (error);
 
-  /* The pen takes no heartbeat for 400 ms (each is refused unexecuted, and
-   * only an executed heartbeat feeds the watchdog): its watchdog stops the
-   * needle, and the next heartbeat's answer tells the host. */
-  stipple_firmware_set_nak_result (firmware (f), STIPPLE_PROTO_RESULT_BUSY);
-  stipple_firmware_set_fault (firmware (f), STIPPLE_FIRMWARE_FAULT_NAK, 4);
+  /* The pen's clock jumps 300 ms ahead of the host's: it has heard no
+   * heartbeat for longer than its watchdog's 250 ms, and stops the needle
+   * by itself; the next heartbeat's answer tells the host. */
+  stipple_firmware_tick (firmware (f),
+                         stipple_sim_transport_get_now_us (STIPPLE_SIM_TRANSPORT (f->transport)) + 300000);
   WAIT_FOR (!stipple_treatment_get_armed (f->treatment));
   stipple_firmware_get_status (firmware (f), &status);
   g_assert_cmpuint (status.disarm_reason, ==, STIPPLE_PROTO_DISARM_WATCHDOG);
