@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "stipple-firmware.h"
@@ -132,8 +133,10 @@ fw_is_armed (Fixture *f)
   return stipple_test_usb_pen_is_armed (f->bed, &f->model);
 }
 
+/* The pen plugged in, the host started; @corrupt replies from the pen are
+ * garbage before it starts, and @hotplug says how the host hears of pens. */
 static void
-fixture_setup (Fixture *f, gconstpointer data)
+fixture_start (Fixture *f, guint corrupt, gboolean hotplug)
 {
   g_autoptr(GError) error = NULL;
   StippleTransport *transport;
@@ -151,8 +154,11 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->usb_stranger = stipple_test_usb_add_device (f->bed, STIPPLE_PROTO_USB_VID, 0x0bad,
                                                  &stranger_model, NULL);
   f->usb_pen = stipple_test_usb_pen_plug (f->bed, &f->model);
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_CORRUPT, corrupt);
+  stipple_test_usb_unlock (f->bed);
 
-  transport = stipple_usb_transport_new (STIPPLE_PROTO_USB_VID, STIPPLE_PROTO_USB_PID_TEST, TRUE);
+  transport = stipple_usb_transport_new (STIPPLE_PROTO_USB_VID, STIPPLE_PROTO_USB_PID_TEST, hotplug);
   f->pen = stipple_pen_new (transport);
   g_object_unref (transport);
   stipple_pen_set_sample_func (f->pen, sample_cb, f);
@@ -163,7 +169,33 @@ fixture_setup (Fixture *f, gconstpointer data)
 
   g_assert_true (stipple_pen_start (f->pen, &error));
   g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  fixture_start (f, 0, TRUE);
   WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_CONNECTED);
+}
+
+static void
+fixture_setup_connected (Fixture *f, gconstpointer data)
+{
+  fixture_start (f, 0, GPOINTER_TO_INT (data));
+  WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_CONNECTED);
+}
+
+static void
+fixture_setup_garbage (Fixture *f, gconstpointer data)
+{
+  /* Garbage for longer than any test waits. */
+  fixture_start (f, G_MAXUINT32, GPOINTER_TO_INT (data));
+}
+
+static void
+fixture_setup_eight_garbage (Fixture *f, gconstpointer data)
+{
+  fixture_start (f, 8, GPOINTER_TO_INT (data));
 }
 
 static void
@@ -813,6 +845,176 @@ test_unplug_drill (Fixture *f, gconstpointer data)
   g_assert_cmpuint (failures, ==, 0);
 }
 
+static const GError *
+link_error (Fixture *f)
+{
+  return stipple_transport_get_link_error (stipple_pen_get_transport (f->pen));
+}
+
+static guint64
+bad_frames (Fixture *f)
+{
+  StipplePenTelemetryStats stats;
+
+  stipple_pen_get_telemetry_stats (f->pen, &stats);
+  return stats.bad_frames;
+}
+
+/* Eight garbage replies, then good ones: three tries of IDENTIFY fail,
+ * and three more after 0.25 s; the third round, 0.5 s later, gets its
+ * answer. Meanwhile the link error says why there is no pen, and the
+ * clinician hears of it once, not every round. */
+static void
+test_identify_retry (Fixture *f, gconstpointer data)
+{
+  gint64 start = g_get_monotonic_time ();
+  const GError *fault;
+  gint64 elapsed;
+
+  WAIT_FOR (link_error (f) != NULL);
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_DISCONNECTED);
+  g_assert_error (link_error (f), STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (link_error (f)->message, "could not be identified"));
+  g_assert_nonnull (strstr (link_error (f)->message, "keeps trying while the pen is plugged in"));
+  g_assert_cmpuint (f->faults->len, ==, 1);
+  fault = g_ptr_array_index (f->faults, 0);
+  g_assert_cmpstr (fault->message, ==, link_error (f)->message);
+
+  WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_CONNECTED);
+  elapsed = g_get_monotonic_time () - start;
+  g_test_message ("identify_retry_connected_after: %.0f ms", elapsed / 1000.0);
+
+  /* Two rounds of three 100 ms deadlines and the two waits between. */
+  g_assert_cmpint (elapsed, >=, (2 * 3 * 100 + 250 + 500) * 1000);
+  g_assert_cmpuint (bad_frames (f), ==, 8);
+  g_assert_cmpuint (f->faults->len, ==, 1);
+  g_assert_null (link_error (f));
+  g_assert_cmpstr (stipple_pen_get_identity (f->pen)->serial, ==, "STP-EMU-0001");
+  g_assert_true (audited (f, "connected"));
+
+  /* And it works as any pen does. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 1, &error));
+    g_assert_no_error (error);
+  }
+}
+
+/* A pen that never answers sensibly is asked again every 2 s for as long
+ * as it is plugged in; unplugged, it is no longer asked; plugged in again
+ * (heard of through hotplug, or by polling), it is identified afresh. */
+static void
+test_garbage_unplug_replug (Fixture *f, gconstpointer data)
+{
+  guint64 frames;
+
+  WAIT_FOR (link_error (f) != NULL);
+  /* Three rounds and more: it keeps trying. */
+  WAIT_FOR (bad_frames (f) >= 12);
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_DISCONNECTED);
+  g_assert_cmpuint (f->faults->len, ==, 1);
+
+  stipple_test_usb_unplug (f->bed, f->usb_pen);
+  WAIT_FOR (!stipple_transport_get_attached (stipple_pen_get_transport (f->pen)));
+  /* The message was about the pen that left. */
+  g_assert_true (link_error (f) == NULL ||
+                 strstr (link_error (f)->message, "could not be identified") == NULL);
+  frames = bad_frames (f);
+
+  /* The pen is fine now, and plugged in again. */
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_CORRUPT, 0);
+  stipple_test_usb_unlock (f->bed);
+  stipple_test_usb_replug (f->bed, f->usb_pen);
+  WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_CONNECTED);
+  g_assert_cmpuint (bad_frames (f), ==, frames);
+  g_assert_null (link_error (f));
+  g_assert_cmpstr (stipple_pen_get_identity (f->pen)->serial, ==, "STP-EMU-0001");
+
+  /* Unplugged and plugged in again once more, it is found again. */
+  stipple_test_usb_unplug (f->bed, f->usb_pen);
+  WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_DISCONNECTED);
+  stipple_test_usb_replug (f->bed, f->usb_pen);
+  WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_CONNECTED);
+}
+
+/* Out and in again at once, before the host has heard of either: the
+ * arrival must not be lost behind the departure. */
+static void
+test_quick_replug (Fixture *f, gconstpointer data)
+{
+  for (guint i = 0; i < 5; i++)
+    {
+      stipple_test_usb_unplug (f->bed, f->usb_pen);
+      stipple_test_usb_replug (f->bed, f->usb_pen);
+      WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_DISCONNECTED);
+      WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_CONNECTED);
+    }
+}
+
+/* Plugged in again, but its node is not ready when the host first opens
+ * it (udev is still at work: the open fails as if the pen had gone). The
+ * host must try again, hotplug or not, rather than wait for an arrival
+ * that has already happened. */
+static void
+test_replug_not_ready (Fixture *f, gconstpointer data)
+{
+  guint ioctls;
+
+  stipple_test_usb_unplug (f->bed, f->usb_pen);
+  WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_DISCONNECTED);
+
+  ioctls = stipple_test_usb_get_ioctls (f->bed, f->usb_pen);
+  stipple_test_usb_set_claim_errno (f->bed, f->usb_pen, ENODEV);
+  stipple_test_usb_replug (f->bed, f->usb_pen);
+  WAIT_FOR (stipple_test_usb_get_ioctls (f->bed, f->usb_pen) > ioctls);
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_DISCONNECTED);
+
+  stipple_test_usb_set_claim_errno (f->bed, f->usb_pen, 0);
+  WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_CONNECTED);
+  /* Nothing the clinician must act on was said: the pen was only slow. */
+  g_assert_null (link_error (f));
+}
+
+/* Loss through libusb: packets lost on the way and packets that fail
+ * their CRC show as gaps of a packet's samples each, the pen's own drops
+ * as its count; the host's count is exact, and the main thread hears of
+ * every one. */
+static void
+test_telemetry_loss (Fixture *f, gconstpointer data)
+{
+  StipplePenTelemetryStats stats;
+  guint64 expected;
+  guint pen_dropped;
+
+  test_run_for (50);
+  stipple_pen_get_telemetry_stats (f->pen, &stats);
+  g_assert_cmpuint (stats.bad_frames, ==, 0);
+
+  /* The needle is stopped: no reply is among the packets lost. */
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_DROP, 5);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_CORRUPT, 3);
+  stipple_test_usb_unlock (f->bed);
+  WAIT_FOR (f->telemetry_lost >= 8 * STIPPLE_FIRMWARE_SAMPLES_PER_PACKET);
+  test_run_for (50);
+
+  stipple_test_usb_lock (f->bed);
+  pen_dropped = f->model.firmware.dropped_total;
+  stipple_test_usb_unlock (f->bed);
+  expected = 8 * STIPPLE_FIRMWARE_SAMPLES_PER_PACKET + pen_dropped;
+  stipple_pen_get_telemetry_stats (f->pen, &stats);
+  g_test_message ("usb_samples_lost: %" G_GUINT64_FORMAT " count (the pen dropped %u itself)",
+                  stats.lost, pen_dropped);
+  g_assert_cmpuint (stats.bad_frames, ==, 3);
+  g_assert_cmpuint (stats.lost, ==, expected);
+  g_assert_cmpuint (f->telemetry_lost, ==, expected);
+  g_mutex_lock (&f->lock);
+  g_assert_cmpuint (f->sink_lost, ==, expected);
+  g_mutex_unlock (&f->lock);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -837,6 +1039,20 @@ main (int argc, char *argv[])
   ADD ("telemetry-8khz", test_telemetry_8khz);
   ADD ("unplug-replug", test_unplug_replug);
   ADD ("unplug-drill", test_unplug_drill);
+  ADD ("telemetry-loss", test_telemetry_loss);
+
+#define ADD_GARBAGE(path, setup, func, hotplug) \
+  g_test_add ("/stipple/device/pen/" path, Fixture, GINT_TO_POINTER (hotplug), setup, func, \
+              fixture_teardown)
+
+  ADD_GARBAGE ("quick-replug-hotplug", fixture_setup_connected, test_quick_replug, TRUE);
+  ADD_GARBAGE ("quick-replug-polling", fixture_setup_connected, test_quick_replug, FALSE);
+  ADD_GARBAGE ("replug-not-ready-hotplug", fixture_setup_connected, test_replug_not_ready, TRUE);
+  ADD_GARBAGE ("replug-not-ready-polling", fixture_setup_connected, test_replug_not_ready, FALSE);
+  ADD_GARBAGE ("identify-retry-hotplug", fixture_setup_eight_garbage, test_identify_retry, TRUE);
+  ADD_GARBAGE ("identify-retry-polling", fixture_setup_eight_garbage, test_identify_retry, FALSE);
+  ADD_GARBAGE ("garbage-unplug-replug-hotplug", fixture_setup_garbage, test_garbage_unplug_replug, TRUE);
+  ADD_GARBAGE ("garbage-unplug-replug-polling", fixture_setup_garbage, test_garbage_unplug_replug, FALSE);
 
   return g_test_run ();
 }

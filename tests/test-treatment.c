@@ -7,7 +7,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
+#include "stipple-report-session.h"
 #include "stipple-sim-transport.h"
 #include "stipple-treatment.h"
 #include "stipple-test-wait.h"
@@ -422,6 +424,207 @@ test_unplug_replug (Fixture       *f,
   g_assert_cmpuint (count_audit (f, STIPPLE_AUDIT_CONNECT, NULL), >=, 1);
 }
 
+/* The samples-lost rows of the session's trail: how many, and the sum of
+ * their counts. */
+static guint
+lost_rows (Fixture *f,
+           guint64 *sum)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  guint n = 0;
+
+  *sum = 0;
+  rows = stipple_store_list_audit (f->store, f->session_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const StippleAuditEntry *entry = g_ptr_array_index (rows, i);
+      const char *count;
+
+      if (entry->kind != STIPPLE_AUDIT_FAULT || entry->detail == NULL ||
+          !g_str_has_prefix (entry->detail, "samples-lost: count="))
+        continue;
+      g_assert_cmpstr (entry->user, ==, "Dr Moreau");
+      count = entry->detail + strlen ("samples-lost: count=");
+      *sum += g_ascii_strtoull (count, NULL, 10);
+      n++;
+    }
+
+  return n;
+}
+
+static char *
+pdf_text (const char *path)
+{
+  const char *argv[] = { "pdftotext", "-enc", "UTF-8", path, "-", NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  /* One line, whatever the wrapping. */
+  g_strdelimit (out, "\n\f", ' ');
+  return out;
+}
+
+/* What the pen says it dropped, plus what the knob made it lose on the
+ * way (whole packets of 16 samples). */
+static guint64
+lost_by_pen (Fixture *f,
+             guint    packets_dropped)
+{
+  return firmware (f)->dropped_total + (guint64) packets_dropped * STIPPLE_FIRMWARE_SAMPLES_PER_PACKET;
+}
+
+/* Loss is never silent: samples lost on the way are counted for the
+ * session to the sample, written to the trail once per episode, and
+ * printed in the chart's report. */
+static void
+test_samples_lost (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleReportData) report = NULL;
+  g_autofree char *chart_path = NULL;
+  g_autofree char *patient_path = NULL;
+  g_autofree char *chart_text = NULL;
+  g_autofree char *patient_text = NULL;
+  g_autofree char *line = NULL;
+  StipplePenTelemetryStats stats;
+  StippleZoneLimits limits;
+  guint64 sum;
+  guint dropped_before;
+  gint64 stopped_at;
+
+  plan_cheek (f);
+  stipple_treatment_select_zone (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, 1);
+  WAIT_FOR (stipple_treatment_get_verification (f->treatment) == STIPPLE_VERIFICATION_VERIFIED);
+  test_run_for (100);
+
+  /* Five telemetry packets lost on the way: the host sees the gap in the
+   * sequence. The needle is stopped, so no reply is among them. (A pen
+   * that had to drop samples of its own, on a machine too busy to read it
+   * in time, reports them too: lost_by_pen() adds them.) */
+  stipple_firmware_set_fault (firmware (f), STIPPLE_FIRMWARE_FAULT_DROP, 5);
+  WAIT_FOR (stipple_treatment_get_samples_lost (f->treatment) >= 5 * STIPPLE_FIRMWARE_SAMPLES_PER_PACKET);
+  g_assert_cmpuint (stipple_treatment_get_loss_episodes (f->treatment), >=, 1);
+
+  /* A second without loss ends the episode: one row, with its count. */
+  WAIT_FOR (lost_rows (f, &sum) == stipple_treatment_get_loss_episodes (f->treatment));
+  test_run_for (100);
+  g_assert_cmpuint (lost_rows (f, &sum), ==, stipple_treatment_get_loss_episodes (f->treatment));
+  g_assert_cmpuint (sum, ==, lost_by_pen (f, 5));
+  g_assert_cmpuint (sum, ==, stipple_treatment_get_samples_lost (f->treatment));
+
+  /* The pen cannot send for a moment while the needle runs (its IN
+   * endpoint halted): its 32 ms queue overflows, and it counts what it
+   * dropped. Stopping the needle ends the episode at once, without
+   * waiting a second. */
+  g_assert_true (arm (f, &error));
+  g_assert_no_error (error);
+  dropped_before = firmware (f)->dropped_total;
+  stipple_firmware_set_fault (firmware (f), STIPPLE_FIRMWARE_FAULT_STALL, 1);
+  WAIT_FOR (firmware (f)->dropped_total > dropped_before);
+  stipple_firmware_set_fault (firmware (f), STIPPLE_FIRMWARE_FAULT_STALL, 0);
+  WAIT_FOR (stipple_treatment_get_samples_lost (f->treatment) > sum);
+  g_assert_true (stipple_treatment_get_armed (f->treatment));
+  stopped_at = g_get_monotonic_time ();
+  stipple_treatment_disarm (f->treatment);
+  WAIT_FOR (lost_rows (f, &sum) == stipple_treatment_get_loss_episodes (f->treatment));
+  g_assert_cmpint (g_get_monotonic_time () - stopped_at, <, 900 * 1000);
+  g_assert_false (stipple_treatment_get_armed (f->treatment));
+  g_assert_cmpuint (stipple_treatment_get_loss_episodes (f->treatment), >=, 2);
+  g_assert_cmpuint (sum, ==, stipple_treatment_get_samples_lost (f->treatment));
+  g_assert_cmpuint (sum, ==, lost_by_pen (f, 5));
+
+  g_test_message ("samples_lost: %" G_GUINT64_FORMAT " count, in %u episodes; the pen dropped %u itself",
+                  sum, stipple_treatment_get_loss_episodes (f->treatment), firmware (f)->dropped_total);
+
+  /* The pen's own totals say the same. */
+  stipple_pen_get_telemetry_stats (f->pen, &stats);
+  g_assert_cmpuint (stats.lost, ==, sum);
+
+  /* The chart's report says it in one line; the patient's copy does not. */
+  g_assert_true (stipple_treatment_end (f->treatment, &error));
+  g_assert_no_error (error);
+  test_run_for (100);
+  stipple_zone_limits_init_defaults (&limits);
+  report = stipple_report_data_from_session (f->store, f->session_id, NULL, NULL, &limits, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->samples_lost, ==, sum);
+  g_assert_cmpuint (report->loss_episodes, ==, stipple_treatment_get_loss_episodes (f->treatment));
+  chart_path = g_build_filename (f->dir, "chart.pdf", NULL);
+  patient_path = g_build_filename (f->dir, "patient.pdf", NULL);
+  g_assert_true (stipple_report_write_pdf (report, STIPPLE_REPORT_CHART, chart_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (stipple_report_write_pdf (report, STIPPLE_REPORT_PATIENT, patient_path, &error));
+  g_assert_no_error (error);
+  chart_text = pdf_text (chart_path);
+  patient_text = pdf_text (patient_path);
+  line = g_strdup_printf ("%" G_GUINT64_FORMAT " needle samples were lost in %u episodes.",
+                          sum, report->loss_episodes);
+  if (strstr (chart_text, line) == NULL)
+    g_error ("the report lacks “%s”; it reads:\n%s", line, chart_text);
+  g_assert_null (strstr (patient_text, "needle sample"));
+  /* Episodes are the line, not one fault each among the events. */
+  g_assert_null (strstr (chart_text, "samples-lost"));
+}
+
+/* Only an emergency stop clears the pen's settings (protocol rule 5): a
+ * pen whose watchdog stopped it still holds them, and the screen must not
+ * say otherwise. */
+static void
+test_watchdog_keeps_settings (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  StippleProtoTreatment on_pen;
+  StippleProtoPenStatus status;
+
+  plan_cheek (f);
+  stipple_treatment_select_zone (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, 1);
+  WAIT_FOR (stipple_treatment_get_verification (f->treatment) == STIPPLE_VERIFICATION_VERIFIED);
+  g_assert_true (arm (f, &error));
+  g_assert_no_error (error);
+
+  /* The pen's clock jumps 300 ms ahead of the host's: it has heard no
+   * heartbeat for longer than its watchdog's 250 ms, and stops the needle
+   * by itself; the next heartbeat's answer tells the host. */
+  stipple_firmware_tick (firmware (f),
+                         stipple_sim_transport_get_now_us (STIPPLE_SIM_TRANSPORT (f->transport)) + 300000);
+  WAIT_FOR (!stipple_treatment_get_armed (f->treatment));
+  stipple_firmware_get_status (firmware (f), &status);
+  g_assert_cmpuint (status.disarm_reason, ==, STIPPLE_PROTO_DISARM_WATCHDOG);
+
+  /* The pen holds the settings still... */
+  g_assert_true (stipple_firmware_get_treatment (firmware (f), &on_pen));
+  g_assert_cmpuint (on_pen.depth_um, ==, 1000);
+  /* ...and the screen says they are to be read back, not that they are gone. */
+  g_assert_cmpint (stipple_treatment_get_verification (f->treatment), ==, STIPPLE_VERIFICATION_NONE);
+  g_assert_cmpstr (stipple_treatment_get_verification_message (f->treatment), ==,
+                   "The needle stopped without being asked to. Send the settings again: the pen "
+                   "reads them back before the needle can run.");
+  g_assert_false (arm (f, &error));
+  g_assert_error (error, STIPPLE_TREATMENT_ERROR, STIPPLE_TREATMENT_ERROR_NOT_READY);
+  g_clear_error (&error);
+
+  /* Read back, it runs again; an emergency stop then does clear them. */
+  stipple_treatment_push (f->treatment);
+  WAIT_FOR (stipple_treatment_get_verification (f->treatment) == STIPPLE_VERIFICATION_VERIFIED);
+  g_assert_true (arm (f, &error));
+  g_assert_no_error (error);
+  stipple_treatment_emergency_stop (f->treatment);
+  WAIT_FOR (!stipple_firmware_is_armed (firmware (f)));
+  g_assert_false (stipple_firmware_get_treatment (firmware (f), &on_pen));
+  g_assert_cmpstr (stipple_treatment_get_verification_message (f->treatment), ==,
+                   "Emergency stop: send the settings again before the pen can run.");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -436,6 +639,10 @@ main (int   argc,
               fixture_set_up, test_arm_strokes_and_stop, fixture_tear_down);
   g_test_add ("/stipple/treatment/unplug-replug", Fixture, NULL,
               fixture_set_up, test_unplug_replug, fixture_tear_down);
+  g_test_add ("/stipple/treatment/samples-lost", Fixture, NULL,
+              fixture_set_up, test_samples_lost, fixture_tear_down);
+  g_test_add ("/stipple/treatment/watchdog-keeps-settings", Fixture, NULL,
+              fixture_set_up, test_watchdog_keeps_settings, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -231,6 +231,21 @@ set_spin (const char *label,
 
 /* The box for the reason, in the dialog that asks before going deeper
  * than the zone's clinical limit. */
+/* The treatment screen's loss label, with exactly @lost in it. */
+static gboolean
+loss_shown (guint64 lost)
+{
+  g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, lost);
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                        "%s needle sample lost in this session",
+                                                        "%s needle samples lost in this session",
+                                                        (gulong) lost),
+                                           count);
+  GtkWidget *label = find_text_anywhere (text);
+
+  return label != NULL && g_str_equal (gtk_label_get_text (GTK_LABEL (label)), text);
+}
+
 static GtkWidget *
 wait_for_reason (void)
 {
@@ -459,6 +474,16 @@ run_treatment (void)
   WAIT_FOR (alarm_label () != NULL);
   press (_("Acknowledge"));
   WAIT_FOR (alarm_label () == NULL);
+
+  /* Loss is never silent: five telemetry packets lost on the way, and the
+   * treatment screen says how many samples the session has lost. */
+  {
+    guint64 before = stipple_treatment_get_samples_lost (current_treatment ());
+
+    stipple_firmware_set_fault (pen_model (), STIPPLE_FIRMWARE_FAULT_DROP, 5);
+    WAIT_FOR (stipple_treatment_get_samples_lost (current_treatment ()) >= before + 80);
+    WAIT_FOR (loss_shown (stipple_treatment_get_samples_lost (current_treatment ())));
+  }
 
   /* Unplugged: a high alarm; plugged in again: settings pushed and
    * verified before the needle may run. */

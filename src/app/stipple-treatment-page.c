@@ -52,6 +52,7 @@ struct _StippleTreatmentPage
   GtkWidget          *verification_box;
   GtkImage           *verification_icon;
   GtkLabel           *verification_label;
+  GtkLabel           *loss_label;
   GtkButton          *arm_button;
   GtkSpinButton      *passes_spin;
   GtkSpinButton      *rate_spin;
@@ -540,6 +541,28 @@ plan_changed_cb (StippleTreatmentPage *self,
     load_editor (self);
 }
 
+/* Loss is never silent: shown while it happens, and for the rest of the
+ * session. */
+static void
+update_loss (StippleTreatmentPage *self)
+{
+  guint64 lost = stipple_treatment_get_samples_lost (self->treatment);
+  g_autofree char *count = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->loss_label), lost > 0);
+  if (lost == 0)
+    return;
+
+  count = g_strdup_printf ("%" G_GUINT64_FORMAT, lost);
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%s needle sample lost in this session",
+                                       "%s needle samples lost in this session",
+                                       (gulong) MIN (lost, G_MAXULONG)),
+                          count);
+  gtk_label_set_text (self->loss_label, text);
+}
+
 static void
 strokes_changed_cb (StippleTreatmentPage *self,
                     guint                 zone)
@@ -718,9 +741,12 @@ stipple_treatment_page_new (StippleTreatment *treatment,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (treatment, "strokes-changed", G_CALLBACK (strokes_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (treatment, "notify::samples-lost", G_CALLBACK (update_loss), self,
+                           G_CONNECT_SWAPPED);
 
   load_editor (self);
   update_verification (self);
+  update_loss (self);
 
   return GTK_WIDGET (self);
 }
@@ -800,6 +826,7 @@ stipple_treatment_page_class_init (StippleTreatmentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, verification_box);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, verification_icon);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, verification_label);
+  gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, loss_label);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, arm_button);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, passes_spin);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, rate_spin);

@@ -39,6 +39,10 @@
 /* Samples waiting for a main loop that does not run (8 s at 8 kHz). */
 #define PENDING_SAMPLES_MAX       65536
 
+/* A pen that fails to identify is asked again after these waits, then
+ * every 2 s for as long as it stays plugged in. */
+static const guint identify_backoff_ms[] = { 250, 500, 1000, 2000 };
+
 typedef struct _Request Request;
 
 typedef void (*RequestDone) (StipplePen              *self,
@@ -72,6 +76,10 @@ struct _StipplePen
   StipplePenCartridge  cartridge;
   StipplePenSettings   applied;
   guint                last_pen_disarm;
+
+  /* Identifying again a pen that answered nothing sensible. */
+  guint                identify_timer;
+  guint                identify_failures;
 
   GQueue               queue;
   Request             *current;
@@ -1007,19 +1015,57 @@ reply_flush_cb (gpointer user_data)
 /* ------------------------------------------------------------------ */
 /* Connecting                                                           */
 
+static void identify_cb (StipplePen              *self,
+                         Request                 *request,
+                         const StippleProtoReply *reply,
+                         const GError            *error);
+
+static gboolean
+identify_again_cb (gpointer user_data)
+{
+  StipplePen *self = user_data;
+
+  self->identify_timer = 0;
+  if (self->state == STIPPLE_PEN_STATE_DISCONNECTED &&
+      stipple_transport_get_attached (self->transport))
+    enqueue (self, request_new (STIPPLE_PROTO_MSG_IDENTIFY, identify_cb, NULL), FALSE);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Nothing about a pen that answers garbage, or nothing, is final while it
+ * stays plugged in: it may be starting up, or a cable may be bad for a
+ * moment. It is asked again, less and less often, and the link error says
+ * why there is no pen meanwhile; the fault is raised once per run of
+ * failures, not every two seconds. */
 static void
 connect_failed (StipplePen   *self,
                 const GError *error)
 {
   g_autoptr(GError) wrapped = NULL;
+  guint delay;
 
-  if (g_error_matches (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_UNPLUGGED))
+  g_assert (STIPPLE_IS_PEN (self));
+
+  if (g_error_matches (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_UNPLUGGED) ||
+      !stipple_transport_get_attached (self->transport))
     return;
 
+  delay = identify_backoff_ms[MIN (self->identify_failures, G_N_ELEMENTS (identify_backoff_ms) - 1)];
+  self->identify_failures++;
+
   wrapped = g_error_new (STIPPLE_PEN_ERROR, error->code,
-                         _("The pen was found but could not be identified: %s"),
+                         _("The pen was found but could not be identified: %s Stipple keeps "
+                           "trying while the pen is plugged in."),
                          error->message);
-  raise_fault (self, wrapped);
+  stipple_transport_set_link_error (self->transport, wrapped);
+  if (self->identify_failures == 1)
+    raise_fault (self, wrapped);
+  else
+    g_debug ("Pen not identified (%u times): %s", self->identify_failures, error->message);
+
+  g_clear_handle_id (&self->identify_timer, g_source_remove);
+  self->identify_timer = g_timeout_add (delay, identify_again_cb, self);
 }
 
 static void
@@ -1045,7 +1091,13 @@ telemetry_started_cb (StipplePen              *self,
       g_variant_dict_insert (&dict, "cartridge-use-count", "q", self->cartridge.use_count);
     }
   g_variant_dict_insert (&dict, "pen-last-disarm", "y", (guint8) self->last_pen_disarm);
+  if (self->identify_failures > 0)
+    g_variant_dict_insert (&dict, "identify-failures", "u", self->identify_failures);
   emit_audit (self, "connected", &dict);
+
+  if (self->identify_failures > 0)
+    stipple_transport_set_link_error (self->transport, NULL);
+  self->identify_failures = 0;
 
   set_state (self, STIPPLE_PEN_STATE_CONNECTED);
 }
@@ -1141,6 +1193,13 @@ transport_detached_cb (StippleTransport *transport,
   stop_heartbeat (self);
   self->estop_pending = FALSE;
   g_clear_handle_id (&self->estop_timer, g_source_remove);
+
+  /* A pen plugged in again starts afresh; the link error was about the
+   * pen that left. */
+  g_clear_handle_id (&self->identify_timer, g_source_remove);
+  if (self->identify_failures > 0)
+    stipple_transport_set_link_error (self->transport, NULL);
+  self->identify_failures = 0;
 
   self->has_identity = FALSE;
   self->has_cartridge = FALSE;
@@ -1693,6 +1752,7 @@ stipple_pen_dispose (GObject *object)
   g_mutex_unlock (&self->io_lock);
 
   g_clear_pointer (&self->link, stipple_pen_link_free);
+  g_clear_handle_id (&self->identify_timer, g_source_remove);
   g_clear_handle_id (&self->estop_timer, g_source_remove);
   g_clear_handle_id (&self->reply_timer, g_source_remove);
   g_clear_pointer (&self->current, request_free);
@@ -1943,7 +2003,9 @@ stipple_pen_new (StippleTransport *transport)
  *
  * Starts looking for the pen. When one is found it is identified, its
  * cartridge read and its telemetry started; then #StipplePen:state
- * becomes %STIPPLE_PEN_STATE_CONNECTED.
+ * becomes %STIPPLE_PEN_STATE_CONNECTED. A pen that cannot be identified
+ * is asked again, less and less often, while it stays plugged in; the
+ * transport's link error says why meanwhile.
  *
  * Returns: %TRUE if the transport could start
  */

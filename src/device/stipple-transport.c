@@ -105,7 +105,7 @@ stipple_transport_class_init (StippleTransportClass *klass)
    * StippleTransport:link-error:
    *
    * Why the last pen found could not be opened (in use by another
-   * program, permission denied), or %NULL.
+   * program, permission denied) or, once opened, identified; or %NULL.
    */
   properties[PROP_LINK_ERROR] =
     g_param_spec_boxed ("link-error", NULL, NULL,

@@ -46,6 +46,9 @@ struct _StippleUsbTransport
   libusb_hotplug_callback_handle hotplug_handle;
   gboolean                 hotplug_registered;
   guint                    poll_source;
+  /* A pen was on the bus but could not be opened, for whatever reason:
+   * no hotplug event will announce it again. */
+  gboolean                 found_unopened;
 
   /* Main thread only. */
   libusb_device_handle    *handle;
@@ -67,6 +70,7 @@ G_DEFINE_FINAL_TYPE (StippleUsbTransport, stipple_usb_transport, STIPPLE_TYPE_TR
 static void close_device      (StippleUsbTransport *self,
                                const GError        *reason);
 static void update_poll       (StippleUsbTransport *self);
+static void scan              (StippleUsbTransport *self);
 
 /**
  * stipple_usb_error_from_libusb:
@@ -142,6 +146,9 @@ link_lost_cb (gpointer user_data)
 
   error = stipple_usb_error_from_libusb (LIBUSB_ERROR_NO_DEVICE);
   close_device (self, error);
+  /* The pen may be back already: its arrival was announced while the
+   * old handle was still open, and went unheeded. */
+  scan (self);
   update_poll (self);
 
   return G_SOURCE_REMOVE;
@@ -475,6 +482,8 @@ scan (StippleUsbTransport *self)
   if (list != NULL)
     libusb_free_device_list (list, TRUE);
 
+  self->found_unopened = found && self->handle == NULL;
+
   if (self->handle != NULL)
     {
       stipple_transport_set_attached (STIPPLE_TRANSPORT (self), TRUE, NULL);
@@ -503,14 +512,15 @@ poll_cb (gpointer user_data)
 
 /* Polling: always while no pen is open when libusb cannot tell us of
  * arrivals; with hotplug, only to retry a pen that was found but could not
- * be opened (another program let go of it, permissions were fixed). */
+ * be opened (another program let go of it, permissions were fixed, or udev
+ * had not finished with a pen just plugged in). */
 static void
 update_poll (StippleUsbTransport *self)
 {
   gboolean want;
 
   want = self->ctx != NULL && self->handle == NULL &&
-         (!self->hotplug_registered ||
+         (!self->hotplug_registered || self->found_unopened ||
           stipple_transport_get_link_error (STIPPLE_TRANSPORT (self)) != NULL);
 
   if (want && self->poll_source == 0)
@@ -566,6 +576,7 @@ hotplug_event_cb (gpointer user_data)
           g_autoptr(GError) error = stipple_usb_error_from_libusb (LIBUSB_ERROR_NO_DEVICE);
 
           close_device (self, error);
+          scan (self);
         }
     }
   else
@@ -657,6 +668,7 @@ stipple_usb_transport_stop (StippleTransport *transport)
   g_clear_pointer (&self->event_thread, g_thread_join);
 
   g_clear_pointer (&self->ctx, libusb_exit);
+  self->found_unopened = FALSE;
   update_poll (self);
 }
 

@@ -20,6 +20,10 @@
 #include "stipple-screening.h"
 #include "stipple-stroke-analyser.h"
 
+/* The start of the audit detail of an episode of lost samples, as
+ * StippleTreatment writes it. */
+#define SAMPLES_LOST_DETAIL "samples-lost:"
+
 /* Columns of the decimated graphs: plenty for a page's width. */
 #define GRAPH_COLUMNS 600
 #define DEFAULT_INTERVAL_DAYS 28
@@ -144,6 +148,17 @@ add_events (StippleReportData  *data,
           break;
 
         case STIPPLE_AUDIT_FAULT:
+          /* Lost samples are one line of their own, not one fault an
+           * episode (docs/patient-file.md, "Lost needle samples"). */
+          if (entry->detail != NULL && g_str_has_prefix (entry->detail, SAMPLES_LOST_DETAIL))
+            {
+              const char *count = strstr (entry->detail, " count=");
+
+              if (count != NULL)
+                data->samples_lost += g_ascii_strtoull (count + strlen (" count="), NULL, 10);
+              data->loss_episodes++;
+              break;
+            }
           stipple_report_data_add_event (data, when, entry->detail ? entry->detail : "", TRUE);
           break;
 

@@ -583,6 +583,24 @@ section_details (Renderer *r)
     field (r, _("Cartridge"), cartridge);
     field (r, _("Topical anaesthetic"), anaesthetic);
   }
+
+  if (d->samples_lost > 0)
+    {
+      g_autofree char *episodes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                "%u episode", "%u episodes",
+                                                                d->loss_episodes),
+                                                   d->loss_episodes);
+      g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, d->samples_lost);
+      /* Translators: the first %s is a number of samples, the second
+       * "1 episode" or "3 episodes". */
+      g_autofree char *lost = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%s needle sample was lost in %s.",
+                                                            "%s needle samples were lost in %s.",
+                                                            (gulong) MIN (d->samples_lost, G_MAXULONG)),
+                                               count, episodes);
+
+      flow_text (r, BODY_FONT, lost, 0);
+    }
 }
 
 static void

@@ -110,6 +110,8 @@ typedef struct
   char       *aftercare_given;
 
   GPtrArray  *events;                 /* StippleReportEvent: confirmations and faults */
+  guint64     samples_lost;           /* needle samples that never reached the file */
+  guint       loss_episodes;          /* in how many episodes they were lost */
   GDateTime  *next_session;
 
   /* The patient's language: the patient copy is written in it. A code

@@ -16,6 +16,8 @@
  *  - Everything the pen reports for the audit trail is written to the
  *    patient file with the clinician's name; needle samples and stroke
  *    totals too.
+ *  - Needle samples lost on the way are counted for the session and go
+ *    into the audit trail once per episode of loss, with their number.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,6 +37,8 @@
 /* A stroke that misses the commanded depth by more than this is out of
  * tolerance (the graphs use the same figure). */
 #define DEPTH_TOLERANCE_UM 100
+/* A loss episode ends after this long without further loss. */
+#define LOSS_EPISODE_QUIET_MS 1000
 
 struct _StippleTreatment
 {
@@ -77,6 +81,14 @@ struct _StippleTreatment
   char                 *alarm_message;
   gboolean              was_connected;
   gboolean              ended;
+
+  /* Needle samples that never reached the patient file, and the episodes
+   * of loss they came in; the open episode, if any. */
+  guint64               samples_lost;
+  guint                 loss_episodes;
+  guint64               episode_lost;
+  GDateTime            *episode_started;
+  guint                 episode_timer;
 };
 
 G_DEFINE_FINAL_TYPE (StippleTreatment, stipple_treatment, G_TYPE_OBJECT)
@@ -105,6 +117,8 @@ enum {
   PROP_ALARM_PRIORITY,
   PROP_ALARM_MESSAGE,
   PROP_ENDED,
+  PROP_SAMPLES_LOST,
+  PROP_LOSS_EPISODES,
   N_PROPS
 };
 
@@ -118,7 +132,8 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void push_current (StippleTreatment *self);
+static void push_current     (StippleTreatment *self);
+static void end_loss_episode (StippleTreatment *self);
 
 static char *
 format_mm (guint um)
@@ -481,6 +496,7 @@ pen_state_cb (StippleTreatment *self,
     {
       /* Whatever was verified is gone with the pen. */
       g_cancellable_cancel (self->push_cancellable);
+      end_loss_episode (self);
       self->have_stroke_count = FALSE;
       /* A pen plugged in again may have restarted its clock. */
       stipple_pen_clock_init (&self->pen_clock);
@@ -499,9 +515,17 @@ pen_state_cb (StippleTreatment *self,
   else if (connected && !stipple_pen_get_verified (pen) &&
            self->verification == STIPPLE_VERIFICATION_VERIFIED)
     {
-      /* The pen lost the settings (an emergency stop clears them). */
-      set_verification (self, STIPPLE_VERIFICATION_NONE,
-                        _("The pen no longer holds these settings. Send them again."));
+      /* Only an emergency stop clears the pen's settings (protocol rule
+       * 5), and the host then forgets what was applied. A pen that
+       * stopped by itself (its watchdog, the cartridge, a USB reset) keeps
+       * them; they are only to be read back before the needle runs. */
+      if (stipple_pen_get_applied_settings (pen) == NULL)
+        set_verification (self, STIPPLE_VERIFICATION_NONE,
+                          _("The pen no longer holds these settings. Send them again."));
+      else
+        set_verification (self, STIPPLE_VERIFICATION_NONE,
+                          _("The needle stopped without being asked to. Send the settings again: "
+                            "the pen reads them back before the needle can run."));
     }
 
   self->was_connected = connected;
@@ -514,6 +538,9 @@ pen_disarmed_cb (StippleTreatment       *self,
                  const char             *message,
                  StipplePen             *pen)
 {
+  /* A stop ends an episode of loss: the trail has it before the next run. */
+  end_loss_episode (self);
+
   switch (reason)
     {
     case STIPPLE_PEN_DISARM_HOST:
@@ -550,6 +577,74 @@ pen_fault_cb (StippleTreatment *self,
     return;
 
   raise_alarm (self, STIPPLE_ALARM_HIGH, error->message);
+}
+
+/* ------------------------------------------------------------------------
+ * Lost samples
+ * ------------------------------------------------------------------------ */
+
+/* The audit row's detail starts with this; the report adds the rows up
+ * (docs/patient-file.md, "Lost needle samples"). */
+#define SAMPLES_LOST_DETAIL "samples-lost:"
+
+/* One audit row per episode of loss, with its count, once the episode is
+ * over: the trail says how much was lost and when, without a row for each
+ * packet. */
+static void
+end_loss_episode (StippleTreatment *self)
+{
+  g_autoptr(StippleAuditEntry) entry = NULL;
+  g_autofree char *from = NULL;
+
+  g_clear_handle_id (&self->episode_timer, g_source_remove);
+  if (self->episode_started == NULL)
+    return;
+
+  from = g_date_time_format_iso8601 (self->episode_started);
+  entry = stipple_audit_entry_new (STIPPLE_AUDIT_FAULT);
+  entry->zone = self->zone;
+  entry->detail = g_strdup_printf (SAMPLES_LOST_DETAIL " count=%" G_GUINT64_FORMAT " from=%s",
+                                   self->episode_lost, from);
+  write_audit (self, entry);
+
+  self->episode_lost = 0;
+  g_clear_pointer (&self->episode_started, g_date_time_unref);
+}
+
+static gboolean
+loss_quiet_cb (gpointer user_data)
+{
+  StippleTreatment *self = user_data;
+
+  self->episode_timer = 0;
+  end_loss_episode (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Samples the pen dropped, packets missing from its sequence, samples the
+ * host could not keep while its main loop did not run: none of them is in
+ * the patient file. */
+static void
+note_loss (StippleTreatment *self,
+           guint             lost)
+{
+  g_assert (STIPPLE_IS_TREATMENT (self));
+  g_assert (lost > 0);
+
+  if (self->episode_started == NULL)
+    {
+      self->episode_started = g_date_time_new_now_utc ();
+      self->loss_episodes++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOSS_EPISODES]);
+    }
+  self->episode_lost += lost;
+  self->samples_lost += lost;
+
+  g_clear_handle_id (&self->episode_timer, g_source_remove);
+  self->episode_timer = g_timeout_add (LOSS_EPISODE_QUIET_MS, loss_quiet_cb, self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAMPLES_LOST]);
 }
 
 /* ------------------------------------------------------------------------
@@ -648,7 +743,11 @@ pen_telemetry_cb (StippleTreatment         *self,
   g_autoptr(GError) error = NULL;
   guint64 strokes = 0;
 
-  if (self->ended || n_samples == 0)
+  if (self->ended)
+    return;
+  if (lost > 0)
+    note_loss (self, lost);
+  if (n_samples == 0)
     return;
 
   /* The patient file gathers samples into blocks; this never waits. */
@@ -1264,6 +1363,7 @@ stipple_treatment_end (StippleTreatment  *self,
 
   g_clear_handle_id (&self->stroke_flush_id, g_source_remove);
   flush_strokes (self, TRUE);
+  end_loss_episode (self);
   if (!stipple_store_flush_telemetry (self->store, error))
     return FALSE;
 
@@ -1298,6 +1398,35 @@ stipple_treatment_get_ended (StippleTreatment *self)
   g_return_val_if_fail (STIPPLE_IS_TREATMENT (self), FALSE);
 
   return self->ended;
+}
+
+/**
+ * stipple_treatment_get_samples_lost:
+ * @self: a #StippleTreatment
+ *
+ * Returns: how many needle samples of this session never reached the
+ *   patient file
+ */
+guint64
+stipple_treatment_get_samples_lost (StippleTreatment *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_TREATMENT (self), 0);
+
+  return self->samples_lost;
+}
+
+/**
+ * stipple_treatment_get_loss_episodes:
+ * @self: a #StippleTreatment
+ *
+ * Returns: in how many episodes samples were lost, the one going on included
+ */
+guint
+stipple_treatment_get_loss_episodes (StippleTreatment *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_TREATMENT (self), 0);
+
+  return self->loss_episodes;
 }
 
 /**
@@ -1495,6 +1624,8 @@ stipple_treatment_dispose (GObject *object)
       g_clear_handle_id (&self->stroke_flush_id, g_source_remove);
       flush_strokes_cb (self);
     }
+  if (self->store != NULL)
+    end_loss_episode (self);
   g_cancellable_cancel (self->push_cancellable);
   g_clear_object (&self->push_cancellable);
   if (self->pen != NULL)
@@ -1514,6 +1645,7 @@ stipple_treatment_finalize (GObject *object)
   g_free (self->user);
   g_free (self->verification_message);
   g_free (self->alarm_message);
+  g_clear_pointer (&self->episode_started, g_date_time_unref);
 
   G_OBJECT_CLASS (stipple_treatment_parent_class)->finalize (object);
 }
@@ -1560,6 +1692,14 @@ stipple_treatment_get_property (GObject    *object,
       g_value_set_boolean (value, self->ended);
       break;
 
+    case PROP_SAMPLES_LOST:
+      g_value_set_uint64 (value, self->samples_lost);
+      break;
+
+    case PROP_LOSS_EPISODES:
+      g_value_set_uint (value, self->loss_episodes);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1600,6 +1740,24 @@ stipple_treatment_class_init (StippleTreatmentClass *klass)
   properties[PROP_ENDED] =
     g_param_spec_boolean ("ended", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * StippleTreatment:samples-lost:
+   *
+   * Needle samples lost in this session, wherever they were lost: the
+   * pen's own count, gaps in its packet sequence, the host's backlog.
+   */
+  properties[PROP_SAMPLES_LOST] =
+    g_param_spec_uint64 ("samples-lost", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * StippleTreatment:loss-episodes:
+   *
+   * Runs of loss in this session, each ended by a second without loss, a
+   * stop of the needle or the pen's leaving; each is one audit row.
+   */
+  properties[PROP_LOSS_EPISODES] =
+    g_param_spec_uint ("loss-episodes", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

@@ -136,4 +136,7 @@ gboolean               stipple_treatment_end                (StippleTreatment   
                                                              GError                 **error);
 gboolean               stipple_treatment_get_ended          (StippleTreatment        *self);
 
+guint64                stipple_treatment_get_samples_lost   (StippleTreatment        *self);
+guint                  stipple_treatment_get_loss_episodes  (StippleTreatment        *self);
+
 G_END_DECLS
