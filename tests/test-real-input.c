@@ -291,7 +291,17 @@ run (void)
       WAIT_FOR (gtk_check_button_get_active (GTK_CHECK_BUTTON (consent)));
     }
     click (_("Next"));
-    WAIT_FOR ((product = stipple_test_find_entry_row (GTK_WIDGET (window), _("Anaesthetic Product"))) != NULL);
+    {
+      GtkWidget *applied = NULL;
+
+      /* Off until the clinician says the anaesthetic went on. */
+      WAIT_FOR ((applied = find (GTK_ACCESSIBLE_ROLE_SWITCH, _("Anaesthetic applied"))) != NULL);
+      g_assert_false (gtk_switch_get_active (GTK_SWITCH (applied)));
+      stipple_xinput_click (applied);
+      WAIT_FOR (gtk_switch_get_active (GTK_SWITCH (applied)));
+    }
+    WAIT_FOR ((product = stipple_test_find_entry_row (GTK_WIDGET (window), _("Anaesthetic Product"))) != NULL &&
+              gtk_widget_is_sensitive (product));
     type_into (product, "Lidocaine 4% cream");
     click (_("Begin Treatment"));
   }

@@ -29,7 +29,8 @@ make_session (gsize note_length)
   d->patient_name = g_strdup ("Amélie Zoé Brandt");
   d->record_number = g_strdup ("MRN-004217");
   d->date_of_birth = g_date_time_new (tz, 1984, 3, 9, 0, 0, 0);
-  d->fitzpatrick = 3;
+  d->fitzpatrick = 5;
+  d->allergies = g_strdup ("Latex (rash)");
   d->session_start = g_date_time_new (tz, 2026, 11, 20, 9, 30, 0);
   d->session_end = g_date_time_new (tz, 2026, 11, 20, 10, 15, 0);
   d->clinician = g_strdup ("Dr Ines Moreau");
@@ -50,6 +51,8 @@ make_session (gsize note_length)
 
   zone.zone = STIPPLE_ZONE_CHEEK_LEFT;
   zone.n_passes = 3;
+  zone.passes_known = TRUE;
+  zone.passes_done = 3;
   zone.depth_um[0] = 1500;
   zone.depth_um[1] = 1250;
   zone.depth_um[2] = 1000;
@@ -64,6 +67,9 @@ make_session (gsize note_length)
   zone.depth_um[0] = zone.depth_um[1] = 500;
   zone.limit_um = 500;
   zone.strokes = 9120;
+  /* Planned twice, treated once, for a few strokes. */
+  zone.passes_done = 1;
+  zone.time_in_zone_us = 400 * 1000;
   zone.out_of_tolerance = 0;
   g_array_append_val (d->zones, zone);
 
@@ -219,6 +225,14 @@ test_chart (void)
   assert_contains (text, "above the zone limit of 1.00 mm");
   assert_contains (text, "15234");
   assert_contains (text, "4:23");
+  /* Passes done of passes planned; a fraction of a second is not "0:00". */
+  assert_contains (text, "3 of 3");
+  assert_contains (text, "1 of 2");
+  assert_contains (text, "0.4 s");
+  /* What is known about the patient. */
+  assert_contains (text, "Allergies");
+  assert_contains (text, "Latex (rash)");
+  assert_contains (text, "V — Higher risk of post-inflammatory hyperpigmentation");
   assert_contains (text, "Forehead");
   /* Graphs, notes, events, aftercare */
   /* The face map figure, with its legend. */
@@ -271,6 +285,8 @@ test_patient_copy (void)
 
   assert_contains (text, "Your microneedling treatment");
   assert_contains (text, "Amélie Zoé Brandt");
+  assert_contains (text, "Latex (rash)");
+  assert_contains (text, "Higher risk of post-inflammatory hyperpigmentation");
   assert_contains (text, "Left cheek");
   assert_contains (text, "no direct sun");
   assert_contains (text, "Suggested for");

@@ -400,6 +400,16 @@ test_products (Fixture       *f,
   show (f, NULL);
   to_products (f);
 
+  /* No anaesthetic unless the clinician says one went on: nothing is
+   * recorded as applied by default. */
+  g_assert_true (can_press (f, "Begin Treatment"));
+  {
+    g_autoptr(StippleSession) session = stipple_session_setup_dup_session (f->setup);
+    g_assert_null (session->anaesthetic_at);
+    g_assert_null (session->anaesthetic_product);
+  }
+  click (f, "Anaesthetic applied");
+
   /* The anaesthetic needs a name while it is switched on. */
   g_assert_false (can_press (f, "Begin Treatment"));
   product = stipple_test_find_entry_row (GTK_WIDGET (f->setup), "Anaesthetic Product");
@@ -582,6 +592,7 @@ test_ready_and_save (Fixture       *f,
   press (f, "Next");
   click (f, "The patient consents to the treatment");
   press (f, "Next");
+  click (f, "Anaesthetic applied");
   type (stipple_test_find_entry_row (GTK_WIDGET (f->setup), "Anaesthetic Product"), "Lidocaine 4% cream");
   set_anaesthetic_minutes_ago (f, 55);
   press (f, "Add Serum");
@@ -718,7 +729,6 @@ test_save_error (Fixture       *f,
   show (f, chart);
   g_signal_connect (f->setup, "ready", G_CALLBACK (ready_cb), &outcome);
   to_products (f);
-  click (f, "Anaesthetic applied");
   press (f, "Begin Treatment");
   g_assert_cmpuint (outcome.n_ready, ==, 1);
 

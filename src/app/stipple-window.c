@@ -16,6 +16,7 @@
 #include "stipple-patient-editor.h"
 #include "stipple-patient-list.h"
 #include "stipple-patient-page.h"
+#include "stipple-patient-text.h"
 #include "stipple-report-session.h"
 #include "stipple-session-setup.h"
 #include "stipple-session-summary.h"
@@ -39,6 +40,7 @@ struct _StippleWindow
   /* Template children */
   AdwWindowTitle       *window_title;
   GtkWidget            *demo_banner;
+  GtkLabel             *patient_alerts;
   GtkStack             *main_stack;
   AdwStatusPage        *error_page;
   GtkWidget            *sidebar;
@@ -428,6 +430,38 @@ setup_idle_lock (StippleWindow *self)
  * Patients
  * ------------------------------------------------------------------------ */
 
+/* From the set-up to the end of a treatment, the header names the patient
+ * being treated (name, record number, date of birth) and what must stay
+ * in sight (allergies, a skin type that scars darker); otherwise it names
+ * the patient file. */
+static void
+show_patient_identity (StippleWindow        *self,
+                       const StipplePatient *patient)
+{
+  g_autofree char *alerts = patient ? stipple_patient_text_alerts (patient) : NULL;
+
+  if (patient != NULL)
+    {
+      g_autofree char *name = stipple_patient_text_name (patient);
+      g_autofree char *identity = stipple_patient_text_identity (patient);
+
+      adw_window_title_set_title (self->window_title, name);
+      adw_window_title_set_subtitle (self->window_title, identity);
+    }
+  else
+    {
+      const char *database = self->application
+        ? stipple_application_get_database (self->application) : NULL;
+      g_autofree char *basename = database ? g_path_get_basename (database) : NULL;
+
+      adw_window_title_set_title (self->window_title, _("Stipple"));
+      adw_window_title_set_subtitle (self->window_title, basename ? basename : "");
+    }
+
+  gtk_label_set_text (self->patient_alerts, alerts ? alerts : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->patient_alerts), alerts != NULL);
+}
+
 static void
 patient_activated_cb (StippleWindow *self,
                       gint64         patient_id)
@@ -435,6 +469,7 @@ patient_activated_cb (StippleWindow *self,
   if (self->treatment != NULL)
     return;
 
+  show_patient_identity (self, NULL);
   stipple_patient_page_load (self->patient_page, patient_id);
   gtk_stack_set_visible_child_name (self->content_stack, "patient");
 }
@@ -862,7 +897,11 @@ treatment_ended_cb (StippleWindow *self)
       self->treatment_page = NULL;
     }
   update_alarm (self);
+  show_patient_identity (self, NULL);
 
+  /* The next patient is searched for afresh: the one just treated is not
+   * left in the list to be opened by mistake. */
+  stipple_patient_list_clear (self->patient_list);
   gtk_widget_set_visible (self->sidebar, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-patient", TRUE);
   set_preferences_enabled (self, TRUE);
@@ -953,6 +992,7 @@ start_session_cb (StippleWindow *self,
   gtk_widget_set_vexpand (GTK_WIDGET (self->setup), TRUE);
   g_signal_connect_object (self->setup, "ready", G_CALLBACK (setup_ready_cb), self, G_CONNECT_SWAPPED);
   gtk_box_append (self->setup_slot, GTK_WIDGET (self->setup));
+  show_patient_identity (self, chart->patient);
   gtk_stack_set_visible_child_name (self->content_stack, "setup");
 }
 
@@ -1247,6 +1287,7 @@ stipple_window_class_init (StippleWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/stipple-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, demo_banner);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, patient_alerts);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, sidebar);

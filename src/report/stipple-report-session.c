@@ -20,8 +20,7 @@
 #include "stipple-screening.h"
 #include "stipple-stroke-analyser.h"
 
-/* Columns of the decimated graphs: plenty for a page's width. */
-#define GRAPH_COLUMNS 600
+#define GRAPH_COLUMNS STIPPLE_REPORT_GRAPH_COLUMNS
 #define DEFAULT_INTERVAL_DAYS 28
 
 static GDateTime *
@@ -68,6 +67,46 @@ add_zones (StippleReportData       *data,
       zone.time_in_zone_us = session->time_in_zone_us[z];
       zone.out_of_tolerance = session->out_of_tolerance[z];
       g_array_append_val (data->zones, zone);
+    }
+}
+
+/* The passes the needle was started on, per zone, from the audit trail's
+ * arm records ("zone=cheek-left pass=1"): a zone planned for two passes
+ * and treated once reads "1 of 2", never "2". */
+static void
+add_passes_done (StippleReportData *data,
+                 StippleStore      *store,
+                 gint64             session_id)
+{
+  g_autoptr(GPtrArray) audit = stipple_store_list_audit (store, session_id, NULL);
+  guint begun[STIPPLE_N_ZONES] = { 0 };
+  gboolean known = FALSE;
+
+  for (guint i = 0; audit != NULL && i < audit->len; i++)
+    {
+      const StippleAuditEntry *entry = g_ptr_array_index (audit, i);
+      const char *p;
+      guint64 pass;
+
+      if (entry->kind != STIPPLE_AUDIT_ARM || entry->sent == NULL ||
+          (p = strstr (entry->sent, "pass=")) == NULL)
+        continue;
+      known = TRUE;
+      if (g_strcmp0 (entry->acknowledgement, "refused") == 0 || stipple_zone_get_info (entry->zone) == NULL)
+        continue;
+      pass = g_ascii_strtoull (p + strlen ("pass="), NULL, 10);
+      if (pass >= 1 && pass <= STIPPLE_MAX_PASSES)
+        begun[entry->zone] |= 1u << (pass - 1);
+    }
+
+  for (guint i = 0; i < data->zones->len; i++)
+    {
+      StippleReportZone *zone = &g_array_index (data->zones, StippleReportZone, i);
+
+      zone->passes_known = known;
+      zone->passes_done = 0;
+      for (guint p = 0; p < STIPPLE_MAX_PASSES; p++)
+        zone->passes_done += (begun[zone->zone] >> p) & 1;
     }
 }
 
@@ -144,7 +183,16 @@ add_events (StippleReportData  *data,
           break;
 
         case STIPPLE_AUDIT_FAULT:
-          stipple_report_data_add_event (data, when, entry->detail ? entry->detail : "", TRUE);
+          {
+            const char *detail = entry->detail ? entry->detail : "";
+
+            /* The row already says "Fault": not "Fault fault: …". */
+            if (g_str_has_prefix (detail, "fault: "))
+              detail += strlen ("fault: ");
+            else if (g_str_equal (detail, "fault"))
+              detail = "";
+            stipple_report_data_add_event (data, when, detail, TRUE);
+          }
           break;
 
         case STIPPLE_AUDIT_SETTING:
@@ -303,6 +351,7 @@ stipple_report_data_from_session (StippleStore             *store,
   data->record_number = g_strdup (patient->record_number);
   data->date_of_birth = parse_date (patient->date_of_birth);
   data->fitzpatrick = patient->fitzpatrick;
+  data->allergies = g_strdup (patient->allergies);
   data->language = g_strdup (patient->language);
 
   data->session_start = to_local (session->started_at);
@@ -322,6 +371,7 @@ stipple_report_data_from_session (StippleStore             *store,
 
   add_screening (data, chart, session);
   add_zones (data, session, limits);
+  add_passes_done (data, store, session_id);
   add_graphs (data, store, session_id);
   add_events (data, store, session_id);
 
