@@ -368,12 +368,18 @@ run (void)
     /* The emergency stop button in the main window, clicked with the
      * dialog still open. */
     g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
-    type_into (reason, "Deep rolling scars, discussed with the patient");
     {
       GtkWidget *confirm = NULL;
 
-      WAIT_FOR ((confirm = find_labelled_button (GTK_WIDGET (dialog), _("_Confirm and Record"))) != NULL &&
-                gtk_widget_is_sensitive (confirm));
+      /* A word is not a reason for the record: Confirm stays off. */
+      type_into (reason, "ok");
+      WAIT_FOR ((confirm = find_labelled_button (GTK_WIDGET (dialog), _("_Confirm and Record"))) != NULL);
+      g_assert_false (gtk_widget_is_sensitive (confirm));
+      stipple_xinput_key (dialog, "ctrl+a");
+      stipple_xinput_key (dialog, "BackSpace");
+      WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (reason)), ""));
+      type_into (reason, "Deep rolling scars, discussed with the patient");
+      WAIT_FOR (gtk_widget_is_sensitive (confirm));
       stipple_xinput_click (confirm);
     }
     WAIT_FOR (dialog == NULL || !gtk_widget_get_visible (GTK_WIDGET (dialog)));

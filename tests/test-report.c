@@ -47,6 +47,7 @@ make_session (gsize note_length)
   d->override_reason = g_strdup ("Rosacea is on the nose only; the nose is not treated.");
   d->consent_treatment = TRUE;
   d->consent_photographs = FALSE;
+  d->photographs_asked = TRUE;
   d->consent_date = g_date_time_ref (d->session_start);
 
   zone.zone = STIPPLE_ZONE_CHEEK_LEFT;
@@ -218,7 +219,18 @@ test_chart (void)
   assert_contains (text, "Yes (contraindication): Active rosacea");
   assert_contains (text, "1 question answered no");
   assert_contains (text, "Rosacea is on the nose only");
-  assert_contains (rows, "Consent to photographs Not given");
+  /* Asked and refused, or never asked: two different records. */
+  assert_contains (rows, "Consent to photographs Refused");
+  {
+    g_autofree char *unasked_path = NULL;
+    g_autofree char *unasked = NULL;
+
+    d->photographs_asked = FALSE;
+    unasked_path = write_report (d, STIPPLE_REPORT_CHART, "unasked.pdf");
+    unasked = pdf_text (unasked_path, TRUE);
+    assert_contains (unasked, "Consent to photographs Not asked");
+    d->photographs_asked = TRUE;
+  }
   /* Zones */
   assert_contains (text, "Left cheek");
   assert_contains (text, "1.50 mm · 1.25 mm · 1.00 mm");

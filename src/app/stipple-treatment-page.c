@@ -18,6 +18,7 @@
 
 #include "stipple-face-map.h"
 #include "stipple-note-saver.h"
+#include "stipple-patient-text.h"
 #include "stipple-sample-ring.h"
 #include "stipple-strip-chart.h"
 #include "stipple-skin-response.h"
@@ -327,9 +328,9 @@ static void
 reason_changed_cb (GtkEditable      *reason,
                    AdwMessageDialog *dialog)
 {
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (reason)));
-
-  adw_message_dialog_set_response_enabled (dialog, "confirm", *text != '\0');
+  /* A reason for the record, not a keystroke to get past the question. */
+  adw_message_dialog_set_response_enabled (dialog, "confirm",
+                                           stipple_patient_text_is_reason (gtk_editable_get_text (reason)));
 }
 
 static void

@@ -135,7 +135,10 @@ add_screening (StippleReportData         *data,
       if (consent->kind == STIPPLE_CONSENT_TREATMENT)
         data->consent_treatment = consent->given;
       else if (consent->kind == STIPPLE_CONSENT_PHOTOGRAPHS)
-        data->consent_photographs = consent->given;
+        {
+          data->consent_photographs = consent->given;
+          data->photographs_asked = TRUE;
+        }
       if (consent->given && consent->signed_on != NULL)
         {
           g_clear_pointer (&data->consent_date, g_date_time_unref);

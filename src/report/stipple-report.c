@@ -641,7 +641,9 @@ section_screening (Renderer *r)
     field (r, _("Treated despite a contraindication because"), d->override_reason);
 
   field (r, _("Consent to treatment"), d->consent_treatment ? consent_date : _("Not given"));
-  field (r, _("Consent to photographs"), d->consent_photographs ? consent_date : _("Not given"));
+  field (r, _("Consent to photographs"), d->consent_photographs ? consent_date
+                                         : d->photographs_asked ? C_("photographs", "Refused")
+                                         : C_("photographs", "Not asked"));
 }
 
 static void

@@ -103,6 +103,7 @@ typedef struct
   char       *override_reason;
   gboolean    consent_treatment;
   gboolean    consent_photographs;
+  gboolean    photographs_asked;      /* FALSE: no photographs consent on record */
   GDateTime  *consent_date;
 
   GArray     *zones;                  /* StippleReportZone */
