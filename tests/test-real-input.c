@@ -187,6 +187,40 @@ stop_with_keys (GtkWindow  *focus,
   WAIT_FOR (count_audit (STIPPLE_AUDIT_EMERGENCY_STOP) == before + 1);
 }
 
+static GtkWidget *
+find_css_class (GtkWidget  *root,
+                const char *css_class)
+{
+  if (gtk_widget_has_css_class (root, css_class))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_css_class (child, css_class);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The header's pen pill: its words and its colour say the same. */
+static void
+assert_pen_pill_agrees (void)
+{
+  GtkWidget *pill = find_css_class (GTK_WIDGET (window), "pen-status");
+  GtkWidget *label = stipple_test_find_of_type (pill, GTK_TYPE_LABEL);
+  const char *text = gtk_label_get_text (GTK_LABEL (label));
+  StipplePenState state = stipple_pen_get_state (stipple_application_get_pen (app));
+
+  if (gtk_widget_has_css_class (pill, "pen-fault"))
+    g_assert_false (g_str_has_prefix (text, _("Pen connected")));
+  if (state == STIPPLE_PEN_STATE_FAULT)
+    g_assert_true (g_str_has_prefix (text, _("Pen fault")));
+  /* No alarm stands: the pill is not red either. */
+  if (stipple_treatment_get_alarm_priority (current_treatment ()) == STIPPLE_ALARM_NONE)
+    g_assert_false (gtk_widget_has_css_class (pill, "pen-fault"));
+}
+
 /* The emergency stop clears the pen's settings: send them again and
  * acknowledge the alarm, as a clinician does before going on. */
 static void
@@ -200,8 +234,11 @@ recover_after_stop (void)
   WAIT_FOR (gtk_revealer_get_child_revealed (GTK_REVEALER (gtk_widget_get_ancestor (acknowledge, GTK_TYPE_REVEALER))));
   stipple_xinput_click (acknowledge);
   WAIT_FOR (!gtk_widget_get_mapped (acknowledge));
+  assert_pen_pill_agrees ();
   if (stipple_treatment_get_verification (current_treatment ()) != STIPPLE_VERIFICATION_VERIFIED)
     click (_("Apply and Send to Pen"));
+  WAIT_FOR (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED);
+  assert_pen_pill_agrees ();
 }
 
 static GtkWindow *
@@ -348,7 +385,8 @@ run (void)
     WAIT_FOR ((spin = find (GTK_ACCESSIBLE_ROLE_SPIN_BUTTON, depth_of_pass_1)) != NULL);
     stipple_xinput_click (spin);
     WAIT_FOR (gtk_widget_has_focus (spin) ||
-              gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), spin));
+              (gtk_root_get_focus (GTK_ROOT (window)) != NULL &&
+               gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), spin)));
     stipple_xinput_key (window, "ctrl+a");
     stipple_xinput_type (window, deeper);
     stipple_xinput_key (window, "Tab");
@@ -361,7 +399,8 @@ run (void)
       {
         /* Asking does not stop the needle on its own; the test needs it
          * running to prove the stop, so start it again behind the dialog. */
-        g_error ("The needle stopped when the dialog opened");
+        g_error ("The needle stopped when the dialog opened: %s",
+                 stipple_treatment_get_alarm_message (current_treatment ()));
       }
     stop_with_keys (dialog, "shift+Escape", "with the deeper-than-limit dialog open");
 

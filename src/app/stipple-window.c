@@ -88,6 +88,13 @@ get_pen (StippleWindow *self)
  * The pen and alarms
  * ------------------------------------------------------------------------ */
 
+static gboolean
+alarm_standing (StippleWindow *self)
+{
+  return self->treatment != NULL &&
+         stipple_treatment_get_alarm_priority (self->treatment) != STIPPLE_ALARM_NONE;
+}
+
 static void
 update_pen_status (StippleWindow *self)
 {
@@ -102,6 +109,7 @@ update_pen_status (StippleWindow *self)
   gtk_widget_remove_css_class (self->pen_status, "pen-connected");
   gtk_widget_remove_css_class (self->pen_status, "pen-armed");
   gtk_widget_remove_css_class (self->pen_status, "pen-fault");
+  gtk_widget_remove_css_class (self->pen_status, "pen-stopped");
 
   if (pen == NULL)
     {
@@ -126,8 +134,10 @@ update_pen_status (StippleWindow *self)
       break;
 
     case STIPPLE_PEN_STATE_FAULT:
+      /* Red while the alarm stands; once acknowledged, the pen still
+       * waits for its settings, and says so. */
       text = g_strdup (_("Pen fault"));
-      style = "pen-fault";
+      style = alarm_standing (self) ? "pen-fault" : "pen-stopped";
       break;
 
     case STIPPLE_PEN_STATE_DISCONNECTED:
@@ -165,8 +175,12 @@ update_pen_status (StippleWindow *self)
             }
         }
       g_free (text);
-      text = g_strdup_printf ("%s · %s", stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_ARMED
-                                           ? _("Needle running") : _("Pen connected"),
+      /* The words follow the state, as the colour does: never "Pen
+       * connected" in red. */
+      text = g_strdup_printf ("%s · %s",
+                              stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_ARMED ? _("Needle running")
+                              : stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_FAULT ? _("Pen fault")
+                              : _("Pen connected"),
                               cartridge && cartridge->id[0] ? cartridge->id : identity->serial);
       tooltip = g_string_free (g_steal_pointer (&detail), FALSE);
     }
@@ -189,6 +203,8 @@ update_alarm (StippleWindow *self)
       priority = stipple_treatment_get_alarm_priority (self->treatment);
       message = stipple_treatment_get_alarm_message (self->treatment);
     }
+
+  update_pen_status (self);
 
   gtk_widget_remove_css_class (self->alarm_box, "alarm-high");
   gtk_widget_remove_css_class (self->alarm_box, "alarm-medium");
