@@ -20,6 +20,7 @@
 #include <locale.h>
 
 #include "stipple-application.h"
+#include "stipple-patient-editor.h"
 #include "stipple-patient-list.h"
 #include "stipple-screening.h"
 #include "stipple-sim-transport.h"
@@ -287,6 +288,21 @@ run (void)
   stipple_test_wait_mapped (GTK_WIDGET (window));
   stipple_xinput_check ();
 
+  /* New Patient from the keyboard: typing goes straight into the family
+   * name, nothing typed is lost; Escape closes the form. */
+  {
+    GtkWindow *editor;
+    GtkWidget *focus = NULL;
+
+    stipple_xinput_key (window, "ctrl+n");
+    editor = wait_for_toplevel (STIPPLE_TYPE_PATIENT_EDITOR);
+    stipple_test_wait_mapped (GTK_WIDGET (editor));
+    stipple_xinput_type (editor, "Okafor");
+    WAIT_FOR ((focus = gtk_root_get_focus (GTK_ROOT (editor))) != NULL && GTK_IS_EDITABLE (focus) &&
+              g_str_equal (gtk_editable_get_text (GTK_EDITABLE (focus)), "Okafor"));
+    close_with_escape (editor);
+  }
+
   /* The search: typed, and Enter opens the first patient found. */
   WAIT_FOR ((search = stipple_test_find_of_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY)) != NULL);
   type_into (search, "DEMO-0001");
@@ -358,6 +374,26 @@ run (void)
   /* Notes before and after, typed. */
   type_into (find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Notes before treatment")),
              "Rolling scars, left cheek.");
+  /* Tab, and Ctrl+Tab, leave the notes; neither types a tab into them. */
+  {
+    GtkWidget *notes = find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Notes before treatment"));
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (notes));
+    const char *keys[] = { "Tab", "ctrl+Tab" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        GtkTextIter start, end;
+        g_autofree char *text = NULL;
+
+        stipple_xinput_click (notes);
+        WAIT_FOR (gtk_widget_has_focus (notes));
+        stipple_xinput_key (window, keys[i]);
+        WAIT_FOR (!gtk_widget_has_focus (notes));
+        gtk_text_buffer_get_bounds (buffer, &start, &end);
+        text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+        g_assert_cmpstr (text, ==, "Rolling scars, left cheek.");
+      }
+  }
 
   /* The stop's keys on the treatment screen, with the focus anywhere. */
   start_needle ();

@@ -13,6 +13,7 @@
 
 #include "stipple-i18n.h"
 #include "stipple-report.h"
+#include "stipple-report-session.h"
 
 static char *tmp_dir;
 static StippleFaceGeometry *face;
@@ -467,6 +468,23 @@ test_language_missing (void)
   g_assert_no_error (error);
 }
 
+/* Saved reports are offered under who, when and which copy. */
+static void
+test_file_name (void)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) start = g_date_time_new (tz, 2026, 12, 2, 9, 30, 0);
+  g_autofree char *chart = stipple_report_file_name ("Brightwater", start, STIPPLE_REPORT_CHART);
+  g_autofree char *patient = stipple_report_file_name ("Brightwater", start, STIPPLE_REPORT_PATIENT);
+  g_autofree char *odd = stipple_report_file_name ("Lindqvist/Marsh: \"Jr\"", start, STIPPLE_REPORT_CHART);
+  g_autofree char *unknown = stipple_report_file_name (NULL, NULL, STIPPLE_REPORT_CHART);
+
+  g_assert_cmpstr (chart, ==, "Brightwater 2026-12-02 session record.pdf");
+  g_assert_cmpstr (patient, ==, "Brightwater 2026-12-02 patient copy.pdf");
+  g_assert_cmpstr (odd, ==, "Lindqvist-Marsh- -Jr- 2026-12-02 session record.pdf");
+  g_assert_cmpstr (unknown, ==, "session record.pdf");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -492,6 +510,7 @@ main (int   argc,
   tmp_dir = g_dir_make_tmp ("stipple-report-XXXXXX", NULL);
 
   g_test_add_func ("/stipple/report/chart", test_chart);
+  g_test_add_func ("/stipple/report/file-name", test_file_name);
   g_test_add_func ("/stipple/report/patient-copy", test_patient_copy);
   g_test_add_func ("/stipple/report/long-note", test_long_note);
   g_test_add_func ("/stipple/report/in-progress", test_in_progress);

@@ -39,6 +39,7 @@ struct _StippleWindow
 
   /* Template children */
   AdwWindowTitle       *window_title;
+  AdwToastOverlay      *toast_overlay;
   GtkWidget            *demo_banner;
   GtkLabel             *patient_alerts;
   GtkStack             *main_stack;
@@ -724,10 +725,21 @@ report_done_cb (GObject      *object,
                 gpointer      user_data)
 {
   StippleWindow *self = STIPPLE_WINDOW (object);
+  ReportJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *title = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    show_error (self, _("The Report Was Not Exported"), error->message);
+    {
+      show_error (self, _("The Report Was Not Exported"), error->message);
+      return;
+    }
+
+  /* Said once it is on disk, not when it was asked for. */
+  basename = g_path_get_basename (job->path);
+  title = g_strdup_printf (_("Saved “%s”"), basename);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
 }
 
 static void
@@ -769,9 +781,18 @@ export_report (StippleWindow     *self,
   stipple_zone_limits_init_defaults (&job->limits);
   stipple_zone_limits_apply_variant (&job->limits, overrides);
 
-  name = g_strdup_printf (kind == STIPPLE_REPORT_CHART ? "session-%" G_GINT64_FORMAT ".pdf"
-                                                       : "session-%" G_GINT64_FORMAT "-patient.pdf",
-                          session_id);
+  {
+    const StipplePatientChart *chart = self->patient_page ? stipple_patient_page_get_chart (self->patient_page) : NULL;
+    const StippleSession *session = NULL;
+    g_autoptr(GDateTime) start = NULL;
+
+    for (guint i = 0; chart != NULL && i < chart->sessions->len && session == NULL; i++)
+      if (((const StippleSession *) g_ptr_array_index (chart->sessions, i))->id == session_id)
+        session = g_ptr_array_index (chart->sessions, i);
+    if (session != NULL && session->started_at != NULL)
+      start = g_date_time_to_local (session->started_at);
+    name = stipple_report_file_name (session != NULL ? chart->patient->family_name : NULL, start, kind);
+  }
   /* The portal-backed chooser: works inside the Flatpak sandbox too. */
   chooser = gtk_file_chooser_native_new (kind == STIPPLE_REPORT_CHART ? _("Export Session Record")
                                                                       : _("Export Patient Copy"),
@@ -1302,6 +1323,7 @@ stipple_window_class_init (StippleWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/stipple-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, demo_banner);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, patient_alerts);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, main_stack);

@@ -388,3 +388,42 @@ stipple_report_data_from_session (StippleStore             *store,
 
   return g_steal_pointer (&data);
 }
+
+/**
+ * stipple_report_file_name:
+ * @family_name: (nullable): the patient's family name
+ * @session_start: (nullable): when the session began
+ * @kind: the record for the chart, or the patient's copy
+ *
+ * The name a report is offered under when it is saved: who, when and
+ * which copy, "Brightwater 2026-12-02 session record.pdf", so a folder
+ * of reports reads without opening them. Characters a file system
+ * refuses or treats as a path become hyphens.
+ *
+ * Returns: (transfer full): a file name, without a folder
+ */
+char *
+stipple_report_file_name (const char        *family_name,
+                          GDateTime         *session_start,
+                          StippleReportKind  kind)
+{
+  g_autoptr(GString) name = g_string_new (NULL);
+  g_autofree char *date = session_start ? g_date_time_format (session_start, "%Y-%m-%d") : NULL;
+
+  if (family_name != NULL && *family_name != '\0')
+    {
+      for (const char *p = family_name; *p != '\0'; p++)
+        g_string_append_c (name, strchr ("/\\:*?\"<>|", *p) != NULL || (guchar) *p < 0x20 ? '-' : *p);
+      g_string_append_c (name, ' ');
+    }
+  if (date != NULL)
+    {
+      g_string_append (name, date);
+      g_string_append_c (name, ' ');
+    }
+  /* Translators: the end of a report's file name, "Brightwater 2026-12-02 session record.pdf" */
+  g_string_append (name, kind == STIPPLE_REPORT_CHART ? _("session record") : _("patient copy"));
+  g_string_append (name, ".pdf");
+
+  return g_string_free (g_steal_pointer (&name), FALSE);
+}
