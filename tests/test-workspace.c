@@ -342,6 +342,21 @@ run_treatment (void)
   WAIT_FOR ((store = stipple_application_get_store (app)) != NULL);
   WAIT_FOR (stipple_pen_get_connected (stipple_application_get_pen (app)));
   stipple_test_wait_mapped (GTK_WIDGET (window));
+  /* Screenshots fill the screen they are taken on (xvfb-run -s "-screen
+   * 0 1024x700x24", or 2560x1440), light or, with STIPPLE_SCREENSHOT_DARK
+   * set, dark. */
+  if (g_getenv ("STIPPLE_SCREENSHOT_DIR") != NULL)
+    {
+      GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (window)));
+      g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+      GdkRectangle area;
+
+      gdk_monitor_get_geometry (monitor, &area);
+      gtk_window_set_default_size (window, area.width, area.height);
+      if (g_getenv ("STIPPLE_SCREENSHOT_DARK") != NULL)
+        adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+      stipple_test_iterate (300);
+    }
   screenshot ("workspace.png");
 
   /* The emergency stop is there before anything else. */
