@@ -102,6 +102,24 @@ test_presets (void)
   g_assert_true (stipple_preset_plan_zone (STIPPLE_INDICATION_ACNE_SCARS, STIPPLE_SKIN_THICK,
                                            STIPPLE_ZONE_PERIORBITAL_RIGHT, &plan));
   g_assert_cmpuint (plan.depth_um, ==, 500);
+  /* Fine lines start at the low end of the guide's range, not at the
+   * zone's limit: 0.25 mm on a thin forehead (0.25–0.5 mm), 0.5 mm on a
+   * thin cheek (0.5–1.0 mm), and the nose's single value, 0.25 mm. */
+  g_assert_true (stipple_preset_plan_zone (STIPPLE_INDICATION_FINE_LINES, STIPPLE_SKIN_THIN,
+                                           STIPPLE_ZONE_FOREHEAD, &plan));
+  g_assert_cmpuint (plan.depth_um, ==, 250);
+  g_assert_true (stipple_preset_plan_zone (STIPPLE_INDICATION_FINE_LINES, STIPPLE_SKIN_THIN,
+                                           STIPPLE_ZONE_CHEEK_LEFT, &plan));
+  g_assert_cmpuint (plan.depth_um, ==, 500);
+  g_assert_true (stipple_preset_plan_zone (STIPPLE_INDICATION_FINE_LINES, STIPPLE_SKIN_THICK,
+                                           STIPPLE_ZONE_CHEEK_LEFT, &plan));
+  g_assert_cmpuint (plan.depth_um, ==, 1000);
+  for (StippleZone z = 1; z < STIPPLE_N_ZONES; z++)
+    {
+      g_assert_true (stipple_preset_plan_zone (STIPPLE_INDICATION_FINE_LINES, STIPPLE_SKIN_THIN, z, &plan));
+      if (stipple_zone_get_info (z)->thin_max_um > 250)
+        g_assert_cmpuint (plan.depth_um, <, stipple_zone_get_info (z)->thin_max_um);
+    }
   /* Pigmentation stays shallow. */
   g_assert_true (stipple_preset_plan_zone (STIPPLE_INDICATION_PIGMENTATION, STIPPLE_SKIN_THIN,
                                            STIPPLE_ZONE_CHEEK_LEFT, &plan));

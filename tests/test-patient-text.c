@@ -72,6 +72,46 @@ test_written_in_other_languages (void)
   setlocale (LC_TIME, "C.UTF-8");
 }
 
+/* A reason kept in the record is a few words, not a keystroke. */
+static void
+test_reason (void)
+{
+  g_assert_false (stipple_patient_text_is_reason (NULL));
+  g_assert_false (stipple_patient_text_is_reason (""));
+  g_assert_false (stipple_patient_text_is_reason ("x"));
+  g_assert_false (stipple_patient_text_is_reason ("   ok ok   "));
+  g_assert_false (stipple_patient_text_is_reason ("okokokokokokok"));
+  g_assert_false (stipple_patient_text_is_reason ("..............."));
+  g_assert_false (stipple_patient_text_is_reason ("1234 5678 90"));
+  g_assert_true (stipple_patient_text_is_reason ("Deep rolling scars"));
+  g_assert_true (stipple_patient_text_is_reason ("Stillzeit beendet, bestätigt"));
+  g_assert_true (stipple_patient_text_is_reason ("  Rosacea on the nose only  "));
+}
+
+/* What must stay in sight while a patient is treated. */
+static void
+test_alerts (void)
+{
+  StipplePatient patient = { 0 };
+  g_autofree char *none = NULL;
+  g_autofree char *both = NULL;
+  g_autofree char *name = NULL;
+
+  patient.given_name = (char *) "Samir";
+  patient.family_name = (char *) "Quill";
+  patient.fitzpatrick = 2;
+  none = stipple_patient_text_alerts (&patient);
+  g_assert_null (none);
+
+  patient.fitzpatrick = 5;
+  patient.allergies = (char *) "Lidocaine (rash)";
+  both = stipple_patient_text_alerts (&patient);
+  g_assert_cmpstr (both, ==, "Allergies: Lidocaine (rash)\n"
+                             "Skin type V: Higher risk of post-inflammatory hyperpigmentation");
+  name = stipple_patient_text_name (&patient);
+  g_assert_cmpstr (name, ==, "Samir Quill");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -80,6 +120,8 @@ main (int   argc,
 
   g_test_add_func ("/stipple/patient-text/english", test_english);
   g_test_add_func ("/stipple/patient-text/other-languages", test_written_in_other_languages);
+  g_test_add_func ("/stipple/patient-text/reason", test_reason);
+  g_test_add_func ("/stipple/patient-text/alerts", test_alerts);
 
   return g_test_run ();
 }

@@ -20,6 +20,7 @@
 #include <locale.h>
 
 #include "stipple-application.h"
+#include "stipple-patient-editor.h"
 #include "stipple-patient-list.h"
 #include "stipple-screening.h"
 #include "stipple-sim-transport.h"
@@ -187,6 +188,40 @@ stop_with_keys (GtkWindow  *focus,
   WAIT_FOR (count_audit (STIPPLE_AUDIT_EMERGENCY_STOP) == before + 1);
 }
 
+static GtkWidget *
+find_css_class (GtkWidget  *root,
+                const char *css_class)
+{
+  if (gtk_widget_has_css_class (root, css_class))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_css_class (child, css_class);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The header's pen pill: its words and its colour say the same. */
+static void
+assert_pen_pill_agrees (void)
+{
+  GtkWidget *pill = find_css_class (GTK_WIDGET (window), "pen-status");
+  GtkWidget *label = stipple_test_find_of_type (pill, GTK_TYPE_LABEL);
+  const char *text = gtk_label_get_text (GTK_LABEL (label));
+  StipplePenState state = stipple_pen_get_state (stipple_application_get_pen (app));
+
+  if (gtk_widget_has_css_class (pill, "pen-fault"))
+    g_assert_false (g_str_has_prefix (text, _("Pen connected")));
+  if (state == STIPPLE_PEN_STATE_FAULT)
+    g_assert_true (g_str_has_prefix (text, _("Pen fault")));
+  /* No alarm stands: the pill is not red either. */
+  if (stipple_treatment_get_alarm_priority (current_treatment ()) == STIPPLE_ALARM_NONE)
+    g_assert_false (gtk_widget_has_css_class (pill, "pen-fault"));
+}
+
 /* The emergency stop clears the pen's settings: send them again and
  * acknowledge the alarm, as a clinician does before going on. */
 static void
@@ -200,8 +235,11 @@ recover_after_stop (void)
   WAIT_FOR (gtk_revealer_get_child_revealed (GTK_REVEALER (gtk_widget_get_ancestor (acknowledge, GTK_TYPE_REVEALER))));
   stipple_xinput_click (acknowledge);
   WAIT_FOR (!gtk_widget_get_mapped (acknowledge));
+  assert_pen_pill_agrees ();
   if (stipple_treatment_get_verification (current_treatment ()) != STIPPLE_VERIFICATION_VERIFIED)
     click (_("Apply and Send to Pen"));
+  WAIT_FOR (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED);
+  assert_pen_pill_agrees ();
 }
 
 static GtkWindow *
@@ -250,6 +288,21 @@ run (void)
   stipple_test_wait_mapped (GTK_WIDGET (window));
   stipple_xinput_check ();
 
+  /* New Patient from the keyboard: typing goes straight into the family
+   * name, nothing typed is lost; Escape closes the form. */
+  {
+    GtkWindow *editor;
+    GtkWidget *focus = NULL;
+
+    stipple_xinput_key (window, "ctrl+n");
+    editor = wait_for_toplevel (STIPPLE_TYPE_PATIENT_EDITOR);
+    stipple_test_wait_mapped (GTK_WIDGET (editor));
+    stipple_xinput_type (editor, "Okafor");
+    WAIT_FOR ((focus = gtk_root_get_focus (GTK_ROOT (editor))) != NULL && GTK_IS_EDITABLE (focus) &&
+              g_str_equal (gtk_editable_get_text (GTK_EDITABLE (focus)), "Okafor"));
+    close_with_escape (editor);
+  }
+
   /* The search: typed, and Enter opens the first patient found. */
   WAIT_FOR ((search = stipple_test_find_of_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY)) != NULL);
   type_into (search, "DEMO-0001");
@@ -291,7 +344,17 @@ run (void)
       WAIT_FOR (gtk_check_button_get_active (GTK_CHECK_BUTTON (consent)));
     }
     click (_("Next"));
-    WAIT_FOR ((product = stipple_test_find_entry_row (GTK_WIDGET (window), _("Anaesthetic Product"))) != NULL);
+    {
+      GtkWidget *applied = NULL;
+
+      /* Off until the clinician says the anaesthetic went on. */
+      WAIT_FOR ((applied = find (GTK_ACCESSIBLE_ROLE_SWITCH, _("Anaesthetic applied"))) != NULL);
+      g_assert_false (gtk_switch_get_active (GTK_SWITCH (applied)));
+      stipple_xinput_click (applied);
+      WAIT_FOR (gtk_switch_get_active (GTK_SWITCH (applied)));
+    }
+    WAIT_FOR ((product = stipple_test_find_entry_row (GTK_WIDGET (window), _("Anaesthetic Product"))) != NULL &&
+              gtk_widget_is_sensitive (product));
     type_into (product, "Lidocaine 4% cream");
     click (_("Begin Treatment"));
   }
@@ -311,6 +374,26 @@ run (void)
   /* Notes before and after, typed. */
   type_into (find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Notes before treatment")),
              "Rolling scars, left cheek.");
+  /* Tab, and Ctrl+Tab, leave the notes; neither types a tab into them. */
+  {
+    GtkWidget *notes = find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Notes before treatment"));
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (notes));
+    const char *keys[] = { "Tab", "ctrl+Tab" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        GtkTextIter start, end;
+        g_autofree char *text = NULL;
+
+        stipple_xinput_click (notes);
+        WAIT_FOR (gtk_widget_has_focus (notes));
+        stipple_xinput_key (window, keys[i]);
+        WAIT_FOR (!gtk_widget_has_focus (notes));
+        gtk_text_buffer_get_bounds (buffer, &start, &end);
+        text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+        g_assert_cmpstr (text, ==, "Rolling scars, left cheek.");
+      }
+  }
 
   /* The stop's keys on the treatment screen, with the focus anywhere. */
   start_needle ();
@@ -338,7 +421,8 @@ run (void)
     WAIT_FOR ((spin = find (GTK_ACCESSIBLE_ROLE_SPIN_BUTTON, depth_of_pass_1)) != NULL);
     stipple_xinput_click (spin);
     WAIT_FOR (gtk_widget_has_focus (spin) ||
-              gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), spin));
+              (gtk_root_get_focus (GTK_ROOT (window)) != NULL &&
+               gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), spin)));
     stipple_xinput_key (window, "ctrl+a");
     stipple_xinput_type (window, deeper);
     stipple_xinput_key (window, "Tab");
@@ -351,19 +435,26 @@ run (void)
       {
         /* Asking does not stop the needle on its own; the test needs it
          * running to prove the stop, so start it again behind the dialog. */
-        g_error ("The needle stopped when the dialog opened");
+        g_error ("The needle stopped when the dialog opened: %s",
+                 stipple_treatment_get_alarm_message (current_treatment ()));
       }
     stop_with_keys (dialog, "shift+Escape", "with the deeper-than-limit dialog open");
 
     /* The emergency stop button in the main window, clicked with the
      * dialog still open. */
     g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
-    type_into (reason, "Deep rolling scars, discussed with the patient");
     {
       GtkWidget *confirm = NULL;
 
-      WAIT_FOR ((confirm = find_labelled_button (GTK_WIDGET (dialog), _("_Confirm and Record"))) != NULL &&
-                gtk_widget_is_sensitive (confirm));
+      /* A word is not a reason for the record: Confirm stays off. */
+      type_into (reason, "ok");
+      WAIT_FOR ((confirm = find_labelled_button (GTK_WIDGET (dialog), _("_Confirm and Record"))) != NULL);
+      g_assert_false (gtk_widget_is_sensitive (confirm));
+      stipple_xinput_key (dialog, "ctrl+a");
+      stipple_xinput_key (dialog, "BackSpace");
+      WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (reason)), ""));
+      type_into (reason, "Deep rolling scars, discussed with the patient");
+      WAIT_FOR (gtk_widget_is_sensitive (confirm));
       stipple_xinput_click (confirm);
     }
     WAIT_FOR (dialog == NULL || !gtk_widget_get_visible (GTK_WIDGET (dialog)));

@@ -13,6 +13,7 @@
 
 #include "stipple-i18n.h"
 #include "stipple-report.h"
+#include "stipple-report-session.h"
 
 static char *tmp_dir;
 static StippleFaceGeometry *face;
@@ -29,7 +30,8 @@ make_session (gsize note_length)
   d->patient_name = g_strdup ("Amélie Zoé Brandt");
   d->record_number = g_strdup ("MRN-004217");
   d->date_of_birth = g_date_time_new (tz, 1984, 3, 9, 0, 0, 0);
-  d->fitzpatrick = 3;
+  d->fitzpatrick = 5;
+  d->allergies = g_strdup ("Latex (rash)");
   d->session_start = g_date_time_new (tz, 2026, 11, 20, 9, 30, 0);
   d->session_end = g_date_time_new (tz, 2026, 11, 20, 10, 15, 0);
   d->clinician = g_strdup ("Dr Ines Moreau");
@@ -46,10 +48,13 @@ make_session (gsize note_length)
   d->override_reason = g_strdup ("Rosacea is on the nose only; the nose is not treated.");
   d->consent_treatment = TRUE;
   d->consent_photographs = FALSE;
+  d->photographs_asked = TRUE;
   d->consent_date = g_date_time_ref (d->session_start);
 
   zone.zone = STIPPLE_ZONE_CHEEK_LEFT;
   zone.n_passes = 3;
+  zone.passes_known = TRUE;
+  zone.passes_done = 3;
   zone.depth_um[0] = 1500;
   zone.depth_um[1] = 1250;
   zone.depth_um[2] = 1000;
@@ -64,6 +69,9 @@ make_session (gsize note_length)
   zone.depth_um[0] = zone.depth_um[1] = 500;
   zone.limit_um = 500;
   zone.strokes = 9120;
+  /* Planned twice, treated once, for a few strokes. */
+  zone.passes_done = 1;
+  zone.time_in_zone_us = 400 * 1000;
   zone.out_of_tolerance = 0;
   g_array_append_val (d->zones, zone);
 
@@ -212,13 +220,32 @@ test_chart (void)
   assert_contains (text, "Yes (contraindication): Active rosacea");
   assert_contains (text, "1 question answered no");
   assert_contains (text, "Rosacea is on the nose only");
-  assert_contains (rows, "Consent to photographs Not given");
+  /* Asked and refused, or never asked: two different records. */
+  assert_contains (rows, "Consent to photographs Refused");
+  {
+    g_autofree char *unasked_path = NULL;
+    g_autofree char *unasked = NULL;
+
+    d->photographs_asked = FALSE;
+    unasked_path = write_report (d, STIPPLE_REPORT_CHART, "unasked.pdf");
+    unasked = pdf_text (unasked_path, TRUE);
+    assert_contains (unasked, "Consent to photographs Not asked");
+    d->photographs_asked = TRUE;
+  }
   /* Zones */
   assert_contains (text, "Left cheek");
   assert_contains (text, "1.50 mm · 1.25 mm · 1.00 mm");
   assert_contains (text, "above the zone limit of 1.00 mm");
   assert_contains (text, "15234");
   assert_contains (text, "4:23");
+  /* Passes done of passes planned; a fraction of a second is not "0:00". */
+  assert_contains (text, "3 of 3");
+  assert_contains (text, "1 of 2");
+  assert_contains (text, "0.4 s");
+  /* What is known about the patient. */
+  assert_contains (text, "Allergies");
+  assert_contains (text, "Latex (rash)");
+  assert_contains (text, "V — Higher risk of post-inflammatory hyperpigmentation");
   assert_contains (text, "Forehead");
   /* Graphs, notes, events, aftercare */
   /* The face map figure, with its legend. */
@@ -271,6 +298,8 @@ test_patient_copy (void)
 
   assert_contains (text, "Your microneedling treatment");
   assert_contains (text, "Amélie Zoé Brandt");
+  assert_contains (text, "Latex (rash)");
+  assert_contains (text, "Higher risk of post-inflammatory hyperpigmentation");
   assert_contains (text, "Left cheek");
   assert_contains (text, "no direct sun");
   assert_contains (text, "Suggested for");
@@ -439,6 +468,23 @@ test_language_missing (void)
   g_assert_no_error (error);
 }
 
+/* Saved reports are offered under who, when and which copy. */
+static void
+test_file_name (void)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) start = g_date_time_new (tz, 2026, 12, 2, 9, 30, 0);
+  g_autofree char *chart = stipple_report_file_name ("Brightwater", start, STIPPLE_REPORT_CHART);
+  g_autofree char *patient = stipple_report_file_name ("Brightwater", start, STIPPLE_REPORT_PATIENT);
+  g_autofree char *odd = stipple_report_file_name ("Lindqvist/Marsh: \"Jr\"", start, STIPPLE_REPORT_CHART);
+  g_autofree char *unknown = stipple_report_file_name (NULL, NULL, STIPPLE_REPORT_CHART);
+
+  g_assert_cmpstr (chart, ==, "Brightwater 2026-12-02 session record.pdf");
+  g_assert_cmpstr (patient, ==, "Brightwater 2026-12-02 patient copy.pdf");
+  g_assert_cmpstr (odd, ==, "Lindqvist-Marsh- -Jr- 2026-12-02 session record.pdf");
+  g_assert_cmpstr (unknown, ==, "session record.pdf");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -464,6 +510,7 @@ main (int   argc,
   tmp_dir = g_dir_make_tmp ("stipple-report-XXXXXX", NULL);
 
   g_test_add_func ("/stipple/report/chart", test_chart);
+  g_test_add_func ("/stipple/report/file-name", test_file_name);
   g_test_add_func ("/stipple/report/patient-copy", test_patient_copy);
   g_test_add_func ("/stipple/report/long-note", test_long_note);
   g_test_add_func ("/stipple/report/in-progress", test_in_progress);

@@ -296,8 +296,21 @@ test_screening (Fixture       *f,
   g_assert_nonnull (reason);
   type (reason, "  ");
   g_assert_false (can_press (f, "Next"));
+  /* A keystroke, a word or a row of dots is not a reason. */
+  type (reason, "x");
+  g_assert_false (can_press (f, "Next"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "Write the reason in a few words"));
+  type (reason, "okokokokokok");
+  g_assert_false (can_press (f, "Next"));
+  type (reason, "...........");
+  g_assert_false (can_press (f, "Next"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "Treatment Is Stopped"));
   type (reason, "Breastfeeding ended in March; the patient confirmed it today.");
   g_assert_true (can_press (f, "Next"));
+  /* With a reason, the red "stopped" gives way. */
+  g_assert_null (stipple_test_find_label (GTK_WIDGET (f->setup), "Treatment Is Stopped"));
+  g_assert_null (stipple_test_find_label (GTK_WIDGET (f->setup), "The session cannot go ahead"));
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "Treating Despite a Contraindication"));
   {
     g_autoptr(StippleSession) session = stipple_session_setup_dup_session (f->setup);
     g_assert_cmpstr (session->screening_override, ==,
@@ -354,14 +367,31 @@ test_consent (Fixture       *f,
   {
     g_autoptr(GPtrArray) consents = stipple_session_setup_dup_consents (f->setup);
     StippleConsent *treatment = consents->pdata[0];
+
+    /* Not asked about photographs: nothing recorded, not a refusal. */
+    g_assert_cmpuint (consents->len, ==, 1);
+    g_assert_cmpint (treatment->kind, ==, STIPPLE_CONSENT_TREATMENT);
+    g_assert_true (treatment->given);
+  }
+  click (f, "The patient refuses photographs");
+  {
+    g_autoptr(GPtrArray) consents = stipple_session_setup_dup_consents (f->setup);
     StippleConsent *photographs = consents->pdata[1];
 
     g_assert_cmpuint (consents->len, ==, 2);
-    g_assert_cmpint (treatment->kind, ==, STIPPLE_CONSENT_TREATMENT);
-    g_assert_true (treatment->given);
     g_assert_cmpint (photographs->kind, ==, STIPPLE_CONSENT_PHOTOGRAPHS);
     g_assert_false (photographs->given);
   }
+  /* Consent and refusal exclude each other. */
+  click (f, "The patient consents to photographs");
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (get_labelled (f, "The patient refuses photographs"))));
+  {
+    g_autoptr(GPtrArray) consents = stipple_session_setup_dup_consents (f->setup);
+
+    g_assert_cmpuint (consents->len, ==, 2);
+    g_assert_true (((StippleConsent *) consents->pdata[1])->given);
+  }
+  click (f, "The patient refuses photographs");
   press (f, "Next");
   assert_step (f, "Step 4 of 4", "Anaesthetic and Serums");
   g_assert_null (button (f, "Next"));
@@ -399,6 +429,16 @@ test_products (Fixture       *f,
 
   show (f, NULL);
   to_products (f);
+
+  /* No anaesthetic unless the clinician says one went on: nothing is
+   * recorded as applied by default. */
+  g_assert_true (can_press (f, "Begin Treatment"));
+  {
+    g_autoptr(StippleSession) session = stipple_session_setup_dup_session (f->setup);
+    g_assert_null (session->anaesthetic_at);
+    g_assert_null (session->anaesthetic_product);
+  }
+  click (f, "Anaesthetic applied");
 
   /* The anaesthetic needs a name while it is switched on. */
   g_assert_false (can_press (f, "Begin Treatment"));
@@ -581,7 +621,9 @@ test_ready_and_save (Fixture       *f,
   type (stipple_test_find_entry_row (GTK_WIDGET (f->setup), "Why is treating still right?"), reason);
   press (f, "Next");
   click (f, "The patient consents to the treatment");
+  click (f, "The patient refuses photographs");
   press (f, "Next");
+  click (f, "Anaesthetic applied");
   type (stipple_test_find_entry_row (GTK_WIDGET (f->setup), "Anaesthetic Product"), "Lidocaine 4% cream");
   set_anaesthetic_minutes_ago (f, 55);
   press (f, "Add Serum");
@@ -630,6 +672,7 @@ test_ready_and_save (Fixture       *f,
   consents = stipple_session_setup_dup_consents (f->setup);
   g_assert_true (((StippleConsent *) consents->pdata[0])->given);
   g_assert_false (((StippleConsent *) consents->pdata[1])->given);
+  g_assert_cmpint (((StippleConsent *) consents->pdata[1])->kind, ==, STIPPLE_CONSENT_PHOTOGRAPHS);
 
   /* Saved, and read back from the file. */
   stipple_session_setup_save_async (f->setup, store, NULL, saved_cb, &outcome);
@@ -718,7 +761,6 @@ test_save_error (Fixture       *f,
   show (f, chart);
   g_signal_connect (f->setup, "ready", G_CALLBACK (ready_cb), &outcome);
   to_products (f);
-  click (f, "Anaesthetic applied");
   press (f, "Begin Treatment");
   g_assert_cmpuint (outcome.n_ready, ==, 1);
 
@@ -756,7 +798,8 @@ test_save_error (Fixture       *f,
   g_assert_cmpuint (back->sessions->len, ==, 1);
   g_assert_null (((StippleSession *) back->sessions->pdata[0])->anaesthetic_at);
   g_assert_cmpuint (back->screening->len, ==, n_items);
-  g_assert_cmpuint (back->consents->len, ==, 2);
+  /* The treatment consent; photographs were not asked about. */
+  g_assert_cmpuint (back->consents->len, ==, 1);
 
   g_clear_pointer (&outcome.session, stipple_session_free);
   g_main_loop_unref (outcome.loop);

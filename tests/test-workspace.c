@@ -357,6 +357,21 @@ run_treatment (void)
   WAIT_FOR ((store = stipple_application_get_store (app)) != NULL);
   WAIT_FOR (stipple_pen_get_connected (stipple_application_get_pen (app)));
   stipple_test_wait_mapped (GTK_WIDGET (window));
+  /* Screenshots fill the screen they are taken on (xvfb-run -s "-screen
+   * 0 1024x700x24", or 2560x1440), light or, with STIPPLE_SCREENSHOT_DARK
+   * set, dark. */
+  if (g_getenv ("STIPPLE_SCREENSHOT_DIR") != NULL)
+    {
+      GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (window)));
+      g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+      GdkRectangle area;
+
+      gdk_monitor_get_geometry (monitor, &area);
+      gtk_window_set_default_size (window, area.width, area.height);
+      if (g_getenv ("STIPPLE_SCREENSHOT_DARK") != NULL)
+        adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+      stipple_test_iterate (300);
+    }
   screenshot ("workspace.png");
 
   /* The emergency stop is there before anything else. */
@@ -367,6 +382,19 @@ run_treatment (void)
   WAIT_FOR ((list = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_PATIENT_LIST)) != NULL);
   g_signal_emit_by_name (list, "patient-activated", patient_id);
   press (_("Start Session"));
+
+  /* From the set-up on, the header names the patient being treated and
+   * what must stay in sight about them. */
+  {
+    AdwWindowTitle *title = NULL;
+    g_autofree char *allergies = g_strdup_printf (_("Allergies: %s"), "None known");
+
+    WAIT_FOR ((title = ADW_WINDOW_TITLE (stipple_test_find_of_type (GTK_WIDGET (window),
+                                                                     ADW_TYPE_WINDOW_TITLE))) != NULL &&
+              g_strcmp0 (adw_window_title_get_title (title), "Elena Brightwater") == 0);
+    g_assert_true (g_str_has_prefix (adw_window_title_get_subtitle (title), "DEMO-0001 · "));
+    g_assert_nonnull (find_text_anywhere (allergies));
+  }
 
   /* Set-up: clinician, screening (all no), consent, anaesthetic. */
   {
@@ -389,6 +417,8 @@ run_treatment (void)
   {
     GtkWidget *product = NULL;
 
+    /* Not applied unless the clinician says so. */
+    toggle (_("Anaesthetic applied"));
     WAIT_FOR ((product = stipple_test_find_entry_row (GTK_WIDGET (window), _("Anaesthetic Product"))) != NULL);
     gtk_editable_set_text (GTK_EDITABLE (product), "Lidocaine 4% cream");
   }
@@ -548,7 +578,15 @@ run_treatment (void)
     g_assert_false (stipple_window_get_locked (STIPPLE_WINDOW (window)));
   }
 
+  /* Ending is confirmed first: until then the treatment goes on. */
   press (_("End Session"));
+  {
+    GtkWidget *question = NULL;
+
+    WAIT_FOR ((question = find_text_anywhere (_("End the Session?"))) != NULL);
+    g_assert_false (stipple_treatment_get_ended (current_treatment ()));
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (gtk_widget_get_root (question)), "end");
+  }
   WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
   /* The report is offered at once. */
   {

@@ -739,6 +739,10 @@ stipple_patient_editor_new (StippleStore         *store,
     }
   load_patient (self);
 
+  /* Typing starts in the family name: the first word typed is never lost
+   * to a window with no focus. */
+  gtk_window_set_focus (GTK_WINDOW (self), self->fields[FIELD_FAMILY].input);
+
   return self;
 }
 
@@ -788,6 +792,9 @@ stipple_patient_editor_class_init (StipplePatientEditorClass *klass)
 
   object_class->dispose = stipple_patient_editor_dispose;
   object_class->finalize = stipple_patient_editor_finalize;
+
+  /* Escape is Cancel, as in every dialog. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 
   /**
    * StipplePatientEditor::saved:

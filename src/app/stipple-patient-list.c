@@ -385,6 +385,20 @@ stipple_patient_list_focus_search (StipplePatientList *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/**
+ * stipple_patient_list_clear:
+ * @self: a patient list
+ *
+ * Empties the search, and with it the list of patients found.
+ */
+void
+stipple_patient_list_clear (StipplePatientList *self)
+{
+  g_return_if_fail (STIPPLE_IS_PATIENT_LIST (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+}
+
 static void
 stipple_patient_list_dispose (GObject *object)
 {

@@ -21,5 +21,6 @@ void                stipple_patient_list_set_store    (StipplePatientList *self,
                                                        StippleStore       *store);
 void                stipple_patient_list_refresh      (StipplePatientList *self);
 void                stipple_patient_list_focus_search (StipplePatientList *self);
+void                stipple_patient_list_clear        (StipplePatientList *self);
 
 G_END_DECLS

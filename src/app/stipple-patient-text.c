@@ -366,3 +366,116 @@ stipple_patient_text_add_field (AdwPreferencesGroup *group,
   adw_preferences_group_add (group, row);
   return row;
 }
+
+/**
+ * stipple_patient_text_name:
+ * @patient: a patient
+ *
+ * Returns: (transfer full): the patient's name as said aloud, given name
+ *   first: "Amara Okafor"
+ */
+char *
+stipple_patient_text_name (const StipplePatient *patient)
+{
+  g_return_val_if_fail (patient != NULL, NULL);
+
+  return g_strstrip (g_strdup_printf ("%s %s", patient->given_name ? patient->given_name : "",
+                                      patient->family_name ? patient->family_name : ""));
+}
+
+/**
+ * stipple_patient_text_identity:
+ * @patient: a patient
+ *
+ * Returns: (transfer full): what tells this patient from another of the
+ *   same name: "record number · born 9 March 1984"
+ */
+char *
+stipple_patient_text_identity (const StipplePatient *patient)
+{
+  g_autofree char *born = NULL;
+
+  g_return_val_if_fail (patient != NULL, NULL);
+
+  born = stipple_patient_text_write_iso_date (patient->date_of_birth);
+  /* Translators: a patient's record number and date of birth */
+  return g_strdup_printf (_("%s · born %s"), patient->record_number ? patient->record_number : "",
+                          born ? born : "");
+}
+
+/**
+ * stipple_patient_text_alerts:
+ * @patient: a patient
+ *
+ * What must stay in sight while this patient is treated: recorded
+ * allergies, and a skin type (IV to VI) that scars darker.
+ *
+ * Returns: (transfer full) (nullable): one line each, or %NULL when there
+ *   is nothing to warn about
+ */
+char *
+stipple_patient_text_alerts (const StipplePatient *patient)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (patient != NULL, NULL);
+
+  if (patient->allergies != NULL && *patient->allergies != '\0')
+    g_string_append_printf (text, _("Allergies: %s"), patient->allergies);
+  if (patient->fitzpatrick >= 4 && patient->fitzpatrick <= 6)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      /* Translators: "Skin type IV: Higher risk of post-inflammatory hyperpigmentation" */
+      g_string_append_printf (text, _("Skin type %s: %s"),
+                              stipple_patient_text_fitzpatrick (patient->fitzpatrick),
+                              _("Higher risk of post-inflammatory hyperpigmentation"));
+    }
+
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+/**
+ * stipple_patient_text_is_reason:
+ * @text: what the clinician typed
+ *
+ * Whether @text can stand in the record as a reason for treating despite
+ * a contraindication, or past a zone's limit: at least
+ * %STIPPLE_REASON_MIN_CHARS characters besides spaces around it, and at
+ * least two words with a letter in each. "x", "ok" or "........." are
+ * not reasons.
+ *
+ * Returns: %TRUE when @text reads as a reason
+ */
+gboolean
+stipple_patient_text_is_reason (const char *text)
+{
+  g_autofree char *stripped = NULL;
+  guint words = 0;
+  gboolean in_word = FALSE, word_has_letter = FALSE;
+
+  if (text == NULL)
+    return FALSE;
+
+  stripped = g_strstrip (g_strdup (text));
+  if (g_utf8_strlen (stripped, -1) < STIPPLE_REASON_MIN_CHARS)
+    return FALSE;
+
+  for (const char *p = stripped; ; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == 0 || g_unichar_isspace (c) || g_unichar_ispunct (c))
+        {
+          words += in_word && word_has_letter;
+          in_word = word_has_letter = FALSE;
+          if (c == 0)
+            break;
+          continue;
+        }
+      in_word = TRUE;
+      word_has_letter |= g_unichar_isalpha (c);
+    }
+
+  return words >= 2;
+}

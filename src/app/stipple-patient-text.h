@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include "stipple-store-records.h"
+
 G_BEGIN_DECLS
 
 gboolean    stipple_patient_text_parse_date      (const char          *text,
@@ -22,6 +24,13 @@ int         stipple_patient_text_age             (const GDate         *date_of_b
 void        stipple_patient_text_today           (GDate               *today);
 const char *stipple_patient_text_fitzpatrick     (guint                fitzpatrick);
 char       *stipple_patient_text_depth           (guint                depth_um);
+char       *stipple_patient_text_name            (const StipplePatient *patient);
+char       *stipple_patient_text_identity        (const StipplePatient *patient);
+char       *stipple_patient_text_alerts          (const StipplePatient *patient);
+gboolean    stipple_patient_text_is_reason       (const char          *text);
+
+/* A reason kept in the record: a few words, not a keystroke. */
+#define STIPPLE_REASON_MIN_CHARS 10
 GtkWidget  *stipple_patient_text_add_field       (AdwPreferencesGroup *group,
                                                   const char          *title,
                                                   const char          *value);

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "stipple-screening.h"
+#include "stipple-patient-text.h"
 #include "stipple-session-setup.h"
 
 /* The patient file's own limits (stipple-store-patients.c), checked
@@ -81,12 +82,14 @@ struct _StippleSessionSetup
   AdwPreferencesGroup  *stop_items_group;
   AdwPreferencesGroup  *caution_items_group;
   GtkWidget            *override_group;
+  GtkLabel             *override_heading;
   GtkLabel             *stop_reason_label;
   AdwEntryRow          *override_row;
   AdwPreferencesGroup  *caution_group;
   GtkLabel             *caution_label;
   GtkCheckButton       *treatment_check;
   GtkCheckButton       *photographs_check;
+  GtkCheckButton       *photographs_refused_check;
   GtkSwitch            *anaesthetic_switch;
   AdwEntryRow          *anaesthetic_product_row;
   AdwActionRow         *anaesthetic_time_row;
@@ -496,11 +499,27 @@ update_screening_summary (StippleSessionSetup *self)
 
   if (n_stop > 0)
     {
-      g_autofree char *text = g_strdup_printf (_("The session cannot go ahead: the patient "
-                                                 "answered yes to\n%s\nIf treating is still "
-                                                 "right, record why; the reason is kept with "
-                                                 "the session."), stops);
+      g_autofree char *reason = entry_text (self->override_row);
+      gboolean overridden = stipple_patient_text_is_reason (reason);
+      g_autofree char *text = NULL;
+
+      /* Once a reason is given the session may go ahead: the red "stopped"
+       * gives way to a plain note of what is being overridden. */
+      if (overridden)
+        text = g_strdup_printf (_("Treating despite a “yes” to\n%s\nThe reason below is kept "
+                                  "with the session."), stops);
+      else
+        text = g_strdup_printf (_("The session cannot go ahead: the patient "
+                                  "answered yes to\n%s\nIf treating is still "
+                                  "right, record why; the reason is kept with "
+                                  "the session."), stops);
       gtk_label_set_label (self->stop_reason_label, text);
+      gtk_label_set_label (self->override_heading, overridden ? _("Treating Despite a Contraindication")
+                                                              : _("Treatment Is Stopped"));
+      if (overridden)
+        gtk_widget_remove_css_class (GTK_WIDGET (self->stop_reason_label), "error");
+      else
+        gtk_widget_add_css_class (GTK_WIDGET (self->stop_reason_label), "error");
     }
   gtk_widget_set_visible (self->override_group, n_stop > 0);
 
@@ -525,6 +544,9 @@ screening_problem (StippleSessionSetup *self)
       if (*reason == '\0')
         return g_strdup (_("A “yes” above stops treatment: record why treating is still right, "
                            "or end here."));
+      if (!stipple_patient_text_is_reason (reason))
+        return g_strdup_printf (_("Write the reason in a few words (at least %u characters): "
+                                  "it is kept with the session."), STIPPLE_REASON_MIN_CHARS);
       if (g_utf8_strlen (reason, -1) > MAX_REASON_CHARS)
         return g_strdup_printf (_("The reason is too long (at most %u characters)."),
                                 MAX_REASON_CHARS);
@@ -1055,11 +1077,13 @@ stipple_session_setup_dup_screening (StippleSessionSetup *self)
  * stipple_session_setup_dup_consents:
  * @self: a session setup
  *
- * The treatment consent and the photographs consent, each given or
- * refused, signed today.
+ * The treatment consent, given or refused, and the photographs consent
+ * when the patient was asked (given or refused), signed today. With
+ * neither photographs box ticked there is no photographs consent: not
+ * asked is not refused.
  *
- * Returns: (transfer container) (element-type StippleConsent): the two
- *   consents
+ * Returns: (transfer container) (element-type StippleConsent): the
+ *   treatment consent first, then the photographs consent if any
  */
 GPtrArray *
 stipple_session_setup_dup_consents (StippleSessionSetup *self)
@@ -1074,10 +1098,16 @@ stipple_session_setup_dup_consents (StippleSessionSetup *self)
   today = today_text ();
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
-      StippleConsent *consent = stipple_consent_new ();
+      StippleConsent *consent;
       GtkCheckButton *check = kinds[i] == STIPPLE_CONSENT_TREATMENT
                               ? self->treatment_check : self->photographs_check;
 
+      if (kinds[i] == STIPPLE_CONSENT_PHOTOGRAPHS &&
+          !gtk_check_button_get_active (self->photographs_check) &&
+          !gtk_check_button_get_active (self->photographs_refused_check))
+        continue;
+
+      consent = stipple_consent_new ();
       consent->id = self->consent_ids[i];
       consent->uid = g_strdup (self->consent_uids[i]);
       consent->patient_id = patient_id (self);
@@ -1165,9 +1195,13 @@ consent_saved_cb (GObject      *object,
       g_free (self->consent_uids[i]);
       self->consent_uids[i] = g_strdup (saved->uid);
       /* Recorded: no longer to be changed here. */
-      gtk_widget_set_sensitive (GTK_WIDGET (saved->kind == STIPPLE_CONSENT_TREATMENT
-                                            ? self->treatment_check
-                                            : self->photographs_check), FALSE);
+      if (saved->kind == STIPPLE_CONSENT_TREATMENT)
+        gtk_widget_set_sensitive (GTK_WIDGET (self->treatment_check), FALSE);
+      else
+        {
+          gtk_widget_set_sensitive (GTK_WIDGET (self->photographs_check), FALSE);
+          gtk_widget_set_sensitive (GTK_WIDGET (self->photographs_refused_check), FALSE);
+        }
     }
   save_next (task);
 }
@@ -1435,12 +1469,14 @@ stipple_session_setup_class_init (StippleSessionSetupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, stop_items_group);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, caution_items_group);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, override_group);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, override_heading);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, stop_reason_label);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, override_row);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, caution_group);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, caution_label);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, treatment_check);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, photographs_check);
+  gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, photographs_refused_check);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, anaesthetic_switch);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup,
                                         anaesthetic_product_row);
@@ -1488,6 +1524,9 @@ stipple_session_setup_init (StippleSessionSetup *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->photographs_check),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("The patient consents to photographs"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->photographs_refused_check),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("The patient refuses photographs"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->anaesthetic_switch),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Anaesthetic applied"), -1);

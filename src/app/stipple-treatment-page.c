@@ -18,6 +18,7 @@
 
 #include "stipple-face-map.h"
 #include "stipple-note-saver.h"
+#include "stipple-patient-text.h"
 #include "stipple-sample-ring.h"
 #include "stipple-strip-chart.h"
 #include "stipple-skin-response.h"
@@ -45,6 +46,7 @@ struct _StippleTreatmentPage
 
   /* Template children */
   GtkWidget          *content;
+  GtkBox             *inspector;
   GtkBox             *face_map_slot;
   GtkBox             *chart_slot;
   GtkLabel           *zone_title;
@@ -327,9 +329,9 @@ static void
 reason_changed_cb (GtkEditable      *reason,
                    AdwMessageDialog *dialog)
 {
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (reason)));
-
-  adw_message_dialog_set_response_enabled (dialog, "confirm", *text != '\0');
+  /* A reason for the record, not a keystroke to get past the question. */
+  adw_message_dialog_set_response_enabled (dialog, "confirm",
+                                           stipple_patient_text_is_reason (gtk_editable_get_text (reason)));
 }
 
 static void
@@ -519,6 +521,17 @@ update_verification (StippleTreatmentPage *self)
   stipple_strip_chart_set_depth_limit (self->chart, stipple_treatment_get_limit (self->treatment, zone));
 }
 
+/* "This Zone" beside the graphs counts what the zone list, the summary
+ * and the report count: the session's strokes and time in the zone. */
+static void
+update_zone_totals (StippleTreatmentPage *self)
+{
+  StippleZone zone = stipple_treatment_get_zone (self->treatment);
+
+  stipple_strip_chart_set_zone_totals (self->chart, stipple_treatment_get_strokes (self->treatment, zone),
+                                       stipple_treatment_get_time_in_zone (self->treatment, zone));
+}
+
 static void
 zone_changed_cb (StippleTreatmentPage *self)
 {
@@ -528,6 +541,10 @@ zone_changed_cb (StippleTreatmentPage *self)
     gtk_list_box_select_row (self->zone_list, self->zone_rows[zone]);
   stipple_face_map_set_selected_zone (self->face_map, zone);
   stipple_strip_chart_reset_zone (self->chart);
+  /* The old zone's depth is no longer commanded: the graph shows the new
+   * zone's once the pen holds it. */
+  stipple_strip_chart_set_commanded_depth (self->chart, 0);
+  update_zone_totals (self);
   load_editor (self);
   update_verification (self);
 }
@@ -568,6 +585,8 @@ strokes_changed_cb (StippleTreatmentPage *self,
                     guint                 zone)
 {
   update_zone_row (self, zone);
+  if (zone == stipple_treatment_get_zone (self->treatment))
+    update_zone_totals (self);
 }
 
 static void
@@ -594,7 +613,7 @@ arm_clicked_cb (StippleTreatmentPage *self)
 }
 
 static void
-end_clicked_cb (StippleTreatmentPage *self)
+end_session (StippleTreatmentPage *self)
 {
   g_autoptr(GError) error = NULL;
 
@@ -606,6 +625,86 @@ end_clicked_cb (StippleTreatmentPage *self)
     }
 
   g_signal_emit (self, signals[SIGNAL_ENDED], 0);
+}
+
+static void
+end_response_cb (AdwMessageDialog     *dialog,
+                 const char           *response,
+                 StippleTreatmentPage *self)
+{
+  if (g_str_equal (response, "end") && !stipple_treatment_get_ended (self->treatment))
+    end_session (self);
+}
+
+/**
+ * stipple_treatment_page_dup_unfinished:
+ * @self: a #StippleTreatmentPage
+ *
+ * The zones the needle was started on whose plan has passes not begun
+ * yet, one line each: "Left cheek: pass 2 of 2 not done".
+ *
+ * Returns: (transfer full): the lines, empty when every zone begun is done
+ */
+GStrv
+stipple_treatment_page_dup_unfinished (StippleTreatmentPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (STIPPLE_IS_TREATMENT_PAGE (self), NULL);
+
+  for (guint z = 1; z < STIPPLE_N_ZONES; z++)
+    {
+      guint begun = stipple_treatment_get_passes_begun (self->treatment, z);
+      StippleZonePlan plan;
+
+      if (begun == 0 || !stipple_treatment_get_plan (self->treatment, z, &plan))
+        continue;
+      for (guint p = 0; p < plan.n_passes; p++)
+        if ((begun & (1u << p)) == 0)
+          {
+            /* Translators: "Left cheek: pass 2 of 2 not done" */
+            g_autofree char *line = g_strdup_printf (_("%s: pass %u of %u not done"),
+                                                     stipple_zone_get_name (z), p + 1, plan.n_passes);
+            g_strv_builder_add (builder, line);
+          }
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+static void
+end_clicked_cb (StippleTreatmentPage *self)
+{
+  g_auto(GStrv) unfinished = stipple_treatment_page_dup_unfinished (self);
+  g_autoptr(GString) body = g_string_new (_("An ended session cannot be treated further; "
+                                            "its record is then final."));
+  GtkWidget *dialog;
+
+  /* Ending is for good: never on one click, and never with a pass of the
+   * plan forgotten without saying so. */
+  if (unfinished[0] != NULL)
+    {
+      g_autofree char *lines = g_strjoinv ("\n", unfinished);
+
+      g_string_append (body, "\n\n");
+      g_string_append (body, _("Not done yet:"));
+      g_string_append_c (body, '\n');
+      g_string_append (body, lines);
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("End the Session?"), body->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Treating"),
+                                    "end", _("_End Session"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "end",
+                                              unfinished[0] != NULL ? ADW_RESPONSE_DESTRUCTIVE
+                                                                    : ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (end_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ------------------------------------------------------------------------
@@ -717,9 +816,7 @@ stipple_treatment_page_new (StippleTreatment *treatment,
   build_zone_list (self);
   adw_combo_row_set_selected (self->thickness_row, stipple_treatment_get_thickness (treatment));
   g_signal_connect_swapped (self->thickness_row, "notify::selected", G_CALLBACK (thickness_changed_cb), self);
-  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->end_button))),
-                              stipple_skin_response_new (treatment),
-                              gtk_widget_get_prev_sibling (GTK_WIDGET (self->end_button)));
+  gtk_box_append (self->inspector, stipple_skin_response_new (treatment));
   setup_note (self, self->note_before, &self->before_saver, STIPPLE_NOTE_BEFORE, session->note_before);
   setup_note (self, self->note_after, &self->after_saver, STIPPLE_NOTE_AFTER, session->note_after);
   note_pending_cb (self);
@@ -819,6 +916,7 @@ stipple_treatment_page_class_init (StippleTreatmentPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/stipple-treatment-page.ui");
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, content);
+  gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, inspector);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, face_map_slot);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, chart_slot);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, zone_title);

@@ -20,5 +20,6 @@ GtkWidget        *stipple_treatment_page_new           (StippleTreatment     *tr
 StippleTreatment *stipple_treatment_page_get_treatment (StippleTreatmentPage *self);
 gboolean          stipple_treatment_page_flush_notes   (StippleTreatmentPage *self,
                                                         GError              **error);
+GStrv             stipple_treatment_page_dup_unfinished (StippleTreatmentPage *self);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "stipple-patient-editor.h"
 #include "stipple-patient-list.h"
 #include "stipple-patient-page.h"
+#include "stipple-patient-text.h"
 #include "stipple-report-session.h"
 #include "stipple-session-setup.h"
 #include "stipple-session-summary.h"
@@ -38,7 +39,9 @@ struct _StippleWindow
 
   /* Template children */
   AdwWindowTitle       *window_title;
+  AdwToastOverlay      *toast_overlay;
   GtkWidget            *demo_banner;
+  GtkLabel             *patient_alerts;
   GtkStack             *main_stack;
   AdwStatusPage        *error_page;
   GtkWidget            *sidebar;
@@ -86,6 +89,13 @@ get_pen (StippleWindow *self)
  * The pen and alarms
  * ------------------------------------------------------------------------ */
 
+static gboolean
+alarm_standing (StippleWindow *self)
+{
+  return self->treatment != NULL &&
+         stipple_treatment_get_alarm_priority (self->treatment) != STIPPLE_ALARM_NONE;
+}
+
 static void
 update_pen_status (StippleWindow *self)
 {
@@ -100,6 +110,7 @@ update_pen_status (StippleWindow *self)
   gtk_widget_remove_css_class (self->pen_status, "pen-connected");
   gtk_widget_remove_css_class (self->pen_status, "pen-armed");
   gtk_widget_remove_css_class (self->pen_status, "pen-fault");
+  gtk_widget_remove_css_class (self->pen_status, "pen-stopped");
 
   if (pen == NULL)
     {
@@ -124,8 +135,10 @@ update_pen_status (StippleWindow *self)
       break;
 
     case STIPPLE_PEN_STATE_FAULT:
+      /* Red while the alarm stands; once acknowledged, the pen still
+       * waits for its settings, and says so. */
       text = g_strdup (_("Pen fault"));
-      style = "pen-fault";
+      style = alarm_standing (self) ? "pen-fault" : "pen-stopped";
       break;
 
     case STIPPLE_PEN_STATE_DISCONNECTED:
@@ -163,8 +176,12 @@ update_pen_status (StippleWindow *self)
             }
         }
       g_free (text);
-      text = g_strdup_printf ("%s · %s", stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_ARMED
-                                           ? _("Needle running") : _("Pen connected"),
+      /* The words follow the state, as the colour does: never "Pen
+       * connected" in red. */
+      text = g_strdup_printf ("%s · %s",
+                              stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_ARMED ? _("Needle running")
+                              : stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_FAULT ? _("Pen fault")
+                              : _("Pen connected"),
                               cartridge && cartridge->id[0] ? cartridge->id : identity->serial);
       tooltip = g_string_free (g_steal_pointer (&detail), FALSE);
     }
@@ -187,6 +204,8 @@ update_alarm (StippleWindow *self)
       priority = stipple_treatment_get_alarm_priority (self->treatment);
       message = stipple_treatment_get_alarm_message (self->treatment);
     }
+
+  update_pen_status (self);
 
   gtk_widget_remove_css_class (self->alarm_box, "alarm-high");
   gtk_widget_remove_css_class (self->alarm_box, "alarm-medium");
@@ -428,6 +447,38 @@ setup_idle_lock (StippleWindow *self)
  * Patients
  * ------------------------------------------------------------------------ */
 
+/* From the set-up to the end of a treatment, the header names the patient
+ * being treated (name, record number, date of birth) and what must stay
+ * in sight (allergies, a skin type that scars darker); otherwise it names
+ * the patient file. */
+static void
+show_patient_identity (StippleWindow        *self,
+                       const StipplePatient *patient)
+{
+  g_autofree char *alerts = patient ? stipple_patient_text_alerts (patient) : NULL;
+
+  if (patient != NULL)
+    {
+      g_autofree char *name = stipple_patient_text_name (patient);
+      g_autofree char *identity = stipple_patient_text_identity (patient);
+
+      adw_window_title_set_title (self->window_title, name);
+      adw_window_title_set_subtitle (self->window_title, identity);
+    }
+  else
+    {
+      const char *database = self->application
+        ? stipple_application_get_database (self->application) : NULL;
+      g_autofree char *basename = database ? g_path_get_basename (database) : NULL;
+
+      adw_window_title_set_title (self->window_title, _("Stipple"));
+      adw_window_title_set_subtitle (self->window_title, basename ? basename : "");
+    }
+
+  gtk_label_set_text (self->patient_alerts, alerts ? alerts : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->patient_alerts), alerts != NULL);
+}
+
 static void
 patient_activated_cb (StippleWindow *self,
                       gint64         patient_id)
@@ -435,6 +486,7 @@ patient_activated_cb (StippleWindow *self,
   if (self->treatment != NULL)
     return;
 
+  show_patient_identity (self, NULL);
   stipple_patient_page_load (self->patient_page, patient_id);
   gtk_stack_set_visible_child_name (self->content_stack, "patient");
 }
@@ -673,10 +725,21 @@ report_done_cb (GObject      *object,
                 gpointer      user_data)
 {
   StippleWindow *self = STIPPLE_WINDOW (object);
+  ReportJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *title = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    show_error (self, _("The Report Was Not Exported"), error->message);
+    {
+      show_error (self, _("The Report Was Not Exported"), error->message);
+      return;
+    }
+
+  /* Said once it is on disk, not when it was asked for. */
+  basename = g_path_get_basename (job->path);
+  title = g_strdup_printf (_("Saved “%s”"), basename);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
 }
 
 static void
@@ -718,9 +781,18 @@ export_report (StippleWindow     *self,
   stipple_zone_limits_init_defaults (&job->limits);
   stipple_zone_limits_apply_variant (&job->limits, overrides);
 
-  name = g_strdup_printf (kind == STIPPLE_REPORT_CHART ? "session-%" G_GINT64_FORMAT ".pdf"
-                                                       : "session-%" G_GINT64_FORMAT "-patient.pdf",
-                          session_id);
+  {
+    const StipplePatientChart *chart = self->patient_page ? stipple_patient_page_get_chart (self->patient_page) : NULL;
+    const StippleSession *session = NULL;
+    g_autoptr(GDateTime) start = NULL;
+
+    for (guint i = 0; chart != NULL && i < chart->sessions->len && session == NULL; i++)
+      if (((const StippleSession *) g_ptr_array_index (chart->sessions, i))->id == session_id)
+        session = g_ptr_array_index (chart->sessions, i);
+    if (session != NULL && session->started_at != NULL)
+      start = g_date_time_to_local (session->started_at);
+    name = stipple_report_file_name (session != NULL ? chart->patient->family_name : NULL, start, kind);
+  }
   /* The portal-backed chooser: works inside the Flatpak sandbox too. */
   chooser = gtk_file_chooser_native_new (kind == STIPPLE_REPORT_CHART ? _("Export Session Record")
                                                                       : _("Export Patient Copy"),
@@ -862,7 +934,11 @@ treatment_ended_cb (StippleWindow *self)
       self->treatment_page = NULL;
     }
   update_alarm (self);
+  show_patient_identity (self, NULL);
 
+  /* The next patient is searched for afresh: the one just treated is not
+   * left in the list to be opened by mistake. */
+  stipple_patient_list_clear (self->patient_list);
   gtk_widget_set_visible (self->sidebar, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-patient", TRUE);
   set_preferences_enabled (self, TRUE);
@@ -953,6 +1029,7 @@ start_session_cb (StippleWindow *self,
   gtk_widget_set_vexpand (GTK_WIDGET (self->setup), TRUE);
   g_signal_connect_object (self->setup, "ready", G_CALLBACK (setup_ready_cb), self, G_CONNECT_SWAPPED);
   gtk_box_append (self->setup_slot, GTK_WIDGET (self->setup));
+  show_patient_identity (self, chart->patient);
   gtk_stack_set_visible_child_name (self->content_stack, "setup");
 }
 
@@ -1246,7 +1323,9 @@ stipple_window_class_init (StippleWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/stipple-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, demo_banner);
+  gtk_widget_class_bind_template_child (widget_class, StippleWindow, patient_alerts);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, StippleWindow, sidebar);

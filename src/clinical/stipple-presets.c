@@ -19,8 +19,8 @@ typedef struct
 {
   const char *key;
   const char *name;
-  /* Target depth for thin and thick skin; 0 takes the zone's own limit
-   * (the depth guide's per-zone value). */
+  /* Target depth for thin and thick skin; 0 starts at the low end of the
+   * depth guide's range for the zone (see start_of_range()). */
   guint       thin_um;
   guint       thick_um;
   guint       passes;
@@ -85,6 +85,18 @@ stipple_indication_from_key (const char *key)
   return STIPPLE_N_INDICATIONS;
 }
 
+/* The zone's limit is the top of the depth guide's range; a plan starts
+ * at the bottom of it, about half as deep (forehead 0.25–0.5 mm, cheeks
+ * 0.5–1.0 mm on thin skin), never under 0.25 mm unless the limit is, in
+ * 0.05 mm steps. A new zone never starts at its limit. */
+static guint
+start_of_range (guint limit_um)
+{
+  guint half = limit_um / 2 / 50 * 50;
+
+  return MIN (limit_um, MAX (half, 250u));
+}
+
 /**
  * stipple_preset_plan_zone:
  * @indication: what is treated
@@ -117,7 +129,9 @@ stipple_preset_plan_zone (StippleIndication     indication,
   ind = &indications[indication];
   limit = thickness == STIPPLE_SKIN_THICK ? info->thick_max_um : info->thin_max_um;
   target = thickness == STIPPLE_SKIN_THICK ? ind->thick_um : ind->thin_um;
-  if (target == 0 || target > limit)
+  if (target == 0)
+    target = start_of_range (limit);
+  if (target > limit)
     target = limit;
 
   plan->depth_um = target;

@@ -24,8 +24,7 @@
  * StippleTreatment writes it. */
 #define SAMPLES_LOST_DETAIL "samples-lost:"
 
-/* Columns of the decimated graphs: plenty for a page's width. */
-#define GRAPH_COLUMNS 600
+#define GRAPH_COLUMNS STIPPLE_REPORT_GRAPH_COLUMNS
 #define DEFAULT_INTERVAL_DAYS 28
 
 static GDateTime *
@@ -75,6 +74,46 @@ add_zones (StippleReportData       *data,
     }
 }
 
+/* The passes the needle was started on, per zone, from the audit trail's
+ * arm records ("zone=cheek-left pass=1"): a zone planned for two passes
+ * and treated once reads "1 of 2", never "2". */
+static void
+add_passes_done (StippleReportData *data,
+                 StippleStore      *store,
+                 gint64             session_id)
+{
+  g_autoptr(GPtrArray) audit = stipple_store_list_audit (store, session_id, NULL);
+  guint begun[STIPPLE_N_ZONES] = { 0 };
+  gboolean known = FALSE;
+
+  for (guint i = 0; audit != NULL && i < audit->len; i++)
+    {
+      const StippleAuditEntry *entry = g_ptr_array_index (audit, i);
+      const char *p;
+      guint64 pass;
+
+      if (entry->kind != STIPPLE_AUDIT_ARM || entry->sent == NULL ||
+          (p = strstr (entry->sent, "pass=")) == NULL)
+        continue;
+      known = TRUE;
+      if (g_strcmp0 (entry->acknowledgement, "refused") == 0 || stipple_zone_get_info (entry->zone) == NULL)
+        continue;
+      pass = g_ascii_strtoull (p + strlen ("pass="), NULL, 10);
+      if (pass >= 1 && pass <= STIPPLE_MAX_PASSES)
+        begun[entry->zone] |= 1u << (pass - 1);
+    }
+
+  for (guint i = 0; i < data->zones->len; i++)
+    {
+      StippleReportZone *zone = &g_array_index (data->zones, StippleReportZone, i);
+
+      zone->passes_known = known;
+      zone->passes_done = 0;
+      for (guint p = 0; p < STIPPLE_MAX_PASSES; p++)
+        zone->passes_done += (begun[zone->zone] >> p) & 1;
+    }
+}
+
 static void
 add_screening (StippleReportData         *data,
                const StipplePatientChart *chart,
@@ -100,7 +139,10 @@ add_screening (StippleReportData         *data,
       if (consent->kind == STIPPLE_CONSENT_TREATMENT)
         data->consent_treatment = consent->given;
       else if (consent->kind == STIPPLE_CONSENT_PHOTOGRAPHS)
-        data->consent_photographs = consent->given;
+        {
+          data->consent_photographs = consent->given;
+          data->photographs_asked = TRUE;
+        }
       if (consent->given && consent->signed_on != NULL)
         {
           g_clear_pointer (&data->consent_date, g_date_time_unref);
@@ -159,7 +201,16 @@ add_events (StippleReportData  *data,
               data->loss_episodes++;
               break;
             }
-          stipple_report_data_add_event (data, when, entry->detail ? entry->detail : "", TRUE);
+          {
+            const char *detail = entry->detail ? entry->detail : "";
+
+            /* The row already says "Fault": not "Fault fault: …". */
+            if (g_str_has_prefix (detail, "fault: "))
+              detail += strlen ("fault: ");
+            else if (g_str_equal (detail, "fault"))
+              detail = "";
+            stipple_report_data_add_event (data, when, detail, TRUE);
+          }
           break;
 
         case STIPPLE_AUDIT_SETTING:
@@ -318,6 +369,7 @@ stipple_report_data_from_session (StippleStore             *store,
   data->record_number = g_strdup (patient->record_number);
   data->date_of_birth = parse_date (patient->date_of_birth);
   data->fitzpatrick = patient->fitzpatrick;
+  data->allergies = g_strdup (patient->allergies);
   data->language = g_strdup (patient->language);
 
   data->session_start = to_local (session->started_at);
@@ -337,6 +389,7 @@ stipple_report_data_from_session (StippleStore             *store,
 
   add_screening (data, chart, session);
   add_zones (data, session, limits);
+  add_passes_done (data, store, session_id);
   add_graphs (data, store, session_id);
   add_events (data, store, session_id);
 
@@ -349,4 +402,43 @@ stipple_report_data_from_session (StippleStore             *store,
   data->face = stipple_face_geometry_get_default ();
 
   return g_steal_pointer (&data);
+}
+
+/**
+ * stipple_report_file_name:
+ * @family_name: (nullable): the patient's family name
+ * @session_start: (nullable): when the session began
+ * @kind: the record for the chart, or the patient's copy
+ *
+ * The name a report is offered under when it is saved: who, when and
+ * which copy, "Brightwater 2026-12-02 session record.pdf", so a folder
+ * of reports reads without opening them. Characters a file system
+ * refuses or treats as a path become hyphens.
+ *
+ * Returns: (transfer full): a file name, without a folder
+ */
+char *
+stipple_report_file_name (const char        *family_name,
+                          GDateTime         *session_start,
+                          StippleReportKind  kind)
+{
+  g_autoptr(GString) name = g_string_new (NULL);
+  g_autofree char *date = session_start ? g_date_time_format (session_start, "%Y-%m-%d") : NULL;
+
+  if (family_name != NULL && *family_name != '\0')
+    {
+      for (const char *p = family_name; *p != '\0'; p++)
+        g_string_append_c (name, strchr ("/\\:*?\"<>|", *p) != NULL || (guchar) *p < 0x20 ? '-' : *p);
+      g_string_append_c (name, ' ');
+    }
+  if (date != NULL)
+    {
+      g_string_append (name, date);
+      g_string_append_c (name, ' ');
+    }
+  /* Translators: the end of a report's file name, "Brightwater 2026-12-02 session record.pdf" */
+  g_string_append (name, kind == STIPPLE_REPORT_CHART ? _("session record") : _("patient copy"));
+  g_string_append (name, ".pdf");
+
+  return g_string_free (g_steal_pointer (&name), FALSE);
 }

@@ -17,5 +17,8 @@ StippleReportData *stipple_report_data_from_session (StippleStore             *s
                                                      const char               *clinic_address,
                                                      const StippleZoneLimits  *limits,
                                                      GError                  **error);
+char              *stipple_report_file_name         (const char               *family_name,
+                                                     GDateTime                *session_start,
+                                                     StippleReportKind         kind);
 
 G_END_DECLS

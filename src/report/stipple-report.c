@@ -105,6 +105,7 @@ stipple_report_data_free (StippleReportData *data)
   g_free (data->clinic_address);
   g_free (data->patient_name);
   g_free (data->record_number);
+  g_free (data->allergies);
   g_clear_pointer (&data->date_of_birth, g_date_time_unref);
   g_clear_pointer (&data->session_start, g_date_time_unref);
   g_clear_pointer (&data->session_end, g_date_time_unref);
@@ -507,6 +508,11 @@ format_duration (gint64 us)
 {
   gint64 s = us / G_USEC_PER_SEC;
 
+  /* A zone treated for a few strokes is a fraction of a second: "0:00"
+   * would read as not treated at all. */
+  if (us > 0 && us < 60 * G_USEC_PER_SEC)
+    /* Translators: a time under a minute, seconds */
+    return g_strdup_printf (_("%.1f s"), us / 1e6);
   return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d", s / 60, (int) (s % 60));
 }
 
@@ -543,10 +549,19 @@ section_details (Renderer *r)
   field (r, _("Patient"), d->patient_name);
   field (r, _("Date of birth"), dob);
   field (r, _("Record number"), d->record_number);
-  if (r->kind == STIPPLE_REPORT_CHART && d->fitzpatrick >= 1 && d->fitzpatrick <= 6)
+  /* Both copies: what was known about the patient when they were treated
+   * is part of the record, and the patient checks it too. */
+  field (r, _("Allergies"), d->allergies != NULL && *d->allergies != '\0'
+                            ? d->allergies : _("None recorded"));
+  if (d->fitzpatrick >= 1 && d->fitzpatrick <= 6)
     {
       static const char *roman[] = { "", "I", "II", "III", "IV", "V", "VI" };
-      field (r, _("Fitzpatrick skin type"), roman[d->fitzpatrick]);
+      g_autofree char *skin = d->fitzpatrick >= 4
+        ? g_strdup_printf ("%s — %s", roman[d->fitzpatrick],
+                           _("Higher risk of post-inflammatory hyperpigmentation"))
+        : g_strdup (roman[d->fitzpatrick]);
+
+      field (r, _("Fitzpatrick skin type"), skin);
     }
   field (r, _("Session"), session);
   field (r, _("Clinician"), d->clinician);
@@ -644,7 +659,9 @@ section_screening (Renderer *r)
     field (r, _("Treated despite a contraindication because"), d->override_reason);
 
   field (r, _("Consent to treatment"), d->consent_treatment ? consent_date : _("Not given"));
-  field (r, _("Consent to photographs"), d->consent_photographs ? consent_date : _("Not given"));
+  field (r, _("Consent to photographs"), d->consent_photographs ? consent_date
+                                         : d->photographs_asked ? C_("photographs", "Refused")
+                                         : C_("photographs", "Not asked"));
 }
 
 static void
@@ -727,7 +744,14 @@ section_zones (Renderer *r)
       const StippleReportZone *z = &g_array_index (d->zones, StippleReportZone, i);
       g_autoptr(GString) depths = g_string_new (NULL);
       g_autofree char *rate = g_strdup_printf (_("%u/s"), z->rate_hz);
-      g_autofree char *passes = g_strdup_printf ("%u", z->n_passes);
+      /* Passes done out of passes planned; a record from before passes
+       * were logged can only say what was planned. */
+      g_autofree char *passes = z->passes_known
+        ? (chart
+           /* Translators: passes done of passes planned, "1 of 2" */
+           ? g_strdup_printf (_("%u of %u"), z->passes_done, z->n_passes)
+           : g_strdup_printf ("%u", z->passes_done))
+        : g_strdup_printf ("%u", z->n_passes);
       g_autofree char *strokes = g_strdup_printf ("%u", z->strokes);
       g_autofree char *time = format_duration (z->time_in_zone_us);
       g_autofree char *oot = g_strdup_printf ("%u", z->out_of_tolerance);
@@ -844,28 +868,47 @@ draw_series (Renderer     *r,
     }
   else
     {
+      /* Columns further apart than a few columns' width are minutes the
+       * needle stood still: each run of strokes is its own band, never a
+       * line drawn across the idle time. */
+      double gap_s = MAX (4.0 * t_max / STIPPLE_REPORT_GRAPH_COLUMNS, 2.0);
+      guint start = 0;
+
       cairo_set_source_rgb (r->cr, 0.0, 0.447, 0.698);
-      for (guint i = 0; i < series->len; i++)
-        {
-          const StippleReportPoint *p = &g_array_index (series, StippleReportPoint, i);
-          double x = x0 + (x1 - x0) * p->t_s / t_max;
-          double y = y1 - (y1 - y0) * p->max * scale / v_max;
-          if (i == 0)
-            cairo_move_to (r->cr, x, y);
-          else
-            cairo_line_to (r->cr, x, y);
-        }
-      for (guint i = series->len; i-- > 0;)
-        {
-          const StippleReportPoint *p = &g_array_index (series, StippleReportPoint, i);
-          double x = x0 + (x1 - x0) * p->t_s / t_max;
-          double y = y1 - (y1 - y0) * p->min * scale / v_max;
-          cairo_line_to (r->cr, x, y);
-        }
-      cairo_close_path (r->cr);
-      cairo_fill_preserve (r->cr);
       cairo_set_line_width (r->cr, 0.6);
-      cairo_stroke (r->cr);
+      while (start < series->len)
+        {
+          guint end = start + 1;
+
+          while (end < series->len &&
+                 g_array_index (series, StippleReportPoint, end).t_s -
+                 g_array_index (series, StippleReportPoint, end - 1).t_s <= gap_s)
+            end++;
+
+          for (guint i = start; i < end; i++)
+            {
+              const StippleReportPoint *p = &g_array_index (series, StippleReportPoint, i);
+              double x = x0 + (x1 - x0) * p->t_s / t_max;
+              double y = y1 - (y1 - y0) * p->max * scale / v_max;
+
+              if (i == start)
+                cairo_move_to (r->cr, x, y);
+              else
+                cairo_line_to (r->cr, x, y);
+            }
+          for (guint i = end; i-- > start;)
+            {
+              const StippleReportPoint *p = &g_array_index (series, StippleReportPoint, i);
+              double x = x0 + (x1 - x0) * p->t_s / t_max;
+              double y = y1 - (y1 - y0) * p->min * scale / v_max;
+
+              cairo_line_to (r->cr, x, y);
+            }
+          cairo_close_path (r->cr);
+          cairo_fill_preserve (r->cr);
+          cairo_stroke (r->cr);
+          start = end;
+        }
     }
   cairo_set_source_rgb (r->cr, 0, 0, 0);
   r->y = y1 + 16;

@@ -31,10 +31,15 @@ typedef enum
   STIPPLE_REPORT_PATIENT,
 } StippleReportKind;
 
+/* Columns of the decimated graphs: plenty for a page's width. */
+#define STIPPLE_REPORT_GRAPH_COLUMNS 600
+
 typedef struct
 {
   StippleZone zone;
-  guint       n_passes;
+  guint       n_passes;               /* planned */
+  guint       passes_done;            /* the needle was started on; see passes_known */
+  gboolean    passes_known;           /* FALSE for records from before passes were logged */
   guint       depth_um[STIPPLE_MAX_PASSES];
   guint       rate_hz;
   guint       limit_um;
@@ -81,6 +86,7 @@ typedef struct
   char       *record_number;
   GDateTime  *date_of_birth;
   guint       fitzpatrick;            /* 1–6, 0 if not recorded */
+  char       *allergies;              /* as recorded, NULL or empty if none */
 
   GDateTime  *session_start;
   GDateTime  *session_end;            /* NULL while the session runs */
@@ -97,6 +103,7 @@ typedef struct
   char       *override_reason;
   gboolean    consent_treatment;
   gboolean    consent_photographs;
+  gboolean    photographs_asked;      /* FALSE: no photographs consent on record */
   GDateTime  *consent_date;
 
   GArray     *zones;                  /* StippleReportZone */

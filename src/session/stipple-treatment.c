@@ -61,6 +61,8 @@ struct _StippleTreatment
   guint64               unsaved_time_us[STIPPLE_N_ZONES];
   guint64               out_of_tolerance[STIPPLE_N_ZONES];
   guint64               unsaved_out_of_tolerance[STIPPLE_N_ZONES];
+  /* Bit p-1 set once the needle was started on pass p of the zone. */
+  guint                 passes_begun[STIPPLE_N_ZONES];
   StipplePenClock       pen_clock;
   StippleStrokeAnalyser analyser;
   StippleZone           analysed_zone;
@@ -232,8 +234,15 @@ pen_audit_cb (StippleTreatment *self,
     {
       entry = stipple_audit_entry_new (STIPPLE_AUDIT_ARM);
       entry->zone = self->zone;
+      /* Which pass the needle ran for: the record counts passes done
+       * from these, not from the plan. */
+      entry->sent = g_strdup_printf ("zone=%s pass=%u",
+                                     stipple_zone_get_key (self->zone) ? stipple_zone_get_key (self->zone) : "none",
+                                     self->pass);
       if (g_str_equal (kind, "arm-refused"))
         entry->acknowledgement = g_strdup ("refused");
+      else if (stipple_zone_get_info (self->zone) != NULL && self->pass >= 1 && self->pass <= STIPPLE_MAX_PASSES)
+        self->passes_begun[self->zone] |= 1u << (self->pass - 1);
       entry->detail = g_strdup (message);
     }
   else if (g_str_equal (kind, "disarm"))
@@ -1117,6 +1126,23 @@ stipple_treatment_get_strokes (StippleTreatment *self,
   g_return_val_if_fail (STIPPLE_IS_TREATMENT (self), 0);
 
   return stipple_zone_get_info (zone) != NULL ? self->strokes[zone] : 0;
+}
+
+/**
+ * stipple_treatment_get_passes_begun:
+ * @self: a #StippleTreatment
+ * @zone: a zone
+ *
+ * Returns: a mask of the passes of @zone the needle was started on this
+ *   session: bit 0 for pass 1
+ */
+guint
+stipple_treatment_get_passes_begun (StippleTreatment *self,
+                                    StippleZone       zone)
+{
+  g_return_val_if_fail (STIPPLE_IS_TREATMENT (self), 0);
+
+  return stipple_zone_get_info (zone) != NULL ? self->passes_begun[zone] : 0;
 }
 
 /**

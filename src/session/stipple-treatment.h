@@ -103,6 +103,8 @@ gboolean               stipple_treatment_get_plan           (StippleTreatment   
                                                              StippleZonePlan         *plan);
 guint64                stipple_treatment_get_strokes        (StippleTreatment        *self,
                                                              StippleZone              zone);
+guint                  stipple_treatment_get_passes_begun   (StippleTreatment        *self,
+                                                             StippleZone              zone);
 guint64                stipple_treatment_get_time_in_zone   (StippleTreatment        *self,
                                                              StippleZone              zone);
 guint64                stipple_treatment_get_out_of_tolerance (StippleTreatment      *self,

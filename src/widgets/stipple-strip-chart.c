@@ -51,6 +51,11 @@ struct _StippleStripChart
   StippleChartTrace *replay;
 
   guint              commanded_um;
+  /* The session's own count for the zone, when the owner gives one: the
+   * figures then say what the zone list, the summary and the report say. */
+  gboolean           have_zone_totals;
+  guint64            zone_strokes;
+  guint64            zone_time_us;
   guint              limit_um;
   guint              tolerance_um;
   double             window_s;
@@ -161,6 +166,47 @@ set_figure (StippleStripChart *self,
 }
 
 /**
+ * stipple_strip_chart_format_duration:
+ * @us: a time, microseconds
+ *
+ * Returns: (transfer full): "1:05" from a minute on, "0.4 s" under one: a
+ *   zone treated for a few strokes never reads "0:00"
+ */
+char *
+stipple_strip_chart_format_duration (guint64 us)
+{
+  guint64 seconds = us / G_USEC_PER_SEC;
+
+  if (us > 0 && us < 60 * G_USEC_PER_SEC)
+    /* Translators: a time under a minute, seconds */
+    return g_strdup_printf (_("%.1f s"), us / 1e6);
+  return g_strdup_printf ("%" G_GUINT64_FORMAT ":%02u", seconds / 60, (guint) (seconds % 60));
+}
+
+/**
+ * stipple_strip_chart_set_zone_totals:
+ * @self: a strip chart
+ * @strokes: strokes delivered in the zone this session
+ * @time_in_zone_us: time on the skin in the zone this session
+ *
+ * Makes the zone figures show the session's own count for the zone (the
+ * pen's stroke counter), the number the zone list and the report show,
+ * rather than the strokes this widget saw drawn since the zone was chosen.
+ */
+void
+stipple_strip_chart_set_zone_totals (StippleStripChart *self,
+                                     guint64            strokes,
+                                     guint64            time_in_zone_us)
+{
+  g_return_if_fail (STIPPLE_IS_STRIP_CHART (self));
+
+  self->have_zone_totals = TRUE;
+  self->zone_strokes = strokes;
+  self->zone_time_us = time_in_zone_us;
+  stipple_strip_chart_update_figures (self);
+}
+
+/**
  * stipple_strip_chart_update_figures:
  * @self: a strip chart
  *
@@ -177,16 +223,21 @@ stipple_strip_chart_update_figures (StippleStripChart *self)
   g_autofree char *depth = NULL;
   g_autofree char *out = NULL;
   g_autofree char *rate = NULL;
-  guint64 seconds;
 
   g_return_if_fail (STIPPLE_IS_STRIP_CHART (self));
 
   trace = shown_trace (self);
   stats = stipple_chart_trace_get_stats (trace);
-  seconds = stats->time_in_zone_us / G_USEC_PER_SEC;
-
-  strokes = g_strdup_printf ("%" G_GUINT64_FORMAT, stats->strokes);
-  time = g_strdup_printf ("%" G_GUINT64_FORMAT ":%02u", seconds / 60, (guint) (seconds % 60));
+  if (self->have_zone_totals && self->replay == NULL)
+    {
+      strokes = g_strdup_printf ("%" G_GUINT64_FORMAT, self->zone_strokes);
+      time = stipple_strip_chart_format_duration (self->zone_time_us);
+    }
+  else
+    {
+      strokes = g_strdup_printf ("%" G_GUINT64_FORMAT, stats->strokes);
+      time = stipple_strip_chart_format_duration (stats->time_in_zone_us);
+    }
   if (stats->strokes == 0)
     depth = g_strdup (C_("no mean depth", "—"));
   else

@@ -60,5 +60,9 @@ StippleChartTrace        *stipple_strip_chart_get_trace            (StippleStrip
 GtkWidget                *stipple_strip_chart_get_canvas           (StippleStripChart  *self);
 const StippleStrokeStats *stipple_strip_chart_get_stats            (StippleStripChart  *self);
 void                      stipple_strip_chart_update_figures       (StippleStripChart  *self);
+void                      stipple_strip_chart_set_zone_totals      (StippleStripChart  *self,
+                                                                    guint64             strokes,
+                                                                    guint64             time_in_zone_us);
+char                     *stipple_strip_chart_format_duration      (guint64             us);
 
 G_END_DECLS
