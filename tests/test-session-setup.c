@@ -817,6 +817,10 @@ main (int   argc,
     }
 
   gtk_test_init (&argc, &argv, NULL);
+  /* No cursor blink: GTK warns when a blink comes due for a text that lost
+   * the focus with its window, which windows of parallel tests on one
+   * display can cause at any moment. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
   adw_init ();
 
 #define ADD(name, func) \
