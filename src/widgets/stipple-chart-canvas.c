@@ -590,27 +590,53 @@ draw_legend_entry (StippleChartCanvas *self,
   return SWATCH + 6 + draw_text (self, snapshot, &self->fg, 0.85, text, x + SWATCH + 6, y, ALIGN_LEFT) + 16;
 }
 
+static int
+text_width (StippleChartCanvas *self,
+            const char         *text)
+{
+  g_autoptr(PangoLayout) layout = small_layout (self, text);
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  return w;
+}
+
+/* Right-aligned on the first graph's title line, never over its title: in
+ * a narrow window the values go (they are beside the graphs anyway), then
+ * the legend itself. */
 static void
 draw_legend (StippleChartCanvas *self,
-             GtkSnapshot        *snapshot)
+             GtkSnapshot        *snapshot,
+             const char         *title)
 {
-  g_autofree char *commanded = g_strdup_printf (_("Commanded %.2f mm"), self->commanded_um / 1000.0);
-  g_autofree char *limit = g_strdup_printf (_("Zone limit %.2f mm"), self->limit_um / 1000.0);
+  g_autofree char *commanded_full = g_strdup_printf (_("Commanded %.2f mm"), self->commanded_um / 1000.0);
+  g_autofree char *limit_full = g_strdup_printf (_("Zone limit %.2f mm"), self->limit_um / 1000.0);
+  const char *commanded_short = _("Commanded");
+  const char *limit_short = _("Zone limit");
   double y = MARGIN_TOP / 2.0;
-  double x = MARGIN_LEFT + self->strips[0].size.width + 16;
+  double right = MARGIN_LEFT + self->strips[0].size.width + 16;
+  double title_end = self->strips[0].origin.x + text_width (self, title) + 12;
 
-  /* Right-aligned: measure the entries first. */
-  x -= legend_width (self, _("Needle"));
-  if (self->commanded_um > 0)
-    x -= legend_width (self, commanded);
-  if (self->limit_um > 0)
-    x -= legend_width (self, limit);
+  for (guint level = 0; level < 2; level++)
+    {
+      const char *commanded = level == 0 ? commanded_full : commanded_short;
+      const char *limit = level == 0 ? limit_full : limit_short;
+      double x = right - legend_width (self, _("Needle"));
 
-  x += draw_legend_entry (self, snapshot, x, y, &self->waveform, NULL, _("Needle"));
-  if (self->commanded_um > 0)
-    x += draw_legend_entry (self, snapshot, x, y, &self->commanded, commanded_dash, commanded);
-  if (self->limit_um > 0)
-    draw_legend_entry (self, snapshot, x, y, &self->limit, limit_dash, limit);
+      if (self->commanded_um > 0)
+        x -= legend_width (self, commanded);
+      if (self->limit_um > 0)
+        x -= legend_width (self, limit);
+      if (x < title_end)
+        continue;
+
+      x += draw_legend_entry (self, snapshot, x, y, &self->waveform, NULL, _("Needle"));
+      if (self->commanded_um > 0)
+        x += draw_legend_entry (self, snapshot, x, y, &self->commanded, commanded_dash, commanded);
+      if (self->limit_um > 0)
+        draw_legend_entry (self, snapshot, x, y, &self->limit, limit_dash, limit);
+      return;
+    }
 }
 
 /* Everything that changes only with the size, the theme, the window or
@@ -658,7 +684,7 @@ render_background (StippleChartCanvas *self)
       fill (snapshot, &self->commanded, 0.15, area->origin.x, y0, area->size.width, y1 - y0);
     }
 
-  draw_legend (self, snapshot);
+  draw_legend (self, snapshot, _(titles[STIPPLE_CHART_STRIP_POSITION]));
 
   /* The depth strip's level lines go under its marks. */
   append_level_lines (self, snapshot, STIPPLE_CHART_STRIP_DEPTH);
