@@ -45,8 +45,21 @@ xdotool (const char * const *args)
   if (process == NULL)
     g_error ("xdotool could not run: %s", error->message);
   g_subprocess_wait_async (process, NULL, xdotool_done_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  {
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (!done)
+      {
+        if (g_get_monotonic_time () > deadline)
+          {
+            g_subprocess_force_exit (process);
+            stipple_xinput_save_failure_screenshot ();
+            g_error ("xdotool %s did not finish in 20 s", args[0]);
+          }
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+  }
   if (!g_subprocess_get_successful (process))
     g_error ("xdotool %s failed (status %d)", args[0], g_subprocess_get_status (process));
 }

@@ -243,22 +243,24 @@ recover_after_stop (void)
 }
 
 static GtkWindow *
+find_toplevel (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_mapped (l->data) &&
+        l->data != (gpointer) window)
+      return l->data;
+
+  return NULL;
+}
+
+static GtkWindow *
 wait_for_toplevel (GType type)
 {
   GtkWindow *found = NULL;
 
-  while (found == NULL)
-    {
-      g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-      for (GList *l = toplevels; l != NULL; l = l->next)
-        if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_mapped (l->data) &&
-            l->data != (gpointer) window)
-          found = l->data;
-      if (found == NULL)
-        g_main_context_iteration (NULL, TRUE);
-    }
-
+  WAIT_FOR ((found = find_toplevel (type)) != NULL);
   return found;
 }
 
