@@ -1147,7 +1147,11 @@ check_telemetry (Check *c)
   after = status (c);
   expect ("3.6", !(after.flags & STIPPLE_PROTO_STATUS_FLAG_TELEMETRY),
           "TELEMETRY flag after TELEMETRY_STOP");
-  expect ("5.5", after.dropped_samples - before.dropped_samples == s.lost + c->stray_lost,
+  /* Every loss a packet reported is in STATUS. STATUS may count more: a
+   * check that falls behind again (on a busy machine) lets the queue
+   * overflow once more just before TELEMETRY_STOP, and that loss has no
+   * packet left to report it in. */
+  expect ("5.5", after.dropped_samples - before.dropped_samples >= s.lost + c->stray_lost,
           "STATUS counts %u samples lost, the packets reported %" G_GUINT64_FORMAT,
           after.dropped_samples - before.dropped_samples, s.lost + c->stray_lost);
 }
