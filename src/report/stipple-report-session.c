@@ -224,6 +224,27 @@ add_events (StippleReportData  *data,
     }
 }
 
+/* Whether the session's record still holds together, and the chain's
+ * head as an anchor for the footer. */
+static void
+add_record_check (StippleReportData *data,
+                  StippleStore      *store,
+                  gint64             session_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleVerifyResult) result = stipple_store_verify (store, session_id, &error);
+  const StippleVerifyBreak *broken;
+
+  if (result == NULL)
+    return;
+  data->anchor_row = result->head_id;
+  data->anchor_hash = g_strdup (result->head_hash);
+  broken = stipple_verify_result_get_session_break (result, session_id);
+  if (broken != NULL)
+    data->record_warning = g_strdup_printf (_("This record may have been changed outside "
+                                              "Stipple: %s"), broken->message);
+}
+
 /* One min/max column per slice of the session: the report's graphs stay
  * a few hundred path points whatever the session's length. */
 static void
@@ -392,6 +413,7 @@ stipple_report_data_from_session (StippleStore             *store,
   add_passes_done (data, store, session_id);
   add_graphs (data, store, session_id);
   add_events (data, store, session_id);
+  add_record_check (data, store, session_id);
 
   data->notes_before = g_strdup (session->note_before);
   data->notes_after = g_strdup (session->note_after);

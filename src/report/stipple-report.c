@@ -127,6 +127,8 @@ stipple_report_data_free (StippleReportData *data)
   g_free (data->notes_after);
   g_free (data->aftercare_given);
   g_free (data->language);
+  g_free (data->record_warning);
+  g_free (data->anchor_hash);
   g_ptr_array_unref (data->events);
   g_clear_pointer (&data->next_session, g_date_time_unref);
   g_free (data);
@@ -389,6 +391,16 @@ draw_page_frame (Renderer *r)
   page = g_strdup_printf (_("Page %u of %u"), r->page + 1, MAX (r->n_pages, r->page + 1));
   draw_text_at (r, SMALL_FONT, page, r->left, r->size.height_pt - MARGIN - 10, width,
                 PANGO_ALIGN_CENTER);
+  /* An anchor for the audit chain: a later rewrite of the file shows as a
+   * head no longer found in it. */
+  if (d->anchor_hash != NULL)
+    {
+      g_autofree char *anchor = g_strdup_printf (_("Audit chain at row %" G_GINT64_FORMAT
+                                                   ": SHA-256 %s"),
+                                                 d->anchor_row, d->anchor_hash);
+      draw_text_at (r, SMALL_FONT, anchor, r->left, r->size.height_pt - MARGIN + 2, width,
+                    PANGO_ALIGN_CENTER);
+    }
   cairo_set_source_rgb (r->cr, 0, 0, 0);
 }
 
@@ -1050,6 +1062,13 @@ render (Renderer *r)
   begin_page (r);
 
   section_title (r);
+  if (r->data->record_warning != NULL)
+    {
+      cairo_set_source_rgb (r->cr, 0.7, 0, 0);
+      flow_text (r, BODY_FONT, r->data->record_warning, 0);
+      cairo_set_source_rgb (r->cr, 0, 0, 0);
+      r->y += 6;
+    }
   section_details (r);
   if (r->kind == STIPPLE_REPORT_CHART)
     section_screening (r);

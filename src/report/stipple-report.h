@@ -127,6 +127,14 @@ typedef struct
 
   /* The face map drawn in the report; NULL for none. */
   const StippleFaceGeometry *face;
+
+  /* Why this session's record cannot be trusted, said on the first
+   * page; NULL when its record is whole. */
+  char       *record_warning;
+  /* The head of the file's audit chain when the report was made (row
+   * and SHA-256), printed on every page as an anchor; NULL for none. */
+  gint64      anchor_row;
+  char       *anchor_hash;
 } StippleReportData;
 
 typedef struct

@@ -424,15 +424,18 @@ stipple_store_chain_seal (sqlite3     *db,
  * stipple_store_chain_seal_ended:
  * @db: a file being migrated, inside the migration's transaction
  * @path: the file's path, for messages
+ * @again: whether to seal again the sessions already sealed
  * @error: return location for a #GError
  *
- * Seals every session that had ended before the file had seals.
+ * Seals every session that had ended before the file had seals (or,
+ * with @again, every ended session: a file just written by an export).
  *
  * Returns: whether they are sealed
  */
 gboolean
 stipple_store_chain_seal_ended (sqlite3     *db,
                                 const char  *path,
+                                gboolean     again,
                                 GError     **error)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -440,11 +443,12 @@ stipple_store_chain_seal_ended (sqlite3     *db,
   int rc;
 
   stmt = prepare (db, path,
-                  "SELECT id FROM session WHERE ended_at IS NOT NULL AND id NOT IN"
-                  " (SELECT session_id FROM audit WHERE kind = 'seal' AND session_id IS NOT NULL)"
+                  "SELECT id FROM session WHERE ended_at IS NOT NULL AND (?1 OR id NOT IN"
+                  " (SELECT session_id FROM audit WHERE kind = 'seal' AND session_id IS NOT NULL))"
                   " ORDER BY id", error);
   if (stmt == NULL)
     return FALSE;
+  sqlite3_bind_int (stmt, 1, again);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
@@ -456,6 +460,50 @@ stipple_store_chain_seal_ended (sqlite3     *db,
   for (guint i = 0; i < ids->len; i++)
     if (!stipple_store_chain_seal (db, path, g_array_index (ids, gint64, i), error))
       return FALSE;
+  return TRUE;
+}
+
+/**
+ * stipple_store_chain_copy:
+ * @db: the connection to append to, inside a write transaction
+ * @path: its file's path, for messages
+ * @select: rows to copy, oldest first: uid, session_id (as it is to be
+ *   written), at, user, kind, zone, sent, acknowledgement, read_back,
+ *   detail; it may read another connection
+ * @error: return location for a #GError
+ *
+ * Appends rows from another file (an export, an import) to this file's
+ * chain, each with its uid and content and a new place in the chain.
+ *
+ * Returns: whether every row was copied
+ */
+gboolean
+stipple_store_chain_copy (sqlite3       *db,
+                          const char    *path,
+                          sqlite3_stmt  *select,
+                          GError       **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      StippleChainRow row = { 0, };
+
+      row.uid = (const char *) sqlite3_column_text (select, 0);
+      row.session_id = sqlite3_column_int64 (select, 1);
+      row.at = (const char *) sqlite3_column_text (select, 2);
+      row.user = (const char *) sqlite3_column_text (select, 3);
+      row.kind = (const char *) sqlite3_column_text (select, 4);
+      row.zone = (const char *) sqlite3_column_text (select, 5);
+      row.sent = (const char *) sqlite3_column_text (select, 6);
+      row.acknowledgement = (const char *) sqlite3_column_text (select, 7);
+      row.read_back = (const char *) sqlite3_column_text (select, 8);
+      row.detail = (const char *) sqlite3_column_text (select, 9);
+      if (!stipple_store_chain_insert (db, path, &row, error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return sql_error (sqlite3_db_handle (select), path, error);
   return TRUE;
 }
 

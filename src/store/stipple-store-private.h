@@ -129,6 +129,11 @@ gboolean     stipple_store_chain_seal       (sqlite3          *db,
                                              GError          **error);
 gboolean     stipple_store_chain_seal_ended (sqlite3          *db,
                                              const char       *path,
+                                             gboolean          again,
+                                             GError          **error);
+gboolean     stipple_store_chain_copy       (sqlite3          *db,
+                                             const char       *path,
+                                             sqlite3_stmt     *select,
                                              GError          **error);
 StippleVerifyResult *stipple_store_chain_verify (sqlite3      *db,
                                              const char       *path,

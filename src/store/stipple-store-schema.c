@@ -254,7 +254,7 @@ finish_v3 (sqlite3     *db,
            GError     **error)
 {
   if (!stipple_store_chain_fill (db, path, error) ||
-      !stipple_store_chain_seal_ended (db, path, error))
+      !stipple_store_chain_seal_ended (db, path, FALSE, error))
     return FALSE;
   if (sqlite3_exec (db, schema_v3_triggers, NULL, NULL, NULL) != SQLITE_OK)
     {
