@@ -15,6 +15,7 @@
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <langinfo.h>
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -395,7 +396,7 @@ draw_page_frame (Renderer *r)
    * head no longer found in it. */
   if (d->anchor_hash != NULL)
     {
-      g_autofree char *anchor = g_strdup_printf (_("Audit chain at row %" G_GINT64_FORMAT
+      g_autofree char *anchor = g_strdup_printf (_("Audit chain at row %" PRId64
                                                    ": SHA-256 %s"),
                                                  d->anchor_row, d->anchor_hash);
       draw_text_at (r, SMALL_FONT, anchor, r->left, r->size.height_pt - MARGIN + 2, width,

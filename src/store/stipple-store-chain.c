@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "stipple-store-private.h"
@@ -659,12 +660,12 @@ verify_rows (sqlite3              *db,
       result->n_rows++;
       if (g_strcmp0 (prev, expected) != 0)
         add_break (result, id, 0,
-                   g_strdup_printf (_("Audit row %" G_GINT64_FORMAT " does not follow the row "
+                   g_strdup_printf (_("Audit row %" PRId64 " does not follow the row "
                                       "before it: a row was removed, inserted or moved there."),
                                     id));
       if (g_strcmp0 (computed, hash) != 0)
         add_break (result, id, session_id,
-                   g_strdup_printf (_("Audit row %" G_GINT64_FORMAT " (%s, %s) was changed "
+                   g_strdup_printf (_("Audit row %" PRId64 " (%s, %s) was changed "
                                       "after it was written."),
                                     id, kind ? kind : "?", at ? at : "?"));
       g_free (expected);
@@ -723,7 +724,7 @@ verify_sessions (sqlite3              *db,
       if (!exists)
         {
           add_break (result, 0, session_id,
-                     g_strdup_printf (_("Session %" G_GINT64_FORMAT " has been removed from the "
+                     g_strdup_printf (_("Session %" PRId64 " has been removed from the "
                                         "file, but its audit trail or data are still there."),
                                       session_id));
           continue;
@@ -733,7 +734,7 @@ verify_sessions (sqlite3              *db,
         {
           if (ended)
             add_break (result, 0, session_id,
-                       g_strdup_printf (_("Session %" G_GINT64_FORMAT " of %s has ended but "
+                       g_strdup_printf (_("Session %" PRId64 " of %s has ended but "
                                           "has no seal: its record cannot be trusted."),
                                         session_id, when));
           continue;
@@ -763,8 +764,8 @@ verify_sessions (sqlite3              *db,
         }
       if (changed->len > 0)
         add_break (result, seal, session_id,
-                   g_strdup_printf (_("Session %" G_GINT64_FORMAT " of %s was changed after "
-                                      "it was sealed in audit row %" G_GINT64_FORMAT
+                   g_strdup_printf (_("Session %" PRId64 " of %s was changed after "
+                                      "it was sealed in audit row %" PRId64
                                       " (changed: %s)."),
                                     session_id, when, seal, changed->str));
     }
