@@ -104,6 +104,75 @@ prepare (sqlite3     *db,
   return stmt;
 }
 
+/* The two statements every audit event runs, kept with their connection
+ * (sqlite3_set_clientdata is newer than bookworm's SQLite, so they hang
+ * off a table keyed by connection) and finalized when it closes. */
+typedef struct
+{
+  sqlite3_stmt *head;
+  sqlite3_stmt *insert;
+} ChainStatements;
+
+static GMutex cache_mutex;
+static GHashTable *cache;
+
+static void
+chain_statements_free (ChainStatements *c)
+{
+  sqlite3_finalize (c->head);
+  sqlite3_finalize (c->insert);
+  g_free (c);
+}
+
+/**
+ * stipple_store_chain_forget:
+ * @db: a connection about to close
+ *
+ * Finalizes the statements the chain kept for @db.
+ */
+void
+stipple_store_chain_forget (sqlite3 *db)
+{
+  g_mutex_lock (&cache_mutex);
+  if (cache != NULL)
+    g_hash_table_remove (cache, db);
+  g_mutex_unlock (&cache_mutex);
+}
+
+static ChainStatements *
+chain_statements (sqlite3     *db,
+                  const char  *path,
+                  GError     **error)
+{
+  ChainStatements *c;
+
+  g_mutex_lock (&cache_mutex);
+  if (cache == NULL)
+    cache = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                   (GDestroyNotify) chain_statements_free);
+  c = g_hash_table_lookup (cache, db);
+  g_mutex_unlock (&cache_mutex);
+  if (c != NULL)
+    return c;
+
+  c = g_new0 (ChainStatements, 1);
+  if (sqlite3_prepare_v3 (db, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", -1,
+                          SQLITE_PREPARE_PERSISTENT, &c->head, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v3 (db, "INSERT INTO audit (id, uid, session_id, at, user, kind, zone, sent,"
+                          " acknowledgement, read_back, detail, prev_hash, hash)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
+                          SQLITE_PREPARE_PERSISTENT, &c->insert, NULL) != SQLITE_OK)
+    {
+      sql_error (db, path, error);
+      chain_statements_free (c);
+      return NULL;
+    }
+  g_mutex_lock (&cache_mutex);
+  g_hash_table_insert (cache, db, c);
+  g_mutex_unlock (&cache_mutex);
+  return c;
+}
+
 static void
 canon_add (GString    *out,
            const char *text)
@@ -170,20 +239,22 @@ stipple_store_chain_head (sqlite3     *db,
                           char       **hash,
                           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (db, path,
-                                          "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
-                                          error);
+  ChainStatements *c = chain_statements (db, path, error);
+  sqlite3_stmt *stmt;
   int rc;
 
-  if (stmt == NULL)
+  if (c == NULL)
     return FALSE;
+  stmt = c->head;
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
       *id = sqlite3_column_int64 (stmt, 0);
       *hash = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      sqlite3_reset (stmt);
       return TRUE;
     }
+  sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return sql_error (db, path, error);
   *id = 0;
@@ -209,11 +280,12 @@ stipple_store_chain_insert (sqlite3          *db,
                             StippleChainRow  *row,
                             GError          **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GString) canonical = g_string_new (NULL);
   g_autofree char *prev_hash = NULL;
   g_autofree char *hash = NULL;
+  sqlite3_stmt *stmt;
   gint64 prev_id;
+  int rc;
 
   if (!stipple_store_chain_head (db, path, &prev_id, &prev_hash, error))
     return FALSE;
@@ -232,12 +304,7 @@ stipple_store_chain_insert (sqlite3          *db,
   canon_add (canonical, row->detail ? row->detail : "");
   hash = link_hash (prev_hash, canonical->str);
 
-  stmt = prepare (db, path,
-                  "INSERT INTO audit (id, uid, session_id, at, user, kind, zone, sent,"
-                  " acknowledgement, read_back, detail, prev_hash, hash)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
+  stmt = chain_statements (db, path, error)->insert;
   sqlite3_bind_int64 (stmt, 1, row->id);
   sqlite3_bind_text (stmt, 2, row->uid, -1, SQLITE_STATIC);
   if (row->session_id != 0)
@@ -254,8 +321,14 @@ stipple_store_chain_insert (sqlite3          *db,
   sqlite3_bind_text (stmt, 11, row->detail ? row->detail : "", -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 12, prev_hash, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 13, hash, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return sql_error (db, path, error);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      stipple_store_set_sqlite_error (db, rc, path, error);
+      return FALSE;
+    }
   return TRUE;
 }
 

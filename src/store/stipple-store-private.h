@@ -120,6 +120,7 @@ gboolean     stipple_store_chain_insert     (sqlite3          *db,
                                              const char       *path,
                                              StippleChainRow  *row,
                                              GError          **error);
+void         stipple_store_chain_forget     (sqlite3          *db);
 gboolean     stipple_store_chain_fill       (sqlite3          *db,
                                              const char       *path,
                                              GError          **error);

@@ -218,7 +218,7 @@ static const char schema_v3_triggers[] =
   "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
   "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
   "CREATE TRIGGER audit_no_reuse BEFORE INSERT ON audit"
-  "  WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id OR uid = NEW.uid)"
+  "  WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM audit WHERE uid = NEW.uid)"
   "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
 
   "CREATE TRIGGER screening_answer_no_update BEFORE UPDATE ON screening_answer"
@@ -226,7 +226,7 @@ static const char schema_v3_triggers[] =
   "CREATE TRIGGER screening_answer_no_delete BEFORE DELETE ON screening_answer"
   "  BEGIN SELECT RAISE (ABORT, 'screening answers are append-only'); END;"
   "CREATE TRIGGER screening_answer_no_reuse BEFORE INSERT ON screening_answer"
-  "  WHEN EXISTS (SELECT 1 FROM screening_answer WHERE id = NEW.id OR uid = NEW.uid)"
+  "  WHEN EXISTS (SELECT 1 FROM screening_answer WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM screening_answer WHERE uid = NEW.uid)"
   "  BEGIN SELECT RAISE (ABORT, 'screening answers are append-only'); END;"
 
   "CREATE TRIGGER consent_no_update BEFORE UPDATE ON consent"
@@ -234,7 +234,7 @@ static const char schema_v3_triggers[] =
   "CREATE TRIGGER consent_no_delete BEFORE DELETE ON consent"
   "  BEGIN SELECT RAISE (ABORT, 'consents are append-only'); END;"
   "CREATE TRIGGER consent_no_reuse BEFORE INSERT ON consent"
-  "  WHEN EXISTS (SELECT 1 FROM consent WHERE id = NEW.id OR uid = NEW.uid)"
+  "  WHEN EXISTS (SELECT 1 FROM consent WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM consent WHERE uid = NEW.uid)"
   "  BEGIN SELECT RAISE (ABORT, 'consents are append-only'); END;"
 
   "CREATE TRIGGER telemetry_block_no_update BEFORE UPDATE ON telemetry_block"

@@ -1335,6 +1335,7 @@ stipple_store_close (StippleStore *self)
   g_hash_table_remove_all (self->stmts);
   if (self->db != NULL)
     {
+      stipple_store_chain_forget (self->db);
       sqlite3_close (self->db);
       self->db = NULL;
     }
