@@ -459,6 +459,44 @@ test_read_only (Fixture       *f,
   }
 }
 
+/* One flipped byte in one block of needle data: the report draws the
+ * rest, says what is missing, and says on its first page that the
+ * record was changed; every page carries the chain's head. */
+static void
+test_report_on_broken_record (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *session = g_strdup_printf ("%" G_GINT64_FORMAT, f->session);
+  g_autofree char *database = g_strconcat ("--database=", f->path, NULL);
+  g_autofree char *pdf = g_build_filename (f->dir, "report.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *saved = test_sql (f->path, "SELECT sql FROM sqlite_schema"
+                                     " WHERE name = 'telemetry_block_no_update'", NULL);
+  g_autofree char *edit = g_strdup_printf ("UPDATE telemetry_block SET data ="
+                                           " CAST (substr (data, 1, 40) || X'FF' ||"
+                                           " substr (data, 42) AS BLOB)"
+                                           " WHERE session_id = %s AND seq_first = 16000",
+                                           session);
+  g_autofree char *first_page = NULL;
+  g_autoptr(StippleVerifyResult) result = NULL;
+
+  g_assert_cmpint (sql_exec (f->path, "DROP TRIGGER telemetry_block_no_update"), ==, SQLITE_OK);
+  g_assert_cmpint (sql_exec (f->path, edit), ==, SQLITE_OK);
+  g_assert_cmpint (sql_exec (f->path, saved), ==, SQLITE_OK);
+  result = verify (f->path);
+
+  g_assert_cmpint (run (NULL, g_getenv ("STIPPLE_BINARY"), database, "--export-pdf", session,
+                        pdf, NULL), ==, 0);
+  g_assert_cmpint (run (&text, "pdftotext", "-enc", "UTF-8", pdf, "-", NULL), ==, 0);
+  g_assert_cmpint (run (&first_page, "pdftotext", "-enc", "UTF-8", "-l", "1", pdf, "-", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (first_page, "changed outside Stipple"));
+  g_assert_nonnull (strstr (text, "1 of "));
+  g_assert_nonnull (strstr (text, "could not be read"));
+  g_assert_null (strstr (text, "No telemetry was recorded"));
+  g_assert_nonnull (strstr (first_page, result->head_hash));
+}
+
 /* A session that differs only in what the old comparison left out (the
  * cartridge, the anaesthetic's time) is a conflict, not a silent keep. */
 static void
@@ -544,6 +582,7 @@ main (int   argc,
       g_test_add (name, Fixture, &tampers[i], fixture_set_up, test_tamper, fixture_tear_down);
     }
   ADD ("read-only", test_read_only, NULL);
+  ADD ("report-on-broken-record", test_report_on_broken_record, NULL);
   ADD ("import-compares-every-column", test_import_compares_every_column, NULL);
   ADD ("backup-name", test_backup_name, NULL);
 #undef ADD

@@ -253,7 +253,10 @@ add_graphs (StippleReportData *data,
             gint64             session_id)
 {
   g_autoptr(GArray) times = NULL;
-  g_autoptr(GArray) samples = stipple_store_load_telemetry (store, session_id, &times, NULL);
+  g_autoptr(GArray) skipped = NULL;
+  guint n_blocks = 0;
+  g_autoptr(GArray) samples = stipple_store_load_telemetry_full (store, session_id, &times,
+                                                                 &skipped, &n_blocks, NULL);
   StippleReportPoint depth_cols[GRAPH_COLUMNS];
   StippleReportPoint rate_cols[GRAPH_COLUMNS];
   gboolean depth_set[GRAPH_COLUMNS] = { FALSE };
@@ -261,6 +264,18 @@ add_graphs (StippleReportData *data,
   StippleStrokeAnalyser analyser;
   gint64 first, span;
 
+  if (skipped != NULL && skipped->len > 0)
+    {
+      g_autoptr(GString) where = g_string_new (NULL);
+
+      for (guint i = 0; i < skipped->len; i++)
+        g_string_append_printf (where, "%s%.0f s", i > 0 ? ", " : "",
+                                g_array_index (skipped, gint64, i) / 1e6);
+      data->telemetry_missing =
+        g_strdup_printf (_("Needle data that could not be read is left out of these graphs: "
+                           "%u of %u blocks of one second, starting at %s."),
+                         skipped->len, n_blocks, where->str);
+    }
   if (samples == NULL || times == NULL || samples->len == 0 || times->len != samples->len)
     return;
 

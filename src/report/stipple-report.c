@@ -130,6 +130,7 @@ stipple_report_data_free (StippleReportData *data)
   g_free (data->language);
   g_free (data->record_warning);
   g_free (data->anchor_hash);
+  g_free (data->telemetry_missing);
   g_ptr_array_unref (data->events);
   g_clear_pointer (&data->next_session, g_date_time_unref);
   g_free (data);
@@ -966,6 +967,8 @@ section_graphs (Renderer *r)
   heading (r, _("Depth and stroke rate over the session"));
   draw_series (r, _("Depth reached per stroke"), r->data->depth_series, 1 / 1000.0, format_mm);
   draw_series (r, _("Stroke rate"), r->data->rate_series, 1.0, format_rate);
+  if (r->data->telemetry_missing != NULL)
+    flow_text (r, BODY_FONT, r->data->telemetry_missing, 0);
 }
 
 static void

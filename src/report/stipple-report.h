@@ -135,6 +135,9 @@ typedef struct
    * and SHA-256), printed on every page as an anchor; NULL for none. */
   gint64      anchor_row;
   char       *anchor_hash;
+  /* What of the needle data could not be read and is left out of the
+   * graphs and figures; NULL when all of it was read. */
+  char       *telemetry_missing;
 } StippleReportData;
 
 typedef struct

@@ -197,7 +197,15 @@ stipple_store_set_sqlite_error (sqlite3     *db,
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      set_error_for_code (STIPPLE_STORE_ERROR_LOCKED, path, NULL, error);
+      {
+        /* Another Stipple is kept out by the lock file before SQLite is
+         * reached; a busy database means another program is writing. */
+        g_autofree char *name = path ? g_filename_display_name (path) : g_strdup ("");
+        g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_LOCKED,
+                     _("Another program is writing to the patient file “%s”, so the last "
+                       "change was not saved. Close that program (it is not Stipple), then try "
+                       "again."), name);
+      }
       break;
     case SQLITE_CORRUPT:
       set_error_for_code (STIPPLE_STORE_ERROR_CORRUPT, path, NULL, error);
@@ -1701,6 +1709,36 @@ stipple_store_load_telemetry (StippleStore  *self,
                               GArray       **times_us,
                               GError       **error)
 {
+  return stipple_store_load_telemetry_full (self, session_id, times_us, NULL, NULL, error);
+}
+
+/**
+ * stipple_store_load_telemetry_full:
+ * @self: a store
+ * @session_id: a session
+ * @times_us: (out) (optional) (element-type gint64): each sample's time
+ *   since the session's first sample, in microseconds
+ * @skipped: (out) (optional) (element-type gint64): the time (µs) where
+ *   each block that could not be read would have started
+ * @n_blocks: (out) (optional): how many blocks the session has, read or not
+ * @error: return location for a #GError
+ *
+ * As stipple_store_load_telemetry(), but a damaged block does not cost
+ * the rest: it is left out, and named in @skipped.
+ *
+ * Returns: (transfer full) (element-type StippleProtoSample): the samples
+ *   that could be read
+ */
+GArray *
+stipple_store_load_telemetry_full (StippleStore  *self,
+                                   gint64         session_id,
+                                   GArray       **times_us,
+                                   GArray       **skipped,
+                                   guint         *n_blocks,
+                                   GError       **error)
+{
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint blocks = 0;
   g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (StippleProtoSample));
   g_autoptr(GArray) times = times_us ? g_array_new (FALSE, FALSE, sizeof (gint64)) : NULL;
   g_autoptr(StippleStmt) stmt = NULL;
@@ -1723,16 +1761,20 @@ stipple_store_load_telemetry (StippleStore  *self,
       g_autoptr(GBytes) data = NULL;
       guint first = samples->len;
 
-      if (sqlite3_column_int (stmt, 2) != STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB || n == 0)
-        {
-          set_error_for_code (STIPPLE_STORE_ERROR_CORRUPT, self->path, NULL, error);
-          return NULL;
-        }
+      blocks++;
       data = g_bytes_new (sqlite3_column_blob (stmt, 3), sqlite3_column_bytes (stmt, 3));
       g_array_set_size (samples, first + n);
-      if (!stipple_telemetry_decode (data, n,
-                                     &g_array_index (samples, StippleProtoSample, first), error))
-        return NULL;
+      /* One damaged block is left out, counted and named; the rest of
+       * the session still reads. */
+      if (sqlite3_column_int (stmt, 2) != STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB || n == 0 ||
+          n > STIPPLE_STORE_TELEMETRY_BLOCK ||
+          !stipple_telemetry_decode (data, n,
+                                     &g_array_index (samples, StippleProtoSample, first), NULL))
+        {
+          g_array_set_size (samples, first);
+          g_array_append_val (missing, start_us);
+          continue;
+        }
       if (times != NULL)
         {
           const StippleProtoSample *block = &g_array_index (samples, StippleProtoSample, first);
@@ -1752,6 +1794,10 @@ stipple_store_load_telemetry (StippleStore  *self,
 
   if (times_us != NULL)
     *times_us = g_steal_pointer (&times);
+  if (skipped != NULL)
+    *skipped = g_steal_pointer (&missing);
+  if (n_blocks != NULL)
+    *n_blocks = blocks;
   return g_steal_pointer (&samples);
 }
 

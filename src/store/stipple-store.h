@@ -178,6 +178,12 @@ GArray              *stipple_store_load_telemetry       (StippleStore           
                                                          GError                  **error);
 
 /* Backups, export and import. */
+GArray              *stipple_store_load_telemetry_full  (StippleStore             *self,
+                                                         gint64                    session_id,
+                                                         GArray                  **times_us,
+                                                         GArray                  **skipped,
+                                                         guint                    *n_blocks,
+                                                         GError                  **error);
 char                *stipple_store_backup               (StippleStore             *self,
                                                          GError                  **error);
 GPtrArray           *stipple_store_list_backups         (const char               *path);
