@@ -139,6 +139,133 @@ make_patient (GRand *rand,
   return patient;
 }
 
+
+#define N_CLINICAL 200
+
+static double
+median_us (GArray *times)
+{
+  g_array_sort (times, compare_double);
+  return g_array_index (times, double, times->len / 2);
+}
+
+/* What the hash chain costs a clinical write: an audit event appended
+ * through the store (one transaction: read the chain's head, hash, insert)
+ * against the same row inserted as the store did before it had a chain
+ * (one autocommitted INSERT into the version 2 table, same pragmas, same
+ * disk); and sealing a session at its end, with 60 s of needle data. */
+static void
+bench_chain (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plain_path = g_build_filename (dir, "plain-audit.sqlite", NULL);
+  g_autofree char *chain_path = g_build_filename (dir, "chain.stipple", NULL);
+  g_autoptr(GArray) plain = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) chained = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) ended = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) saved = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StipplePatient) patient = stipple_patient_new ();
+  g_autofree StippleProtoSample *samples = g_new (StippleProtoSample, 8000 * 60);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  double p, c;
+
+  g_assert_cmpint (sqlite3_open (plain_path, &db), ==, SQLITE_OK);
+  sqlite3_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                "CREATE TABLE audit (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE,"
+                " session_id INTEGER, at TEXT NOT NULL, user TEXT NOT NULL, kind TEXT NOT NULL,"
+                " zone TEXT, sent TEXT NOT NULL DEFAULT '', acknowledgement TEXT NOT NULL"
+                " DEFAULT '', read_back TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL"
+                " DEFAULT '');"
+                "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+                " BEGIN SELECT RAISE (ABORT, 'append-only'); END;", NULL, NULL, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO audit (uid, session_id, at, user, kind, zone, sent,"
+                      " acknowledgement, read_back, detail) VALUES (?, 1, ?, 'Dr Bench',"
+                      " 'setting', 'forehead', 'zone=forehead depth_um=500 rate_hz=120', 'ok',"
+                      " 'zone=forehead depth_um=500 rate_hz=120', '')", -1, &stmt, NULL);
+  for (guint i = 0; i < N_CLINICAL; i++)
+    {
+      g_autofree char *uid = g_uuid_string_random ();
+      gint64 start = g_get_monotonic_time ();
+      double us;
+
+      sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, "2026-03-14T09:26:53.589793Z", -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+      sqlite3_reset (stmt);
+      us = g_get_monotonic_time () - start;
+      g_array_append_val (plain, us);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  store = stipple_store_open (chain_path, &error);
+  g_assert_no_error (error);
+  patient->record_number = g_strdup ("C-1");
+  patient->family_name = g_strdup ("Chain");
+  patient->given_name = g_strdup ("Mark");
+  patient->date_of_birth = g_strdup ("1980-01-01");
+  stipple_store_save_patient (store, patient, &error);
+  g_assert_no_error (error);
+  waveform (samples, 8000 * 60, rand);
+
+  for (guint s = 0; s < 20; s++)
+    {
+      g_autoptr(StippleSession) session = stipple_session_new ();
+      gint64 start;
+      double us;
+
+      session->patient_id = patient->id;
+      session->started_at = g_date_time_new_now_utc ();
+      session->clinician = g_strdup ("Dr Bench");
+      stipple_session_add_pass (session, STIPPLE_ZONE_FOREHEAD, 500, 120);
+      stipple_store_save_session (store, session, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < N_CLINICAL / 20; i++)
+        {
+          g_autoptr(StippleAuditEntry) entry = stipple_audit_entry_new (STIPPLE_AUDIT_SETTING);
+
+          entry->session_id = session->id;
+          entry->user = g_strdup ("Dr Bench");
+          entry->zone = STIPPLE_ZONE_FOREHEAD;
+          entry->sent = g_strdup ("zone=forehead depth_um=500 rate_hz=120");
+          entry->acknowledgement = g_strdup ("ok");
+          entry->read_back = g_strdup ("zone=forehead depth_um=500 rate_hz=120");
+          start = g_get_monotonic_time ();
+          stipple_store_append_audit (store, entry, &error);
+          us = g_get_monotonic_time () - start;
+          g_assert_no_error (error);
+          g_array_append_val (chained, us);
+        }
+      stipple_store_append_telemetry (store, session->id, samples, 8000 * 60, &error);
+      stipple_store_flush_telemetry (store, &error);
+      g_assert_no_error (error);
+
+      start = g_get_monotonic_time ();
+      stipple_store_save_session (store, session, &error);
+      us = g_get_monotonic_time () - start;
+      g_array_append_val (saved, us);
+      session->ended_at = g_date_time_new_now_utc ();
+      start = g_get_monotonic_time ();
+      stipple_store_save_session (store, session, &error);
+      us = g_get_monotonic_time () - start;
+      g_assert_no_error (error);
+      g_array_append_val (ended, us);
+    }
+  stipple_store_close (store);
+
+  p = median_us (plain);
+  c = median_us (chained);
+  g_print ("# clinical writes: %u audit events, synchronous=FULL, medians\n", N_CLINICAL);
+  g_print ("audit-append-before-chain: %.0f us\n", p);
+  g_print ("audit-append-chained: %.0f us\n", c);
+  g_print ("audit-chain-overhead: %.1f %%\n", 100.0 * (c - p) / p);
+  g_print ("session-save-open: %.0f us\n", median_us (saved));
+  g_print ("session-save-end-with-seal-60s-needle-data: %.0f us\n", median_us (ended));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -162,6 +289,11 @@ main (int   argc,
   g_print ("# machine: %u CPUs, load average %s", g_get_num_processors (),
            loadavg ? loadavg : "unknown\n");
   g_print ("# SQLite %s; files in %s\n", sqlite3_libversion (), dir);
+
+  bench_chain (dir);
+  /* STIPPLE_BENCH_STORE=chain: the chain's figures alone. */
+  if (g_strcmp0 (g_getenv ("STIPPLE_BENCH_STORE"), "chain") == 0)
+    return 0;
 
   /* Telemetry. */
   waveform (samples, TELEMETRY_SAMPLES, rand);

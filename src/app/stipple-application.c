@@ -59,6 +59,8 @@ static const GOptionEntry option_entries[] = {
     N_("Use the demo patient file instead of the real one"), NULL },
   { "export-pdf", 0, 0, G_OPTION_ARG_INT64, NULL,
     N_("Write the report of session ID to FILE, without opening a window"), N_("ID") },
+  { "verify", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Check the patient file at PATH for changes made outside Stipple, then exit"), N_("PATH") },
   { "patient-copy", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("With --export-pdf: the patient’s copy instead of the clinic’s record"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("[FILE]") },
@@ -305,7 +307,8 @@ export_pdf (StippleApplication *self,
   stipple_zone_limits_init_defaults (&limits);
   stipple_zone_limits_apply_variant (&limits, overrides);
 
-  store = stipple_store_open (self->database, &error);
+  /* Writing a report only reads the patient file. */
+  store = stipple_store_open_read_only (self->database, &error);
   if (store != NULL)
     data = stipple_report_data_from_session (store, session_id, clinic_name, clinic_address,
                                              &limits, &error);
@@ -321,6 +324,44 @@ export_pdf (StippleApplication *self,
 
   stipple_store_close (store);
   g_print (_("Wrote the report of session %" PRId64 " to %s\n"), session_id, path);
+  return 0;
+}
+
+/* stipple --verify FILE: 0 when the record is whole, 1 when it is broken
+ * somewhere (each place printed), 2 when the file cannot be checked. */
+static int
+verify_file (const char *path)
+{
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleVerifyResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_filename_display_name (path);
+
+  store = stipple_store_open_read_only (path, &error);
+  if (store != NULL)
+    result = stipple_store_verify (store, 0, &error);
+  if (result == NULL)
+    {
+      g_printerr (_("The patient file cannot be checked: %s\n"), error->message);
+      return 2;
+    }
+
+  for (guint i = 0; i < result->breaks->len; i++)
+    {
+      const StippleVerifyBreak *b = g_ptr_array_index (result->breaks, i);
+
+      g_print ("%s\n", b->message);
+    }
+  g_print (_("Chain head: audit row %" PRId64 ", SHA-256 %s\n"), result->head_id, result->head_hash);
+  if (result->breaks->len > 0)
+    {
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u break found.\n", "%s: %u breaks found.\n",
+                            result->breaks->len),
+               name, result->breaks->len);
+      return 1;
+    }
+  g_print (_("%s: the record is whole (%" PRId64 " audit rows, %" PRId64 " sealed sessions).\n"),
+           name, result->n_rows, result->n_sealed);
   return 0;
 }
 
@@ -341,6 +382,8 @@ stipple_application_handle_local_options (GApplication *application,
       g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return 0;
     }
+  if (g_variant_dict_lookup (options, "verify", "^&ay", &requested))
+    return verify_file (requested);
 
   self->simulate = g_variant_dict_contains (options, "simulate");
   self->demo = g_variant_dict_contains (options, "demo");
@@ -361,7 +404,11 @@ stipple_application_handle_local_options (GApplication *application,
     }
 
   g_free (self->database);
-  self->database = stipple_database_path_resolve (requested, self->demo, &error);
+  /* A report only reads: it creates no folder for a file that is not there. */
+  if (export_session != 0 && requested == NULL)
+    self->database = stipple_database_path_default (self->demo);
+  else
+    self->database = stipple_database_path_resolve (requested, self->demo, &error);
   if (self->database == NULL)
     {
       g_printerr (_("Cannot use the patient file: %s\n"), error->message);

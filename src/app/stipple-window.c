@@ -1064,6 +1064,36 @@ build_workspace (StippleWindow *self)
   gtk_box_append (self->patient_slot, GTK_WIDGET (self->patient_page));
 }
 
+/* The patient file is checked on the store's writer once it is open; a
+ * break stays on screen for as long as the window does. */
+static void
+record_verified_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(StippleWindow) self = user_data;
+  g_autoptr(StippleVerifyResult) verified = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *banner;
+
+  verified = stipple_store_verify_finish (STIPPLE_STORE (object), result, &error);
+  if (verified == NULL || verified->breaks->len == 0)
+    return;
+
+  text = g_strdup_printf (_("This patient file has been changed outside Stipple, so its record "
+                            "cannot be trusted: %s Run “stipple --verify” on it for every place."),
+                          ((StippleVerifyBreak *) verified->breaks->pdata[0])->message);
+  banner = gtk_label_new (text);
+  gtk_widget_set_name (banner, "record-banner");
+  gtk_label_set_wrap (GTK_LABEL (banner), TRUE);
+  gtk_label_set_justify (GTK_LABEL (banner), GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (banner, "demo-banner");
+  gtk_widget_add_css_class (banner, "error");
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (self->demo_banner)), banner,
+                              self->demo_banner);
+}
+
 static void
 store_changed_cb (StippleWindow      *self,
                   GParamSpec         *pspec,
@@ -1076,6 +1106,8 @@ store_changed_cb (StippleWindow      *self,
 
   if (stipple_application_get_store (application) != NULL)
     {
+      stipple_store_verify_async (stipple_application_get_store (application), NULL,
+                                  record_verified_cb, g_object_ref (self));
       build_workspace (self);
       gtk_stack_set_visible_child_name (self->main_stack, "workspace");
     }

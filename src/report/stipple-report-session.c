@@ -224,6 +224,27 @@ add_events (StippleReportData  *data,
     }
 }
 
+/* Whether the session's record still holds together, and the chain's
+ * head as an anchor for the footer. */
+static void
+add_record_check (StippleReportData *data,
+                  StippleStore      *store,
+                  gint64             session_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleVerifyResult) result = stipple_store_verify (store, session_id, &error);
+  const StippleVerifyBreak *broken;
+
+  if (result == NULL)
+    return;
+  data->anchor_row = result->head_id;
+  data->anchor_hash = g_strdup (result->head_hash);
+  broken = stipple_verify_result_get_session_break (result, session_id);
+  if (broken != NULL)
+    data->record_warning = g_strdup_printf (_("This record may have been changed outside "
+                                              "Stipple: %s"), broken->message);
+}
+
 /* One min/max column per slice of the session: the report's graphs stay
  * a few hundred path points whatever the session's length. */
 static void
@@ -232,7 +253,10 @@ add_graphs (StippleReportData *data,
             gint64             session_id)
 {
   g_autoptr(GArray) times = NULL;
-  g_autoptr(GArray) samples = stipple_store_load_telemetry (store, session_id, &times, NULL);
+  g_autoptr(GArray) skipped = NULL;
+  guint n_blocks = 0;
+  g_autoptr(GArray) samples = stipple_store_load_telemetry_full (store, session_id, &times,
+                                                                 &skipped, &n_blocks, NULL);
   StippleReportPoint depth_cols[GRAPH_COLUMNS];
   StippleReportPoint rate_cols[GRAPH_COLUMNS];
   gboolean depth_set[GRAPH_COLUMNS] = { FALSE };
@@ -240,6 +264,18 @@ add_graphs (StippleReportData *data,
   StippleStrokeAnalyser analyser;
   gint64 first, span;
 
+  if (skipped != NULL && skipped->len > 0)
+    {
+      g_autoptr(GString) where = g_string_new (NULL);
+
+      for (guint i = 0; i < skipped->len; i++)
+        g_string_append_printf (where, "%s%.0f s", i > 0 ? ", " : "",
+                                g_array_index (skipped, gint64, i) / 1e6);
+      data->telemetry_missing =
+        g_strdup_printf (_("Needle data that could not be read is left out of these graphs: "
+                           "%u of %u blocks of one second, starting at %s."),
+                         skipped->len, n_blocks, where->str);
+    }
   if (samples == NULL || times == NULL || samples->len == 0 || times->len != samples->len)
     return;
 
@@ -392,6 +428,7 @@ stipple_report_data_from_session (StippleStore             *store,
   add_passes_done (data, store, session_id);
   add_graphs (data, store, session_id);
   add_events (data, store, session_id);
+  add_record_check (data, store, session_id);
 
   data->notes_before = g_strdup (session->note_before);
   data->notes_after = g_strdup (session->note_after);

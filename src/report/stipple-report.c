@@ -15,6 +15,7 @@
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <langinfo.h>
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -127,6 +128,9 @@ stipple_report_data_free (StippleReportData *data)
   g_free (data->notes_after);
   g_free (data->aftercare_given);
   g_free (data->language);
+  g_free (data->record_warning);
+  g_free (data->anchor_hash);
+  g_free (data->telemetry_missing);
   g_ptr_array_unref (data->events);
   g_clear_pointer (&data->next_session, g_date_time_unref);
   g_free (data);
@@ -389,6 +393,16 @@ draw_page_frame (Renderer *r)
   page = g_strdup_printf (_("Page %u of %u"), r->page + 1, MAX (r->n_pages, r->page + 1));
   draw_text_at (r, SMALL_FONT, page, r->left, r->size.height_pt - MARGIN - 10, width,
                 PANGO_ALIGN_CENTER);
+  /* An anchor for the audit chain: a later rewrite of the file shows as a
+   * head no longer found in it. */
+  if (d->anchor_hash != NULL)
+    {
+      g_autofree char *anchor = g_strdup_printf (_("Audit chain at row %" PRId64
+                                                   ": SHA-256 %s"),
+                                                 d->anchor_row, d->anchor_hash);
+      draw_text_at (r, SMALL_FONT, anchor, r->left, r->size.height_pt - MARGIN + 2, width,
+                    PANGO_ALIGN_CENTER);
+    }
   cairo_set_source_rgb (r->cr, 0, 0, 0);
 }
 
@@ -953,6 +967,8 @@ section_graphs (Renderer *r)
   heading (r, _("Depth and stroke rate over the session"));
   draw_series (r, _("Depth reached per stroke"), r->data->depth_series, 1 / 1000.0, format_mm);
   draw_series (r, _("Stroke rate"), r->data->rate_series, 1.0, format_rate);
+  if (r->data->telemetry_missing != NULL)
+    flow_text (r, BODY_FONT, r->data->telemetry_missing, 0);
 }
 
 static void
@@ -1050,6 +1066,13 @@ render (Renderer *r)
   begin_page (r);
 
   section_title (r);
+  if (r->data->record_warning != NULL)
+    {
+      cairo_set_source_rgb (r->cr, 0.7, 0, 0);
+      flow_text (r, BODY_FONT, r->data->record_warning, 0);
+      cairo_set_source_rgb (r->cr, 0, 0, 0);
+      r->y += 6;
+    }
   section_details (r);
   if (r->kind == STIPPLE_REPORT_CHART)
     section_screening (r);

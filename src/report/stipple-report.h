@@ -127,6 +127,17 @@ typedef struct
 
   /* The face map drawn in the report; NULL for none. */
   const StippleFaceGeometry *face;
+
+  /* Why this session's record cannot be trusted, said on the first
+   * page; NULL when its record is whole. */
+  char       *record_warning;
+  /* The head of the file's audit chain when the report was made (row
+   * and SHA-256), printed on every page as an anchor; NULL for none. */
+  gint64      anchor_row;
+  char       *anchor_hash;
+  /* What of the needle data could not be read and is left out of the
+   * graphs and figures; NULL when all of it was read. */
+  char       *telemetry_missing;
 } StippleReportData;
 
 typedef struct

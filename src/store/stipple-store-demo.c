@@ -223,6 +223,7 @@ fill_session (StippleStore       *self,
     {
       const DemoZone *zone = &demo->zones[z];
       guint32 strokes = 0;
+      guint64 time_in_zone_us = 0;
 
       for (guint p = 0; p < G_N_ELEMENTS (zone->depths_um) && zone->depths_um[p] != 0; p++)
         {
@@ -230,9 +231,22 @@ fill_session (StippleStore       *self,
                                                    stipple_zone_get_key (zone->zone),
                                                    zone->depths_um[p], zone->rate_hz);
           GDateTime *later = g_date_time_add_seconds (at, 40);
+          guint limit_um = stipple_zone_get_info (zone->zone)->thin_max_um;
 
           g_date_time_unref (at);
           at = later;
+          /* Deeper than the zone's limit only with a recorded confirmation,
+           * as the treatment screen asks for one. */
+          if (zone->depths_um[p] > limit_um)
+            {
+              g_autofree char *over = g_strdup_printf ("zone=%s depth_um=%u limit_um=%u",
+                                                       stipple_zone_get_key (zone->zone),
+                                                       zone->depths_um[p], limit_um);
+
+              if (!audit (self, session->id, at, STIPPLE_AUDIT_LIMIT_CONFIRMED, zone->zone,
+                          over, "Thick scar tissue; tolerated the previous pass well.", error))
+                return FALSE;
+            }
           if (!audit (self, session->id, at, STIPPLE_AUDIT_SETTING, zone->zone, sent, NULL,
                       error) ||
               !audit (self, session->id, at, STIPPLE_AUDIT_ARM, zone->zone, NULL, NULL, error))
@@ -247,9 +261,13 @@ fill_session (StippleStore       *self,
                 return FALSE;
               /* The pen is idle between zones; its clock runs on. */
               clock_us += 30 * 1000000;
+              time_in_zone_us += (guint64) SECONDS_PER_ZONE * G_USEC_PER_SEC;
             }
           else
-            strokes += zone->rate_hz * 45;
+            {
+              strokes += zone->rate_hz * 45;
+              time_in_zone_us += 45 * G_USEC_PER_SEC;
+            }
 
           later = g_date_time_add_seconds (at, 50);
           g_date_time_unref (at);
@@ -257,7 +275,8 @@ fill_session (StippleStore       *self,
           if (!audit (self, session->id, at, STIPPLE_AUDIT_DISARM, zone->zone, NULL, NULL, error))
             return FALSE;
         }
-      if (!stipple_store_add_strokes (self, session->id, zone->zone, strokes, error))
+      if (!stipple_store_add_zone_totals (self, session->id, zone->zone, strokes,
+                                          time_in_zone_us, 0, error))
         return FALSE;
     }
 
@@ -330,7 +349,6 @@ fill_patient (StippleStore       *self,
       session->patient_id = patient->id;
       session->course_id = course->id;
       session->started_at = g_date_time_ref (start);
-      session->ended_at = g_date_time_add_minutes (start, 45);
       session->anaesthetic_at = g_date_time_add_minutes (start, -50);
       session->anaesthetic_product = g_strdup ("Lidocaine 4% cream");
       session->erythema_grade = g_rand_int_range (rand, STIPPLE_ERYTHEMA_MILD,
@@ -374,6 +392,13 @@ fill_patient (StippleStore       *self,
         }
 
       if (!fill_session (self, rand, demo, session, error))
+        return FALSE;
+      /* Ended as a treatment ends: the needle data written, then the
+       * session saved with its end, which seals it. */
+      if (!stipple_store_flush_telemetry (self, error))
+        return FALSE;
+      session->ended_at = g_date_time_add_minutes (start, 45);
+      if (!stipple_store_save_session (self, session, error))
         return FALSE;
     }
 

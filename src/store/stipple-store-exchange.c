@@ -169,15 +169,40 @@ stipple_store_export_patient (StippleStore  *self,
                  " WHERE session_id IN (%s);"
                  "INSERT INTO export.zone_strokes SELECT * FROM main.zone_strokes"
                  " WHERE session_id IN (%s);"
-                 "INSERT INTO export.audit SELECT * FROM main.audit"
-                 " WHERE session_id IN (%s) ORDER BY id;"
                  "INSERT INTO export.telemetry_block SELECT * FROM main.telemetry_block"
                  " WHERE session_id IN (%s);",
-                 in_sessions, in_sessions, in_sessions, in_sessions, in_sessions))
+                 in_sessions, in_sessions, in_sessions, in_sessions))
     goto fail;
   if (!stipple_store_commit (self, error))
     goto fail;
   detach (self, "export");
+
+  /* The audit trail goes into the new file's own chain, and each ended
+   * session is sealed there as it arrived. */
+  g_clear_object (&out);
+  out = stipple_store_open_full (absolute, FALSE, error);
+  if (out == NULL)
+    goto fail_unlinked;
+  {
+    g_autoptr(StippleStmt) select = stipple_store_prepare (self,
+        "SELECT uid, session_id, at, user, kind, zone, sent, acknowledgement, read_back, detail"
+        " FROM main.audit WHERE session_id IN (SELECT id FROM main.session WHERE patient_id = ?)"
+        " ORDER BY id", error);
+
+    if (select == NULL)
+      goto fail_unlinked;
+    sqlite3_bind_int64 (select, 1, patient_id);
+    if (!stipple_store_begin (out, error))
+      goto fail_unlinked;
+    if (!stipple_store_chain_copy (out->db, absolute, select, error) ||
+        !stipple_store_chain_seal_ended (out->db, absolute, TRUE, error) ||
+        !stipple_store_commit (out, error))
+      {
+        stipple_store_rollback (out);
+        goto fail_unlinked;
+      }
+  }
+  stipple_store_close (out);
   remove_companions (absolute);
   return TRUE;
 
@@ -185,6 +210,8 @@ fail:
   stipple_store_rollback (self);
   detach (self, "export");
 fail_unlinked:
+  if (out != NULL)
+    stipple_store_close (out);
   {
     g_autofree char *wal = g_strconcat (absolute, "-wal", NULL);
     g_autofree char *shm = g_strconcat (absolute, "-shm", NULL);
@@ -290,17 +317,24 @@ import_sessions (StippleStore         *self,
 {
   sqlite3_stmt *stmt = NULL;
   g_autoptr(GArray) to_copy = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) added = g_array_new (FALSE, FALSE, sizeof (gint64));
   int rc;
 
   rc = sqlite3_prepare_v2 (self->db,
                            "SELECT i.id, m.id, m.patient_id, i.started_at,"
+                           /* Every column the import would copy. */
                            " (m.started_at IS NOT i.started_at OR m.ended_at IS NOT i.ended_at"
                            "  OR m.clinician IS NOT i.clinician"
                            "  OR m.note_before IS NOT i.note_before"
                            "  OR m.note_after IS NOT i.note_after"
+                           "  OR m.cartridge_id IS NOT i.cartridge_id"
                            "  OR m.cartridge_lot IS NOT i.cartridge_lot"
                            "  OR m.pen_serial IS NOT i.pen_serial"
+                           "  OR m.pen_firmware IS NOT i.pen_firmware"
+                           "  OR m.anaesthetic_at IS NOT i.anaesthetic_at"
                            "  OR m.anaesthetic_product IS NOT i.anaesthetic_product"
+                           "  OR (SELECT ic.uid FROM imp.course ic WHERE ic.id = i.course_id)"
+                           "     IS NOT (SELECT mc.uid FROM main.course mc WHERE mc.id = m.course_id)"
                            "  OR m.screening_override IS NOT i.screening_override"
                            "  OR m.erythema_grade IS NOT i.erythema_grade"
                            "  OR m.pinpoint_bleeding IS NOT i.pinpoint_bleeding"
@@ -369,25 +403,38 @@ import_sessions (StippleStore         *self,
                      " WHERE session_id = %2$" G_GINT64_FORMAT ";",
                      new_id, import_id))
         return FALSE;
+      g_array_append_val (added, new_id);
       result->sessions_added++;
     }
 
   /* The audit trail only grows: events this computer lacks are added to
-   * the matching session here. */
-  return exec_ids (self, error,
-                   "INSERT INTO main.audit (uid, session_id, at, user, kind, zone, sent,"
-                   " acknowledgement, read_back, detail)"
-                   " SELECT a.uid, (SELECT ms.id FROM main.session ms JOIN imp.session iss"
-                   "  ON iss.uid = ms.uid WHERE iss.id = a.session_id AND ms.patient_id = %1$"
-                   G_GINT64_FORMAT "),"
-                   " a.at, a.user, a.kind, a.zone, a.sent, a.acknowledgement, a.read_back, a.detail"
-                   " FROM imp.audit a WHERE a.session_id IN"
-                   "  (SELECT id FROM imp.session WHERE patient_id = %2$" G_GINT64_FORMAT ")"
-                   " AND a.uid NOT IN (SELECT uid FROM main.audit)"
-                   " AND EXISTS (SELECT 1 FROM main.session ms JOIN imp.session iss"
-                   "  ON iss.uid = ms.uid WHERE iss.id = a.session_id AND ms.patient_id = %1$"
-                   G_GINT64_FORMAT ")"
-                   " ORDER BY a.id;"
+   * the matching session here, each at the head of this file's chain. */
+  {
+    g_autofree char *sql = g_strdup_printf (
+        "SELECT a.uid, (SELECT ms.id FROM main.session ms JOIN imp.session iss"
+        "  ON iss.uid = ms.uid WHERE iss.id = a.session_id AND ms.patient_id = %1$"
+        G_GINT64_FORMAT "),"
+        " a.at, a.user, a.kind, a.zone, a.sent, a.acknowledgement, a.read_back, a.detail"
+        " FROM imp.audit a WHERE a.session_id IN"
+        "  (SELECT id FROM imp.session WHERE patient_id = %2$" G_GINT64_FORMAT ")"
+        " AND a.uid NOT IN (SELECT uid FROM main.audit)"
+        " AND EXISTS (SELECT 1 FROM main.session ms JOIN imp.session iss"
+        "  ON iss.uid = ms.uid WHERE iss.id = a.session_id AND ms.patient_id = %1$"
+        G_GINT64_FORMAT ")"
+        " ORDER BY a.id", local_id, imported->id);
+    gboolean copied;
+
+    rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+    if (rc != SQLITE_OK)
+      goto fail;
+    copied = stipple_store_chain_copy (self->db, self->path, stmt, error);
+    sqlite3_finalize (stmt);
+    stmt = NULL;
+    if (!copied)
+      return FALSE;
+  }
+
+  if (!exec_ids (self, error,
                    "INSERT INTO main.screening_answer (uid, patient_id, session_id, item_key,"
                    " answer, note, answered_on)"
                    " SELECT a.uid, %1$" G_GINT64_FORMAT ", (SELECT ms.id FROM main.session ms"
@@ -397,7 +444,25 @@ import_sessions (StippleStore         *self,
                    " WHERE a.patient_id = %2$" G_GINT64_FORMAT
                    " AND a.uid NOT IN (SELECT uid FROM main.screening_answer)"
                    " ORDER BY a.id;",
-                   local_id, imported->id);
+                   local_id, imported->id))
+    return FALSE;
+
+  /* Each session added is sealed here, as it arrived. */
+  for (guint i = 0; i < added->len; i++)
+    {
+      gint64 id = g_array_index (added, gint64, i);
+      g_autoptr(StippleStmt) ended = stipple_store_prepare (self,
+          "SELECT 1 FROM main.session WHERE id = ? AND ended_at IS NOT NULL", error);
+
+      if (ended == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (ended, 1, id);
+      if (sqlite3_step (ended) == SQLITE_ROW &&
+          !stipple_store_chain_seal (self->db, self->path, id, error))
+        return FALSE;
+    }
+
+  return TRUE;
 
 fail:
   stipple_store_set_sqlite_error (self->db, rc, self->path, error);

@@ -605,6 +605,40 @@ stipple_store_search_patients (StippleStore  *self,
   return g_steal_pointer (&found);
 }
 
+/* A session is sealed when it ends (stipple-store-chain.c), and sealed
+ * again, in the same transaction, whenever Stipple itself changes it
+ * afterwards: the last seal is the one that holds, and each earlier one
+ * stays in the chain as the record of when the session was changed.
+ * Called with the mutex held, inside a transaction. */
+static gboolean
+reseal_if_ended (StippleStore  *self,
+                 gint64         session_id,
+                 GError       **error)
+{
+  g_autoptr(StippleStmt) stmt = NULL;
+  gboolean ended;
+  int rc;
+
+  if (session_id == 0)
+    return TRUE;
+  stmt = stipple_store_prepare (self, "SELECT ended_at IS NOT NULL FROM session WHERE id = ?",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+      return FALSE;
+    }
+  ended = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  if (!ended)
+    return TRUE;
+  return stipple_store_chain_seal (self->db, self->path, session_id, error);
+}
+
 /* Screening, consents, courses -------------------------------------- */
 
 /**
@@ -626,6 +660,7 @@ stipple_store_save_screening_answer (StippleStore            *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(StippleStmt) stmt = NULL;
   g_autofree char *uid = NULL;
+  gint64 id;
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
   g_return_val_if_fail (answer != NULL && answer->id == 0, FALSE);
@@ -654,12 +689,21 @@ stipple_store_save_screening_answer (StippleStore            *self,
   sqlite3_bind_int (stmt, 5, answer->answer ? 1 : 0);
   sqlite3_bind_text (stmt, 6, or_empty (answer->note), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, answer->answered_on, -1, SQLITE_STATIC);
-  if (!stipple_store_step_done (self, stmt, error))
+  if (!stipple_store_begin (self, error))
     return FALSE;
-  answer->id = sqlite3_last_insert_rowid (self->db);
+  if (!stipple_store_step_done (self, stmt, error))
+    goto fail;
+  id = sqlite3_last_insert_rowid (self->db);
+  if (!reseal_if_ended (self, answer->session_id, error) || !stipple_store_commit (self, error))
+    goto fail;
+  answer->id = id;
   g_free (answer->uid);
   answer->uid = g_steal_pointer (&uid);
   return TRUE;
+
+fail:
+  stipple_store_rollback (self);
+  return FALSE;
 }
 
 /**
@@ -1007,6 +1051,10 @@ stipple_store_save_session (StippleStore    *self,
         goto fail;
     }
 
+  /* An ended session is sealed with everything it recorded. */
+  if (session->ended_at != NULL && !stipple_store_chain_seal (self->db, self->path, id, error))
+    goto fail;
+
   if (!stipple_store_commit (self, error))
     goto fail;
 
@@ -1058,15 +1106,23 @@ stipple_store_save_note (StippleStore     *self,
     return FALSE;
   sqlite3_bind_text (stmt, 1, or_empty (text), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, session_id);
-  if (!stipple_store_step_done (self, stmt, error))
+  if (!stipple_store_begin (self, error))
     return FALSE;
+  if (!stipple_store_step_done (self, stmt, error))
+    goto fail;
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
                            _("The note was not saved: its session is not in the patient file."));
-      return FALSE;
+      goto fail;
     }
+  if (!reseal_if_ended (self, session_id, error) || !stipple_store_commit (self, error))
+    goto fail;
   return TRUE;
+
+fail:
+  stipple_store_rollback (self);
+  return FALSE;
 }
 
 /**
@@ -1137,7 +1193,16 @@ stipple_store_add_zone_totals (StippleStore  *self,
   sqlite3_bind_int64 (stmt, 3, (gint64) strokes);
   sqlite3_bind_int64 (stmt, 4, (gint64) time_in_zone_us);
   sqlite3_bind_int64 (stmt, 5, (gint64) out_of_tolerance);
-  return stipple_store_step_done (self, stmt, error);
+  if (!stipple_store_begin (self, error))
+    return FALSE;
+  if (!stipple_store_step_done (self, stmt, error) ||
+      !reseal_if_ended (self, session_id, error) ||
+      !stipple_store_commit (self, error))
+    {
+      stipple_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Audit --------------------------------------------------------------- */
@@ -1148,8 +1213,8 @@ stipple_store_add_zone_totals (StippleStore  *self,
  * @entry: the event; its id is set on return, and its time if unset
  * @error: return location for a #GError
  *
- * Appends to the audit trail. The file refuses any change or removal of
- * an entry once written.
+ * Appends to the audit trail, at the head of its hash chain. The file
+ * refuses any change or removal of an entry once written.
  *
  * Returns: whether the entry is recorded
  */
@@ -1159,8 +1224,9 @@ stipple_store_append_audit (StippleStore       *self,
                             GError            **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(StippleStmt) stmt = NULL;
   g_autofree char *uid = NULL;
+  g_autofree char *at = NULL;
+  StippleChainRow row = { 0, };
   const char *kind;
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
@@ -1182,29 +1248,30 @@ stipple_store_append_audit (StippleStore       *self,
   if (entry->at == NULL)
     entry->at = g_date_time_new_now_utc ();
   uid = entry->uid ? g_strdup (entry->uid) : g_uuid_string_random ();
+  at = stipple_store_format_time (entry->at);
 
+  row.uid = uid;
+  row.session_id = entry->session_id;
+  row.at = at;
+  row.user = entry->user;
+  row.kind = kind;
+  row.zone = entry->zone != STIPPLE_ZONE_NONE ? stipple_zone_get_key (entry->zone) : NULL;
+  row.sent = or_empty (entry->sent);
+  row.acknowledgement = or_empty (entry->acknowledgement);
+  row.read_back = or_empty (entry->read_back);
+  row.detail = or_empty (entry->detail);
+
+  /* Reading the chain's head and appending to it is one transaction. */
   locker = g_mutex_locker_new (&self->mutex);
-  stmt = stipple_store_prepare (self,
-                                "INSERT INTO audit (uid, session_id, at, user, kind, zone, sent,"
-                                " acknowledgement, read_back, detail)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
+  if (!stipple_store_begin (self, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
-  if (entry->session_id != 0)
-    sqlite3_bind_int64 (stmt, 2, entry->session_id);
-  bind_time (stmt, 3, entry->at);
-  sqlite3_bind_text (stmt, 4, entry->user, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, kind, -1, SQLITE_STATIC);
-  if (entry->zone != STIPPLE_ZONE_NONE)
-    sqlite3_bind_text (stmt, 6, stipple_zone_get_key (entry->zone), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, or_empty (entry->sent), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, or_empty (entry->acknowledgement), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 9, or_empty (entry->read_back), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 10, or_empty (entry->detail), -1, SQLITE_STATIC);
-  if (!stipple_store_step_done (self, stmt, error))
-    return FALSE;
-  entry->id = sqlite3_last_insert_rowid (self->db);
+  if (!stipple_store_chain_insert (self->db, self->path, &row, error) ||
+      !stipple_store_commit (self, error))
+    {
+      stipple_store_rollback (self);
+      return FALSE;
+    }
+  entry->id = row.id;
   g_free (entry->uid);
   entry->uid = g_steal_pointer (&uid);
   return TRUE;
@@ -1236,8 +1303,8 @@ stipple_store_list_audit (StippleStore  *self,
   stmt = stipple_store_prepare (self,
                                 "SELECT id, uid, session_id, at, user, kind, zone, sent,"
                                 " acknowledgement, read_back, detail FROM audit"
-                                " WHERE session_id IS ?1 OR (?1 IS 0 AND session_id IS NULL)"
-                                " ORDER BY id", error);
+                                " WHERE (session_id IS ?1 OR (?1 IS 0 AND session_id IS NULL))"
+                                " AND kind <> 'seal' ORDER BY id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, session_id);

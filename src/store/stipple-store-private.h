@@ -52,6 +52,13 @@ struct _StippleStore
   /* Audit events the disk refused, oldest first; written before the next
    * one. Writer thread only, and close once the writer is gone. */
   GQueue       audit_backlog;
+
+  /* Opened by stipple_store_open_read_only(): never written, no lock;
+   * read_copy is the private copy read instead of a file with a WAL. */
+  gboolean     read_only;
+  int          version;
+  char        *read_copy;
+  char        *read_copy_dir;
 };
 
 /* stipple-store.c */
@@ -86,6 +93,53 @@ StippleStore *stipple_store_open_full       (const char    *path,
 sqlite3     *stipple_store_open_db          (const char    *path,
                                              gboolean       create,
                                              GError       **error);
+
+/* stipple-store-chain.c: an audit row as the chain writes it, every
+ * value as text the way it is stored. */
+typedef struct
+{
+  gint64      id;
+  const char *uid;
+  gint64      session_id;
+  const char *at;
+  const char *user;
+  const char *kind;
+  const char *zone;
+  const char *sent;
+  const char *acknowledgement;
+  const char *read_back;
+  const char *detail;
+} StippleChainRow;
+
+gboolean     stipple_store_chain_head       (sqlite3          *db,
+                                             const char       *path,
+                                             gint64           *id,
+                                             char            **hash,
+                                             GError          **error);
+gboolean     stipple_store_chain_insert     (sqlite3          *db,
+                                             const char       *path,
+                                             StippleChainRow  *row,
+                                             GError          **error);
+void         stipple_store_chain_forget     (sqlite3          *db);
+gboolean     stipple_store_chain_fill       (sqlite3          *db,
+                                             const char       *path,
+                                             GError          **error);
+gboolean     stipple_store_chain_seal       (sqlite3          *db,
+                                             const char       *path,
+                                             gint64            session_id,
+                                             GError          **error);
+gboolean     stipple_store_chain_seal_ended (sqlite3          *db,
+                                             const char       *path,
+                                             gboolean          again,
+                                             GError          **error);
+gboolean     stipple_store_chain_copy       (sqlite3          *db,
+                                             const char       *path,
+                                             sqlite3_stmt     *select,
+                                             GError          **error);
+StippleVerifyResult *stipple_store_chain_verify (sqlite3      *db,
+                                             const char       *path,
+                                             gint64            only_session,
+                                             GError          **error);
 
 /* stipple-store-schema.c */
 gboolean     stipple_store_migrate          (sqlite3       *db,

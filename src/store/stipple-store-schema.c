@@ -176,15 +176,108 @@ static const char schema_v2[] =
   "  CHECK (language = '' OR language GLOB '[a-z][a-z]'"
   "         OR language GLOB '[a-z][a-z][a-z]' OR language GLOB '[a-z][a-z]_[A-Z][A-Z]');";
 
+/* Append-only means append-only. The audit trail, screening answers,
+ * consents and needle data are never changed or removed, and a row is
+ * never inserted over another: INSERT OR REPLACE (and REPLACE INTO)
+ * delete the old row without firing a DELETE trigger, so each table also
+ * refuses, before any insert, an id, uid or key it already holds. An
+ * upsert meets the same trigger first.
+ *
+ * The audit table is rebuilt to carry the hash chain (prev_hash, hash)
+ * and the "seal" rows; stipple-store-chain.c fills the chain of the rows
+ * already there before the triggers are created. */
+static const char schema_v3[] =
+  "CREATE TABLE audit_v3 ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  session_id INTEGER REFERENCES session (id),"
+  "  at TEXT NOT NULL,"
+  "  user TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('setting', 'arm', 'disarm', 'emergency-stop',"
+  "                                     'fault', 'connect', 'disconnect',"
+  "                                     'limit-confirmed', 'seal')),"
+  "  zone TEXT,"
+  "  sent TEXT NOT NULL DEFAULT '',"
+  "  acknowledgement TEXT NOT NULL DEFAULT '',"
+  "  read_back TEXT NOT NULL DEFAULT '',"
+  "  detail TEXT NOT NULL DEFAULT '',"
+  "  prev_hash TEXT NOT NULL DEFAULT '',"
+  "  hash TEXT NOT NULL DEFAULT ''"
+  ");"
+  "INSERT INTO audit_v3 (id, uid, session_id, at, user, kind, zone, sent, acknowledgement,"
+  "                      read_back, detail)"
+  "  SELECT id, uid, session_id, at, user, kind, zone, sent, acknowledgement, read_back, detail"
+  "  FROM audit ORDER BY id;"
+  "DROP TABLE audit;"
+  "ALTER TABLE audit_v3 RENAME TO audit;"
+  "CREATE INDEX audit_session ON audit (session_id);";
+
+static const char schema_v3_triggers[] =
+  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
+  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
+  "CREATE TRIGGER audit_no_reuse BEFORE INSERT ON audit"
+  "  WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM audit WHERE uid = NEW.uid)"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
+
+  "CREATE TRIGGER screening_answer_no_update BEFORE UPDATE ON screening_answer"
+  "  BEGIN SELECT RAISE (ABORT, 'screening answers are append-only'); END;"
+  "CREATE TRIGGER screening_answer_no_delete BEFORE DELETE ON screening_answer"
+  "  BEGIN SELECT RAISE (ABORT, 'screening answers are append-only'); END;"
+  "CREATE TRIGGER screening_answer_no_reuse BEFORE INSERT ON screening_answer"
+  "  WHEN EXISTS (SELECT 1 FROM screening_answer WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM screening_answer WHERE uid = NEW.uid)"
+  "  BEGIN SELECT RAISE (ABORT, 'screening answers are append-only'); END;"
+
+  "CREATE TRIGGER consent_no_update BEFORE UPDATE ON consent"
+  "  BEGIN SELECT RAISE (ABORT, 'consents are append-only'); END;"
+  "CREATE TRIGGER consent_no_delete BEFORE DELETE ON consent"
+  "  BEGIN SELECT RAISE (ABORT, 'consents are append-only'); END;"
+  "CREATE TRIGGER consent_no_reuse BEFORE INSERT ON consent"
+  "  WHEN EXISTS (SELECT 1 FROM consent WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM consent WHERE uid = NEW.uid)"
+  "  BEGIN SELECT RAISE (ABORT, 'consents are append-only'); END;"
+
+  "CREATE TRIGGER telemetry_block_no_update BEFORE UPDATE ON telemetry_block"
+  "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+  "CREATE TRIGGER telemetry_block_no_delete BEFORE DELETE ON telemetry_block"
+  "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+  "CREATE TRIGGER telemetry_block_no_reuse BEFORE INSERT ON telemetry_block"
+  "  WHEN EXISTS (SELECT 1 FROM telemetry_block"
+  "               WHERE session_id = NEW.session_id AND seq_first = NEW.seq_first)"
+  "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;";
+
+/* Chains the rows already in the audit table, seals every session that
+ * had ended, then locks the tables. */
+static gboolean
+finish_v3 (sqlite3     *db,
+           const char  *path,
+           GError     **error)
+{
+  if (!stipple_store_chain_fill (db, path, error) ||
+      !stipple_store_chain_seal_ended (db, path, FALSE, error))
+    return FALSE;
+  if (sqlite3_exec (db, schema_v3_triggers, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      stipple_store_set_sqlite_error (db, sqlite3_errcode (db), path, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 typedef struct
 {
   int         version;
   const char *sql;
+  /* Work SQL alone cannot do, in the same transaction. */
+  gboolean  (*finish) (sqlite3     *db,
+                       const char  *path,
+                       GError     **error);
 } MigrationStep;
 
 static const MigrationStep steps[] = {
-  { 1, schema_v1 },
-  { 2, schema_v2 },
+  { 1, schema_v1, NULL },
+  { 2, schema_v2, NULL },
+  { 3, schema_v3, finish_v3 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == STIPPLE_STORE_SCHEMA_VERSION);
@@ -237,6 +330,7 @@ stipple_store_migrate (sqlite3     *db,
       bump = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d;",
                               STIPPLE_STORE_APPLICATION_ID, steps[i].version);
       if (!exec (db, path, steps[i].sql, error) ||
+          (steps[i].finish != NULL && !steps[i].finish (db, path, error)) ||
           !exec (db, path, bump, error) ||
           !exec (db, path, "COMMIT", error))
         {

@@ -39,6 +39,9 @@ static GParamSpec *properties[N_PROPS];
 
 static gboolean write_audit_backlog (StippleStore  *self,
                                      GError       **error);
+static gboolean copy_file           (const char    *from,
+                                     const char    *to,
+                                     GError       **error);
 
 struct _StippleTelemetryBuffer
 {
@@ -194,7 +197,15 @@ stipple_store_set_sqlite_error (sqlite3     *db,
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      set_error_for_code (STIPPLE_STORE_ERROR_LOCKED, path, NULL, error);
+      {
+        /* Another Stipple is kept out by the lock file before SQLite is
+         * reached; a busy database means another program is writing. */
+        g_autofree char *name = path ? g_filename_display_name (path) : g_strdup ("");
+        g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_LOCKED,
+                     _("Another program is writing to the patient file “%s”, so the last "
+                       "change was not saved. Close that program (it is not Stipple), then try "
+                       "again."), name);
+      }
       break;
     case SQLITE_CORRUPT:
       set_error_for_code (STIPPLE_STORE_ERROR_CORRUPT, path, NULL, error);
@@ -615,7 +626,9 @@ backup_name (const char *path,
   g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%dT%H%M%S");
   g_autofree char *dir = stipple_store_get_backup_dir (path);
   g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *name = g_strdup_printf ("%s-%s-%s.stipple", kind, stamp, base);
+  /* "daily-…-patients.stipple", not "…patients.stipple.stipple". */
+  const char *suffix = g_str_has_suffix (base, ".stipple") ? "" : ".stipple";
+  g_autofree char *name = g_strdup_printf ("%s-%s-%s%s", kind, stamp, base, suffix);
 
   return g_build_filename (dir, name, NULL);
 }
@@ -875,8 +888,177 @@ store_open_internal (StippleStore  *self,
         return FALSE;
       sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     }
+  self->version = STIPPLE_STORE_SCHEMA_VERSION;
 
   return TRUE;
+}
+
+/* Reading only ------------------------------------------------------- */
+
+/**
+ * stipple_store_open_read_only:
+ * @path: an existing patient file
+ * @error: return location for a #GError
+ *
+ * Opens a patient file to read it and nothing else: no lock file, no
+ * schema, no migration, no backup, no journal change. A file with a
+ * write-ahead log beside it is read through a private copy of both, so
+ * that SQLite never has to create an index (-shm) next to it; any other
+ * file is opened immutable. A missing, empty, foreign, damaged or newer
+ * file is refused and left as it was, and so is its folder.
+ *
+ * Returns: (transfer full): the store, or %NULL with @error set
+ */
+StippleStore *
+stipple_store_open_read_only (const char  *path,
+                              GError     **error)
+{
+  g_autoptr(StippleStore) self = NULL;
+  g_autofree char *wal = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *result = NULL;
+  const char *source;
+  sqlite3_stmt *stmt = NULL;
+  GStatBuf st;
+  gint64 app_id = 0, version = 0;
+  int rc;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (path == NULL || *path == '\0')
+    {
+      g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT,
+                           _("No patient file was given."));
+      return NULL;
+    }
+
+  self = g_object_new (STIPPLE_TYPE_STORE, NULL);
+  self->path = g_canonicalize_filename (path, NULL);
+  if (g_stat (self->path, &st) != 0)
+    {
+      g_autofree char *name = g_filename_display_name (self->path);
+
+      if (errno == ENOENT)
+        g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
+                     _("There is no patient file “%s”."), name);
+      else
+        set_errno_error (errno, self->path, error);
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode) || st.st_size == 0)
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_NOT_A_STIPPLE_FILE, self->path, NULL, error);
+      return NULL;
+    }
+  if (!check_header (self->path, error))
+    return NULL;
+
+  source = self->path;
+  wal = g_strconcat (self->path, "-wal", NULL);
+  if (g_stat (wal, &st) == 0 && st.st_size > 0)
+    {
+      g_autofree char *copy_wal = NULL;
+
+      self->read_copy_dir = g_dir_make_tmp ("stipple-read-XXXXXX", error);
+      if (self->read_copy_dir == NULL)
+        return NULL;
+      self->read_copy = g_build_filename (self->read_copy_dir, "copy.stipple", NULL);
+      copy_wal = g_strconcat (self->read_copy, "-wal", NULL);
+      if (!copy_file (self->path, self->read_copy, error) || !copy_file (wal, copy_wal, error))
+        return NULL;
+      source = self->read_copy;
+    }
+  {
+    g_autofree char *escaped = g_uri_escape_string (source, "/", FALSE);
+
+    /* The private copy may keep its own index; the file itself is read
+     * as it is on disk, without locks or an index beside it. */
+    uri = g_strdup_printf ("file:%s?%s", escaped,
+                           self->read_copy != NULL ? "mode=ro" : "immutable=1");
+  }
+
+  rc = sqlite3_open_v2 (uri, &self->db,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
+  if (rc != SQLITE_OK)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  self->read_only = TRUE;
+
+  if (!query_int (self->db, self->path, "PRAGMA application_id", &app_id, error) ||
+      !query_int (self->db, self->path, "PRAGMA user_version", &version, error))
+    return NULL;
+  if (app_id != STIPPLE_STORE_APPLICATION_ID || version < 1)
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_NOT_A_STIPPLE_FILE, self->path, NULL, error);
+      return NULL;
+    }
+  if (version > STIPPLE_STORE_SCHEMA_VERSION)
+    {
+      g_autofree char *name = g_filename_display_name (self->path);
+      g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_TOO_NEW,
+                   _("The patient file “%s” was written by a newer version of Stipple "
+                     "(file version %d; this Stipple reads up to version %d). Update Stipple "
+                     "to open it. The file has not been changed."),
+                   name, (int) version, STIPPLE_STORE_SCHEMA_VERSION);
+      return NULL;
+    }
+  self->version = (int) version;
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(1)", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    result = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (g_strcmp0 (result, "ok") != 0)
+    {
+      set_error_for_code (STIPPLE_STORE_ERROR_CORRUPT, self->path, NULL, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * stipple_store_verify:
+ * @self: a store
+ * @session_id: a session, or 0 for the whole file
+ * @error: return location for a #GError
+ *
+ * Checks the file's integrity (whole file only), its audit chain and the
+ * seal of every session, or of @session_id. Runs in one read
+ * transaction, so that what it checks is one state of the file.
+ *
+ * Returns: (transfer full): what was found, or %NULL with @error set
+ *   when the file cannot be checked at all
+ */
+StippleVerifyResult *
+stipple_store_verify (StippleStore  *self,
+                      gint64         session_id,
+                      GError       **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  StippleVerifyResult *result;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
+
+  if (self->read_only && self->version < 3)
+    {
+      g_autofree char *name = g_filename_display_name (self->path);
+      g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_A_STIPPLE_FILE,
+                   _("The patient file “%s” was written before Stipple kept a verifiable "
+                     "record (file version %d). Open it once in Stipple to bring it up to date, "
+                     "then check it again."), name, self->version);
+      return NULL;
+    }
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!stipple_store_check_open (self, error) || !stipple_store_exec (self, "BEGIN", error))
+    return NULL;
+  result = stipple_store_chain_verify (self->db, self->path, session_id, error);
+  stipple_store_exec (self, "COMMIT", NULL);
+  return result;
 }
 
 /* Writer thread ------------------------------------------------------ */
@@ -1161,6 +1343,7 @@ stipple_store_close (StippleStore *self)
   g_hash_table_remove_all (self->stmts);
   if (self->db != NULL)
     {
+      stipple_store_chain_forget (self->db);
       sqlite3_close (self->db);
       self->db = NULL;
     }
@@ -1170,6 +1353,19 @@ stipple_store_close (StippleStore *self)
     {
       close (self->lock_fd);
       self->lock_fd = -1;
+    }
+
+  if (self->read_copy_dir != NULL)
+    {
+      g_autofree char *wal = g_strconcat (self->read_copy, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (self->read_copy, "-shm", NULL);
+
+      g_unlink (wal);
+      g_unlink (shm);
+      g_unlink (self->read_copy);
+      g_rmdir (self->read_copy_dir);
+      g_clear_pointer (&self->read_copy, g_free);
+      g_clear_pointer (&self->read_copy_dir, g_free);
     }
 }
 
@@ -1513,6 +1709,36 @@ stipple_store_load_telemetry (StippleStore  *self,
                               GArray       **times_us,
                               GError       **error)
 {
+  return stipple_store_load_telemetry_full (self, session_id, times_us, NULL, NULL, error);
+}
+
+/**
+ * stipple_store_load_telemetry_full:
+ * @self: a store
+ * @session_id: a session
+ * @times_us: (out) (optional) (element-type gint64): each sample's time
+ *   since the session's first sample, in microseconds
+ * @skipped: (out) (optional) (element-type gint64): the time (µs) where
+ *   each block that could not be read would have started
+ * @n_blocks: (out) (optional): how many blocks the session has, read or not
+ * @error: return location for a #GError
+ *
+ * As stipple_store_load_telemetry(), but a damaged block does not cost
+ * the rest: it is left out, and named in @skipped.
+ *
+ * Returns: (transfer full) (element-type StippleProtoSample): the samples
+ *   that could be read
+ */
+GArray *
+stipple_store_load_telemetry_full (StippleStore  *self,
+                                   gint64         session_id,
+                                   GArray       **times_us,
+                                   GArray       **skipped,
+                                   guint         *n_blocks,
+                                   GError       **error)
+{
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint blocks = 0;
   g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (StippleProtoSample));
   g_autoptr(GArray) times = times_us ? g_array_new (FALSE, FALSE, sizeof (gint64)) : NULL;
   g_autoptr(StippleStmt) stmt = NULL;
@@ -1535,16 +1761,20 @@ stipple_store_load_telemetry (StippleStore  *self,
       g_autoptr(GBytes) data = NULL;
       guint first = samples->len;
 
-      if (sqlite3_column_int (stmt, 2) != STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB || n == 0)
-        {
-          set_error_for_code (STIPPLE_STORE_ERROR_CORRUPT, self->path, NULL, error);
-          return NULL;
-        }
+      blocks++;
       data = g_bytes_new (sqlite3_column_blob (stmt, 3), sqlite3_column_bytes (stmt, 3));
       g_array_set_size (samples, first + n);
-      if (!stipple_telemetry_decode (data, n,
-                                     &g_array_index (samples, StippleProtoSample, first), error))
-        return NULL;
+      /* One damaged block is left out, counted and named; the rest of
+       * the session still reads. */
+      if (sqlite3_column_int (stmt, 2) != STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB || n == 0 ||
+          n > STIPPLE_STORE_TELEMETRY_BLOCK ||
+          !stipple_telemetry_decode (data, n,
+                                     &g_array_index (samples, StippleProtoSample, first), NULL))
+        {
+          g_array_set_size (samples, first);
+          g_array_append_val (missing, start_us);
+          continue;
+        }
       if (times != NULL)
         {
           const StippleProtoSample *block = &g_array_index (samples, StippleProtoSample, first);
@@ -1564,6 +1794,10 @@ stipple_store_load_telemetry (StippleStore  *self,
 
   if (times_us != NULL)
     *times_us = g_steal_pointer (&times);
+  if (skipped != NULL)
+    *skipped = g_steal_pointer (&missing);
+  if (n_blocks != NULL)
+    *n_blocks = blocks;
   return g_steal_pointer (&samples);
 }
 
@@ -2796,6 +3030,62 @@ GArray *
 stipple_store_load_telemetry_finish (StippleStore  *self,
                                      GAsyncResult  *result,
                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+verify_task (StippleStore *self,
+             GTask        *task)
+{
+  GError *error = NULL;
+  StippleVerifyResult *result = stipple_store_verify (self, 0, &error);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) stipple_verify_result_free);
+}
+
+/**
+ * stipple_store_verify_async:
+ * @self: a store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the caller's main context when done
+ * @user_data: data for @callback
+ *
+ * Checks the whole file on the writer thread, after the work queued
+ * before it; see stipple_store_verify().
+ */
+void
+stipple_store_verify_async (StippleStore        *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_verify_async);
+  run_on_writer (self, task, verify_task);
+}
+
+/**
+ * stipple_store_verify_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): what was found, or %NULL with @error set
+ */
+StippleVerifyResult *
+stipple_store_verify_finish (StippleStore  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 

@@ -35,7 +35,7 @@ typedef enum
 /* "Stpl" in the SQLite header's application_id field. */
 #define STIPPLE_STORE_APPLICATION_ID 0x5374706c
 /* The schema version this build writes, kept in PRAGMA user_version. */
-#define STIPPLE_STORE_SCHEMA_VERSION 2
+#define STIPPLE_STORE_SCHEMA_VERSION 3
 /* Samples per telemetry block: one second at the pen's 8 kHz. */
 #define STIPPLE_STORE_TELEMETRY_BLOCK 8000
 /* Daily backups kept beside the patient file. */
@@ -55,6 +55,34 @@ typedef struct
 
 void stipple_import_result_free (StippleImportResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StippleImportResult, stipple_import_result_free)
+
+/* One place where the record does not hold together. */
+typedef struct
+{
+  /* The audit row where it shows, or 0. */
+  gint64  row;
+  /* The session it concerns, or 0 when it concerns the whole file. */
+  gint64  session_id;
+  /* In words a clinician or an auditor can act on. */
+  char   *message;
+} StippleVerifyBreak;
+
+typedef struct
+{
+  /* (element-type StippleVerifyBreak): empty when the record is whole. */
+  GPtrArray *breaks;
+  /* The chain's head: its last audit row and that row's hash, for a
+   * report to print as an anchor. */
+  gint64     head_id;
+  char      *head_hash;
+  gint64     n_rows;
+  gint64     n_sealed;
+} StippleVerifyResult;
+
+void stipple_verify_result_free (StippleVerifyResult *result);
+const StippleVerifyBreak *stipple_verify_result_get_session_break (const StippleVerifyResult *result,
+                                                                   gint64                     session_id);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StippleVerifyResult, stipple_verify_result_free)
 
 #define STIPPLE_TYPE_STORE (stipple_store_get_type ())
 
@@ -150,6 +178,12 @@ GArray              *stipple_store_load_telemetry       (StippleStore           
                                                          GError                  **error);
 
 /* Backups, export and import. */
+GArray              *stipple_store_load_telemetry_full  (StippleStore             *self,
+                                                         gint64                    session_id,
+                                                         GArray                  **times_us,
+                                                         GArray                  **skipped,
+                                                         guint                    *n_blocks,
+                                                         GError                  **error);
 char                *stipple_store_backup               (StippleStore             *self,
                                                          GError                  **error);
 GPtrArray           *stipple_store_list_backups         (const char               *path);
@@ -162,6 +196,12 @@ gboolean             stipple_store_export_patient       (StippleStore           
                                                          GError                  **error);
 StippleImportResult *stipple_store_import               (StippleStore             *self,
                                                          const char               *source,
+                                                         GError                  **error);
+
+StippleStore        *stipple_store_open_read_only       (const char               *path,
+                                                         GError                  **error);
+StippleVerifyResult *stipple_store_verify               (StippleStore             *self,
+                                                         gint64                    session_id,
                                                          GError                  **error);
 
 gboolean             stipple_store_fill_demo            (StippleStore             *self,
@@ -278,6 +318,13 @@ void                 stipple_store_load_telemetry_async (StippleStore           
                                                          GAsyncReadyCallback       callback,
                                                          gpointer                  user_data);
 GArray              *stipple_store_load_telemetry_finish (StippleStore           *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_verify_async         (StippleStore             *self,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+StippleVerifyResult *stipple_store_verify_finish        (StippleStore             *self,
                                                          GAsyncResult             *result,
                                                          GError                  **error);
 
