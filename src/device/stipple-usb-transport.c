@@ -59,6 +59,9 @@ struct _StippleUsbTransport
   GCond                    cond;
   struct libusb_transfer  *in_transfers[N_IN_TRANSFERS];
   GPtrArray               *stalled;
+  /* OUT transfers submitted and not yet completed, under lock: closing
+   * cancels them, as it cancels the IN transfers. */
+  GPtrArray               *out_transfers;
   guint                    in_flight;
   gboolean                 closing;
   gboolean                 gone;
@@ -275,6 +278,7 @@ out_transfer_cb (struct libusb_transfer *transfer)
 
   g_mutex_lock (&self->lock);
   self->in_flight--;
+  g_ptr_array_remove_fast (self->out_transfers, transfer);
 
   /* A command the pen did not take in time is not retried here: the pen
    * layer waits for the reply and sends again. */
@@ -401,6 +405,10 @@ close_device (StippleUsbTransport *self,
 
   g_mutex_lock (&self->lock);
   self->closing = TRUE;
+  /* Commands on their way to a pen that went (the pen link's heartbeat
+   * among them) would otherwise wait for it for ever. */
+  for (guint i = 0; i < self->out_transfers->len; i++)
+    libusb_cancel_transfer (g_ptr_array_index (self->out_transfers, i));
   g_mutex_unlock (&self->lock);
 
   /* Nothing is resubmitted once closing is set; a transfer that already
@@ -719,6 +727,7 @@ stipple_usb_transport_send (StippleTransport  *transport,
     {
       self->in_flight++;
       self->stats.packets_out++;
+      g_ptr_array_add (self->out_transfers, transfer);
     }
   else if (r == LIBUSB_ERROR_NO_DEVICE)
     {
@@ -752,6 +761,7 @@ stipple_usb_transport_finalize (GObject *object)
   StippleUsbTransport *self = STIPPLE_USB_TRANSPORT (object);
 
   g_clear_pointer (&self->stalled, g_ptr_array_unref);
+  g_clear_pointer (&self->out_transfers, g_ptr_array_unref);
   g_clear_pointer (&self->ids, g_array_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_mutex_clear (&self->lock);
@@ -780,6 +790,7 @@ stipple_usb_transport_init (StippleUsbTransport *self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   self->stalled = g_ptr_array_new ();
+  self->out_transfers = g_ptr_array_new ();
   self->main_context = g_main_context_ref_thread_default ();
   self->ids = g_array_new (FALSE, FALSE, sizeof (guint32));
 }
