@@ -568,8 +568,19 @@ stipple_test_usb_replug (StippleTestUsb *self,
 {
   TestDevice *dev = &self->devices[device];
 
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC * test_slowdown ();
+
   g_mutex_lock (&self->lock);
   g_assert_false (dev->present);
+  /* The kernel gives the old device's URBs back, failed, on the old file
+   * for as long as the host keeps it: they are not dropped with the new
+   * node. Here both share one queue, so the host reaps them first. */
+  while (!g_queue_is_empty (&dev->done) && g_get_monotonic_time () < deadline)
+    {
+      g_mutex_unlock (&self->lock);
+      g_usleep (1000);
+      g_mutex_lock (&self->lock);
+    }
   g_queue_clear_full (&dev->pending_in, (GDestroyNotify) umockdev_ioctl_data_unref);
   g_queue_clear_full (&dev->done, (GDestroyNotify) umockdev_ioctl_data_unref);
   if (dev->model->bus_reset != NULL)
