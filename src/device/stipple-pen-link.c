@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "stipple-pen-error.h"
 #include "stipple-pen-link.h"
 #include "stipple-proto.h"
 #include "stipple-thread-priority.h"
@@ -49,6 +50,8 @@ struct _StipplePenLink
   guint64                  heartbeats;
   gint64                   max_interval_us;
   gboolean                 priority_raised;
+  /* The last heartbeat could not be sent: the pen is gone. */
+  gboolean                 pen_gone;
   /* The oldest the liveness token got while armed. */
   gint64                   max_ui_age_us;
   /* Intervals between heartbeats, in 1 ms bins; the last bin holds
@@ -88,10 +91,11 @@ post (StipplePenLink            *link,
   g_main_context_invoke_full (link->main_context, G_PRIORITY_HIGH, posted_cb, posted, g_free);
 }
 
-static void
+static gboolean
 send_command (StipplePenLink *link,
               guint8          type)
 {
+  g_autoptr(GError) error = NULL;
   StippleProtoCommand command = { .type = type };
   guint8 buf[STIPPLE_PROTO_MAX_FRAME];
   gsize len = 0;
@@ -100,8 +104,12 @@ send_command (StipplePenLink *link,
   if (stipple_proto_command_encode (&command, buf, sizeof buf, &len) != STIPPLE_PROTO_STATUS_OK)
     g_assert_not_reached ();
   /* A failed send is a heartbeat unanswered; unplugging is reported by
-   * the transport. */
-  stipple_transport_send (link->transport, buf, len, NULL);
+   * the transport, and said here so the silence is not put on the pen. */
+  if (stipple_transport_send (link->transport, buf, len, &error))
+    return TRUE;
+
+  return !g_error_matches (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_UNPLUGGED) &&
+         !g_error_matches (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NO_PEN);
 }
 
 static gboolean
@@ -131,7 +139,9 @@ tick_cb (gpointer user_data)
            * left late may have let the pen's watchdog run out. */
           gint64 late = MAX (link->max_late_us, now - link->sent_us - STIPPLE_PEN_LINK_HEARTBEAT_INTERVAL_US);
 
-          if (late > STIPPLE_PEN_LINK_LATE_US - STIPPLE_PEN_LINK_HEARTBEAT_INTERVAL_US)
+          if (link->pen_gone)
+            event.kind = STIPPLE_PEN_LINK_PEN_GONE;
+          else if (late > STIPPLE_PEN_LINK_LATE_US - STIPPLE_PEN_LINK_HEARTBEAT_INTERVAL_US)
             {
               event.kind = STIPPLE_PEN_LINK_HOST_LATE;
               event.late_by_us = late;
@@ -158,7 +168,13 @@ tick_cb (gpointer user_data)
   /* Sent without the lock: a transport may deliver the answer from
    * inside its send, on this thread. */
   if (send_heartbeat)
-    send_command (link, STIPPLE_PROTO_MSG_HEARTBEAT);
+    {
+      gboolean sent = send_command (link, STIPPLE_PROTO_MSG_HEARTBEAT);
+
+      g_mutex_lock (&link->lock);
+      link->pen_gone = !sent;
+      g_mutex_unlock (&link->lock);
+    }
   if (send_stop)
     send_command (link, STIPPLE_PROTO_MSG_EMERGENCY_STOP);
   if (have_event)
@@ -311,6 +327,7 @@ stipple_pen_link_arm (StipplePenLink *link)
   link->ok_us = now;
   link->ui_alive_us = MAX (link->ui_alive_us, now);
   link->max_late_us = 0;
+  link->pen_gone = FALSE;
   g_mutex_unlock (&link->lock);
 }
 

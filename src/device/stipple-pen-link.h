@@ -37,6 +37,9 @@ typedef enum
   /* The window's thread signed nothing for age_us: the link stopped the
    * needle itself. */
   STIPPLE_PEN_LINK_UI_FROZEN,
+  /* The heartbeats could not be sent at all: the pen was unplugged; the
+   * transport reports it. */
+  STIPPLE_PEN_LINK_PEN_GONE,
 } StipplePenLinkEventKind;
 
 typedef struct

@@ -749,7 +749,8 @@ link_event_cb (const StipplePenLinkEvent *event,
   g_autoptr(GError) error = NULL;
   StipplePenDisarmReason reason;
 
-  if (self->state != STIPPLE_PEN_STATE_ARMED)
+  /* Unplugged: the transport's detach says so, in its own words. */
+  if (self->state != STIPPLE_PEN_STATE_ARMED || event->kind == STIPPLE_PEN_LINK_PEN_GONE)
     return;
 
   switch (event->kind)

@@ -189,6 +189,7 @@ disarm (StippleFirmware *fw,
   fw->stroke_count = sample_at (fw, when).stroke_count;
   fw->armed = 0;
   fw->disarm_reason = reason;
+  fw->disarmed_us = when;
 }
 
 /* Brings the model to @now: samples measured, watchdog applied. Time

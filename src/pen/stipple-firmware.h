@@ -95,6 +95,7 @@ struct StippleFirmware
   uint64_t armed_us;
   uint64_t heartbeat_us;
   uint8_t  disarm_reason;
+  uint64_t disarmed_us;        /* when the needle last stopped, on the pen's clock */
   uint32_t stroke_count;         /* frozen while disarmed */
 
   /* Cartridge */
