@@ -60,6 +60,33 @@ stipple_test_find_accessible (GtkWidget         *root,
 }
 
 /**
+ * stipple_test_find_anywhere:
+ * @role: the accessible role
+ * @label: the accessible name
+ *
+ * Returns: (nullable): the widget a screen reader would announce with
+ *   @role and @label, in any visible window
+ */
+GtkWidget *
+stipple_test_find_anywhere (GtkAccessibleRole  role,
+                            const char        *label)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      GtkWidget *found = NULL;
+
+      if (gtk_widget_get_visible (l->data))
+        found = stipple_test_find_accessible (l->data, role, label);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/**
  * stipple_test_find_entry_row:
  * @root: where to start
  * @title: the row's title

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 GtkWidget *stipple_test_find_accessible (GtkWidget         *root,
                                          GtkAccessibleRole  role,
                                          const char        *label);
+GtkWidget *stipple_test_find_anywhere   (GtkAccessibleRole  role,
+                                         const char        *label);
 GtkWidget *stipple_test_find_entry_row  (GtkWidget         *root,
                                          const char        *title);
 GtkWidget *stipple_test_find_label      (GtkWidget         *root,

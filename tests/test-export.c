@@ -48,6 +48,31 @@ pdf_text (const char *path)
   return g_steal_pointer (&text);
 }
 
+/* Exports session @id of the demo file to @path, as Stipple does when run
+ * in the locale @lc_all (and, with @language, in that interface
+ * language). */
+static void
+export_in_locale (const char *stipple,
+                  const char *id,
+                  const char *path,
+                  const char *lc_all,
+                  const char *language)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_auto(GStrv) env = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { stipple, "--database", database, "--export-pdf", id, path, NULL };
+  int status = 0;
+
+  env = g_environ_setenv (env, "LC_ALL", lc_all, TRUE);
+  if (language != NULL)
+    env = g_environ_setenv (env, "LANGUAGE", language, TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
 /* A finished demo session and an unfinished one, from the demo file. */
 static void
 find_sessions (gint64 *ended,
@@ -125,18 +150,9 @@ test_export (void)
    * written the German way. */
   {
     g_autofree char *german_pdf = g_build_filename (dir, "de.pdf", NULL);
-    g_autofree char *out = NULL, *err = NULL, *text = NULL;
-    g_auto(GStrv) env = g_get_environ ();
-    g_autoptr(GError) error = NULL;
-    const char *argv[] = { stipple, "--database", database, "--export-pdf", ended_id, german_pdf, NULL };
-    int status = 0;
+    g_autofree char *text = NULL;
 
-    env = g_environ_setenv (env, "LC_ALL", "de_DE.UTF-8", TRUE);
-    env = g_environ_setenv (env, "LANGUAGE", "de", TRUE);
-    g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
-                                 &out, &err, &status, &error));
-    g_assert_no_error (error);
-    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    export_in_locale (stipple, ended_id, german_pdf, "de_DE.UTF-8", "de");
     text = pdf_text (german_pdf);
     g_assert_null (strstr (text, "Microneedling session record"));
     g_assert_nonnull (strstr (text, "Microneedling-Sitzungsprotokoll"));
@@ -152,18 +168,9 @@ test_export (void)
   /* In French as well. */
   {
     g_autofree char *french_pdf = g_build_filename (dir, "fr.pdf", NULL);
-    g_autofree char *out = NULL, *err = NULL, *text = NULL;
-    g_auto(GStrv) env = g_get_environ ();
-    g_autoptr(GError) error = NULL;
-    const char *argv[] = { stipple, "--database", database, "--export-pdf", ended_id, french_pdf, NULL };
-    int status = 0;
+    g_autofree char *text = NULL;
 
-    env = g_environ_setenv (env, "LC_ALL", "fr_FR.UTF-8", TRUE);
-    env = g_environ_setenv (env, "LANGUAGE", "fr", TRUE);
-    g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
-                                 &out, &err, &status, &error));
-    g_assert_no_error (error);
-    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    export_in_locale (stipple, ended_id, french_pdf, "fr_FR.UTF-8", "fr");
     text = pdf_text (french_pdf);
     g_assert_nonnull (strstr (text, "Au-delà de la limite"));
     g_assert_nonnull (strstr (text, "0,50"));
@@ -172,17 +179,9 @@ test_export (void)
   /* The paper follows the locale: US Letter in the United States. */
   {
     g_autofree char *letter_pdf = g_build_filename (dir, "letter.pdf", NULL);
-    g_autofree char *out = NULL, *err = NULL, *info = NULL;
-    g_auto(GStrv) env = g_get_environ ();
-    g_autoptr(GError) error = NULL;
-    const char *argv[] = { stipple, "--database", database, "--export-pdf", ended_id, letter_pdf, NULL };
-    int status = 0;
+    g_autofree char *err = NULL, *info = NULL;
 
-    env = g_environ_setenv (env, "LC_ALL", "en_US.UTF-8", TRUE);
-    g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
-                                 &out, &err, &status, &error));
-    g_assert_no_error (error);
-    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    export_in_locale (stipple, ended_id, letter_pdf, "en_US.UTF-8", NULL);
     g_assert_cmpint (run (&info, &err, "pdfinfo", letter_pdf, NULL), ==, 0);
     g_assert_nonnull (strstr (info, "612 x 792 pts (letter)"));
   }

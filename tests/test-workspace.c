@@ -123,19 +123,7 @@ static GtkWidget *
 find (GtkAccessibleRole  role,
       const char        *label)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    {
-      GtkWidget *found = NULL;
-
-      if (gtk_widget_get_visible (l->data))
-        found = stipple_test_find_accessible (l->data, role, label);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return stipple_test_find_anywhere (role, label);
 }
 
 static GtkWidget *
