@@ -42,6 +42,17 @@ fixture_set_up (Fixture       *f,
                  NULL);
   g_assert_nonnull (id);
   f->session = g_ascii_strtoll (id, NULL, 10);
+
+  /* The patient called the next day: an addendum, which the session's
+   * last seal covers. */
+  g_clear_object (&store);
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_add_note_addendum (store, f->session, STIPPLE_NOTE_AFTER,
+                                                  "Called the next day: mild redness, settling.",
+                                                  "Dr Demo", &error));
+  g_assert_no_error (error);
+  stipple_store_close (store);
 }
 
 static void
@@ -263,7 +274,15 @@ static const Tamper tampers[] = {
                       "DELETE FROM session WHERE id = @S@", "has been removed" },
   { "plan", NULL, "UPDATE zone_pass SET depth_um = depth_um + 500 WHERE session_id = @S@",
     "changed: plan" },
-  { "note", NULL, "UPDATE session SET note_after = 'all fine' WHERE id = @S@", "changed: record" },
+  { "note", NO_TRIGGER ("session_sealed_notes",
+                        "UPDATE session SET note_after = 'all fine' WHERE id = @S@"),
+    "changed: record" },
+  { "addendum-edit", NO_TRIGGER ("note_addendum_no_update",
+                                 "UPDATE note_addendum SET text = 'No reaction.'"
+                                 " WHERE session_id = @S@"), "changed: addenda", TRUE },
+  { "addendum-removed", NO_TRIGGER ("note_addendum_no_delete",
+                                    "DELETE FROM note_addendum WHERE session_id = @S@"),
+    "changed: addenda" },
   { "totals", NULL, "UPDATE zone_strokes SET time_in_zone_us = 0 WHERE session_id = @S@",
     "changed: totals" },
   { "needle-data", NO_TRIGGER ("telemetry_block_no_delete",
@@ -565,6 +584,130 @@ test_backup_name (Fixture       *f,
     }
 }
 
+/* A sealed session's notes are final: the store refuses the edit in
+ * words, the file refuses it to any other writer, and what comes later is
+ * an addendum the next seal covers, carried by export and import once. */
+static void
+test_addenda (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(GPtrArray) addenda = NULL;
+  g_autofree char *update = g_strdup_printf ("UPDATE session SET note_before = 'changed'"
+                                             " WHERE id = %" G_GINT64_FORMAT, f->session);
+  g_autofree char *exported = g_build_filename (f->dir, "one.stipple", NULL);
+  g_autofree char *count_sql = g_strdup_printf ("SELECT count(*) FROM note_addendum"
+                                                " WHERE session_id = %" G_GINT64_FORMAT,
+                                                f->session);
+  g_autofree char *count = NULL;
+  g_autofree char *before = NULL;
+  gint64 patient_id;
+  gint64 open_session;
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (stipple_store_save_note (store, f->session, STIPPLE_NOTE_BEFORE, "changed",
+                                           &error));
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "addendum"));
+  g_clear_error (&error);
+
+  /* Saving the same text again (a late flush) is no edit. */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT note_before FROM session WHERE id = %"
+                                            G_GINT64_FORMAT, f->session);
+    before = test_sql (f->path, sql, NULL);
+  }
+  g_assert_true (stipple_store_save_note (store, f->session, STIPPLE_NOTE_BEFORE, before,
+                                          &error));
+  g_assert_no_error (error);
+
+  g_assert_false (stipple_store_add_note_addendum (store, f->session, STIPPLE_NOTE_AFTER,
+                                                   "  \n ", "Dr Demo", &error));
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_false (stipple_store_add_note_addendum (store, f->session, STIPPLE_NOTE_AFTER,
+                                                   "No name", " ", &error));
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  /* A session still open takes notes, not addenda. */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT patient_id FROM session WHERE id = %"
+                                            G_GINT64_FORMAT, f->session);
+    g_autofree char *pid = test_sql (f->path, sql, NULL);
+    g_autoptr(StippleSession) session = stipple_session_new ();
+
+    patient_id = g_ascii_strtoll (pid, NULL, 10);
+    session->patient_id = patient_id;
+    session->started_at = g_date_time_new_now_utc ();
+    session->clinician = g_strdup ("Dr Demo");
+    g_assert_true (stipple_store_save_session (store, session, &error));
+    g_assert_no_error (error);
+    open_session = session->id;
+    g_assert_false (stipple_store_add_note_addendum (store, open_session, STIPPLE_NOTE_AFTER,
+                                                     "Too early", "Dr Demo", &error));
+    g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT);
+    g_clear_error (&error);
+    g_assert_true (stipple_store_save_note (store, open_session, STIPPLE_NOTE_AFTER,
+                                            "Written while open", &error));
+    g_assert_no_error (error);
+  }
+
+  g_assert_true (stipple_store_add_note_addendum (store, f->session, STIPPLE_NOTE_BEFORE,
+                                                  "Forgot: she had retinol three days before.",
+                                                  "Dr Second", &error));
+  g_assert_no_error (error);
+  addenda = stipple_store_list_note_addenda (store, f->session, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (addenda->len, ==, 2);
+  g_assert_cmpint (((StippleNoteAddendum *) addenda->pdata[0])->kind, ==, STIPPLE_NOTE_AFTER);
+  g_assert_cmpint (((StippleNoteAddendum *) addenda->pdata[1])->kind, ==, STIPPLE_NOTE_BEFORE);
+  g_assert_cmpstr (((StippleNoteAddendum *) addenda->pdata[1])->author, ==, "Dr Second");
+  g_assert_nonnull (((StippleNoteAddendum *) addenda->pdata[1])->written_at);
+
+  g_assert_true (stipple_store_export_patient (store, patient_id, exported, &error));
+  g_assert_no_error (error);
+  stipple_store_close (store);
+  g_clear_object (&store);
+
+  /* Another writer meets the schema. */
+  g_assert_cmpint (sql_exec (f->path, update), !=, SQLITE_OK);
+
+  {
+    g_autoptr(StippleVerifyResult) check = verify (f->path);
+    g_assert_cmpuint (check->breaks->len, ==, 0);
+  }
+  {
+    g_autoptr(StippleVerifyResult) check = verify (exported);
+    g_assert_cmpuint (check->breaks->len, ==, 0);
+  }
+  count = test_sql (exported, "SELECT count(*) FROM note_addendum", NULL);
+  g_assert_cmpstr (count, ==, "2");
+
+  /* Imported back, twice: nothing doubles, and the record stays whole. */
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr(StippleImportResult) result = NULL;
+
+      store = stipple_store_open (f->path, &error);
+      g_assert_no_error (error);
+      result = stipple_store_import (store, exported, &error);
+      g_assert_no_error (error);
+      stipple_store_close (store);
+      g_clear_object (&store);
+      g_clear_pointer (&count, g_free);
+      count = test_sql (f->path, count_sql, NULL);
+      g_assert_cmpstr (count, ==, "2");
+      {
+        g_autoptr(StippleVerifyResult) check = verify (f->path);
+        g_assert_cmpuint (check->breaks->len, ==, 0);
+      }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -576,6 +719,7 @@ main (int   argc,
               fixture_tear_down)
   ADD ("append-only", test_append_only, NULL);
   ADD ("whole", test_whole, NULL);
+  ADD ("addenda", test_addenda, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (tampers); i++)
     {
       g_autofree char *name = g_strconcat ("/stipple/store-chain/tamper/", tampers[i].name, NULL);

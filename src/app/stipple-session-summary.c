@@ -29,6 +29,13 @@ struct _StippleSessionSummary
   gboolean        ended;
   GCancellable   *cancellable;
   gboolean        replay_loaded;
+  /* The notes' groups (before, after), where addenda are listed; the
+   * store and who may sign, once stipple_session_summary_load_addenda()
+   * has been called. */
+  AdwPreferencesGroup *note_groups[2];
+  StippleStore   *store;
+  GStrv           authors;
+  guint           n_addenda;
 
   /* Template children */
   AdwWindowTitle *window_title;
@@ -231,7 +238,7 @@ build_plan (StippleSessionSummary *self,
     adw_preferences_group_set_description (group, _("No zones were planned or treated."));
 }
 
-static void
+static AdwPreferencesGroup *
 add_note (StippleSessionSummary *self,
           const char            *title,
           const char            *text)
@@ -242,7 +249,7 @@ add_note (StippleSessionSummary *self,
   if (text == NULL || *text == '\0')
     {
       adw_preferences_group_set_description (group, _("No note written."));
-      return;
+      return group;
     }
   label = gtk_label_new (text);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
@@ -250,6 +257,7 @@ add_note (StippleSessionSummary *self,
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   adw_preferences_group_add (group, label);
+  return group;
 }
 
 /**
@@ -289,6 +297,7 @@ stipple_session_summary_new (const StipplePatientChart *chart,
 
   self->session_id = session_id;
   self->ended = session->ended_at != NULL;
+  g_object_set_data_full (G_OBJECT (self), "clinician", g_strdup (session->clinician), g_free);
   for (guint i = 0; i < session->plan->len; i++)
     self->deepest_um = MAX (self->deepest_um,
                             g_array_index (session->plan, StippleZonePass, i).depth_um);
@@ -296,8 +305,10 @@ stipple_session_summary_new (const StipplePatientChart *chart,
   build_session (self, chart, session);
   build_serums (self, session);
   build_plan (self, session);
-  add_note (self, _("Note Before the Session"), session->note_before);
-  add_note (self, _("Note After the Session"), session->note_after);
+  self->note_groups[STIPPLE_NOTE_BEFORE] =
+    add_note (self, _("Note Before the Session"), session->note_before);
+  self->note_groups[STIPPLE_NOTE_AFTER] =
+    add_note (self, _("Note After the Session"), session->note_after);
 
   /* A session not ended has no report yet: it says so instead. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "summary.export-record", self->ended);
@@ -410,6 +421,255 @@ stipple_session_summary_get_replay_loaded (StippleSessionSummary *self)
   return self->replay_loaded;
 }
 
+/* ------------------------------------------------------------------------
+ * Addenda: what is added to the notes after the session was sealed
+ * ------------------------------------------------------------------------ */
+
+static void
+show_addendum (StippleSessionSummary     *self,
+               const StippleNoteAddendum *addendum)
+{
+  AdwPreferencesGroup *group = self->note_groups[addendum->kind];
+  g_autofree char *when = addendum->written_at
+    ? stipple_patient_text_write_time (addendum->written_at) : g_strdup ("?");
+  /* Translators: "Addendum of 03/12/2026 14:03 by Dr Second" */
+  g_autofree char *heading = g_strdup_printf (_("Addendum of %s by %s"), when, addendum->author);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (heading);
+  GtkWidget *text = gtk_label_new (addendum->text);
+  g_autofree char *name = g_strdup_printf ("%s: %s", heading, addendum->text);
+
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (title), 0.0);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (text), 0.0);
+  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (text), TRUE);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  adw_preferences_group_add (group, box);
+  self->n_addenda++;
+}
+
+typedef struct
+{
+  StippleSessionSummary *self;
+  StippleNoteKind        kind;
+  GtkTextBuffer         *buffer;
+  GtkDropDown           *author;
+  AdwMessageDialog      *dialog;
+} AddendumForm;
+
+static void
+addendum_form_free (AddendumForm *form)
+{
+  g_clear_object (&form->buffer);
+  g_free (form);
+}
+
+static char *
+form_text (AddendumForm *form)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (form->buffer, &start, &end);
+  return gtk_text_buffer_get_text (form->buffer, &start, &end, FALSE);
+}
+
+static void
+form_changed_cb (AddendumForm *form)
+{
+  g_autofree char *text = form_text (form);
+
+  adw_message_dialog_set_response_enabled (form->dialog, "add", *g_strstrip (text) != '\0');
+}
+
+static void
+addendum_saved_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(StippleSessionSummary) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) addenda = NULL;
+
+  if (!stipple_store_add_note_addendum_finish (STIPPLE_STORE (object), result, &error))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                                  _("The Addendum Was Not Saved"),
+                                                  error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
+  /* Shown as the file now holds it: its time and author as saved. */
+  addenda = stipple_store_list_note_addenda (STIPPLE_STORE (object), self->session_id, NULL);
+  for (guint i = self->n_addenda; addenda != NULL && i < addenda->len; i++)
+    show_addendum (self, g_ptr_array_index (addenda, i));
+}
+
+static void
+addendum_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      AddendumForm     *form)
+{
+  StippleSessionSummary *self = form->self;
+  g_autofree char *text = NULL;
+  GtkStringObject *author;
+
+  if (!g_str_equal (response, "add") || self->store == NULL)
+    return;
+  text = form_text (form);
+  author = gtk_drop_down_get_selected_item (form->author);
+  stipple_store_add_note_addendum_async (self->store, self->session_id, form->kind, text,
+                                         author ? gtk_string_object_get_string (author) : NULL,
+                                         addendum_saved_cb, g_object_ref (self));
+}
+
+static void
+add_addendum_clicked_cb (GtkButton *button,
+                         gpointer   user_data)
+{
+  StippleSessionSummary *self = user_data;
+  StippleNoteKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "note-kind"));
+  AddendumForm *form = g_new0 (AddendumForm, 1);
+  GtkWidget *dialog, *box, *scrolled, *view, *label;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   kind == STIPPLE_NOTE_BEFORE
+                                     ? _("Add to the Note Before the Session")
+                                     : _("Add to the Note After the Session"),
+                                   _("The session is sealed: its notes stay as they were when "
+                                     "it ended. An addendum is kept beside them with its date "
+                                     "and author, and appears in the session record."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "add", _("_Add Addendum"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "add",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add", FALSE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  label = gtk_label_new_with_mnemonic (_("_Written by"));
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  form->author = GTK_DROP_DOWN (gtk_drop_down_new_from_strings ((const char *const *) self->authors));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (form->author));
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (form->author));
+
+  label = gtk_label_new_with_mnemonic (_("_Addendum"));
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  view = gtk_text_view_new ();
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
+  gtk_widget_add_css_class (view, "card");
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), view);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 120);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), scrolled);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+
+  form->self = self;
+  form->kind = kind;
+  form->dialog = ADW_MESSAGE_DIALOG (dialog);
+  form->buffer = g_object_ref (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
+  g_signal_connect_swapped (form->buffer, "changed", G_CALLBACK (form_changed_cb), form);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (addendum_response_cb), form,
+                         (GClosureNotify) (void (*) (void)) addendum_form_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (view);
+}
+
+/**
+ * stipple_session_summary_load_addenda:
+ * @self: a #StippleSessionSummary
+ * @store: the patient file
+ * @staff: (nullable) (array zero-terminated=1): the clinicians who may
+ *   sign an addendum; the session's own clinician is offered first
+ *
+ * Shows what was added to the session's notes after it was sealed and,
+ * for an ended session, lets a clinician add to either note.
+ */
+void
+stipple_session_summary_load_addenda (StippleSessionSummary *self,
+                                      StippleStore          *store,
+                                      const char * const    *staff)
+{
+  g_autoptr(GPtrArray) addenda = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) authors = g_strv_builder_new ();
+  const char *clinician = g_object_get_data (G_OBJECT (self), "clinician");
+
+  g_return_if_fail (STIPPLE_IS_SESSION_SUMMARY (self));
+  g_return_if_fail (STIPPLE_IS_STORE (store));
+
+  g_set_object (&self->store, store);
+  if (clinician != NULL && *clinician != '\0')
+    g_strv_builder_add (authors, clinician);
+  for (guint i = 0; staff != NULL && staff[i] != NULL; i++)
+    if (g_strcmp0 (staff[i], clinician) != 0)
+      g_strv_builder_add (authors, staff[i]);
+  g_clear_pointer (&self->authors, g_strfreev);
+  self->authors = g_strv_builder_end (authors);
+
+  addenda = stipple_store_list_note_addenda (store, self->session_id, &error);
+  if (addenda == NULL)
+    adw_preferences_group_set_description (self->note_groups[STIPPLE_NOTE_AFTER], error->message);
+  for (guint i = 0; addenda != NULL && i < addenda->len; i++)
+    show_addendum (self, g_ptr_array_index (addenda, i));
+
+  if (!self->ended || self->authors[0] == NULL)
+    return;
+  for (StippleNoteKind kind = STIPPLE_NOTE_BEFORE; kind <= STIPPLE_NOTE_AFTER; kind++)
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("Add _Addendum…"));
+
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, kind == STIPPLE_NOTE_BEFORE
+                                           ? _("Add to the note before the session")
+                                           : _("Add to the note after the session"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      kind == STIPPLE_NOTE_BEFORE
+                                        ? _("Add to the note before the session")
+                                        : _("Add to the note after the session"),
+                                      -1);
+      g_object_set_data (G_OBJECT (button), "note-kind", GINT_TO_POINTER (kind));
+      g_signal_connect (button, "clicked", G_CALLBACK (add_addendum_clicked_cb), self);
+      adw_preferences_group_set_header_suffix (self->note_groups[kind], button);
+    }
+}
+
+/**
+ * stipple_session_summary_get_n_addenda:
+ * @self: a #StippleSessionSummary
+ *
+ * Returns: how many addenda the window shows
+ */
+guint
+stipple_session_summary_get_n_addenda (StippleSessionSummary *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_SESSION_SUMMARY (self), 0);
+
+  return self->n_addenda;
+}
+
 static void
 report_action (GtkWidget  *widget,
                const char *action_name,
@@ -433,6 +693,8 @@ stipple_session_summary_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->authors, g_strfreev);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), STIPPLE_TYPE_SESSION_SUMMARY);
 

@@ -9,8 +9,6 @@
 
 #include "stipple-store.h"
 
-#include "stipple-store.h"
-
 G_BEGIN_DECLS
 
 #define STIPPLE_TYPE_SESSION_SUMMARY (stipple_session_summary_get_type ())
@@ -29,5 +27,9 @@ StippleSessionSummary *stipple_session_summary_new         (const StipplePatient
 void                   stipple_session_summary_load_replay (StippleSessionSummary     *self,
                                                             StippleStore              *store);
 gboolean               stipple_session_summary_get_replay_loaded (StippleSessionSummary *self);
+void                   stipple_session_summary_load_addenda (StippleSessionSummary *self,
+                                                             StippleStore          *store,
+                                                             const char * const    *staff);
+guint                  stipple_session_summary_get_n_addenda (StippleSessionSummary *self);
 
 G_END_DECLS

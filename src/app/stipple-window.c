@@ -578,7 +578,13 @@ session_activated_cb (StippleWindow *self,
   gtk_window_set_transient_for (GTK_WINDOW (summary), GTK_WINDOW (self));
   g_signal_connect_object (summary, "report", G_CALLBACK (summary_report_cb), self, G_CONNECT_SWAPPED);
   if (get_store (self) != NULL)
-    stipple_session_summary_load_replay (summary, get_store (self));
+    {
+      g_auto(GStrv) staff = self->settings ? g_settings_get_strv (self->settings, "staff") : NULL;
+
+      stipple_session_summary_load_addenda (summary, get_store (self),
+                                            (const char * const *) staff);
+      stipple_session_summary_load_replay (summary, get_store (self));
+    }
   gtk_window_present (GTK_WINDOW (summary));
 }
 

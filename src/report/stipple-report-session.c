@@ -432,6 +432,28 @@ stipple_report_data_from_session (StippleStore             *store,
 
   data->notes_before = g_strdup (session->note_before);
   data->notes_after = g_strdup (session->note_after);
+  {
+    g_autoptr(GError) local_error = NULL;
+    g_autoptr(GPtrArray) addenda = stipple_store_list_note_addenda (store, session_id,
+                                                                    &local_error);
+
+    if (addenda == NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return NULL;
+      }
+    for (guint i = 0; i < addenda->len; i++)
+      {
+        const StippleNoteAddendum *from = g_ptr_array_index (addenda, i);
+        StippleReportAddendum *addendum = g_new0 (StippleReportAddendum, 1);
+
+        addendum->written_at = to_local (from->written_at);
+        addendum->author = g_strdup (from->author);
+        addendum->to_note_before = from->kind == STIPPLE_NOTE_BEFORE;
+        addendum->text = g_strdup (from->text);
+        g_ptr_array_add (data->addenda, addendum);
+      }
+  }
   data->erythema_grade = session->erythema_grade;
   data->pinpoint_bleeding = session->pinpoint_bleeding;
   data->aftercare_given = g_strdup (session->aftercare_given);

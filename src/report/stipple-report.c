@@ -71,6 +71,17 @@ event_free (gpointer p)
   g_free (event);
 }
 
+static void
+addendum_free (gpointer p)
+{
+  StippleReportAddendum *addendum = p;
+
+  g_clear_pointer (&addendum->written_at, g_date_time_unref);
+  g_free (addendum->author);
+  g_free (addendum->text);
+  g_free (addendum);
+}
+
 /**
  * stipple_report_data_new:
  *
@@ -84,6 +95,7 @@ stipple_report_data_new (void)
   data->serums = g_ptr_array_new_with_free_func (serum_free);
   data->screening = g_ptr_array_new_with_free_func (screening_free);
   data->events = g_ptr_array_new_with_free_func (event_free);
+  data->addenda = g_ptr_array_new_with_free_func (addendum_free);
   data->zones = g_array_new (FALSE, TRUE, sizeof (StippleReportZone));
   data->depth_series = g_array_new (FALSE, TRUE, sizeof (StippleReportPoint));
   data->rate_series = g_array_new (FALSE, TRUE, sizeof (StippleReportPoint));
@@ -132,6 +144,7 @@ stipple_report_data_free (StippleReportData *data)
   g_free (data->anchor_hash);
   g_free (data->telemetry_missing);
   g_ptr_array_unref (data->events);
+  g_ptr_array_unref (data->addenda);
   g_clear_pointer (&data->next_session, g_date_time_unref);
   g_free (data);
 }
@@ -983,6 +996,23 @@ section_notes (Renderer *r)
   heading (r, _("Notes"));
   field (r, _("Before"), d->notes_before);
   field (r, _("After"), d->notes_after);
+  /* Added after the seal: each with when and by whom, never merged into
+   * the notes as they were when the session ended. */
+  for (guint i = 0; i < d->addenda->len; i++)
+    {
+      const StippleReportAddendum *addendum = g_ptr_array_index (d->addenda, i);
+      g_autofree char *when = format_time (addendum->written_at);
+      g_autofree char *value = NULL;
+
+      value = addendum->to_note_before
+        /* Translators: "03/12/2026 14:03, Dr Second, to the note before: <text>" */
+        ? g_strdup_printf (_("%s, %s, to the note before: %s"), when, addendum->author,
+                           addendum->text)
+        /* Translators: "03/12/2026 14:03, Dr Second, to the note after: <text>" */
+        : g_strdup_printf (_("%s, %s, to the note after: %s"), when, addendum->author,
+                           addendum->text);
+      field (r, _("Addendum"), value);
+    }
   field (r, _("Erythema"),
          d->erythema_grade >= 0 && d->erythema_grade < (int) G_N_ELEMENTS (grades)
            ? C_("redness grade", grades[d->erythema_grade])

@@ -68,6 +68,15 @@ typedef struct
   gboolean   fault;
 } StippleReportEvent;
 
+/* Something added to the notes after the session was sealed. */
+typedef struct
+{
+  GDateTime *written_at;
+  char      *author;
+  gboolean   to_note_before;
+  char      *text;
+} StippleReportAddendum;
+
 /* One column of a decimated series: time in seconds from the session's
  * start, and the smallest and largest value seen in that column. */
 typedef struct
@@ -112,6 +121,7 @@ typedef struct
 
   char       *notes_before;
   char       *notes_after;
+  GPtrArray  *addenda;                /* StippleReportAddendum, oldest first */
   int         erythema_grade;         /* 0–3, -1 if not recorded */
   gboolean    pinpoint_bleeding;
   char       *aftercare_given;

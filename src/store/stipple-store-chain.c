@@ -43,7 +43,13 @@ typedef struct
 {
   const char *name;
   const char *sql;
+  /* A part that may be absent from a seal: an older seal, or a session
+   * without such rows, is read as holding none (the empty part's hash). */
+  const char *optional_table;
 } SealPart;
+
+/* The SHA-256 of nothing: the hash of a part without a line. */
+#define EMPTY_PART "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 static const SealPart seal_parts[] = {
   { "record",
@@ -77,6 +83,11 @@ static const SealPart seal_parts[] = {
     "SELECT " C ("seq_first") DOT C ("n_samples") DOT C ("start_us") DOT C ("end_us") DOT
     C ("encoding") " || '.', hex(data)"
     " FROM telemetry_block WHERE session_id = ?1 AND ?2 IS NOT NULL ORDER BY seq_first" },
+  /* What was added to the notes after the session had ended. */
+  { "addenda",
+    "SELECT " C ("uid") DOT C ("kind") DOT C ("text") DOT C ("author") DOT C ("written_at")
+    " FROM note_addendum WHERE session_id = ?1 AND ?2 IS NOT NULL ORDER BY id",
+    "note_addendum" },
 };
 
 static gboolean
@@ -377,6 +388,9 @@ stipple_store_chain_fill (sqlite3     *db,
   return TRUE;
 }
 
+static gboolean table_exists (sqlite3    *db,
+                              const char *name);
+
 /* The hash of one part of a session's record. */
 static char *
 part_hash (sqlite3     *db,
@@ -386,10 +400,13 @@ part_hash (sqlite3     *db,
            gint64       consents_to,
            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (db, path, part->sql, error);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   int rc;
 
+  if (part->optional_table != NULL && !table_exists (db, part->optional_table))
+    return g_strdup (EMPTY_PART);
+  stmt = prepare (db, path, part->sql, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, session_id);
@@ -437,6 +454,8 @@ seal_detail (sqlite3     *db,
 
       if (hash == NULL)
         return NULL;
+      if (seal_parts[i].optional_table != NULL && g_str_equal (hash, EMPTY_PART))
+        continue;
       g_string_append_printf (detail, " %s=%s", seal_parts[i].name, hash);
     }
   return g_string_free (g_steal_pointer (&detail), FALSE);
@@ -831,6 +850,8 @@ verify_sessions (sqlite3              *db,
           for (guint i = 0; fields[i] != NULL; i++)
             if (g_str_has_prefix (fields[i], prefix))
               sealed = fields[i] + strlen (prefix);
+          if (sealed == NULL && seal_parts[p].optional_table != NULL)
+            sealed = EMPTY_PART;
           if (consents_to < 0 || g_strcmp0 (sealed, now) != 0)
             g_string_append_printf (changed, "%s%s", changed->len ? ", " : "",
                                     seal_parts[p].name);

@@ -170,8 +170,10 @@ stipple_store_export_patient (StippleStore  *self,
                  "INSERT INTO export.zone_strokes SELECT * FROM main.zone_strokes"
                  " WHERE session_id IN (%s);"
                  "INSERT INTO export.telemetry_block SELECT * FROM main.telemetry_block"
+                 " WHERE session_id IN (%s);"
+                 "INSERT INTO export.note_addendum SELECT * FROM main.note_addendum"
                  " WHERE session_id IN (%s);",
-                 in_sessions, in_sessions, in_sessions, in_sessions))
+                 in_sessions, in_sessions, in_sessions, in_sessions, in_sessions))
     goto fail;
   if (!stipple_store_commit (self, error))
     goto fail;
@@ -318,6 +320,7 @@ import_sessions (StippleStore         *self,
   sqlite3_stmt *stmt = NULL;
   g_autoptr(GArray) to_copy = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) added = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 audit_before, addenda_before;
   int rc;
 
   rc = sqlite3_prepare_v2 (self->db,
@@ -407,6 +410,22 @@ import_sessions (StippleStore         *self,
       result->sessions_added++;
     }
 
+  /* What this file held before the import, to tell what it brought. */
+  {
+    g_autoptr(StippleStmt) marks = stipple_store_prepare (self,
+        "SELECT (SELECT coalesce (max (id), 0) FROM main.audit),"
+        " (SELECT coalesce (max (id), 0) FROM main.note_addendum)", error);
+
+    if (marks == NULL || sqlite3_step (marks) != SQLITE_ROW)
+      {
+        if (marks != NULL)
+          stipple_store_set_sqlite_error (self->db, sqlite3_errcode (self->db), self->path, error);
+        return FALSE;
+      }
+    audit_before = sqlite3_column_int64 (marks, 0);
+    addenda_before = sqlite3_column_int64 (marks, 1);
+  }
+
   /* The audit trail only grows: events this computer lacks are added to
    * the matching session here, each at the head of this file's chain. */
   {
@@ -447,20 +466,57 @@ import_sessions (StippleStore         *self,
                    local_id, imported->id))
     return FALSE;
 
-  /* Each session added is sealed here, as it arrived. */
-  for (guint i = 0; i < added->len; i++)
-    {
-      gint64 id = g_array_index (added, gint64, i);
-      g_autoptr(StippleStmt) ended = stipple_store_prepare (self,
-          "SELECT 1 FROM main.session WHERE id = ? AND ended_at IS NOT NULL", error);
+  /* Addenda this computer lacks, each to its session. */
+  if (!exec_ids (self, error,
+                 "INSERT INTO main.note_addendum (uid, session_id, kind, text, author, written_at)"
+                 " SELECT a.uid, ms.id, a.kind, a.text, a.author, a.written_at"
+                 " FROM imp.note_addendum a JOIN imp.session iss ON iss.id = a.session_id"
+                 " JOIN main.session ms ON ms.uid = iss.uid AND ms.patient_id = %1$" G_GINT64_FORMAT
+                 " WHERE iss.patient_id = %2$" G_GINT64_FORMAT
+                 " AND a.uid NOT IN (SELECT uid FROM main.note_addendum) ORDER BY a.id;",
+                 local_id, imported->id))
+    return FALSE;
 
-      if (ended == NULL)
+  /* Each ended session added is sealed here, as it arrived; and so is
+   * every ended session the import gave a row (an event, a seal written
+   * on the other computer, an addendum): the last seal of a session is
+   * always this computer's, over what this file now holds. */
+  {
+    g_autoptr(GArray) to_seal = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr(StippleStmt) ended = stipple_store_prepare (self,
+        "SELECT id FROM main.session WHERE patient_id = ?1 AND ended_at IS NOT NULL"
+        " AND (id IN (SELECT session_id FROM main.audit WHERE id > ?2)"
+        "  OR id IN (SELECT session_id FROM main.note_addendum WHERE id > ?3)"
+        "  OR id IN (SELECT value FROM json_each (?4)))"
+        " ORDER BY id", error);
+    g_autoptr(GString) added_json = g_string_new ("[");
+
+    if (ended == NULL)
+      return FALSE;
+    for (guint i = 0; i < added->len; i++)
+      g_string_append_printf (added_json, "%s%" G_GINT64_FORMAT, i ? "," : "",
+                              g_array_index (added, gint64, i));
+    g_string_append_c (added_json, ']');
+    sqlite3_bind_int64 (ended, 1, local_id);
+    sqlite3_bind_int64 (ended, 2, audit_before);
+    sqlite3_bind_int64 (ended, 3, addenda_before);
+    sqlite3_bind_text (ended, 4, added_json->str, -1, SQLITE_TRANSIENT);
+    while ((rc = sqlite3_step (ended)) == SQLITE_ROW)
+      {
+        gint64 id = sqlite3_column_int64 (ended, 0);
+        g_array_append_val (to_seal, id);
+      }
+    if (rc != SQLITE_DONE)
+      {
+        stipple_store_set_sqlite_error (self->db, rc, self->path, error);
         return FALSE;
-      sqlite3_bind_int64 (ended, 1, id);
-      if (sqlite3_step (ended) == SQLITE_ROW &&
-          !stipple_store_chain_seal (self->db, self->path, id, error))
+      }
+    sqlite3_reset (ended);
+    for (guint i = 0; i < to_seal->len; i++)
+      if (!stipple_store_chain_seal (self->db, self->path, g_array_index (to_seal, gint64, i),
+                                     error))
         return FALSE;
-    }
+  }
 
   return TRUE;
 

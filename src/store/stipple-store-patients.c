@@ -605,6 +605,22 @@ stipple_store_search_patients (StippleStore  *self,
   return g_steal_pointer (&found);
 }
 
+/* Whether the session is there and has ended. Called with the mutex
+ * held. */
+static gboolean
+session_has_ended (StippleStore *self,
+                   gint64        session_id)
+{
+  g_autoptr(StippleStmt) stmt =
+    stipple_store_prepare (self, "SELECT 1 FROM session WHERE id = ? AND ended_at IS NOT NULL",
+                           NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
 /* A session is sealed when it ends (stipple-store-chain.c), and sealed
  * again, in the same transaction, whenever Stipple itself changes it
  * afterwards: the last seal is the one that holds, and each earlier one
@@ -1097,10 +1113,15 @@ stipple_store_save_note (StippleStore     *self,
     return FALSE;
 
   locker = g_mutex_locker_new (&self->mutex);
+  /* The notes of an ended session are sealed: what comes later is an
+   * addendum (stipple-store-addenda.c). The schema refuses the edit too;
+   * this says so in words. */
   stmt = stipple_store_prepare (self,
                                 kind == STIPPLE_NOTE_BEFORE
-                                  ? "UPDATE session SET note_before = ? WHERE id = ?"
-                                  : "UPDATE session SET note_after = ? WHERE id = ?",
+                                  ? "UPDATE session SET note_before = ?1 WHERE id = ?2"
+                                    " AND (ended_at IS NULL OR note_before IS ?1)"
+                                  : "UPDATE session SET note_after = ?1 WHERE id = ?2"
+                                    " AND (ended_at IS NULL OR note_after IS ?1)",
                                 error);
   if (stmt == NULL)
     return FALSE;
@@ -1112,11 +1133,16 @@ stipple_store_save_note (StippleStore     *self,
     goto fail;
   if (sqlite3_changes (self->db) == 0)
     {
-      g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
-                           _("The note was not saved: its session is not in the patient file."));
+      if (session_has_ended (self, session_id))
+        g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT,
+                             _("The session has ended and its notes are sealed: they can no "
+                               "longer be changed. Add an addendum instead."));
+      else
+        g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
+                             _("The note was not saved: its session is not in the patient file."));
       goto fail;
     }
-  if (!reseal_if_ended (self, session_id, error) || !stipple_store_commit (self, error))
+  if (!stipple_store_commit (self, error))
     goto fail;
   return TRUE;
 

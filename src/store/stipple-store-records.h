@@ -156,6 +156,19 @@ typedef struct
   guint64     out_of_tolerance[STIPPLE_N_ZONES];
 } StippleSession;
 
+/* Something added to a session's notes after it ended: the notes of a
+ * sealed session are never edited. */
+typedef struct
+{
+  gint64           id;
+  char            *uid;
+  gint64           session_id;
+  StippleNoteKind  kind;
+  char            *text;
+  char            *author;
+  GDateTime       *written_at;
+} StippleNoteAddendum;
+
 typedef enum
 {
   STIPPLE_AUDIT_SETTING,
@@ -208,6 +221,7 @@ typedef struct
 #define STIPPLE_TYPE_SESSION (stipple_session_get_type ())
 #define STIPPLE_TYPE_AUDIT_ENTRY (stipple_audit_entry_get_type ())
 #define STIPPLE_TYPE_PATIENT_CHART (stipple_patient_chart_get_type ())
+#define STIPPLE_TYPE_NOTE_ADDENDUM (stipple_note_addendum_get_type ())
 
 GType                   stipple_patient_get_type          (void) G_GNUC_CONST;
 StipplePatient         *stipple_patient_new               (void);
@@ -233,6 +247,10 @@ StippleSerum           *stipple_serum_new                 (const char *product,
                                                            const char *lot);
 void                    stipple_serum_free                (StippleSerum *serum);
 
+GType                   stipple_note_addendum_get_type    (void) G_GNUC_CONST;
+StippleNoteAddendum    *stipple_note_addendum_copy        (const StippleNoteAddendum *addendum);
+void                    stipple_note_addendum_free        (StippleNoteAddendum       *addendum);
+
 GType                   stipple_session_get_type          (void) G_GNUC_CONST;
 StippleSession         *stipple_session_new               (void);
 StippleSession         *stipple_session_copy              (const StippleSession *session);
@@ -257,6 +275,7 @@ void                    stipple_patient_chart_free        (StipplePatientChart  
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StipplePatient, stipple_patient_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StippleScreeningAnswer, stipple_screening_answer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StippleConsent, stipple_consent_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StippleNoteAddendum, stipple_note_addendum_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StippleCourse, stipple_course_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StippleSession, stipple_session_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StippleAuditEntry, stipple_audit_entry_free)

@@ -264,6 +264,33 @@ finish_v3 (sqlite3     *db,
   return TRUE;
 }
 
+/* Version 4: a sealed session's notes are final. What the clinician adds
+ * afterwards is an addendum, a row of its own with its author and time,
+ * which the session's next seal covers; the notes themselves can no
+ * longer be changed once the session has ended. */
+static const char schema_v4[] =
+  "CREATE TABLE note_addendum ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  session_id INTEGER NOT NULL REFERENCES session (id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('before', 'after')),"
+  "  text TEXT NOT NULL CHECK (length (text) > 0),"
+  "  author TEXT NOT NULL,"
+  "  written_at TEXT NOT NULL"
+  ");"
+  "CREATE INDEX note_addendum_session ON note_addendum (session_id, id);"
+  "CREATE TRIGGER note_addendum_no_update BEFORE UPDATE ON note_addendum"
+  "  BEGIN SELECT RAISE (ABORT, 'note addenda are append-only'); END;"
+  "CREATE TRIGGER note_addendum_no_delete BEFORE DELETE ON note_addendum"
+  "  BEGIN SELECT RAISE (ABORT, 'note addenda are append-only'); END;"
+  "CREATE TRIGGER note_addendum_no_reuse BEFORE INSERT ON note_addendum"
+  "  WHEN EXISTS (SELECT 1 FROM note_addendum WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM note_addendum WHERE uid = NEW.uid)"
+  "  BEGIN SELECT RAISE (ABORT, 'note addenda are append-only'); END;"
+  "CREATE TRIGGER session_sealed_notes BEFORE UPDATE OF note_before, note_after ON session"
+  "  WHEN OLD.ended_at IS NOT NULL"
+  "   AND (NEW.note_before IS NOT OLD.note_before OR NEW.note_after IS NOT OLD.note_after)"
+  "  BEGIN SELECT RAISE (ABORT, 'a sealed session takes addenda, not edits to its notes'); END;";
+
 typedef struct
 {
   int         version;
@@ -278,6 +305,7 @@ static const MigrationStep steps[] = {
   { 1, schema_v1, NULL },
   { 2, schema_v2, NULL },
   { 3, schema_v3, finish_v3 },
+  { 4, schema_v4, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == STIPPLE_STORE_SCHEMA_VERSION);

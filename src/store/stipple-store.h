@@ -35,7 +35,7 @@ typedef enum
 /* "Stpl" in the SQLite header's application_id field. */
 #define STIPPLE_STORE_APPLICATION_ID 0x5374706c
 /* The schema version this build writes, kept in PRAGMA user_version. */
-#define STIPPLE_STORE_SCHEMA_VERSION 3
+#define STIPPLE_STORE_SCHEMA_VERSION 4
 /* Samples per telemetry block: one second at the pen's 8 kHz. */
 #define STIPPLE_STORE_TELEMETRY_BLOCK 8000
 /* Daily backups kept beside the patient file. */
@@ -143,6 +143,25 @@ gboolean             stipple_store_save_note            (StippleStore           
                                                          gint64                    session_id,
                                                          StippleNoteKind           kind,
                                                          const char               *text,
+                                                         GError                  **error);
+gboolean             stipple_store_add_note_addendum    (StippleStore             *self,
+                                                         gint64                    session_id,
+                                                         StippleNoteKind           kind,
+                                                         const char               *text,
+                                                         const char               *author,
+                                                         GError                  **error);
+void                 stipple_store_add_note_addendum_async (StippleStore          *self,
+                                                         gint64                    session_id,
+                                                         StippleNoteKind           kind,
+                                                         const char               *text,
+                                                         const char               *author,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+gboolean             stipple_store_add_note_addendum_finish (StippleStore         *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+GPtrArray           *stipple_store_list_note_addenda    (StippleStore             *self,
+                                                         gint64                    session_id,
                                                          GError                  **error);
 gboolean             stipple_store_add_strokes          (StippleStore             *self,
                                                          gint64                    session_id,

@@ -1,0 +1,321 @@
+/* stipple-store-addenda.c: what is added to a sealed session's notes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Once a session has ended its record is sealed, and its notes are
+ * final. A clinician who learns something later (the patient calls the
+ * next day about a reaction, a detail forgotten at the end) adds an
+ * addendum: a row of its own, with its author and time, which the
+ * session's next seal covers. Nothing already written is changed.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "stipple-store-private.h"
+
+G_DEFINE_BOXED_TYPE (StippleNoteAddendum, stipple_note_addendum,
+                     stipple_note_addendum_copy, stipple_note_addendum_free)
+
+/* An addendum is a paragraph or two, not a document. */
+#define MAX_ADDENDUM_CHARS 20000
+
+/**
+ * stipple_note_addendum_copy:
+ * @addendum: an addendum
+ *
+ * Returns: (transfer full): a deep copy of @addendum
+ */
+StippleNoteAddendum *
+stipple_note_addendum_copy (const StippleNoteAddendum *addendum)
+{
+  StippleNoteAddendum *copy;
+
+  g_return_val_if_fail (addendum != NULL, NULL);
+
+  copy = g_memdup2 (addendum, sizeof *addendum);
+  copy->uid = g_strdup (addendum->uid);
+  copy->text = g_strdup (addendum->text);
+  copy->author = g_strdup (addendum->author);
+  copy->written_at = addendum->written_at ? g_date_time_ref (addendum->written_at) : NULL;
+  return copy;
+}
+
+/**
+ * stipple_note_addendum_free:
+ * @addendum: (nullable): an addendum
+ */
+void
+stipple_note_addendum_free (StippleNoteAddendum *addendum)
+{
+  if (addendum == NULL)
+    return;
+  g_free (addendum->uid);
+  g_free (addendum->text);
+  g_free (addendum->author);
+  g_clear_pointer (&addendum->written_at, g_date_time_unref);
+  g_free (addendum);
+}
+
+static gboolean
+has_text (const char *text)
+{
+  for (; *text != '\0'; text = g_utf8_next_char (text))
+    if (!g_unichar_isspace (g_utf8_get_char (text)))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+invalid (GError     **error,
+         const char  *message)
+{
+  g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT, message);
+  return FALSE;
+}
+
+/**
+ * stipple_store_add_note_addendum:
+ * @self: a store
+ * @session_id: an ended session
+ * @kind: whether it adds to the note before or after the treatment
+ * @text: what is added
+ * @author: who writes it
+ * @error: return location for a #GError
+ *
+ * Adds an addendum to an ended session's notes and seals the session
+ * again, in one transaction: the new seal covers the addendum, the old
+ * one stays in the chain as the record of the session when it ended.
+ *
+ * Returns: whether the addendum is saved
+ */
+gboolean
+stipple_store_add_note_addendum (StippleStore     *self,
+                                 gint64            session_id,
+                                 StippleNoteKind   kind,
+                                 const char       *text,
+                                 const char       *author,
+                                 GError          **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(StippleStmt) ended = NULL;
+  g_autoptr(StippleStmt) insert = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *at = stipple_store_format_time (now);
+  g_autofree char *uid = g_uuid_string_random ();
+  g_autofree char *trimmed = NULL;
+  int rc;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (kind == STIPPLE_NOTE_BEFORE || kind == STIPPLE_NOTE_AFTER, FALSE);
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return invalid (error, _("The addendum contains characters that are not text."));
+  trimmed = g_strstrip (g_strdup (text));
+  if (*trimmed == '\0')
+    return invalid (error, _("The addendum is empty: write what is to be added to the notes."));
+  if (g_utf8_strlen (trimmed, -1) > MAX_ADDENDUM_CHARS)
+    return invalid (error, _("The addendum is too long to keep. Split it into several addenda."));
+  if (author == NULL || !g_utf8_validate (author, -1, NULL) || !has_text (author))
+    return invalid (error, _("An addendum needs the name of the clinician who writes it."));
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!stipple_store_check_open (self, error))
+    return FALSE;
+  ended = stipple_store_prepare (self, "SELECT ended_at IS NOT NULL FROM session WHERE id = ?",
+                                 error);
+  if (ended == NULL)
+    return FALSE;
+  insert = stipple_store_prepare (self,
+                                  "INSERT INTO note_addendum (uid, session_id, kind, text, author,"
+                                  " written_at) VALUES (?, ?, ?, ?, ?, ?)",
+                                  error);
+  if (insert == NULL)
+    return FALSE;
+
+  if (!stipple_store_begin (self, error))
+    return FALSE;
+  sqlite3_bind_int64 (ended, 1, session_id);
+  rc = sqlite3_step (ended);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
+                             _("The addendum was not saved: its session is not in the patient "
+                               "file."));
+      else
+        stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+      goto fail;
+    }
+  if (!sqlite3_column_int (ended, 0))
+    {
+      invalid (error, _("The session has not ended yet: write in its notes instead."));
+      goto fail;
+    }
+  sqlite3_reset (ended);
+
+  sqlite3_bind_text (insert, 1, uid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert, 2, session_id);
+  sqlite3_bind_text (insert, 3, kind == STIPPLE_NOTE_BEFORE ? "before" : "after", -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_text (insert, 4, trimmed, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 5, author, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 6, at, -1, SQLITE_STATIC);
+  if (!stipple_store_step_done (self, insert, error) ||
+      !stipple_store_chain_seal (self->db, self->path, session_id, error) ||
+      !stipple_store_commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  stipple_store_rollback (self);
+  return FALSE;
+}
+
+/**
+ * stipple_store_list_note_addenda:
+ * @self: a store
+ * @session_id: a session
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type StippleNoteAddendum): the
+ *   session's addenda, oldest first (none in a file from before
+ *   addenda), or %NULL with @error set
+ */
+GPtrArray *
+stipple_store_list_note_addenda (StippleStore  *self,
+                                 gint64         session_id,
+                                 GError       **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GPtrArray) addenda =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_note_addendum_free);
+  g_autoptr(StippleStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!stipple_store_check_open (self, error))
+    return NULL;
+  /* A file opened read-only as it is, from before version 4. */
+  if (self->read_only && self->version < 4)
+    return g_steal_pointer (&addenda);
+
+  stmt = stipple_store_prepare (self,
+                                "SELECT id, uid, kind, text, author, written_at FROM note_addendum"
+                                " WHERE session_id = ? ORDER BY id",
+                                error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      StippleNoteAddendum *addendum = g_new0 (StippleNoteAddendum, 1);
+
+      addendum->id = sqlite3_column_int64 (stmt, 0);
+      addendum->uid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      addendum->session_id = session_id;
+      addendum->kind = g_str_equal (sqlite3_column_text (stmt, 2), "before")
+                         ? STIPPLE_NOTE_BEFORE : STIPPLE_NOTE_AFTER;
+      addendum->text = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      addendum->author = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      addendum->written_at = stipple_store_parse_time ((const char *) sqlite3_column_text (stmt, 5));
+      g_ptr_array_add (addenda, addendum);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+      return NULL;
+    }
+  return g_steal_pointer (&addenda);
+}
+
+typedef struct
+{
+  gint64           session_id;
+  StippleNoteKind  kind;
+  char            *text;
+  char            *author;
+} AddendumData;
+
+static void
+addendum_data_free (AddendumData *data)
+{
+  g_free (data->text);
+  g_free (data->author);
+  g_free (data);
+}
+
+static void
+add_note_addendum_thread (GTask        *task,
+                          gpointer      source,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  AddendumData *data = task_data;
+  GError *error = NULL;
+
+  if (stipple_store_add_note_addendum (source, data->session_id, data->kind, data->text,
+                                       data->author, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * stipple_store_add_note_addendum_async:
+ * @self: a store
+ * @session_id: an ended session
+ * @kind: whether it adds to the note before or after the treatment
+ * @text: what is added
+ * @author: who writes it
+ * @callback: called when the addendum is saved or refused
+ * @user_data: data for @callback
+ *
+ * See stipple_store_add_note_addendum(); the write and its fsync happen
+ * away from the calling thread.
+ */
+void
+stipple_store_add_note_addendum_async (StippleStore        *self,
+                                       gint64               session_id,
+                                       StippleNoteKind      kind,
+                                       const char          *text,
+                                       const char          *author,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AddendumData *data;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+
+  data = g_new0 (AddendumData, 1);
+  data->session_id = session_id;
+  data->kind = kind;
+  data->text = g_strdup (text);
+  data->author = g_strdup (author);
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_add_note_addendum_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) addendum_data_free);
+  g_task_run_in_thread (task, add_note_addendum_thread);
+}
+
+/**
+ * stipple_store_add_note_addendum_finish:
+ * @self: a store
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: whether the addendum is saved
+ */
+gboolean
+stipple_store_add_note_addendum_finish (StippleStore  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
