@@ -224,6 +224,40 @@ test_window_frozen (void)
   stipple_pen_stop (pen);
 }
 
+/* A slow bus: every command takes longer to reach the pen than the reply
+ * timeout. The pen answers at once when it has it, so nothing is sent
+ * twice: the reply is waited for from when the command left the host. */
+static void
+test_slow_bus (void)
+{
+  g_autoptr(StippleTransport) transport = stipple_sim_transport_new (NULL, FALSE);
+  g_autoptr(StipplePen) pen = stipple_pen_new (transport);
+  g_autoptr(GError) error = NULL;
+  StipplePenSettings settings = { .zone_id = STIPPLE_ZONE_FOREHEAD, .depth_um = 500,
+                                  .rate_hz = 120, .passes = 2 };
+  StipplePenLinkStats stats;
+
+  /* 160 ms on the bus against a 100 ms reply timeout. */
+  stipple_sim_transport_set_out_delay (STIPPLE_SIM_TRANSPORT (transport), 160);
+  g_assert_true (stipple_pen_start (pen, &error));
+  WAIT_FOR (stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_CONNECTED);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GAsyncResult) pushed = NULL;
+
+      settings.depth_um = 500 + 250 * i;
+      stipple_pen_push_settings_async (pen, &settings, NULL, async_cb, &pushed);
+      WAIT_FOR (pushed != NULL);
+      g_assert_true (stipple_pen_push_settings_finish (pen, pushed, &error));
+      g_assert_no_error (error);
+    }
+
+  stipple_pen_get_link_stats (pen, &stats);
+  g_assert_cmpuint (stats.resends, ==, 0);
+  stipple_pen_stop (pen);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -233,6 +267,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/stipple/device/sim/unplug", test_unplug);
   g_test_add_func ("/stipple/device/sim/manual-clock", test_manual_clock);
   g_test_add_func ("/stipple/device/sim/window-frozen", test_window_frozen);
+  g_test_add_func ("/stipple/device/sim/slow-bus", test_slow_bus);
 
   return g_test_run ();
 }

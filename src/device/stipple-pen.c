@@ -54,6 +54,10 @@ struct _Request
 {
   StippleProtoCommand  command;
   guint                attempts;
+  /* The last try: when it was sent, and its number on the transport,
+   * to wait for the reply from when it left the host. */
+  gint64               sent_us;
+  guint64              out_serial;
   RequestDone          done;
   GTask               *task;
   StipplePenSettings   settings;
@@ -639,8 +643,33 @@ send_current (StipplePen *self)
       finish_current (self, NULL, error);
       return;
     }
+  self->current->sent_us = g_get_monotonic_time ();
+  self->current->out_serial = stipple_transport_get_out_serial (self->transport);
 
   self->reply_timer = g_timeout_add (self->reply_timeout_ms, reply_timeout_cb, self);
+}
+
+/* When the reply to the current try is due: the reply timeout counted
+ * from when the command left the host, since a pen cannot answer what
+ * it has not received. A send that has not completed yet is waited for
+ * (the transport ends a stuck one itself, USB after 100 ms), up to
+ * OUT_WAIT_LIMIT_US. Returns 0 when the reply is due now. */
+#define OUT_WAIT_LIMIT_US (G_USEC_PER_SEC)
+
+static gint64
+reply_due_us (StipplePen *self,
+              gint64      now)
+{
+  gint64 out_done = stipple_transport_get_out_completed_us (self->transport,
+                                                           self->current->out_serial);
+  gint64 due;
+
+  if (out_done == 0)
+    due = now - self->current->sent_us < OUT_WAIT_LIMIT_US
+      ? now + (gint64) self->reply_timeout_ms * 1000 / 4 : 0;
+  else
+    due = out_done + (gint64) self->reply_timeout_ms * 1000;
+  return due > now ? due : 0;
 }
 
 static gboolean
@@ -656,6 +685,20 @@ reply_timeout_cb (gpointer user_data)
   reply_flush_cb (self);
   if (self->current == NULL || self->current != waiting || self->reply_timer != 0)
     return G_SOURCE_REMOVE;
+
+  /* Timed from when the command left the host, not from when it was
+   * queued: a slow bus is not a missing reply. */
+  {
+    gint64 now = g_get_monotonic_time ();
+    gint64 due = reply_due_us (self, now);
+
+    if (due != 0)
+      {
+        self->reply_timer = g_timeout_add ((guint) MAX (1, (due - now + 999) / 1000),
+                                           reply_timeout_cb, self);
+        return G_SOURCE_REMOVE;
+      }
+  }
 
   if (self->current->attempts < self->max_attempts)
     {

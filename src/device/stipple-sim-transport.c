@@ -44,7 +44,25 @@ struct _StippleSimTransport
   GThread               *io_thread;
   GMainContext          *io_context;
   GMainLoop             *io_loop;
+  /* A slow bus: each send reaches the model this long after it was
+   * submitted, and completes then (0: at once). Frames on their way,
+   * oldest first, each a GBytes after a gint64 due time. */
+  gint64                 out_delay_us;
+  GQueue                 out_queue;
 };
+
+typedef struct
+{
+  gint64  due_us;
+  GBytes *frame;
+} OutFrame;
+
+static void
+out_frame_free (OutFrame *frame)
+{
+  g_bytes_unref (frame->frame);
+  g_free (frame);
+}
 
 G_DEFINE_FINAL_TYPE (StippleSimTransport, stipple_sim_transport, STIPPLE_TYPE_TRANSPORT)
 
@@ -74,6 +92,19 @@ pump (StippleSimTransport *self)
 
   g_mutex_lock (&self->lock);
   now = stipple_sim_transport_get_now_us (self);
+  /* What a slow bus has now delivered. */
+  while (!g_queue_is_empty (&self->out_queue) &&
+         ((OutFrame *) g_queue_peek_head (&self->out_queue))->due_us <= g_get_monotonic_time ())
+    {
+      OutFrame *frame = g_queue_pop_head (&self->out_queue);
+      gsize size;
+      const guint8 *data = g_bytes_get_data (frame->frame, &size);
+
+      if (self->plugged)
+        stipple_firmware_receive (&self->firmware, data, size, now);
+      stipple_transport_out_completed (STIPPLE_TRANSPORT (self));
+      out_frame_free (frame);
+    }
   /* A pen with its cable cut still runs on its own power: its clock and
    * its heartbeat watchdog go on, and stop the needle. */
   if (!self->plugged)
@@ -171,6 +202,12 @@ stipple_sim_transport_stop (StippleTransport *transport)
        * a reply there. */
       g_mutex_lock (&self->lock);
       context = g_steal_pointer (&self->io_context);
+      /* Frames still on a slow bus never arrive; their sends end here. */
+      while (!g_queue_is_empty (&self->out_queue))
+        {
+          out_frame_free (g_queue_pop_head (&self->out_queue));
+          stipple_transport_out_completed (transport);
+        }
       g_mutex_unlock (&self->lock);
       g_main_context_invoke (context, quit_cb, self->io_loop);
       g_clear_pointer (&self->io_thread, g_thread_join);
@@ -199,7 +236,19 @@ stipple_sim_transport_send (StippleTransport  *transport,
                            _("No pen is connected."));
       return FALSE;
     }
+  stipple_transport_out_submitted (transport);
+  if (self->out_delay_us > 0 && self->io_context != NULL)
+    {
+      OutFrame *frame = g_new0 (OutFrame, 1);
+
+      frame->due_us = g_get_monotonic_time () + self->out_delay_us;
+      frame->frame = g_bytes_new (data, len);
+      g_queue_push_tail (&self->out_queue, frame);
+      g_mutex_unlock (&self->lock);
+      return TRUE;
+    }
   stipple_firmware_receive (&self->firmware, data, len, stipple_sim_transport_get_now_us (self));
+  stipple_transport_out_completed (transport);
 
   /* The reply goes out from the I/O thread, as it would come from a USB
    * completion, never from inside the caller's send. */
@@ -231,6 +280,7 @@ stipple_sim_transport_finalize (GObject *object)
 {
   StippleSimTransport *self = STIPPLE_SIM_TRANSPORT (object);
 
+  g_queue_clear_full (&self->out_queue, (GDestroyNotify) out_frame_free);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (stipple_sim_transport_parent_class)->finalize (object);
@@ -254,6 +304,8 @@ static void
 stipple_sim_transport_init (StippleSimTransport *self)
 {
   g_mutex_init (&self->lock);
+  g_queue_init (&self->out_queue);
+  stipple_transport_set_out_tracked (STIPPLE_TRANSPORT (self), TRUE);
   self->clock_origin = g_get_monotonic_time ();
 }
 
@@ -366,4 +418,24 @@ stipple_sim_transport_replug (StippleSimTransport *self)
   self->plugged = TRUE;
   g_mutex_unlock (&self->lock);
   stipple_transport_set_attached (STIPPLE_TRANSPORT (self), TRUE, NULL);
+}
+
+/**
+ * stipple_sim_transport_set_out_delay:
+ * @self: a #StippleSimTransport
+ * @delay_ms: how long each send takes to reach the pen (0: at once)
+ *
+ * Makes the bus slow, as a busy hub or a pen slow to take a transfer
+ * does: each send reaches the model, and completes, @delay_ms after it
+ * was submitted. Only with the model's own clock.
+ */
+void
+stipple_sim_transport_set_out_delay (StippleSimTransport *self,
+                                     guint                delay_ms)
+{
+  g_return_if_fail (STIPPLE_IS_SIM_TRANSPORT (self));
+
+  g_mutex_lock (&self->lock);
+  self->out_delay_us = (gint64) delay_ms * 1000;
+  g_mutex_unlock (&self->lock);
 }

@@ -23,4 +23,7 @@ void              stipple_sim_transport_advance      (StippleSimTransport       
 void              stipple_sim_transport_unplug       (StippleSimTransport         *self);
 void              stipple_sim_transport_replug       (StippleSimTransport         *self);
 
+void                 stipple_sim_transport_set_out_delay (StippleSimTransport *self,
+                                                          guint                delay_ms);
+
 G_END_DECLS

@@ -19,6 +19,9 @@
  * Packets arrive on the I/O thread through the packet function, so that
  * telemetry can go to a sample ring without a trip through the main loop. */
 
+/* Completion times kept for the last sends. */
+#define OUT_RING 64
+
 typedef struct
 {
   GMutex                      packet_lock;
@@ -27,6 +30,16 @@ typedef struct
 
   GError                     *link_error;
   guint                       attached : 1;
+
+  /* When what was sent left the host: the pen's reply is waited for
+   * from then, not from the moment it was queued (a busy bus or a pen
+   * slow to take a transfer is not a missing reply). Sends are numbered
+   * in the order they are submitted; completions come in that order. */
+  GMutex                      out_lock;
+  gboolean                    out_tracked;
+  guint64                     out_submitted;
+  guint64                     out_completed;
+  gint64                      out_completed_us[OUT_RING];
 } StippleTransportPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (StippleTransport, stipple_transport, G_TYPE_OBJECT)
@@ -55,6 +68,7 @@ stipple_transport_finalize (GObject *object)
 
   g_clear_error (&priv->link_error);
   g_mutex_clear (&priv->packet_lock);
+  g_mutex_clear (&priv->out_lock);
 
   G_OBJECT_CLASS (stipple_transport_parent_class)->finalize (object);
 }
@@ -146,6 +160,7 @@ stipple_transport_init (StippleTransport *self)
   StippleTransportPrivate *priv = stipple_transport_get_instance_private (self);
 
   g_mutex_init (&priv->packet_lock);
+  g_mutex_init (&priv->out_lock);
 }
 
 /**
@@ -214,7 +229,122 @@ stipple_transport_send (StippleTransport  *self,
       return FALSE;
     }
 
-  return STIPPLE_TRANSPORT_GET_CLASS (self)->send (self, data, len, error);
+  if (!STIPPLE_TRANSPORT_GET_CLASS (self)->send (self, data, len, error))
+    return FALSE;
+
+  /* A transport that does not say when a send completed is taken to
+   * complete it at once. */
+  if (!priv->out_tracked)
+    {
+      stipple_transport_out_submitted (self);
+      stipple_transport_out_completed (self);
+    }
+  return TRUE;
+}
+
+/**
+ * stipple_transport_set_out_tracked:
+ * @self: a #StippleTransport
+ * @tracked: whether the implementation reports its sends' completions
+ *
+ * For implementations, from their init: they then call
+ * stipple_transport_out_submitted() and stipple_transport_out_completed()
+ * themselves.
+ */
+void
+stipple_transport_set_out_tracked (StippleTransport *self,
+                                   gboolean          tracked)
+{
+  StippleTransportPrivate *priv = stipple_transport_get_instance_private (self);
+
+  g_return_if_fail (STIPPLE_IS_TRANSPORT (self));
+
+  priv->out_tracked = tracked;
+}
+
+/**
+ * stipple_transport_out_submitted:
+ * @self: a #StippleTransport
+ *
+ * For implementations: a send was handed to the bus. Called in the
+ * order sends are submitted, from any thread.
+ */
+void
+stipple_transport_out_submitted (StippleTransport *self)
+{
+  StippleTransportPrivate *priv = stipple_transport_get_instance_private (self);
+
+  g_mutex_lock (&priv->out_lock);
+  priv->out_submitted++;
+  g_mutex_unlock (&priv->out_lock);
+}
+
+/**
+ * stipple_transport_out_completed:
+ * @self: a #StippleTransport
+ *
+ * For implementations: the oldest send not yet completed has left the
+ * host (taken by the pen, or failed). Called in submission order, from
+ * any thread.
+ */
+void
+stipple_transport_out_completed (StippleTransport *self)
+{
+  StippleTransportPrivate *priv = stipple_transport_get_instance_private (self);
+
+  g_mutex_lock (&priv->out_lock);
+  if (priv->out_completed < priv->out_submitted)
+    {
+      priv->out_completed++;
+      priv->out_completed_us[priv->out_completed % OUT_RING] = g_get_monotonic_time ();
+    }
+  g_mutex_unlock (&priv->out_lock);
+}
+
+/**
+ * stipple_transport_get_out_serial:
+ * @self: a #StippleTransport
+ *
+ * Returns: the number of the last send submitted, for
+ *   stipple_transport_get_out_completed_us(); read it right after a
+ *   send (another thread's later send can only make it larger)
+ */
+guint64
+stipple_transport_get_out_serial (StippleTransport *self)
+{
+  StippleTransportPrivate *priv = stipple_transport_get_instance_private (self);
+  guint64 serial;
+
+  g_return_val_if_fail (STIPPLE_IS_TRANSPORT (self), 0);
+
+  g_mutex_lock (&priv->out_lock);
+  serial = priv->out_submitted;
+  g_mutex_unlock (&priv->out_lock);
+  return serial;
+}
+
+/**
+ * stipple_transport_get_out_completed_us:
+ * @self: a #StippleTransport
+ * @serial: a send's number
+ *
+ * Returns: when send @serial left the host (g_get_monotonic_time()), 1
+ *   when that is too long ago to be kept, or 0 while it has not yet
+ */
+gint64
+stipple_transport_get_out_completed_us (StippleTransport *self,
+                                        guint64           serial)
+{
+  StippleTransportPrivate *priv = stipple_transport_get_instance_private (self);
+  gint64 when = 0;
+
+  g_return_val_if_fail (STIPPLE_IS_TRANSPORT (self), 0);
+
+  g_mutex_lock (&priv->out_lock);
+  if (serial <= priv->out_completed)
+    when = priv->out_completed - serial < OUT_RING ? priv->out_completed_us[serial % OUT_RING] : 1;
+  g_mutex_unlock (&priv->out_lock);
+  return when;
 }
 
 /**

@@ -53,6 +53,9 @@ void         stipple_transport_set_packet_func  (StippleTransport            *se
                                                  StippleTransportPacketFunc   func,
                                                  gpointer                     user_data);
 gboolean     stipple_transport_get_attached     (StippleTransport            *self);
+guint64      stipple_transport_get_out_serial   (StippleTransport            *self);
+gint64       stipple_transport_get_out_completed_us (StippleTransport        *self,
+                                                 guint64                      serial);
 const GError *stipple_transport_get_link_error  (StippleTransport            *self);
 
 /* For implementations. */
@@ -64,5 +67,9 @@ void         stipple_transport_set_attached     (StippleTransport            *se
                                                  const GError                *reason);
 void         stipple_transport_set_link_error   (StippleTransport            *self,
                                                  const GError                *error);
+void         stipple_transport_set_out_tracked  (StippleTransport            *self,
+                                                 gboolean                     tracked);
+void         stipple_transport_out_submitted    (StippleTransport            *self);
+void         stipple_transport_out_completed    (StippleTransport            *self);
 
 G_END_DECLS

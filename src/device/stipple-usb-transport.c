@@ -279,6 +279,9 @@ out_transfer_cb (struct libusb_transfer *transfer)
   g_mutex_lock (&self->lock);
   self->in_flight--;
   g_ptr_array_remove_fast (self->out_transfers, transfer);
+  /* Taken by the pen, or failed: either way the reply is waited for
+   * from now. */
+  stipple_transport_out_completed (STIPPLE_TRANSPORT (self));
 
   /* A command the pen did not take in time is not retried here: the pen
    * layer waits for the reply and sends again. */
@@ -725,6 +728,7 @@ stipple_usb_transport_send (StippleTransport  *transport,
     r = libusb_submit_transfer (transfer);
   if (r == 0)
     {
+      stipple_transport_out_submitted (transport);
       self->in_flight++;
       self->stats.packets_out++;
       g_ptr_array_add (self->out_transfers, transfer);
@@ -789,6 +793,7 @@ stipple_usb_transport_init (StippleUsbTransport *self)
 {
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
+  stipple_transport_set_out_tracked (STIPPLE_TRANSPORT (self), TRUE);
   self->stalled = g_ptr_array_new ();
   self->out_transfers = g_ptr_array_new ();
   self->main_context = g_main_context_ref_thread_default ();
