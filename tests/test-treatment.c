@@ -12,6 +12,7 @@
 #include "stipple-report-session.h"
 #include "stipple-sim-transport.h"
 #include "stipple-treatment.h"
+#include "stipple-test-vfs.h"
 #include "stipple-test-wait.h"
 
 typedef struct
@@ -626,11 +627,58 @@ test_watchdog_keeps_settings (Fixture       *f,
                    "Emergency stop: send the settings again before the pen can run.");
 }
 
+static gboolean
+tick_cb (gpointer user_data)
+{
+  (*(guint *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Ending on a slow disk (every fsync 300 ms): the window's thread never
+ * waits for it. The needle data and the end go through the store's
+ * writer while the main loop goes on; the session has ended once they
+ * are saved, and the file says so. */
+static void
+test_end_slow_disk (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT ended_at IS NOT NULL FROM session WHERE id = %"
+                                          G_GINT64_FORMAT, f->session_id);
+  g_autoptr(StipplePatientChart) chart = NULL;
+  guint ticks = 0;
+  guint tick;
+
+  g_atomic_int_set (&stipple_test_vfs_sync_delay_ms, 300);
+  tick = g_timeout_add (10, tick_cb, &ticks);
+  stipple_treatment_end_async (f->treatment, arm_cb, &result);
+  g_assert_false (stipple_treatment_get_ended (f->treatment));
+  g_assert_true (stipple_treatment_get_ending (f->treatment));
+  WAIT_FOR (result != NULL);
+  g_source_remove (tick);
+  g_atomic_int_set (&stipple_test_vfs_sync_delay_ms, 0);
+
+  g_assert_true (stipple_treatment_end_finish (f->treatment, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (stipple_treatment_get_ended (f->treatment));
+  g_assert_false (stipple_treatment_get_ending (f->treatment));
+  /* At least one 300 ms fsync went by while the main loop kept running. */
+  g_assert_cmpuint (ticks, >=, 5);
+
+  chart = stipple_store_load_chart (f->store, stipple_treatment_get_session (f->treatment)->patient_id,
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (chart->sessions->len, ==, 1);
+  g_assert_nonnull (((StippleSession *) chart->sessions->pdata[0])->ended_at);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  stipple_test_vfs_install ();
 
   g_test_add ("/stipple/treatment/push-and-verify", Fixture, NULL,
               fixture_set_up, test_push_and_verify, fixture_tear_down);
@@ -644,6 +692,8 @@ main (int   argc,
               fixture_set_up, test_samples_lost, fixture_tear_down);
   g_test_add ("/stipple/treatment/watchdog-keeps-settings", Fixture, NULL,
               fixture_set_up, test_watchdog_keeps_settings, fixture_tear_down);
+  g_test_add ("/stipple/treatment/end-slow-disk", Fixture, NULL,
+              fixture_set_up, test_end_slow_disk, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -510,7 +510,8 @@ update_verification (StippleTreatmentPage *self)
       gtk_widget_remove_css_class (GTK_WIDGET (self->arm_button), "destructive-action");
       gtk_widget_add_css_class (GTK_WIDGET (self->arm_button), "suggested-action");
     }
-  gtk_widget_set_sensitive (GTK_WIDGET (self->end_button), !ended);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->end_button),
+                            !ended && !stipple_treatment_get_ending (self->treatment));
 
   if (verification == STIPPLE_VERIFICATION_VERIFIED)
     {
@@ -613,18 +614,39 @@ arm_clicked_cb (StippleTreatmentPage *self)
 }
 
 static void
+end_saved_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(StippleTreatmentPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!stipple_treatment_end_finish (STIPPLE_TREATMENT (object), result, &error))
+    {
+      show_plan_error (self, error->message);
+      update_verification (self);
+      return;
+    }
+
+  g_signal_emit (self, signals[SIGNAL_ENDED], 0);
+}
+
+/* The needle stops at once; the session has ended when the patient
+ * file's writer has saved its end, never with the window waiting on the
+ * disk. */
+static void
 end_session (StippleTreatmentPage *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!stipple_treatment_page_flush_notes (self, &error) ||
-      !stipple_treatment_end (self->treatment, &error))
+  if (!stipple_treatment_page_flush_notes (self, &error))
     {
       show_plan_error (self, error->message);
       return;
     }
 
-  g_signal_emit (self, signals[SIGNAL_ENDED], 0);
+  stipple_treatment_end_async (self->treatment, end_saved_cb, g_object_ref (self));
+  update_verification (self);
 }
 
 static void
@@ -632,7 +654,8 @@ end_response_cb (AdwMessageDialog     *dialog,
                  const char           *response,
                  StippleTreatmentPage *self)
 {
-  if (g_str_equal (response, "end") && !stipple_treatment_get_ended (self->treatment))
+  if (g_str_equal (response, "end") && !stipple_treatment_get_ended (self->treatment) &&
+      !stipple_treatment_get_ending (self->treatment))
     end_session (self);
 }
 

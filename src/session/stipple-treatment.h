@@ -136,6 +136,13 @@ void                   stipple_treatment_acknowledge_alarm  (StippleTreatment   
 
 gboolean               stipple_treatment_end                (StippleTreatment        *self,
                                                              GError                 **error);
+void                   stipple_treatment_end_async          (StippleTreatment        *self,
+                                                             GAsyncReadyCallback      callback,
+                                                             gpointer                 user_data);
+gboolean               stipple_treatment_end_finish         (StippleTreatment        *self,
+                                                             GAsyncResult            *result,
+                                                             GError                 **error);
+gboolean               stipple_treatment_get_ending         (StippleTreatment        *self);
 gboolean               stipple_treatment_get_ended          (StippleTreatment        *self);
 
 guint64                stipple_treatment_get_samples_lost   (StippleTreatment        *self);
