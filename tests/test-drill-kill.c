@@ -33,6 +33,7 @@
 #include "stipple-test-usb-pen.h"
 #include "stipple-treatment-page.h"
 #include "stipple-usb-transport.h"
+#include "stipple-test-wait.h"
 #include "test-store-util.h"
 
 /* ------------------------------------------------------------------------
@@ -71,10 +72,21 @@ arm_cb (GObject      *object,
   fflush (stdout);
 }
 
+static void
+child_disarmed_cb (StipplePen             *pen,
+                   StipplePenDisarmReason  reason,
+                   const char             *message,
+                   gpointer                user_data)
+{
+  printf ("disarmed %s\n", message);
+  fflush (stdout);
+}
+
 static int
 run_child (const char *path,
            gint64      session_id,
-           gboolean    usb)
+           gboolean    usb,
+           gboolean    typing)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(StippleStore) store = stipple_store_open (path, &error);
@@ -101,6 +113,7 @@ run_child (const char *path,
   else
     transport = stipple_sim_transport_new (NULL, FALSE);
   pen = stipple_pen_new (transport);
+  g_signal_connect (pen, "disarmed", G_CALLBACK (child_disarmed_cb), NULL);
   if (!stipple_pen_start (pen, &error))
     g_error ("child: %s", error->message);
   while (!stipple_pen_get_connected (pen))
@@ -118,6 +131,10 @@ run_child (const char *path,
   while (stipple_treatment_get_verification (treatment) != STIPPLE_VERIFICATION_VERIFIED)
     g_main_context_iteration (NULL, TRUE);
   stipple_treatment_arm_async (treatment, NULL, arm_cb, NULL);
+
+  /* Holding the needle, and saying what stops it. */
+  while (!typing)
+    g_main_context_iteration (NULL, TRUE);
 
   buffer = gtk_text_view_get_buffer (find_note (page));
   for (;;)
@@ -177,6 +194,41 @@ integrity_ok (const char *path)
   return g_strcmp0 (check, "ok") == 0;
 }
 
+static gint64
+new_patient (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = stipple_store_open (path, &error);
+  g_autoptr(StipplePatient) patient = stipple_patient_new ();
+
+  g_assert_no_error (error);
+  patient->family_name = g_strdup ("Drill");
+  patient->given_name = g_strdup ("Patient");
+  patient->record_number = g_strdup ("DRILL-2");
+  patient->date_of_birth = g_strdup ("1980-01-01");
+  g_assert_true (stipple_store_save_patient (store, patient, &error));
+  stipple_store_close (store);
+  return patient->id;
+}
+
+/* Saves @session as a started one is, on the chin. */
+static void
+new_session (const char     *path,
+             gint64          patient_id,
+             StippleSession *session)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = stipple_store_open (path, &error);
+
+  g_assert_no_error (error);
+  session->patient_id = patient_id;
+  session->started_at = g_date_time_new_now_utc ();
+  session->clinician = g_strdup ("Dr Drill");
+  stipple_session_add_pass (session, STIPPLE_ZONE_CHIN, 750, 120);
+  g_assert_true (stipple_store_save_session (store, session, &error));
+  stipple_store_close (store);
+}
+
 static void
 test_kill_drill (gconstpointer data)
 {
@@ -204,20 +256,7 @@ test_kill_drill (gconstpointer data)
       stipple_test_usb_pen_plug (bed, &usb_pen);
     }
 
-  {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(StippleStore) store = stipple_store_open (path, &error);
-    g_autoptr(StipplePatient) patient = stipple_patient_new ();
-
-    g_assert_no_error (error);
-    patient->family_name = g_strdup ("Drill");
-    patient->given_name = g_strdup ("Patient");
-    patient->record_number = g_strdup ("DRILL-2");
-    patient->date_of_birth = g_strdup ("1980-01-01");
-    g_assert_true (stipple_store_save_patient (store, patient, &error));
-    patient_id = patient->id;
-    stipple_store_close (store);
-  }
+  patient_id = new_patient (path);
 
   for (guint trial = 0; trial < trials; trial++)
     {
@@ -236,16 +275,7 @@ test_kill_drill (gconstpointer data)
       int out_fd, status;
 
       /* A new session for each trial, saved as a started one is. */
-      store = stipple_store_open (path, &error);
-      g_assert_no_error (error);
-      session->patient_id = patient_id;
-      session->started_at = g_date_time_new_now_utc ();
-      session->clinician = g_strdup ("Dr Drill");
-      stipple_session_add_pass (session, STIPPLE_ZONE_CHIN, 750, 120);
-      g_assert_true (stipple_store_save_session (store, session, &error));
-      stipple_store_close (store);
-      g_clear_object (&store);
-
+      new_session (path, patient_id, session);
       session_arg = g_strdup_printf ("%" G_GINT64_FORMAT, session->id);
       {
         const char *argv[] = { self_path, "--child", path, session_arg, usb ? "usb" : "simulated", NULL };
@@ -391,6 +421,178 @@ test_kill_drill (gconstpointer data)
   test_remove_tree (dir);
 }
 
+/* The child's next line, waited for at most 30 s (stretched by the
+ * slowdown): a child that says nothing more fails the drill in words
+ * rather than hanging it. */
+static char *
+read_child_line (GIOChannel *out,
+                 const char *waiting_for)
+{
+  GPollFD fd = { g_io_channel_unix_get_fd (out), G_IO_IN | G_IO_HUP | G_IO_ERR, 0 };
+  gint64 until = g_get_monotonic_time () + 30 * G_USEC_PER_SEC * test_slowdown ();
+  char *line = NULL;
+
+  /* A line already buffered needs no poll. */
+  while (g_io_channel_get_buffer_condition (out) == 0 && g_poll (&fd, 1, 100) == 0)
+    if (g_get_monotonic_time () > until)
+      g_error ("the child said nothing for 30 s while waiting for %s", waiting_for);
+  if (g_io_channel_read_line (out, &line, NULL, NULL, NULL) != G_IO_STATUS_NORMAL)
+    g_error ("the child stopped while waiting for %s", waiting_for);
+  return line;
+}
+
+/* Stipple frozen whole (SIGSTOP: every thread, the pen link's too) while
+ * the needle runs over USB: the pen's watchdog stops it within 250 ms,
+ * and when Stipple runs again it names the real cause, this computer,
+ * on screen and in the audit trail, never the pen. */
+static void
+test_frozen_drill (void)
+{
+  g_autoptr(StippleTestUsb) bed = stipple_test_usb_new ();
+  StippleTestUsbPen usb_pen = { 0 };
+  g_autofree char *dir = g_dir_make_tmp ("stipple-frozen-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "patients.stipple", NULL);
+  g_autoptr(StippleSession) session = NULL;
+  g_autofree char *session_arg = NULL;
+  g_autofree char *said = NULL;
+  gint64 patient_id;
+  g_autoptr(GIOChannel) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  gint64 frozen_at, stopped_at, deadline;
+  guint blamed_host = 0, blamed_pen = 0;
+  GPid pid;
+  int out_fd, status;
+
+  stipple_test_usb_pen_plug (bed, &usb_pen);
+  patient_id = new_patient (path);
+
+  /* On a busy machine the needle may stop before the freeze (Stipple
+   * itself late): that try is given up, and another begins. */
+  for (guint attempt = 0;; attempt++)
+    {
+      g_assert_cmpuint (attempt, <, 5);
+      g_clear_pointer (&session, stipple_session_free);
+      session = stipple_session_new ();
+      new_session (path, patient_id, session);
+      g_free (session_arg);
+      session_arg = g_strdup_printf ("%" G_GINT64_FORMAT, session->id);
+      {
+        const char *argv[] = { self_path, "--child", path, session_arg, "usb", "hold", NULL };
+
+        g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                                 NULL, NULL, &pid, NULL, &out_fd, NULL, &error));
+        g_assert_no_error (error);
+      }
+      g_clear_pointer (&out, g_io_channel_unref);
+      out = g_io_channel_unix_new (out_fd);
+      g_io_channel_set_close_on_unref (out, TRUE);
+      for (;;)
+        {
+          g_autofree char *line = read_child_line (out, "the needle armed");
+
+          if (g_str_has_prefix (line, "not armed"))
+            g_error ("child: %s", line);
+          if (g_str_has_prefix (line, "armed"))
+            break;
+        }
+
+      /* The needle runs, heartbeats answered, for a moment of the pen's
+       * own time; then everything of Stipple stops at once. */
+      deadline = (gint64) stipple_test_usb_now_us (bed) + 300 * 1000;
+      while ((gint64) stipple_test_usb_now_us (bed) < deadline &&
+             stipple_test_usb_pen_is_armed (bed, &usb_pen))
+        g_usleep (500);
+      if (stipple_test_usb_pen_is_armed (bed, &usb_pen))
+        break;
+      g_test_message ("try %u: the needle stopped before the freeze", attempt);
+      kill (pid, SIGKILL);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_spawn_close_pid (pid);
+    }
+  g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+  frozen_at = (gint64) stipple_test_usb_now_us (bed);
+
+  /* The pen stops by itself, on its own clock. */
+  while (stipple_test_usb_pen_is_armed (bed, &usb_pen) &&
+         (gint64) stipple_test_usb_now_us (bed) - frozen_at < 10 * G_USEC_PER_SEC)
+    g_usleep (500);
+  stipple_test_usb_lock (bed);
+  g_assert_false (stipple_firmware_is_armed (&usb_pen.firmware));
+  g_assert_cmpuint (usb_pen.firmware.disarm_reason, ==, STIPPLE_PROTO_DISARM_WATCHDOG);
+  stopped_at = (gint64) usb_pen.firmware.disarmed_us;
+  stipple_test_usb_unlock (bed);
+  /* Within the watchdog's quarter second of the last heartbeat heard,
+   * which came at most a heartbeat before the freeze. */
+  g_assert_cmpint (stopped_at - frozen_at, <=, 250 * 1000 + 5000);
+
+  /* Half a second frozen in all, then Stipple runs again. */
+  deadline = frozen_at + 500 * 1000;
+  while ((gint64) stipple_test_usb_now_us (bed) < deadline)
+    g_usleep (500);
+  g_assert_cmpint (kill (pid, SIGCONT), ==, 0);
+
+  for (;;)
+    {
+      g_autofree char *line = read_child_line (out, "the stop's cause");
+
+      if (g_str_has_prefix (line, "disarmed "))
+        {
+          said = g_strdup (g_strstrip (line + strlen ("disarmed ")));
+          break;
+        }
+    }
+  g_test_message ("on screen: %s", said);
+  g_assert_nonnull (strstr (said, "There is no fault in the pen"));
+
+  /* The audit row goes through the store's writer: it is in the file
+   * before Stipple goes. */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM audit WHERE session_id = %"
+                                            G_GINT64_FORMAT " AND detail LIKE '%%no fault in the pen%%'",
+                                            session->id);
+    gint64 until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC * test_slowdown ();
+
+    for (;;)
+      {
+        g_autofree char *count = test_sql (path, sql, NULL);
+
+        if (count != NULL && g_ascii_strtoll (count, NULL, 10) > 0)
+          break;
+        g_assert_cmpint (g_get_monotonic_time (), <, until);
+        g_usleep (10 * 1000);
+      }
+  }
+
+  kill (pid, SIGKILL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+
+  /* The audit trail says the same, and nothing in it blames the pen. */
+  store = stipple_store_open (path, &error);
+  g_assert_no_error (error);
+  audit = stipple_store_list_audit (store, session->id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      const StippleAuditEntry *entry = audit->pdata[i];
+
+      if (entry->detail == NULL)
+        continue;
+      if (strstr (entry->detail, "There is no fault in the pen") != NULL)
+        blamed_host++;
+      if (strstr (entry->detail, "stopped answering") != NULL)
+        blamed_pen++;
+    }
+  g_assert_cmpuint (blamed_host, >=, 1);
+  g_assert_cmpuint (blamed_pen, ==, 0);
+  stipple_store_close (store);
+
+  g_assert_cmpint (g_atomic_int_get (&unexpected_warnings), ==, 0);
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -401,11 +603,12 @@ main (int   argc,
       return 1;
     }
 
-  if (argc == 5 && g_str_equal (argv[1], "--child"))
+  if ((argc == 5 || argc == 6) && g_str_equal (argv[1], "--child"))
     {
       gtk_init ();
       adw_init ();
-      return run_child (argv[2], g_ascii_strtoll (argv[3], NULL, 10), g_str_equal (argv[4], "usb"));
+      return run_child (argv[2], g_ascii_strtoll (argv[3], NULL, 10), g_str_equal (argv[4], "usb"),
+                        argc == 5);
     }
 
   self_path = g_canonicalize_filename (argv[0], NULL);
@@ -414,6 +617,7 @@ main (int   argc,
   g_log_set_always_fatal (G_LOG_FATAL_MASK);
   g_test_add_data_func ("/stipple/drill/kill/simulated", GINT_TO_POINTER (FALSE), test_kill_drill);
   g_test_add_data_func ("/stipple/drill/kill/usb", GINT_TO_POINTER (TRUE), test_kill_drill);
+  g_test_add_func ("/stipple/drill/kill/usb-frozen", test_frozen_drill);
 
   return g_test_run ();
 }
