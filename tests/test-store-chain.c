@@ -516,6 +516,31 @@ test_report_on_broken_record (Fixture       *f,
   g_assert_nonnull (strstr (first_page, result->head_hash));
 }
 
+/* A record whose audit trail cannot be read is no report at all: never
+ * one that quietly says no limit was confirmed and no fault occurred. */
+static void
+test_report_without_audit (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *session = g_strdup_printf ("%" G_GINT64_FORMAT, f->session);
+  g_autofree char *pdf = g_build_filename (f->dir, "report.pdf", NULL);
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { g_getenv ("STIPPLE_BINARY"), "--database", f->path, "--export-pdf",
+                         session, pdf, NULL };
+  int status = 0;
+
+  g_assert_cmpint (sql_exec (f->path, "DROP TABLE audit"), ==, SQLITE_OK);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), !=, 0);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "audit"));
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+}
+
 /* A session that differs only in what the old comparison left out (the
  * cartridge, the anaesthetic's time) is a conflict, not a silent keep. */
 static void
@@ -720,6 +745,7 @@ main (int   argc,
   ADD ("append-only", test_append_only, NULL);
   ADD ("whole", test_whole, NULL);
   ADD ("addenda", test_addenda, NULL);
+  ADD ("report-without-audit", test_report_without_audit, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (tampers); i++)
     {
       g_autofree char *name = g_strconcat ("/stipple/store-chain/tamper/", tampers[i].name, NULL);

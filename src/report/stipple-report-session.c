@@ -79,10 +79,8 @@ add_zones (StippleReportData       *data,
  * and treated once reads "1 of 2", never "2". */
 static void
 add_passes_done (StippleReportData *data,
-                 StippleStore      *store,
-                 gint64             session_id)
+                 GPtrArray         *audit)
 {
-  g_autoptr(GPtrArray) audit = stipple_store_list_audit (store, session_id, NULL);
   guint begun[STIPPLE_N_ZONES] = { 0 };
   gboolean known = FALSE;
 
@@ -153,10 +151,8 @@ add_screening (StippleReportData         *data,
 
 static void
 add_events (StippleReportData  *data,
-            StippleStore       *store,
-            gint64              session_id)
+            GPtrArray          *audit)
 {
-  g_autoptr(GPtrArray) audit = stipple_store_list_audit (store, session_id, NULL);
 
   for (guint i = 0; audit != NULL && i < audit->len; i++)
     {
@@ -235,8 +231,14 @@ add_record_check (StippleReportData *data,
   g_autoptr(StippleVerifyResult) result = stipple_store_verify (store, session_id, &error);
   const StippleVerifyBreak *broken;
 
+  /* Not checked is not whole: the first page says so. */
   if (result == NULL)
-    return;
+    {
+      data->record_warning = g_strdup_printf (_("This record could not be checked against "
+                                                "changes made outside Stipple: %s"),
+                                              error->message);
+      return;
+    }
   data->anchor_row = result->head_id;
   data->anchor_hash = g_strdup (result->head_hash);
   broken = stipple_verify_result_get_session_break (result, session_id);
@@ -247,16 +249,17 @@ add_record_check (StippleReportData *data,
 
 /* One min/max column per slice of the session: the report's graphs stay
  * a few hundred path points whatever the session's length. */
-static void
-add_graphs (StippleReportData *data,
-            StippleStore      *store,
-            gint64             session_id)
+static gboolean
+add_graphs (StippleReportData  *data,
+            StippleStore       *store,
+            gint64              session_id,
+            GError            **error)
 {
   g_autoptr(GArray) times = NULL;
   g_autoptr(GArray) skipped = NULL;
   guint n_blocks = 0;
   g_autoptr(GArray) samples = stipple_store_load_telemetry_full (store, session_id, &times,
-                                                                 &skipped, &n_blocks, NULL);
+                                                                 &skipped, &n_blocks, error);
   StippleReportPoint depth_cols[GRAPH_COLUMNS];
   StippleReportPoint rate_cols[GRAPH_COLUMNS];
   gboolean depth_set[GRAPH_COLUMNS] = { FALSE };
@@ -276,8 +279,13 @@ add_graphs (StippleReportData *data,
                            "%u of %u blocks of one second, starting at %s."),
                          skipped->len, n_blocks, where->str);
     }
-  if (samples == NULL || times == NULL || samples->len == 0 || times->len != samples->len)
-    return;
+  /* A file that cannot be read at all is an error, never a report that
+   * quietly has no graphs; damaged blocks alone are left out and named
+   * above. */
+  if (samples == NULL)
+    return FALSE;
+  if (times == NULL || samples->len == 0 || times->len != samples->len)
+    return TRUE;
 
   first = g_array_index (times, gint64, 0);
   span = MAX (g_array_index (times, gint64, times->len - 1) - first, 1);
@@ -323,6 +331,7 @@ add_graphs (StippleReportData *data,
       if (rate_set[c])
         g_array_append_val (data->rate_series, rate_cols[c]);
     }
+  return TRUE;
 }
 
 static GDateTime *
@@ -425,9 +434,19 @@ stipple_report_data_from_session (StippleStore             *store,
 
   add_screening (data, chart, session);
   add_zones (data, session, limits);
-  add_passes_done (data, store, session_id);
-  add_graphs (data, store, session_id);
-  add_events (data, store, session_id);
+  /* The audit trail and the needle data are part of the record: one that
+   * cannot be read fails the report, in words, rather than leave them
+   * out. */
+  {
+    g_autoptr(GPtrArray) audit = stipple_store_list_audit (store, session_id, error);
+
+    if (audit == NULL)
+      return NULL;
+    add_passes_done (data, audit);
+    add_events (data, audit);
+  }
+  if (!add_graphs (data, store, session_id, error))
+    return NULL;
   add_record_check (data, store, session_id);
 
   data->notes_before = g_strdup (session->note_before);
