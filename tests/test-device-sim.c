@@ -224,6 +224,45 @@ test_window_frozen (void)
   stipple_pen_stop (pen);
 }
 
+/* The pen's answers left unread: the I/O thread that reads them does not
+ * run for 400 ms (a starved computer), while the heartbeats go out on
+ * time. The link stops the needle and says it was this computer, not
+ * that the pen stopped answering. */
+static void
+test_reader_starved (void)
+{
+  g_autoptr(StippleTransport) transport = stipple_sim_transport_new (NULL, FALSE);
+  g_autoptr(StipplePen) pen = stipple_pen_new (transport);
+  g_autoptr(GPtrArray) faults = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GAsyncResult) pushed = NULL;
+  g_autoptr(GAsyncResult) armed = NULL;
+  g_autoptr(GError) error = NULL;
+  StipplePenSettings settings = { .zone_id = STIPPLE_ZONE_FOREHEAD, .depth_um = 500,
+                                  .rate_hz = 120, .passes = 1 };
+  StipplePenDisarmReason reason = STIPPLE_PEN_DISARM_HOST;
+
+  g_signal_connect (pen, "disarmed", G_CALLBACK (disarmed_cb), &reason);
+  g_signal_connect (pen, "fault", G_CALLBACK (fault_cb), faults);
+  g_assert_true (stipple_pen_start (pen, &error));
+  WAIT_FOR (stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_CONNECTED);
+  stipple_pen_push_settings_async (pen, &settings, NULL, async_cb, &pushed);
+  WAIT_FOR (pushed != NULL);
+  g_assert_true (stipple_pen_push_settings_finish (pen, pushed, &error));
+  stipple_pen_arm_async (pen, NULL, async_cb, &armed);
+  WAIT_FOR (armed != NULL);
+  g_assert_true (stipple_pen_arm_finish (pen, armed, &error));
+
+  stipple_sim_transport_stall_io (STIPPLE_SIM_TRANSPORT (transport), 400);
+  WAIT_FOR (reason != STIPPLE_PEN_DISARM_HOST);
+  g_assert_cmpint (reason, ==, STIPPLE_PEN_DISARM_HOST_LATE);
+  g_assert_cmpuint (faults->len, ==, 1);
+  g_test_message ("%s", (char *) g_ptr_array_index (faults, 0));
+  g_assert_nonnull (strstr (g_ptr_array_index (faults, 0), "could not read the pen"));
+  g_assert_null (strstr (g_ptr_array_index (faults, 0), "stopped answering"));
+
+  stipple_pen_stop (pen);
+}
+
 /* A slow bus: every command takes longer to reach the pen than the reply
  * timeout. The pen answers at once when it has it, so nothing is sent
  * twice: the reply is waited for from when the command left the host. */
@@ -268,6 +307,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/stipple/device/sim/manual-clock", test_manual_clock);
   g_test_add_func ("/stipple/device/sim/window-frozen", test_window_frozen);
   g_test_add_func ("/stipple/device/sim/slow-bus", test_slow_bus);
+  g_test_add_func ("/stipple/device/sim/reader-starved", test_reader_starved);
 
   return g_test_run ();
 }

@@ -46,6 +46,8 @@ struct _StipplePenLink
   gint64                   ui_alive_us;
   gint64                   sent_us;
   gint64                   ok_us;
+  /* When the oldest heartbeat not yet answered was sent; 0 for none. */
+  gint64                   unanswered_us;
   gint64                   max_late_us;
   guint64                  heartbeats;
   gint64                   max_interval_us;
@@ -139,6 +141,17 @@ tick_cb (gpointer user_data)
            * left late may have let the pen's watchdog run out. */
           gint64 late = MAX (link->max_late_us, now - link->sent_us - STIPPLE_PEN_LINK_HEARTBEAT_INTERVAL_US);
 
+          /* And whether the pen's answers could have been read: if the
+           * I/O thread has not run since the oldest heartbeat still
+           * unanswered was due its answer, the silence is this
+           * computer's doing too. */
+          gint64 reader_ran = stipple_transport_get_reader_last_us (link->transport);
+          gint64 unread = reader_ran != 0 &&
+                          ((link->unanswered_us != 0 &&
+                            reader_ran < link->unanswered_us + STIPPLE_PEN_LINK_REPLY_ALLOWANCE_US) ||
+                           now - reader_ran > STIPPLE_PEN_LINK_LATE_US)
+                            ? now - reader_ran : 0;
+
           if (link->pen_gone)
             event.kind = STIPPLE_PEN_LINK_PEN_GONE;
           else if (late > STIPPLE_PEN_LINK_LATE_US - STIPPLE_PEN_LINK_HEARTBEAT_INTERVAL_US)
@@ -146,8 +159,19 @@ tick_cb (gpointer user_data)
               event.kind = STIPPLE_PEN_LINK_HOST_LATE;
               event.late_by_us = late;
             }
+          else if (unread > 0)
+            {
+              event.kind = STIPPLE_PEN_LINK_READER_LATE;
+              event.late_by_us = unread;
+            }
           else
             event.kind = STIPPLE_PEN_LINK_PEN_SILENT;
+          g_debug ("No answer for %" G_GINT64_FORMAT " ms: heartbeats up to %" G_GINT64_FORMAT
+                   " ms late, the oldest unanswered sent %" G_GINT64_FORMAT " ms ago, the pen's"
+                   " answers last read %" G_GINT64_FORMAT " ms ago",
+                   (now - link->ok_us) / 1000, late / 1000,
+                   link->unanswered_us ? (now - link->unanswered_us) / 1000 : -1,
+                   reader_ran ? (now - reader_ran) / 1000 : -1);
           link->armed = FALSE;
           have_event = TRUE;
         }
@@ -159,6 +183,8 @@ tick_cb (gpointer user_data)
           link->max_interval_us = MAX (link->max_interval_us, interval);
           link->interval_bins[MIN (interval / 1000, INTERVAL_BINS - 1)]++;
           link->sent_us = now;
+          if (link->unanswered_us == 0)
+            link->unanswered_us = now;
           link->heartbeats++;
           send_heartbeat = TRUE;
         }
@@ -327,6 +353,7 @@ stipple_pen_link_arm (StipplePenLink *link)
   link->ok_us = now;
   link->ui_alive_us = MAX (link->ui_alive_us, now);
   link->max_late_us = 0;
+  link->unanswered_us = 0;
   link->pen_gone = FALSE;
   g_mutex_unlock (&link->lock);
 }
@@ -361,6 +388,7 @@ stipple_pen_link_heartbeat_replied (StipplePenLink *link,
 
   g_mutex_lock (&link->lock);
   link->ok_us = now;
+  link->unanswered_us = 0;
   /* Lateness is judged over the heartbeats since the last answer. */
   link->max_late_us = 0;
   g_mutex_unlock (&link->lock);

@@ -25,6 +25,9 @@ G_BEGIN_DECLS
  * enough that a busy PC's slow frame is no freeze (bench-link measures
  * the oldest token: under 250 ms with a CPU hog on every core). */
 #define STIPPLE_PEN_LINK_LIVENESS_US           (1000 * 1000)
+/* The pen answers a command within 20 ms (docs/pen-protocol.md §7). */
+#define STIPPLE_PEN_LINK_REPLY_ALLOWANCE_US    (20 * 1000)
+
 /* How often the link thread looks at its clock. */
 #define STIPPLE_PEN_LINK_TICK_US               (5 * 1000)
 
@@ -40,6 +43,9 @@ typedef enum
   /* The heartbeats could not be sent at all: the pen was unplugged; the
    * transport reports it. */
   STIPPLE_PEN_LINK_PEN_GONE,
+  /* The pen's answers went unread: the transport's I/O thread did not
+   * run for late_by_us (a starved computer, not a silent pen). */
+  STIPPLE_PEN_LINK_READER_LATE,
 } StipplePenLinkEventKind;
 
 typedef struct

@@ -806,6 +806,15 @@ link_event_cb (const StipplePenLinkEvent *event,
                            (guint) (event->late_by_us / 1000));
       break;
 
+    case STIPPLE_PEN_LINK_READER_LATE:
+      reason = STIPPLE_PEN_DISARM_HOST_LATE;
+      error = g_error_new (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_HOST_LATE,
+                           _("This computer was too busy: Stipple could not read the pen’s "
+                             "answers for %u ms, so the needle was stopped. There is no fault "
+                             "in the pen."),
+                           (guint) (event->late_by_us / 1000));
+      break;
+
     case STIPPLE_PEN_LINK_UI_FROZEN:
       reason = STIPPLE_PEN_DISARM_HOST_FROZEN;
       error = g_error_new (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_HOST_LATE,

@@ -49,6 +49,9 @@ struct _StippleSimTransport
    * oldest first, each a GBytes after a gint64 due time. */
   gint64                 out_delay_us;
   GQueue                 out_queue;
+  /* A stall of the I/O thread to come, in µs (stored as a pointer for
+   * the atomic exchange), for tests. */
+  gpointer               stall_us;
 };
 
 typedef struct
@@ -90,6 +93,8 @@ pump (StippleSimTransport *self)
   guint64 now;
   gsize len;
 
+  /* The host's reading of the pen runs now (the pen link asks when). */
+  stipple_transport_reader_ran (STIPPLE_TRANSPORT (self));
   g_mutex_lock (&self->lock);
   now = stipple_sim_transport_get_now_us (self);
   /* What a slow bus has now delivered. */
@@ -118,7 +123,14 @@ pump (StippleSimTransport *self)
 static gboolean
 pump_cb (gpointer user_data)
 {
-  pump (user_data);
+  StippleSimTransport *self = user_data;
+  gint64 stall = g_atomic_pointer_get (&self->stall_us) != NULL
+    ? (gint64) GPOINTER_TO_SIZE (g_atomic_pointer_exchange (&self->stall_us, NULL)) : 0;
+
+  /* A starved computer, for tests: this thread does not run at all. */
+  if (stall > 0)
+    g_usleep ((gulong) stall);
+  pump (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -438,4 +450,22 @@ stipple_sim_transport_set_out_delay (StippleSimTransport *self,
   g_mutex_lock (&self->lock);
   self->out_delay_us = (gint64) delay_ms * 1000;
   g_mutex_unlock (&self->lock);
+}
+
+/**
+ * stipple_sim_transport_stall_io:
+ * @self: a #StippleSimTransport
+ * @stall_ms: how long
+ *
+ * Stops the simulated pen's I/O thread for @stall_ms, once, as a
+ * computer too busy to run it does: neither the model nor the host's
+ * reading of it runs meanwhile.
+ */
+void
+stipple_sim_transport_stall_io (StippleSimTransport *self,
+                                guint                stall_ms)
+{
+  g_return_if_fail (STIPPLE_IS_SIM_TRANSPORT (self));
+
+  g_atomic_pointer_set (&self->stall_us, GSIZE_TO_POINTER ((gsize) stall_ms * 1000));
 }

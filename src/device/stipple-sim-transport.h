@@ -26,4 +26,7 @@ void              stipple_sim_transport_replug       (StippleSimTransport       
 void                 stipple_sim_transport_set_out_delay (StippleSimTransport *self,
                                                           guint                delay_ms);
 
+void                 stipple_sim_transport_stall_io      (StippleSimTransport *self,
+                                                          guint                stall_ms);
+
 G_END_DECLS

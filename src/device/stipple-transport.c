@@ -40,6 +40,10 @@ typedef struct
   guint64                     out_submitted;
   guint64                     out_completed;
   gint64                      out_completed_us[OUT_RING];
+
+  /* When the I/O thread last ran its loop (under out_lock): answers the
+   * pen sent cannot be read while it does not run. */
+  gint64                      reader_last_us;
 } StippleTransportPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (StippleTransport, stipple_transport, G_TYPE_OBJECT)
@@ -489,4 +493,44 @@ stipple_transport_set_link_error (StippleTransport *self,
     priv->link_error = g_error_copy (error);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LINK_ERROR]);
+}
+
+/**
+ * stipple_transport_reader_ran:
+ * @self: a #StippleTransport
+ *
+ * For implementations: called on the I/O thread each time its loop runs
+ * (at least every 20 ms while a pen is attached), whether anything came
+ * in or not.
+ */
+void
+stipple_transport_reader_ran (StippleTransport *self)
+{
+  StippleTransportPrivate *priv = stipple_transport_get_instance_private (self);
+  gint64 now = g_get_monotonic_time ();
+
+  g_mutex_lock (&priv->out_lock);
+  priv->reader_last_us = now;
+  g_mutex_unlock (&priv->out_lock);
+}
+
+/**
+ * stipple_transport_get_reader_last_us:
+ * @self: a #StippleTransport
+ *
+ * Returns: when the I/O thread last ran its loop
+ *   (g_get_monotonic_time()), or 0 for a transport that does not say
+ */
+gint64
+stipple_transport_get_reader_last_us (StippleTransport *self)
+{
+  StippleTransportPrivate *priv = stipple_transport_get_instance_private (self);
+  gint64 last;
+
+  g_return_val_if_fail (STIPPLE_IS_TRANSPORT (self), 0);
+
+  g_mutex_lock (&priv->out_lock);
+  last = priv->reader_last_us;
+  g_mutex_unlock (&priv->out_lock);
+  return last;
 }

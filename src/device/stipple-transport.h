@@ -54,6 +54,7 @@ void         stipple_transport_set_packet_func  (StippleTransport            *se
                                                  gpointer                     user_data);
 gboolean     stipple_transport_get_attached     (StippleTransport            *self);
 guint64      stipple_transport_get_out_serial   (StippleTransport            *self);
+gint64       stipple_transport_get_reader_last_us (StippleTransport          *self);
 gint64       stipple_transport_get_out_completed_us (StippleTransport        *self,
                                                  guint64                      serial);
 const GError *stipple_transport_get_link_error  (StippleTransport            *self);
@@ -71,5 +72,6 @@ void         stipple_transport_set_out_tracked  (StippleTransport            *se
                                                  gboolean                     tracked);
 void         stipple_transport_out_submitted    (StippleTransport            *self);
 void         stipple_transport_out_completed    (StippleTransport            *self);
+void         stipple_transport_reader_ran       (StippleTransport            *self);
 
 G_END_DECLS

@@ -305,8 +305,11 @@ event_thread_func (gpointer user_data)
   stipple_thread_raise_priority ("USB event");
   while (g_atomic_int_get (&self->running))
     {
-      struct timeval tv = { 0, 100 * 1000 };
+      /* Awake at least every 20 ms, so that a pen that says nothing is
+       * told apart from a thread that did not run (the pen link asks). */
+      struct timeval tv = { 0, 20 * 1000 };
 
+      stipple_transport_reader_ran (STIPPLE_TRANSPORT (self));
       libusb_handle_events_timeout_completed (self->ctx, &tv, NULL);
     }
 
