@@ -1,0 +1,319 @@
+/* stipple-pen-requests.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "stipple-pen"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "stipple-pen-private.h"
+
+/* The request queue (main thread): one command at a time, each matched to
+ * its reply by sequence number, its reply timeout counted from when the
+ * OUT transfer completed, and sent again with the same sequence number up
+ * to StipplePen.max_attempts times. Replies reach this file from the I/O
+ * thread through StipplePenIo.pending_replies (stipple-pen-telemetry.c). */
+
+static void pump_queue (StipplePen *self);
+
+/* ------------------------------------------------------------------ */
+/* Commands                                                             */
+
+void
+stipple_pen_request_free (Request *request)
+{
+  g_clear_object (&request->task);
+  g_free (request);
+}
+
+Request *
+stipple_pen_request_new (guint8       type,
+                         RequestDone  done,
+                         GTask       *task)
+{
+  Request *request = g_new0 (Request, 1);
+
+  request->command.type = type;
+  request->done = done;
+  request->task = task != NULL ? g_object_ref (task) : NULL;
+
+  return request;
+}
+
+guint16
+stipple_pen_take_seq (StipplePen *self)
+{
+  return stipple_pen_link_take_seq (self->link);
+}
+
+gboolean
+stipple_pen_send_command (StipplePen                *self,
+                          const StippleProtoCommand *command,
+                          GError                   **error)
+{
+  guint8 buf[STIPPLE_PROTO_MAX_FRAME];
+  gsize len = 0;
+
+  if (stipple_proto_command_encode (command, buf, sizeof buf, &len) != STIPPLE_PROTO_STATUS_OK)
+    {
+      g_set_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_PROTOCOL,
+                   _("Stipple could not encode the command for the pen."));
+      return FALSE;
+    }
+
+  return stipple_transport_send (self->transport, buf, len, error);
+}
+
+static void
+finish_current (StipplePen              *self,
+                const StippleProtoReply *reply,
+                const GError            *error)
+{
+  Request *request = g_steal_pointer (&self->current);
+
+  g_clear_handle_id (&self->reply_timer, g_source_remove);
+  if (request == NULL)
+    return;
+
+  request->done (self, request, reply, error);
+  stipple_pen_request_free (request);
+  pump_queue (self);
+}
+
+static gboolean reply_timeout_cb (gpointer user_data);
+
+static void
+send_current (StipplePen *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&self->reply_timer, g_source_remove);
+  self->current->attempts++;
+
+  if (!stipple_pen_send_command (self, &self->current->command, &error))
+    {
+      finish_current (self, NULL, error);
+      return;
+    }
+  self->current->sent_us = g_get_monotonic_time ();
+  self->current->out_serial = stipple_transport_get_out_serial (self->transport);
+
+  self->reply_timer = g_timeout_add (self->reply_timeout_ms, reply_timeout_cb, self);
+}
+
+/* When the reply to the current try is due: the reply timeout counted
+ * from when the command left the host, since a pen cannot answer what
+ * it has not received. A send that has not completed yet is waited for
+ * (the transport ends a stuck one itself, USB after 100 ms), up to
+ * OUT_WAIT_LIMIT_US. Returns 0 when the reply is due now. */
+#define OUT_WAIT_LIMIT_US (G_USEC_PER_SEC)
+
+static gint64
+reply_due_us (StipplePen *self,
+              gint64      now)
+{
+  gint64 out_done = stipple_transport_get_out_completed_us (self->transport,
+                                                           self->current->out_serial);
+  gint64 due;
+
+  if (out_done == 0)
+    due = now - self->current->sent_us < OUT_WAIT_LIMIT_US
+      ? now + (gint64) self->reply_timeout_ms * 1000 / 4 : 0;
+  else
+    due = out_done + (gint64) self->reply_timeout_ms * 1000;
+  return due > now ? due : 0;
+}
+
+static gboolean
+reply_timeout_cb (gpointer user_data)
+{
+  StipplePen *self = user_data;
+  Request *waiting = self->current;
+
+  self->reply_timer = 0;
+
+  /* A busy main thread may run this before the reply that came in time:
+   * look at what has arrived before calling the reply missing. */
+  stipple_pen_reply_flush_cb (self);
+  if (self->current == NULL || self->current != waiting || self->reply_timer != 0)
+    return G_SOURCE_REMOVE;
+
+  /* Timed from when the command left the host, not from when it was
+   * queued: a slow bus is not a missing reply. */
+  {
+    gint64 now = g_get_monotonic_time ();
+    gint64 due = reply_due_us (self, now);
+
+    if (due != 0)
+      {
+        self->reply_timer = g_timeout_add ((guint) MAX (1, (due - now + 999) / 1000),
+                                           reply_timeout_cb, self);
+        return G_SOURCE_REMOVE;
+      }
+  }
+
+  if (self->current->attempts < self->max_attempts)
+    {
+      g_debug ("No reply to command 0x%02x (seq %u), sending it again",
+               self->current->command.type, self->current->command.seq);
+      self->resends++;
+      send_current (self);
+    }
+  else
+    {
+      g_autoptr(GError) error = NULL;
+
+      error = g_error_new (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_TIMEOUT,
+                           _("The pen did not answer (%u tries). Check the cable, then try "
+                             "again."),
+                           self->max_attempts);
+      finish_current (self, NULL, error);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+pump_queue (StipplePen *self)
+{
+  if (self->current != NULL || g_queue_is_empty (&self->queue))
+    return;
+
+  self->current = g_queue_pop_head (&self->queue);
+  self->current->command.seq = stipple_pen_take_seq (self);
+  self->current->attempts = 0;
+
+  if (self->current->command.type == STIPPLE_PROTO_MSG_TELEMETRY_START)
+    {
+      g_mutex_lock (&self->io.lock);
+      self->io.expect_restart = TRUE;
+      g_mutex_unlock (&self->io.lock);
+    }
+
+  send_current (self);
+}
+
+void
+stipple_pen_enqueue (StipplePen *self,
+                     Request    *request,
+                     gboolean    next)
+{
+  if (next)
+    g_queue_push_head (&self->queue, request);
+  else
+    g_queue_push_tail (&self->queue, request);
+  pump_queue (self);
+}
+
+void
+stipple_pen_fail_all_requests (StipplePen   *self,
+                               const GError *error)
+{
+  Request *request;
+
+  g_clear_handle_id (&self->reply_timer, g_source_remove);
+
+  if (self->current != NULL)
+    {
+      request = g_steal_pointer (&self->current);
+      request->done (self, request, NULL, error);
+      stipple_pen_request_free (request);
+    }
+
+  while ((request = g_queue_pop_head (&self->queue)) != NULL)
+    {
+      request->done (self, request, NULL, error);
+      stipple_pen_request_free (request);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Replies on the main thread                                           */
+
+static void
+reply_received (StipplePen              *self,
+                const StippleProtoReply *reply)
+{
+  guint8 command = reply->type & ~STIPPLE_PROTO_MSG_REPLY;
+
+  if (command == STIPPLE_PROTO_MSG_EMERGENCY_STOP)
+    {
+      stipple_pen_estop_replied (self, reply);
+      return;
+    }
+
+  if (command == STIPPLE_PROTO_MSG_HEARTBEAT)
+    {
+      stipple_pen_heartbeat_replied (self, reply);
+      return;
+    }
+
+  if (self->current == NULL ||
+      self->current->command.type != command ||
+      self->current->command.seq != reply->seq)
+    {
+      /* A late answer to a command sent again, or to one given up on. */
+      g_debug ("Ignoring reply 0x%02x (seq %u)", reply->type, reply->seq);
+      return;
+    }
+
+  if (reply->result == STIPPLE_PROTO_RESULT_BUSY &&
+      self->current->attempts < self->max_attempts)
+    {
+      send_current (self);
+      return;
+    }
+
+  finish_current (self, reply, NULL);
+}
+
+gboolean
+stipple_pen_reply_flush_cb (gpointer user_data)
+{
+  StipplePen *self = user_data;
+  GQueue replies = G_QUEUE_INIT;
+  StippleProtoReply *reply;
+
+  g_mutex_lock (&self->io.lock);
+  g_clear_pointer (&self->io.reply_source, g_source_unref);
+  replies = self->io.pending_replies;
+  g_queue_init (&self->io.pending_replies);
+  g_mutex_unlock (&self->io.lock);
+
+  g_object_ref (self);
+  while ((reply = g_queue_pop_head (&replies)) != NULL)
+    {
+      reply_received (self, reply);
+      g_free (reply);
+    }
+  g_object_unref (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Accessors                                                            */
+
+/**
+ * stipple_pen_set_reply_timeout:
+ * @self: a #StipplePen
+ * @timeout_ms: how long to wait for each reply (the protocol says 50 ms)
+ * @attempts: how many times to send a command before giving up
+ *
+ * Changes the reply deadline and the number of tries.
+ */
+void
+stipple_pen_set_reply_timeout (StipplePen *self,
+                               guint       timeout_ms,
+                               guint       attempts)
+{
+  g_return_if_fail (STIPPLE_IS_PEN (self));
+  g_return_if_fail (timeout_ms > 0);
+  g_return_if_fail (attempts > 0);
+
+  self->reply_timeout_ms = timeout_ms;
+  self->max_attempts = attempts;
+}

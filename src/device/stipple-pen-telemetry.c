@@ -1,0 +1,253 @@
+/* stipple-pen-telemetry.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "stipple-pen"
+
+#include "config.h"
+
+#include "stipple-pen-private.h"
+
+/* What arrives from the pen (I/O thread in, main thread out): every
+ * packet is decoded on the transport's I/O thread by
+ * stipple_pen_packet_cb(); replies are queued for the request queue and
+ * telemetry is counted, given to the sample function and batched, all in
+ * StipplePenIo under its lock. The batches reach #StipplePen::telemetry on
+ * the main thread every TELEMETRY_BATCH_MS. */
+
+#define TELEMETRY_BATCH_MS        10
+/* Samples waiting for a main loop that does not run (8 s at 8 kHz). */
+#define PENDING_SAMPLES_MAX       65536
+
+/* ------------------------------------------------------------------ */
+/* The I/O thread                                                       */
+
+static gboolean telemetry_flush_cb (gpointer user_data);
+
+static void
+schedule_locked (StipplePen   *self,
+                 GSource     **slot,
+                 guint         delay_ms,
+                 GSourceFunc   func)
+{
+  if (*slot != NULL)
+    return;
+
+  *slot = delay_ms > 0 ? g_timeout_source_new (delay_ms) : g_idle_source_new ();
+  g_source_set_priority (*slot, G_PRIORITY_DEFAULT);
+  g_source_set_callback (*slot, func, self, NULL);
+  g_source_set_static_name (*slot, "[stipple] pen inbox");
+  g_source_attach (*slot, self->io.main_context);
+}
+
+static void
+telemetry_received (StipplePen  *self,
+                    const guint8 *data,
+                    gsize         len)
+{
+  StippleProtoTelemetry telemetry;
+  guint lost;
+  guint per_packet;
+
+  if (stipple_proto_telemetry_decode (data, len, &telemetry) != STIPPLE_PROTO_STATUS_OK)
+    {
+      g_mutex_lock (&self->io.lock);
+      self->io.stats.bad_frames++;
+      g_mutex_unlock (&self->io.lock);
+      return;
+    }
+
+  g_mutex_lock (&self->io.lock);
+
+  /* A missing packet is found by the gap in the sequence; it held as many
+   * samples as the pen puts in one. */
+  per_packet = self->io.samples_per_packet > 0 ? self->io.samples_per_packet
+                                            : STIPPLE_PROTO_TELEMETRY_MAX_SAMPLES;
+  lost = telemetry.dropped;
+  if (self->io.expect_restart)
+    {
+      lost += telemetry.packet_seq * per_packet;
+      self->io.expect_restart = FALSE;
+    }
+  else if (self->io.seq_valid && telemetry.packet_seq != self->io.next_packet_seq)
+    {
+      guint32 missing = telemetry.packet_seq - self->io.next_packet_seq;
+
+      /* Going backwards is the pen starting again from 0 (a
+       * TELEMETRY_START sent twice), not four billion packets lost. */
+      if (missing < G_MAXINT32)
+        lost += missing * per_packet;
+    }
+  self->io.seq_valid = TRUE;
+  self->io.next_packet_seq = telemetry.packet_seq + 1;
+
+  self->io.stats.packets++;
+  self->io.stats.samples += telemetry.count;
+  self->io.stats.lost += lost;
+
+  if (self->io.sample_func != NULL)
+    self->io.sample_func (telemetry.samples, telemetry.count, lost, self->io.sample_data);
+
+  if (self->io.pending_samples->len + telemetry.count > PENDING_SAMPLES_MAX)
+    {
+      /* Nobody is reading on the main thread: keep the newest. */
+      self->io.pending_lost += self->io.pending_samples->len;
+      g_array_set_size (self->io.pending_samples, 0);
+    }
+  g_array_append_vals (self->io.pending_samples, telemetry.samples, telemetry.count);
+  self->io.pending_lost += lost;
+  schedule_locked (self, &self->io.telemetry_source, TELEMETRY_BATCH_MS, telemetry_flush_cb);
+
+  g_mutex_unlock (&self->io.lock);
+}
+
+void
+stipple_pen_packet_cb (const guint8 *data,
+                       gsize         len,
+                       gpointer      user_data)
+{
+  StipplePen *self = user_data;
+  StippleProtoFrame frame;
+  StippleProtoReply *reply;
+
+  if (stipple_proto_frame_decode (data, len, &frame) != STIPPLE_PROTO_STATUS_OK)
+    {
+      /* A corrupt reply is answered by the reply timeout, corrupt
+       * telemetry by the gap it leaves in the sequence. */
+      g_mutex_lock (&self->io.lock);
+      self->io.stats.bad_frames++;
+      g_mutex_unlock (&self->io.lock);
+      return;
+    }
+
+  if (frame.type == STIPPLE_PROTO_MSG_TELEMETRY)
+    {
+      telemetry_received (self, data, len);
+      return;
+    }
+
+  reply = g_new0 (StippleProtoReply, 1);
+  if ((frame.type & STIPPLE_PROTO_MSG_REPLY) == 0 ||
+      stipple_proto_reply_decode (data, len, reply) != STIPPLE_PROTO_STATUS_OK)
+    {
+      g_free (reply);
+      g_mutex_lock (&self->io.lock);
+      self->io.stats.bad_frames++;
+      g_mutex_unlock (&self->io.lock);
+      return;
+    }
+
+  /* The heartbeat's clock hears of its answer at once, not when the main
+   * thread gets round to it. */
+  if (reply->type == (STIPPLE_PROTO_MSG_HEARTBEAT | STIPPLE_PROTO_MSG_REPLY) && self->link != NULL)
+    stipple_pen_link_heartbeat_replied (self->link, reply->seq);
+
+  g_mutex_lock (&self->io.lock);
+  g_queue_push_tail (&self->io.pending_replies, reply);
+  schedule_locked (self, &self->io.reply_source, 0, stipple_pen_reply_flush_cb);
+  g_mutex_unlock (&self->io.lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* Batches on the main thread                                           */
+
+static gboolean
+telemetry_flush_cb (gpointer user_data)
+{
+  StipplePen *self = user_data;
+  g_autoptr(GArray) samples = NULL;
+  guint lost;
+
+  g_mutex_lock (&self->io.lock);
+  g_clear_pointer (&self->io.telemetry_source, g_source_unref);
+  samples = g_steal_pointer (&self->io.pending_samples);
+  self->io.pending_samples = g_array_sized_new (FALSE, FALSE, sizeof (StippleProtoSample), 256);
+  lost = self->io.pending_lost;
+  self->io.pending_lost = 0;
+  g_mutex_unlock (&self->io.lock);
+
+  if (samples->len > 0 || lost > 0)
+    stipple_pen_emit_telemetry (self, (const StippleProtoSample *) samples->data,
+                                samples->len, lost);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Setting up and tearing down                                          */
+
+void
+stipple_pen_io_init (StipplePen *self)
+{
+  g_mutex_init (&self->io.lock);
+  g_queue_init (&self->io.pending_replies);
+  self->io.pending_samples = g_array_sized_new (FALSE, FALSE, sizeof (StippleProtoSample), 256);
+  self->io.main_context = g_main_context_ref_thread_default ();
+}
+
+void
+stipple_pen_io_dispose (StipplePen *self)
+{
+  g_mutex_lock (&self->io.lock);
+  if (self->io.reply_source != NULL)
+    g_source_destroy (self->io.reply_source);
+  g_clear_pointer (&self->io.reply_source, g_source_unref);
+  if (self->io.telemetry_source != NULL)
+    g_source_destroy (self->io.telemetry_source);
+  g_clear_pointer (&self->io.telemetry_source, g_source_unref);
+  g_queue_clear_full (&self->io.pending_replies, g_free);
+  g_mutex_unlock (&self->io.lock);
+}
+
+void
+stipple_pen_io_finalize (StipplePen *self)
+{
+  g_clear_pointer (&self->io.pending_samples, g_array_unref);
+  g_clear_pointer (&self->io.main_context, g_main_context_unref);
+  g_mutex_clear (&self->io.lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* Accessors                                                            */
+
+/**
+ * stipple_pen_get_telemetry_stats:
+ * @self: a #StipplePen
+ * @stats: (out): samples, samples lost, packets and unreadable frames
+ *
+ * Counters since the pen object was made.
+ */
+void
+stipple_pen_get_telemetry_stats (StipplePen               *self,
+                                 StipplePenTelemetryStats *stats)
+{
+  g_return_if_fail (STIPPLE_IS_PEN (self));
+  g_return_if_fail (stats != NULL);
+
+  g_mutex_lock (&self->io.lock);
+  *stats = self->io.stats;
+  g_mutex_unlock (&self->io.lock);
+}
+
+/**
+ * stipple_pen_set_sample_func:
+ * @self: a #StipplePen
+ * @func: (nullable): called on the I/O thread with every telemetry packet
+ * @user_data: data for @func
+ *
+ * Connects a consumer that must not wait for the main loop, such as the
+ * graphs' sample ring.
+ */
+void
+stipple_pen_set_sample_func (StipplePen           *self,
+                             StipplePenSampleFunc  func,
+                             gpointer              user_data)
+{
+  g_return_if_fail (STIPPLE_IS_PEN (self));
+
+  g_mutex_lock (&self->io.lock);
+  self->io.sample_func = func;
+  self->io.sample_data = user_data;
+  g_mutex_unlock (&self->io.lock);
+}
