@@ -107,6 +107,11 @@ gboolean     stipple_store_ensure_backup_dir (const char   *path,
                                              GError       **error);
 gboolean     stipple_store_daily_backup     (StippleStore  *self,
                                              GError       **error);
+gboolean     stipple_store_write_anchor     (const char    *backup,
+                                             gint64         head_id,
+                                             const char    *head_hash,
+                                             GError       **error);
+gboolean     stipple_store_sync_folder_of   (const char    *path);
 gboolean     stipple_store_copy_file        (const char    *from,
                                              const char    *to,
                                              GError       **error);
