@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "stipple-store-backup.h"
@@ -464,6 +465,139 @@ test_drill_import_twice (Fixture       *f,
   g_assert_cmpstr (after, ==, before);
 }
 
+/* Runs the stipple binary and returns its exit status. */
+static int
+run_stipple (char **out,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  const char *arg;
+  int status = -1;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("STIPPLE_BINARY"));
+  va_start (args, out);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", err);
+  if (*out != NULL && err != NULL)
+    {
+      char *both = g_strconcat (*out, err, NULL);
+      g_free (*out);
+      *out = both;
+    }
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* The command line: list, verify, restore (and refuse), import. */
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *tampered = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *other_path = g_build_filename (f->dir, "other-clinic.stipple", NULL);
+  g_autofree char *exported = g_build_filename (f->dir, "Okafor.stipple", NULL);
+  g_autofree char *missing = g_build_filename (f->dir, "no-such-backup.stipple", NULL);
+
+  add_patient_session (f->store, "1042", "Ada", "Brightwater");
+  backup = stipple_store_backup (f->store, &error);
+  g_assert_no_error (error);
+  add_patient_session (f->store, "2001", "Bruno", "Castellane");
+  {
+    g_autoptr(StippleStore) other = stipple_store_open (other_path, &error);
+    g_autofree char *id = NULL;
+
+    g_assert_no_error (error);
+    add_patient_session (other, "3003", "Chidi", "Okafor");
+    id = test_sql (other_path, "SELECT id FROM patient", NULL);
+    g_assert_true (stipple_store_export_patient (other, g_ascii_strtoll (id, NULL, 10), exported,
+                                                 &error));
+    g_assert_no_error (error);
+    stipple_store_close (other);
+  }
+  stipple_store_close (f->store);
+  g_clear_object (&f->store);
+
+  g_assert_cmpint (run_stipple (&out, "--database", f->path, "--list-backups", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, backup));
+  g_assert_nonnull (strstr (out, "1 patients, 1 sessions"));
+  g_assert_nonnull (strstr (out, "verifies: the record is whole"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_stipple (&out, "--verify", backup, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "chain head written beside the file matches"));
+  g_clear_pointer (&out, g_free);
+
+  /* A tampered copy of the backup, its anchor beside it. */
+  tampered = g_build_filename (f->dir, "tampered.stipple", NULL);
+  {
+    g_autofree char *anchor_from = g_strconcat (backup, STIPPLE_STORE_ANCHOR_SUFFIX, NULL);
+    g_autofree char *anchor_to = g_strconcat (tampered, STIPPLE_STORE_ANCHOR_SUFFIX, NULL);
+    g_autofree char *contents = NULL;
+    gsize length;
+    int rc;
+
+    g_assert_true (g_file_get_contents (backup, &contents, &length, &error));
+    g_assert_true (g_file_set_contents (tampered, contents, length, &error));
+    g_clear_pointer (&contents, g_free);
+    g_assert_true (g_file_get_contents (anchor_from, &contents, &length, &error));
+    g_assert_true (g_file_set_contents (anchor_to, contents, length, &error));
+    g_free (test_sql (tampered, "DROP TRIGGER audit_no_delete", &rc));
+    g_free (test_sql (tampered, "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)", &rc));
+    g_assert_cmpint (rc, ==, SQLITE_OK);
+  }
+  g_assert_cmpint (run_stipple (&out, "--verify", tampered, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "does not match the chain head"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_stipple (&out, "--database", f->path, "--restore", tampered, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "nothing was changed"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_stipple (&out, "--database", f->path, "--restore", missing, NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  count = test_sql (f->path, "SELECT count(*) FROM patient", NULL);
+  g_assert_cmpstr (count, ==, "2");
+  g_clear_pointer (&count, g_free);
+
+  g_assert_cmpint (run_stipple (&out, "--database", f->path, "--restore", backup, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "now holds the backup"));
+  g_assert_nonnull (strstr (out, "kept, whole, as"));
+  g_assert_nonnull (strstr (out, "Patient Bruno Castellane (record number 2001)"));
+  g_assert_nonnull (strstr (out, "3 audit rows written after the backup"));
+  g_clear_pointer (&out, g_free);
+  count = test_sql (f->path, "SELECT count(*) FROM patient", NULL);
+  g_assert_cmpstr (count, ==, "1");
+  g_clear_pointer (&count, g_free);
+
+  g_assert_cmpint (run_stipple (&out, "--database", f->path, "--import", exported, "--dry-run",
+                                NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "would add 1 new patients and 1 sessions"));
+  g_clear_pointer (&out, g_free);
+  count = test_sql (f->path, "SELECT count(*) FROM patient", NULL);
+  g_assert_cmpstr (count, ==, "1");
+  g_clear_pointer (&count, g_free);
+
+  g_assert_cmpint (run_stipple (&out, "--database", f->path, "--import", exported, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Imported 1 new patients and 1 sessions"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_stipple (&out, "--database", f->path, "--import", exported, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Imported 0 new patients and 0 sessions; 1 patients"));
+  g_clear_pointer (&out, g_free);
+  count = test_sql (f->path, "SELECT count(*) FROM patient", NULL);
+  g_assert_cmpstr (count, ==, "2");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -483,6 +617,7 @@ main (int   argc,
   ADD ("drill-offsite-unplugged", test_drill_offsite_unplugged);
   ADD ("drill-offsite-full", test_drill_offsite_full);
   ADD ("drill-import-twice", test_drill_import_twice);
+  ADD ("cli", test_cli);
 
   return g_test_run ();
 }

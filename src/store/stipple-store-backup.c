@@ -826,7 +826,14 @@ stipple_store_describe_backup (const char  *backup,
 
   if (g_stat (backup, &st) != 0)
     {
-      stipple_store_set_errno_error (errno, backup, error);
+      int saved_errno = errno;
+      g_autofree char *name = g_filename_display_name (backup);
+
+      if (saved_errno == ENOENT)
+        g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
+                     _("The backup “%s” does not exist."), name);
+      else
+        stipple_store_set_errno_error (saved_errno, backup, error);
       return NULL;
     }
   info->path = g_strdup (backup);

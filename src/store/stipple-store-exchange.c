@@ -669,10 +669,44 @@ remove_tree (const char *dir_path)
  * Returns: (transfer full): what was added and what was left alone, or
  *   %NULL with @error set and nothing changed
  */
+static StippleImportResult *import_file (StippleStore  *self,
+                                         const char    *source,
+                                         gboolean       apply,
+                                         GError       **error);
+
 StippleImportResult *
 stipple_store_import (StippleStore  *self,
                       const char    *source,
                       GError       **error)
+{
+  return import_file (self, source, TRUE, error);
+}
+
+/**
+ * stipple_store_import_preview:
+ * @self: a store
+ * @source: a patient file, as stipple_store_export_patient() writes it
+ * @error: return location for a #GError
+ *
+ * Says what stipple_store_import() would do, without changing anything:
+ * the merge runs in a transaction that is rolled back.
+ *
+ * Returns: (transfer full): what would be added and what would be left
+ *   alone, or %NULL with @error set
+ */
+StippleImportResult *
+stipple_store_import_preview (StippleStore  *self,
+                              const char    *source,
+                              GError       **error)
+{
+  return import_file (self, source, FALSE, error);
+}
+
+static StippleImportResult *
+import_file (StippleStore  *self,
+             const char    *source,
+             gboolean       apply,
+             GError       **error)
 {
   g_autoptr(StippleImportResult) result = NULL;
   g_autoptr(GPtrArray) imported = NULL;
@@ -745,7 +779,9 @@ stipple_store_import (StippleStore  *self,
         stipple_store_rollback (self);
         goto out_detach;
       }
-  if (!stipple_store_commit (self, error))
+  if (!apply)
+    stipple_store_rollback (self);
+  else if (!stipple_store_commit (self, error))
     goto out_detach;
   ok = TRUE;
 

@@ -216,6 +216,9 @@ gboolean             stipple_store_export_patient       (StippleStore           
 StippleImportResult *stipple_store_import               (StippleStore             *self,
                                                          const char               *source,
                                                          GError                  **error);
+StippleImportResult *stipple_store_import_preview       (StippleStore             *self,
+                                                         const char               *source,
+                                                         GError                  **error);
 
 StippleStore        *stipple_store_open_read_only       (const char               *path,
                                                          GError                  **error);
