@@ -464,7 +464,7 @@ print_backup (const StippleBackupInfo *info)
     }
   g_print ("%s\n", info->path);
   /* Translators: a backup: when it was taken, its size, what it holds */
-  g_print (_("  taken %s, %s, %" G_GINT64_FORMAT " patients, %" G_GINT64_FORMAT " sessions, "
+  g_print (_("  taken %s, %s, %" PRId64 " patients, %" PRId64 " sessions, "
              "last session %s\n"),
            taken, size, info->n_patients, info->n_sessions, last != NULL ? last : _("none"));
   if (info->verified)
@@ -1182,7 +1182,7 @@ after_paint_cb (GdkFrameClock      *frame_clock,
 {
   /* Monotonic time is shared by every process on the machine, so the
    * benchmark can subtract the moment it spawned us. */
-  g_print ("first-frame-monotonic-us: %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_print ("first-frame-monotonic-us: %" PRId64 "\n", g_get_monotonic_time ());
   g_signal_handlers_disconnect_by_func (frame_clock, after_paint_cb, self);
   g_application_quit (G_APPLICATION (self));
 }

@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "stipple-backup-list.h"
@@ -56,7 +58,7 @@ backup_row (const StippleBackupInfo *info)
   g_autofree char *subtitle = NULL;
 
   /* Translators: a backup: its size, what it holds, its last session */
-  holds = g_strdup_printf (_("%s, %" G_GINT64_FORMAT " patients, %" G_GINT64_FORMAT " sessions, "
+  holds = g_strdup_printf (_("%s, %" PRId64 " patients, %" PRId64 " sessions, "
                              "last session %s"),
                            size, info->n_patients, info->n_sessions, last);
   if (info->verified)

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
@@ -234,7 +236,7 @@ stipple_store_write_anchor (const char  *backup,
 {
   g_autofree char *anchor = g_strconcat (backup, STIPPLE_STORE_ANCHOR_SUFFIX, NULL);
   g_autofree char *text = g_strdup_printf ("stipple-chain-head 1\n"
-                                           "row %" G_GINT64_FORMAT "\n"
+                                           "row %" PRId64 "\n"
                                            "sha256 %s\n",
                                            head_id, head_hash);
 
@@ -323,8 +325,8 @@ stipple_store_check_anchor (const char *backup,
                             name);
   if (anchor_id != head_id || g_strcmp0 (anchor_hash, head_hash) != 0)
     return g_strdup_printf (_("The backup “%s” does not match the chain head written beside it: "
-                              "it ends at audit row %" G_GINT64_FORMAT ", the chain head says "
-                              "row %" G_GINT64_FORMAT ". It was changed after it was taken."),
+                              "it ends at audit row %" PRId64 ", the chain head says "
+                              "row %" PRId64 ". It was changed after it was taken."),
                             name, head_id, anchor_id);
   return NULL;
 }
@@ -1004,8 +1006,8 @@ stipple_store_restore_loss (const char *path,
       if (loss->n_audit_rows > 0)
         g_ptr_array_add (loss->lines,
                          g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                       "%" G_GINT64_FORMAT " audit row written after the backup",
-                                                       "%" G_GINT64_FORMAT " audit rows written after the backup",
+                                                       "%" PRId64 " audit row written after the backup",
+                                                       "%" PRId64 " audit rows written after the backup",
                                                        (gulong) loss->n_audit_rows),
                                           loss->n_audit_rows));
       ok = TRUE;
