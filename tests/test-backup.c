@@ -258,6 +258,25 @@ test_drill_restore_damaged (Fixture       *f,
   stipple_store_close (reopened);
   patients = test_sql (f->path, "SELECT group_concat(record_number) FROM patient", NULL);
   g_assert_cmpstr (patients, ==, "1042");
+
+  /* The restored file's own audit trail says what the restore left out,
+   * and the chain still holds with that row on it. */
+  {
+    g_autofree char *detail = test_sql (f->path, "SELECT detail FROM audit WHERE kind = 'restore'",
+                                        NULL);
+    g_autoptr(StippleStore) check = stipple_store_open_read_only (f->path, &error);
+    g_autoptr(StippleVerifyResult) result = NULL;
+
+    g_assert_nonnull (detail);
+    g_assert_nonnull (strstr (detail, "patients_not_restored=1 sessions_not_restored=1"
+                                      " audit_rows_not_restored=3"));
+    g_assert_nonnull (strstr (detail, "set_aside=before-restore-"));
+    g_assert_no_error (error);
+    result = stipple_store_verify (check, 0, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (result->breaks->len, ==, 0);
+    stipple_store_close (check);
+  }
 }
 
 /* A damaged file that cannot be read at all: the loss says so, plainly. */
@@ -449,6 +468,12 @@ test_drill_import_twice (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (first->patients_added, ==, 1);
   g_assert_cmpuint (first->sessions_added, ==, 1);
+  {
+    g_autofree char *detail = test_sql (f->path, "SELECT detail FROM audit WHERE kind = 'import'",
+                                        NULL);
+    g_assert_cmpstr (detail, ==, "file=Castellane.stipple patients_added=1 patients_merged=0"
+                                 " sessions_added=1 conflicts=0");
+  }
   before = test_sql (f->path, "SELECT (SELECT count(*) FROM patient) || '/' ||"
                               " (SELECT count(*) FROM session) || '/' ||"
                               " (SELECT count(*) FROM audit)", NULL);
@@ -463,6 +488,57 @@ test_drill_import_twice (Fixture       *f,
                              " (SELECT count(*) FROM session) || '/' ||"
                              " (SELECT count(*) FROM audit)", NULL);
   g_assert_cmpstr (after, ==, before);
+}
+
+/* A file of version 3 gains the restore and import kinds; its chain,
+ * rows and hashes unchanged, and a backup taken before. */
+static void
+test_migrate_v3 (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "fixtures", "patients-v3.stipple",
+                                                    NULL);
+  g_autofree char *path = g_build_filename (f->dir, "v3.stipple", NULL);
+  g_autofree char *hashes_before = NULL;
+  g_autofree char *hashes_after = NULL;
+  g_autofree char *version = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleVerifyResult) result = NULL;
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (fixture, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (path, contents, length, &error));
+  hashes_before = test_sql (path, "SELECT group_concat(kind || ':' || hash) FROM audit", NULL);
+  g_assert_nonnull (hashes_before);
+
+  store = stipple_store_open (path, &error);
+  g_assert_no_error (error);
+  version = test_sql (path, "PRAGMA user_version", NULL);
+  g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, STIPPLE_STORE_SCHEMA_VERSION);
+  hashes_after = test_sql (path, "SELECT group_concat(kind || ':' || hash) FROM audit", NULL);
+  g_assert_cmpstr (hashes_after, ==, hashes_before);
+  result = stipple_store_verify (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->breaks->len, ==, 0);
+  backups = stipple_store_list_backups (path);
+  g_assert_cmpuint (backups->len, >=, 1);
+  {
+    g_autofree char *first = g_path_get_basename (backups->pdata[0]);
+    g_assert_true (g_str_has_prefix (first, "before-v") || g_str_has_prefix (first, "daily-"));
+  }
+
+  /* Still append-only. */
+  {
+    int rc;
+    g_free (test_sql (path, "DELETE FROM audit", &rc));
+    g_assert_cmpint (rc, !=, SQLITE_OK);
+    g_free (test_sql (path, "UPDATE audit SET detail = 'x'", &rc));
+    g_assert_cmpint (rc, !=, SQLITE_OK);
+  }
+  stipple_store_close (store);
 }
 
 /* Runs the stipple binary and returns its exit status. */
@@ -618,6 +694,7 @@ main (int   argc,
   ADD ("drill-offsite-full", test_drill_offsite_full);
   ADD ("drill-import-twice", test_drill_import_twice);
   ADD ("cli", test_cli);
+  ADD ("migrate-v3", test_migrate_v3);
 
   return g_test_run ();
 }

@@ -517,6 +517,69 @@ stipple_store_restore (const char  *path,
   return stipple_store_restore_full (path, backup_path, NULL, error);
 }
 
+/**
+ * stipple_store_chain_event:
+ * @self: a store, its mutex held, inside a transaction
+ * @kind: "restore" or "import"
+ * @detail: what happened, as key=value pairs
+ * @error: return location for a #GError
+ *
+ * Appends a row to the audit chain for something done to the whole file,
+ * by the computer's user (no clinician is signed in for it).
+ *
+ * Returns: whether the row is in the file
+ */
+gboolean
+stipple_store_chain_event (StippleStore  *self,
+                           const char    *kind,
+                           const char    *detail,
+                           GError       **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *uid = g_uuid_string_random ();
+  g_autofree char *at = stipple_store_format_time (now);
+  StippleChainRow row = { 0, };
+
+  row.uid = uid;
+  row.at = at;
+  row.user = g_get_user_name ();
+  row.kind = kind;
+  row.sent = "";
+  row.acknowledgement = "";
+  row.read_back = "";
+  row.detail = detail;
+  return stipple_store_chain_insert (self->db, self->path, &row, error);
+}
+
+/* The restored file says, in its own audit trail, where it came from and
+ * what the file it replaced held beyond it. */
+static gboolean
+record_restore (StippleStore              *restored,
+                const char                *backup_path,
+                const char                *aside,
+                const StippleRestoreLoss  *loss,
+                GError                   **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&restored->mutex);
+  g_autofree char *backup_name = g_path_get_basename (backup_path);
+  g_autofree char *aside_name = aside != NULL ? g_path_get_basename (aside) : g_strdup ("");
+  g_autofree char *detail = NULL;
+
+  detail = g_strdup_printf ("backup=%s set_aside=%s compared=%s patients_not_restored=%" PRId64
+                            " sessions_not_restored=%" PRId64 " audit_rows_not_restored=%" PRId64,
+                            backup_name, aside_name, loss->compared ? "yes" : "no",
+                            loss->n_patients, loss->n_sessions, loss->n_audit_rows);
+  if (!stipple_store_begin (restored, error))
+    return FALSE;
+  if (!stipple_store_chain_event (restored, "restore", detail, error) ||
+      !stipple_store_commit (restored, error))
+    {
+      stipple_store_rollback (restored);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The backup must be whole before it replaces anything: integrity, the
  * hash chain and every seal, and the chain head written beside it. */
 static gboolean
@@ -590,6 +653,7 @@ stipple_store_restore_full (const char  *path,
   g_autofree char *shm = NULL;
   g_autofree char *absolute = NULL;
   g_autofree char *aside = NULL;
+  g_autoptr(StippleRestoreLoss) loss = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (backup_path != NULL, FALSE);
@@ -617,7 +681,11 @@ stipple_store_restore_full (const char  *path,
       g_unlink (staged);
       return FALSE;
     }
-  if (!verify_staged (check, backup_path, error))
+  if (g_file_test (absolute, G_FILE_TEST_EXISTS))
+    aside = stipple_store_backup_name (absolute, "before-restore");
+  loss = stipple_store_restore_loss (absolute, backup_path);
+  if (!verify_staged (check, backup_path, error) ||
+      !record_restore (check, backup_path, aside, loss, error))
     {
       g_autofree char *staged_lock = g_strconcat (staged, ".lock", NULL);
 
@@ -632,10 +700,8 @@ stipple_store_restore_full (const char  *path,
     g_unlink (staged_lock);
   }
 
-  if (g_file_test (absolute, G_FILE_TEST_EXISTS))
+  if (aside != NULL)
     {
-      aside = stipple_store_backup_name (absolute, "before-restore");
-
       if (!stipple_store_ensure_backup_dir (absolute, error) ||
           !stipple_store_copy_file (absolute, aside, error))
         {

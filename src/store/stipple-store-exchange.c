@@ -781,8 +781,26 @@ import_file (StippleStore  *self,
       }
   if (!apply)
     stipple_store_rollback (self);
-  else if (!stipple_store_commit (self, error))
-    goto out_detach;
+  else
+    {
+      /* The audit trail says what came in, and from where. Patients merged
+       * gain only what they lacked: their sessions count as added. */
+      g_autofree char *name = g_path_get_basename (source);
+      g_autofree char *detail = g_strdup_printf ("file=%s patients_added=%u patients_merged=%u"
+                                                 " sessions_added=%u conflicts=%u",
+                                                 name, result->patients_added,
+                                                 result->patients_merged, result->sessions_added,
+                                                 result->conflicts->len);
+
+      /* An import that adds nothing changes nothing, not even the trail. */
+      if ((result->patients_added + result->sessions_added > 0 &&
+           !stipple_store_chain_event (self, "import", detail, error)) ||
+          !stipple_store_commit (self, error))
+        {
+          stipple_store_rollback (self);
+          goto out_detach;
+        }
+    }
   ok = TRUE;
 
 out_detach:

@@ -112,6 +112,10 @@ gboolean     stipple_store_write_anchor     (const char    *backup,
                                              const char    *head_hash,
                                              GError       **error);
 gboolean     stipple_store_sync_folder_of   (const char    *path);
+gboolean     stipple_store_chain_event      (StippleStore  *self,
+                                             const char    *kind,
+                                             const char    *detail,
+                                             GError       **error);
 gboolean     stipple_store_copy_file        (const char    *from,
                                              const char    *to,
                                              GError       **error);
