@@ -325,8 +325,7 @@ test_offsite_copy (Fixture       *f,
   g_assert_true (info->verified);
   g_assert_cmpint (info->n_patients, ==, 1);
 
-  /* The store can still be written: the copy held it only for the
-   * local snapshot. */
+  /* The store is written on after the copy. */
   add_patient_session (f->store, "2001", "Bruno", "Castellane");
   extras = stipple_store_list_immutable_files (f->store);
   g_assert_cmpuint (extras->len, ==, 0);

@@ -5,8 +5,9 @@
  * copy is older than "offsite-interval-hours", and after every session
  * ends (so the day's last session always reaches the far drive). The
  * copy runs on a worker thread (stipple_store_copy_off_machine_async());
- * the store is held only for the local snapshot, so a treatment never
- * waits for a slow or missing drive. Its outcome is kept in GSettings, so
+ * the store's writer is never held up (the snapshot is read through a
+ * connection of its own), so a treatment never waits for a slow or
+ * missing drive. Its outcome is kept in GSettings, so
  * the main screen can say, across restarts, when the last good copy is
  * older than a day or the last attempt failed.
  *

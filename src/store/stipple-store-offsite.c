@@ -2,7 +2,8 @@
  *
  * The copy kept off the machine: a folder the clinic chose on a USB drive
  * or a network share. A snapshot of the patient file is taken on the
- * local disk (the store's lock held only for that), then written into the
+ * local disk through a reading connection of its own (in WAL mode it
+ * never holds up the store's writer), then written into the
  * folder under a temporary name, synced, opened read-only and verified
  * (integrity, hash chain, seals, and the same chain head as the
  * snapshot), given its anchor, and only then renamed into place: a copy
@@ -342,8 +343,9 @@ copy_immutable (const char  *source,
  *
  * Writes a verified copy of the patient file into @folder, with the chain
  * head beside it, then the immutable files it lacks, then removes copies
- * beyond the newest %STIPPLE_STORE_OFFSITE_COPIES. The store is locked
- * only while the local snapshot is taken; call this from a worker thread.
+ * beyond the newest %STIPPLE_STORE_OFFSITE_COPIES. The store's lock is
+ * never taken: the local snapshot is read through a connection of its
+ * own. Call this from a worker thread.
  *
  * Returns: (transfer full): the copy's path, or %NULL with @error set and
  *   no new file in @folder that looks whole
@@ -380,19 +382,31 @@ stipple_store_copy_off_machine (StippleStore  *self,
   partial = g_strconcat (destination, ".part", NULL);
   remove_partial_copies (folder, base);
 
-  /* The snapshot, on the local disk: the only step that holds the store. */
+  /* The snapshot, on the local disk, through a reading connection of its
+   * own: in WAL mode a reader never holds up the writer, so the store's
+   * lock is not taken at all and a treatment writes on meanwhile. */
   {
     g_autofree char *dir = stipple_store_get_backup_dir (self->path);
-    g_autoptr(GMutexLocker) locker = NULL;
+    sqlite3 *reader = NULL;
+    gboolean snapped;
+    int rc;
 
     snapshot = g_build_filename (dir, "offsite-snapshot", NULL);
     snapshot_anchor = g_strconcat (snapshot, STIPPLE_STORE_ANCHOR_SUFFIX, NULL);
-    if (!stipple_store_flush_telemetry (self, error))
+    if (!stipple_store_flush_telemetry (self, error) ||
+        !stipple_store_ensure_backup_dir (self->path, error))
       return NULL;
-    locker = g_mutex_locker_new (&self->mutex);
-    if (!stipple_store_check_open (self, error) ||
-        !stipple_store_ensure_backup_dir (self->path, error) ||
-        !stipple_store_backup_to (self->db, snapshot, error))
+    rc = sqlite3_open_v2 (self->path, &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK)
+      {
+        stipple_store_set_sqlite_error (reader, rc, self->path, error);
+        sqlite3_close (reader);
+        return NULL;
+      }
+    sqlite3_busy_timeout (reader, 2000);
+    snapped = stipple_store_backup_to (reader, snapshot, error);
+    sqlite3_close (reader);
+    if (!snapped)
       return NULL;
   }
   extras = stipple_store_list_immutable_files (self);
