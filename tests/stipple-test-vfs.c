@@ -19,6 +19,8 @@ typedef struct
 {
   sqlite3_file  base;
   sqlite3_file *real;
+  /* SQLite keeps the name valid until the file is closed. */
+  const char   *name;
 } FaultyFile;
 
 static sqlite3_vfs *real_vfs;
@@ -28,8 +30,21 @@ gint64 stipple_test_vfs_budget = -1;
 gint     stipple_test_vfs_sync_delay_ms;
 gboolean stipple_test_vfs_fail_io;
 guint stipple_test_vfs_faults;
+/* Bytes written before the disk goes away; negative for never. */
+gint64 stipple_test_vfs_unplug_after = -1;
+char *stipple_test_vfs_only_under;
 
 #define REAL(f) (((FaultyFile *) (f))->real)
+
+/* Whether faults apply to this file (see stipple_test_vfs_only_under). */
+static gboolean
+is_faulty (sqlite3_file *file)
+{
+  const char *name = ((FaultyFile *) file)->name;
+
+  return stipple_test_vfs_only_under == NULL ||
+         (name != NULL && g_str_has_prefix (name, stipple_test_vfs_only_under));
+}
 
 static int
 faulty_close (sqlite3_file *file)
@@ -48,6 +63,19 @@ faulty_read (sqlite3_file *file, void *buf, int amt, sqlite3_int64 offset)
 static int
 faulty_write (sqlite3_file *file, const void *buf, int amt, sqlite3_int64 offset)
 {
+  if (!is_faulty (file))
+    return REAL (file)->pMethods->xWrite (REAL (file), buf, amt, offset);
+  if (stipple_test_vfs_unplug_after >= 0)
+    {
+      if (stipple_test_vfs_unplug_after < amt)
+        {
+          /* From now on the disk is gone: every write and sync fails. */
+          stipple_test_vfs_unplug_after = 0;
+          stipple_test_vfs_fail_io = TRUE;
+        }
+      else
+        stipple_test_vfs_unplug_after -= amt;
+    }
   if (stipple_test_vfs_fail_io)
     {
       stipple_test_vfs_faults++;
@@ -78,7 +106,7 @@ faulty_sync (sqlite3_file *file, int flags)
   /* A slow disk: every fsync takes this long, on whatever thread. */
   if (g_atomic_int_get (&stipple_test_vfs_sync_delay_ms) > 0)
     g_usleep ((gulong) g_atomic_int_get (&stipple_test_vfs_sync_delay_ms) * 1000);
-  if (stipple_test_vfs_fail_io)
+  if (stipple_test_vfs_fail_io && is_faulty (file))
     {
       stipple_test_vfs_faults++;
       return SQLITE_IOERR_FSYNC;
@@ -203,6 +231,7 @@ faulty_open (sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, 
       return rc;
     }
   f->base.pMethods = &faulty_methods;
+  f->name = name;
   return SQLITE_OK;
 }
 

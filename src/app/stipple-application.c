@@ -13,9 +13,11 @@
 
 #include "stipple-application.h"
 #include "stipple-database-path.h"
+#include "stipple-offsite.h"
 #include "stipple-preferences-window.h"
 #include "stipple-report-session.h"
 #include "stipple-sim-transport.h"
+#include "stipple-store-backup.h"
 #include "stipple-usb-transport.h"
 #include "stipple-window.h"
 
@@ -29,6 +31,10 @@ struct _StippleApplication
 
   GSettings      *settings;
   StippleStore   *store;
+  StippleOffsite *offsite;
+  /* What the last restore did, said in the window that opens after it. */
+  char           *restore_heading;
+  char           *restore_body;
   StipplePen     *pen;
   GError         *store_error;
   char           *database;
@@ -63,6 +69,17 @@ static const GOptionEntry option_entries[] = {
     N_("Check the patient file at PATH for changes made outside Stipple, then exit"), N_("PATH") },
   { "patient-copy", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("With --export-pdf: the patient’s copy instead of the clinic’s record"), NULL },
+  { "list-backups", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("List the backups of the patient file, with what each holds and whether it verifies, "
+       "then exit"), NULL },
+  { "restore", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Replace the patient file with the backup at PATH, keeping the current file aside, "
+       "then exit"), N_("PATH") },
+  { "import", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Import the patients of the file at PATH, exported by another Stipple, then exit"),
+    N_("PATH") },
+  { "dry-run", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("With --import: only say what would be imported"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("[FILE]") },
   /* Used by bench/: print the monotonic time of the first frame, then quit. */
   { "measure-startup", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL,
@@ -163,6 +180,21 @@ stipple_application_local_command_line (GApplication   *application,
     }
 
   return handled;
+}
+
+/**
+ * stipple_application_get_offsite:
+ * @self: a #StippleApplication
+ *
+ * Returns: (transfer none) (nullable): the copy off this computer's
+ *   schedule; %NULL before startup
+ */
+StippleOffsite *
+stipple_application_get_offsite (StippleApplication *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_APPLICATION (self), NULL);
+
+  return self->offsite;
 }
 
 /**
@@ -269,6 +301,24 @@ open_store_thread_cb (GTask        *task,
     g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
 }
 
+/* After a restore every window was closed: a new one opens on the
+ * patient file, restored or not, and says what happened. */
+static void
+show_restore_outcome (StippleApplication *self)
+{
+  GtkWindow *window;
+  AdwMessageDialog *dialog;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, self->restore_heading,
+                                                       self->restore_body));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_clear_pointer (&self->restore_heading, g_free);
+  g_clear_pointer (&self->restore_body, g_free);
+}
+
 static void
 open_store_cb (GObject      *object,
                GAsyncResult *result,
@@ -284,7 +334,11 @@ open_store_cb (GObject      *object,
       self->store_error = g_steal_pointer (&error);
     }
 
+  if (self->offsite != NULL)
+    stipple_offsite_set_store (self->offsite, self->store);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  if (self->restore_heading != NULL)
+    show_restore_outcome (self);
   g_application_release (G_APPLICATION (self));
 }
 
@@ -327,6 +381,25 @@ export_pdf (StippleApplication *self,
   return 0;
 }
 
+/* A backup's anchor, for --verify: a file with no chain head beside it
+ * says nothing. */
+static gboolean
+verify_anchor (const char                *path,
+               const StippleVerifyResult *result)
+{
+  g_autofree char *problem = stipple_store_check_anchor (path, result->head_id, result->head_hash);
+  g_autofree char *anchor = g_strconcat (path, STIPPLE_STORE_ANCHOR_SUFFIX, NULL);
+
+  if (problem != NULL)
+    {
+      g_print ("%s\n", problem);
+      return FALSE;
+    }
+  if (g_file_test (anchor, G_FILE_TEST_EXISTS))
+    g_print (_("The chain head written beside the file matches.\n"));
+  return TRUE;
+}
+
 /* stipple --verify FILE: 0 when the record is whole, 1 when it is broken
  * somewhere (each place printed), 2 when the file cannot be checked. */
 static int
@@ -353,6 +426,11 @@ verify_file (const char *path)
       g_print ("%s\n", b->message);
     }
   g_print (_("Chain head: audit row %" PRId64 ", SHA-256 %s\n"), result->head_id, result->head_hash);
+  if (!verify_anchor (path, result))
+    {
+      g_print (_("%s: it does not match the chain head written beside it.\n"), name);
+      return 1;
+    }
   if (result->breaks->len > 0)
     {
       g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %u break found.\n", "%s: %u breaks found.\n",
@@ -362,6 +440,144 @@ verify_file (const char *path)
     }
   g_print (_("%s: the record is whole (%" PRId64 " audit rows, %" PRId64 " sealed sessions).\n"),
            name, result->n_rows, result->n_sealed);
+  return 0;
+}
+
+static char *
+format_size (goffset size)
+{
+  return g_format_size_full ((guint64) size, G_FORMAT_SIZE_DEFAULT);
+}
+
+static void
+print_backup (const StippleBackupInfo *info)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (info->taken_at);
+  g_autofree char *taken = g_date_time_format (local, "%x %H:%M");
+  g_autofree char *size = format_size (info->size);
+  g_autofree char *last = NULL;
+
+  if (info->last_session != NULL)
+    {
+      g_autoptr(GDateTime) last_local = g_date_time_to_local (info->last_session);
+      last = g_date_time_format (last_local, "%x %H:%M");
+    }
+  g_print ("%s\n", info->path);
+  /* Translators: a backup: when it was taken, its size, what it holds */
+  g_print (_("  taken %s, %s, %" PRId64 " patients, %" PRId64 " sessions, "
+             "last session %s\n"),
+           taken, size, info->n_patients, info->n_sessions, last != NULL ? last : _("none"));
+  if (info->verified)
+    g_print (_("  verifies: the record is whole and matches its chain head\n"));
+  else
+    g_print (_("  does not verify: %s\n"), info->problem);
+}
+
+/* stipple --list-backups: 0 when every backup verifies, 1 when one does
+ * not, 2 when there is none. */
+static int
+list_backups (const char *path)
+{
+  g_autoptr(GPtrArray) infos = stipple_store_describe_backups (path);
+  g_autofree char *name = g_filename_display_name (path);
+  gboolean all_verified = TRUE;
+
+  if (infos->len == 0)
+    {
+      g_printerr (_("The patient file “%s” has no backups.\n"), name);
+      return 2;
+    }
+  for (guint i = 0; i < infos->len; i++)
+    {
+      const StippleBackupInfo *info = g_ptr_array_index (infos, i);
+
+      print_backup (info);
+      all_verified = all_verified && info->verified;
+    }
+  return all_verified ? 0 : 1;
+}
+
+/* stipple --restore BACKUP: 0 restored, 1 refused (the backup does not
+ * verify, the file is open elsewhere), 2 no such backup. */
+static int
+restore_backup (const char *path,
+                const char *backup)
+{
+  g_autoptr(StippleBackupInfo) info = NULL;
+  g_autoptr(StippleRestoreLoss) loss = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *name = g_filename_display_name (path);
+
+  info = stipple_store_describe_backup (backup, &error);
+  if (info == NULL)
+    {
+      g_printerr (_("The backup cannot be used: %s\n"), error->message);
+      return 2;
+    }
+  print_backup (info);
+  if (!info->verified)
+    {
+      g_printerr (_("The backup was not restored and nothing was changed.\n"));
+      return 1;
+    }
+
+  loss = stipple_store_restore_loss (path, backup);
+  if (!stipple_store_restore_full (path, backup, &aside, &error))
+    {
+      g_printerr (_("The backup was not restored: %s\n"), error->message);
+      return 1;
+    }
+
+  g_print (_("%s now holds the backup.\n"), name);
+  if (aside != NULL)
+    g_print (_("The file it replaced is kept, whole, as %s\n"), aside);
+  if (loss->lines->len == 0)
+    g_print (_("Nothing in the replaced file was missing from the backup.\n"));
+  else
+    {
+      g_print (_("Not in the restored file, only in the file kept aside:\n"));
+      for (guint i = 0; i < loss->lines->len; i++)
+        g_print ("  %s\n", (const char *) g_ptr_array_index (loss->lines, i));
+    }
+  return 0;
+}
+
+/* stipple --import FILE: 0 imported (or, with --dry-run, previewed), 1
+ * refused, 2 unusable. */
+static int
+import_file (const char *path,
+             const char *source,
+             gboolean    dry_run)
+{
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = stipple_store_open (path, &error);
+  if (store == NULL)
+    {
+      g_printerr (_("Cannot open the patient file “%s”: %s\n"), path, error->message);
+      return 2;
+    }
+  result = dry_run ? stipple_store_import_preview (store, source, &error)
+                   : stipple_store_import (store, source, &error);
+  stipple_store_close (store);
+  if (result == NULL)
+    {
+      g_printerr (_("Nothing was imported: %s\n"), error->message);
+      return 1;
+    }
+
+  if (dry_run)
+    g_print (_("Importing would add %u new patients and %u sessions; %u patients are already "
+               "here.\n"),
+             result->patients_added, result->sessions_added, result->patients_merged);
+  else
+    g_print (_("Imported %u new patients and %u sessions; %u patients were already here.\n"),
+             result->patients_added, result->sessions_added, result->patients_merged);
+  for (guint i = 0; i < result->conflicts->len; i++)
+    g_print ("%s\n", (const char *) g_ptr_array_index (result->conflicts, i));
   return 0;
 }
 
@@ -418,6 +634,12 @@ stipple_application_handle_local_options (GApplication *application,
   if (export_session != 0)
     return export_pdf (self, export_session, remaining[0],
                        g_variant_dict_contains (options, "patient-copy"));
+  if (g_variant_dict_contains (options, "list-backups"))
+    return list_backups (self->database);
+  if (g_variant_dict_lookup (options, "restore", "^&ay", &requested))
+    return restore_backup (self->database, requested);
+  if (g_variant_dict_lookup (options, "import", "^&ay", &requested))
+    return import_file (self->database, requested, g_variant_dict_contains (options, "dry-run"));
 
   return -1;
 }
@@ -584,7 +806,324 @@ toplevels_changed_cb (GListModel         *toplevels,
     }
 }
 
+/* Restoring a backup from the window ---------------------------------- */
+
+typedef struct
+{
+  char               *backup;
+  StippleRestoreLoss *loss;
+} RestoreData;
+
+static void
+restore_data_free (RestoreData *data)
+{
+  g_free (data->backup);
+  g_clear_pointer (&data->loss, stipple_restore_loss_free);
+  g_free (data);
+}
+
+static void
+restore_thread_cb (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  StippleApplication *self = source_object;
+  RestoreData *data = task_data;
+  GError *error = NULL;
+  char *aside = NULL;
+
+  if (!stipple_store_restore_full (self->database, data->backup, &aside, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, aside != NULL ? aside : g_strdup (""), g_free);
+}
+
+static void
+restored_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  StippleApplication *self = STIPPLE_APPLICATION (object);
+  RestoreData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *aside = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GTask) reopen = NULL;
+  GString *body = g_string_new (NULL);
+
+  if (aside == NULL)
+    {
+      self->restore_heading = g_strdup (_("The Backup Was Not Restored"));
+      g_string_append (body, error->message);
+    }
+  else
+    {
+      self->restore_heading = g_strdup (_("Backup Restored"));
+      if (aside[0] != '\0')
+        g_string_append_printf (body, _("The file it replaced is kept, whole, as %s."), aside);
+      if (data->loss->lines->len > 0)
+        {
+          g_string_append_printf (body, "\n\n%s", _("Not in the restored file, only in the file "
+                                                     "kept aside:"));
+          for (guint i = 0; i < data->loss->lines->len; i++)
+            g_string_append_printf (body, "\n• %s",
+                                    (const char *) g_ptr_array_index (data->loss->lines, i));
+        }
+    }
+  self->restore_body = g_string_free (body, FALSE);
+
+  /* Open the patient file again, restored or as it was; the hold taken
+   * for the restore passes to the opening. */
+  reopen = g_task_new (self, NULL, open_store_cb, NULL);
+  g_task_set_source_tag (reopen, restored_cb);
+  g_task_run_in_thread (reopen, open_store_thread_cb);
+}
+
+static void
+restore_response_cb (AdwMessageDialog   *dialog,
+                     const char         *response,
+                     StippleApplication *self)
+{
+  RestoreData *data = g_object_steal_data (G_OBJECT (dialog), "restore-data");
+  g_autoptr(GTask) task = NULL;
+
+  if (g_strcmp0 (response, "restore") != 0)
+    {
+      restore_data_free (data);
+      return;
+    }
+
+  /* Every window goes, and the patient file is closed: nothing may hold
+   * it while it is replaced. The dialog outlives its window for a moment. */
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+  g_application_hold (G_APPLICATION (self));
+  for (GList *l = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+       l != NULL; l = g_list_delete_link (l, l))
+    gtk_window_destroy (GTK_WINDOW (l->data));
+  if (self->offsite != NULL)
+    stipple_offsite_set_store (self->offsite, NULL);
+  if (self->store != NULL)
+    stipple_store_close (self->store);
+  g_clear_object (&self->store);
+  g_clear_error (&self->store_error);
+
+  task = g_task_new (self, NULL, restored_cb, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) restore_data_free);
+  g_task_run_in_thread (task, restore_thread_cb);
+}
+
+/* app.restore-backup(PATH): says what the patient file holds beyond the
+ * backup, and asks, before anything is replaced. */
+static void
+restore_backup_action_cb (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  StippleApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  RestoreData *data = g_new0 (RestoreData, 1);
+  g_autoptr(StippleBackupInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *taken = NULL;
+  GString *body = g_string_new (NULL);
+  AdwMessageDialog *dialog;
+
+  data->backup = g_variant_dup_bytestring (parameter, NULL);
+  info = stipple_store_describe_backup (data->backup, &error);
+  if (info == NULL || !info->verified)
+    {
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent,
+                                                           _("The Backup Cannot Be Restored"),
+                                                           info == NULL ? error->message
+                                                                        : info->problem));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      restore_data_free (data);
+      g_string_free (body, TRUE);
+      return;
+    }
+
+  {
+    g_autoptr(GDateTime) local = g_date_time_to_local (info->taken_at);
+    taken = g_date_time_format (local, "%x %H:%M");
+  }
+  data->loss = stipple_store_restore_loss (self->database, data->backup);
+  g_string_append_printf (body, _("The patient file will be replaced by the backup taken %s. The "
+                                  "current file is kept aside, whole, in the backup folder. "
+                                  "Stipple closes its windows and opens the file again."),
+                          taken);
+  if (data->loss->lines->len > 0 && data->loss->compared)
+    g_string_append_printf (body, "\n\n%s", _("Not in the backup, so not in the restored file:"));
+  else if (data->loss->lines->len == 0)
+    g_string_append_printf (body, "\n\n%s", _("Everything in the current file is in the backup."));
+  for (guint i = 0; i < data->loss->lines->len; i++)
+    g_string_append_printf (body, "\n• %s", (const char *) g_ptr_array_index (data->loss->lines, i));
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("Restore This Backup?"), body->str));
+  g_string_free (body, TRUE);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "restore", _("_Restore"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "restore", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data (G_OBJECT (dialog), "restore-data", data);
+  g_signal_connect (dialog, "response", G_CALLBACK (restore_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Importing a patient from the window --------------------------------- */
+
+static void
+import_thread_cb (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  StippleStore *store = source_object;
+  GError *error = NULL;
+  gboolean apply = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "apply"));
+  StippleImportResult *result = apply ? stipple_store_import (store, task_data, &error)
+                                      : stipple_store_import_preview (store, task_data, &error);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) stipple_import_result_free);
+}
+
+static void run_import (StippleApplication *self,
+                        const char         *path,
+                        gboolean            apply);
+
+static void
+import_response_cb (AdwMessageDialog   *dialog,
+                    const char         *response,
+                    StippleApplication *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (dialog), "import-path");
+
+  if (g_strcmp0 (response, "import") == 0)
+    run_import (self, path, TRUE);
+}
+
+static void
+imported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(StippleApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleImportResult) imported = g_task_propagate_pointer (G_TASK (result), &error);
+  gboolean apply = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "apply"));
+  const char *path = g_task_get_task_data (G_TASK (result));
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autofree char *name = g_filename_display_basename (path);
+  GString *body = g_string_new (NULL);
+  AdwMessageDialog *dialog;
+
+  if (imported == NULL)
+    {
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("Nothing Was Imported"),
+                                                           error->message));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      g_string_free (body, TRUE);
+      return;
+    }
+
+  if (apply)
+    g_string_append_printf (body, _("Imported %u new patients and %u sessions; %u patients were "
+                                    "already here."),
+                            imported->patients_added, imported->sessions_added,
+                            imported->patients_merged);
+  else
+    g_string_append_printf (body, _("Importing would add %u new patients and %u sessions; %u "
+                                    "patients are already here."),
+                            imported->patients_added, imported->sessions_added,
+                            imported->patients_merged);
+  if (imported->conflicts->len > 0)
+    g_string_append_printf (body, "\n\n%s", _("Where the files disagree, what is on this computer "
+                                               "is kept:"));
+  for (guint i = 0; i < imported->conflicts->len; i++)
+    g_string_append_printf (body, "\n• %s", (const char *) g_ptr_array_index (imported->conflicts, i));
+
+  if (apply)
+    {
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, _("Patient Imported"), body->str));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+    }
+  else
+    {
+      g_autofree char *heading = g_strdup_printf (_("Import From “%s”?"), name);
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, heading, body->str));
+      adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "import", _("_Import"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "import", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_response_enabled (dialog, "import",
+                                               imported->patients_added + imported->sessions_added > 0);
+      adw_message_dialog_set_close_response (dialog, "cancel");
+      g_object_set_data_full (G_OBJECT (dialog), "import-path", g_strdup (path), g_free);
+      g_signal_connect (dialog, "response", G_CALLBACK (import_response_cb), self);
+    }
+  g_string_free (body, TRUE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+run_import (StippleApplication *self,
+            const char         *path,
+            gboolean            apply)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->store == NULL)
+    return;
+  task = g_task_new (self->store, NULL, imported_cb, g_object_ref (self));
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_object_set_data (G_OBJECT (task), "apply", GINT_TO_POINTER (apply));
+  g_task_run_in_thread (task, import_thread_cb);
+}
+
+static void
+import_chosen_cb (GtkNativeDialog    *chooser,
+                  int                 response,
+                  StippleApplication *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        run_import (self, path, FALSE);
+    }
+  g_object_unref (chooser);
+}
+
+/* app.import-patient: a file another Stipple exported, chosen through
+ * the file chooser portal; a preview first, then the import. */
+static void
+import_patient_action_cb (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  StippleApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Import a Patient"), parent,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Stipple patient files"));
+  gtk_file_filter_add_pattern (filter, "*.stipple");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (import_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static const GActionEntry app_actions[] = {
+  { "restore-backup", restore_backup_action_cb, "ay" },
+  { "import-patient", import_patient_action_cb },
   { "emergency-stop", emergency_stop_action_cb },
   { "about", about_action_cb },
   { "preferences", preferences_action_cb },
@@ -604,6 +1143,7 @@ stipple_application_startup (GApplication *application)
   gtk_window_set_default_icon_name (APPLICATION_ID);
 
   self->settings = g_settings_new (APPLICATION_ID);
+  self->offsite = stipple_offsite_new (self->settings);
   g_signal_connect_object (self->settings, "changed::color-scheme",
                            G_CALLBACK (color_scheme_changed_cb), self, G_CONNECT_SWAPPED);
   apply_color_scheme (self);
@@ -642,7 +1182,7 @@ after_paint_cb (GdkFrameClock      *frame_clock,
 {
   /* Monotonic time is shared by every process on the machine, so the
    * benchmark can subtract the moment it spawned us. */
-  g_print ("first-frame-monotonic-us: %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_print ("first-frame-monotonic-us: %" PRId64 "\n", g_get_monotonic_time ());
   g_signal_handlers_disconnect_by_func (frame_clock, after_paint_cb, self);
   g_application_quit (G_APPLICATION (self));
 }
@@ -677,7 +1217,10 @@ stipple_application_finalize (GObject *object)
 {
   StippleApplication *self = STIPPLE_APPLICATION (object);
 
+  g_clear_object (&self->offsite);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->restore_heading, g_free);
+  g_clear_pointer (&self->restore_body, g_free);
   if (self->pen != NULL)
     stipple_pen_stop (self->pen);
   g_clear_object (&self->pen);

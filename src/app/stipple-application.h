@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "stipple-offsite.h"
 #include "stipple-pen.h"
 #include "stipple-store.h"
 
@@ -24,6 +25,7 @@ GSettings          *stipple_application_get_settings    (StippleApplication *sel
 StippleStore       *stipple_application_get_store       (StippleApplication *self);
 const GError       *stipple_application_get_store_error (StippleApplication *self);
 StipplePen         *stipple_application_get_pen         (StippleApplication *self);
+StippleOffsite     *stipple_application_get_offsite     (StippleApplication *self);
 void                stipple_application_emergency_stop  (StippleApplication *self);
 
 G_END_DECLS

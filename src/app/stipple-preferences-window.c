@@ -9,6 +9,8 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-application.h"
+#include "stipple-backup-list.h"
 #include "stipple-preferences-window.h"
 #include "stipple-usb-transport.h"
 #include "stipple-zone-limits.h"
@@ -33,6 +35,9 @@ struct _StipplePreferencesWindow
   GtkSpinButton        *thin_spins[STIPPLE_N_ZONES];
   GtkSpinButton        *thick_spins[STIPPLE_N_ZONES];
   gboolean              loading_limits;
+
+  AdwActionRow         *offsite_folder_row;
+  AdwActionRow         *offsite_status_row;
 };
 
 G_DEFINE_FINAL_TYPE (StipplePreferencesWindow, stipple_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -257,6 +262,120 @@ build_limit_rows (StipplePreferencesWindow *self)
  *
  * Returns: (transfer full): a new preferences window
  */
+/* The backups page -------------------------------------------------- */
+
+static void
+update_offsite (StipplePreferencesWindow *self)
+{
+  StippleApplication *application = STIPPLE_APPLICATION (g_application_get_default ());
+  g_autofree char *folder = g_settings_get_string (self->settings, "offsite-folder");
+  g_autofree char *status = stipple_offsite_describe (stipple_application_get_offsite (application),
+                                                      NULL);
+
+  adw_action_row_set_subtitle (self->offsite_folder_row,
+                               folder[0] != '\0' ? folder : _("None chosen"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->offsite_status_row), status);
+}
+
+static void
+offsite_folder_chosen_cb (GtkNativeDialog          *chooser,
+                          int                       response,
+                          StipplePreferencesWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = folder != NULL ? g_file_get_path (folder) : NULL;
+
+      if (path != NULL)
+        g_settings_set_string (self->settings, "offsite-folder", path);
+    }
+  g_object_unref (chooser);
+}
+
+/* The folder is chosen through the file chooser portal, so a Flatpak
+ * Stipple is given that folder, and only that one. */
+static void
+choose_offsite_clicked_cb (StipplePreferencesWindow *self)
+{
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Choose a Folder Off This Computer"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Choose"),
+                                         _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (offsite_folder_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+copy_now_clicked_cb (StipplePreferencesWindow *self)
+{
+  StippleApplication *application = STIPPLE_APPLICATION (g_application_get_default ());
+
+  stipple_offsite_copy_now (stipple_application_get_offsite (application));
+}
+
+static void
+add_backups_page (StipplePreferencesWindow *self)
+{
+  StippleApplication *application = STIPPLE_APPLICATION (g_application_get_default ());
+  const char *database = stipple_application_get_database (application);
+  StippleOffsite *offsite = stipple_application_get_offsite (application);
+  AdwPreferencesPage *page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+  AdwPreferencesGroup *group;
+  GtkWidget *button;
+
+  adw_preferences_page_set_title (page, _("Backups"));
+  adw_preferences_page_set_icon_name (page, "document-save-symbolic");
+  gtk_widget_set_name (GTK_WIDGET (page), "backups-page");
+
+  group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (group, _("Copy Off This Computer"));
+  adw_preferences_group_set_description (group,
+                                         _("A folder on a USB drive or a network share. Stipple "
+                                           "writes a verified copy of the patient file there "
+                                           "every few hours and after each session, and keeps "
+                                           "the newest 14."));
+  self->offsite_folder_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->offsite_folder_row), _("Folder"));
+  button = gtk_button_new_with_mnemonic (_("C_hoose…"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (choose_offsite_clicked_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_action_row_add_suffix (self->offsite_folder_row, button);
+  adw_preferences_group_add (group, GTK_WIDGET (self->offsite_folder_row));
+
+  self->offsite_status_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->offsite_status_row), FALSE);
+  adw_action_row_set_title_lines (self->offsite_status_row, 0);
+  button = gtk_button_new_with_mnemonic (_("_Copy Now"));
+  gtk_widget_set_name (button, "offsite-copy-now");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (copy_now_clicked_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_action_row_add_suffix (self->offsite_status_row, button);
+  adw_preferences_group_add (group, GTK_WIDGET (self->offsite_status_row));
+  adw_preferences_page_add (page, group);
+
+  if (database != NULL)
+    {
+      group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+      adw_preferences_group_set_title (group, _("Backups on This Computer"));
+      adw_preferences_group_set_description (group,
+                                             _("Taken every day the patient file is opened, "
+                                               "the newest 7 kept, in a folder beside it. "
+                                               "Restoring one keeps the current file aside."));
+      adw_preferences_group_add (group, stipple_backup_list_new (database));
+      adw_preferences_page_add (page, group);
+    }
+
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
+  update_offsite (self);
+  g_signal_connect_object (offsite, "changed", G_CALLBACK (update_offsite), self,
+                           G_CONNECT_SWAPPED);
+}
+
 StipplePreferencesWindow *
 stipple_preferences_window_new (GSettings *settings)
 {
@@ -285,6 +404,9 @@ stipple_preferences_window_new (GSettings *settings)
   load_pen_usb_ids (self);
   g_signal_connect_object (settings, "changed::pen-usb-ids", G_CALLBACK (load_pen_usb_ids), self,
                            G_CONNECT_SWAPPED);
+  if (STIPPLE_IS_APPLICATION (g_application_get_default ()) &&
+      stipple_application_get_offsite (STIPPLE_APPLICATION (g_application_get_default ())) != NULL)
+    add_backups_page (self);
 
   return self;
 }

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-backup-list.h"
 #include "stipple-patient-editor.h"
 #include "stipple-patient-list.h"
 #include "stipple-patient-page.h"
@@ -934,6 +935,9 @@ treatment_ended_cb (StippleWindow *self)
 
   g_signal_handlers_disconnect_by_data (self->treatment, self);
   g_clear_object (&self->treatment);
+  /* The session's record goes off the machine now, on a worker thread. */
+  if (self->application != NULL && stipple_application_get_offsite (self->application) != NULL)
+    stipple_offsite_session_ended (stipple_application_get_offsite (self->application));
   if (self->treatment_page != NULL)
     {
       gtk_box_remove (self->treatment_slot, self->treatment_page);
@@ -1120,6 +1124,16 @@ store_changed_cb (StippleWindow      *self,
   else if (error != NULL)
     {
       adw_status_page_set_description (self->error_page, error->message);
+      /* A damaged file is restored from here: its backups, each verified. */
+      if (adw_status_page_get_child (self->error_page) == NULL &&
+          stipple_application_get_database (application) != NULL)
+        {
+          GtkWidget *list = stipple_backup_list_new (stipple_application_get_database (application));
+
+          gtk_widget_set_size_request (list, 480, -1);
+          gtk_widget_set_halign (list, GTK_ALIGN_CENTER);
+          adw_status_page_set_child (self->error_page, list);
+        }
       gtk_stack_set_visible_child_name (self->main_stack, "error");
     }
   else if (stipple_application_get_database (application) == NULL)
@@ -1137,6 +1151,10 @@ stipple_window_show_patient_file (StippleWindow      *self,
 
   self->application = application;
   gtk_widget_set_visible (self->demo_banner, stipple_application_get_demo (application));
+  if (stipple_application_get_offsite (application) != NULL)
+    gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (self->demo_banner)),
+                                stipple_offsite_banner_new (stipple_application_get_offsite (application)),
+                                self->demo_banner);
   if (database != NULL)
     {
       g_autofree char *basename = g_path_get_basename (database);

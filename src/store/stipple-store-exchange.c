@@ -669,10 +669,44 @@ remove_tree (const char *dir_path)
  * Returns: (transfer full): what was added and what was left alone, or
  *   %NULL with @error set and nothing changed
  */
+static StippleImportResult *import_file (StippleStore  *self,
+                                         const char    *source,
+                                         gboolean       apply,
+                                         GError       **error);
+
 StippleImportResult *
 stipple_store_import (StippleStore  *self,
                       const char    *source,
                       GError       **error)
+{
+  return import_file (self, source, TRUE, error);
+}
+
+/**
+ * stipple_store_import_preview:
+ * @self: a store
+ * @source: a patient file, as stipple_store_export_patient() writes it
+ * @error: return location for a #GError
+ *
+ * Says what stipple_store_import() would do, without changing anything:
+ * the merge runs in a transaction that is rolled back.
+ *
+ * Returns: (transfer full): what would be added and what would be left
+ *   alone, or %NULL with @error set
+ */
+StippleImportResult *
+stipple_store_import_preview (StippleStore  *self,
+                              const char    *source,
+                              GError       **error)
+{
+  return import_file (self, source, FALSE, error);
+}
+
+static StippleImportResult *
+import_file (StippleStore  *self,
+             const char    *source,
+             gboolean       apply,
+             GError       **error)
 {
   g_autoptr(StippleImportResult) result = NULL;
   g_autoptr(GPtrArray) imported = NULL;
@@ -745,8 +779,28 @@ stipple_store_import (StippleStore  *self,
         stipple_store_rollback (self);
         goto out_detach;
       }
-  if (!stipple_store_commit (self, error))
-    goto out_detach;
+  if (!apply)
+    stipple_store_rollback (self);
+  else
+    {
+      /* The audit trail says what came in, and from where. Patients merged
+       * gain only what they lacked: their sessions count as added. */
+      g_autofree char *name = g_path_get_basename (source);
+      g_autofree char *detail = g_strdup_printf ("file=%s patients_added=%u patients_merged=%u"
+                                                 " sessions_added=%u conflicts=%u",
+                                                 name, result->patients_added,
+                                                 result->patients_merged, result->sessions_added,
+                                                 result->conflicts->len);
+
+      /* An import that adds nothing changes nothing, not even the trail. */
+      if ((result->patients_added + result->sessions_added > 0 &&
+           !stipple_store_chain_event (self, "import", detail, error)) ||
+          !stipple_store_commit (self, error))
+        {
+          stipple_store_rollback (self);
+          goto out_detach;
+        }
+    }
   ok = TRUE;
 
 out_detach:

@@ -84,6 +84,41 @@ gboolean     stipple_store_check_open       (StippleStore  *self,
                                              GError       **error);
 char        *stipple_store_format_time      (GDateTime     *time);
 GDateTime   *stipple_store_parse_time       (const char    *text);
+/* stipple-store.c, for stipple-store-backup.c */
+void         stipple_store_set_error_for_code (StippleStoreError   code,
+                                               const char         *path,
+                                               const char         *detail,
+                                               GError            **error);
+void         stipple_store_set_errno_error  (int            saved_errno,
+                                             const char    *path,
+                                             GError       **error);
+gboolean     stipple_store_take_lock        (StippleStore  *self,
+                                             GError       **error);
+gboolean     stipple_store_query_int        (sqlite3       *db,
+                                             const char    *path,
+                                             const char    *sql,
+                                             gint64        *value,
+                                             GError       **error);
+
+/* stipple-store-backup.c */
+char        *stipple_store_backup_name      (const char    *path,
+                                             const char    *kind);
+gboolean     stipple_store_ensure_backup_dir (const char   *path,
+                                             GError       **error);
+gboolean     stipple_store_daily_backup     (StippleStore  *self,
+                                             GError       **error);
+gboolean     stipple_store_write_anchor     (const char    *backup,
+                                             gint64         head_id,
+                                             const char    *head_hash,
+                                             GError       **error);
+gboolean     stipple_store_sync_folder_of   (const char    *path);
+gboolean     stipple_store_chain_event      (StippleStore  *self,
+                                             const char    *kind,
+                                             const char    *detail,
+                                             GError       **error);
+gboolean     stipple_store_copy_file        (const char    *from,
+                                             const char    *to,
+                                             GError       **error);
 gboolean     stipple_store_backup_to        (sqlite3       *db,
                                              const char    *destination,
                                              GError       **error);

@@ -291,6 +291,41 @@ static const char schema_v4[] =
   "   AND (NEW.note_before IS NOT OLD.note_before OR NEW.note_after IS NOT OLD.note_after)"
   "  BEGIN SELECT RAISE (ABORT, 'a sealed session takes addenda, not edits to its notes'); END;";
 
+/* Version 5: a restore and an import leave a row in the audit trail, so
+ * the kinds 'restore' and 'import' are allowed. SQLite cannot change a
+ * CHECK constraint, so the table is rebuilt as version 3 did; the rows,
+ * and so their hashes, are copied unchanged. */
+static const char schema_v5[] =
+  "CREATE TABLE audit_v5 ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  session_id INTEGER REFERENCES session (id),"
+  "  at TEXT NOT NULL,"
+  "  user TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('setting', 'arm', 'disarm', 'emergency-stop',"
+  "                                     'fault', 'connect', 'disconnect',"
+  "                                     'limit-confirmed', 'seal', 'restore', 'import')),"
+  "  zone TEXT,"
+  "  sent TEXT NOT NULL DEFAULT '',"
+  "  acknowledgement TEXT NOT NULL DEFAULT '',"
+  "  read_back TEXT NOT NULL DEFAULT '',"
+  "  detail TEXT NOT NULL DEFAULT '',"
+  "  prev_hash TEXT NOT NULL DEFAULT '',"
+  "  hash TEXT NOT NULL DEFAULT ''"
+  ");"
+  "INSERT INTO audit_v5 SELECT id, uid, session_id, at, user, kind, zone, sent, acknowledgement,"
+  "                     read_back, detail, prev_hash, hash FROM audit ORDER BY id;"
+  "DROP TABLE audit;"
+  "ALTER TABLE audit_v5 RENAME TO audit;"
+  "CREATE INDEX audit_session ON audit (session_id);"
+  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
+  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
+  "CREATE TRIGGER audit_no_reuse BEFORE INSERT ON audit"
+  "  WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM audit WHERE uid = NEW.uid)"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;";
+
 typedef struct
 {
   int         version;
@@ -306,6 +341,7 @@ static const MigrationStep steps[] = {
   { 2, schema_v2, NULL },
   { 3, schema_v3, finish_v3 },
   { 4, schema_v4, NULL },
+  { 5, schema_v5, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == STIPPLE_STORE_SCHEMA_VERSION);

@@ -35,7 +35,7 @@ typedef enum
 /* "Stpl" in the SQLite header's application_id field. */
 #define STIPPLE_STORE_APPLICATION_ID 0x5374706c
 /* The schema version this build writes, kept in PRAGMA user_version. */
-#define STIPPLE_STORE_SCHEMA_VERSION 4
+#define STIPPLE_STORE_SCHEMA_VERSION 5
 /* Samples per telemetry block: one second at the pen's 8 kHz. */
 #define STIPPLE_STORE_TELEMETRY_BLOCK 8000
 /* Daily backups kept beside the patient file. */
@@ -214,6 +214,9 @@ gboolean             stipple_store_export_patient       (StippleStore           
                                                          const char               *destination,
                                                          GError                  **error);
 StippleImportResult *stipple_store_import               (StippleStore             *self,
+                                                         const char               *source,
+                                                         GError                  **error);
+StippleImportResult *stipple_store_import_preview       (StippleStore             *self,
                                                          const char               *source,
                                                          GError                  **error);
 

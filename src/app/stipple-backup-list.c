@@ -1,0 +1,155 @@
+/* stipple-backup-list.c
+ *
+ * A boxed list of the backups beside a patient file, newest first: when
+ * each was taken and why, its size, its patients and sessions, its last
+ * session, and whether it verifies (integrity, hash chain, seals and the
+ * chain head written beside it). A backup that verifies has a "Restore…"
+ * button, which activates "app.restore-backup" with its path. The
+ * backups are read and verified on a worker thread.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "stipple-backup-list"
+
+#include "config.h"
+
+#include <inttypes.h>
+
+#include <glib/gi18n.h>
+
+#include "stipple-backup-list.h"
+#include "stipple-store-backup.h"
+
+static const char *
+kind_label (const char *kind)
+{
+  if (g_strcmp0 (kind, "daily") == 0)
+    return _("Daily backup");
+  if (g_strcmp0 (kind, "manual") == 0)
+    return _("Backup taken by hand");
+  if (g_strcmp0 (kind, "before-restore") == 0)
+    return _("File set aside by a restore");
+  if (g_strcmp0 (kind, "offsite") == 0)
+    return _("Copy off this computer");
+  if (g_str_has_prefix (kind, "before-v"))
+    return _("Backup before an update");
+  return _("Backup");
+}
+
+static char *
+format_local (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (time);
+
+  return g_date_time_format (local, "%x %H:%M");
+}
+
+static GtkWidget *
+backup_row (const StippleBackupInfo *info)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *taken = format_local (info->taken_at);
+  g_autofree char *title = g_strdup_printf ("%s — %s", taken, kind_label (info->kind));
+  g_autofree char *size = g_format_size ((guint64) info->size);
+  g_autofree char *last = info->last_session != NULL ? format_local (info->last_session)
+                                                     : g_strdup (_("none"));
+  g_autofree char *holds = NULL;
+  g_autofree char *subtitle = NULL;
+
+  /* Translators: a backup: its size, what it holds, its last session */
+  holds = g_strdup_printf (_("%s, %" PRId64 " patients, %" PRId64 " sessions, "
+                             "last session %s"),
+                           size, info->n_patients, info->n_sessions, last);
+  if (info->verified)
+    subtitle = g_strdup_printf ("%s\n%s", holds, _("Verifies: the record is whole"));
+  else
+    subtitle = g_strdup_printf (_("%s\nDoes not verify: %s"), holds, info->problem);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_set_tooltip_text (row, info->path);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name (info->verified ? "emblem-ok-symbolic"
+                                                                          : "dialog-warning-symbolic"));
+  if (info->verified)
+    {
+      GtkWidget *button = gtk_button_new_with_label (_("Restore…"));
+      g_autofree char *label = g_strdup_printf (_("Restore the backup of %s"), taken);
+
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "app.restore-backup");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                              g_variant_new_bytestring (info->path));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+  return row;
+}
+
+static void
+describe_thread_cb (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  g_task_return_pointer (task, stipple_store_describe_backups (task_data),
+                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+described_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GtkWidget) list = user_data;
+  g_autoptr(GPtrArray) infos = g_task_propagate_pointer (G_TASK (result), NULL);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (list)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (list), child);
+  if (infos == NULL || infos->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     _("There is no backup of this patient file yet."));
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+      return;
+    }
+  for (guint i = 0; i < infos->len; i++)
+    gtk_list_box_append (GTK_LIST_BOX (list), backup_row (g_ptr_array_index (infos, i)));
+}
+
+/**
+ * stipple_backup_list_new:
+ * @database: the patient file
+ *
+ * Returns: (transfer floating): a list of the backups of @database,
+ *   filled once they are read
+ */
+GtkWidget *
+stipple_backup_list_new (const char *database)
+{
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *row = adw_action_row_new ();
+  g_autoptr(GTask) task = NULL;
+
+  g_return_val_if_fail (database != NULL, list);
+
+  gtk_widget_set_name (list, "backup-list");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Backups"), -1);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Reading the backups…"));
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+
+  task = g_task_new (NULL, NULL, described_cb, g_object_ref (list));
+  g_task_set_task_data (task, g_strdup (database), g_free);
+  g_task_run_in_thread (task, describe_thread_cb);
+  return list;
+}

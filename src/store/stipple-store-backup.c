@@ -1,0 +1,1096 @@
+/* stipple-store-backup.c
+ *
+ * Backups of the patient file: the daily one taken on opening, those
+ * taken by hand or before a migration, and restoring one. Each is a
+ * consistent SQLite snapshot written under a temporary name and renamed
+ * into place once on disk, in a folder beside the patient file.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "stipple-store"
+
+#include "config.h"
+
+#include <inttypes.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "stipple-store-backup.h"
+#include "stipple-store-private.h"
+
+char *
+stipple_store_backup_name (const char *path,
+                           const char *kind)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%dT%H%M%S");
+  g_autofree char *dir = stipple_store_get_backup_dir (path);
+  g_autofree char *base = g_path_get_basename (path);
+  /* "daily-…-patients.stipple", not "…patients.stipple.stipple". */
+  const char *suffix = g_str_has_suffix (base, ".stipple") ? "" : ".stipple";
+  g_autofree char *name = g_strdup_printf ("%s-%s-%s%s", kind, stamp, base, suffix);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+gboolean
+stipple_store_ensure_backup_dir (const char  *path,
+                                 GError     **error)
+{
+  g_autofree char *dir = stipple_store_get_backup_dir (path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      stipple_store_set_errno_error (errno, dir, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+static GPtrArray *
+list_backups_with_prefix (const char *path,
+                          const char *prefix)
+{
+  g_autofree char *dir_path = stipple_store_get_backup_dir (path);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".stipple") && (prefix == NULL || g_str_has_prefix (name, prefix)))
+      g_ptr_array_add (list, g_build_filename (dir_path, name, NULL));
+  g_ptr_array_sort (list, compare_strings);
+  return list;
+}
+
+/* A backup cut short (power cut, killed) leaves its temporary file. */
+static void
+remove_partial_backups (const char *path)
+{
+  g_autofree char *dir_path = stipple_store_get_backup_dir (path);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".stipple.part") ||
+        g_str_has_suffix (name, STIPPLE_STORE_ANCHOR_SUFFIX ".part"))
+      {
+        g_autofree char *child = g_build_filename (dir_path, name, NULL);
+        g_unlink (child);
+      }
+}
+
+/* One backup a calendar day (UTC), the newest few kept. Failing here
+ * does not stop the clinician working: the error is kept and shown. */
+gboolean
+stipple_store_daily_backup (StippleStore  *self,
+                            GError       **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "daily-%Y-%m-%d");
+  g_autoptr(GPtrArray) dailies = list_backups_with_prefix (self->path, "daily-");
+  g_autofree char *destination = NULL;
+  gint64 n_patients = 0;
+
+  for (guint i = 0; i < dailies->len; i++)
+    {
+      g_autofree char *base = g_path_get_basename (g_ptr_array_index (dailies, i));
+      if (g_str_has_prefix (base, today))
+        return TRUE;
+    }
+
+  if (!stipple_store_query_int (self->db, self->path, "SELECT count(*) FROM patient",
+                                &n_patients, error))
+    return FALSE;
+  if (n_patients == 0)
+    return TRUE;
+
+  if (!stipple_store_ensure_backup_dir (self->path, error))
+    return FALSE;
+  remove_partial_backups (self->path);
+  destination = stipple_store_backup_name (self->path, "daily");
+  if (!stipple_store_backup_to (self->db, destination, error))
+    return FALSE;
+
+  g_ptr_array_add (dailies, g_steal_pointer (&destination));
+  g_ptr_array_sort (dailies, compare_strings);
+  while (dailies->len > STIPPLE_STORE_DAILY_BACKUPS)
+    {
+      g_autofree char *anchor = g_strconcat (g_ptr_array_index (dailies, 0),
+                                             STIPPLE_STORE_ANCHOR_SUFFIX, NULL);
+
+      g_unlink (anchor);
+      g_unlink (g_ptr_array_index (dailies, 0));
+      g_ptr_array_remove_index (dailies, 0);
+    }
+  return TRUE;
+}
+
+
+/**
+ * stipple_store_get_backup_dir:
+ * @path: a patient file
+ *
+ * Backups live in a folder beside the file, so that copying the folder
+ * that holds the patient file copies its backups too.
+ *
+ * Returns: (transfer full): the backup folder of @path
+ */
+char *
+stipple_store_get_backup_dir (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_strconcat (path, ".backups", NULL);
+}
+gboolean
+stipple_store_sync_folder_of (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  int fd = open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    return FALSE;
+  fsync (fd);
+  close (fd);
+  return TRUE;
+}
+
+/* Writes @path through a temporary name, on disk before it is renamed
+ * into place: the file is whole or absent. */
+static gboolean
+write_file_durably (const char  *path,
+                    const char  *contents,
+                    gsize        length,
+                    GError     **error)
+{
+  g_autofree char *partial = g_strconcat (path, ".part", NULL);
+  gsize written = 0;
+  int fd;
+
+  fd = open (partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      stipple_store_set_errno_error (errno, path, error);
+      return FALSE;
+    }
+  while (written < length)
+    {
+      gssize n = write (fd, contents + written, length - written);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved_errno = n < 0 ? errno : ENOSPC;
+
+          close (fd);
+          g_unlink (partial);
+          stipple_store_set_errno_error (saved_errno, path, error);
+          return FALSE;
+        }
+      written += (gsize) n;
+    }
+  if (fsync (fd) != 0 || close (fd) != 0)
+    {
+      int saved_errno = errno;
+
+      g_unlink (partial);
+      stipple_store_set_errno_error (saved_errno, path, error);
+      return FALSE;
+    }
+  if (g_rename (partial, path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_unlink (partial);
+      stipple_store_set_errno_error (saved_errno, path, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The chain head beside a backup: a few lines an auditor can read and
+ * compare with `stipple --verify` or with sqlite3 by hand
+ * (docs/patient-file.md). */
+gboolean
+stipple_store_write_anchor (const char  *backup,
+                            gint64       head_id,
+                            const char  *head_hash,
+                            GError     **error)
+{
+  g_autofree char *anchor = g_strconcat (backup, STIPPLE_STORE_ANCHOR_SUFFIX, NULL);
+  g_autofree char *text = g_strdup_printf ("stipple-chain-head 1\n"
+                                           "row %" PRId64 "\n"
+                                           "sha256 %s\n",
+                                           head_id, head_hash);
+
+  return write_file_durably (anchor, text, strlen (text), error);
+}
+
+/**
+ * stipple_store_read_anchor:
+ * @backup: a backup
+ * @head_id: (out): the audit row the chain ended at when it was taken
+ * @head_hash: (out) (transfer full): that row's hash
+ * @error: return location for a #GError
+ *
+ * Reads the chain head written beside @backup when it was taken.
+ *
+ * Returns: whether an anchor was there and could be read
+ */
+gboolean
+stipple_store_read_anchor (const char  *backup,
+                           gint64      *head_id,
+                           char       **head_hash,
+                           GError     **error)
+{
+  g_autofree char *anchor = g_strconcat (backup, STIPPLE_STORE_ANCHOR_SUFFIX, NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean have_row = FALSE;
+
+  g_return_val_if_fail (backup != NULL, FALSE);
+
+  *head_hash = NULL;
+  if (!g_file_get_contents (anchor, &text, NULL, NULL))
+    {
+      stipple_store_set_error_for_code (STIPPLE_STORE_ERROR_NOT_FOUND, anchor, NULL, error);
+      return FALSE;
+    }
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "row "))
+        have_row = g_ascii_string_to_signed (lines[i] + 4, 10, 0, G_MAXINT64, head_id, NULL);
+      else if (g_str_has_prefix (lines[i], "sha256 ") && strlen (lines[i] + 7) == 64)
+        {
+          g_free (*head_hash);
+          *head_hash = g_strdup (lines[i] + 7);
+        }
+    }
+  if (!have_row || *head_hash == NULL)
+    {
+      g_clear_pointer (head_hash, g_free);
+      stipple_store_set_error_for_code (STIPPLE_STORE_ERROR_CORRUPT, anchor, NULL, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * stipple_store_check_anchor:
+ * @backup: a backup
+ * @head_id: the chain head found in it
+ * @head_hash: that row's hash
+ *
+ * Compares the chain head found in @backup with the anchor written beside
+ * it when it was taken. A backup from before anchors were written has
+ * none; that is not a disagreement.
+ *
+ * Returns: (transfer full) (nullable): %NULL when they agree or there is
+ *   no anchor, else why not, in plain words
+ */
+char *
+stipple_store_check_anchor (const char *backup,
+                            gint64      head_id,
+                            const char *head_hash)
+{
+  g_autofree char *anchor = g_strconcat (backup, STIPPLE_STORE_ANCHOR_SUFFIX, NULL);
+  g_autofree char *name = g_filename_display_name (backup);
+  g_autofree char *anchor_hash = NULL;
+  gint64 anchor_id = 0;
+
+  g_return_val_if_fail (backup != NULL, NULL);
+
+  if (!g_file_test (anchor, G_FILE_TEST_EXISTS))
+    return NULL;
+  if (!stipple_store_read_anchor (backup, &anchor_id, &anchor_hash, NULL))
+    return g_strdup_printf (_("The chain head written beside the backup “%s” cannot be read."),
+                            name);
+  if (anchor_id != head_id || g_strcmp0 (anchor_hash, head_hash) != 0)
+    return g_strdup_printf (_("The backup “%s” does not match the chain head written beside it: "
+                              "it ends at audit row %" PRId64 ", the chain head says "
+                              "row %" PRId64 ". It was changed after it was taken."),
+                            name, head_id, anchor_id);
+  return NULL;
+}
+
+/**
+ * stipple_store_backup_to:
+ * @db: the connection to copy, its mutex held
+ * @destination: the backup file to write; replaced atomically
+ * @error: return location for a #GError
+ *
+ * Copies a consistent snapshot with SQLite's online backup, into a
+ * private temporary file renamed into place once it is complete and on
+ * disk: a backup file is whole or absent.
+ *
+ * Returns: whether the backup was written
+ */
+gboolean
+stipple_store_backup_to (sqlite3     *db,
+                         const char  *destination,
+                         GError     **error)
+{
+  g_autofree char *partial = g_strconcat (destination, ".part", NULL);
+  sqlite3 *out = NULL;
+  sqlite3_backup *backup;
+  g_autofree char *head_hash = NULL;
+  gint64 head_id = 0;
+  int fd, rc;
+
+  fd = open (partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      stipple_store_set_errno_error (errno, destination, error);
+      return FALSE;
+    }
+  close (fd);
+
+  rc = sqlite3_open_v2 (partial, &out, SQLITE_OPEN_READWRITE, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_extended_result_codes (out, 1);
+      backup = sqlite3_backup_init (out, "main", db, "main");
+      if (backup == NULL)
+        rc = sqlite3_errcode (out);
+      else
+        {
+          rc = sqlite3_backup_step (backup, -1);
+          if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+          sqlite3_backup_finish (backup);
+        }
+    }
+  if (rc == SQLITE_OK)
+    {
+      /* The copy is self-contained: no WAL beside it. */
+      rc = sqlite3_exec (out, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+    }
+  if (rc != SQLITE_OK)
+    {
+      stipple_store_set_sqlite_error (out, rc, destination, error);
+      sqlite3_close (out);
+      g_unlink (partial);
+      return FALSE;
+    }
+  /* A file from before the hash chain has no head to anchor. */
+  if (!stipple_store_chain_head (out, destination, &head_id, &head_hash, NULL))
+    g_clear_pointer (&head_hash, g_free);
+  stipple_store_chain_forget (out);
+  sqlite3_close (out);
+
+  fd = open (partial, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+  /* The anchor is in place before the backup it describes, so that no
+   * backup ever stands without it. */
+  if (head_hash != NULL && !stipple_store_write_anchor (destination, head_id, head_hash, error))
+    {
+      g_unlink (partial);
+      return FALSE;
+    }
+  if (g_rename (partial, destination) != 0)
+    {
+      stipple_store_set_errno_error (errno, destination, error);
+      g_unlink (partial);
+      return FALSE;
+    }
+  stipple_store_sync_folder_of (destination);
+  return TRUE;
+}
+
+/**
+ * stipple_store_backup:
+ * @self: a store
+ * @error: return location for a #GError
+ *
+ * Takes a backup now, into the backup folder beside the file. Backups
+ * taken this way are kept until removed by hand.
+ *
+ * Returns: (transfer full): the backup's path, or %NULL with @error set
+ */
+char *
+stipple_store_backup (StippleStore  *self,
+                      GError       **error)
+{
+  g_autofree char *destination = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
+
+  if (!stipple_store_flush_telemetry (self, error))
+    return NULL;
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!stipple_store_check_open (self, error) ||
+      !stipple_store_ensure_backup_dir (self->path, error))
+    return NULL;
+  destination = stipple_store_backup_name (self->path, "manual");
+  if (!stipple_store_backup_to (self->db, destination, error))
+    return NULL;
+  return g_steal_pointer (&destination);
+}
+
+/**
+ * stipple_store_list_backups:
+ * @path: a patient file
+ *
+ * Returns: (transfer full) (element-type filename): the backups of
+ *   @path, by name: kind, then date
+ */
+GPtrArray *
+stipple_store_list_backups (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return list_backups_with_prefix (path, NULL);
+}
+
+gboolean
+stipple_store_copy_file (const char  *from,
+                         const char  *to,
+                         GError     **error)
+{
+  g_autoptr(GFile) source = g_file_new_for_path (from);
+  g_autoptr(GFile) target = g_file_new_for_path (to);
+  g_autoptr(GError) local_error = NULL;
+  int fd;
+
+  /* Created first so that the copy is private to its user. */
+  fd = open (to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      stipple_store_set_errno_error (errno, to, error);
+      return FALSE;
+    }
+  close (fd);
+
+  if (!g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        stipple_store_set_error_for_code (STIPPLE_STORE_ERROR_DISK_FULL, to, NULL, error);
+      else
+        stipple_store_set_error_for_code (STIPPLE_STORE_ERROR_FAILED, to, local_error->message,
+                                          error);
+      g_unlink (to);
+      return FALSE;
+    }
+  g_chmod (to, 0600);
+  return TRUE;
+}
+
+/**
+ * stipple_store_restore:
+ * @path: the patient file to restore; it must not be open
+ * @backup_path: a backup of it
+ * @error: return location for a #GError
+ *
+ * See stipple_store_restore_full().
+ *
+ * Returns: whether the patient file is now the backup
+ */
+gboolean
+stipple_store_restore (const char  *path,
+                       const char  *backup_path,
+                       GError     **error)
+{
+  return stipple_store_restore_full (path, backup_path, NULL, error);
+}
+
+/**
+ * stipple_store_chain_event:
+ * @self: a store, its mutex held, inside a transaction
+ * @kind: "restore" or "import"
+ * @detail: what happened, as key=value pairs
+ * @error: return location for a #GError
+ *
+ * Appends a row to the audit chain for something done to the whole file,
+ * by the computer's user (no clinician is signed in for it).
+ *
+ * Returns: whether the row is in the file
+ */
+gboolean
+stipple_store_chain_event (StippleStore  *self,
+                           const char    *kind,
+                           const char    *detail,
+                           GError       **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *uid = g_uuid_string_random ();
+  g_autofree char *at = stipple_store_format_time (now);
+  StippleChainRow row = { 0, };
+
+  row.uid = uid;
+  row.at = at;
+  row.user = g_get_user_name ();
+  row.kind = kind;
+  row.sent = "";
+  row.acknowledgement = "";
+  row.read_back = "";
+  row.detail = detail;
+  return stipple_store_chain_insert (self->db, self->path, &row, error);
+}
+
+/* The restored file says, in its own audit trail, where it came from and
+ * what the file it replaced held beyond it. */
+static gboolean
+record_restore (StippleStore              *restored,
+                const char                *backup_path,
+                const char                *aside,
+                const StippleRestoreLoss  *loss,
+                GError                   **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&restored->mutex);
+  g_autofree char *backup_name = g_path_get_basename (backup_path);
+  g_autofree char *aside_name = aside != NULL ? g_path_get_basename (aside) : g_strdup ("");
+  g_autofree char *detail = NULL;
+
+  detail = g_strdup_printf ("backup=%s set_aside=%s compared=%s patients_not_restored=%" PRId64
+                            " sessions_not_restored=%" PRId64 " audit_rows_not_restored=%" PRId64,
+                            backup_name, aside_name, loss->compared ? "yes" : "no",
+                            loss->n_patients, loss->n_sessions, loss->n_audit_rows);
+  if (!stipple_store_begin (restored, error))
+    return FALSE;
+  if (!stipple_store_chain_event (restored, "restore", detail, error) ||
+      !stipple_store_commit (restored, error))
+    {
+      stipple_store_rollback (restored);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The backup must be whole before it replaces anything: integrity, the
+ * hash chain and every seal, and the chain head written beside it. */
+static gboolean
+verify_staged (StippleStore  *check,
+               const char    *backup_path,
+               GError       **error)
+{
+  g_autoptr(StippleVerifyResult) result = NULL;
+  g_autofree char *name = g_filename_display_name (backup_path);
+  g_autofree char *anchor_problem = NULL;
+  GError *local_error = NULL;
+
+  result = stipple_store_verify (check, 0, &local_error);
+  if (result == NULL)
+    {
+      /* A file from before the chain has nothing to verify against. */
+      if (g_error_matches (local_error, STIPPLE_STORE_ERROR,
+                           STIPPLE_STORE_ERROR_NOT_A_STIPPLE_FILE))
+        {
+          g_clear_error (&local_error);
+          return TRUE;
+        }
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (result->breaks->len > 0)
+    {
+      const StippleVerifyBreak *b = g_ptr_array_index (result->breaks, 0);
+
+      g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT,
+                   _("The backup “%s” does not verify, so it was not restored and nothing was "
+                     "changed: %s"), name, b->message);
+      return FALSE;
+    }
+  anchor_problem = stipple_store_check_anchor (backup_path, result->head_id, result->head_hash);
+  if (anchor_problem != NULL)
+    {
+      g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT,
+                   _("The backup was not restored and nothing was changed: %s"), anchor_problem);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * stipple_store_restore_full:
+ * @path: the patient file to restore; it must not be open
+ * @backup_path: a backup of it
+ * @aside_path: (out) (optional) (transfer full): where the file it
+ *   replaced was kept, or %NULL when there was none
+ * @error: return location for a #GError
+ *
+ * Replaces the patient file with a backup. The backup is checked first
+ * (a Stipple file, not newer than this Stipple, not damaged, its hash
+ * chain and seals whole and matching the chain head written beside it);
+ * the file it replaces, with its WAL, is first copied into the backup
+ * folder as a "before-restore" backup, so a restore loses nothing either.
+ *
+ * Returns: whether the patient file is now the backup
+ */
+gboolean
+stipple_store_restore_full (const char  *path,
+                            const char  *backup_path,
+                            char       **aside_path,
+                            GError     **error)
+{
+  g_autoptr(StippleStore) lock = NULL;
+  g_autoptr(StippleStore) check = NULL;
+  g_autofree char *staged = NULL;
+  g_autofree char *wal = NULL;
+  g_autofree char *shm = NULL;
+  g_autofree char *absolute = NULL;
+  g_autofree char *aside = NULL;
+  g_autoptr(StippleRestoreLoss) loss = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (backup_path != NULL, FALSE);
+
+  if (aside_path != NULL)
+    *aside_path = NULL;
+  absolute = g_canonicalize_filename (path, NULL);
+  staged = g_strconcat (absolute, ".restoring", NULL);
+  wal = g_strconcat (absolute, "-wal", NULL);
+  shm = g_strconcat (absolute, "-shm", NULL);
+
+  /* Holding the patient file's lock keeps every Stipple out meanwhile. */
+  lock = g_object_new (STIPPLE_TYPE_STORE, NULL);
+  lock->path = g_strdup (absolute);
+  if (!stipple_store_take_lock (lock, error))
+    return FALSE;
+
+  /* The backup is checked on a copy, which opening may migrate, never on
+   * the backup itself. */
+  if (!stipple_store_copy_file (backup_path, staged, error))
+    return FALSE;
+  check = stipple_store_open_full (staged, FALSE, error);
+  if (check == NULL)
+    {
+      g_unlink (staged);
+      return FALSE;
+    }
+  if (g_file_test (absolute, G_FILE_TEST_EXISTS))
+    aside = stipple_store_backup_name (absolute, "before-restore");
+  loss = stipple_store_restore_loss (absolute, backup_path);
+  if (!verify_staged (check, backup_path, error) ||
+      !record_restore (check, backup_path, aside, loss, error))
+    {
+      g_autofree char *staged_lock = g_strconcat (staged, ".lock", NULL);
+
+      stipple_store_close (check);
+      g_unlink (staged_lock);
+      g_unlink (staged);
+      return FALSE;
+    }
+  stipple_store_close (check);
+  {
+    g_autofree char *staged_lock = g_strconcat (staged, ".lock", NULL);
+    g_unlink (staged_lock);
+  }
+
+  if (aside != NULL)
+    {
+      if (!stipple_store_ensure_backup_dir (absolute, error) ||
+          !stipple_store_copy_file (absolute, aside, error))
+        {
+          g_unlink (staged);
+          return FALSE;
+        }
+      if (g_file_test (wal, G_FILE_TEST_EXISTS))
+        {
+          g_autofree char *aside_wal = g_strconcat (aside, "-wal", NULL);
+          if (!stipple_store_copy_file (wal, aside_wal, error))
+            {
+              g_unlink (staged);
+              return FALSE;
+            }
+        }
+    }
+
+  /* The old WAL goes before the new file arrives: SQLite would replay a
+   * stale WAL into whatever database sits beside it. */
+  g_unlink (wal);
+  g_unlink (shm);
+  if (g_rename (staged, absolute) != 0)
+    {
+      stipple_store_set_errno_error (errno, absolute, error);
+      g_unlink (staged);
+      return FALSE;
+    }
+  stipple_store_sync_folder_of (absolute);
+  if (aside_path != NULL)
+    *aside_path = g_steal_pointer (&aside);
+  return TRUE;
+}
+
+static void
+backup_thread_cb (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+  char *path = stipple_store_backup (source_object, &error);
+
+  if (path == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, path, g_free);
+}
+
+/**
+ * stipple_store_backup_async:
+ * @self: a store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the backup is written
+ * @user_data: data for @callback
+ *
+ * See stipple_store_backup().
+ */
+void
+stipple_store_backup_async (StippleStore        *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stipple_store_backup_async);
+  g_task_run_in_thread (task, backup_thread_cb);
+}
+
+/**
+ * stipple_store_backup_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the backup's path, or %NULL with @error set
+ */
+char *
+stipple_store_backup_finish (StippleStore  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* What a backup holds ------------------------------------------------- */
+
+void
+stipple_backup_info_free (StippleBackupInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->path);
+  g_free (info->kind);
+  g_clear_pointer (&info->taken_at, g_date_time_unref);
+  g_clear_pointer (&info->last_session, g_date_time_unref);
+  g_free (info->problem);
+  g_free (info->head_hash);
+  g_free (info);
+}
+
+void
+stipple_restore_loss_free (StippleRestoreLoss *loss)
+{
+  if (loss == NULL)
+    return;
+  g_clear_pointer (&loss->lines, g_ptr_array_unref);
+  g_free (loss);
+}
+
+/* "daily-2026-12-02T101500-patients.stipple": kind and time from the name
+ * the backup was given when it was taken. */
+static void
+parse_backup_name (StippleBackupInfo *info)
+{
+  g_autofree char *base = g_path_get_basename (info->path);
+  g_autoptr(GRegex) regex = g_regex_new ("^(.+?)-([0-9]{4})-([0-9]{2})-([0-9]{2})T"
+                                         "([0-9]{2})([0-9]{2})([0-9]{2})-", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  if (!g_regex_match (regex, base, 0, &match))
+    {
+      info->kind = g_strdup ("");
+      return;
+    }
+  info->kind = g_match_info_fetch (match, 1);
+  {
+    int v[6];
+
+    for (int i = 0; i < 6; i++)
+      {
+        g_autofree char *part = g_match_info_fetch (match, i + 2);
+        v[i] = atoi (part);
+      }
+    info->taken_at = g_date_time_new_utc (v[0], v[1], v[2], v[3], v[4], v[5]);
+  }
+}
+
+static gboolean
+read_counts (StippleStore       *store,
+             StippleBackupInfo  *info,
+             GError            **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&store->mutex);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!stipple_store_query_int (store->db, store->path, "SELECT count(*) FROM patient",
+                                &info->n_patients, error) ||
+      !stipple_store_query_int (store->db, store->path, "SELECT count(*) FROM session",
+                                &info->n_sessions, error))
+    return FALSE;
+  rc = sqlite3_prepare_v2 (store->db, "SELECT max(started_at) FROM session", -1, &stmt, NULL);
+  if (rc == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW &&
+      sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    info->last_session = stipple_store_parse_time ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+/**
+ * stipple_store_describe_backup:
+ * @backup: a backup file
+ * @error: return location for a #GError
+ *
+ * Reads what @backup holds and verifies it, as a restore would: its
+ * integrity, hash chain and seals, and the chain head written beside it.
+ * The backup is only read.
+ *
+ * Returns: (transfer full): what it holds; %NULL with @error set only
+ *   when it cannot be found at all. A backup that cannot be opened is
+ *   described with #StippleBackupInfo.problem set.
+ */
+StippleBackupInfo *
+stipple_store_describe_backup (const char  *backup,
+                               GError     **error)
+{
+  g_autoptr(StippleBackupInfo) info = g_new0 (StippleBackupInfo, 1);
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleVerifyResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GStatBuf st;
+
+  g_return_val_if_fail (backup != NULL, NULL);
+
+  if (g_stat (backup, &st) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *name = g_filename_display_name (backup);
+
+      if (saved_errno == ENOENT)
+        g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
+                     _("The backup “%s” does not exist."), name);
+      else
+        stipple_store_set_errno_error (saved_errno, backup, error);
+      return NULL;
+    }
+  info->path = g_strdup (backup);
+  info->size = st.st_size;
+  parse_backup_name (info);
+  if (info->taken_at == NULL)
+    info->taken_at = g_date_time_new_from_unix_utc (st.st_mtime);
+
+  store = stipple_store_open_read_only (backup, &local_error);
+  if (store != NULL && read_counts (store, info, &local_error))
+    result = stipple_store_verify (store, 0, &local_error);
+  if (store != NULL)
+    stipple_store_close (store);
+  if (result == NULL)
+    {
+      info->problem = g_strdup (local_error->message);
+      return g_steal_pointer (&info);
+    }
+
+  info->head_id = result->head_id;
+  info->head_hash = g_strdup (result->head_hash);
+  if (result->breaks->len > 0)
+    {
+      const StippleVerifyBreak *b = g_ptr_array_index (result->breaks, 0);
+      info->problem = g_strdup (b->message);
+    }
+  else
+    info->problem = stipple_store_check_anchor (backup, result->head_id, result->head_hash);
+  info->verified = info->problem == NULL;
+  return g_steal_pointer (&info);
+}
+
+static gint
+compare_newest_first (gconstpointer a,
+                      gconstpointer b)
+{
+  const StippleBackupInfo *x = *(StippleBackupInfo * const *) a;
+  const StippleBackupInfo *y = *(StippleBackupInfo * const *) b;
+
+  return g_date_time_compare (y->taken_at, x->taken_at);
+}
+
+/**
+ * stipple_store_describe_backups:
+ * @path: a patient file
+ *
+ * Describes every backup in the folder beside @path; see
+ * stipple_store_describe_backup().
+ *
+ * Returns: (transfer full) (element-type StippleBackupInfo): newest first
+ */
+GPtrArray *
+stipple_store_describe_backups (const char *path)
+{
+  g_autoptr(GPtrArray) paths = NULL;
+  GPtrArray *infos = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_backup_info_free);
+
+  g_return_val_if_fail (path != NULL, infos);
+
+  paths = stipple_store_list_backups (path);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      StippleBackupInfo *info = stipple_store_describe_backup (g_ptr_array_index (paths, i), NULL);
+
+      if (info != NULL)
+        g_ptr_array_add (infos, info);
+    }
+  g_ptr_array_sort (infos, compare_newest_first);
+  return infos;
+}
+
+static char *
+format_local_time (const char *stored)
+{
+  g_autoptr(GDateTime) time = stipple_store_parse_time (stored);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (time == NULL)
+    return g_strdup (stored);
+  local = g_date_time_to_local (time);
+  return g_date_time_format (local, "%x %H:%M");
+}
+
+/**
+ * stipple_store_restore_loss:
+ * @path: the patient file a restore would replace
+ * @backup: the backup it would be replaced with
+ *
+ * Lists what the patient file holds that @backup does not, matched by
+ * each record's uid: the patients and sessions added after the backup,
+ * and the audit rows written since. Both files are only read. A damaged
+ * patient file may not be readable at all: then
+ * #StippleRestoreLoss.compared is %FALSE and the lines say so.
+ *
+ * Returns: (transfer full): what a restore would set aside
+ */
+StippleRestoreLoss *
+stipple_store_restore_loss (const char *path,
+                            const char *backup)
+{
+  StippleRestoreLoss *loss = g_new0 (StippleRestoreLoss, 1);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  loss->lines = g_ptr_array_new_with_free_func (g_free);
+  g_return_val_if_fail (path != NULL && backup != NULL, loss);
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (db, 2000);
+      rc = sqlite3_prepare_v2 (db, "ATTACH DATABASE ? AS bk", -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_text (stmt, 1, backup, -1, SQLITE_STATIC);
+          rc = sqlite3_step (stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode (db);
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db,
+                             "SELECT given_name || ' ' || family_name, record_number"
+                             " FROM main.patient WHERE uid NOT IN (SELECT uid FROM bk.patient)"
+                             " ORDER BY id", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      loss->n_patients++;
+      g_ptr_array_add (loss->lines,
+                       g_strdup_printf (_("Patient %s (record number %s), added after the backup"),
+                                        (const char *) sqlite3_column_text (stmt, 0),
+                                        (const char *) sqlite3_column_text (stmt, 1)));
+      rc = SQLITE_OK;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (rc == SQLITE_DONE)
+    rc = sqlite3_prepare_v2 (db,
+                             "SELECT s.started_at, p.given_name || ' ' || p.family_name,"
+                             " p.record_number FROM main.session s"
+                             " JOIN main.patient p ON p.id = s.patient_id"
+                             " WHERE s.uid NOT IN (SELECT uid FROM bk.session)"
+                             " ORDER BY s.started_at", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *when = format_local_time ((const char *) sqlite3_column_text (stmt, 0));
+
+      loss->n_sessions++;
+      g_ptr_array_add (loss->lines,
+                       g_strdup_printf (_("The session of %s (record number %s) started %s"),
+                                        (const char *) sqlite3_column_text (stmt, 1),
+                                        (const char *) sqlite3_column_text (stmt, 2), when));
+      rc = SQLITE_OK;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (rc == SQLITE_DONE)
+    rc = sqlite3_prepare_v2 (db,
+                             "SELECT count(*) FROM main.audit"
+                             " WHERE uid NOT IN (SELECT uid FROM bk.audit)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      loss->n_audit_rows = sqlite3_column_int64 (stmt, 0);
+      if (loss->n_audit_rows > 0)
+        g_ptr_array_add (loss->lines,
+                         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                       "%" PRId64 " audit row written after the backup",
+                                                       "%" PRId64 " audit rows written after the backup",
+                                                       (gulong) loss->n_audit_rows),
+                                          loss->n_audit_rows));
+      ok = TRUE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (db);
+
+  loss->compared = ok;
+  if (!ok)
+    {
+      g_ptr_array_set_size (loss->lines, 0);
+      loss->n_patients = loss->n_sessions = loss->n_audit_rows = 0;
+      g_ptr_array_add (loss->lines,
+                       g_strdup (_("The patient file cannot be read, so what it holds beyond the "
+                                   "backup cannot be listed. It is kept aside, whole, in the "
+                                   "backup folder.")));
+    }
+  return loss;
+}

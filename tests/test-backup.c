@@ -1,0 +1,699 @@
+/* test-backup.c: backups, their anchors, restoring one, and the copy
+ * kept off the machine, with the drills of docs/patient-file.md:
+ * the file damaged mid-session and restored, the off-machine drive
+ * pulled out during a copy, and that drive full.
+ *
+ * The store runs on the faulty VFS (stipple-test-vfs.c), its faults
+ * aimed at the off-machine folder only.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "stipple-store-backup.h"
+#include "stipple-test-vfs.h"
+#include "test-store-util.h"
+
+typedef struct
+{
+  char         *dir;
+  char         *path;
+  char         *folder;
+  StippleStore *store;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("stipple-backup-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "patients.stipple", NULL);
+  f->folder = g_build_filename (f->dir, "usb-drive", NULL);
+  g_assert_cmpint (g_mkdir (f->folder, 0700), ==, 0);
+  f->store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+reset_faults (void)
+{
+  stipple_test_vfs_budget = -1;
+  stipple_test_vfs_unplug_after = -1;
+  stipple_test_vfs_fail_io = FALSE;
+  stipple_test_vfs_faults = 0;
+  g_clear_pointer (&stipple_test_vfs_only_under, g_free);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  reset_faults ();
+  if (f->store != NULL)
+    stipple_store_close (f->store);
+  g_clear_object (&f->store);
+  test_remove_tree (f->dir);
+  g_free (f->folder);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+/* A patient with a session and a few audit rows; returns the session. */
+static gint64
+add_patient_session (StippleStore *store,
+                     const char   *record,
+                     const char   *given,
+                     const char   *family)
+{
+  g_autoptr(StipplePatient) patient = test_patient (record, given, family, "1980-05-17");
+  g_autoptr(StippleSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stipple_store_save_patient (store, patient, &error);
+  g_assert_no_error (error);
+  session = test_session (patient->id);
+  g_assert_true (stipple_store_save_session (store, session, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr(StippleAuditEntry) entry = stipple_audit_entry_new (STIPPLE_AUDIT_SETTING);
+
+      entry->session_id = session->id;
+      entry->user = g_strdup ("Dr Test");
+      entry->zone = STIPPLE_ZONE_FOREHEAD;
+      entry->sent = g_strdup ("depth=0.50mm");
+      g_assert_true (stipple_store_append_audit (store, entry, &error));
+      g_assert_no_error (error);
+    }
+  return session->id;
+}
+
+static guint
+count_whole_looking (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".stipple") || g_str_has_suffix (name, STIPPLE_STORE_ANCHOR_SUFFIX))
+      n++;
+  return n;
+}
+
+static goffset
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_size;
+}
+
+/* A backup carries its chain head beside it; a backup cut short at its
+ * end (its last audit row gone, the chain still whole within) disagrees
+ * with it, and neither the listing nor a restore takes it. */
+static void
+test_anchor (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *anchor_hash = NULL;
+  g_autofree char *last = NULL;
+  g_autoptr(StippleBackupInfo) info = NULL;
+  g_autoptr(GPtrArray) infos = NULL;
+  gint64 anchor_id = 0;
+  int rc;
+
+  add_patient_session (f->store, "1042", "Ada", "Brightwater");
+  backup = stipple_store_backup (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_read_anchor (backup, &anchor_id, &anchor_hash, &error));
+  g_assert_no_error (error);
+  last = test_sql (backup, "SELECT id || ' ' || hash FROM audit ORDER BY id DESC LIMIT 1", NULL);
+  {
+    g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT " %s", anchor_id, anchor_hash);
+    g_assert_cmpstr (last, ==, expected);
+  }
+
+  infos = stipple_store_describe_backups (f->path);
+  g_assert_cmpuint (infos->len, ==, 1);
+  info = stipple_store_describe_backup (backup, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->kind, ==, "manual");
+  g_assert_cmpint (info->n_patients, ==, 1);
+  g_assert_cmpint (info->n_sessions, ==, 1);
+  g_assert_nonnull (info->last_session);
+  g_assert_cmpint (info->size, ==, file_size (backup));
+  g_assert_true (info->verified);
+  g_assert_null (info->problem);
+  g_clear_pointer (&info, stipple_backup_info_free);
+
+  /* Someone drops the last audit row from the backup. */
+  g_free (test_sql (backup, "DROP TRIGGER audit_no_delete", &rc));
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  g_free (test_sql (backup, "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)", &rc));
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+
+  info = stipple_store_describe_backup (backup, &error);
+  g_assert_no_error (error);
+  g_assert_false (info->verified);
+  g_assert_nonnull (strstr (info->problem, "chain head"));
+
+  stipple_store_close (f->store);
+  g_clear_object (&f->store);
+  g_assert_false (stipple_store_restore (f->path, backup, &error));
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "nothing was changed"));
+  g_clear_error (&error);
+  /* Nothing was changed: the file still holds its last audit row. */
+  {
+    g_autofree char *n = test_sql (f->path, "SELECT count(*) FROM audit", NULL);
+    g_assert_cmpstr (n, ==, "3");
+  }
+}
+
+static void
+damage_index (const char *path,
+              const char *index)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT rootpage FROM sqlite_schema WHERE name = '%s'",
+                                          index);
+  g_autofree char *root = test_sql (path, sql, NULL);
+  g_autofree char *page_size = test_sql (path, "PRAGMA page_size", NULL);
+  char garbage[512];
+  int fd;
+
+  g_assert_nonnull (root);
+  memset (garbage, 0xa5, sizeof garbage);
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, garbage, sizeof garbage,
+                           (g_ascii_strtoll (root, NULL, 10) - 1) * g_ascii_strtoll (page_size, NULL, 10)),
+                   ==, sizeof garbage);
+  close (fd);
+}
+
+/* Drill: the patient file is damaged in the middle of a session. The
+ * restore says, before anything is replaced, what the file holds beyond
+ * the backup; keeps the damaged file aside whole; and the restored file
+ * opens. */
+static void
+test_drill_restore_damaged (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *aside = NULL;
+  g_autoptr(StippleRestoreLoss) loss = NULL;
+  g_autoptr(StippleStore) reopened = NULL;
+  g_autofree char *patients = NULL;
+
+  add_patient_session (f->store, "1042", "Ada", "Brightwater");
+  backup = stipple_store_backup (f->store, &error);
+  g_assert_no_error (error);
+
+  /* The session after the backup: a new patient, their session, audit. */
+  add_patient_session (f->store, "2001", "Bruno", "Castellane");
+  stipple_store_close (f->store);
+  g_clear_object (&f->store);
+
+  damage_index (f->path, "session_patient");
+  reopened = stipple_store_open (f->path, &error);
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT);
+  g_assert_null (reopened);
+  g_clear_error (&error);
+
+  loss = stipple_store_restore_loss (f->path, backup);
+  g_assert_true (loss->compared);
+  g_assert_cmpint (loss->n_patients, ==, 1);
+  g_assert_cmpint (loss->n_sessions, ==, 1);
+  g_assert_cmpint (loss->n_audit_rows, ==, 3);
+  g_assert_cmpuint (loss->lines->len, ==, 3);
+  g_assert_nonnull (strstr (loss->lines->pdata[0], "Bruno Castellane"));
+  g_assert_nonnull (strstr (loss->lines->pdata[1], "2001"));
+  g_assert_nonnull (strstr (loss->lines->pdata[2], "3 audit rows"));
+
+  g_assert_true (stipple_store_restore_full (f->path, backup, &aside, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (aside);
+  /* What the restore set aside is still there, for a technician. */
+  patients = test_sql (aside, "SELECT group_concat(record_number) FROM patient", NULL);
+  g_assert_cmpstr (patients, ==, "1042,2001");
+
+  reopened = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&patients, g_free);
+  stipple_store_close (reopened);
+  patients = test_sql (f->path, "SELECT group_concat(record_number) FROM patient", NULL);
+  g_assert_cmpstr (patients, ==, "1042");
+
+  /* The restored file's own audit trail says what the restore left out,
+   * and the chain still holds with that row on it. */
+  {
+    g_autofree char *detail = test_sql (f->path, "SELECT detail FROM audit WHERE kind = 'restore'",
+                                        NULL);
+    g_autoptr(StippleStore) check = stipple_store_open_read_only (f->path, &error);
+    g_autoptr(StippleVerifyResult) result = NULL;
+
+    g_assert_nonnull (detail);
+    g_assert_nonnull (strstr (detail, "patients_not_restored=1 sessions_not_restored=1"
+                                      " audit_rows_not_restored=3"));
+    g_assert_nonnull (strstr (detail, "set_aside=before-restore-"));
+    g_assert_no_error (error);
+    result = stipple_store_verify (check, 0, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (result->breaks->len, ==, 0);
+    stipple_store_close (check);
+  }
+}
+
+/* A damaged file that cannot be read at all: the loss says so, plainly. */
+static void
+test_restore_loss_unreadable (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  g_autoptr(StippleRestoreLoss) loss = NULL;
+
+  add_patient_session (f->store, "1042", "Ada", "Brightwater");
+  backup = stipple_store_backup (f->store, &error);
+  g_assert_no_error (error);
+  stipple_store_close (f->store);
+  g_clear_object (&f->store);
+  g_assert_true (g_file_set_contents (f->path, "not a patient file at all", -1, &error));
+
+  loss = stipple_store_restore_loss (f->path, backup);
+  g_assert_false (loss->compared);
+  g_assert_cmpuint (loss->lines->len, ==, 1);
+  g_assert_nonnull (strstr (loss->lines->pdata[0], "cannot be read"));
+}
+
+static void
+test_offsite_copy (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copy = NULL;
+  g_autoptr(StippleBackupInfo) info = NULL;
+  g_autofree char *anchor = NULL;
+  g_autoptr(GPtrArray) extras = NULL;
+
+  add_patient_session (f->store, "1042", "Ada", "Brightwater");
+  copy = stipple_store_copy_off_machine (f->store, f->folder, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (copy, f->folder));
+  anchor = g_strconcat (copy, STIPPLE_STORE_ANCHOR_SUFFIX, NULL);
+  g_assert_true (g_file_test (anchor, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_whole_looking (f->folder), ==, 2);
+
+  info = stipple_store_describe_backup (copy, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->kind, ==, "offsite");
+  g_assert_true (info->verified);
+  g_assert_cmpint (info->n_patients, ==, 1);
+
+  /* The store is written on after the copy. */
+  add_patient_session (f->store, "2001", "Bruno", "Castellane");
+  extras = stipple_store_list_immutable_files (f->store);
+  g_assert_cmpuint (extras->len, ==, 0);
+}
+
+/* Older copies beyond the kept number go once a newer one is verified. */
+static void
+test_offsite_rotation (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *oldest = g_build_filename (f->folder,
+                                              "offsite-2026-01-01T080000-patients.stipple", NULL);
+  g_autofree char *other = g_build_filename (f->folder,
+                                             "offsite-2026-01-01T080000-other.stipple", NULL);
+
+  add_patient_session (f->store, "1042", "Ada", "Brightwater");
+  for (guint i = 0; i < STIPPLE_STORE_OFFSITE_COPIES; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("offsite-2026-01-%02uT080000-patients.stipple",
+                                               i + 1);
+      g_autofree char *path = g_build_filename (f->folder, name, NULL);
+
+      g_assert_true (g_file_set_contents (path, "old", -1, &error));
+    }
+  /* Another clinic PC's copies in the same folder are not ours to remove. */
+  g_assert_true (g_file_set_contents (other, "theirs", -1, &error));
+
+  copy = stipple_store_copy_off_machine (f->store, f->folder, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (oldest, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+  /* 14 copies, the newest one's anchor, and the other PC's file. */
+  g_assert_cmpuint (count_whole_looking (f->folder), ==, STIPPLE_STORE_OFFSITE_COPIES + 2);
+}
+
+static void
+test_offsite_no_folder (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = g_build_filename (f->dir, "unplugged", NULL);
+  g_autofree char *copy = NULL;
+
+  add_patient_session (f->store, "1042", "Ada", "Brightwater");
+  copy = stipple_store_copy_off_machine (f->store, missing, &error);
+  g_assert_null (copy);
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NO_FOLDER);
+  g_assert_nonnull (strstr (error->message, "Plug in the drive"));
+}
+
+/* Drill: the drive is pulled out half way through the copy. The copy
+ * fails in plain words and leaves nothing that looks like a copy; the
+ * next copy, the drive back, is whole. */
+static void
+test_drill_offsite_unplugged (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copy = NULL;
+
+  add_patient_session (f->store, "1042", "Ada", "Brightwater");
+  stipple_test_vfs_only_under = g_strdup (f->folder);
+  stipple_test_vfs_unplug_after = file_size (f->path) / 2;
+
+  copy = stipple_store_copy_off_machine (f->store, f->folder, &error);
+  g_assert_null (copy);
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_IO);
+  g_assert_cmpuint (stipple_test_vfs_faults, >, 0);
+  g_assert_cmpuint (count_whole_looking (f->folder), ==, 0);
+  g_clear_error (&error);
+
+  /* The treatment goes on while the drive is out. */
+  add_patient_session (f->store, "2001", "Bruno", "Castellane");
+
+  reset_faults ();
+  copy = stipple_store_copy_off_machine (f->store, f->folder, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_whole_looking (f->folder), ==, 2);
+  {
+    g_autoptr(StippleBackupInfo) info = stipple_store_describe_backup (copy, &error);
+
+    g_assert_true (info->verified);
+    g_assert_cmpint (info->n_patients, ==, 2);
+  }
+}
+
+/* Drill: the off-machine drive is full. */
+static void
+test_drill_offsite_full (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copy = NULL;
+
+  add_patient_session (f->store, "1042", "Ada", "Brightwater");
+  stipple_test_vfs_only_under = g_strdup (f->folder);
+  stipple_test_vfs_budget = file_size (f->path) / 3;
+
+  copy = stipple_store_copy_off_machine (f->store, f->folder, &error);
+  g_assert_null (copy);
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_DISK_FULL);
+  g_assert_cmpuint (stipple_test_vfs_faults, >, 0);
+  g_assert_cmpuint (count_whole_looking (f->folder), ==, 0);
+  g_clear_error (&error);
+
+  /* The patient file itself was never touched by the full drive. */
+  add_patient_session (f->store, "2001", "Bruno", "Castellane");
+}
+
+/* Drill: the same patient imported twice adds nothing the second time. */
+static void
+test_drill_import_twice (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_path = g_build_filename (f->dir, "other-clinic.stipple", NULL);
+  g_autofree char *exported = g_build_filename (f->dir, "Castellane.stipple", NULL);
+  g_autoptr(StippleStore) other = NULL;
+  g_autoptr(StippleImportResult) first = NULL;
+  g_autoptr(StippleImportResult) second = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *patient_id = NULL;
+
+  add_patient_session (f->store, "1042", "Ada", "Brightwater");
+  other = stipple_store_open (other_path, &error);
+  g_assert_no_error (error);
+  add_patient_session (other, "2001", "Bruno", "Castellane");
+  patient_id = test_sql (other_path, "SELECT id FROM patient WHERE record_number = '2001'", NULL);
+  g_assert_true (stipple_store_export_patient (other, g_ascii_strtoll (patient_id, NULL, 10),
+                                               exported, &error));
+  g_assert_no_error (error);
+  stipple_store_close (other);
+
+  first = stipple_store_import (f->store, exported, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->patients_added, ==, 1);
+  g_assert_cmpuint (first->sessions_added, ==, 1);
+  {
+    g_autofree char *detail = test_sql (f->path, "SELECT detail FROM audit WHERE kind = 'import'",
+                                        NULL);
+    g_assert_cmpstr (detail, ==, "file=Castellane.stipple patients_added=1 patients_merged=0"
+                                 " sessions_added=1 conflicts=0");
+  }
+  before = test_sql (f->path, "SELECT (SELECT count(*) FROM patient) || '/' ||"
+                              " (SELECT count(*) FROM session) || '/' ||"
+                              " (SELECT count(*) FROM audit)", NULL);
+
+  second = stipple_store_import (f->store, exported, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (second->patients_added, ==, 0);
+  g_assert_cmpuint (second->patients_merged, ==, 1);
+  g_assert_cmpuint (second->sessions_added, ==, 0);
+  g_assert_cmpuint (second->conflicts->len, ==, 0);
+  after = test_sql (f->path, "SELECT (SELECT count(*) FROM patient) || '/' ||"
+                             " (SELECT count(*) FROM session) || '/' ||"
+                             " (SELECT count(*) FROM audit)", NULL);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* A file of version 3 gains the restore and import kinds; its chain,
+ * rows and hashes unchanged, and a backup taken before. */
+static void
+test_migrate_v3 (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "fixtures", "patients-v3.stipple",
+                                                    NULL);
+  g_autofree char *path = g_build_filename (f->dir, "v3.stipple", NULL);
+  g_autofree char *hashes_before = NULL;
+  g_autofree char *hashes_after = NULL;
+  g_autofree char *version = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleVerifyResult) result = NULL;
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (fixture, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (path, contents, length, &error));
+  hashes_before = test_sql (path, "SELECT group_concat(kind || ':' || hash) FROM audit", NULL);
+  g_assert_nonnull (hashes_before);
+
+  store = stipple_store_open (path, &error);
+  g_assert_no_error (error);
+  version = test_sql (path, "PRAGMA user_version", NULL);
+  g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, STIPPLE_STORE_SCHEMA_VERSION);
+  hashes_after = test_sql (path, "SELECT group_concat(kind || ':' || hash) FROM audit", NULL);
+  g_assert_cmpstr (hashes_after, ==, hashes_before);
+  result = stipple_store_verify (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->breaks->len, ==, 0);
+  backups = stipple_store_list_backups (path);
+  g_assert_cmpuint (backups->len, >=, 1);
+  {
+    g_autofree char *first = g_path_get_basename (backups->pdata[0]);
+    g_assert_true (g_str_has_prefix (first, "before-v") || g_str_has_prefix (first, "daily-"));
+  }
+
+  /* Still append-only. */
+  {
+    int rc;
+    g_free (test_sql (path, "DELETE FROM audit", &rc));
+    g_assert_cmpint (rc, !=, SQLITE_OK);
+    g_free (test_sql (path, "UPDATE audit SET detail = 'x'", &rc));
+    g_assert_cmpint (rc, !=, SQLITE_OK);
+  }
+  stipple_store_close (store);
+}
+
+/* Runs the stipple binary and returns its exit status. */
+static int
+run_stipple (char **out,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  const char *arg;
+  int status = -1;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("STIPPLE_BINARY"));
+  va_start (args, out);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", err);
+  if (*out != NULL && err != NULL)
+    {
+      char *both = g_strconcat (*out, err, NULL);
+      g_free (*out);
+      *out = both;
+    }
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* The command line: list, verify, restore (and refuse), import. */
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *tampered = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *other_path = g_build_filename (f->dir, "other-clinic.stipple", NULL);
+  g_autofree char *exported = g_build_filename (f->dir, "Okafor.stipple", NULL);
+  g_autofree char *missing = g_build_filename (f->dir, "no-such-backup.stipple", NULL);
+
+  add_patient_session (f->store, "1042", "Ada", "Brightwater");
+  backup = stipple_store_backup (f->store, &error);
+  g_assert_no_error (error);
+  add_patient_session (f->store, "2001", "Bruno", "Castellane");
+  {
+    g_autoptr(StippleStore) other = stipple_store_open (other_path, &error);
+    g_autofree char *id = NULL;
+
+    g_assert_no_error (error);
+    add_patient_session (other, "3003", "Chidi", "Okafor");
+    id = test_sql (other_path, "SELECT id FROM patient", NULL);
+    g_assert_true (stipple_store_export_patient (other, g_ascii_strtoll (id, NULL, 10), exported,
+                                                 &error));
+    g_assert_no_error (error);
+    stipple_store_close (other);
+  }
+  stipple_store_close (f->store);
+  g_clear_object (&f->store);
+
+  g_assert_cmpint (run_stipple (&out, "--database", f->path, "--list-backups", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, backup));
+  g_assert_nonnull (strstr (out, "1 patients, 1 sessions"));
+  g_assert_nonnull (strstr (out, "verifies: the record is whole"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_stipple (&out, "--verify", backup, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "chain head written beside the file matches"));
+  g_clear_pointer (&out, g_free);
+
+  /* A tampered copy of the backup, its anchor beside it. */
+  tampered = g_build_filename (f->dir, "tampered.stipple", NULL);
+  {
+    g_autofree char *anchor_from = g_strconcat (backup, STIPPLE_STORE_ANCHOR_SUFFIX, NULL);
+    g_autofree char *anchor_to = g_strconcat (tampered, STIPPLE_STORE_ANCHOR_SUFFIX, NULL);
+    g_autofree char *contents = NULL;
+    gsize length;
+    int rc;
+
+    g_assert_true (g_file_get_contents (backup, &contents, &length, &error));
+    g_assert_true (g_file_set_contents (tampered, contents, length, &error));
+    g_clear_pointer (&contents, g_free);
+    g_assert_true (g_file_get_contents (anchor_from, &contents, &length, &error));
+    g_assert_true (g_file_set_contents (anchor_to, contents, length, &error));
+    g_free (test_sql (tampered, "DROP TRIGGER audit_no_delete", &rc));
+    g_free (test_sql (tampered, "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)", &rc));
+    g_assert_cmpint (rc, ==, SQLITE_OK);
+  }
+  g_assert_cmpint (run_stipple (&out, "--verify", tampered, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "does not match the chain head"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_stipple (&out, "--database", f->path, "--restore", tampered, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "nothing was changed"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_stipple (&out, "--database", f->path, "--restore", missing, NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  count = test_sql (f->path, "SELECT count(*) FROM patient", NULL);
+  g_assert_cmpstr (count, ==, "2");
+  g_clear_pointer (&count, g_free);
+
+  g_assert_cmpint (run_stipple (&out, "--database", f->path, "--restore", backup, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "now holds the backup"));
+  g_assert_nonnull (strstr (out, "kept, whole, as"));
+  g_assert_nonnull (strstr (out, "Patient Bruno Castellane (record number 2001)"));
+  g_assert_nonnull (strstr (out, "3 audit rows written after the backup"));
+  g_clear_pointer (&out, g_free);
+  count = test_sql (f->path, "SELECT count(*) FROM patient", NULL);
+  g_assert_cmpstr (count, ==, "1");
+  g_clear_pointer (&count, g_free);
+
+  g_assert_cmpint (run_stipple (&out, "--database", f->path, "--import", exported, "--dry-run",
+                                NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "would add 1 new patients and 1 sessions"));
+  g_clear_pointer (&out, g_free);
+  count = test_sql (f->path, "SELECT count(*) FROM patient", NULL);
+  g_assert_cmpstr (count, ==, "1");
+  g_clear_pointer (&count, g_free);
+
+  g_assert_cmpint (run_stipple (&out, "--database", f->path, "--import", exported, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Imported 1 new patients and 1 sessions"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_stipple (&out, "--database", f->path, "--import", exported, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Imported 0 new patients and 0 sessions; 1 patients"));
+  g_clear_pointer (&out, g_free);
+  count = test_sql (f->path, "SELECT count(*) FROM patient", NULL);
+  g_assert_cmpstr (count, ==, "2");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  stipple_test_vfs_install ();
+
+#define ADD(name, func) \
+  g_test_add ("/stipple/backup/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("anchor", test_anchor);
+  ADD ("restore-loss-unreadable", test_restore_loss_unreadable);
+  ADD ("offsite-copy", test_offsite_copy);
+  ADD ("offsite-rotation", test_offsite_rotation);
+  ADD ("offsite-no-folder", test_offsite_no_folder);
+  ADD ("drill-restore-damaged", test_drill_restore_damaged);
+  ADD ("drill-offsite-unplugged", test_drill_offsite_unplugged);
+  ADD ("drill-offsite-full", test_drill_offsite_full);
+  ADD ("drill-import-twice", test_drill_import_twice);
+  ADD ("cli", test_cli);
+  ADD ("migrate-v3", test_migrate_v3);
+
+  return g_test_run ();
+}

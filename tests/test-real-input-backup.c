@@ -1,0 +1,378 @@
+/* test-real-input-backup.c: a clinic's backups, used with a real mouse
+ * and keyboard
+ *
+ * The patient file is damaged after a session that came after its last
+ * backup. Stipple opens on the damaged-file page, which lists the
+ * backups; a click restores one, after a dialog that names the session
+ * the restore sets aside. The copy off this computer fails while its
+ * drive is out, the main screen says so, and a click on "Copy Now" with
+ * the drive back writes a copy that verifies. A patient exported by
+ * another clinic's Stipple is imported through the file chooser, typed
+ * and clicked as a person would. Every click and key goes through the X
+ * server (XTest).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stipple-application.h"
+#include "stipple-store-backup.h"
+#include "stipple-test-a11y.h"
+#include "stipple-test-xinput.h"
+#include "test-store-util.h"
+
+#define TEST_WAIT_SECONDS 20
+#define TEST_WAIT_ON_TIMEOUT stipple_xinput_save_failure_screenshot
+#include "stipple-test-wait.h"
+
+static StippleApplication *app;
+static gboolean finished;
+static char *dir;
+static char *database;
+static char *usb;
+static char *exported;
+
+/* With STIPPLE_SCREENSHOT_DIR set, the screen as it is now. */
+static void
+screenshot (const char *name)
+{
+  const char *shots = g_getenv ("STIPPLE_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+
+  if (shots == NULL)
+    return;
+  stipple_test_iterate (400);
+  path = g_build_filename (shots, name, NULL);
+  {
+    const char *argv[] = { "import", "-window", "root", path, NULL };
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                  NULL);
+  }
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0 &&
+      gtk_widget_get_mapped (root) && gtk_widget_is_sensitive (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_mapped (l->data))
+      return l->data;
+  return NULL;
+}
+
+static GtkWindow *
+main_window (void)
+{
+  return gtk_application_get_active_window (GTK_APPLICATION (app));
+}
+
+/* A message dialog whose heading is @heading; its body is returned. */
+static AdwMessageDialog *
+wait_for_dialog (const char *heading)
+{
+  AdwMessageDialog *dialog = NULL;
+
+  WAIT_FOR ((dialog = (AdwMessageDialog *) find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL &&
+            g_strcmp0 (adw_message_dialog_get_heading (dialog), heading) == 0);
+  return dialog;
+}
+
+static void
+click_in (GtkWidget  *root,
+          const char *label)
+{
+  GtkWidget *button = NULL;
+
+  WAIT_FOR ((button = find_button (root, label)) != NULL);
+  stipple_xinput_click (button);
+}
+
+/* Clicks @label in @root until @done holds, as a person clicks again on
+ * a button of a window that had only just appeared. */
+#define CLICK_UNTIL(root, label, done) \
+  G_STMT_START { \
+    gboolean _done = FALSE; \
+    for (guint _attempt = 0; _attempt < 3 && !_done; _attempt++) \
+      { \
+        GtkWidget *_button = NULL; \
+        gint64 _until; \
+        WAIT_FOR ((done) || (_button = find_button ((root), (label))) != NULL); \
+        if (_button != NULL) \
+          stipple_xinput_click (_button); \
+        _until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC * test_slowdown (); \
+        while (!(_done = (done)) && g_get_monotonic_time () < _until) \
+          stipple_test_iterate (10); \
+      } \
+    WAIT_FOR (done); \
+  } G_STMT_END
+
+static gboolean
+dialog_gone (const char *heading)
+{
+  GtkWindow *dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+  return dialog == NULL ||
+         g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), heading) != 0;
+}
+
+static guint
+count_copies (void)
+{
+  g_autoptr(GDir) d = g_dir_open (usb, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, "offsite-") && g_str_has_suffix (name, ".stipple"))
+      n++;
+  return n;
+}
+
+static void
+run (void)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *banner = NULL;
+  GtkLabel *banner_label;
+
+  /* The damaged file: its page lists the backup, which verifies. */
+  WAIT_FOR (main_window () != NULL && find_button (GTK_WIDGET (main_window ()), "Restore…") != NULL);
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (main_window ()),
+                                             "Verifies: the record is whole"));
+  screenshot ("backup-damaged-file.png");
+  click_in (GTK_WIDGET (main_window ()), "Restore…");
+
+  /* Before anything is replaced: what the restore sets aside. */
+  dialog = wait_for_dialog ("Restore This Backup?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
+                            "The session of Bruno Castellane (record number 2001)"));
+  screenshot ("backup-restore.png");
+  CLICK_UNTIL (GTK_WIDGET (dialog), "_Restore", dialog_gone ("Restore This Backup?"));
+
+  dialog = wait_for_dialog ("Backup Restored");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "kept, whole, as"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Bruno Castellane"));
+  CLICK_UNTIL (GTK_WIDGET (dialog), "_Close", dialog_gone ("Backup Restored"));
+  WAIT_FOR (stipple_application_get_store (app) != NULL);
+  {
+    g_autofree char *n = test_sql (database, "SELECT count(*) FROM patient", NULL);
+    g_assert_cmpstr (n, ==, "1");
+  }
+
+  /* The drive is out: the copy on opening fails, and the screen says so. */
+  WAIT_FOR ((banner = find_named (GTK_WIDGET (main_window ()), "offsite-banner")) != NULL &&
+            gtk_widget_get_mapped (banner));
+  banner_label = GTK_LABEL (gtk_widget_get_first_child (banner));
+  g_assert_nonnull (strstr (gtk_label_get_text (banner_label), "failed"));
+  screenshot ("backup-offsite-failed.png");
+  g_assert_cmpuint (count_copies (), ==, 0);
+
+  /* Back in: one click writes a copy, and the bar goes. */
+  g_assert_cmpint (g_mkdir (usb, 0700), ==, 0);
+  CLICK_UNTIL (banner, "_Copy Now", !gtk_widget_get_visible (banner) && count_copies () == 1);
+  {
+    g_autoptr(GDir) d = g_dir_open (usb, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (d)) != NULL)
+      if (g_str_has_suffix (name, ".stipple"))
+        {
+          g_autofree char *path = g_build_filename (usb, name, NULL);
+          g_autoptr(StippleBackupInfo) info = stipple_store_describe_backup (path, NULL);
+
+          g_assert_true (info->verified);
+          g_assert_cmpint (info->n_patients, ==, 1);
+        }
+  }
+
+  /* Import: the menu, the file chooser, the preview, the import. */
+  {
+    GtkWidget *menu_button = stipple_test_find_of_type (GTK_WIDGET (main_window ()),
+                                                        GTK_TYPE_MENU_BUTTON);
+    GtkWindow *chooser = NULL;
+
+    GtkWidget *popover;
+    GtkWidget *item = NULL;
+
+    stipple_xinput_click (menu_button);
+    popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button)));
+    WAIT_FOR (gtk_widget_get_mapped (popover) &&
+              (item = stipple_test_find_label (popover, "Import Patient…")) != NULL &&
+              gtk_widget_get_mapped (item));
+    /* The first item of the menu has the focus when it opens. */
+    stipple_xinput_key (main_window (), "Return");
+    WAIT_FOR ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
+    stipple_test_iterate (300);
+    stipple_xinput_type (chooser, exported);
+    stipple_test_iterate (300);
+    stipple_xinput_key (chooser, "Return");
+  }
+  dialog = wait_for_dialog ("Import From “Okafor.stipple”?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
+                            "Importing would add 1 new patients and 1 sessions"));
+  screenshot ("backup-import.png");
+  CLICK_UNTIL (GTK_WIDGET (dialog), "_Import", dialog_gone ("Import From “Okafor.stipple”?"));
+  dialog = wait_for_dialog ("Patient Imported");
+  CLICK_UNTIL (GTK_WIDGET (dialog), "_Close", dialog_gone ("Patient Imported"));
+  {
+    g_autofree char *n = test_sql (database, "SELECT count(*) FROM patient", NULL);
+    g_assert_cmpstr (n, ==, "2");
+  }
+
+  finished = TRUE;
+}
+
+static gboolean
+drive_cb (gpointer data)
+{
+  run ();
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+add_patient_session (StippleStore *store,
+                     const char   *record,
+                     const char   *given,
+                     const char   *family)
+{
+  g_autoptr(StipplePatient) patient = test_patient (record, given, family, "1980-05-17");
+  g_autoptr(StippleSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stipple_store_save_patient (store, patient, &error);
+  g_assert_no_error (error);
+  session = test_session (patient->id);
+  g_assert_true (stipple_store_save_session (store, session, &error));
+}
+
+static void
+damage_index (const char *path,
+              const char *index)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT rootpage FROM sqlite_schema WHERE name = '%s'",
+                                          index);
+  g_autofree char *root = test_sql (path, sql, NULL);
+  g_autofree char *page_size = test_sql (path, "PRAGMA page_size", NULL);
+  char garbage[512];
+  int fd;
+
+  memset (garbage, 0xa5, sizeof garbage);
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, garbage, sizeof garbage,
+                           (g_ascii_strtoll (root, NULL, 10) - 1) *
+                           g_ascii_strtoll (page_size, NULL, 10)), ==, sizeof garbage);
+  close (fd);
+}
+
+static void
+prepare_files (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleStore) other = NULL;
+  g_autofree char *other_path = g_build_filename (dir, "other-clinic.stipple", NULL);
+  g_autofree char *backup = NULL;
+
+  store = stipple_store_open (database, &error);
+  g_assert_no_error (error);
+  add_patient_session (store, "1042", "Ada", "Brightwater");
+  backup = stipple_store_backup (store, &error);
+  g_assert_no_error (error);
+  add_patient_session (store, "2001", "Bruno", "Castellane");
+  stipple_store_close (store);
+  damage_index (database, "session_patient");
+
+  other = stipple_store_open (other_path, &error);
+  g_assert_no_error (error);
+  add_patient_session (other, "3003", "Chidi", "Okafor");
+  {
+    g_autofree char *id = test_sql (other_path, "SELECT id FROM patient", NULL);
+
+    g_assert_true (stipple_store_export_patient (other, g_ascii_strtoll (id, NULL, 10), exported,
+                                                 &error));
+    g_assert_no_error (error);
+  }
+  stipple_store_close (other);
+}
+
+static void
+test_backups (void)
+{
+  const char *argv[] = { "stipple", "--simulate", "--database", NULL, NULL };
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  int status;
+
+  dir = g_dir_make_tmp ("stipple-real-backup-XXXXXX", NULL);
+  database = g_build_filename (dir, "patients.stipple", NULL);
+  usb = g_build_filename (dir, "usb-drive", NULL);
+  exported = g_build_filename (dir, "Okafor.stipple", NULL);
+  prepare_files ();
+  argv[3] = database;
+  /* The clinic chose a folder on a drive that is not plugged in now. */
+  g_settings_set_string (settings, "offsite-folder", usb);
+
+  app = stipple_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_idle_add (drive_cb, NULL);
+  status = g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, (char **) argv);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (finished);
+  g_clear_object (&app);
+  test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  setlocale (LC_ALL, "");
+
+  g_test_add_func ("/stipple/real-input/backups", test_backups);
+
+  return g_test_run ();
+}
