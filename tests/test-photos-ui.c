@@ -15,6 +15,7 @@
 #include "stipple-photo-compare.h"
 #include "stipple-photo-preview.h"
 #include "stipple-photo-window.h"
+#include "stipple-report-session.h"
 #include "stipple-test-a11y.h"
 #include "stipple-test-wait.h"
 #include "test-store-util.h"
@@ -135,6 +136,78 @@ run (const char * const *argv)
   return out;
 }
 
+
+/* Writes the session's report and lists its images as pdfimages sees
+ * them: "width height enc" a line. Each image is also extracted and read
+ * with exiftool, which must find no camera or place in it. */
+static char *
+report_images (Fixture           *f,
+               StippleReportKind  kind,
+               const char        *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleReportData) data = NULL;
+  g_autofree char *pdf = g_build_filename (f->dir, name, NULL);
+  g_autofree char *prefix = g_build_filename (f->dir, "img", NULL);
+  g_autofree char *list = NULL;
+  g_auto(GStrv) lines = NULL;
+  GString *images = g_string_new (NULL);
+  StippleZoneLimits limits;
+
+  stipple_zone_limits_init_defaults (&limits);
+  data = stipple_report_data_from_session (f->store, f->session, "Clinic", "", &limits, &error);
+  g_assert_no_error (error);
+  stipple_report_write_pdf (data, kind, pdf, &error);
+  g_assert_no_error (error);
+  if (g_getenv ("STIPPLE_SCREENSHOT_DIR") != NULL)
+    {
+      g_autofree char *copy = g_build_filename (g_getenv ("STIPPLE_SCREENSHOT_DIR"), name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+      g_assert_true (g_file_set_contents (copy, contents, length, NULL));
+    }
+  {
+    const char *argv[] = { "pdfimages", "-list", pdf, NULL };
+    list = run (argv);
+  }
+  lines = g_strsplit (list, "\n", -1);
+  /* Two header lines, then: page num type width height color comp bpc enc … */
+  for (guint i = 2; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_auto(GStrv) cols = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      g_autoptr(GPtrArray) words = g_ptr_array_new ();
+
+      for (guint c = 0; cols[c] != NULL; c++)
+        if (cols[c][0] != '\0')
+          g_ptr_array_add (words, cols[c]);
+      g_assert_cmpuint (words->len, >, 8);
+      g_string_append_printf (images, "%s %s %s\n", (char *) words->pdata[3],
+                              (char *) words->pdata[4], (char *) words->pdata[8]);
+    }
+  {
+    const char *argv[] = { "pdfimages", "-j", pdf, prefix, NULL };
+    g_autoptr(GDir) dir = NULL;
+    const char *file;
+
+    g_free (run (argv));
+    dir = g_dir_open (f->dir, 0, NULL);
+    while ((file = g_dir_read_name (dir)) != NULL)
+      if (g_str_has_prefix (file, "img-"))
+        {
+          g_autofree char *path = g_build_filename (f->dir, file, NULL);
+          const char *exif[] = { "exiftool", "-a", "-G1", "-s", "-GPS:all", "-EXIF:all",
+                                 "-XMP:all", "-MakerNotes:all", path, NULL };
+          g_autofree char *out = run (exif);
+
+          g_assert_cmpstr (out, ==, "");
+          g_unlink (path);
+        }
+  }
+  return g_string_free (images, FALSE);
+}
+
 static StipplePhotoCompare *
 find_compare (void)
 {
@@ -250,6 +323,48 @@ test_take_import_compare (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (compare));
   gtk_window_destroy (GTK_WINDOW (window));
   stipple_test_iterate (100);
+
+  /* The session ends, and its seal covers the photos. */
+  {
+    g_autoptr(StipplePatientChart) chart = stipple_store_load_chart (f->store, f->patient, &error);
+    g_autoptr(StippleVerifyResult) result = NULL;
+    StippleSession *session;
+
+    g_assert_no_error (error);
+    session = chart->sessions->pdata[0];
+    session->ended_at = g_date_time_add_hours (session->started_at, 1);
+    g_assert_true (stipple_store_save_session (f->store, session, &error));
+    g_assert_no_error (error);
+    result = stipple_store_verify (f->store, f->session, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (result->breaks->len, ==, 0);
+  }
+
+  /* The reports: the front's pair and the left oblique's before, each
+   * the stored JPEG as it is. */
+  {
+    g_autofree char *chart = report_images (f, STIPPLE_REPORT_CHART, "chart.pdf");
+    g_autofree char *patient = report_images (f, STIPPLE_REPORT_PATIENT, "patient.pdf");
+    g_autoptr(StippleConsent) withdrawn = stipple_consent_new ();
+    g_autofree char *chart_after = NULL;
+    g_autofree char *patient_after = NULL;
+    const char *expected = "1280 720 jpeg\n1280 720 jpeg\n1600 1200 jpeg\n";
+
+    g_assert_cmpstr (chart, ==, expected);
+    g_assert_cmpstr (patient, ==, expected);
+
+    /* Consent withdrawn: the patient copy has none, the chart keeps them. */
+    withdrawn->patient_id = f->patient;
+    withdrawn->kind = STIPPLE_CONSENT_PHOTOGRAPHS;
+    withdrawn->given = FALSE;
+    withdrawn->signed_on = g_strdup ("2026-03-15");
+    g_assert_true (stipple_store_save_consent (f->store, withdrawn, &error));
+    g_assert_no_error (error);
+    chart_after = report_images (f, STIPPLE_REPORT_CHART, "chart-withdrawn.pdf");
+    patient_after = report_images (f, STIPPLE_REPORT_PATIENT, "patient-withdrawn.pdf");
+    g_assert_cmpstr (chart_after, ==, expected);
+    g_assert_cmpstr (patient_after, ==, "");
+  }
 }
 
 static void
