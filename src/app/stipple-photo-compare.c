@@ -26,6 +26,9 @@
 #include "stipple-photo-import.h"
 #include "stipple-photo-names.h"
 
+/* The longest side a photo is decoded to for comparing. */
+#define DISPLAY_SIDE 1280
+
 struct _StipplePhotoCompare
 {
   AdwWindow     parent_instance;
@@ -65,7 +68,9 @@ texture_for (StipplePhotoCompare *self,
   if (texture == NULL)
     {
       g_autoptr(GBytes) jpeg = stipple_store_load_photo_pixels (self->store, photo->id, NULL);
-      g_autoptr(GdkPixbuf) pixbuf = jpeg ? stipple_photo_decode (jpeg, 0, NULL) : NULL;
+      /* At most the screen's size: a texture far larger than where it is
+       * drawn costs the renderer every frame (docs/photographs.md). */
+      g_autoptr(GdkPixbuf) pixbuf = jpeg ? stipple_photo_decode (jpeg, DISPLAY_SIDE, NULL) : NULL;
 
       if (pixbuf == NULL)
         return NULL;

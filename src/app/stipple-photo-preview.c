@@ -51,7 +51,7 @@ frame_cb (StipplePhotoPreview *self)
   if (bytes == NULL || width == 0)
     return;
   g_clear_object (&self->frame);
-  self->frame = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, bytes, stride);
+  self->frame = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes, stride);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -101,9 +101,9 @@ stipple_photo_preview_snapshot (GtkWidget   *widget,
     gtk_snapshot_append_texture (snapshot, self->frame, &r);
   if (self->ghost != NULL && self->show_ghost)
     {
-      gtk_snapshot_push_opacity (snapshot, self->frame ? GHOST_ALPHA : 1.0f);
+      /* The ghost's opacity is in its pixels (set_ghost): no offscreen
+       * group a frame. */
       gtk_snapshot_append_texture (snapshot, self->ghost, &r);
-      gtk_snapshot_pop (snapshot);
     }
   if (self->show_guides)
     {
@@ -222,7 +222,23 @@ stipple_photo_preview_set_ghost (StipplePhotoPreview *self,
 {
   g_return_if_fail (STIPPLE_IS_PHOTO_PREVIEW (self));
 
-  g_set_object (&self->ghost, ghost);
+  g_clear_object (&self->ghost);
+  if (ghost != NULL)
+    {
+      int width = gdk_texture_get_width (ghost);
+      int height = gdk_texture_get_height (ghost);
+      gsize stride = (gsize) width * 4;
+      guchar *pixels = g_malloc (stride * height);
+      guint8 alpha = (guint8) (GHOST_ALPHA * 255);
+      g_autoptr(GBytes) bytes = NULL;
+
+      /* Premultiplied: every channel scaled by the ghost's opacity. */
+      gdk_texture_download (ghost, pixels, stride);
+      for (gsize i = 0; i < stride * height; i++)
+        pixels[i] = pixels[i] * alpha / 255;
+      bytes = g_bytes_new_take (pixels, stride * height);
+      self->ghost = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes, stride);
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

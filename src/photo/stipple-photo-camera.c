@@ -9,7 +9,8 @@
  *     then pipewiresrc reads the PipeWire remote the portal opens;
  *   - otherwise v4l2src, the first video device.
  *
- * The streaming thread only keeps the newest frame and schedules one idle
+ * The streaming threads keep only the newest frames (full size, for a
+ * photo; scaled, for the preview) and schedule one idle
  * on the main context; the main thread emits "frame". A slow screen drops
  * frames instead of queueing them.
  *
@@ -29,6 +30,12 @@
 #include "stipple-photo-camera.h"
 #include "stipple-photo-import.h"
 
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+#define FRAME_FORMAT "BGRA"
+#else
+#define FRAME_FORMAT "ARGB"
+#endif
+
 struct _StipplePhotoCamera
 {
   GObject     parent_instance;
@@ -41,6 +48,9 @@ struct _StipplePhotoCamera
   /* Guarded by mutex: written by the streaming thread. */
   GMutex      mutex;
   GBytes     *frame;
+  /* The newest full-size frame, kept as GStreamer gave it: copied only
+   * when a photo is taken. */
+  GstSample  *still;
   guint       width;
   guint       height;
   gsize       stride;
@@ -75,6 +85,7 @@ stipple_photo_camera_finalize (GObject *object)
   StipplePhotoCamera *self = STIPPLE_PHOTO_CAMERA (object);
 
   g_clear_pointer (&self->frame, g_bytes_unref);
+  g_clear_pointer (&self->still, gst_sample_unref);
   g_mutex_clear (&self->mutex);
   G_OBJECT_CLASS (stipple_photo_camera_parent_class)->finalize (object);
 }
@@ -160,8 +171,24 @@ frame_idle_cb (gpointer user_data)
 }
 
 static GstFlowReturn
-new_sample_cb (GstAppSink *sink,
-               gpointer    user_data)
+new_still_cb (GstAppSink *sink,
+              gpointer    user_data)
+{
+  StipplePhotoCamera *self = user_data;
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+  g_mutex_lock (&self->mutex);
+  g_clear_pointer (&self->still, gst_sample_unref);
+  self->still = sample;
+  g_mutex_unlock (&self->mutex);
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+new_preview_cb (GstAppSink *sink,
+                gpointer    user_data)
 {
   StipplePhotoCamera *self = user_data;
   g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
@@ -229,13 +256,25 @@ start_pipeline (StipplePhotoCamera  *self,
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *description = NULL;
-  g_autoptr(GstElement) sink = NULL;
+  g_autoptr(GstElement) still = NULL;
+  g_autoptr(GstElement) preview = NULL;
   g_autoptr(GstBus) bus = NULL;
-  GstAppSinkCallbacks callbacks = { NULL, NULL, new_sample_cb, };
+  GstAppSinkCallbacks still_callbacks = { NULL, NULL, new_still_cb, };
+  GstAppSinkCallbacks preview_callbacks = { NULL, NULL, new_preview_cb, };
 
-  description = g_strdup_printf ("%s ! videoconvert ! video/x-raw,format=RGB"
-                                 " ! appsink name=sink max-buffers=2 drop=true sync=false",
-                                 source);
+  /* Two branches: the full frame, kept for a photo, and the preview,
+   * scaled on the streaming threads to about the size it is shown at, so
+   * the screen never shrinks a large frame itself. BGRA is cairo's own
+   * layout on a little-endian PC (GDK's B8G8R8A8_PREMULTIPLIED, opaque):
+   * drawn without a conversion. */
+  description = g_strdup_printf ("%s ! videoconvert ! video/x-raw,format=" FRAME_FORMAT
+                                 " ! tee name=t"
+                                 " t. ! queue leaky=downstream max-size-buffers=1"
+                                 " ! appsink name=still max-buffers=1 drop=true sync=false"
+                                 " t. ! queue leaky=downstream max-size-buffers=1"
+                                 " ! videoscale ! video/x-raw,width=%d,pixel-aspect-ratio=1/1"
+                                 " ! appsink name=preview max-buffers=1 drop=true sync=false",
+                                 source, STIPPLE_PHOTO_CAMERA_PREVIEW_WIDTH);
   self->pipeline = gst_parse_launch (description, &local_error);
   if (self->pipeline == NULL || local_error != NULL)
     {
@@ -245,8 +284,10 @@ start_pipeline (StipplePhotoCamera  *self,
                    local_error ? local_error->message : "");
       return FALSE;
     }
-  sink = gst_bin_get_by_name (GST_BIN (self->pipeline), "sink");
-  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
+  still = gst_bin_get_by_name (GST_BIN (self->pipeline), "still");
+  gst_app_sink_set_callbacks (GST_APP_SINK (still), &still_callbacks, self, NULL);
+  preview = gst_bin_get_by_name (GST_BIN (self->pipeline), "preview");
+  gst_app_sink_set_callbacks (GST_APP_SINK (preview), &preview_callbacks, self, NULL);
 
   bus = gst_element_get_bus (self->pipeline);
   self->bus_watch = gst_bus_add_watch (bus, bus_cb, self);
@@ -405,7 +446,9 @@ stipple_photo_camera_is_running (StipplePhotoCamera *self)
  * @height: (out): its height
  * @stride: (out): bytes from one row to the next
  *
- * Returns: (transfer full) (nullable): the newest frame, packed RGB
+ * Returns: (transfer full) (nullable): the newest preview frame (at most
+ *   %STIPPLE_PHOTO_CAMERA_PREVIEW_WIDTH wide), a native-endian 0xAARRGGBB
+ *   word a pixel, opaque (cairo's ARGB32)
  */
 GBytes *
 stipple_photo_camera_get_frame (StipplePhotoCamera *self,
@@ -457,18 +500,49 @@ GdkPixbuf *
 stipple_photo_camera_grab (StipplePhotoCamera  *self,
                            GError             **error)
 {
-  g_autoptr(GBytes) frame = NULL;
+  g_autoptr(GstSample) sample = NULL;
+  GstVideoInfo info;
+  GstMapInfo map;
+  GstBuffer *buffer;
+  GdkPixbuf *pixbuf;
   guint width, height;
   gsize stride;
 
   g_return_val_if_fail (STIPPLE_IS_PHOTO_CAMERA (self), NULL);
 
-  frame = stipple_photo_camera_get_frame (self, &width, &height, &stride);
-  if (frame == NULL || width == 0 || height == 0)
+  g_mutex_lock (&self->mutex);
+  sample = self->still ? gst_sample_ref (self->still) : NULL;
+  g_mutex_unlock (&self->mutex);
+  if (sample == NULL ||
+      !gst_video_info_from_caps (&info, gst_sample_get_caps (sample)) ||
+      !gst_buffer_map ((buffer = gst_sample_get_buffer (sample)), &map, GST_MAP_READ))
     {
       g_set_error_literal (error, STIPPLE_PHOTO_ERROR, STIPPLE_PHOTO_ERROR_NO_CAMERA,
                            _("The camera has not sent a picture yet."));
       return NULL;
     }
-  return gdk_pixbuf_new_from_bytes (frame, GDK_COLORSPACE_RGB, FALSE, 8, width, height, stride);
+  width = GST_VIDEO_INFO_WIDTH (&info);
+  height = GST_VIDEO_INFO_HEIGHT (&info);
+  stride = GST_VIDEO_INFO_PLANE_STRIDE (&info, 0);
+  pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  {
+    guchar *dst = gdk_pixbuf_get_pixels (pixbuf);
+    int dst_stride = gdk_pixbuf_get_rowstride (pixbuf);
+
+    for (guint y = 0; y < height; y++)
+      {
+        const guint32 *s = (const guint32 *) (map.data + y * stride);
+        guchar *d = dst + (gsize) y * dst_stride;
+
+        /* One native-endian word a pixel: 0xAARRGGBB. */
+        for (guint x = 0; x < width; x++, d += 3)
+          {
+            d[0] = (s[x] >> 16) & 0xff;
+            d[1] = (s[x] >> 8) & 0xff;
+            d[2] = s[x] & 0xff;
+          }
+      }
+  }
+  gst_buffer_unmap (buffer, &map);
+  return pixbuf;
 }

@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+/* The preview's width: about what the photographs window shows. */
+#define STIPPLE_PHOTO_CAMERA_PREVIEW_WIDTH 640
+
 #define STIPPLE_TYPE_PHOTO_CAMERA (stipple_photo_camera_get_type ())
 
 G_DECLARE_FINAL_TYPE (StipplePhotoCamera, stipple_photo_camera, STIPPLE, PHOTO_CAMERA, GObject)
