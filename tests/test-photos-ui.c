@@ -208,6 +208,25 @@ report_images (Fixture           *f,
   return g_string_free (images, FALSE);
 }
 
+/* A key pressed on @widget, through its key controller as GTK would
+ * deliver it. Returns whether the widget took it. */
+static gboolean
+press (GtkWidget *widget,
+       guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+    }
+  return handled;
+}
+
 static StipplePhotoCompare *
 find_compare (void)
 {
@@ -316,6 +335,42 @@ test_take_import_compare (Fixture       *f,
   stipple_photo_compare_get_view (compare, &zoom, &pan_x, &pan_y);
   g_assert_cmpfloat (zoom, ==, 1.0);
   screenshot ("photos-compare.png");
+
+  /* The keyboard, on the pictures: zoom, pan, overlay, the timeline. */
+  {
+    GtkWidget *canvas = stipple_test_find_accessible (GTK_WIDGET (compare), GTK_ACCESSIBLE_ROLE_IMG,
+                                                      NULL);
+
+    g_assert_nonnull (canvas);
+    g_assert_true (gtk_widget_get_focusable (canvas));
+    g_assert_true (press (canvas, GDK_KEY_plus));
+    g_assert_true (press (canvas, GDK_KEY_plus));
+    stipple_photo_compare_get_view (compare, &zoom, &pan_x, &pan_y);
+    g_assert_cmpfloat_with_epsilon (zoom, 1.5625, 1e-9);
+    g_assert_true (press (canvas, GDK_KEY_Left));
+    g_assert_true (press (canvas, GDK_KEY_Up));
+    stipple_photo_compare_get_view (compare, &zoom, &pan_x, &pan_y);
+    g_assert_cmpfloat (pan_x, >, 0);
+    g_assert_cmpfloat (pan_y, >, 0);
+    g_assert_true (press (canvas, GDK_KEY_0));
+    stipple_photo_compare_get_view (compare, &zoom, &pan_x, &pan_y);
+    g_assert_cmpfloat (zoom, ==, 1.0);
+    g_assert_cmpfloat (pan_x, ==, 0);
+    /* [ puts the first photo on the right: the before, on both sides. */
+    g_assert_true (press (canvas, GDK_KEY_bracketleft));
+    {
+      g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+      g_autofree char *date = g_date_time_format (today, "%x");
+      g_autofree char *both = g_strdup_printf ("Front — Before, %s  |  Front — Before, %s",
+                                               date, date);
+
+      g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (compare), both));
+    }
+    g_assert_true (press (canvas, GDK_KEY_bracketright));
+    g_assert_true (press (canvas, GDK_KEY_o));
+    g_assert_true (press (canvas, GDK_KEY_o));
+    g_assert_false (press (canvas, GDK_KEY_x));
+  }
   click (GTK_WIDGET (compare), "Overlay");
   stipple_test_iterate (100);
   screenshot ("photos-compare-overlay.png");
