@@ -89,7 +89,8 @@ test_create (Fixture       *f,
   g_assert_cmpint (g_ascii_strtoll (app_id, NULL, 10), ==, STIPPLE_STORE_APPLICATION_ID);
   g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, STIPPLE_STORE_SCHEMA_VERSION);
   g_assert_cmpstr (mode, ==, "wal");
-  g_assert_cmpstr (tables, ==, "audit consent course meta note_addendum patient screening_answer session"
+  g_assert_cmpstr (tables, ==, "audit consent course meta note_addendum patient photo photo_event"
+                   " screening_answer session"
                    " session_serum telemetry_block zone_pass zone_strokes");
 
   /* An empty file (as a Stipple stopped at its first write leaves it) is

@@ -18,6 +18,7 @@
 #include "stipple-patient-list.h"
 #include "stipple-patient-page.h"
 #include "stipple-patient-text.h"
+#include "stipple-photo-window.h"
 #include "stipple-report-session.h"
 #include "stipple-session-setup.h"
 #include "stipple-session-summary.h"
@@ -957,6 +958,25 @@ treatment_ended_cb (StippleWindow *self)
   offer_report (self, session_id);
 }
 
+/* The photographs of the session under way (docs/photographs.md). */
+static void
+photographs_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  StippleWindow *self = STIPPLE_WINDOW (widget);
+  const StippleSession *session;
+  StipplePhotoWindow *photos;
+
+  if (self->treatment == NULL || get_store (self) == NULL)
+    return;
+  session = stipple_treatment_get_session (self->treatment);
+  photos = stipple_photo_window_new (get_store (self), self->settings, session->patient_id,
+                                     session->id, session->clinician);
+  gtk_window_set_transient_for (GTK_WINDOW (photos), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (photos));
+}
+
 static void
 begin_treatment (StippleWindow  *self,
                  StippleSession *session)
@@ -1372,6 +1392,7 @@ stipple_window_class_init (StippleWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.emergency-stop", NULL, emergency_stop_action);
   gtk_widget_class_install_action (widget_class, "win.new-patient", NULL, new_patient_action);
   gtk_widget_class_install_action (widget_class, "win.find-patient", NULL, find_patient_action);
+  gtk_widget_class_install_action (widget_class, "win.photographs", NULL, photographs_action);
   /* Shift+Esc and Pause are the application's: they work in every window
    * and dialog (stipple-application.c). */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-patient", NULL);

@@ -247,6 +247,26 @@ add_record_check (StippleReportData *data,
                                               "Stipple: %s"), broken->message);
 }
 
+/* The session's photographs, hidden ones too: the chart copy keeps them
+ * and the patient copy leaves them out (stipple-report-photos.c). */
+static void
+add_photos (StippleReportData *data,
+            StippleStore      *store,
+            gint64             patient_id,
+            gint64             session_id)
+{
+  g_autoptr(GPtrArray) photos = stipple_store_list_photos (store, patient_id, session_id, TRUE,
+                                                           TRUE, NULL);
+
+  for (guint i = 0; photos != NULL && i < photos->len; i++)
+    {
+      const StipplePhoto *p = g_ptr_array_index (photos, i);
+
+      stipple_report_data_add_photo (data, p->view, p->zone, p->moment, p->jpeg, p->width,
+                                     p->height, p->hidden);
+    }
+}
+
 /* One min/max column per slice of the session: the report's graphs stay
  * a few hundred path points whatever the session's length. */
 static gboolean
@@ -448,6 +468,7 @@ stipple_report_data_from_session (StippleStore             *store,
   if (!add_graphs (data, store, session_id, error))
     return NULL;
   add_record_check (data, store, session_id);
+  add_photos (data, store, patient_id, session_id);
 
   data->notes_before = g_strdup (session->note_before);
   data->notes_after = g_strdup (session->note_after);

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "stipple-aftercare.h"
+#include "stipple-report-photos.h"
 #include "stipple-i18n.h"
 #include "stipple-report.h"
 
@@ -143,6 +144,7 @@ stipple_report_data_free (StippleReportData *data)
   g_free (data->record_warning);
   g_free (data->anchor_hash);
   g_free (data->telemetry_missing);
+  g_clear_pointer (&data->photos, g_ptr_array_unref);
   g_ptr_array_unref (data->events);
   g_ptr_array_unref (data->addenda);
   g_clear_pointer (&data->next_session, g_date_time_unref);
@@ -1089,6 +1091,40 @@ section_signature (Renderer *r)
   r->y += 20;
 }
 
+/* The session's before and after photographs, a pair per view: the
+ * JPEG as stored, embedded as it is. */
+static void
+section_photos (Renderer *r)
+{
+  g_autoptr(GPtrArray) pairs = stipple_report_photo_pairs (r->data, r->kind == STIPPLE_REPORT_CHART);
+  const double gap = 12;
+  double box_w = (r->right - r->left - gap) / 2;
+  double box_h = box_w * 3 / 4;
+
+  if (pairs->len == 0)
+    return;
+  heading (r, _("Photographs"));
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      StippleReportPhotoPair *pair = g_ptr_array_index (pairs, i);
+
+      ensure_space (r, box_h + 40);
+      flow_text (r, "Sans Bold 9.5", pair->title, 0);
+      r->y += 2;
+      for (guint side = 0; side < 2; side++)
+        {
+          const StippleReportPhoto *photo = side == 0 ? pair->before : pair->after;
+          double x = r->left + side * (box_w + gap);
+
+          if (photo != NULL)
+            stipple_report_draw_photo (r->cr, photo, x, r->y, box_w, box_h);
+          draw_text_at (r, SMALL_FONT, side == 0 ? pair->before_caption : pair->after_caption,
+                        x, r->y + box_h + 2, box_w, PANGO_ALIGN_LEFT);
+        }
+      r->y += box_h + 28;
+    }
+}
+
 static void
 render (Renderer *r)
 {
@@ -1108,6 +1144,7 @@ render (Renderer *r)
     section_screening (r);
   section_zones (r);
   section_face (r);
+  section_photos (r);
   if (r->kind == STIPPLE_REPORT_CHART)
     {
       section_graphs (r);

@@ -77,6 +77,21 @@ typedef struct
   char      *text;
 } StippleReportAddendum;
 
+/* A photograph of the session, as the patient file keeps it: a JPEG
+ * with no metadata, embedded in the PDF as it is (stipple-report-photos.c). */
+typedef struct
+{
+  int        view;                    /* StipplePhotoView */
+  StippleZone zone;                   /* of a close-up */
+  int        moment;                  /* StipplePhotoMoment */
+  GBytes    *jpeg;
+  guint      width;
+  guint      height;
+  /* Hidden since the consent to photographs was withdrawn: only the
+   * chart copy shows it, marked so. */
+  gboolean   withdrawn;
+} StippleReportPhoto;
+
 /* One column of a decimated series: time in seconds from the session's
  * start, and the smallest and largest value seen in that column. */
 typedef struct
@@ -148,6 +163,10 @@ typedef struct
   /* What of the needle data could not be read and is left out of the
    * graphs and figures; NULL when all of it was read. */
   char       *telemetry_missing;
+
+  /* StippleReportPhoto, oldest first; NULL for none. The patient copy
+   * shows them only with consent to photographs. */
+  GPtrArray  *photos;
 } StippleReportData;
 
 typedef struct
@@ -171,6 +190,15 @@ void               stipple_report_data_add_event  (StippleReportData  *data,
                                                    GDateTime          *time,
                                                    const char         *what,
                                                    gboolean            fault);
+
+void               stipple_report_data_add_photo  (StippleReportData  *data,
+                                                   int                 view,
+                                                   StippleZone         zone,
+                                                   int                 moment,
+                                                   GBytes             *jpeg,
+                                                   guint               width,
+                                                   guint               height,
+                                                   gboolean            withdrawn);
 
 StipplePageSize    stipple_report_page_size_for_locale (void);
 

@@ -88,7 +88,16 @@ static const SealPart seal_parts[] = {
     "SELECT " C ("uid") DOT C ("kind") DOT C ("text") DOT C ("author") DOT C ("written_at")
     " FROM note_addendum WHERE session_id = ?1 AND ?2 IS NOT NULL ORDER BY id",
     "note_addendum" },
+  /* Each photograph by its tags and the SHA-256 of its stored bytes
+   * (checked against the bytes themselves in verify_photos()). */
+  { "photos",
+    "SELECT " C ("uid") DOT C ("view") DOT C ("zone") DOT C ("moment") DOT C ("taken_at") DOT
+    C ("taken_by") DOT C ("source") DOT C ("width") DOT C ("height") DOT C ("sha256")
+    " FROM photo WHERE session_id = ?1 AND ?2 IS NOT NULL ORDER BY uid",
+    "photo" },
 };
+
+static gboolean table_exists (sqlite3 *db, const char *name);
 
 static gboolean
 sql_error (sqlite3     *db,
@@ -868,6 +877,46 @@ verify_sessions (sqlite3              *db,
   return TRUE;
 }
 
+/* The seal holds each photograph's hash; the bytes must still match it.
+ * A photo exported without its bytes has none to check, and only a photo
+ * hidden after the consent was withdrawn may be without them. */
+static gboolean
+verify_photos (sqlite3              *db,
+               const char           *path,
+               gint64                only_session,
+               StippleVerifyResult  *result,
+               GError              **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!table_exists (db, "photo"))
+    return TRUE;
+  stmt = prepare (db, path,
+                  "SELECT id, session_id, sha256, CAST (data AS BLOB) FROM photo p"
+                  " WHERE (length (data) > 0 OR typeof (data) != 'blob' OR NOT EXISTS"
+                  "  (SELECT 1 FROM photo_event e WHERE e.photo_id = p.id AND e.kind = 'hidden'))"
+                  " AND (?1 = 0 OR session_id = ?1) ORDER BY id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, only_session);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                          sqlite3_column_blob (stmt, 3),
+                                                          sqlite3_column_bytes (stmt, 3));
+
+      if (g_strcmp0 (sum, (const char *) sqlite3_column_text (stmt, 2)) != 0)
+        add_break (result, 0, sqlite3_column_int64 (stmt, 1),
+                   g_strdup_printf (_("Photograph %" PRId64 " was changed after it was "
+                                      "stored: its pixels no longer match its hash."),
+                                    (gint64) sqlite3_column_int64 (stmt, 0)));
+    }
+  if (rc != SQLITE_DONE)
+    return sql_error (db, path, error);
+  return TRUE;
+}
+
 /**
  * stipple_store_chain_verify:
  * @db: a patient file of version 3 or later, read in one transaction
@@ -904,7 +953,8 @@ stipple_store_chain_verify (sqlite3     *db,
       return g_steal_pointer (&result);
     }
   if (!verify_rows (db, path, result, error) ||
-      !verify_sessions (db, path, only_session, result, error))
+      !verify_sessions (db, path, only_session, result, error) ||
+      !verify_photos (db, path, only_session, result, error))
     return NULL;
   return g_steal_pointer (&result);
 }

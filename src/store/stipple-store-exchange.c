@@ -175,6 +175,18 @@ stipple_store_export_patient (StippleStore  *self,
                  " WHERE session_id IN (%s);",
                  in_sessions, in_sessions, in_sessions, in_sessions, in_sessions))
     goto fail;
+  /* A photo hidden since the consent was withdrawn travels as its tags
+   * and hash only: the seal still holds, the pixels stay here. */
+  if (!exec_ids (self, error,
+                 "INSERT INTO export.photo SELECT id, uid, patient_id, session_id, view, zone,"
+                 " moment, taken_at, taken_by, source, width, height, mime_type,"
+                 " CASE WHEN EXISTS (SELECT 1 FROM main.photo_event e WHERE e.photo_id = p.id"
+                 "  AND e.kind = 'hidden') THEN zeroblob (0) ELSE data END, sha256"
+                 " FROM main.photo p WHERE patient_id = %1$" G_GINT64_FORMAT " ORDER BY id;"
+                 "INSERT INTO export.photo_event SELECT * FROM main.photo_event"
+                 " WHERE patient_id = %1$" G_GINT64_FORMAT " ORDER BY id;",
+                 patient_id))
+    goto fail;
   if (!stipple_store_commit (self, error))
     goto fail;
   detach (self, "export");
@@ -403,8 +415,14 @@ import_sessions (StippleStore         *self,
                      " time_in_zone_us, out_of_tolerance FROM imp.zone_strokes WHERE session_id = %2$" G_GINT64_FORMAT ";"
                      "INSERT INTO main.telemetry_block SELECT %1$" G_GINT64_FORMAT ", seq_first,"
                      " n_samples, start_us, end_us, encoding, data FROM imp.telemetry_block"
-                     " WHERE session_id = %2$" G_GINT64_FORMAT ";",
-                     new_id, import_id))
+                     " WHERE session_id = %2$" G_GINT64_FORMAT ";"
+                     "INSERT INTO main.photo (uid, patient_id, session_id, view, zone, moment,"
+                     " taken_at, taken_by, source, width, height, mime_type, data, sha256)"
+                     " SELECT uid, %3$" G_GINT64_FORMAT ", %1$" G_GINT64_FORMAT ", view, zone,"
+                     " moment, taken_at, taken_by, source, width, height, mime_type, data, sha256"
+                     " FROM imp.photo WHERE session_id = %2$" G_GINT64_FORMAT
+                     " AND uid NOT IN (SELECT uid FROM main.photo) ORDER BY id;",
+                     new_id, import_id, local_id))
         return FALSE;
       g_array_append_val (added, new_id);
       result->sessions_added++;
@@ -474,6 +492,21 @@ import_sessions (StippleStore         *self,
                  " JOIN main.session ms ON ms.uid = iss.uid AND ms.patient_id = %1$" G_GINT64_FORMAT
                  " WHERE iss.patient_id = %2$" G_GINT64_FORMAT
                  " AND a.uid NOT IN (SELECT uid FROM main.note_addendum) ORDER BY a.id;",
+                 local_id, imported->id))
+    return FALSE;
+
+  /* What happened to the photos (refusals, hidden after withdrawal)
+   * comes with them. */
+  if (!exec_ids (self, error,
+                 "INSERT INTO main.photo_event (uid, patient_id, session_id, photo_id, kind, at,"
+                 " user, reason)"
+                 " SELECT e.uid, %1$" G_GINT64_FORMAT ", (SELECT ms.id FROM main.session ms"
+                 "  JOIN imp.session iss ON iss.uid = ms.uid WHERE iss.id = e.session_id"
+                 "  AND ms.patient_id = %1$" G_GINT64_FORMAT "),"
+                 " (SELECT mp.id FROM main.photo mp JOIN imp.photo ip ON ip.uid = mp.uid"
+                 "  WHERE ip.id = e.photo_id), e.kind, e.at, e.user, e.reason"
+                 " FROM imp.photo_event e WHERE e.patient_id = %2$" G_GINT64_FORMAT
+                 " AND e.uid NOT IN (SELECT uid FROM main.photo_event) ORDER BY e.id;",
                  local_id, imported->id))
     return FALSE;
 

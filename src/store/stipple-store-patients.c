@@ -738,6 +738,7 @@ stipple_store_save_consent (StippleStore    *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(StippleStmt) stmt = NULL;
   g_autofree char *uid = NULL;
+  gint64 id;
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
   g_return_val_if_fail (consent != NULL && consent->id == 0, FALSE);
@@ -761,9 +762,24 @@ stipple_store_save_consent (StippleStore    *self,
                      -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 4, consent->given ? 1 : 0);
   sqlite3_bind_text (stmt, 5, consent->signed_on, -1, SQLITE_STATIC);
-  if (!stipple_store_step_done (self, stmt, error))
+  if (!stipple_store_begin (self, error))
     return FALSE;
-  consent->id = sqlite3_last_insert_rowid (self->db);
+  /* Consent to photographs withdrawn: the photos taken are hidden, by a
+   * recorded event, in the same transaction. */
+  if (!stipple_store_step_done (self, stmt, error))
+    {
+      stipple_store_rollback (self);
+      return FALSE;
+    }
+  id = sqlite3_last_insert_rowid (self->db);
+  if ((consent->kind == STIPPLE_CONSENT_PHOTOGRAPHS && !consent->given &&
+       !stipple_store_hide_photos_locked (self, consent->patient_id, error)) ||
+      !stipple_store_commit (self, error))
+    {
+      stipple_store_rollback (self);
+      return FALSE;
+    }
+  consent->id = id;
   g_free (consent->uid);
   consent->uid = g_steal_pointer (&uid);
   return TRUE;

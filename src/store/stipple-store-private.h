@@ -176,6 +176,11 @@ StippleVerifyResult *stipple_store_chain_verify (sqlite3      *db,
                                              gint64            only_session,
                                              GError          **error);
 
+/* stipple-store-photos.c */
+gboolean     stipple_store_hide_photos_locked (StippleStore  *self,
+                                               gint64         patient_id,
+                                               GError       **error);
+
 /* stipple-store-schema.c */
 gboolean     stipple_store_migrate          (sqlite3       *db,
                                              const char    *path,

@@ -246,6 +246,62 @@ static const char schema_v3_triggers[] =
   "               WHERE session_id = NEW.session_id AND seq_first = NEW.seq_first)"
   "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;";
 
+/* Before and after photographs (docs/photographs.md). A photo is kept as
+ * Stipple re-encoded it, every metadata field of the camera or file
+ * gone, with the SHA-256 of those bytes; the session's seal covers the
+ * hash. photo_event records what was refused (no consent) and each
+ * photo hidden when the consent to photographs was withdrawn: a hidden
+ * photo is recorded, never deleted. Both tables are append-only. */
+static const char schema_photos[] =
+  "CREATE TABLE photo ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  patient_id INTEGER NOT NULL REFERENCES patient (id),"
+  "  session_id INTEGER NOT NULL REFERENCES session (id),"
+  "  view TEXT NOT NULL CHECK (view IN ('front', 'left-oblique', 'right-oblique',"
+  "                                     'left-profile', 'right-profile', 'close-up')),"
+  "  zone TEXT,"
+  "  moment TEXT NOT NULL CHECK (moment IN ('before', 'after', 'next-visit')),"
+  "  taken_at TEXT NOT NULL,"
+  "  taken_by TEXT NOT NULL,"
+  "  source TEXT NOT NULL CHECK (source IN ('camera', 'file')),"
+  "  width INTEGER NOT NULL CHECK (width > 0),"
+  "  height INTEGER NOT NULL CHECK (height > 0),"
+  "  mime_type TEXT NOT NULL CHECK (mime_type = 'image/jpeg'),"
+  /* Empty in a patient file exported after the consent was withdrawn:
+   * the hash stays, so the seal still holds. */
+  "  data BLOB NOT NULL,"
+  "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64)"
+  ");"
+  "CREATE INDEX photo_session ON photo (session_id);"
+  "CREATE INDEX photo_patient ON photo (patient_id, view);"
+  "CREATE TABLE photo_event ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  patient_id INTEGER NOT NULL REFERENCES patient (id),"
+  "  session_id INTEGER REFERENCES session (id),"
+  "  photo_id INTEGER REFERENCES photo (id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('refused', 'hidden')),"
+  "  at TEXT NOT NULL,"
+  "  user TEXT NOT NULL,"
+  "  reason TEXT NOT NULL DEFAULT ''"
+  ");"
+  "CREATE INDEX photo_event_patient ON photo_event (patient_id);"
+  "CREATE TRIGGER photo_no_update BEFORE UPDATE ON photo"
+  "  BEGIN SELECT RAISE (ABORT, 'photographs are append-only'); END;"
+  "CREATE TRIGGER photo_no_delete BEFORE DELETE ON photo"
+  "  BEGIN SELECT RAISE (ABORT, 'photographs are append-only'); END;"
+  "CREATE TRIGGER photo_no_reuse BEFORE INSERT ON photo"
+  "  WHEN EXISTS (SELECT 1 FROM photo WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM photo WHERE uid = NEW.uid)"
+  "  BEGIN SELECT RAISE (ABORT, 'photographs are append-only'); END;"
+  "CREATE TRIGGER photo_event_no_update BEFORE UPDATE ON photo_event"
+  "  BEGIN SELECT RAISE (ABORT, 'photograph events are append-only'); END;"
+  "CREATE TRIGGER photo_event_no_delete BEFORE DELETE ON photo_event"
+  "  BEGIN SELECT RAISE (ABORT, 'photograph events are append-only'); END;"
+  "CREATE TRIGGER photo_event_no_reuse BEFORE INSERT ON photo_event"
+  "  WHEN EXISTS (SELECT 1 FROM photo_event WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM photo_event WHERE uid = NEW.uid)"
+  "  BEGIN SELECT RAISE (ABORT, 'photograph events are append-only'); END;";
+
 /* Chains the rows already in the audit table, seals every session that
  * had ended, then locks the tables. */
 static gboolean
@@ -342,6 +398,7 @@ static const MigrationStep steps[] = {
   { 3, schema_v3, finish_v3 },
   { 4, schema_v4, NULL },
   { 5, schema_v5, NULL },
+  { 6, schema_photos, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == STIPPLE_STORE_SCHEMA_VERSION);

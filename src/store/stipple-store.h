@@ -9,6 +9,7 @@
 
 #include "stipple-proto-sample.h"
 #include "stipple-store-records.h"
+#include "stipple-store-photos.h"
 
 G_BEGIN_DECLS
 
@@ -30,12 +31,14 @@ typedef enum
   STIPPLE_STORE_ERROR_DUPLICATE,
   STIPPLE_STORE_ERROR_NOT_FOUND,
   STIPPLE_STORE_ERROR_CLOSED,
+  /* The patient has not consented to what was asked (photographs). */
+  STIPPLE_STORE_ERROR_NO_CONSENT,
 } StippleStoreError;
 
 /* "Stpl" in the SQLite header's application_id field. */
 #define STIPPLE_STORE_APPLICATION_ID 0x5374706c
 /* The schema version this build writes, kept in PRAGMA user_version. */
-#define STIPPLE_STORE_SCHEMA_VERSION 5
+#define STIPPLE_STORE_SCHEMA_VERSION 6
 /* Samples per telemetry block: one second at the pen's 8 kHz. */
 #define STIPPLE_STORE_TELEMETRY_BLOCK 8000
 /* Daily backups kept beside the patient file. */
