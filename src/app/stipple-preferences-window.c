@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-a11y.h"
 #include "stipple-preferences-window.h"
 #include "stipple-usb-transport.h"
 #include "stipple-zone-limits.h"
@@ -336,11 +337,42 @@ stipple_preferences_window_class_init (StipplePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, pen_usb_ids_apply_cb);
 }
 
+/* AdwPreferencesWindow's search entry, nameless in libadwaita 1.2. */
+static GtkWidget *
+find_search_entry (GtkWidget *root)
+{
+  if (GTK_IS_SEARCH_ENTRY (root))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_search_entry (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 stipple_preferences_window_init (StipplePreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stipple_a11y_name_buttons_once (GTK_WIDGET (self));
 
   self->staff_rows = g_ptr_array_new ();
   build_limit_rows (self);
+
+  stipple_a11y_present_visible_pages_below (GTK_WIDGET (self));
+  stipple_a11y_name_row (GTK_WIDGET (self->color_scheme_row), NULL);
+  {
+    GtkWidget *search = find_search_entry (GTK_WIDGET (self));
+
+    if (search != NULL)
+      gtk_accessible_update_property (GTK_ACCESSIBLE (search), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Search preferences"), -1);
+  }
 }

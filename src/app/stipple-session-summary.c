@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-a11y.h"
 #include "stipple-patient-text.h"
 #include "stipple-session-summary.h"
 #include "stipple-strip-chart.h"
@@ -734,6 +735,7 @@ static void
 stipple_session_summary_init (StippleSessionSummary *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stipple_a11y_name_buttons_once (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
 }

@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-a11y.h"
 #include "stipple-face-map.h"
 #include "stipple-note-saver.h"
 #include "stipple-patient-text.h"
@@ -64,6 +65,7 @@ struct _StippleTreatmentPage
   GtkSpinButton      *pass_spin;
   AdwComboRow        *indication_row;
   AdwComboRow        *thickness_row;
+  GtkWidget          *preset_row;
   GtkTextView        *note_before;
   GtkTextView        *note_after;
   GtkLabel           *note_status;
@@ -196,8 +198,6 @@ build_zone_list (StippleTreatmentPage *self)
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), stipple_zone_get_name (z));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, stipple_zone_get_name (z), -1);
       g_object_set_data (G_OBJECT (row), "zone", GUINT_TO_POINTER (z));
       gtk_list_box_append (self->zone_list, row);
       self->zone_rows[z] = GTK_LIST_BOX_ROW (row);
@@ -498,6 +498,7 @@ update_verification (StippleTreatmentPage *self)
   gtk_button_set_label (self->arm_button, armed ? _("_Stop Needle") : _("_Start Needle"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->arm_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   armed ? _("Stop Needle") : _("Start Needle"), -1);
+  stipple_a11y_name_once (GTK_WIDGET (self->arm_button));
   gtk_widget_set_sensitive (GTK_WIDGET (self->arm_button),
                             !ended && (armed || verification == STIPPLE_VERIFICATION_VERIFIED));
   if (armed)
@@ -957,6 +958,7 @@ stipple_treatment_page_class_init (StippleTreatmentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, pass_spin);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, indication_row);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, thickness_row);
+  gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, preset_row);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, note_before);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, note_after);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, note_status);
@@ -976,6 +978,10 @@ stipple_treatment_page_init (StippleTreatmentPage *self)
 
   g_type_ensure (STIPPLE_TYPE_STRIP_CHART);
   gtk_widget_init_template (GTK_WIDGET (self));
+  stipple_a11y_name_buttons_once (GTK_WIDGET (self));
+  stipple_a11y_name_row (GTK_WIDGET (self->indication_row), NULL);
+  stipple_a11y_name_row (GTK_WIDGET (self->thickness_row), NULL);
+  stipple_a11y_name_row (self->preset_row, _("_Fill All Zones"));
 
   self->ring_storage = g_new0 (StippleProtoSample, RING_CAPACITY);
   stipple_sample_ring_init (&self->ring, self->ring_storage, RING_CAPACITY);

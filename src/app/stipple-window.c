@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-a11y.h"
 #include "stipple-patient-editor.h"
 #include "stipple-patient-list.h"
 #include "stipple-patient-page.h"
@@ -436,8 +437,7 @@ setup_idle_lock (StippleWindow *self)
   unlock = g_strdup_printf (_("_Unlock as %s"), name);
   gtk_button_set_label (self->unlock_button, unlock);
   gtk_button_set_use_underline (self->unlock_button, TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->unlock_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Unlock"), -1);
+  stipple_a11y_name_once (GTK_WIDGET (self->unlock_button));
 
   self->last_activity = g_get_monotonic_time ();
   self->idle_check_id = g_timeout_add_seconds (15, idle_check_cb, self);
@@ -1386,6 +1386,9 @@ static void
 stipple_window_init (StippleWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stipple_a11y_name_buttons_once (GTK_WIDGET (self));
+  stipple_a11y_present_visible_page (self->main_stack);
+  stipple_a11y_present_visible_page (self->content_stack);
 
   self->hidden_windows = g_ptr_array_new_with_free_func (g_object_unref);
   setup_idle_lock (self);
