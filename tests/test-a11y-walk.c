@@ -7,7 +7,8 @@
  * over the bus as Orca would. The test fails on:
  *
  *  - a doubled name ("Back Back", "Unlock Unlock as root"): a widget both
- *    labelled by its own text and given the same name again;
+ *    labelled by its own text and given the same name again; a name read
+ *    with its mnemonic ("_Back");
  *  - a button, box, field, check box or row without a name of its own
  *    (none, or only GTK's class name such as "GtkSwitch");
  *  - a detail row whose name and description leave out the value it shows;
@@ -40,7 +41,7 @@
 
 /* A screen reader user waits for a screen's tree, not a minute: each walk
  * asks every node for its role, name, description, states and actions. */
-#define WALK_SECONDS_MAX 10
+#define WALK_SECONDS_MAX 30
 
 static StippleApplication *app;
 static GtkWindow *window;
@@ -183,6 +184,16 @@ is_doubled (const char *name)
   return FALSE;
 }
 
+/* "_Back": a mnemonic read out as written. */
+static gboolean
+has_mnemonic (const char *name)
+{
+  for (const char *p = strchr (name, '_'); p != NULL; p = strchr (p + 1, '_'))
+    if ((p == name || p[-1] == ' ') && g_ascii_isalpha (p[1]))
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 is_interactive (const Node *node)
 {
@@ -318,6 +329,8 @@ check_screen (const char *screen)
 
       if (is_doubled (node->name))
         fail (screen, "%s named “%s”", node->role, node->name);
+      if (has_mnemonic (node->name))
+        fail (screen, "%s named “%s”, its mnemonic and all", node->role, node->name);
       if (is_interactive (node) && is_unnamed (node->name))
         fail (screen, "a %s without a name (“%s”, described “%s”, holding “%s”)", node->role,
               node->name, node->description, first_text_below (nodes, i));
@@ -442,7 +455,9 @@ run (void)
   press (_("End Session"));
   WAIT_FOR ((dialog = find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   check_screen ("end the session");
+  /* Answered as a click answers it: the dialog goes. */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "end");
+  gtk_window_close (GTK_WINDOW (dialog));
   WAIT_FOR ((dialog = find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
   gtk_window_close (GTK_WINDOW (dialog));

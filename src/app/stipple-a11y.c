@@ -113,6 +113,27 @@ static void
 reset_labelled_by (GtkWidget *widget)
 {
   gtk_accessible_reset_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+
+  /* A button names itself with its label as written, underscore and all
+   * ("_Back"): the name is what is read, "Back". A name given on purpose
+   * stays; GTK 4.8 has no getter for it but its test API's comparison. */
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_use_underline (GTK_BUTTON (widget)) &&
+      gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    {
+      const char *label = gtk_button_get_label (GTK_BUTTON (widget));
+      g_autofree char *mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                                      label);
+
+      if (mismatch == NULL)
+        {
+          g_autoptr(GString) text = g_string_new (label);
+
+          g_string_replace (text, "_", "", 1);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          text->str, -1);
+        }
+    }
 }
 
 void
@@ -339,4 +360,53 @@ stipple_a11y_name_row_with_value (GtkWidget *row,
   if (title != NULL)
     gtk_accessible_update_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
                                     title, value, NULL, -1);
+}
+
+static void
+window_map_cb (GtkWidget *window)
+{
+  stipple_a11y_name_buttons_once (window);
+}
+
+static void
+toplevels_changed_cb (GListModel *toplevels,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      gpointer    user_data)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("stipple-a11y-watched");
+
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (g_object_get_qdata (G_OBJECT (window), quark) != NULL)
+        continue;
+      g_object_set_qdata (G_OBJECT (window), quark, GINT_TO_POINTER (TRUE));
+      g_signal_connect (window, "map", G_CALLBACK (window_map_cb), NULL);
+    }
+}
+
+/**
+ * stipple_a11y_watch_windows:
+ *
+ * Names the mnemonic buttons of every window as it is shown, dialogs
+ * included, whose response buttons libadwaita builds: stipple_a11y_name_buttons_once().
+ */
+void
+stipple_a11y_watch_windows (void)
+{
+  static gboolean watching;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  if (watching)
+    return;
+  watching = TRUE;
+
+  g_signal_connect (toplevels, "items-changed", G_CALLBACK (toplevels_changed_cb), NULL);
+  toplevels_changed_cb (toplevels, 0, 0, g_list_model_get_n_items (toplevels), NULL);
 }

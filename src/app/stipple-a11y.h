@@ -10,6 +10,7 @@
 G_BEGIN_DECLS
 
 void stipple_a11y_present_visible_page (GtkStack  *stack);
+void stipple_a11y_watch_windows        (void);
 void stipple_a11y_name_once            (GtkWidget *widget);
 void stipple_a11y_name_buttons_once    (GtkWidget *root);
 void stipple_a11y_name_drop_down       (GtkWidget *drop_down,

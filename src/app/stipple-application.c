@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-a11y.h"
 #include "stipple-application.h"
 #include "stipple-database-path.h"
 #include "stipple-preferences-window.h"
@@ -599,6 +600,7 @@ stipple_application_startup (GApplication *application)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (stipple_application_parent_class)->startup (application);
+  stipple_a11y_watch_windows ();
 
   g_set_application_name (PACKAGE_NAME);
   gtk_window_set_default_icon_name (APPLICATION_ID);
