@@ -313,6 +313,8 @@ export_pdf (StippleApplication *self,
   if (store != NULL)
     data = stipple_report_data_from_session (store, session_id, clinic_name, clinic_address,
                                              &limits, &error);
+  if (data != NULL)
+    data->clinic_phone = g_settings_get_string (settings, "clinic-phone");
   if (data == NULL ||
       !stipple_report_write_pdf (data, patient_copy ? STIPPLE_REPORT_PATIENT : STIPPLE_REPORT_CHART,
                                  path, &error))

@@ -23,6 +23,7 @@ struct _StipplePreferencesWindow
   /* Template children */
   AdwEntryRow          *clinic_name_row;
   AdwEntryRow          *clinic_address_row;
+  AdwEntryRow          *clinic_phone_row;
   AdwComboRow          *color_scheme_row;
   AdwPreferencesGroup  *staff_group;
   AdwEntryRow          *add_staff_row;
@@ -271,6 +272,7 @@ stipple_preferences_window_new (GSettings *settings)
   g_settings_bind (settings, "clinic-name", self->clinic_name_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "clinic-address", self->clinic_address_row, "text",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "clinic-phone", self->clinic_phone_row, "text", G_SETTINGS_BIND_DEFAULT);
   adw_combo_row_set_selected (self->color_scheme_row,
                               (guint) g_settings_get_enum (settings, "color-scheme"));
 
@@ -325,6 +327,7 @@ stipple_preferences_window_class_init (StipplePreferencesWindowClass *klass)
                                                RESOURCE_PATH "/stipple-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, clinic_name_row);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, clinic_address_row);
+  gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, clinic_phone_row);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, color_scheme_row);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, staff_group);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, add_staff_row);

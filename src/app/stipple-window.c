@@ -677,12 +677,16 @@ load_report (StippleWindow  *self,
   g_autofree char *clinic_name = g_settings_get_string (self->settings, "clinic-name");
   g_autofree char *clinic_address = g_settings_get_string (self->settings, "clinic-address");
   StippleZoneLimits limits;
+  StippleReportData *data;
 
   stipple_zone_limits_init_defaults (&limits);
   stipple_zone_limits_apply_variant (&limits, overrides);
 
-  return stipple_report_data_from_session (get_store (self), session_id, clinic_name,
+  data = stipple_report_data_from_session (get_store (self), session_id, clinic_name,
                                            clinic_address, &limits, error);
+  if (data != NULL)
+    data->clinic_phone = g_settings_get_string (self->settings, "clinic-phone");
+  return data;
 }
 
 typedef struct
@@ -693,6 +697,7 @@ typedef struct
   StippleZoneLimits  limits;
   char              *clinic_name;
   char              *clinic_address;
+  char              *clinic_phone;
 } ReportJob;
 
 static void
@@ -703,6 +708,7 @@ report_job_free (gpointer data)
   g_free (job->path);
   g_free (job->clinic_name);
   g_free (job->clinic_address);
+  g_free (job->clinic_phone);
   g_free (job);
 }
 
@@ -719,6 +725,8 @@ report_thread_cb (GTask        *task,
 
   data = stipple_report_data_from_session (get_store (self), job->session_id, job->clinic_name,
                                            job->clinic_address, &job->limits, &error);
+  if (data != NULL)
+    data->clinic_phone = g_strdup (job->clinic_phone);
   if (data == NULL || !stipple_report_write_pdf (data, job->kind, job->path, &error))
     g_task_return_error (task, error);
   else
@@ -784,6 +792,7 @@ export_report (StippleWindow     *self,
   job->kind = kind;
   job->clinic_name = g_settings_get_string (self->settings, "clinic-name");
   job->clinic_address = g_settings_get_string (self->settings, "clinic-address");
+  job->clinic_phone = g_settings_get_string (self->settings, "clinic-phone");
   stipple_zone_limits_init_defaults (&job->limits);
   stipple_zone_limits_apply_variant (&job->limits, overrides);
 

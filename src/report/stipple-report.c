@@ -116,6 +116,7 @@ stipple_report_data_free (StippleReportData *data)
 
   g_free (data->clinic_name);
   g_free (data->clinic_address);
+  g_free (data->clinic_phone);
   g_free (data->patient_name);
   g_free (data->record_number);
   g_free (data->allergies);
@@ -963,7 +964,8 @@ section_face (Renderer *r)
       drawing.limit_um[z->zone] = r->kind == STIPPLE_REPORT_CHART ? z->limit_um : 0;
     }
   drawing.labels = TRUE;
-  drawing.legend = TRUE;
+  /* "No plan", "Above limit": the clinician's words, not the patient's. */
+  drawing.legend = r->kind == STIPPLE_REPORT_CHART;
 
   ensure_space (r, height + 10);
   cairo_save (r->cr);
@@ -1057,6 +1059,43 @@ section_aftercare (Renderer *r)
       g_autofree char *item = g_strdup_printf ("•  %s", _(instructions[i]));
       flow_text (r, BODY_FONT, item, 6);
       r->y += 2;
+    }
+  if (r->kind == STIPPLE_REPORT_PATIENT)
+    {
+      /* What the clinician told this patient, in their own words: the
+       * lines that are not the standard instructions above. */
+      if (d->aftercare_given != NULL && *d->aftercare_given != '\0')
+        {
+          g_auto(GStrv) lines = g_strsplit (d->aftercare_given, "\n", -1);
+          g_autoptr(GString) own = g_string_new (NULL);
+
+          for (guint i = 0; lines[i] != NULL; i++)
+            {
+              const char *line = g_strstrip (lines[i]);
+              gboolean standard = FALSE;
+
+              for (guint j = 0; j < n && !standard; j++)
+                standard = g_str_equal (line, instructions[j]) || g_str_equal (line, _(instructions[j]));
+              if (*line == '\0' || standard)
+                continue;
+              if (own->len > 0)
+                g_string_append_c (own, '\n');
+              g_string_append (own, line);
+            }
+          if (own->len > 0)
+            field (r, _("Your clinician’s advice"), own->str);
+        }
+      if ((d->clinic_phone != NULL && *d->clinic_phone != '\0') ||
+          (d->clinic_name != NULL && *d->clinic_name != '\0'))
+        {
+          heading (r, _("Contact the clinic"));
+          if (d->clinic_name != NULL && *d->clinic_name != '\0')
+            flow_text (r, BODY_FONT, d->clinic_name, 0);
+          if (d->clinic_address != NULL && *d->clinic_address != '\0')
+            flow_text (r, BODY_FONT, d->clinic_address, 0);
+          if (d->clinic_phone != NULL && *d->clinic_phone != '\0')
+            field (r, _("Phone"), d->clinic_phone);
+        }
     }
 
   heading (r, _("Next session"));
