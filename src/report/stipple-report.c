@@ -787,7 +787,7 @@ section_zones (Renderer *r)
 {
   const StippleReportData *d = r->data;
   double width = r->right - r->left;
-  const double chart_columns[] = { 0, 0.21, 0.40, 0.51, 0.63, 0.73, 0.84 };
+  const double chart_columns[] = { 0, 0.20, 0.42, 0.52, 0.64, 0.74, 0.85 };
   const double patient_columns[] = { 0, 0.35, 0.75 };
   gboolean chart = r->kind == STIPPLE_REPORT_CHART;
   const double *fractions = chart ? chart_columns : patient_columns;
