@@ -97,6 +97,9 @@ alarm_standing (StippleWindow *self)
          stipple_treatment_get_alarm_priority (self->treatment) != STIPPLE_ALARM_NONE;
 }
 
+/* Below this width the header's pen pill says the pen's state alone. */
+#define PEN_PILL_NARROW_WIDTH 1200
+
 static void
 update_pen_status (StippleWindow *self)
 {
@@ -176,14 +179,23 @@ update_pen_status (StippleWindow *self)
               style = "pen-fault";
             }
         }
+      const char *state = stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_ARMED ? _("Needle running")
+                          : stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_FAULT ? _("Pen fault")
+                          : _("Pen connected");
+      int width = 0, height = 0;
+
       g_free (text);
       /* The words follow the state, as the colour does: never "Pen
-       * connected" in red. */
-      text = g_strdup_printf ("%s · %s",
-                              stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_ARMED ? _("Needle running")
-                              : stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_FAULT ? _("Pen fault")
-                              : _("Pen connected"),
-                              cartridge && cartridge->id[0] ? cartridge->id : identity->serial);
+       * connected" in red. A narrow window leaves the patient's name in
+       * the title its room: the cartridge is then in the tooltip only. */
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      if (gtk_window_is_maximized (GTK_WINDOW (self)) || gtk_window_is_fullscreen (GTK_WINDOW (self)))
+        width = gtk_widget_get_width (GTK_WIDGET (self));
+      if (width > 0 && width < PEN_PILL_NARROW_WIDTH)
+        text = g_strdup (state);
+      else
+        text = g_strdup_printf ("%s · %s", state,
+                                cartridge && cartridge->id[0] ? cartridge->id : identity->serial);
       tooltip = g_string_free (g_steal_pointer (&detail), FALSE);
     }
 
@@ -192,6 +204,14 @@ update_pen_status (StippleWindow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->pen_status_label),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip ? tooltip : "", -1);
   gtk_widget_add_css_class (self->pen_status, style);
+}
+
+static void
+window_size_cb (StippleWindow *self,
+                GParamSpec    *pspec,
+                gpointer       user_data)
+{
+  update_pen_status (self);
 }
 
 static void
@@ -1401,4 +1421,8 @@ stipple_window_init (StippleWindow *self)
 
   self->hidden_windows = g_ptr_array_new_with_free_func (g_object_unref);
   setup_idle_lock (self);
+
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (window_size_cb), NULL);
+  g_signal_connect (self, "notify::maximized", G_CALLBACK (window_size_cb), NULL);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (window_size_cb), NULL);
 }
