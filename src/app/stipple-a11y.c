@@ -336,13 +336,26 @@ stipple_a11y_name_row (GtkWidget  *row,
     stipple_a11y_name_list_items (row);
 }
 
+static void
+subtitle_changed_cb (GtkWidget  *row,
+                     GParamSpec *pspec,
+                     gpointer    user_data)
+{
+  g_autofree char *subtitle = NULL;
+
+  g_object_get (row, "subtitle", &subtitle, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  subtitle != NULL ? subtitle : "", -1);
+}
+
 /**
  * stipple_a11y_name_row_with_value:
  * @row: a row with a title
  * @value: the widget that shows the row's value
  *
  * A detail row reads as its title and its value ("Family name
- * Brightwater"), not as its title alone.
+ * Brightwater"), not as its title alone; its subtitle, whenever set, is
+ * its description.
  */
 void
 stipple_a11y_name_row_with_value (GtkWidget *row,
@@ -360,6 +373,11 @@ stipple_a11y_name_row_with_value (GtkWidget *row,
   if (title != NULL)
     gtk_accessible_update_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
                                     title, value, NULL, -1);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (row), "subtitle") != NULL)
+    {
+      g_signal_connect (row, "notify::subtitle", G_CALLBACK (subtitle_changed_cb), NULL);
+      subtitle_changed_cb (row, NULL, NULL);
+    }
 }
 
 static void

@@ -34,6 +34,9 @@ struct _StippleTreatmentPage
 
   StippleTreatment   *treatment;
   StippleStore       *store;
+  /* Zones whose stroke counts changed since the screen last said them. */
+  guint64             strokes_dirty;
+  guint               strokes_flush_id;
   StippleNoteSaver   *before_saver;
   StippleNoteSaver   *after_saver;
 
@@ -582,13 +585,40 @@ update_loss (StippleTreatmentPage *self)
   gtk_label_set_text (self->loss_label, text);
 }
 
+static gboolean
+flush_strokes_cb (gpointer user_data)
+{
+  StippleTreatmentPage *self = user_data;
+  guint64 dirty = self->strokes_dirty;
+
+  self->strokes_dirty = 0;
+  self->strokes_flush_id = 0;
+  for (guint z = 1; z < STIPPLE_N_ZONES; z++)
+    if (dirty & (G_GUINT64_CONSTANT (1) << z))
+      {
+        update_zone_row (self, z);
+        if (z == stipple_treatment_get_zone (self->treatment))
+          update_zone_totals (self);
+      }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Strokes come a hundred times a second: the zone's row, the face map
+ * and the figures say them at most a few times a second. Every change of
+ * their text is news to a screen reader, and a flood of it kept the
+ * treatment screen's accessibility tree from being read at all. */
+#define STROKES_SHOWN_EVERY_MS 400
+
 static void
 strokes_changed_cb (StippleTreatmentPage *self,
                     guint                 zone)
 {
-  update_zone_row (self, zone);
-  if (zone == stipple_treatment_get_zone (self->treatment))
-    update_zone_totals (self);
+  G_STATIC_ASSERT (STIPPLE_N_ZONES <= 64);
+
+  self->strokes_dirty |= G_GUINT64_CONSTANT (1) << zone;
+  if (self->strokes_flush_id == 0)
+    self->strokes_flush_id = g_timeout_add (STROKES_SHOWN_EVERY_MS, flush_strokes_cb, self);
 }
 
 static void
@@ -891,6 +921,7 @@ stipple_treatment_page_dispose (GObject *object)
 {
   StippleTreatmentPage *self = STIPPLE_TREATMENT_PAGE (object);
 
+  g_clear_handle_id (&self->strokes_flush_id, g_source_remove);
   /* The pen's I/O thread must stop writing into the ring before it goes. */
   if (self->treatment != NULL)
     stipple_pen_set_sample_func (stipple_treatment_get_pen (self->treatment), NULL, NULL);
