@@ -293,8 +293,30 @@ static void
 test_patient_copy (void)
 {
   g_autoptr(StippleReportData) d = make_session (0);
-  g_autofree char *path = write_report (d, STIPPLE_REPORT_PATIENT, "patient.pdf");
-  g_autofree char *text = pdf_text (path, FALSE);
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *chart_path = NULL;
+  g_autofree char *chart_text = NULL;
+
+  /* Whom to call, and what the clinician said beyond the standard advice
+   * (a line of which, repeated, is not printed twice). */
+  d->clinic_phone = g_strdup ("+41 21 555 01 23");
+  g_free (d->aftercare_given);
+  d->aftercare_given = g_strdup ("Use sunscreen every day from tomorrow on.\n"
+                                 "Printed sheet, explained in person.");
+  path = write_report (d, STIPPLE_REPORT_PATIENT, "patient.pdf");
+  text = pdf_text (path, FALSE);
+  assert_contains (text, "Contact the clinic Clinique du Lac");
+  assert_contains (text, "+41 21 555 01 23");
+  assert_contains (text, "Printed sheet, explained in person.");
+  g_assert_null (strstr (strstr (text, "Use sunscreen every day") + 1, "Use sunscreen every day"));
+  /* The face map's legend is the clinician's: not on the patient's copy,
+   * on the record. */
+  g_assert_null (strstr (text, "No plan"));
+  g_assert_null (strstr (text, "Above limit"));
+  chart_path = write_report (d, STIPPLE_REPORT_CHART, "record-legend.pdf");
+  chart_text = pdf_text (chart_path, FALSE);
+  assert_contains (chart_text, "No plan");
 
   assert_contains (text, "Your microneedling treatment");
   assert_contains (text, "Amélie Zoé Brandt");

@@ -55,6 +55,11 @@ get_labelled (Fixture    *f,
 {
   GtkWidget *widget = find_labelled (GTK_WIDGET (f->setup), label);
 
+  /* A row is named by its title, through a relation. */
+  if (widget == NULL)
+    widget = stipple_test_find_accessible (GTK_WIDGET (f->setup), GTK_ACCESSIBLE_ROLE_ROW, label);
+  if (widget == NULL)
+    widget = stipple_test_find_accessible (GTK_WIDGET (f->setup), GTK_ACCESSIBLE_ROLE_LIST_ITEM, label);
   if (widget == NULL)
     g_error ("Nothing labelled “%s” is on screen", label);
   return widget;

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-a11y.h"
 #include "stipple-application.h"
 #include "stipple-database-path.h"
 #include "stipple-offsite.h"
@@ -366,6 +367,8 @@ export_pdf (StippleApplication *self,
   if (store != NULL)
     data = stipple_report_data_from_session (store, session_id, clinic_name, clinic_address,
                                              &limits, &error);
+  if (data != NULL)
+    data->clinic_phone = g_settings_get_string (settings, "clinic-phone");
   if (data == NULL ||
       !stipple_report_write_pdf (data, patient_copy ? STIPPLE_REPORT_PATIENT : STIPPLE_REPORT_CHART,
                                  path, &error))
@@ -1138,6 +1141,7 @@ stipple_application_startup (GApplication *application)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (stipple_application_parent_class)->startup (application);
+  stipple_a11y_watch_windows ();
 
   g_set_application_name (PACKAGE_NAME);
   gtk_window_set_default_icon_name (APPLICATION_ID);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "stipple-i18n.h"
+#include "stipple-a11y.h"
 #include "stipple-patient-editor.h"
 #include "stipple-patient-text.h"
 
@@ -400,6 +401,7 @@ add_field (StipplePatientEditor *self,
 
     g_string_replace (name, "_", "", 0);
     g_string_replace (name, " *", "", 0);
+    stipple_a11y_name_once (field->input);
     gtk_accessible_update_property (GTK_ACCESSIBLE (field->input),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, name->str, -1);
   }
@@ -501,6 +503,7 @@ add_fitzpatrick (StipplePatientEditor *self)
   g_signal_connect_swapped (self->fitzpatrick, "notify::selected",
                             G_CALLBACK (fitzpatrick_changed_cb), self);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->fitzpatrick));
+  stipple_a11y_name_drop_down (GTK_WIDGET (self->fitzpatrick), _("Fitzpatrick skin type"));
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_widget_add_css_class (label, "heading");
 
@@ -541,6 +544,7 @@ add_language (StipplePatientEditor *self)
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   gtk_label_get_text (GTK_LABEL (note)), -1);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->language));
+  stipple_a11y_name_drop_down (GTK_WIDGET (self->language), _("Language of the patient copy"));
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_widget_add_css_class (label, "heading");
   gtk_label_set_xalign (GTK_LABEL (note), 0.0);

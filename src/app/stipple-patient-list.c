@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-a11y.h"
 #include "stipple-patient-list.h"
 #include "stipple-patient-text.h"
 
@@ -502,6 +503,7 @@ stipple_patient_list_init (StipplePatientList *self)
   GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  stipple_a11y_present_visible_page (self->stack);
 
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);

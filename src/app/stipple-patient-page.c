@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-a11y.h"
 #include "stipple-patient-page.h"
 #include "stipple-patient-text.h"
 
@@ -675,4 +676,5 @@ static void
 stipple_patient_page_init (StipplePatientPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stipple_a11y_present_visible_page (self->stack);
 }

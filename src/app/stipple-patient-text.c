@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "stipple-a11y.h"
 #include "stipple-patient-text.h"
 
 /* Values up to this long stay on one line. */
@@ -362,6 +363,7 @@ stipple_patient_text_add_field (AdwPreferencesGroup *group,
   gtk_widget_set_margin_top (label, 6);
   gtk_widget_set_margin_bottom (label, 6);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  stipple_a11y_name_row_with_value (row, label);
 
   adw_preferences_group_add (group, row);
   return row;

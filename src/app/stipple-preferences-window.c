@@ -11,6 +11,7 @@
 
 #include "stipple-application.h"
 #include "stipple-backup-list.h"
+#include "stipple-a11y.h"
 #include "stipple-preferences-window.h"
 #include "stipple-usb-transport.h"
 #include "stipple-zone-limits.h"
@@ -24,6 +25,7 @@ struct _StipplePreferencesWindow
   /* Template children */
   AdwEntryRow          *clinic_name_row;
   AdwEntryRow          *clinic_address_row;
+  AdwEntryRow          *clinic_phone_row;
   AdwComboRow          *color_scheme_row;
   AdwPreferencesGroup  *staff_group;
   AdwEntryRow          *add_staff_row;
@@ -389,6 +391,7 @@ stipple_preferences_window_new (GSettings *settings)
   g_settings_bind (settings, "clinic-name", self->clinic_name_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "clinic-address", self->clinic_address_row, "text",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "clinic-phone", self->clinic_phone_row, "text", G_SETTINGS_BIND_DEFAULT);
   adw_combo_row_set_selected (self->color_scheme_row,
                               (guint) g_settings_get_enum (settings, "color-scheme"));
 
@@ -446,6 +449,7 @@ stipple_preferences_window_class_init (StipplePreferencesWindowClass *klass)
                                                RESOURCE_PATH "/stipple-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, clinic_name_row);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, clinic_address_row);
+  gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, clinic_phone_row);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, color_scheme_row);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, staff_group);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, add_staff_row);
@@ -458,11 +462,42 @@ stipple_preferences_window_class_init (StipplePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, pen_usb_ids_apply_cb);
 }
 
+/* AdwPreferencesWindow's search entry, nameless in libadwaita 1.2. */
+static GtkWidget *
+find_search_entry (GtkWidget *root)
+{
+  if (GTK_IS_SEARCH_ENTRY (root))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_search_entry (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 stipple_preferences_window_init (StipplePreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stipple_a11y_name_buttons_once (GTK_WIDGET (self));
 
   self->staff_rows = g_ptr_array_new ();
   build_limit_rows (self);
+
+  stipple_a11y_present_visible_pages_below (GTK_WIDGET (self));
+  stipple_a11y_name_row (GTK_WIDGET (self->color_scheme_row), NULL);
+  {
+    GtkWidget *search = find_search_entry (GTK_WIDGET (self));
+
+    if (search != NULL)
+      gtk_accessible_update_property (GTK_ACCESSIBLE (search), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Search preferences"), -1);
+  }
 }

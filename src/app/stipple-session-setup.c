@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-a11y.h"
 #include "stipple-screening.h"
 #include "stipple-patient-text.h"
 #include "stipple-session-setup.h"
@@ -414,8 +415,6 @@ build_questions (StippleSessionSetup *self)
       question.row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (question.row), text);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (question.row), FALSE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (question.row),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 
       question.icon = gtk_image_new ();
       adw_action_row_add_prefix (ADW_ACTION_ROW (question.row), question.icon);
@@ -1506,6 +1505,8 @@ stipple_session_setup_init (StippleSessionSetup *self)
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  stipple_a11y_name_buttons_once (GTK_WIDGET (self));
+  stipple_a11y_present_visible_page (self->stack);
 
   self->staff_checks = g_ptr_array_new ();
   self->questions = g_array_new (FALSE, TRUE, sizeof (Question));
@@ -1532,6 +1533,7 @@ stipple_session_setup_init (StippleSessionSetup *self)
                                   _("Anaesthetic applied"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->add_serum_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Add Serum"), -1);
+  stipple_a11y_name_once (GTK_WIDGET (self->add_serum_button));
 
   /* The anaesthetic went on now, unless the clinician says otherwise. */
   gtk_spin_button_set_value (self->hour_spin, g_date_time_get_hour (now));

@@ -16,7 +16,9 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-a11y.h"
 #include "stipple-patient-text.h"
+#include "stipple-report-session.h"
 #include "stipple-session-summary.h"
 #include "stipple-strip-chart.h"
 
@@ -36,6 +38,11 @@ struct _StippleSessionSummary
   StippleStore   *store;
   GStrv           authors;
   guint           n_addenda;
+  /* The plan's rows, to say the passes done once the audit trail is read. */
+  AdwActionRow   *plan_rows[STIPPLE_N_ZONES];
+  guint           planned_passes[STIPPLE_N_ZONES];
+  char           *plan_rates[STIPPLE_N_ZONES];
+  guint64         plan_strokes[STIPPLE_N_ZONES];
 
   /* Template children */
   AdwWindowTitle *window_title;
@@ -216,6 +223,10 @@ build_plan (StippleSessionSummary *self,
       row = stipple_patient_text_add_field (group, stipple_zone_get_name (first->zone),
                                             passes->str);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      self->plan_rows[first->zone] = ADW_ACTION_ROW (row);
+      self->planned_passes[first->zone] = n_passes;
+      self->plan_rates[first->zone] = g_strdup (rates->str);
+      self->plan_strokes[first->zone] = session->strokes[first->zone];
     }
 
   /* Strokes in a zone the plan did not name are shown, not hidden. */
@@ -385,13 +396,42 @@ telemetry_loaded_cb (GObject      *object,
   self->replay_loaded = TRUE;
 }
 
+/* Passes done beside passes planned ("1 of 2 passes done"), counted from
+ * the audit trail as the record counts them. */
+static void
+show_passes_done (StippleSessionSummary *self,
+                  StippleStore          *store)
+{
+  guint done[STIPPLE_N_ZONES];
+
+  if (!stipple_report_count_passes_done (store, self->session_id, done))
+    return;
+
+  for (guint z = 0; z < STIPPLE_N_ZONES; z++)
+    {
+      g_autofree char *subtitle = NULL;
+
+      if (self->plan_rows[z] == NULL)
+        continue;
+      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "%u of %u pass done at %s · %'" PRIu64
+                                               " strokes delivered",
+                                               "%u of %u passes done at %s · %'" PRIu64
+                                               " strokes delivered", self->planned_passes[z]),
+                                  done[z], self->planned_passes[z], self->plan_rates[z],
+                                  self->plan_strokes[z]);
+      adw_action_row_set_subtitle (self->plan_rows[z], subtitle);
+    }
+}
+
 /**
  * stipple_session_summary_load_replay:
  * @self: a #StippleSessionSummary
  * @store: the patient file
  *
  * Reads the session's needle data off the main thread and shows it in
- * the graphs, to scrub through or play.
+ * the graphs, to scrub through or play; and says, zone by zone, how many
+ * of the planned passes were done.
  */
 void
 stipple_session_summary_load_replay (StippleSessionSummary *self,
@@ -401,6 +441,8 @@ stipple_session_summary_load_replay (StippleSessionSummary *self,
 
   g_return_if_fail (STIPPLE_IS_SESSION_SUMMARY (self));
   g_return_if_fail (STIPPLE_IS_STORE (store));
+
+  show_passes_done (self, store);
 
   task = g_task_new (self, self->cancellable, telemetry_loaded_cb, NULL);
   g_task_set_task_data (task, g_object_ref (store), g_object_unref);
@@ -695,6 +737,8 @@ stipple_session_summary_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
   g_clear_pointer (&self->authors, g_strfreev);
+  for (guint z = 0; z < STIPPLE_N_ZONES; z++)
+    g_clear_pointer (&self->plan_rates[z], g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), STIPPLE_TYPE_SESSION_SUMMARY);
 
@@ -734,6 +778,7 @@ static void
 stipple_session_summary_init (StippleSessionSummary *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stipple_a11y_name_buttons_once (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
 }

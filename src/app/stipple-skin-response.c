@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-a11y.h"
 #include "stipple-skin-response.h"
 
 struct _StippleSkinResponse
@@ -101,8 +102,7 @@ stipple_skin_response_init (StippleSkinResponse *self)
   self->erythema_row = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->erythema_row), _("Erythema"));
   adw_combo_row_set_model (self->erythema_row, G_LIST_MODEL (model));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->erythema_row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Erythema"), -1);
+  stipple_a11y_name_row (GTK_WIDGET (self->erythema_row), NULL);
   g_signal_connect_swapped (self->erythema_row, "notify::selected", G_CALLBACK (changed_cb), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (self->erythema_row));
 

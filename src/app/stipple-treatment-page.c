@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-a11y.h"
 #include "stipple-face-map.h"
 #include "stipple-note-saver.h"
 #include "stipple-patient-text.h"
@@ -33,6 +34,9 @@ struct _StippleTreatmentPage
 
   StippleTreatment   *treatment;
   StippleStore       *store;
+  /* Zones whose stroke counts changed since the screen last said them. */
+  guint64             strokes_dirty;
+  guint               strokes_flush_id;
   StippleNoteSaver   *before_saver;
   StippleNoteSaver   *after_saver;
 
@@ -64,6 +68,7 @@ struct _StippleTreatmentPage
   GtkSpinButton      *pass_spin;
   AdwComboRow        *indication_row;
   AdwComboRow        *thickness_row;
+  GtkWidget          *preset_row;
   GtkTextView        *note_before;
   GtkTextView        *note_after;
   GtkLabel           *note_status;
@@ -196,8 +201,6 @@ build_zone_list (StippleTreatmentPage *self)
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), stipple_zone_get_name (z));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, stipple_zone_get_name (z), -1);
       g_object_set_data (G_OBJECT (row), "zone", GUINT_TO_POINTER (z));
       gtk_list_box_append (self->zone_list, row);
       self->zone_rows[z] = GTK_LIST_BOX_ROW (row);
@@ -498,6 +501,7 @@ update_verification (StippleTreatmentPage *self)
   gtk_button_set_label (self->arm_button, armed ? _("_Stop Needle") : _("_Start Needle"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->arm_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   armed ? _("Stop Needle") : _("Start Needle"), -1);
+  stipple_a11y_name_once (GTK_WIDGET (self->arm_button));
   gtk_widget_set_sensitive (GTK_WIDGET (self->arm_button),
                             !ended && (armed || verification == STIPPLE_VERIFICATION_VERIFIED));
   if (armed)
@@ -581,13 +585,40 @@ update_loss (StippleTreatmentPage *self)
   gtk_label_set_text (self->loss_label, text);
 }
 
+static gboolean
+flush_strokes_cb (gpointer user_data)
+{
+  StippleTreatmentPage *self = user_data;
+  guint64 dirty = self->strokes_dirty;
+
+  self->strokes_dirty = 0;
+  self->strokes_flush_id = 0;
+  for (guint z = 1; z < STIPPLE_N_ZONES; z++)
+    if (dirty & (G_GUINT64_CONSTANT (1) << z))
+      {
+        update_zone_row (self, z);
+        if (z == stipple_treatment_get_zone (self->treatment))
+          update_zone_totals (self);
+      }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Strokes come a hundred times a second: the zone's row, the face map
+ * and the figures say them at most a few times a second. Every change of
+ * their text is news to a screen reader, and a flood of it kept the
+ * treatment screen's accessibility tree from being read at all. */
+#define STROKES_SHOWN_EVERY_MS 400
+
 static void
 strokes_changed_cb (StippleTreatmentPage *self,
                     guint                 zone)
 {
-  update_zone_row (self, zone);
-  if (zone == stipple_treatment_get_zone (self->treatment))
-    update_zone_totals (self);
+  G_STATIC_ASSERT (STIPPLE_N_ZONES <= 64);
+
+  self->strokes_dirty |= G_GUINT64_CONSTANT (1) << zone;
+  if (self->strokes_flush_id == 0)
+    self->strokes_flush_id = g_timeout_add (STROKES_SHOWN_EVERY_MS, flush_strokes_cb, self);
 }
 
 static void
@@ -890,6 +921,7 @@ stipple_treatment_page_dispose (GObject *object)
 {
   StippleTreatmentPage *self = STIPPLE_TREATMENT_PAGE (object);
 
+  g_clear_handle_id (&self->strokes_flush_id, g_source_remove);
   /* The pen's I/O thread must stop writing into the ring before it goes. */
   if (self->treatment != NULL)
     stipple_pen_set_sample_func (stipple_treatment_get_pen (self->treatment), NULL, NULL);
@@ -957,6 +989,7 @@ stipple_treatment_page_class_init (StippleTreatmentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, pass_spin);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, indication_row);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, thickness_row);
+  gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, preset_row);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, note_before);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, note_after);
   gtk_widget_class_bind_template_child (widget_class, StippleTreatmentPage, note_status);
@@ -976,6 +1009,10 @@ stipple_treatment_page_init (StippleTreatmentPage *self)
 
   g_type_ensure (STIPPLE_TYPE_STRIP_CHART);
   gtk_widget_init_template (GTK_WIDGET (self));
+  stipple_a11y_name_buttons_once (GTK_WIDGET (self));
+  stipple_a11y_name_row (GTK_WIDGET (self->indication_row), NULL);
+  stipple_a11y_name_row (GTK_WIDGET (self->thickness_row), NULL);
+  stipple_a11y_name_row (self->preset_row, _("_Fill All Zones"));
 
   self->ring_storage = g_new0 (StippleProtoSample, RING_CAPACITY);
   stipple_sample_ring_init (&self->ring, self->ring_storage, RING_CAPACITY);

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "stipple-backup-list.h"
+#include "stipple-a11y.h"
 #include "stipple-patient-editor.h"
 #include "stipple-patient-list.h"
 #include "stipple-patient-page.h"
@@ -98,6 +99,9 @@ alarm_standing (StippleWindow *self)
          stipple_treatment_get_alarm_priority (self->treatment) != STIPPLE_ALARM_NONE;
 }
 
+/* Below this width the header's pen pill says the pen's state alone. */
+#define PEN_PILL_NARROW_WIDTH 1200
+
 static void
 update_pen_status (StippleWindow *self)
 {
@@ -177,14 +181,23 @@ update_pen_status (StippleWindow *self)
               style = "pen-fault";
             }
         }
+      const char *state = stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_ARMED ? _("Needle running")
+                          : stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_FAULT ? _("Pen fault")
+                          : _("Pen connected");
+      int width = 0, height = 0;
+
       g_free (text);
       /* The words follow the state, as the colour does: never "Pen
-       * connected" in red. */
-      text = g_strdup_printf ("%s · %s",
-                              stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_ARMED ? _("Needle running")
-                              : stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_FAULT ? _("Pen fault")
-                              : _("Pen connected"),
-                              cartridge && cartridge->id[0] ? cartridge->id : identity->serial);
+       * connected" in red. A narrow window leaves the patient's name in
+       * the title its room: the cartridge is then in the tooltip only. */
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      if (gtk_window_is_maximized (GTK_WINDOW (self)) || gtk_window_is_fullscreen (GTK_WINDOW (self)))
+        width = gtk_widget_get_width (GTK_WIDGET (self));
+      if (width > 0 && width < PEN_PILL_NARROW_WIDTH)
+        text = g_strdup (state);
+      else
+        text = g_strdup_printf ("%s · %s", state,
+                                cartridge && cartridge->id[0] ? cartridge->id : identity->serial);
       tooltip = g_string_free (g_steal_pointer (&detail), FALSE);
     }
 
@@ -193,6 +206,14 @@ update_pen_status (StippleWindow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->pen_status_label),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip ? tooltip : "", -1);
   gtk_widget_add_css_class (self->pen_status, style);
+}
+
+static void
+window_size_cb (StippleWindow *self,
+                GParamSpec    *pspec,
+                gpointer       user_data)
+{
+  update_pen_status (self);
 }
 
 static void
@@ -438,8 +459,7 @@ setup_idle_lock (StippleWindow *self)
   unlock = g_strdup_printf (_("_Unlock as %s"), name);
   gtk_button_set_label (self->unlock_button, unlock);
   gtk_button_set_use_underline (self->unlock_button, TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->unlock_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Unlock"), -1);
+  stipple_a11y_name_once (GTK_WIDGET (self->unlock_button));
 
   self->last_activity = g_get_monotonic_time ();
   self->idle_check_id = g_timeout_add_seconds (15, idle_check_cb, self);
@@ -679,12 +699,16 @@ load_report (StippleWindow  *self,
   g_autofree char *clinic_name = g_settings_get_string (self->settings, "clinic-name");
   g_autofree char *clinic_address = g_settings_get_string (self->settings, "clinic-address");
   StippleZoneLimits limits;
+  StippleReportData *data;
 
   stipple_zone_limits_init_defaults (&limits);
   stipple_zone_limits_apply_variant (&limits, overrides);
 
-  return stipple_report_data_from_session (get_store (self), session_id, clinic_name,
+  data = stipple_report_data_from_session (get_store (self), session_id, clinic_name,
                                            clinic_address, &limits, error);
+  if (data != NULL)
+    data->clinic_phone = g_settings_get_string (self->settings, "clinic-phone");
+  return data;
 }
 
 typedef struct
@@ -695,6 +719,7 @@ typedef struct
   StippleZoneLimits  limits;
   char              *clinic_name;
   char              *clinic_address;
+  char              *clinic_phone;
 } ReportJob;
 
 static void
@@ -705,6 +730,7 @@ report_job_free (gpointer data)
   g_free (job->path);
   g_free (job->clinic_name);
   g_free (job->clinic_address);
+  g_free (job->clinic_phone);
   g_free (job);
 }
 
@@ -721,6 +747,8 @@ report_thread_cb (GTask        *task,
 
   data = stipple_report_data_from_session (get_store (self), job->session_id, job->clinic_name,
                                            job->clinic_address, &job->limits, &error);
+  if (data != NULL)
+    data->clinic_phone = g_strdup (job->clinic_phone);
   if (data == NULL || !stipple_report_write_pdf (data, job->kind, job->path, &error))
     g_task_return_error (task, error);
   else
@@ -786,6 +814,7 @@ export_report (StippleWindow     *self,
   job->kind = kind;
   job->clinic_name = g_settings_get_string (self->settings, "clinic-name");
   job->clinic_address = g_settings_get_string (self->settings, "clinic-address");
+  job->clinic_phone = g_settings_get_string (self->settings, "clinic-phone");
   stipple_zone_limits_init_defaults (&job->limits);
   stipple_zone_limits_apply_variant (&job->limits, overrides);
 
@@ -1425,7 +1454,14 @@ static void
 stipple_window_init (StippleWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stipple_a11y_name_buttons_once (GTK_WIDGET (self));
+  stipple_a11y_present_visible_page (self->main_stack);
+  stipple_a11y_present_visible_page (self->content_stack);
 
   self->hidden_windows = g_ptr_array_new_with_free_func (g_object_unref);
   setup_idle_lock (self);
+
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (window_size_cb), NULL);
+  g_signal_connect (self, "notify::maximized", G_CALLBACK (window_size_cb), NULL);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (window_size_cb), NULL);
 }

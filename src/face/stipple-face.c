@@ -488,6 +488,28 @@ draw_text (cairo_t    *cr,
   g_object_unref (layout);
 }
 
+static double
+text_width (cairo_t    *cr,
+            const char *text,
+            double      size,
+            gboolean    bold)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *desc = pango_font_description_new ();
+  int w;
+
+  pango_font_description_set_family_static (desc, "Sans");
+  pango_font_description_set_weight (desc, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
+  pango_layout_set_font_description (layout, desc);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &w, NULL);
+  pango_font_description_free (desc);
+  g_object_unref (layout);
+
+  return w;
+}
+
 static void
 draw_hatch (cairo_t               *cr,
             const StippleFaceRect *r,
@@ -509,6 +531,16 @@ draw_legend (cairo_t                  *cr,
   double box = MIN (18.0, (height - 60) / (STIPPLE_FACE_N_BANDS + 3));
   double y = MAX (0, (height - box * (STIPPLE_FACE_N_BANDS + 3) - 20) / 2);
   double font = MAX (8.0, box * 0.62);
+  double room = LEGEND_WIDTH - 16 - box * 1.4;
+  const char *words[] = { _("No plan"), _("Above limit"), _("Depth") };
+  double widest = 0;
+
+  /* Every label whole, in every language ("Über Grenzwert", never
+   * "Über Grenzwer"): set smaller where the widest would not fit. */
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    widest = MAX (widest, text_width (cr, words[i], font, i == 2));
+  if (widest > room)
+    font = MAX (5.0, font * room / widest);
 
   set_rgb (cr, d->fg, 0.9);
   draw_text (cr, _("Depth"), x + 8, y + box / 2, font, TRUE, FALSE);

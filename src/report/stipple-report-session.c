@@ -77,9 +77,9 @@ add_zones (StippleReportData       *data,
 /* The passes the needle was started on, per zone, from the audit trail's
  * arm records ("zone=cheek-left pass=1"): a zone planned for two passes
  * and treated once reads "1 of 2", never "2". */
-static void
-add_passes_done (StippleReportData *data,
-                 GPtrArray         *audit)
+static gboolean
+count_passes_in (GPtrArray *audit,
+                 guint      passes_done[STIPPLE_N_ZONES])
 {
   guint begun[STIPPLE_N_ZONES] = { 0 };
   gboolean known = FALSE;
@@ -101,14 +101,52 @@ add_passes_done (StippleReportData *data,
         begun[entry->zone] |= 1u << (pass - 1);
     }
 
+  for (guint z = 0; z < STIPPLE_N_ZONES; z++)
+    {
+      passes_done[z] = 0;
+      for (guint p = 0; p < STIPPLE_MAX_PASSES; p++)
+        passes_done[z] += (begun[z] >> p) & 1;
+    }
+
+  return known;
+}
+
+/**
+ * stipple_report_count_passes_done:
+ * @store: the patient file
+ * @session_id: a session
+ * @passes_done: (out caller-allocates): per zone, the passes the needle
+ *   was started on
+ *
+ * Counts as the record does, from the audit trail's arm records: the
+ * summary on screen and the record count alike.
+ *
+ * Returns: whether the trail records passes at all (sessions recorded
+ *   before it did have no count)
+ */
+gboolean
+stipple_report_count_passes_done (StippleStore *store,
+                                  gint64        session_id,
+                                  guint         passes_done[STIPPLE_N_ZONES])
+{
+  g_autoptr(GPtrArray) audit = stipple_store_list_audit (store, session_id, NULL);
+
+  return count_passes_in (audit, passes_done);
+}
+
+static void
+add_passes_done (StippleReportData *data,
+                 GPtrArray         *audit)
+{
+  guint done[STIPPLE_N_ZONES];
+  gboolean known = count_passes_in (audit, done);
+
   for (guint i = 0; i < data->zones->len; i++)
     {
       StippleReportZone *zone = &g_array_index (data->zones, StippleReportZone, i);
 
       zone->passes_known = known;
-      zone->passes_done = 0;
-      for (guint p = 0; p < STIPPLE_MAX_PASSES; p++)
-        zone->passes_done += (begun[zone->zone] >> p) & 1;
+      zone->passes_done = done[zone->zone];
     }
 }
 

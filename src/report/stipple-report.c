@@ -117,6 +117,7 @@ stipple_report_data_free (StippleReportData *data)
 
   g_free (data->clinic_name);
   g_free (data->clinic_address);
+  g_free (data->clinic_phone);
   g_free (data->patient_name);
   g_free (data->record_number);
   g_free (data->allergies);
@@ -693,6 +694,44 @@ section_screening (Renderer *r)
                                          : C_("photographs", "Not asked"));
 }
 
+/* A column heading breaks between words only ("Frequenz", never
+ * "Freque-nz"): where its longest word is wider than the column, the
+ * heading is set smaller until that word fits. */
+static PangoLayout *
+make_header_layout (Renderer   *r,
+                    const char *text,
+                    double      width)
+{
+  double size = 8.5;
+  g_auto(GStrv) words = g_strsplit (text, " ", -1);
+  PangoLayout *layout;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      g_autoptr(PangoLayout) word = make_layout (r, "Sans Bold 8.5", -1);
+      int w;
+
+      pango_layout_set_text (word, words[i], -1);
+      pango_layout_get_size (word, &w, NULL);
+      if (pango_units_to_double (w) > width)
+        size = MIN (size, 8.5 * width / pango_units_to_double (w));
+    }
+
+  {
+    /* Pango reads the size with a point, whatever the locale. */
+    char number[G_ASCII_DTOSTR_BUF_SIZE];
+    g_autofree char *font = g_strconcat ("Sans Bold ",
+                                         g_ascii_formatd (number, sizeof number, "%.2f",
+                                                          MAX (size * 0.98, 5.0)), NULL);
+
+    layout = make_layout (r, font, width);
+  }
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+  pango_layout_set_text (layout, text, -1);
+
+  return layout;
+}
+
 static void
 zone_row (Renderer      *r,
           const double  *columns,
@@ -711,8 +750,13 @@ zone_row (Renderer      *r,
       int h;
       double width = (c + 1 < n_columns ? columns[c + 1] : r->right - r->left) - columns[c] - 4;
 
-      layouts[c] = make_layout (r, font, width);
-      pango_layout_set_text (layouts[c], cells[c], -1);
+      if (header)
+        layouts[c] = make_header_layout (r, cells[c], width);
+      else
+        {
+          layouts[c] = make_layout (r, font, width);
+          pango_layout_set_text (layouts[c], cells[c], -1);
+        }
       pango_layout_get_size (layouts[c], NULL, &h);
       height = MAX (height, pango_units_to_double (h));
     }
@@ -745,7 +789,7 @@ section_zones (Renderer *r)
 {
   const StippleReportData *d = r->data;
   double width = r->right - r->left;
-  const double chart_columns[] = { 0, 0.22, 0.44, 0.53, 0.62, 0.72, 0.83 };
+  const double chart_columns[] = { 0, 0.20, 0.42, 0.52, 0.64, 0.74, 0.85 };
   const double patient_columns[] = { 0, 0.35, 0.75 };
   gboolean chart = r->kind == STIPPLE_REPORT_CHART;
   const double *fractions = chart ? chart_columns : patient_columns;
@@ -965,7 +1009,8 @@ section_face (Renderer *r)
       drawing.limit_um[z->zone] = r->kind == STIPPLE_REPORT_CHART ? z->limit_um : 0;
     }
   drawing.labels = TRUE;
-  drawing.legend = TRUE;
+  /* "No plan", "Above limit": the clinician's words, not the patient's. */
+  drawing.legend = r->kind == STIPPLE_REPORT_CHART;
 
   ensure_space (r, height + 10);
   cairo_save (r->cr);
@@ -1045,6 +1090,46 @@ section_events (Renderer *r)
     }
 }
 
+static double
+text_height (Renderer   *r,
+             const char *font,
+             const char *text,
+             double      width)
+{
+  g_autoptr(PangoLayout) layout = make_layout (r, font, width);
+  int h;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_size (layout, NULL, &h);
+  return pango_units_to_double (h);
+}
+
+/* The aftercare, the next session and the signature stay together: a last
+ * page never holds two bullets and a signature line on their own. */
+static void
+keep_aftercare_together (Renderer *r)
+{
+  const char * const *instructions;
+  double width = r->right - r->left;
+  double height = 0;
+  guint n;
+
+  instructions = stipple_aftercare_get_instructions (&n);
+  height += 2 * (GAP + text_height (r, HEADING_FONT, _("Aftercare"), width) + 3);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *item = g_strdup_printf ("•  %s", _(instructions[i]));
+
+      height += text_height (r, BODY_FONT, item, width - 6) + 2;
+    }
+  height += text_height (r, BODY_FONT, _("This was the last session of the course."), width);
+  if (r->kind == STIPPLE_REPORT_CHART)
+    height += 60;
+
+  if (r->y + height > r->bottom && height <= r->bottom - r->top && r->y > r->top)
+    next_page (r);
+}
+
 static void
 section_aftercare (Renderer *r)
 {
@@ -1052,6 +1137,7 @@ section_aftercare (Renderer *r)
   const char * const *instructions;
   guint n;
 
+  keep_aftercare_together (r);
   heading (r, _("Aftercare"));
   instructions = stipple_aftercare_get_instructions (&n);
   for (guint i = 0; i < n; i++)
@@ -1059,6 +1145,43 @@ section_aftercare (Renderer *r)
       g_autofree char *item = g_strdup_printf ("•  %s", _(instructions[i]));
       flow_text (r, BODY_FONT, item, 6);
       r->y += 2;
+    }
+  if (r->kind == STIPPLE_REPORT_PATIENT)
+    {
+      /* What the clinician told this patient, in their own words: the
+       * lines that are not the standard instructions above. */
+      if (d->aftercare_given != NULL && *d->aftercare_given != '\0')
+        {
+          g_auto(GStrv) lines = g_strsplit (d->aftercare_given, "\n", -1);
+          g_autoptr(GString) own = g_string_new (NULL);
+
+          for (guint i = 0; lines[i] != NULL; i++)
+            {
+              const char *line = g_strstrip (lines[i]);
+              gboolean standard = FALSE;
+
+              for (guint j = 0; j < n && !standard; j++)
+                standard = g_str_equal (line, instructions[j]) || g_str_equal (line, _(instructions[j]));
+              if (*line == '\0' || standard)
+                continue;
+              if (own->len > 0)
+                g_string_append_c (own, '\n');
+              g_string_append (own, line);
+            }
+          if (own->len > 0)
+            field (r, _("Your clinician’s advice"), own->str);
+        }
+      if ((d->clinic_phone != NULL && *d->clinic_phone != '\0') ||
+          (d->clinic_name != NULL && *d->clinic_name != '\0'))
+        {
+          heading (r, _("Contact the clinic"));
+          if (d->clinic_name != NULL && *d->clinic_name != '\0')
+            flow_text (r, BODY_FONT, d->clinic_name, 0);
+          if (d->clinic_address != NULL && *d->clinic_address != '\0')
+            flow_text (r, BODY_FONT, d->clinic_address, 0);
+          if (d->clinic_phone != NULL && *d->clinic_phone != '\0')
+            field (r, _("Phone"), d->clinic_phone);
+        }
     }
 
   heading (r, _("Next session"));

@@ -105,6 +105,7 @@ typedef struct
 {
   char       *clinic_name;
   char       *clinic_address;
+  char       *clinic_phone;           /* the patient's copy says to call it */
 
   char       *patient_name;
   char       *record_number;
