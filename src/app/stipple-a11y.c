@@ -92,6 +92,17 @@ stipple_a11y_present_visible_pages_below (GtkWidget *root)
   else if (ADW_IS_VIEW_STACK (root) || ADW_IS_SQUEEZER (root))
     {
       g_signal_connect (root, "notify::visible-child", G_CALLBACK (visible_child_cb), NULL);
+      /* A page added later (the preferences' Backups page) is kept out
+       * too. */
+      if (ADW_IS_VIEW_STACK (root))
+        {
+          GtkSelectionModel *pages = adw_view_stack_get_pages (ADW_VIEW_STACK (root));
+
+          g_signal_connect_object (pages, "items-changed", G_CALLBACK (pages_changed_cb), root, 0);
+          /* The stack keeps only a weak reference to its pages' model:
+           * held here, as long as the stack lives. */
+          g_object_set_data_full (G_OBJECT (root), "stipple-a11y-pages", pages, g_object_unref);
+        }
       update_pages (root);
     }
 
