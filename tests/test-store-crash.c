@@ -61,7 +61,8 @@ run_child (const char *path)
   g_autoptr(StippleStore) store = stipple_store_open (path, &error);
   g_autoptr(GPtrArray) found = NULL;
   const guint block = STIPPLE_STORE_TELEMETRY_BLOCK;
-  g_autofree StippleProtoSample *samples = g_new0 (StippleProtoSample, block);
+  /* A block and a bit: the samples appended below. */
+  g_autofree StippleProtoSample *samples = g_new0 (StippleProtoSample, block + 123);
   gint64 patient_id;
 
   if (store == NULL)
@@ -112,7 +113,7 @@ run_child (const char *path)
         break;
       report ("A %" G_GINT64_FORMAT "\n", entry->id);
 
-      for (guint k = 0; k < block; k++)
+      for (guint k = 0; k < block + 123; k++)
         samples[k] = (StippleProtoSample) {
           k * 125, (gint32) (k % 67) * 20 - 300, (guint16) (k * 13), 3, k / 67
         };
