@@ -1,0 +1,293 @@
+/* test-keyboard-treatment.c: a whole treatment with the keyboard alone
+ *
+ * A clinician who does not use the mouse: from the patient list to the
+ * ended session, every step is a key pressed through the X server
+ * (XTest): Tab to move, Space and Enter to press, the buttons' mnemonics,
+ * typing into the fields. No click and no widget's API stands in for a
+ * key. The test checks the effect in the pen and in the patient file.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+
+#include "stipple-application.h"
+#include "stipple-screening.h"
+#include "stipple-sim-transport.h"
+#include "stipple-test-a11y.h"
+#include "stipple-test-xinput.h"
+#include "stipple-treatment-page.h"
+#include "stipple-treatment.h"
+#include "stipple-window.h"
+#include "stipple-zones.h"
+
+#define TEST_WAIT_SECONDS 20
+#define TEST_WAIT_ON_TIMEOUT stipple_xinput_save_failure_screenshot
+#include "stipple-test-wait.h"
+
+#define NOTE "Rolling scars, left cheek; tolerated well."
+
+static StippleApplication *app;
+static GtkWindow *window;
+static gboolean finished;
+static gint64 session_id;
+
+static GtkWindow *
+active_window (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (gtk_window_is_active (l->data) && gtk_widget_get_mapped (l->data))
+      return l->data;
+  return window;
+}
+
+static gboolean
+focus_within (GtkWidget *target)
+{
+  GtkRoot *root = gtk_widget_get_root (target);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == target || gtk_widget_is_ancestor (focus, target));
+}
+
+/* Presses Tab, as a person does, until the keyboard focus is on @target
+ * (or inside it); at most 80 presses. */
+static void
+tab_to (GtkWidget *target)
+{
+  WAIT_FOR (gtk_widget_get_mapped (target) && gtk_widget_is_sensitive (target));
+  for (guint presses = 0; !focus_within (target); presses++)
+    {
+      GtkWidget *before = gtk_root_get_focus (gtk_widget_get_root (target));
+      gint64 until;
+
+      if (presses >= 80)
+        {
+          stipple_xinput_save_failure_screenshot ();
+          g_error ("Tab never reached %s", G_OBJECT_TYPE_NAME (target));
+        }
+      stipple_xinput_key (GTK_WINDOW (gtk_widget_get_root (target)), "Tab");
+      /* The focus moves when the key has gone through. */
+      until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC * test_slowdown ();
+      while (gtk_root_get_focus (gtk_widget_get_root (target)) == before &&
+             g_get_monotonic_time () < until)
+        g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static GtkWidget *
+wait_find (GtkAccessibleRole  role,
+           const char        *label)
+{
+  GtkWidget *found = NULL;
+
+  WAIT_FOR ((found = stipple_test_find_anywhere (role, label)) != NULL &&
+            gtk_widget_get_mapped (found) && gtk_widget_is_sensitive (found));
+  return found;
+}
+
+/* Tab to a button and press it with Space. */
+static void
+press (const char *label)
+{
+  GtkWidget *button = wait_find (GTK_ACCESSIBLE_ROLE_BUTTON, label);
+
+  tab_to (button);
+  stipple_xinput_key (GTK_WINDOW (gtk_widget_get_root (button)), "space");
+}
+
+static StippleTreatment *
+current_treatment (void)
+{
+  GtkWidget *page = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_TREATMENT_PAGE);
+
+  return page ? stipple_treatment_page_get_treatment (STIPPLE_TREATMENT_PAGE (page)) : NULL;
+}
+
+static StippleFirmware *
+pen_model (void)
+{
+  StipplePen *pen = stipple_application_get_pen (app);
+
+  return stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (stipple_pen_get_transport (pen)));
+}
+
+static void
+run (void)
+{
+  GtkWidget *widget = NULL;
+
+  WAIT_FOR ((window = gtk_application_get_active_window (GTK_APPLICATION (app))) != NULL);
+  WAIT_FOR (stipple_application_get_store (app) != NULL);
+  WAIT_FOR (stipple_pen_get_connected (stipple_application_get_pen (app)));
+  stipple_test_wait_mapped (GTK_WIDGET (window));
+  stipple_xinput_check ();
+  stipple_xinput_focus (window);
+
+  /* The patient, found by typing, opened with Enter. */
+  g_printerr ("STEP search\n");
+  WAIT_FOR ((widget = stipple_test_find_of_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY)) != NULL);
+  tab_to (widget);
+  stipple_xinput_type (window, "DEMO-0001");
+  WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (widget)), "DEMO-0001"));
+  stipple_xinput_key (window, "Return");
+  press (_("Start Session"));
+  g_printerr ("STEP start session pressed\n");
+
+  /* Set-up, step by step. */
+  g_printerr ("STEP set-up\n");
+  WAIT_FOR ((widget = stipple_test_find_entry_row (GTK_WIDGET (window), _("Clinician’s Name"))) != NULL &&
+            gtk_widget_get_mapped (widget));
+  tab_to (widget);
+  stipple_xinput_type (window, "Dr Keys");
+  WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (widget)), "Dr Keys"));
+  press (_("Next"));
+  {
+    const StippleScreeningItem *items;
+    guint n_items;
+
+    items = stipple_screening_get_items (&n_items);
+    for (guint i = 0; i < n_items; i++)
+      {
+        g_autofree char *label = g_strdup_printf (_("%s: No"), stipple_screening_get_question (&items[i]));
+        GtkWidget *no = NULL;
+
+        WAIT_FOR ((no = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_CHECKBOX, label)) != NULL ||
+                  (no = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_RADIO, label)) != NULL ||
+                  (no = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_BUTTON, label)) != NULL);
+        tab_to (no);
+        stipple_xinput_key (window, "space");
+        WAIT_FOR (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (no)));
+      }
+  }
+  press (_("Next"));
+  widget = wait_find (GTK_ACCESSIBLE_ROLE_CHECKBOX, _("The patient consents to the treatment"));
+  tab_to (widget);
+  stipple_xinput_key (window, "space");
+  WAIT_FOR (gtk_check_button_get_active (GTK_CHECK_BUTTON (widget)));
+  press (_("Next"));
+  widget = wait_find (GTK_ACCESSIBLE_ROLE_SWITCH, _("Anaesthetic applied"));
+  tab_to (widget);
+  stipple_xinput_key (window, "space");
+  WAIT_FOR (gtk_switch_get_active (GTK_SWITCH (widget)));
+  WAIT_FOR ((widget = stipple_test_find_entry_row (GTK_WIDGET (window), _("Anaesthetic Product"))) != NULL &&
+            gtk_widget_is_sensitive (widget));
+  tab_to (widget);
+  stipple_xinput_type (window, "Lidocaine 4% cream");
+  WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (widget)), "Lidocaine 4% cream"));
+  press (_("Begin Treatment"));
+  g_printerr ("STEP begin\n");
+
+  /* The treatment: a zone chosen, its plan sent with the mnemonic, the
+   * needle started and stopped with the keyboard. */
+  WAIT_FOR (current_treatment () != NULL);
+  session_id = stipple_treatment_get_session (current_treatment ())->id;
+  widget = wait_find (GTK_ACCESSIBLE_ROLE_BUTTON, stipple_zone_get_name (STIPPLE_ZONE_CHEEK_LEFT));
+  tab_to (widget);
+  stipple_xinput_key (window, "Return");
+  WAIT_FOR (stipple_treatment_get_zone (current_treatment ()) == STIPPLE_ZONE_CHEEK_LEFT);
+  stipple_xinput_key (window, "alt+a");
+  WAIT_FOR (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED);
+  stipple_xinput_key (window, "alt+s");
+  WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
+  WAIT_FOR (stipple_treatment_get_strokes (current_treatment (), STIPPLE_ZONE_CHEEK_LEFT) > 100);
+  stipple_xinput_key (window, "alt+s");
+  WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+
+  /* The note, typed; then the end, confirmed from the keyboard. */
+  g_printerr ("STEP notes\n");
+  widget = wait_find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Notes before treatment"));
+  tab_to (widget);
+  stipple_xinput_type (window, NOTE);
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
+    g_autofree char *typed = NULL;
+    GtkTextIter start, end;
+
+    WAIT_FOR ((gtk_text_buffer_get_bounds (buffer, &start, &end),
+               g_free (typed), typed = gtk_text_buffer_get_text (buffer, &start, &end, FALSE),
+               g_str_equal (typed, NOTE)));
+  }
+  stipple_xinput_key (window, "alt+e");
+  {
+    GtkWidget *end_button = NULL;
+
+    WAIT_FOR ((end_button = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_BUTTON, _("End Session"))) != NULL &&
+              gtk_widget_get_mapped (end_button) && GTK_WINDOW (gtk_widget_get_root (end_button)) != window);
+    tab_to (end_button);
+    stipple_xinput_key (GTK_WINDOW (gtk_widget_get_root (end_button)), "Return");
+  }
+  WAIT_FOR (stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_BUTTON, _("Close")) != NULL);
+  stipple_xinput_key (active_window (), "Escape");
+  finished = TRUE;
+}
+
+static gboolean
+drive_cb (gpointer data)
+{
+  run ();
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_keyboard_treatment (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("stipple-keyboard-XXXXXX", NULL);
+  g_autofree char *database = g_build_filename (dir, "demo.stipple", NULL);
+  const char *argv[] = { "stipple", "--simulate", "--demo", "--database", database, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StipplePatientChart) chart = NULL;
+  const StippleSession *session = NULL;
+  gint64 patient_id = 0;
+  int status;
+
+  app = stipple_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_idle_add (drive_cb, NULL);
+  status = g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, (char **) argv);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (finished);
+  g_clear_object (&app);
+
+  /* What the file holds: the session ended, by the clinician typed, the
+   * strokes on the left cheek, the note as typed. */
+  store = stipple_store_open_read_only (database, &error);
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_find_session_patient (store, session_id, &patient_id, &error));
+  chart = stipple_store_load_chart (store, patient_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < chart->sessions->len; i++)
+    if (((StippleSession *) chart->sessions->pdata[i])->id == session_id)
+      session = chart->sessions->pdata[i];
+  g_assert_nonnull (session);
+  g_assert_nonnull (session->ended_at);
+  g_assert_cmpstr (session->clinician, ==, "Dr Keys");
+  g_assert_cmpstr (session->note_before, ==, NOTE);
+  g_assert_cmpstr (session->anaesthetic_product, ==, "Lidocaine 4% cream");
+  g_assert_cmpuint (session->strokes[STIPPLE_ZONE_CHEEK_LEFT], >, 100);
+  stipple_store_close (store);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STIPPLE_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (&argc, &argv, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  setlocale (LC_ALL, "");
+
+  g_test_add_func ("/stipple/keyboard/treatment", test_keyboard_treatment);
+
+  return g_test_run ();
+}
