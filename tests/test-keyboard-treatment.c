@@ -147,7 +147,9 @@ run (void)
   tab_to (widget);
   stipple_xinput_type (window, "Dr Keys");
   WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (widget)), "Dr Keys"));
+  g_printerr ("STEP name typed\n");
   press (_("Next"));
+  g_printerr ("STEP screening\n");
   {
     const StippleScreeningItem *items;
     guint n_items;
@@ -161,6 +163,7 @@ run (void)
         WAIT_FOR ((no = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_CHECKBOX, label)) != NULL ||
                   (no = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_RADIO, label)) != NULL ||
                   (no = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_BUTTON, label)) != NULL);
+        g_printerr ("STEP item %u\n", i);
         tab_to (no);
         stipple_xinput_key (window, "space");
         WAIT_FOR (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (no)));
