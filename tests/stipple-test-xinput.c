@@ -27,8 +27,8 @@ xdotool_done_cb (GObject      *source,
  * and fails the test if it fails: a real-input test that could not send
  * its input has tested nothing. The main loop keeps running meanwhile, as
  * it would while a person types: the pen's heartbeat goes on. */
-static void
-xdotool (const char * const *args)
+static gboolean
+xdotool_try (const char * const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
@@ -60,8 +60,14 @@ xdotool (const char * const *args)
         g_usleep (1000);
       }
   }
-  if (!g_subprocess_get_successful (process))
-    g_error ("xdotool %s failed (status %d)", args[0], g_subprocess_get_status (process));
+  return g_subprocess_get_successful (process);
+}
+
+static void
+xdotool (const char * const *args)
+{
+  if (!xdotool_try (args))
+    g_error ("xdotool %s failed", args[0]);
 }
 
 /* What the screen showed when a real-input step failed, for the person
@@ -77,6 +83,8 @@ stipple_xinput_save_failure_screenshot (void)
                 NULL, NULL, NULL, NULL, NULL, NULL);
   g_printerr ("The screen at the failure: %s\n", path);
 }
+
+static void run_for (guint msec);
 
 static gulong
 window_xid (GtkWindow *window)
@@ -118,8 +126,19 @@ stipple_xinput_focus (GtkWindow *window)
 {
   g_autofree char *xid = g_strdup_printf ("%lu", window_xid (window));
   const char *args[] = { "windowfocus", "--sync", xid, NULL };
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
-  xdotool (args);
+  /* A window just shown may not be on the X screen yet: the server
+   * refuses it the focus until it is. */
+  while (!xdotool_try (args))
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          stipple_xinput_save_failure_screenshot ();
+          g_error ("The window %s never took the keyboard focus", xid);
+        }
+      run_for (50);
+    }
 }
 
 /**

@@ -131,25 +131,25 @@ run (void)
   stipple_xinput_focus (window);
 
   /* The patient, found by typing, opened with Enter. */
-  g_printerr ("STEP search\n");
+  g_test_message ("search");
   WAIT_FOR ((widget = stipple_test_find_of_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY)) != NULL);
   tab_to (widget);
   stipple_xinput_type (window, "DEMO-0001");
   WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (widget)), "DEMO-0001"));
   stipple_xinput_key (window, "Return");
   press (_("Start Session"));
-  g_printerr ("STEP start session pressed\n");
+  g_test_message ("start session pressed");
 
   /* Set-up, step by step. */
-  g_printerr ("STEP set-up\n");
+  g_test_message ("set-up");
   WAIT_FOR ((widget = stipple_test_find_entry_row (GTK_WIDGET (window), _("Clinician’s Name"))) != NULL &&
             gtk_widget_get_mapped (widget));
   tab_to (widget);
   stipple_xinput_type (window, "Dr Keys");
   WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (widget)), "Dr Keys"));
-  g_printerr ("STEP name typed\n");
+  g_test_message ("name typed");
   press (_("Next"));
-  g_printerr ("STEP screening\n");
+  g_test_message ("screening");
   {
     const StippleScreeningItem *items;
     guint n_items;
@@ -163,7 +163,7 @@ run (void)
         WAIT_FOR ((no = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_CHECKBOX, label)) != NULL ||
                   (no = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_RADIO, label)) != NULL ||
                   (no = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_BUTTON, label)) != NULL);
-        g_printerr ("STEP item %u\n", i);
+        g_test_message ("item %u", i);
         tab_to (no);
         stipple_xinput_key (window, "space");
         WAIT_FOR (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (no)));
@@ -185,7 +185,7 @@ run (void)
   stipple_xinput_type (window, "Lidocaine 4% cream");
   WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (widget)), "Lidocaine 4% cream"));
   press (_("Begin Treatment"));
-  g_printerr ("STEP begin\n");
+  g_test_message ("begin");
 
   /* The treatment: a zone chosen, its plan sent with the mnemonic, the
    * needle started and stopped with the keyboard. */
@@ -204,7 +204,7 @@ run (void)
   WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
 
   /* The note, typed; then the end, confirmed from the keyboard. */
-  g_printerr ("STEP notes\n");
+  g_test_message ("notes");
   widget = wait_find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Notes before treatment"));
   tab_to (widget);
   stipple_xinput_type (window, NOTE);

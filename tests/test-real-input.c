@@ -173,11 +173,26 @@ count_audit (StippleAuditKind kind)
   return n;
 }
 
+/* Waits until the pen has the zone's settings, read back and matched. A
+ * refusal fails at once, with the words the clinician sees. */
+static void
+wait_verified (void)
+{
+  WAIT_FOR (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED ||
+            stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_FAILED);
+  if (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_FAILED)
+    {
+      stipple_xinput_save_failure_screenshot ();
+      g_error ("The pen did not take the settings: %s",
+               stipple_treatment_get_verification_message (current_treatment ()));
+    }
+}
+
 /* Starts the needle with a click on its button. */
 static void
 start_needle (void)
 {
-  WAIT_FOR (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED);
+  wait_verified ();
   click (_("Start Needle"));
   /* Running in the pen, and on the screen. */
   WAIT_FOR (stipple_firmware_is_armed (pen_model ()) &&
@@ -256,7 +271,7 @@ recover_after_stop (void)
   assert_pen_pill_agrees ();
   if (stipple_treatment_get_verification (current_treatment ()) != STIPPLE_VERIFICATION_VERIFIED)
     click (_("Apply and Send to Pen"));
-  WAIT_FOR (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED);
+  wait_verified ();
   assert_pen_pill_agrees ();
 }
 

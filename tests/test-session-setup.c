@@ -71,6 +71,9 @@ click (Fixture    *f,
 {
   GtkWidget *widget = get_labelled (f, label);
 
+  /* On screen, where a clinician can reach it, and pressable. */
+  if (!gtk_widget_get_mapped (widget))
+    g_error ("“%s” is not on screen", label);
   g_assert_true (gtk_widget_is_sensitive (widget));
   if (GTK_IS_CHECK_BUTTON (widget))
     gtk_check_button_set_active (GTK_CHECK_BUTTON (widget),
@@ -347,6 +350,20 @@ to_products (Fixture *f)
   assert_step (f, "Step 4 of 4", "Anaesthetic and Serums");
 }
 
+/* Every row stands in a list: a row anywhere else is drawn inside
+ * another row and breaks the keyboard's focus chain. */
+static void
+assert_rows_in_lists (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_BOX_ROW (widget) && !GTK_IS_LIST_BOX (gtk_widget_get_parent (widget)))
+    g_error ("The row “%s” is not in a list, but in a %s",
+             ADW_IS_PREFERENCES_ROW (widget) ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)) : "",
+             G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_rows_in_lists (child);
+}
+
 static void
 test_consent (Fixture       *f,
               gconstpointer  data)
@@ -356,6 +373,7 @@ test_consent (Fixture       *f,
   answer_all (f, NULL);
   press (f, "Next");
   assert_step (f, "Step 3 of 4", "Consent");
+  assert_rows_in_lists (GTK_WIDGET (f->setup));
 
   /* What the consent covers is spelt out. */
   g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "granulomas"));

@@ -401,6 +401,7 @@ run_treatment (void)
   screenshot ("session-screening.png");
   press (_("Next"));
   toggle (_("The patient consents to the treatment"));
+  screenshot ("session-consent.png");
   press (_("Next"));
   {
     GtkWidget *product = NULL;
