@@ -40,6 +40,8 @@ struct _StippleApplication
   GError         *store_error;
   char           *database;
   gboolean        demo;
+  /* The patient file did not exist: this is Stipple's first start here. */
+  gboolean        first_start;
   gboolean        simulate;
   gboolean        measure_startup;
   gboolean        options_parsed;
@@ -211,6 +213,21 @@ stipple_application_get_store (StippleApplication *self)
   g_return_val_if_fail (STIPPLE_IS_APPLICATION (self), NULL);
 
   return self->store;
+}
+
+/**
+ * stipple_application_get_first_start:
+ * @self: a #StippleApplication
+ *
+ * Returns: whether the (real, not demo) patient file was created by this
+ *   run: Stipple's first start on this computer
+ */
+gboolean
+stipple_application_get_first_start (StippleApplication *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_APPLICATION (self), FALSE);
+
+  return self->first_start;
 }
 
 /**
@@ -1171,6 +1188,7 @@ stipple_application_startup (GApplication *application)
     {
       g_autoptr(GTask) task = g_task_new (self, NULL, open_store_cb, NULL);
 
+      self->first_start = !self->demo && !g_file_test (self->database, G_FILE_TEST_EXISTS);
       g_application_hold (G_APPLICATION (self));
       g_task_set_source_tag (task, stipple_application_startup);
       g_task_run_in_thread (task, open_store_thread_cb);

@@ -20,6 +20,7 @@ G_DECLARE_FINAL_TYPE (StippleApplication, stipple_application, STIPPLE, APPLICAT
 StippleApplication *stipple_application_new             (void);
 const char         *stipple_application_get_database    (StippleApplication *self);
 gboolean            stipple_application_get_demo        (StippleApplication *self);
+gboolean            stipple_application_get_first_start (StippleApplication *self);
 gboolean            stipple_application_get_simulate    (StippleApplication *self);
 GSettings          *stipple_application_get_settings    (StippleApplication *self);
 StippleStore       *stipple_application_get_store       (StippleApplication *self);

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "stipple-backup-list.h"
+#include "stipple-clinic-dialog.h"
 #include "stipple-a11y.h"
 #include "stipple-patient-editor.h"
 #include "stipple-patient-list.h"
@@ -44,6 +45,7 @@ struct _StippleWindow
   AdwWindowTitle       *window_title;
   AdwToastOverlay      *toast_overlay;
   GtkWidget            *demo_banner;
+  gboolean              clinic_asked;
   GtkLabel             *patient_alerts;
   GtkStack             *main_stack;
   AdwStatusPage        *error_page;
@@ -1169,6 +1171,13 @@ store_changed_cb (StippleWindow      *self,
                                   record_verified_cb, g_object_ref (self));
       build_workspace (self);
       gtk_stack_set_visible_child_name (self->main_stack, "workspace");
+      /* A new patient file: ask once who the clinic is, for what leaves it. */
+      if (stipple_application_get_first_start (application) && !self->clinic_asked &&
+          stipple_clinic_dialog_wanted (self->settings))
+        {
+          self->clinic_asked = TRUE;
+          gtk_window_present (GTK_WINDOW (stipple_clinic_dialog_new (GTK_WINDOW (self), self->settings)));
+        }
     }
   else if (error != NULL)
     {

@@ -1,0 +1,233 @@
+/* test-first-start.c: the clinic is asked for its name and phone once,
+ * on the first start
+ *
+ * Stipple starts on a patient file that does not exist yet, as on a
+ * clinic's new computer. The clinic's name and phone are typed through
+ * the X server (XTest) into the dialog that asks for them, and Enter
+ * saves them; "Later" (Escape) leaves them unset; a start on the file
+ * that now exists asks nothing; neither does the demo file.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+
+#include "stipple-application.h"
+#include "stipple-test-a11y.h"
+#include "stipple-test-xinput.h"
+
+#define TEST_WAIT_SECONDS 20
+#define TEST_WAIT_ON_TIMEOUT stipple_xinput_save_failure_screenshot
+#include "stipple-test-wait.h"
+
+typedef enum {
+  ANSWER_SAVE,
+  ANSWER_LATER,
+  ANSWER_NOT_ASKED,
+} Answer;
+
+static StippleApplication *app;
+static Answer answer;
+static gboolean finished;
+
+/* The question, shown or about to be. */
+static AdwMessageDialog *
+find_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static char *
+setting (const char *key)
+{
+  return g_settings_get_string (stipple_application_get_settings (app), key);
+}
+
+static void
+run (void)
+{
+  GtkWindow *window = NULL;
+  AdwMessageDialog *dialog = NULL;
+
+  WAIT_FOR ((window = gtk_application_get_active_window (GTK_APPLICATION (app))) != NULL);
+  WAIT_FOR (stipple_application_get_store (app) != NULL);
+  stipple_test_wait_mapped (GTK_WIDGET (window));
+  stipple_xinput_check ();
+
+  if (answer == ANSWER_NOT_ASKED)
+    {
+      /* The question comes with the opened file, in the same turn of the
+       * main loop that shows the patient list; it is not there. */
+      WAIT_FOR (stipple_test_find_of_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY) != NULL);
+      g_assert_null (find_dialog ());
+      finished = TRUE;
+      return;
+    }
+
+  WAIT_FOR ((dialog = find_dialog ()) != NULL);
+  stipple_test_wait_mapped (GTK_WIDGET (dialog));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == window);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("Your Clinic"));
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+
+  if (answer == ANSWER_LATER)
+    {
+      g_autofree char *name = NULL;
+
+      stipple_xinput_key (GTK_WINDOW (dialog), "Escape");
+      WAIT_FOR (dialog == NULL || !gtk_widget_get_visible (GTK_WIDGET (dialog)));
+      name = setting ("clinic-name");
+      g_assert_cmpstr (name, ==, "");
+      finished = TRUE;
+      return;
+    }
+
+  {
+    GtkWidget *name = stipple_test_find_entry_row (GTK_WIDGET (dialog), _("Clinic Name"));
+    GtkWidget *phone = stipple_test_find_entry_row (GTK_WIDGET (dialog), _("Clinic Phone"));
+
+    /* The name is where typing goes; Save waits for a number to call. */
+    stipple_xinput_type (GTK_WINDOW (dialog), "Clinique du Parc");
+    WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (name)), "Clinique du Parc"));
+    g_assert_false (adw_message_dialog_get_response_enabled (dialog, "save"));
+    stipple_xinput_key (GTK_WINDOW (dialog), "Tab");
+    WAIT_FOR (gtk_widget_has_focus (phone) ||
+              gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (dialog)), phone));
+    stipple_xinput_type (GTK_WINDOW (dialog), "+33 1 23 45 67 89");
+    WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (phone)), "+33 1 23 45 67 89"));
+    stipple_xinput_key (GTK_WINDOW (dialog), "Return");
+  }
+  WAIT_FOR (dialog == NULL || !gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  {
+    g_autofree char *name = setting ("clinic-name");
+    g_autofree char *phone = setting ("clinic-phone");
+
+    g_assert_cmpstr (name, ==, "Clinique du Parc");
+    g_assert_cmpstr (phone, ==, "+33 1 23 45 67 89");
+  }
+  finished = TRUE;
+}
+
+static gboolean
+drive_cb (gpointer data)
+{
+  run ();
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start (Answer      expected,
+       const char *database,
+       gboolean    demo)
+{
+  const char *argv[] = { "stipple", "--simulate", "--database", database, NULL, NULL };
+  int status;
+
+  if (demo)
+    argv[4] = "--demo";
+  answer = expected;
+  finished = FALSE;
+  app = stipple_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_idle_add (drive_cb, NULL);
+  status = g_application_run (G_APPLICATION (app), demo ? 5 : 4, (char **) argv);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (finished);
+  g_clear_object (&app);
+}
+
+/* One application per process: each start runs in a child of its own. */
+static void
+test_save (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *dir = g_dir_make_tmp ("stipple-first-start-XXXXXX", NULL);
+      g_autofree char *database = g_build_filename (dir, "patients.stipple", NULL);
+
+      start (ANSWER_SAVE, database, FALSE);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 180 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_later (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *dir = g_dir_make_tmp ("stipple-first-start-XXXXXX", NULL);
+      g_autofree char *database = g_build_filename (dir, "patients.stipple", NULL);
+
+      start (ANSWER_LATER, database, FALSE);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 180 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* The file exists: not a first start, nothing asked. */
+static void
+test_existing_file (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *dir = g_dir_make_tmp ("stipple-first-start-XXXXXX", NULL);
+      g_autofree char *database = g_build_filename (dir, "patients.stipple", NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(StippleStore) store = stipple_store_open (database, &error);
+
+      g_assert_no_error (error);
+      stipple_store_close (store);
+      start (ANSWER_NOT_ASKED, database, FALSE);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 180 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* The demo file is for trying Stipple out: nothing asked either. */
+static void
+test_demo (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *dir = g_dir_make_tmp ("stipple-first-start-XXXXXX", NULL);
+      g_autofree char *database = g_build_filename (dir, "demo.stipple", NULL);
+
+      start (ANSWER_NOT_ASKED, database, TRUE);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 180 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STIPPLE_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (&argc, &argv, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  setlocale (LC_ALL, "");
+
+  g_test_add_func ("/stipple/first-start/save", test_save);
+  g_test_add_func ("/stipple/first-start/later", test_later);
+  g_test_add_func ("/stipple/first-start/existing-file", test_existing_file);
+  g_test_add_func ("/stipple/first-start/demo", test_demo);
+
+  return g_test_run ();
+}
