@@ -18,6 +18,7 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 #include <locale.h>
+#include <string.h>
 
 #include "stipple-application.h"
 #include "stipple-patient-editor.h"
@@ -32,7 +33,8 @@
 #include "stipple-zones.h"
 
 #define TEST_WAIT_SECONDS 20
-#define TEST_WAIT_ON_TIMEOUT stipple_xinput_save_failure_screenshot
+#define TEST_WAIT_ON_TIMEOUT say_state
+static void say_state (void);
 #include "stipple-test-wait.h"
 
 static StippleApplication *app;
@@ -183,6 +185,38 @@ count_audit (StippleAuditKind kind)
  * of times. At full speed, any such stop fails the test. */
 #define MAX_SLOWDOWN_RETRIES 3
 
+/* Runs the main context until @cond holds or @seconds (times the
+ * slowdown) have passed; says whether it holds. */
+#define wait_up_to(seconds, cond) \
+  ({ \
+    gint64 _until = g_get_monotonic_time () + (gint64) (seconds) * test_slowdown () * G_USEC_PER_SEC; \
+    while (!(cond) && g_get_monotonic_time () < _until) \
+      { \
+        while (g_main_context_iteration (NULL, FALSE)) \
+          ; \
+        g_usleep (1000); \
+      } \
+    (gboolean) !!(cond); \
+  })
+
+/* What the screen and the pen said when a wait ran out. */
+static void
+say_state (void)
+{
+  StippleTreatment *treatment = current_treatment ();
+
+  stipple_xinput_save_failure_screenshot ();
+  if (treatment == NULL)
+    return;
+  g_printerr ("Verification %d (%s); alarm: %s; pen state %d; the pen %s, its last stop for reason %u\n",
+              stipple_treatment_get_verification (treatment),
+              stipple_treatment_get_verification_message (treatment),
+              stipple_treatment_get_alarm_message (treatment),
+              stipple_pen_get_state (stipple_application_get_pen (app)),
+              stipple_firmware_is_armed (pen_model ()) ? "armed" : "disarmed",
+              pen_model ()->disarm_reason);
+}
+
 static guint slowdown_retries;
 
 static void
@@ -200,17 +234,26 @@ slowed_down (const char *what)
   g_test_message ("On a slowed-down machine, %s (%s); done again", what, message);
 }
 
+static void acknowledge_alarms (void);
+
 /* Waits until the pen has the zone's settings, read back and matched. */
 static void
 wait_verified (void)
 {
   for (;;)
     {
-      WAIT_FOR (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED ||
-                stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_FAILED);
+      GtkWidget *acknowledge;
+
+      /* Verified, or refused; or, a click having been taken or a stop
+       * having undone the sending, neither for long. */
+      wait_up_to (10, stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED ||
+                      stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_FAILED);
       if (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED)
         return;
-      slowed_down ("the pen did not take the settings");
+      slowed_down ("the settings were not verified");
+      acknowledge = find (GTK_ACCESSIBLE_ROLE_BUTTON, _("Acknowledge"));
+      if (acknowledge != NULL && gtk_widget_get_mapped (acknowledge))
+        acknowledge_alarms ();
       click (_("Apply and Send to Pen"));
     }
 }
@@ -325,27 +368,46 @@ assert_pen_pill_agrees (void)
 
 /* The emergency stop clears the pen's settings: send them again and
  * acknowledge the alarm, as a clinician does before going on. */
+/* Acknowledges the standing alarm, and any raised meanwhile. */
 static void
-recover_after_stop (void)
+acknowledge_alarms (void)
 {
   GtkWidget *acknowledge = NULL;
+  guint clicks = 0;
 
   WAIT_FOR ((acknowledge = find (GTK_ACCESSIBLE_ROLE_BUTTON, _("Acknowledge"))) != NULL &&
             gtk_widget_get_mapped (acknowledge));
-  for (;;)
+  while (gtk_widget_get_mapped (acknowledge))
     {
       g_autofree char *alarm = g_strdup (stipple_treatment_get_alarm_message (current_treatment ()));
 
       /* The alarm slides in: clicked once it is all there. */
       WAIT_FOR (gtk_revealer_get_child_revealed (GTK_REVEALER (gtk_widget_get_ancestor (acknowledge, GTK_TYPE_REVEALER))));
       stipple_xinput_click (acknowledge);
+      clicks++;
       /* Gone; or another alarm raised meanwhile stands in its place. */
-      WAIT_FOR (!gtk_widget_get_mapped (acknowledge) ||
-                g_strcmp0 (alarm, stipple_treatment_get_alarm_message (current_treatment ())) != 0);
-      if (!gtk_widget_get_mapped (acknowledge))
-        break;
-      slowed_down ("a second alarm was raised");
+      if (wait_up_to (5, !gtk_widget_get_mapped (acknowledge) ||
+                         g_strcmp0 (alarm, stipple_treatment_get_alarm_message (current_treatment ())) != 0))
+        {
+          if (gtk_widget_get_mapped (acknowledge))
+            slowed_down ("a second alarm was raised");
+        }
+      else if (clicks < MAX_SLOWDOWN_RETRIES)
+        slowed_down ("the click on Acknowledge took no effect within 5 s");
+      else
+        {
+          say_state ();
+          g_error ("Acknowledge was clicked %u times, and the alarm stands", clicks);
+        }
     }
+}
+
+/* The emergency stop clears the pen's settings: send them again and
+ * acknowledge the alarm, as a clinician does before going on. */
+static void
+recover_after_stop (void)
+{
+  acknowledge_alarms ();
   assert_pen_pill_agrees ();
   if (stipple_treatment_get_verification (current_treatment ()) != STIPPLE_VERIFICATION_VERIFIED)
     click (_("Apply and Send to Pen"));
@@ -385,6 +447,18 @@ close_with_escape (GtkWindow *window_to_close)
   WAIT_FOR (window_to_close == NULL || !gtk_widget_get_visible (GTK_WIDGET (window_to_close)));
   if (window_to_close != NULL)
     g_object_remove_weak_pointer (G_OBJECT (window_to_close), (gpointer *) &window_to_close);
+}
+
+/* Types @value into the spin button @spin, as a clinician does: a click
+ * into it, everything selected, the value typed, Tab to leave. */
+static void
+set_spin (GtkWidget  *spin,
+          const char *value)
+{
+  click_to_focus (spin);
+  stipple_xinput_key (window, "ctrl+a");
+  stipple_xinput_type (window, value);
+  stipple_xinput_key (window, "Tab");
 }
 
 static void
@@ -528,25 +602,35 @@ run (void)
     GtkWidget *reason = NULL;
     GtkWindow *dialog;
     g_autofree char *deeper = g_strdup_printf ("%.2f", 1.25);
+    g_autofree char *planned = NULL;
 
-    start_needle ();
     WAIT_FOR ((spin = find (GTK_ACCESSIBLE_ROLE_SPIN_BUTTON, depth_of_pass_1)) != NULL);
-    click_to_focus (spin);
-    stipple_xinput_key (window, "ctrl+a");
-    stipple_xinput_type (window, deeper);
-    stipple_xinput_key (window, "Tab");
-    click (_("Apply and Send to Pen"));
-    WAIT_FOR ((reason = find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Reason for going deeper"))) != NULL &&
-              gtk_widget_get_mapped (reason));
-    dialog = GTK_WINDOW (gtk_widget_get_root (reason));
-    g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-    if (!stipple_firmware_is_armed (pen_model ()))
+    planned = g_strdup_printf ("%.2f", gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)));
+    for (;;)
       {
-        /* Asking does not stop the needle on its own; the test needs it
-         * running to prove the stop, so start it again behind the dialog. */
-        g_error ("The needle stopped when the dialog opened: %s",
-                 stipple_treatment_get_alarm_message (current_treatment ()));
+        start_needle ();
+        set_spin (spin, deeper);
+        click (_("Apply and Send to Pen"));
+        WAIT_FOR ((reason = find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Reason for going deeper"))) != NULL &&
+                  gtk_widget_get_mapped (reason));
+        dialog = GTK_WINDOW (gtk_widget_get_root (reason));
+        /* Asking does not stop the needle on its own. */
+        if (stipple_firmware_is_armed (pen_model ()))
+          break;
+        if (pen_model ()->disarm_reason != STIPPLE_PROTO_DISARM_WATCHDOG)
+          {
+            stipple_xinput_save_failure_screenshot ();
+            g_error ("The needle stopped when the dialog opened: %s",
+                     stipple_treatment_get_alarm_message (current_treatment ()));
+          }
+        /* Stopped by itself: kept to the limit, the plan put back, and
+         * all again. */
+        slowed_down ("the needle stopped by itself as the dialog opened");
+        close_with_escape (dialog);
+        set_spin (spin, planned);
+        recover_after_stop ();
       }
+    g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
     stop_with_keys_full (dialog, "shift+Escape", "with the deeper-than-limit dialog open", FALSE);
 
     /* The emergency stop button in the main window, clicked with the
@@ -593,6 +677,33 @@ run (void)
     }
     stop_with_keys (shortcuts, "shift+Escape", "in the keyboard shortcuts");
     close_with_escape (shortcuts);
+    recover_after_stop ();
+  }
+
+  /* "End the Session?" asked with the needle running: the foot switch
+   * (Pause) stops it there, and keeping on treating loses nothing. */
+  {
+    GtkWindow *ask;
+    /* Its mnemonic, in the language on screen: Alt+E, Alt+B in German. */
+    const char *label = _("_End Session…");
+    g_autofree char *end_keys = g_strdup_printf ("alt+%c", g_ascii_tolower (strchr (label, '_')[1]));
+
+    for (;;)
+      {
+        start_needle ();
+        stipple_xinput_key (window, end_keys);
+        ask = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+        stipple_test_wait_mapped (GTK_WIDGET (ask));
+        if (stipple_firmware_is_armed (pen_model ()) ||
+            pen_model ()->disarm_reason != STIPPLE_PROTO_DISARM_WATCHDOG)
+          break;
+        slowed_down ("the needle stopped by itself as “End the Session?” opened");
+        close_with_escape (ask);
+        recover_after_stop ();
+      }
+    stop_with_keys_full (ask, "Pause", "with “End the Session?” open", FALSE);
+    close_with_escape (ask);
+    g_assert_null (stipple_treatment_get_session (current_treatment ())->ended_at);
     recover_after_stop ();
   }
 
