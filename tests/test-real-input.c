@@ -669,6 +669,9 @@ run (void)
     stipple_xinput_key (window, "ctrl+question");
     shortcuts = wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
     g_assert_false (g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (app), "preferences")));
+    /* Nor can a backup replace the file, or an import add to it. */
+    g_assert_false (g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (app), "restore-backup")));
+    g_assert_false (g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (app), "import-patient")));
     {
       g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
 

@@ -912,6 +912,20 @@ restore_response_cb (AdwMessageDialog   *dialog,
       restore_data_free (data);
       return;
     }
+  /* Asked before a treatment began, answered during it: not now. */
+  if (!g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (self), "restore-backup")))
+    {
+      AdwMessageDialog *refused;
+
+      restore_data_free (data);
+      refused = ADW_MESSAGE_DIALOG (adw_message_dialog_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                                            _("The Backup Cannot Be Restored"),
+                                                            _("A treatment is open. End the session "
+                                                              "first; nothing was changed.")));
+      adw_message_dialog_add_response (refused, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (refused));
+      return;
+    }
 
   /* Every window goes, and the patient file is closed: nothing may hold
    * it while it is replaced. The dialog outlives its window for a moment. */

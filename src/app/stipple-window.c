@@ -947,16 +947,22 @@ offer_report (StippleWindow *self,
  * ------------------------------------------------------------------------ */
 
 /* While a treatment is open nothing may change what is live in it: the
- * preferences (zone limits among them) wait until it ends. */
+ * preferences (zone limits among them) wait until it ends, and so do a
+ * restore and an import, which would replace or add to the patient file
+ * under the session being recorded. */
 static void
 set_preferences_enabled (StippleWindow *self,
                          gboolean       enabled)
 {
-  GAction *action = self->application != NULL
-    ? g_action_map_lookup_action (G_ACTION_MAP (self->application), "preferences") : NULL;
+  static const char * const actions[] = { "preferences", "restore-backup", "import-patient" };
 
-  if (G_IS_SIMPLE_ACTION (action))
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+  for (guint i = 0; self->application != NULL && i < G_N_ELEMENTS (actions); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->application), actions[i]);
+
+      if (G_IS_SIMPLE_ACTION (action))
+        g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+    }
 }
 
 static void
