@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <gdk/x11/gdkx.h>
+#include <stdlib.h>
 
 #include "stipple-test-xinput.h"
 
@@ -126,7 +127,9 @@ stipple_xinput_focus (GtkWindow *window)
 {
   g_autofree char *xid = g_strdup_printf ("%lu", window_xid (window));
   const char *args[] = { "windowfocus", "--sync", xid, NULL };
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  const char *slowdown = g_getenv ("STIPPLE_TEST_SLOWDOWN");
+  gint64 deadline = g_get_monotonic_time () +
+                    20 * G_USEC_PER_SEC * (slowdown != NULL ? MAX (1, atoi (slowdown)) : 1);
 
   /* A window just shown may not be on the X screen yet: the server
    * refuses it the focus until it is. */
