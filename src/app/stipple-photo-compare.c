@@ -24,7 +24,6 @@
 
 #include "stipple-photo-compare.h"
 #include "stipple-photo-import.h"
-#include "stipple-photo-names.h"
 
 /* The longest side a photo is decoded to for comparing. */
 #define DISPLAY_SIDE 1280

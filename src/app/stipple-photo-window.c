@@ -19,7 +19,6 @@
 #include "stipple-photo-camera.h"
 #include "stipple-photo-compare.h"
 #include "stipple-photo-import.h"
-#include "stipple-photo-names.h"
 #include "stipple-photo-preview.h"
 #include "stipple-photo-window.h"
 

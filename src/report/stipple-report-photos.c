@@ -71,42 +71,6 @@ stipple_report_data_add_photo (StippleReportData *data,
   g_ptr_array_add (data->photos, photo);
 }
 
-static const char *
-view_name (int view)
-{
-  switch (view)
-    {
-    case STIPPLE_PHOTO_VIEW_FRONT:
-      return C_("photo view", "Front");
-    case STIPPLE_PHOTO_VIEW_LEFT_OBLIQUE:
-      return C_("photo view", "Left oblique (45°)");
-    case STIPPLE_PHOTO_VIEW_RIGHT_OBLIQUE:
-      return C_("photo view", "Right oblique (45°)");
-    case STIPPLE_PHOTO_VIEW_LEFT_PROFILE:
-      return C_("photo view", "Left profile (90°)");
-    case STIPPLE_PHOTO_VIEW_RIGHT_PROFILE:
-      return C_("photo view", "Right profile (90°)");
-    case STIPPLE_PHOTO_VIEW_CLOSE_UP:
-    default:
-      return C_("photo view", "Close-up");
-    }
-}
-
-static const char *
-moment_name (int moment)
-{
-  switch (moment)
-    {
-    case STIPPLE_PHOTO_MOMENT_BEFORE:
-      return C_("photo moment", "Before");
-    case STIPPLE_PHOTO_MOMENT_AFTER:
-      return C_("photo moment", "Immediately after");
-    case STIPPLE_PHOTO_MOMENT_NEXT_VISIT:
-    default:
-      return C_("photo moment", "Next visit");
-    }
-}
-
 static void
 pair_free (gpointer p)
 {
@@ -126,8 +90,8 @@ caption (const StippleReportPhoto *photo)
   if (photo->withdrawn)
     /* TRANSLATORS: under a photo in the clinic's copy of the report. */
     return g_strdup_printf (_("%s — consent withdrawn; kept for the clinic’s record only"),
-                            moment_name (photo->moment));
-  return g_strdup (moment_name (photo->moment));
+                            stipple_photo_moment_get_name (photo->moment));
+  return g_strdup (stipple_photo_moment_get_name (photo->moment));
 }
 
 /**
@@ -173,8 +137,9 @@ stipple_report_photo_pairs (const StippleReportData *data,
           continue;
         pair = g_new0 (StippleReportPhotoPair, 1);
         pair->title = zone != STIPPLE_ZONE_NONE
-                      ? g_strdup_printf ("%s, %s", view_name (view), stipple_zone_get_name (zone))
-                      : g_strdup (view_name (view));
+                      ? g_strdup_printf ("%s, %s", stipple_photo_view_get_name (view),
+                                         stipple_zone_get_name (zone))
+                      : g_strdup (stipple_photo_view_get_name (view));
         pair->before = before;
         pair->after = after;
         pair->before_caption = caption (before);

@@ -89,6 +89,9 @@ gboolean            stipple_photo_view_from_key        (const char         *key,
 const char         *stipple_photo_moment_to_key        (StipplePhotoMoment  moment);
 gboolean            stipple_photo_moment_from_key      (const char         *key,
                                                         StipplePhotoMoment *moment);
+const char         *stipple_photo_view_get_name        (StipplePhotoView    view);
+const char         *stipple_photo_moment_get_name      (StipplePhotoMoment  moment);
+char               *stipple_photo_get_description      (const StipplePhoto *photo);
 
 StipplePhotoConsent stipple_store_get_photo_consent    (StippleStore       *self,
                                                         gint64              patient_id,

@@ -2,6 +2,9 @@
  *
  * The words for a photograph's view and moment, and the one-line name a
  * photo is given on screen and for screen readers: view, moment, date.
+ * The photo window and the session report both name photos with these;
+ * messages go through stipple-i18n.h, so a report written in the
+ * patient's language names the views in that language too.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,9 +13,9 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include "stipple-i18n.h"
 
-#include "stipple-photo-names.h"
+#include "stipple-store-photos.h"
 
 /**
  * stipple_photo_view_get_name:
