@@ -10,6 +10,10 @@
 
 #include "stipple-test-a11y.h"
 
+/* The UI tests that press and toggle through these wait as long. */
+#define TEST_WAIT_SECONDS 20
+#include "stipple-test-wait.h"
+
 static gboolean
 has_label (GtkWidget  *widget,
            const char *label)
@@ -178,6 +182,147 @@ stipple_test_find_of_type (GtkWidget *root,
     }
 
   return NULL;
+}
+
+/**
+ * stipple_test_find_named:
+ * @root: where to start
+ * @name: a widget name, as gtk_widget_set_name() gave it
+ *
+ * For the few widgets the application names so that tests can tell them
+ * from others of the same role, such as a banner.
+ *
+ * Returns: (transfer none) (nullable): the first widget below @root,
+ *   depth first, named @name, shown or not
+ */
+GtkWidget *
+stipple_test_find_named (GtkWidget  *root,
+                         const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = stipple_test_find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * stipple_test_find_button:
+ * @root: where to start
+ * @words: the words on the button (mnemonic included), or its tooltip
+ * @sensitive_only: whether to pass over a button that cannot be clicked
+ *   now, as a test about to click it must
+ *
+ * Returns: (transfer none) (nullable): the first mapped button below
+ *   @root, depth first, labelled @words or with @words as its tooltip
+ */
+GtkWidget *
+stipple_test_find_button (GtkWidget  *root,
+                          const char *words,
+                          gboolean    sensitive_only)
+{
+  if (GTK_IS_BUTTON (root) && gtk_widget_get_mapped (root) &&
+      (!sensitive_only || gtk_widget_is_sensitive (root)) &&
+      (g_strcmp0 (gtk_widget_get_tooltip_text (root), words) == 0 ||
+       g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), words) == 0))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = stipple_test_find_button (child, words, sensitive_only);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * stipple_test_find_window:
+ * @type: a window type, e.g. %ADW_TYPE_MESSAGE_DIALOG
+ *
+ * Returns: (transfer none) (nullable): the first mapped toplevel of @type
+ */
+GtkWindow *
+stipple_test_find_window (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_mapped (l->data))
+      return l->data;
+  return NULL;
+}
+
+/**
+ * stipple_test_press:
+ * @label: a button's accessible name
+ *
+ * Waits until a screen reader could find a sensitive button named @label
+ * in any visible window, then activates it through its #GtkButton::clicked
+ * signal, as assistive technology does: no pointer or keyboard is used
+ * (stipple_xinput_click() does that). Fails the test after 20 s.
+ */
+void
+stipple_test_press (const char *label)
+{
+  GtkWidget *button = NULL;
+
+  WAIT_FOR ((button = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_BUTTON, label)) != NULL &&
+            gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_main_context_iteration (NULL, FALSE);
+}
+
+/**
+ * stipple_test_toggle:
+ * @label: the accessible name of a check box, switch or toggle button
+ *
+ * Waits until a check box, a switch or a button named @label is in a
+ * visible window and turns it on. Fails the test after 20 s.
+ */
+void
+stipple_test_toggle (const char *label)
+{
+  GtkWidget *widget = NULL;
+
+  WAIT_FOR ((widget = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_CHECKBOX, label)) != NULL ||
+            (widget = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_SWITCH, label)) != NULL ||
+            (widget = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_BUTTON, label)) != NULL);
+  if (GTK_IS_CHECK_BUTTON (widget))
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (widget), TRUE);
+  else if (GTK_IS_TOGGLE_BUTTON (widget))
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (widget), TRUE);
+  else
+    gtk_switch_set_active (GTK_SWITCH (widget), TRUE);
+}
+
+/**
+ * stipple_test_screenshot:
+ * @name: the file's name, e.g. "backup-restored.png"
+ *
+ * Saves the whole screen as @name in the folder STIPPLE_SCREENSHOT_DIR
+ * names, after 400 ms for the last frame to be drawn; does nothing when
+ * that variable is not set.
+ */
+void
+stipple_test_screenshot (const char *name)
+{
+  const char *dir = g_getenv ("STIPPLE_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  const char *argv[] = { "import", "-window", "root", NULL, NULL };
+
+  if (dir == NULL)
+    return;
+  stipple_test_iterate (400);
+  path = g_build_filename (dir, name, NULL);
+  argv[3] = path;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+                NULL);
 }
 
 static gboolean

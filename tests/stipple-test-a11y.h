@@ -20,6 +20,15 @@ GtkWidget *stipple_test_find_label      (GtkWidget         *root,
                                          const char        *text);
 GtkWidget *stipple_test_find_of_type    (GtkWidget         *root,
                                          GType              type);
+GtkWidget *stipple_test_find_named      (GtkWidget         *root,
+                                         const char        *name);
+GtkWidget *stipple_test_find_button     (GtkWidget         *root,
+                                         const char        *words,
+                                         gboolean           sensitive_only);
+GtkWindow *stipple_test_find_window     (GType              type);
+void       stipple_test_press           (const char        *label);
+void       stipple_test_toggle          (const char        *label);
+void       stipple_test_screenshot      (const char        *name);
 void       stipple_test_wait_mapped     (GtkWidget         *widget);
 void       stipple_test_iterate         (guint              msec);
 

@@ -8,7 +8,12 @@
 #include <gdk/x11/gdkx.h>
 #include <stdlib.h>
 
+#include "stipple-test-a11y.h"
 #include "stipple-test-xinput.h"
+
+#define TEST_WAIT_SECONDS 20
+#define TEST_WAIT_ON_TIMEOUT stipple_xinput_save_failure_screenshot
+#include "stipple-test-wait.h"
 
 /* Runs xdotool with @argv (NULL-terminated, without the program's name)
  * and fails the test if it fails: a real-input test that could not send
@@ -318,6 +323,25 @@ stipple_xinput_click (GtkWidget *widget)
     stipple_xinput_focus (GTK_WINDOW (native));
     xdotool (args);
   }
+}
+
+/**
+ * stipple_xinput_click_button:
+ * @root: where the button is
+ * @label: the words on it, mnemonic included (or its tooltip)
+ *
+ * Waits until a mapped, sensitive button labelled @label is below @root,
+ * then clicks it with the pointer as stipple_xinput_click() does. Fails
+ * the test after 20 s, with a screenshot of what the screen showed.
+ */
+void
+stipple_xinput_click_button (GtkWidget  *root,
+                             const char *label)
+{
+  GtkWidget *button = NULL;
+
+  WAIT_FOR ((button = stipple_test_find_button (root, label, TRUE)) != NULL);
+  stipple_xinput_click (button);
 }
 
 /**

@@ -21,6 +21,8 @@ void stipple_xinput_key     (GtkWindow  *window,
 void stipple_xinput_type    (GtkWindow  *window,
                              const char *text);
 void stipple_xinput_click   (GtkWidget  *widget);
+void stipple_xinput_click_button (GtkWidget  *root,
+                                  const char *label);
 void stipple_xinput_move_away (void);
 void stipple_xinput_save_failure_screenshot (void);
 

@@ -391,44 +391,6 @@ check_screen (const char *screen)
  * Going from screen to screen
  * ------------------------------------------------------------------------ */
 
-static void
-press (const char *label)
-{
-  GtkWidget *button = NULL;
-
-  WAIT_FOR ((button = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_BUTTON, label)) != NULL &&
-            gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
-  g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-toggle (const char *label)
-{
-  GtkWidget *widget = NULL;
-
-  WAIT_FOR ((widget = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_CHECKBOX, label)) != NULL ||
-            (widget = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_SWITCH, label)) != NULL ||
-            (widget = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_BUTTON, label)) != NULL);
-  if (GTK_IS_CHECK_BUTTON (widget))
-    gtk_check_button_set_active (GTK_CHECK_BUTTON (widget), TRUE);
-  else if (GTK_IS_TOGGLE_BUTTON (widget))
-    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (widget), TRUE);
-  else
-    gtk_switch_set_active (GTK_SWITCH (widget), TRUE);
-}
-
-static GtkWidget *
-find_window (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_mapped (l->data))
-      return l->data;
-  return NULL;
-}
-
 static gint64
 demo_patient_id (StippleStore *store)
 {
@@ -463,11 +425,12 @@ run (void)
 
   /* The editor, a window of its own. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-patient", NULL);
-  WAIT_FOR ((dialog = find_window (STIPPLE_TYPE_PATIENT_EDITOR)) != NULL);
+  WAIT_FOR ((dialog = (GtkWidget *) stipple_test_find_window (STIPPLE_TYPE_PATIENT_EDITOR)) !=
+            NULL);
   check_screen ("patient editor");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  press (_("Start Session"));
+  stipple_test_press (_("Start Session"));
   {
     GtkWidget *name = NULL;
 
@@ -475,20 +438,20 @@ run (void)
     gtk_editable_set_text (GTK_EDITABLE (name), "Dr Ines Moreau");
   }
   check_screen ("set-up: clinician");
-  press (_("Next"));
+  stipple_test_press (_("Next"));
   items = stipple_screening_get_items (&n_items);
   for (guint i = 0; i < n_items; i++)
     {
       g_autofree char *label = g_strdup_printf (_("%s: No"), stipple_screening_get_question (&items[i]));
-      toggle (label);
+      stipple_test_toggle (label);
     }
   check_screen ("set-up: screening");
-  press (_("Next"));
-  toggle (_("The patient consents to the treatment"));
+  stipple_test_press (_("Next"));
+  stipple_test_toggle (_("The patient consents to the treatment"));
   check_screen ("set-up: consent");
-  press (_("Next"));
+  stipple_test_press (_("Next"));
   check_screen ("set-up: anaesthetic and serums");
-  press (_("Begin Treatment"));
+  stipple_test_press (_("Begin Treatment"));
 
   WAIT_FOR ((page = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_TREATMENT_PAGE)) != NULL &&
             gtk_widget_get_mapped (page));
@@ -506,25 +469,25 @@ run (void)
                                                  stipple_zone_get_name (STIPPLE_ZONE_CHEEK_LEFT))) != NULL);
     g_signal_emit_by_name (gtk_widget_get_ancestor (row, GTK_TYPE_LIST_BOX), "row-activated", row);
     WAIT_FOR (stipple_treatment_get_zone (treatment) == STIPPLE_ZONE_CHEEK_LEFT);
-    press (_("Apply and Send to Pen"));
+    stipple_test_press (_("Apply and Send to Pen"));
     WAIT_FOR (stipple_treatment_get_verification (treatment) == STIPPLE_VERIFICATION_VERIFIED);
-    press (_("Start Needle"));
+    stipple_test_press (_("Start Needle"));
     WAIT_FOR (stipple_treatment_get_armed (treatment));
     check_screen ("treatment, needle running");
     /* A machine too busy to answer the window for a second has had the
      * needle stopped already (the window's watchdog); otherwise, stop it. */
     if (stipple_treatment_get_armed (treatment))
-      press (_("Stop Needle"));
+      stipple_test_press (_("Stop Needle"));
     WAIT_FOR (!stipple_treatment_get_armed (treatment));
   }
 
-  press (_("End Session"));
-  WAIT_FOR ((dialog = find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  stipple_test_press (_("End Session"));
+  WAIT_FOR ((dialog = (GtkWidget *) stipple_test_find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   check_screen ("end the session");
   /* Answered as a click answers it: the dialog goes. */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "end");
   gtk_window_close (GTK_WINDOW (dialog));
-  WAIT_FOR ((dialog = find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  WAIT_FOR ((dialog = (GtkWidget *) stipple_test_find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
   gtk_window_close (GTK_WINDOW (dialog));
 
@@ -550,14 +513,16 @@ run (void)
               stipple_patient_page_get_chart (STIPPLE_PATIENT_PAGE (patient_page))->sessions->len ==
               chart->sessions->len);
     g_signal_emit_by_name (patient_page, "session-activated", last->id);
-    WAIT_FOR ((dialog = find_window (STIPPLE_TYPE_SESSION_SUMMARY)) != NULL &&
+    WAIT_FOR ((dialog = (GtkWidget *) stipple_test_find_window (STIPPLE_TYPE_SESSION_SUMMARY)) !=
+              NULL &&
               stipple_session_summary_get_replay_loaded (STIPPLE_SESSION_SUMMARY (dialog)));
     check_screen ("session summary");
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  WAIT_FOR ((dialog = find_window (ADW_TYPE_PREFERENCES_WINDOW)) != NULL);
+  WAIT_FOR ((dialog = (GtkWidget *) stipple_test_find_window (ADW_TYPE_PREFERENCES_WINDOW)) !=
+            NULL);
   check_screen ("preferences");
   gtk_window_destroy (GTK_WINDOW (dialog));
 

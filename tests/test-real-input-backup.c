@@ -40,67 +40,6 @@ static char *usb;
 static char *exported;
 
 /* With STIPPLE_SCREENSHOT_DIR set, the screen as it is now. */
-static void
-screenshot (const char *name)
-{
-  const char *shots = g_getenv ("STIPPLE_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-
-  if (shots == NULL)
-    return;
-  stipple_test_iterate (400);
-  path = g_build_filename (shots, name, NULL);
-  {
-    const char *argv[] = { "import", "-window", "root", path, NULL };
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
-                  NULL);
-  }
-}
-
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0 &&
-      gtk_widget_get_mapped (root) && gtk_widget_is_sensitive (root))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_mapped (l->data))
-      return l->data;
-  return NULL;
-}
-
 static GtkWindow *
 main_window (void)
 {
@@ -113,19 +52,10 @@ wait_for_dialog (const char *heading)
 {
   AdwMessageDialog *dialog = NULL;
 
-  WAIT_FOR ((dialog = (AdwMessageDialog *) find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL &&
+  WAIT_FOR ((dialog = (AdwMessageDialog *) stipple_test_find_window (ADW_TYPE_MESSAGE_DIALOG)) !=
+            NULL &&
             g_strcmp0 (adw_message_dialog_get_heading (dialog), heading) == 0);
   return dialog;
-}
-
-static void
-click_in (GtkWidget  *root,
-          const char *label)
-{
-  GtkWidget *button = NULL;
-
-  WAIT_FOR ((button = find_button (root, label)) != NULL);
-  stipple_xinput_click (button);
 }
 
 /* Clicks @label in @root until @done holds, as a person clicks again on
@@ -137,7 +67,7 @@ click_in (GtkWidget  *root,
       { \
         GtkWidget *_button = NULL; \
         gint64 _until; \
-        WAIT_FOR ((done) || (_button = find_button ((root), (label))) != NULL); \
+        WAIT_FOR ((done) || (_button = stipple_test_find_button ((root), (label), TRUE)) != NULL); \
         if (_button != NULL) \
           stipple_xinput_click (_button); \
         _until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC * test_slowdown (); \
@@ -150,7 +80,7 @@ click_in (GtkWidget  *root,
 static gboolean
 dialog_gone (const char *heading)
 {
-  GtkWindow *dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  GtkWindow *dialog = stipple_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
 
   return dialog == NULL ||
          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), heading) != 0;
@@ -177,17 +107,18 @@ run (void)
   GtkLabel *banner_label;
 
   /* The damaged file: its page lists the backup, which verifies. */
-  WAIT_FOR (main_window () != NULL && find_button (GTK_WIDGET (main_window ()), "Restore…") != NULL);
+  WAIT_FOR (main_window () != NULL &&
+            stipple_test_find_button (GTK_WIDGET (main_window ()), "Restore…", TRUE) != NULL);
   g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (main_window ()),
                                              "Verifies: the record is whole"));
-  screenshot ("backup-damaged-file.png");
-  click_in (GTK_WIDGET (main_window ()), "Restore…");
+  stipple_test_screenshot ("backup-damaged-file.png");
+  stipple_xinput_click_button (GTK_WIDGET (main_window ()), "Restore…");
 
   /* Before anything is replaced: what the restore sets aside. */
   dialog = wait_for_dialog ("Restore This Backup?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
                             "The session of Bruno Castellane (record number 2001)"));
-  screenshot ("backup-restore.png");
+  stipple_test_screenshot ("backup-restore.png");
   CLICK_UNTIL (GTK_WIDGET (dialog), "_Restore", dialog_gone ("Restore This Backup?"));
 
   dialog = wait_for_dialog ("Backup Restored");
@@ -201,11 +132,12 @@ run (void)
   }
 
   /* The drive is out: the copy on opening fails, and the screen says so. */
-  WAIT_FOR ((banner = find_named (GTK_WIDGET (main_window ()), "offsite-banner")) != NULL &&
+  WAIT_FOR ((banner = stipple_test_find_named (GTK_WIDGET (main_window ()), "offsite-banner")) !=
+            NULL &&
             gtk_widget_get_mapped (banner));
   banner_label = GTK_LABEL (gtk_widget_get_first_child (banner));
   g_assert_nonnull (strstr (gtk_label_get_text (banner_label), "failed"));
-  screenshot ("backup-offsite-failed.png");
+  stipple_test_screenshot ("backup-offsite-failed.png");
   g_assert_cmpuint (count_copies (), ==, 0);
 
   /* Back in: one click writes a copy, and the bar goes. */
@@ -242,7 +174,7 @@ run (void)
               gtk_widget_get_mapped (item));
     /* The first item of the menu has the focus when it opens. */
     stipple_xinput_key (main_window (), "Return");
-    WAIT_FOR ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
+    WAIT_FOR ((chooser = stipple_test_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
     stipple_test_iterate (300);
     stipple_xinput_type (chooser, exported);
     stipple_test_iterate (300);
@@ -251,7 +183,7 @@ run (void)
   dialog = wait_for_dialog ("Import From “Okafor.stipple”?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
                             "Importing would add 1 new patients and 1 sessions"));
-  screenshot ("backup-import.png");
+  stipple_test_screenshot ("backup-import.png");
   CLICK_UNTIL (GTK_WIDGET (dialog), "_Import", dialog_gone ("Import From “Okafor.stipple”?"));
   dialog = wait_for_dialog ("Patient Imported");
   CLICK_UNTIL (GTK_WIDGET (dialog), "_Close", dialog_gone ("Patient Imported"));

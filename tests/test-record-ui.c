@@ -36,22 +36,6 @@ static gboolean finished;
 static gint64 tampered_session;
 static gint64 ended_session;
 
-static void
-screenshot (const char *name)
-{
-  const char *dir = g_getenv ("STIPPLE_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  const char *argv[] = { "import", "-window", "root", NULL, NULL };
-
-  if (dir == NULL)
-    return;
-  stipple_test_iterate (400);
-  path = g_build_filename (dir, name, NULL);
-  argv[3] = path;
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
-                NULL);
-}
-
 static int
 sql_exec (const char *path,
           const char *sql)
@@ -92,22 +76,6 @@ make_demo (const char *path)
   return session;
 }
 
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The patient page's row of session @id (any session for 0). */
 static GtkWidget *
 find_row (GtkWidget *root,
@@ -124,37 +92,6 @@ find_row (GtkWidget *root,
       if (found != NULL)
         return found;
     }
-  return NULL;
-}
-
-/* A button by its tooltip, or by the words on it. */
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *words)
-{
-  if (GTK_IS_BUTTON (root) && gtk_widget_get_mapped (root) &&
-      (g_strcmp0 (gtk_widget_get_tooltip_text (root), words) == 0 ||
-       g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), words) == 0))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, words);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_mapped (l->data) &&
-        l->data != (gpointer) window)
-      return l->data;
   return NULL;
 }
 
@@ -183,7 +120,7 @@ run_tampered (void)
 
   WAIT_FOR ((window = gtk_application_get_active_window (GTK_APPLICATION (app))) != NULL);
   stipple_test_wait_mapped (GTK_WIDGET (window));
-  WAIT_FOR ((banner = find_named (GTK_WIDGET (window), "record-banner")) != NULL &&
+  WAIT_FOR ((banner = stipple_test_find_named (GTK_WIDGET (window), "record-banner")) != NULL &&
             gtk_widget_get_mapped (banner));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (banner)), "stipple --verify"));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (banner)), session));
@@ -196,7 +133,7 @@ run_tampered (void)
   open_first_demo_patient ();
   WAIT_FOR (find_row (GTK_WIDGET (window), 0) != NULL);
   g_assert_true (gtk_widget_get_mapped (banner));
-  screenshot ("record-broken-banner.png");
+  stipple_test_screenshot ("record-broken-banner.png");
   finished = TRUE;
 }
 
@@ -217,30 +154,32 @@ run_addendum (void)
   stipple_test_wait_mapped (GTK_WIDGET (window));
   stipple_xinput_check ();
   /* A whole record raises no warning. */
-  g_assert_null (find_named (GTK_WIDGET (window), "record-banner"));
+  g_assert_null (stipple_test_find_named (GTK_WIDGET (window), "record-banner"));
 
   open_first_demo_patient ();
   WAIT_FOR ((row = find_row (GTK_WIDGET (window), ended_session)) != NULL);
   stipple_xinput_click (row);
-  WAIT_FOR ((summary = find_toplevel (STIPPLE_TYPE_SESSION_SUMMARY)) != NULL);
+  WAIT_FOR ((summary = stipple_test_find_window (STIPPLE_TYPE_SESSION_SUMMARY)) != NULL);
   stipple_test_wait_mapped (GTK_WIDGET (summary));
   {
-    WAIT_FOR ((add = find_button (GTK_WIDGET (summary),
-                                  _("Add to the note after the session"))) != NULL);
+    WAIT_FOR ((add = stipple_test_find_button (GTK_WIDGET (summary),
+                                               _("Add to the note after the session"),
+                                               FALSE)) != NULL);
     stipple_xinput_click (add);
-    WAIT_FOR ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+    WAIT_FOR ((dialog = stipple_test_find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
     stipple_test_wait_mapped (GTK_WIDGET (dialog));
     WAIT_FOR ((view = stipple_test_find_of_type (GTK_WIDGET (dialog), GTK_TYPE_TEXT_VIEW)) != NULL);
     /* Nothing written, nothing to add. */
-    WAIT_FOR ((confirm = find_button (GTK_WIDGET (dialog), _("_Add Addendum"))) != NULL);
+    WAIT_FOR ((confirm = stipple_test_find_button (GTK_WIDGET (dialog), _("_Add Addendum"),
+                                                   FALSE)) != NULL);
     g_assert_false (gtk_widget_is_sensitive (confirm));
     WAIT_FOR (gtk_widget_has_focus (view));
     stipple_xinput_type (dialog, ADDENDUM);
     WAIT_FOR (gtk_widget_is_sensitive (confirm));
-    screenshot ("addendum.png");
+    stipple_test_screenshot ("addendum.png");
     stipple_xinput_click (confirm);
     WAIT_FOR (stipple_session_summary_get_n_addenda (STIPPLE_SESSION_SUMMARY (summary)) == 1);
-    screenshot ("addendum-shown.png");
+    stipple_test_screenshot ("addendum-shown.png");
   }
   g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (summary), ADDENDUM));
   finished = TRUE;

@@ -44,33 +44,6 @@ static gboolean finished;
 static char *dir;
 
 static void
-press (const char *label)
-{
-  GtkWidget *button = NULL;
-
-  WAIT_FOR ((button = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_BUTTON, label)) != NULL &&
-            gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
-  g_main_context_iteration (NULL, FALSE);
-}
-
-static void
-toggle (const char *label)
-{
-  GtkWidget *widget = NULL;
-
-  WAIT_FOR ((widget = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_CHECKBOX, label)) != NULL ||
-            (widget = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_SWITCH, label)) != NULL ||
-            (widget = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_BUTTON, label)) != NULL);
-  if (GTK_IS_CHECK_BUTTON (widget))
-    gtk_check_button_set_active (GTK_CHECK_BUTTON (widget), TRUE);
-  else if (GTK_IS_TOGGLE_BUTTON (widget))
-    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (widget), TRUE);
-  else
-    gtk_switch_set_active (GTK_SWITCH (widget), TRUE);
-}
-
-static void
 set_spin (const char *label,
           double      value)
 {
@@ -78,17 +51,6 @@ set_spin (const char *label,
 
   WAIT_FOR ((spin = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_SPIN_BUTTON, label)) != NULL);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
-}
-
-static GtkWidget *
-find_window (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_mapped (l->data))
-      return l->data;
-  return NULL;
 }
 
 static StippleTreatment *
@@ -179,24 +141,24 @@ run (void)
   }
   WAIT_FOR ((list = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_PATIENT_LIST)) != NULL);
   g_signal_emit_by_name (list, "patient-activated", patient_id);
-  press (_("Start Session"));
+  stipple_test_press (_("Start Session"));
   {
     GtkWidget *name = NULL;
 
     WAIT_FOR ((name = stipple_test_find_entry_row (GTK_WIDGET (window), _("Clinician’s Name"))) != NULL);
     gtk_editable_set_text (GTK_EDITABLE (name), "Dr Agnes Okafor");
   }
-  press (_("Next"));
+  stipple_test_press (_("Next"));
   items = stipple_screening_get_items (&n_items);
   for (guint i = 0; i < n_items; i++)
     {
       g_autofree char *label = g_strdup_printf (_("%s: No"), stipple_screening_get_question (&items[i]));
-      toggle (label);
+      stipple_test_toggle (label);
     }
-  press (_("Next"));
-  toggle (_("The patient consents to the treatment"));
-  press (_("Next"));
-  press (_("Begin Treatment"));
+  stipple_test_press (_("Next"));
+  stipple_test_toggle (_("The patient consents to the treatment"));
+  stipple_test_press (_("Next"));
+  stipple_test_press (_("Begin Treatment"));
 
   /* Two passes planned; the needle runs on the first. */
   {
@@ -212,12 +174,12 @@ run (void)
     set_spin (pass1, 0.75);
     set_spin (pass2, 0.55);
   }
-  press (_("Apply and Send to Pen"));
+  stipple_test_press (_("Apply and Send to Pen"));
   WAIT_FOR (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED);
-  press (_("Start Needle"));
+  stipple_test_press (_("Start Needle"));
   WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
   WAIT_FOR (stipple_treatment_get_strokes (current_treatment (), ZONE) > 60);
-  press (_("Stop Needle"));
+  stipple_test_press (_("Stop Needle"));
   WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
   /* Every stroke counted, then the screen as the clinician reads it. */
   stipple_test_iterate (1000);
@@ -236,14 +198,14 @@ run (void)
     screen_row = g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
   }
 
-  press (_("End Session"));
+  stipple_test_press (_("End Session"));
   {
     GtkWidget *dialog = NULL;
 
-    WAIT_FOR ((dialog = find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+    WAIT_FOR ((dialog = (GtkWidget *) stipple_test_find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "end");
     gtk_window_close (GTK_WINDOW (dialog));
-    WAIT_FOR ((dialog = find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+    WAIT_FOR ((dialog = (GtkWidget *) stipple_test_find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "close");
     gtk_window_close (GTK_WINDOW (dialog));
   }
@@ -321,7 +283,8 @@ run (void)
                 stipple_patient_page_get_chart (STIPPLE_PATIENT_PAGE (patient_page))->sessions->len ==
                 patient_chart->sessions->len);
       g_signal_emit_by_name (patient_page, "session-activated", session->id);
-      WAIT_FOR ((summary = find_window (STIPPLE_TYPE_SESSION_SUMMARY)) != NULL &&
+      WAIT_FOR ((summary = (GtkWidget *) stipple_test_find_window (STIPPLE_TYPE_SESSION_SUMMARY)) !=
+                NULL &&
                 stipple_session_summary_get_replay_loaded (STIPPLE_SESSION_SUMMARY (summary)));
       row = stipple_test_find_accessible (summary, GTK_ACCESSIBLE_ROLE_ROW, stipple_zone_get_name (ZONE));
       if (row == NULL)
