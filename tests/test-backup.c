@@ -11,16 +11,19 @@
 
 #include "config.h"
 
-#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "stipple-store-backup.h"
 #include "stipple-test-vfs.h"
 #include "test-store-util.h"
 
+/* A patient file in a folder of its own, open, and an empty folder
+ * standing for the drive the copy off the machine goes to. The tests
+ * added with ADD_WITH_PATIENT find in it a first patient, Ada
+ * Brightwater (record number 1042), with a session and three audit
+ * rows. */
 typedef struct
 {
   char         *dir;
@@ -68,34 +71,42 @@ fixture_teardown (Fixture       *f,
   g_free (f->dir);
 }
 
-/* A patient with a session and a few audit rows; returns the session. */
-static gint64
-add_patient_session (StippleStore *store,
-                     const char   *record,
-                     const char   *given,
-                     const char   *family)
+/* A patient with a session and three audit rows in the fixture's file. */
+static void
+add_patient_session (Fixture    *f,
+                     const char *record,
+                     const char *given,
+                     const char *family)
 {
-  g_autoptr(StipplePatient) patient = test_patient (record, given, family, "1980-05-17");
-  g_autoptr(StippleSession) session = NULL;
+  test_add_patient_session (f->store, record, given, family, 3);
+}
+
+/* A manual backup of the fixture's file; returns its path. */
+static char *
+take_backup (Fixture *f)
+{
   g_autoptr(GError) error = NULL;
+  char *backup = stipple_store_backup (f->store, &error);
 
-  stipple_store_save_patient (store, patient, &error);
   g_assert_no_error (error);
-  session = test_session (patient->id);
-  g_assert_true (stipple_store_save_session (store, session, &error));
-  g_assert_no_error (error);
-  for (int i = 0; i < 3; i++)
-    {
-      g_autoptr(StippleAuditEntry) entry = stipple_audit_entry_new (STIPPLE_AUDIT_SETTING);
+  g_assert_nonnull (backup);
+  return backup;
+}
 
-      entry->session_id = session->id;
-      entry->user = g_strdup ("Dr Test");
-      entry->zone = STIPPLE_ZONE_FOREHEAD;
-      entry->sent = g_strdup ("depth=0.50mm");
-      g_assert_true (stipple_store_append_audit (store, entry, &error));
-      g_assert_no_error (error);
-    }
-  return session->id;
+/* Closes the fixture's file, as the application does when it quits. */
+static void
+close_store (Fixture *f)
+{
+  stipple_store_close (f->store);
+  g_clear_object (&f->store);
+}
+
+static void
+fixture_setup_patient (Fixture       *f,
+                       gconstpointer  data)
+{
+  fixture_setup (f, data);
+  add_patient_session (f, "1042", "Ada", "Brightwater");
 }
 
 static guint
@@ -136,9 +147,7 @@ test_anchor (Fixture       *f,
   gint64 anchor_id = 0;
   int rc;
 
-  add_patient_session (f->store, "1042", "Ada", "Brightwater");
-  backup = stipple_store_backup (f->store, &error);
-  g_assert_no_error (error);
+  backup = take_backup (f);
   g_assert_true (stipple_store_read_anchor (backup, &anchor_id, &anchor_hash, &error));
   g_assert_no_error (error);
   last = test_sql (backup, "SELECT id || ' ' || hash FROM audit ORDER BY id DESC LIMIT 1", NULL);
@@ -171,8 +180,7 @@ test_anchor (Fixture       *f,
   g_assert_false (info->verified);
   g_assert_nonnull (strstr (info->problem, "chain head"));
 
-  stipple_store_close (f->store);
-  g_clear_object (&f->store);
+  close_store (f);
   g_assert_false (stipple_store_restore (f->path, backup, &error));
   g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, "nothing was changed"));
@@ -182,27 +190,6 @@ test_anchor (Fixture       *f,
     g_autofree char *n = test_sql (f->path, "SELECT count(*) FROM audit", NULL);
     g_assert_cmpstr (n, ==, "3");
   }
-}
-
-static void
-damage_index (const char *path,
-              const char *index)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT rootpage FROM sqlite_schema WHERE name = '%s'",
-                                          index);
-  g_autofree char *root = test_sql (path, sql, NULL);
-  g_autofree char *page_size = test_sql (path, "PRAGMA page_size", NULL);
-  char garbage[512];
-  int fd;
-
-  g_assert_nonnull (root);
-  memset (garbage, 0xa5, sizeof garbage);
-  fd = open (path, O_WRONLY);
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (pwrite (fd, garbage, sizeof garbage,
-                           (g_ascii_strtoll (root, NULL, 10) - 1) * g_ascii_strtoll (page_size, NULL, 10)),
-                   ==, sizeof garbage);
-  close (fd);
 }
 
 /* Drill: the patient file is damaged in the middle of a session. The
@@ -220,16 +207,13 @@ test_drill_restore_damaged (Fixture       *f,
   g_autoptr(StippleStore) reopened = NULL;
   g_autofree char *patients = NULL;
 
-  add_patient_session (f->store, "1042", "Ada", "Brightwater");
-  backup = stipple_store_backup (f->store, &error);
-  g_assert_no_error (error);
+  backup = take_backup (f);
 
   /* The session after the backup: a new patient, their session, audit. */
-  add_patient_session (f->store, "2001", "Bruno", "Castellane");
-  stipple_store_close (f->store);
-  g_clear_object (&f->store);
+  add_patient_session (f, "2001", "Bruno", "Castellane");
+  close_store (f);
 
-  damage_index (f->path, "session_patient");
+  test_damage_index (f->path, "session_patient");
   reopened = stipple_store_open (f->path, &error);
   g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT);
   g_assert_null (reopened);
@@ -288,11 +272,8 @@ test_restore_loss_unreadable (Fixture       *f,
   g_autofree char *backup = NULL;
   g_autoptr(StippleRestoreLoss) loss = NULL;
 
-  add_patient_session (f->store, "1042", "Ada", "Brightwater");
-  backup = stipple_store_backup (f->store, &error);
-  g_assert_no_error (error);
-  stipple_store_close (f->store);
-  g_clear_object (&f->store);
+  backup = take_backup (f);
+  close_store (f);
   g_assert_true (g_file_set_contents (f->path, "not a patient file at all", -1, &error));
 
   loss = stipple_store_restore_loss (f->path, backup);
@@ -311,7 +292,6 @@ test_offsite_copy (Fixture       *f,
   g_autofree char *anchor = NULL;
   g_autoptr(GPtrArray) extras = NULL;
 
-  add_patient_session (f->store, "1042", "Ada", "Brightwater");
   copy = stipple_store_copy_off_machine (f->store, f->folder, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (copy, f->folder));
@@ -326,7 +306,7 @@ test_offsite_copy (Fixture       *f,
   g_assert_cmpint (info->n_patients, ==, 1);
 
   /* The store is written on after the copy. */
-  add_patient_session (f->store, "2001", "Bruno", "Castellane");
+  add_patient_session (f, "2001", "Bruno", "Castellane");
   extras = stipple_store_list_immutable_files (f->store);
   g_assert_cmpuint (extras->len, ==, 0);
 }
@@ -343,7 +323,6 @@ test_offsite_rotation (Fixture       *f,
   g_autofree char *other = g_build_filename (f->folder,
                                              "offsite-2026-01-01T080000-other.stipple", NULL);
 
-  add_patient_session (f->store, "1042", "Ada", "Brightwater");
   for (guint i = 0; i < STIPPLE_STORE_OFFSITE_COPIES; i++)
     {
       g_autofree char *name = g_strdup_printf ("offsite-2026-01-%02uT080000-patients.stipple",
@@ -372,11 +351,26 @@ test_offsite_no_folder (Fixture       *f,
   g_autofree char *missing = g_build_filename (f->dir, "unplugged", NULL);
   g_autofree char *copy = NULL;
 
-  add_patient_session (f->store, "1042", "Ada", "Brightwater");
   copy = stipple_store_copy_off_machine (f->store, missing, &error);
   g_assert_null (copy);
   g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NO_FOLDER);
   g_assert_nonnull (strstr (error->message, "Plug in the drive"));
+}
+
+/* The copy off the machine fails with @code, through the faults the
+ * drill set on the drive, and leaves nothing there that looks like a
+ * copy or its anchor. */
+static void
+assert_copy_fails (Fixture *f,
+                   int      code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copy = stipple_store_copy_off_machine (f->store, f->folder, &error);
+
+  g_assert_null (copy);
+  g_assert_error (error, STIPPLE_STORE_ERROR, code);
+  g_assert_cmpuint (stipple_test_vfs_faults, >, 0);
+  g_assert_cmpuint (count_whole_looking (f->folder), ==, 0);
 }
 
 /* Drill: the drive is pulled out half way through the copy. The copy
@@ -389,19 +383,13 @@ test_drill_offsite_unplugged (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *copy = NULL;
 
-  add_patient_session (f->store, "1042", "Ada", "Brightwater");
   stipple_test_vfs_only_under = g_strdup (f->folder);
   stipple_test_vfs_unplug_after = file_size (f->path) / 2;
 
-  copy = stipple_store_copy_off_machine (f->store, f->folder, &error);
-  g_assert_null (copy);
-  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_IO);
-  g_assert_cmpuint (stipple_test_vfs_faults, >, 0);
-  g_assert_cmpuint (count_whole_looking (f->folder), ==, 0);
-  g_clear_error (&error);
+  assert_copy_fails (f, STIPPLE_STORE_ERROR_IO);
 
   /* The treatment goes on while the drive is out. */
-  add_patient_session (f->store, "2001", "Bruno", "Castellane");
+  add_patient_session (f, "2001", "Bruno", "Castellane");
 
   reset_faults ();
   copy = stipple_store_copy_off_machine (f->store, f->folder, &error);
@@ -420,22 +408,13 @@ static void
 test_drill_offsite_full (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *copy = NULL;
-
-  add_patient_session (f->store, "1042", "Ada", "Brightwater");
   stipple_test_vfs_only_under = g_strdup (f->folder);
   stipple_test_vfs_budget = file_size (f->path) / 3;
 
-  copy = stipple_store_copy_off_machine (f->store, f->folder, &error);
-  g_assert_null (copy);
-  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_DISK_FULL);
-  g_assert_cmpuint (stipple_test_vfs_faults, >, 0);
-  g_assert_cmpuint (count_whole_looking (f->folder), ==, 0);
-  g_clear_error (&error);
+  assert_copy_fails (f, STIPPLE_STORE_ERROR_DISK_FULL);
 
   /* The patient file itself was never touched by the full drive. */
-  add_patient_session (f->store, "2001", "Bruno", "Castellane");
+  add_patient_session (f, "2001", "Bruno", "Castellane");
 }
 
 /* Drill: the same patient imported twice adds nothing the second time. */
@@ -446,22 +425,12 @@ test_drill_import_twice (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *other_path = g_build_filename (f->dir, "other-clinic.stipple", NULL);
   g_autofree char *exported = g_build_filename (f->dir, "Castellane.stipple", NULL);
-  g_autoptr(StippleStore) other = NULL;
   g_autoptr(StippleImportResult) first = NULL;
   g_autoptr(StippleImportResult) second = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  g_autofree char *patient_id = NULL;
 
-  add_patient_session (f->store, "1042", "Ada", "Brightwater");
-  other = stipple_store_open (other_path, &error);
-  g_assert_no_error (error);
-  add_patient_session (other, "2001", "Bruno", "Castellane");
-  patient_id = test_sql (other_path, "SELECT id FROM patient WHERE record_number = '2001'", NULL);
-  g_assert_true (stipple_store_export_patient (other, g_ascii_strtoll (patient_id, NULL, 10),
-                                               exported, &error));
-  g_assert_no_error (error);
-  stipple_store_close (other);
+  test_export_from_other_clinic (other_path, "2001", "Bruno", "Castellane", 3, exported);
 
   first = stipple_store_import (f->store, exported, &error);
   g_assert_no_error (error);
@@ -586,24 +555,10 @@ test_cli (Fixture       *f,
   g_autofree char *exported = g_build_filename (f->dir, "Okafor.stipple", NULL);
   g_autofree char *missing = g_build_filename (f->dir, "no-such-backup.stipple", NULL);
 
-  add_patient_session (f->store, "1042", "Ada", "Brightwater");
-  backup = stipple_store_backup (f->store, &error);
-  g_assert_no_error (error);
-  add_patient_session (f->store, "2001", "Bruno", "Castellane");
-  {
-    g_autoptr(StippleStore) other = stipple_store_open (other_path, &error);
-    g_autofree char *id = NULL;
-
-    g_assert_no_error (error);
-    add_patient_session (other, "3003", "Chidi", "Okafor");
-    id = test_sql (other_path, "SELECT id FROM patient", NULL);
-    g_assert_true (stipple_store_export_patient (other, g_ascii_strtoll (id, NULL, 10), exported,
-                                                 &error));
-    g_assert_no_error (error);
-    stipple_store_close (other);
-  }
-  stipple_store_close (f->store);
-  g_clear_object (&f->store);
+  backup = take_backup (f);
+  add_patient_session (f, "2001", "Bruno", "Castellane");
+  test_export_from_other_clinic (other_path, "3003", "Chidi", "Okafor", 3, exported);
+  close_store (f);
 
   g_assert_cmpint (run_stipple (&out, "--database", f->path, "--list-backups", NULL), ==, 0);
   g_assert_nonnull (strstr (out, backup));
@@ -682,17 +637,20 @@ main (int   argc,
 
 #define ADD(name, func) \
   g_test_add ("/stipple/backup/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD_WITH_PATIENT(name, func) \
+  g_test_add ("/stipple/backup/" name, Fixture, NULL, fixture_setup_patient, func, \
+              fixture_teardown)
 
-  ADD ("anchor", test_anchor);
-  ADD ("restore-loss-unreadable", test_restore_loss_unreadable);
-  ADD ("offsite-copy", test_offsite_copy);
-  ADD ("offsite-rotation", test_offsite_rotation);
-  ADD ("offsite-no-folder", test_offsite_no_folder);
-  ADD ("drill-restore-damaged", test_drill_restore_damaged);
-  ADD ("drill-offsite-unplugged", test_drill_offsite_unplugged);
-  ADD ("drill-offsite-full", test_drill_offsite_full);
-  ADD ("drill-import-twice", test_drill_import_twice);
-  ADD ("cli", test_cli);
+  ADD_WITH_PATIENT ("anchor", test_anchor);
+  ADD_WITH_PATIENT ("restore-loss-unreadable", test_restore_loss_unreadable);
+  ADD_WITH_PATIENT ("offsite-copy", test_offsite_copy);
+  ADD_WITH_PATIENT ("offsite-rotation", test_offsite_rotation);
+  ADD_WITH_PATIENT ("offsite-no-folder", test_offsite_no_folder);
+  ADD_WITH_PATIENT ("drill-restore-damaged", test_drill_restore_damaged);
+  ADD_WITH_PATIENT ("drill-offsite-unplugged", test_drill_offsite_unplugged);
+  ADD_WITH_PATIENT ("drill-offsite-full", test_drill_offsite_full);
+  ADD_WITH_PATIENT ("drill-import-twice", test_drill_import_twice);
+  ADD_WITH_PATIENT ("cli", test_cli);
   ADD ("migrate-v3", test_migrate_v3);
 
   return g_test_run ();

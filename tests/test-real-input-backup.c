@@ -17,10 +17,8 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <fcntl.h>
 #include <locale.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "stipple-application.h"
 #include "stipple-store-backup.h"
@@ -204,70 +202,23 @@ drive_cb (gpointer data)
 }
 
 static void
-add_patient_session (StippleStore *store,
-                     const char   *record,
-                     const char   *given,
-                     const char   *family)
-{
-  g_autoptr(StipplePatient) patient = test_patient (record, given, family, "1980-05-17");
-  g_autoptr(StippleSession) session = NULL;
-  g_autoptr(GError) error = NULL;
-
-  stipple_store_save_patient (store, patient, &error);
-  g_assert_no_error (error);
-  session = test_session (patient->id);
-  g_assert_true (stipple_store_save_session (store, session, &error));
-}
-
-static void
-damage_index (const char *path,
-              const char *index)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT rootpage FROM sqlite_schema WHERE name = '%s'",
-                                          index);
-  g_autofree char *root = test_sql (path, sql, NULL);
-  g_autofree char *page_size = test_sql (path, "PRAGMA page_size", NULL);
-  char garbage[512];
-  int fd;
-
-  memset (garbage, 0xa5, sizeof garbage);
-  fd = open (path, O_WRONLY);
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (pwrite (fd, garbage, sizeof garbage,
-                           (g_ascii_strtoll (root, NULL, 10) - 1) *
-                           g_ascii_strtoll (page_size, NULL, 10)), ==, sizeof garbage);
-  close (fd);
-}
-
-static void
 prepare_files (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(StippleStore) store = NULL;
-  g_autoptr(StippleStore) other = NULL;
   g_autofree char *other_path = g_build_filename (dir, "other-clinic.stipple", NULL);
   g_autofree char *backup = NULL;
 
   store = stipple_store_open (database, &error);
   g_assert_no_error (error);
-  add_patient_session (store, "1042", "Ada", "Brightwater");
+  test_add_patient_session (store, "1042", "Ada", "Brightwater", 0);
   backup = stipple_store_backup (store, &error);
   g_assert_no_error (error);
-  add_patient_session (store, "2001", "Bruno", "Castellane");
+  test_add_patient_session (store, "2001", "Bruno", "Castellane", 0);
   stipple_store_close (store);
-  damage_index (database, "session_patient");
+  test_damage_index (database, "session_patient");
 
-  other = stipple_store_open (other_path, &error);
-  g_assert_no_error (error);
-  add_patient_session (other, "3003", "Chidi", "Okafor");
-  {
-    g_autofree char *id = test_sql (other_path, "SELECT id FROM patient", NULL);
-
-    g_assert_true (stipple_store_export_patient (other, g_ascii_strtoll (id, NULL, 10), exported,
-                                                 &error));
-    g_assert_no_error (error);
-  }
-  stipple_store_close (other);
+  test_export_from_other_clinic (other_path, "3003", "Chidi", "Okafor", 0, exported);
 }
 
 static void

@@ -5,8 +5,11 @@
 
 #pragma once
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "stipple-store.h"
 
@@ -94,4 +97,85 @@ test_sql (const char *path,
   if (rc_out != NULL)
     *rc_out = rc;
   return result;
+}
+
+/* Saves a patient born 1980-05-17 with one session (test_session()) and
+ * @n_audit_rows depth settings on its forehead; returns the session's id. */
+static inline gint64
+test_add_patient_session (StippleStore *store,
+                          const char   *record,
+                          const char   *given,
+                          const char   *family,
+                          guint         n_audit_rows)
+{
+  g_autoptr(StipplePatient) patient = test_patient (record, given, family, "1980-05-17");
+  g_autoptr(StippleSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stipple_store_save_patient (store, patient, &error);
+  g_assert_no_error (error);
+  session = test_session (patient->id);
+  g_assert_true (stipple_store_save_session (store, session, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < n_audit_rows; i++)
+    {
+      g_autoptr(StippleAuditEntry) entry = stipple_audit_entry_new (STIPPLE_AUDIT_SETTING);
+
+      entry->session_id = session->id;
+      entry->user = g_strdup ("Dr Test");
+      entry->zone = STIPPLE_ZONE_FOREHEAD;
+      entry->sent = g_strdup ("depth=0.50mm");
+      g_assert_true (stipple_store_append_audit (store, entry, &error));
+      g_assert_no_error (error);
+    }
+  return session->id;
+}
+
+/* Overwrites the first 512 bytes of @index's root page in the closed
+ * file at @path, so that SQLite finds the file damaged when it reads it. */
+static inline void
+test_damage_index (const char *path,
+                   const char *index)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT rootpage FROM sqlite_schema WHERE name = '%s'",
+                                          index);
+  g_autofree char *root = test_sql (path, sql, NULL);
+  g_autofree char *page_size = test_sql (path, "PRAGMA page_size", NULL);
+  char garbage[512];
+  int fd;
+
+  g_assert_nonnull (root);
+  memset (garbage, 0xa5, sizeof garbage);
+  fd = open (path, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (pwrite (fd, garbage, sizeof garbage,
+                           (g_ascii_strtoll (root, NULL, 10) - 1) *
+                           g_ascii_strtoll (page_size, NULL, 10)), ==, sizeof garbage);
+  close (fd);
+}
+
+/* Another clinic's patient file at @other_path, holding one patient with
+ * a session and @n_audit_rows audit rows, from which that patient is
+ * exported to @exported. */
+static inline void
+test_export_from_other_clinic (const char *other_path,
+                               const char *record,
+                               const char *given,
+                               const char *family,
+                               guint       n_audit_rows,
+                               const char *exported)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) other = stipple_store_open (other_path, &error);
+  g_autofree char *sql = NULL;
+  g_autofree char *id = NULL;
+
+  g_assert_no_error (error);
+  test_add_patient_session (other, record, given, family, n_audit_rows);
+  sql = g_strdup_printf ("SELECT id FROM patient WHERE record_number = '%s'", record);
+  id = test_sql (other_path, sql, NULL);
+  g_assert_true (stipple_store_export_patient (other, g_ascii_strtoll (id, NULL, 10), exported,
+                                               &error));
+  g_assert_no_error (error);
+  stipple_store_close (other);
 }
