@@ -307,7 +307,8 @@ stipple_test_toggle (const char *label)
  *
  * Saves the whole screen as @name in the folder STIPPLE_SCREENSHOT_DIR
  * names, after 400 ms for the last frame to be drawn; does nothing when
- * that variable is not set.
+ * that variable is not set, and fails the test when it is set but the
+ * screenshot cannot be taken (ImageMagick's import is missing).
  */
 void
 stipple_test_screenshot (const char *name)
@@ -321,8 +322,49 @@ stipple_test_screenshot (const char *name)
   stipple_test_iterate (400);
   path = g_build_filename (dir, name, NULL);
   argv[3] = path;
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
-                NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, NULL, NULL));
+}
+
+typedef struct
+{
+  GApplication *app;
+  void        (*drive) (void);
+} RunApp;
+
+static gboolean
+run_app_drive_cb (gpointer data)
+{
+  RunApp *run = data;
+
+  run->drive ();
+  g_application_quit (run->app);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * stipple_test_run_app:
+ * @app: the application, not yet run
+ * @argv: its command line, the program's name first, %NULL-terminated
+ * @drive: what the test does, once the application runs
+ *
+ * Runs @app on @argv as its own instance (another one on the session
+ * bus must not take the command line), calls @drive from its main loop
+ * as soon as the loop runs, and quits it when @drive returns. Fails the
+ * test unless the application exits with status 0.
+ */
+void
+stipple_test_run_app (GApplication  *app,
+                      const char    *argv[],
+                      void         (*drive) (void))
+{
+  RunApp run = { app, drive };
+  int status;
+
+  g_application_set_flags (app, G_APPLICATION_NON_UNIQUE);
+  g_idle_add (run_app_drive_cb, &run);
+  status = g_application_run (app, g_strv_length ((char **) argv), (char **) argv);
+  g_assert_cmpint (status, ==, 0);
 }
 
 static gboolean

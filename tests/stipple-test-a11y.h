@@ -29,6 +29,9 @@ GtkWindow *stipple_test_find_window     (GType              type);
 void       stipple_test_press           (const char        *label);
 void       stipple_test_toggle          (const char        *label);
 void       stipple_test_screenshot      (const char        *name);
+void       stipple_test_run_app         (GApplication      *app,
+                                         const char        *argv[],
+                                         void             (*drive) (void));
 void       stipple_test_wait_mapped     (GtkWidget         *widget);
 void       stipple_test_iterate         (guint              msec);
 

@@ -529,28 +529,16 @@ run (void)
   finished = TRUE;
 }
 
-static gboolean
-drive_cb (gpointer data)
-{
-  run ();
-  g_application_quit (G_APPLICATION (app));
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_walk (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("stipple-a11y-XXXXXX", NULL);
   g_autofree char *database = g_build_filename (dir, "demo.stipple", NULL);
   const char *argv[] = { "stipple", "--simulate", "--demo", "--database", database, NULL };
-  int status;
 
   failures = g_string_new (NULL);
   app = stipple_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_idle_add (drive_cb, NULL);
-  status = g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, (char **) argv);
-  g_assert_cmpint (status, ==, 0);
+  stipple_test_run_app (G_APPLICATION (app), argv, run);
   g_assert_true (finished);
   g_clear_object (&app);
 

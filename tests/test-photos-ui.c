@@ -75,22 +75,6 @@ fixture_teardown (Fixture       *f,
 }
 
 static void
-screenshot (const char *name)
-{
-  const char *dir = g_getenv ("STIPPLE_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  const char *argv[] = { "import", "-window", "root", NULL, NULL };
-
-  if (dir == NULL)
-    return;
-  stipple_test_iterate (400);
-  path = g_build_filename (dir, name, NULL);
-  argv[3] = path;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
-                               NULL, NULL, NULL));
-}
-
-static void
 click (GtkWidget  *root,
        const char *label)
 {
@@ -301,7 +285,7 @@ test_take_import_compare (Fixture       *f,
                                                   "Front: missing"));
   drawn = stipple_photo_preview_get_n_drawn (preview);
   WAIT_FOR (stipple_photo_preview_get_n_drawn (preview) > drawn + 3);
-  screenshot ("photos-capture.png");
+  stipple_test_screenshot ("photos-capture.png");
   click (GTK_WIDGET (window), "Take Photo");
   WAIT_FOR (stipple_photo_window_get_n_photos (window) == 3);
 
@@ -334,7 +318,7 @@ test_take_import_compare (Fixture       *f,
                                                   NULL));
   stipple_photo_compare_get_view (compare, &zoom, &pan_x, &pan_y);
   g_assert_cmpfloat (zoom, ==, 1.0);
-  screenshot ("photos-compare.png");
+  stipple_test_screenshot ("photos-compare.png");
 
   /* The keyboard, on the pictures: zoom, pan, overlay, the timeline. */
   {
@@ -373,7 +357,7 @@ test_take_import_compare (Fixture       *f,
   }
   click (GTK_WIDGET (compare), "Overlay");
   stipple_test_iterate (100);
-  screenshot ("photos-compare-overlay.png");
+  stipple_test_screenshot ("photos-compare-overlay.png");
 
   gtk_window_destroy (GTK_WINDOW (compare));
   gtk_window_destroy (GTK_WINDOW (window));

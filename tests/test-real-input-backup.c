@@ -193,14 +193,6 @@ run (void)
   finished = TRUE;
 }
 
-static gboolean
-drive_cb (gpointer data)
-{
-  run ();
-  g_application_quit (G_APPLICATION (app));
-  return G_SOURCE_REMOVE;
-}
-
 static void
 prepare_files (void)
 {
@@ -226,7 +218,6 @@ test_backups (void)
 {
   const char *argv[] = { "stipple", "--simulate", "--database", NULL, NULL };
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
-  int status;
 
   dir = g_dir_make_tmp ("stipple-real-backup-XXXXXX", NULL);
   database = g_build_filename (dir, "patients.stipple", NULL);
@@ -238,10 +229,7 @@ test_backups (void)
   g_settings_set_string (settings, "offsite-folder", usb);
 
   app = stipple_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_idle_add (drive_cb, NULL);
-  status = g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, (char **) argv);
-  g_assert_cmpint (status, ==, 0);
+  stipple_test_run_app (G_APPLICATION (app), argv, run);
   g_assert_true (finished);
   g_clear_object (&app);
   test_remove_tree (dir);

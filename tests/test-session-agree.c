@@ -356,29 +356,17 @@ run (void)
   finished = TRUE;
 }
 
-static gboolean
-drive_cb (gpointer data)
-{
-  run ();
-  g_application_quit (G_APPLICATION (app));
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_agree (void)
 {
   g_autofree char *database = NULL;
   const char *argv[] = { "stipple", "--simulate", "--demo", "--database", NULL, NULL };
-  int status;
 
   dir = g_dir_make_tmp ("stipple-agree-XXXXXX", NULL);
   database = g_build_filename (dir, "demo.stipple", NULL);
   argv[4] = database;
   app = stipple_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_idle_add (drive_cb, NULL);
-  status = g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, (char **) argv);
-  g_assert_cmpint (status, ==, 0);
+  stipple_test_run_app (G_APPLICATION (app), argv, run);
   g_assert_true (finished);
   g_clear_object (&app);
   g_clear_pointer (&dir, g_free);
