@@ -13,6 +13,7 @@
 
 #include "stipple-i18n.h"
 #include "stipple-report.h"
+#include "stipple-report-photos.h"
 #include "stipple-report-session.h"
 
 static char *tmp_dir;
@@ -490,6 +491,40 @@ test_language_missing (void)
   g_assert_no_error (error);
 }
 
+/* The photographs' views and moments are named in the report's language,
+ * by the same names the photo window gives them in the interface's. */
+static void
+test_photo_names_language (void)
+{
+  g_autoptr(StippleReportData) d = make_session (0);
+  g_autoptr(GBytes) jpeg = g_bytes_new_static ("\xff\xd8\xff\xd9", 4);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) english = NULL;
+  g_autoptr(GPtrArray) german = NULL;
+  const StippleReportPhotoPair *pair;
+
+  d->consent_photographs = TRUE;
+  stipple_report_data_add_photo (d, STIPPLE_PHOTO_VIEW_FRONT, STIPPLE_ZONE_NONE,
+                                 STIPPLE_PHOTO_MOMENT_BEFORE, jpeg, 1, 1, FALSE);
+
+  english = stipple_report_photo_pairs (d, FALSE);
+  g_assert_cmpuint (english->len, ==, 1);
+  pair = english->pdata[0];
+  g_assert_cmpstr (pair->title, ==, stipple_photo_view_get_name (STIPPLE_PHOTO_VIEW_FRONT));
+  g_assert_cmpstr (pair->title, ==, "Front");
+  g_assert_cmpstr (pair->before_caption, ==, "Before");
+
+  g_assert_true (stipple_i18n_push_language ("de", &error));
+  g_assert_no_error (error);
+  german = stipple_report_photo_pairs (d, FALSE);
+  g_assert_cmpstr (stipple_photo_view_get_name (STIPPLE_PHOTO_VIEW_FRONT), ==, "Frontal");
+  stipple_i18n_pop_language ();
+  pair = german->pdata[0];
+  g_assert_cmpstr (pair->title, ==, "Frontal");
+  g_assert_cmpstr (pair->before_caption, ==, "Vorher");
+  g_assert_cmpstr (pair->after_caption, ==, "Nicht aufgenommen");
+}
+
 /* Saved reports are offered under who, when and which copy. */
 static void
 test_file_name (void)
@@ -540,6 +575,7 @@ main (int   argc,
   g_test_add_func ("/stipple/report/draw-page", test_draw_page);
   g_test_add_func ("/stipple/report/languages-in-threads", test_languages_in_threads);
   g_test_add_func ("/stipple/report/language-missing", test_language_missing);
+  g_test_add_func ("/stipple/report/photo-names-language", test_photo_names_language);
 
   status = g_test_run ();
 
