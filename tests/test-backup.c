@@ -612,17 +612,17 @@ test_cli (Fixture       *f,
 
   g_assert_cmpint (run_stipple (&out, "--database", f->path, "--import", exported, "--dry-run",
                                 NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "would add 1 new patients and 1 sessions"));
+  g_assert_nonnull (strstr (out, "would add 1 new patient and 1 session; 0 patients are already here."));
   g_clear_pointer (&out, g_free);
   count = test_sql (f->path, "SELECT count(*) FROM patient", NULL);
   g_assert_cmpstr (count, ==, "1");
   g_clear_pointer (&count, g_free);
 
   g_assert_cmpint (run_stipple (&out, "--database", f->path, "--import", exported, NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "Imported 1 new patients and 1 sessions"));
+  g_assert_nonnull (strstr (out, "Imported 1 new patient and 1 session; 0 patients were already here."));
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run_stipple (&out, "--database", f->path, "--import", exported, NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "Imported 0 new patients and 0 sessions; 1 patients"));
+  g_assert_nonnull (strstr (out, "Imported 0 new patients and 0 sessions; 1 patient was already here."));
   g_clear_pointer (&out, g_free);
   count = test_sql (f->path, "SELECT count(*) FROM patient", NULL);
   g_assert_cmpstr (count, ==, "2");

@@ -180,7 +180,7 @@ run (void)
   }
   dialog = wait_for_dialog ("Import From “Okafor.stipple”?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
-                            "Importing would add 1 new patients and 1 sessions"));
+                            "Importing would add 1 new patient and 1 session"));
   stipple_test_screenshot ("backup-import.png");
   CLICK_UNTIL (GTK_WIDGET (dialog), "_Import", dialog_gone ("Import From “Okafor.stipple”?"));
   dialog = wait_for_dialog ("Patient Imported");

@@ -563,6 +563,40 @@ restore_backup (const char *path,
   return 0;
 }
 
+/* What an import did, or would do, in one sentence, each count in its
+ * own plural. */
+static char *
+describe_import (const StippleImportResult *result,
+                 gboolean                   applied)
+{
+  g_autofree char *patients = g_strdup_printf (ngettext ("%u new patient", "%u new patients",
+                                                         result->patients_added),
+                                               result->patients_added);
+  g_autofree char *sessions = g_strdup_printf (ngettext ("%u session", "%u sessions",
+                                                         result->sessions_added),
+                                               result->sessions_added);
+  g_autofree char *merged = NULL;
+
+  if (applied)
+    {
+      merged = g_strdup_printf (ngettext ("%u patient was already here",
+                                          "%u patients were already here",
+                                          result->patients_merged),
+                                result->patients_merged);
+      /* TRANSLATORS: "Imported 2 new patients and 5 sessions; 1 patient
+       * was already here." */
+      return g_strdup_printf (_("Imported %s and %s; %s."), patients, sessions, merged);
+    }
+
+  merged = g_strdup_printf (ngettext ("%u patient is already here",
+                                      "%u patients are already here",
+                                      result->patients_merged),
+                            result->patients_merged);
+  /* TRANSLATORS: "Importing would add 1 new patient and 3 sessions; 2
+   * patients are already here." */
+  return g_strdup_printf (_("Importing would add %s and %s; %s."), patients, sessions, merged);
+}
+
 /* stipple --import FILE: 0 imported (or, with --dry-run, previewed), 1
  * refused, 2 unusable. */
 static int
@@ -589,13 +623,11 @@ import_file (const char *path,
       return 1;
     }
 
-  if (dry_run)
-    g_print (_("Importing would add %u new patients and %u sessions; %u patients are already "
-               "here.\n"),
-             result->patients_added, result->sessions_added, result->patients_merged);
-  else
-    g_print (_("Imported %u new patients and %u sessions; %u patients were already here.\n"),
-             result->patients_added, result->sessions_added, result->patients_merged);
+  {
+    g_autofree char *summary = describe_import (result, !dry_run);
+
+    g_print ("%s\n", summary);
+  }
   for (guint i = 0; i < result->conflicts->len; i++)
     g_print ("%s\n", (const char *) g_ptr_array_index (result->conflicts, i));
   return 0;
@@ -1064,16 +1096,11 @@ imported_cb (GObject      *object,
       return;
     }
 
-  if (apply)
-    g_string_append_printf (body, _("Imported %u new patients and %u sessions; %u patients were "
-                                    "already here."),
-                            imported->patients_added, imported->sessions_added,
-                            imported->patients_merged);
-  else
-    g_string_append_printf (body, _("Importing would add %u new patients and %u sessions; %u "
-                                    "patients are already here."),
-                            imported->patients_added, imported->sessions_added,
-                            imported->patients_merged);
+  {
+    g_autofree char *summary = describe_import (imported, apply);
+
+    g_string_append (body, summary);
+  }
   if (imported->conflicts->len > 0)
     g_string_append_printf (body, "\n\n%s", _("Where the files disagree, what is on this computer "
                                                "is kept:"));
