@@ -16,6 +16,7 @@
 #include "stipple-patient-page.h"
 #include "stipple-session-summary.h"
 #include "stipple-test-a11y.h"
+#include "stipple-test-wait.h"
 
 static StippleStore *store;
 static char *tmp_dir;
@@ -72,22 +73,25 @@ count_shown (GtkWidget         *root,
 }
 
 /* The answer comes from the store's writer thread through the main
- * loop: run it until the widget appears, failing after ten seconds. */
+ * loop: run it until the widget appears, looking at least every 2 ms,
+ * failing after ten seconds (stretched by the slowdown) with the label
+ * that never came. */
 static GtkWidget *
 wait_for (GtkWidget         *root,
           GtkAccessibleRole  role,
           const char        *label)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + TEST_WAIT_SECONDS * G_USEC_PER_SEC * test_slowdown ();
+  guint wake = g_timeout_add (2, test_wait_wake_cb, NULL);
   GtkWidget *found;
 
   while ((found = find_shown (root, role, label)) == NULL)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("“%s” never appeared", label ? label : "(any)");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
+      g_main_context_iteration (NULL, TRUE);
     }
+  g_source_remove (wake);
   return found;
 }
 
