@@ -180,8 +180,28 @@ assert_armed_for_heartbeats (Fixture *f, guint n)
 
   WAIT_FOR (heartbeats (f) >= until || !fw_is_armed (f) ||
             stipple_pen_get_state (f->pen) != STIPPLE_PEN_STATE_ARMED);
-  g_assert_true (fw_is_armed (f));
-  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_ARMED);
+  if (!fw_is_armed (f) || stipple_pen_get_state (f->pen) != STIPPLE_PEN_STATE_ARMED)
+    {
+      StipplePenLinkStats link;
+      StippleProtoPenStatus status;
+
+      /* Say who stopped the needle, and how the link kept its time. */
+      stipple_pen_get_link_stats (f->pen, &link);
+      stipple_test_usb_lock (f->bed);
+      stipple_firmware_get_status (&f->model.firmware, &status);
+      stipple_test_usb_unlock (f->bed);
+      g_error ("the needle stopped after %" G_GUINT64_FORMAT " of %u heartbeats: the pen says "
+               "disarm reason %u, the host %u disarms (first reason %d), %u faults (%s); "
+               "heartbeat intervals p99 %" G_GINT64_FORMAT " ms, max %" G_GINT64_FORMAT
+               " ms, main thread's worst age %" G_GINT64_FORMAT " ms, %" G_GUINT64_FORMAT
+               " resends",
+               n - (until - heartbeats (f)), n, status.disarm_reason, f->disarms->len,
+               f->disarms->len > 0 ? (int) g_array_index (f->disarms, StipplePenDisarmReason, 0) : -1,
+               f->faults->len,
+               f->faults->len > 0 ? ((GError *) g_ptr_array_index (f->faults, 0))->message : "none",
+               link.interval_p99_us / 1000, link.interval_max_us / 1000, link.ui_age_max_us / 1000,
+               link.resends);
+    }
 }
 
 /* The pen plugged in, the host started; @corrupt replies from the pen are
