@@ -151,6 +151,23 @@ bad_frames (Fixture *f)
   return stats.bad_frames;
 }
 
+/* Whether what the host counts as lost, less what the pen dropped itself,
+ * is whole packets, @max_packets at most. */
+static gboolean
+lost_in_whole_packets (Fixture *f, guint max_packets)
+{
+  StipplePenTelemetryStats stats;
+  guint64 pen_dropped;
+
+  stipple_test_usb_lock (f->bed);
+  pen_dropped = f->model.firmware.dropped_total;
+  stipple_test_usb_unlock (f->bed);
+  stipple_pen_get_telemetry_stats (f->pen, &stats);
+  return stats.lost >= pen_dropped &&
+         (stats.lost - pen_dropped) % STIPPLE_FIRMWARE_SAMPLES_PER_PACKET == 0 &&
+         stats.lost - pen_dropped <= max_packets * STIPPLE_FIRMWARE_SAMPLES_PER_PACKET;
+}
+
 static guint32
 fw_fault_left (Fixture *f, StippleFirmwareFault fault)
 {
@@ -537,11 +554,13 @@ test_crc_error (Fixture *f, gconstpointer data)
   /* The corruptions not spent on replies fall on telemetry packets still
    * to come. */
   WAIT_FOR (fw_fault_left (f, STIPPLE_FIRMWARE_FAULT_CORRUPT) == 0 && bad_frames (f) >= 3);
+  /* Besides whole packets, the host counts what the pen dropped itself
+   * (on a machine too busy to read it in time), once a packet after the
+   * drop has told it: wait until the two agree. An overcount never does. */
+  WAIT_FOR (lost_in_whole_packets (f, 3));
 
   stipple_pen_get_telemetry_stats (f->pen, &stats);
   g_assert_cmpuint (stats.bad_frames, ==, 3);
-  g_assert_cmpuint (stats.lost % STIPPLE_FIRMWARE_SAMPLES_PER_PACKET, ==, 0);
-  g_assert_cmpuint (stats.lost, <=, 3 * STIPPLE_FIRMWARE_SAMPLES_PER_PACKET);
 }
 
 static void
@@ -750,6 +769,19 @@ test_heartbeat_unanswered (Fixture *f, gconstpointer data)
   WAIT_FOR (!fw_is_armed (f));
 }
 
+static gboolean
+loss_heard_everywhere (Fixture *f)
+{
+  StipplePenTelemetryStats stats;
+  gboolean agree;
+
+  stipple_pen_get_telemetry_stats (f->pen, &stats);
+  g_mutex_lock (&f->lock);
+  agree = f->sink_lost == stats.lost;
+  g_mutex_unlock (&f->lock);
+  return agree && f->telemetry_lost == stats.lost;
+}
+
 static void
 test_telemetry_8khz (Fixture *f, gconstpointer data)
 {
@@ -772,6 +804,9 @@ test_telemetry_8khz (Fixture *f, gconstpointer data)
 
     WAIT_FOR (fw_now_us (f) - start_us >= G_USEC_PER_SEC);
   }
+  /* The main thread hears of a loss with its next batch: wait until it,
+   * the sample function and the pen's totals agree. */
+  WAIT_FOR (loss_heard_everywhere (f));
   elapsed_ms = (g_get_monotonic_time () - start_real_us) / 1000;
 
   stipple_pen_get_telemetry_stats (f->pen, &stats);
@@ -786,14 +821,14 @@ test_telemetry_8khz (Fixture *f, gconstpointer data)
       g_assert_cmpuint (f->sink_lost, ==, 0);
     }
   g_assert_true (f->sink_off_thread);
-  g_assert_cmpuint (stats.lost, ==, f->sink_lost);
+  /* (The pen's total, the sample function's and the main thread's agreed
+   * above: the wait for that is the check.) */
   g_mutex_unlock (&f->lock);
   g_assert_cmpuint (stats.bad_frames, ==, 0);
 
   /* The main thread hears the same samples, in batches rather than one
    * wake-up per packet: at most one batch every 10 ms, for 1,000 packets
    * a second. */
-  g_assert_cmpuint (f->telemetry_lost, ==, stats.lost);
   g_assert_cmpuint (f->telemetry_samples + STIPPLE_PROTO_TELEMETRY_MAX_SAMPLES * 64, >=,
                     stats.samples);
   g_assert_cmpint (f->telemetry_batches - start_batches, <=, elapsed_ms / 10 + 2);
