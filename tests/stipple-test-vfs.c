@@ -103,7 +103,8 @@ faulty_truncate (sqlite3_file *file, sqlite3_int64 size)
 static int
 faulty_sync (sqlite3_file *file, int flags)
 {
-  /* A slow disk: every fsync takes this long, on whatever thread. */
+  /* A slow disk: every fsync takes this long, on whatever thread (the
+   * fault a test makes, not a wait for anything). */
   if (g_atomic_int_get (&stipple_test_vfs_sync_delay_ms) > 0)
     g_usleep ((gulong) g_atomic_int_get (&stipple_test_vfs_sync_delay_ms) * 1000);
   if (stipple_test_vfs_fail_io && is_faulty (file))

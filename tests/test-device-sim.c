@@ -38,6 +38,15 @@ has_kind (GPtrArray *kinds, const char *kind)
   return FALSE;
 }
 
+static guint64
+heartbeats (StipplePen *pen)
+{
+  StipplePenLinkStats stats;
+
+  stipple_pen_get_link_stats (pen, &stats);
+  return stats.heartbeats;
+}
+
 static void
 test_session (void)
 {
@@ -69,11 +78,13 @@ test_session (void)
   firmware = stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (transport));
   g_assert_true (stipple_firmware_is_armed (firmware));
 
-  /* Half a second of treatment: the heartbeat holds, samples flow. */
+  /* Six heartbeats of treatment, over half a second when they come on time:
+   * the heartbeat holds, samples flow. Counted in heartbeats, as what is
+   * checked is that nothing stops the needle meanwhile. */
   {
-    gint64 end = g_get_monotonic_time () + 500 * 1000;
+    guint64 until = heartbeats (pen) + 6;
 
-    WAIT_FOR (g_get_monotonic_time () >= end);
+    WAIT_FOR (heartbeats (pen) >= until || !stipple_firmware_is_armed (firmware));
   }
   g_assert_true (stipple_firmware_is_armed (firmware));
   stipple_pen_get_telemetry_stats (pen, &stats);
@@ -204,9 +215,11 @@ test_window_frozen (void)
   WAIT_FOR (armed != NULL);
   g_assert_true (stipple_pen_arm_finish (pen, armed, &error));
 
-  /* The main thread does nothing at all for well past the bound, while
-   * the pen is read on its own thread: the needle stops meanwhile. */
-  frozen_until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC * test_slowdown ();
+  /* The main thread does nothing at all (the freeze is the fault this
+   * test makes, so it sleeps rather than runs its loop) until the needle
+   * stops, while the pen is read on its own thread; it gives up after
+   * the usual time-out. */
+  frozen_until = g_get_monotonic_time () + TEST_WAIT_SECONDS * G_USEC_PER_SEC * test_slowdown ();
   while (g_get_monotonic_time () < frozen_until && stipple_firmware_is_armed (firmware))
     g_usleep (1000);
   g_assert_false (stipple_firmware_is_armed (firmware));

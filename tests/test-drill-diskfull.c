@@ -28,6 +28,20 @@ arm_cb (GObject      *object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+/* Samples the main thread has handed on: the treatment, connected to the
+ * pen before this test's handler, has appended them to the store. */
+static guint64 delivered_samples;
+
+static void
+telemetry_cb (StipplePen *pen,
+              gpointer    samples,
+              guint       n_samples,
+              guint       lost,
+              gpointer    user_data)
+{
+  delivered_samples += n_samples;
+}
+
 static guint64
 received_samples (StipplePen *pen)
 {
@@ -98,16 +112,17 @@ test_disk_full (void)
   WAIT_FOR (stipple_pen_get_connected (pen));
   stipple_zone_limits_init_defaults (&limits);
   treatment = stipple_treatment_new (store, pen, session, "Dr Drill", STIPPLE_SKIN_THIN, &limits);
+  g_signal_connect (pen, "telemetry", G_CALLBACK (telemetry_cb), NULL);
   g_assert_true (stipple_treatment_set_plan (treatment, STIPPLE_ZONE_CHIN, &plan, NULL, &error));
   stipple_treatment_select_zone (treatment, STIPPLE_ZONE_CHIN, 1);
   WAIT_FOR (stipple_treatment_get_verification (treatment) == STIPPLE_VERIFICATION_VERIFIED);
   arm (treatment);
-  /* More than a telemetry block's worth of needle samples. */
-  WAIT_FOR (received_samples (pen) > 9000);
+  /* More than a telemetry block's worth of needle samples, handed to
+   * the store. */
+  WAIT_FOR (received_samples (pen) > 9000 && delivered_samples > 8000);
 
   /* What is saved before the disk fills. */
   g_assert_true (stipple_store_flush_telemetry (store, &error));
-  test_run_for (100);
   before = stipple_store_load_telemetry (store, session->id, NULL, &error);
   g_assert_no_error (error);
   audit_before = stipple_store_list_audit (store, session->id, &error);

@@ -82,6 +82,13 @@ child_disarmed_cb (StipplePen             *pen,
   fflush (stdout);
 }
 
+static gboolean
+word_due_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
 static int
 run_child (const char *path,
            gint64      session_id,
@@ -140,7 +147,10 @@ run_child (const char *path,
   for (;;)
     {
       GtkTextIter end;
-      gint64 until = g_get_monotonic_time () + 20 * 1000;
+      gboolean due = FALSE;
+
+      /* The next word in 20 ms: a person's pace, not a wait for anything. */
+      g_timeout_add (20, word_due_cb, &due);
 
       /* Typed as a person types: into the buffer, the saver does the rest. */
       gtk_text_buffer_get_end_iter (buffer, &end);
@@ -148,8 +158,8 @@ run_child (const char *path,
       typed += strlen ("erythema ");
       printf ("%" G_GSIZE_FORMAT " %" G_GINT64_FORMAT "\n", typed, g_get_monotonic_time ());
       fflush (stdout);
-      while (g_get_monotonic_time () < until)
-        g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+      while (!due)
+        g_main_context_iteration (NULL, TRUE);
     }
 
   return 0;
@@ -186,6 +196,59 @@ log_writer_cb (GLogLevelFlags   log_level,
   return g_log_writer_default (log_level, fields, n_fields, user_data);
 }
 
+/* How a child ended, in words. */
+static char *
+describe_end (int status)
+{
+  if (WIFSIGNALED (status))
+    return g_strdup_printf ("was killed by signal %d (%s)%s", WTERMSIG (status),
+                            g_strsignal (WTERMSIG (status)),
+                            WCOREDUMP (status) ? ", core dumped" : "");
+  if (WIFEXITED (status))
+    return g_strdup_printf ("exited with status %d", WEXITSTATUS (status));
+  return g_strdup_printf ("ended with wait status 0x%x", (guint) status);
+}
+
+/* What the child still had to say, for a report. */
+static char *
+rest_of_output (GIOChannel *out)
+{
+  g_autoptr(GString) rest = g_string_new (NULL);
+  char *line = NULL;
+
+  if (out == NULL)
+    return g_string_free (g_steal_pointer (&rest), FALSE);
+  while (g_io_channel_read_line (out, &line, NULL, NULL, NULL) == G_IO_STATUS_NORMAL)
+    {
+      g_string_append (rest, line);
+      g_free (line);
+    }
+  return g_string_free (g_steal_pointer (&rest), FALSE);
+}
+
+/* Kills the child with SIGKILL and reaps it. Anything else it died of
+ * first (a crash, an abort, an exit of its own) fails the drill, with
+ * its cause: the drill's kill is the only death it allows. */
+static void
+kill_child (GPid        pid,
+            GIOChannel *out,
+            const char *when)
+{
+  int status;
+
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  if (!WIFSIGNALED (status) || WTERMSIG (status) != SIGKILL)
+    {
+      g_autofree char *how = describe_end (status);
+      g_autofree char *rest = rest_of_output (out);
+
+      g_error ("the child was not killed by the drill %s: it %s before; its last words: %s", when,
+               how, rest[0] != '\0' ? rest : "(none)");
+    }
+}
+
 static gboolean
 integrity_ok (const char *path)
 {
@@ -199,6 +262,7 @@ integrity_ok (const char *path)
  * rather than hanging it. */
 static char *
 read_child_line (GIOChannel *out,
+                 GPid        pid,
                  const char *waiting_for)
 {
   GPollFD fd = { g_io_channel_unix_get_fd (out), G_IO_IN | G_IO_HUP | G_IO_ERR, 0 };
@@ -208,9 +272,20 @@ read_child_line (GIOChannel *out,
   /* A line already buffered needs no poll. */
   while (g_io_channel_get_buffer_condition (out) == 0 && g_poll (&fd, 1, 100) == 0)
     if (g_get_monotonic_time () > until)
-      g_error ("the child said nothing for 30 s while waiting for %s", waiting_for);
+      {
+        kill (pid, SIGKILL);
+        g_error ("the child said nothing for 30 s while waiting for %s", waiting_for);
+      }
   if (g_io_channel_read_line (out, &line, NULL, NULL, NULL) != G_IO_STATUS_NORMAL)
-    g_error ("the child stopped while waiting for %s", waiting_for);
+    {
+      g_autofree char *how = NULL;
+      int status;
+
+      /* Its output closed: it is gone, or going. Say of what. */
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      how = describe_end (status);
+      g_error ("the child ended while waiting for %s: it %s", waiting_for, how);
+    }
   return line;
 }
 
@@ -292,7 +367,7 @@ test_kill_drill (gconstpointer data)
       gboolean armed = FALSE;
       gboolean running = TRUE;
       GPid pid;
-      int out_fd, status;
+      int out_fd;
 
       /* A new session for each trial, saved as a started one is. */
       new_session (path, patient_id, session);
@@ -312,7 +387,7 @@ test_kill_drill (gconstpointer data)
       kill_at = 0;
       for (;;)
         {
-          g_autofree char *line = read_child_line (out, "its typing, before the kill");
+          g_autofree char *line = read_child_line (out, pid, "its typing, before the kill");
           gsize typed;
           gint64 when;
 
@@ -354,10 +429,7 @@ test_kill_drill (gconstpointer data)
             }
           stipple_test_usb_unlock (bed);
         }
-      kill (pid, SIGKILL);
-      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-      g_assert_true (WIFSIGNALED (status));
-      g_spawn_close_pid (pid);
+      kill_child (pid, out, "at the chosen moment");
 
       /* Nobody sends heartbeats any more: the pen stops by itself. Its
        * clock is looked at every half millisecond, and its watchdog runs
@@ -436,6 +508,41 @@ test_kill_drill (gconstpointer data)
   test_remove_tree (dir);
 }
 
+/* Whether the pen hears @n more heartbeats with its needle running: a
+ * window counted in heartbeats, which a busy machine lengthens but does
+ * not fail. FALSE as soon as the needle stops. The pen's state is looked
+ * at every half millisecond, since its watchdog runs when its clock is
+ * read; a heartbeat missed between two looks only lengthens the window. */
+static gboolean
+pen_hears_heartbeats (StippleTestUsb    *bed,
+                      StippleTestUsbPen *pen,
+                      guint              n)
+{
+  gint64 until = g_get_monotonic_time () + TEST_WAIT_SECONDS * G_USEC_PER_SEC * test_slowdown ();
+  guint64 last = 0;
+  guint heard = 0;
+
+  for (;;)
+    {
+      gboolean armed = stipple_test_usb_pen_is_armed (bed, pen);
+      guint64 heartbeat_us;
+
+      stipple_test_usb_lock (bed);
+      heartbeat_us = pen->firmware.heartbeat_us;
+      stipple_test_usb_unlock (bed);
+      if (!armed)
+        return FALSE;
+      if (last != 0 && heartbeat_us != last)
+        heard++;
+      last = heartbeat_us;
+      if (heard >= n)
+        return TRUE;
+      if (g_get_monotonic_time () > until)
+        g_error ("the pen heard %u of %u heartbeats in %d s", heard, n, TEST_WAIT_SECONDS);
+      g_usleep (500);
+    }
+}
+
 /* Stipple frozen whole (SIGSTOP: every thread, the pen link's too) while
  * the needle runs over USB: the pen's watchdog stops it within 250 ms,
  * and when Stipple runs again it names the real cause, this computer,
@@ -458,7 +565,7 @@ test_frozen_drill (void)
   gint64 frozen_at, stopped_at, deadline;
   guint blamed_host = 0, blamed_pen = 0;
   GPid pid;
-  int out_fd, status;
+  int out_fd;
 
   stipple_test_usb_pen_plug (bed, &usb_pen);
   patient_id = new_patient (path);
@@ -485,7 +592,7 @@ test_frozen_drill (void)
       g_io_channel_set_close_on_unref (out, TRUE);
       for (;;)
         {
-          g_autofree char *line = read_child_line (out, "the needle armed");
+          g_autofree char *line = read_child_line (out, pid, "the needle armed");
 
           if (g_str_has_prefix (line, "not armed"))
             g_error ("child: %s", line);
@@ -493,18 +600,17 @@ test_frozen_drill (void)
             break;
         }
 
-      /* The needle runs, heartbeats answered, for a moment of the pen's
-       * own time; then everything of Stipple stops at once. */
-      deadline = (gint64) stipple_test_usb_now_us (bed) + 300 * 1000;
-      while ((gint64) stipple_test_usb_now_us (bed) < deadline &&
-             stipple_test_usb_pen_is_armed (bed, &usb_pen))
-        g_usleep (500);
-      if (stipple_test_usb_pen_is_armed (bed, &usb_pen))
+      /* The needle runs, and the pen has just heard a heartbeat: then
+       * everything of Stipple stops at once. Frozen right after one, the
+       * pen's watchdog has its whole quarter second to run out, and a
+       * starved machine has the least time to be late before the freeze. */
+      if (pen_hears_heartbeats (bed, &usb_pen, 1))
         break;
-      g_test_message ("try %u: the needle stopped before the freeze", attempt);
-      kill (pid, SIGKILL);
-      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-      g_spawn_close_pid (pid);
+      stipple_test_usb_lock (bed);
+      g_test_message ("try %u: the needle stopped before the freeze (pen's reason %u)", attempt,
+                      usb_pen.firmware.disarm_reason);
+      stipple_test_usb_unlock (bed);
+      kill_child (pid, out, "after a try given up");
     }
   g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
   frozen_at = (gint64) stipple_test_usb_now_us (bed);
@@ -522,7 +628,9 @@ test_frozen_drill (void)
    * which came at most a heartbeat before the freeze. */
   g_assert_cmpint (stopped_at - frozen_at, <=, 250 * 1000 + 5000);
 
-  /* Half a second frozen in all, then Stipple runs again. */
+  /* Half a second frozen in all, then Stipple runs again: the length of
+   * the fault the drill makes, on the pen's clock, and not a wait for
+   * anything (the pen has stopped already). */
   deadline = frozen_at + 500 * 1000;
   while ((gint64) stipple_test_usb_now_us (bed) < deadline)
     g_usleep (500);
@@ -530,7 +638,7 @@ test_frozen_drill (void)
 
   for (;;)
     {
-      g_autofree char *line = read_child_line (out, "the stop's cause");
+      g_autofree char *line = read_child_line (out, pid, "the stop's cause");
 
       if (g_str_has_prefix (line, "disarmed "))
         {
@@ -560,9 +668,7 @@ test_frozen_drill (void)
       }
   }
 
-  kill (pid, SIGKILL);
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  g_spawn_close_pid (pid);
+  kill_child (pid, out, "after the freeze");
 
   /* The audit trail says the same, and nothing in it blames the pen. */
   store = stipple_store_open (path, &error);

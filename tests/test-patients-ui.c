@@ -16,6 +16,7 @@
 #include "stipple-patient-page.h"
 #include "stipple-session-summary.h"
 #include "stipple-test-a11y.h"
+#include "stipple-test-wait.h"
 
 static StippleStore *store;
 static char *tmp_dir;
@@ -72,23 +73,35 @@ count_shown (GtkWidget         *root,
 }
 
 /* The answer comes from the store's writer thread through the main
- * loop: run it until the widget appears, failing after ten seconds. */
+ * loop: run it until the widget appears, looking at least every 2 ms,
+ * failing after ten seconds (stretched by the slowdown) with the label
+ * that never came. */
 static GtkWidget *
 wait_for (GtkWidget         *root,
           GtkAccessibleRole  role,
           const char        *label)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + TEST_WAIT_SECONDS * G_USEC_PER_SEC * test_slowdown ();
+  guint wake = g_timeout_add (2, test_wait_wake_cb, NULL);
   GtkWidget *found;
 
   while ((found = find_shown (root, role, label)) == NULL)
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("“%s” never appeared", label ? label : "(any)");
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
+      g_main_context_iteration (NULL, TRUE);
     }
+  g_source_remove (wake);
   return found;
+}
+
+/* Whether the form @ref points to is gone or hidden. */
+static gboolean
+form_closed (GWeakRef *ref)
+{
+  g_autoptr(GObject) still = g_weak_ref_get (ref);
+
+  return still == NULL || !gtk_widget_get_visible (GTK_WIDGET (still));
 }
 
 static GtkWidget *
@@ -165,6 +178,29 @@ age_today (int year,
 }
 
 static void
+settled_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GPtrArray) found = stipple_store_search_patients_finish (STIPPLE_STORE (object), result,
+                                                                     NULL);
+
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Returns once every question asked of the store before has been
+ * answered: its one writer thread takes them in order, and their answers
+ * reach the main loop in the same order. */
+static void
+store_settled (void)
+{
+  gboolean done = FALSE;
+
+  stipple_store_search_patients_async (store, "", 1, NULL, settled_cb, &done);
+  WAIT_FOR (done);
+}
+
+static void
 type_query (StipplePatientList *list,
             GtkWidget          *search,
             const char         *query)
@@ -216,7 +252,8 @@ test_list_search (void)
   type_query (list, search, "ashdown");
   stipple_patient_list_refresh (list);
   wait_for (window, GTK_ACCESSIBLE_ROLE_LIST_ITEM, ashdown);
-  stipple_test_iterate (300);
+  /* The first search's answer has come back too, and was dropped. */
+  store_settled ();
   g_assert_cmpuint (count_shown (window, GTK_ACCESSIBLE_ROLE_LIST_ITEM), ==, 1);
   g_assert_nonnull (find_shown (window, GTK_ACCESSIBLE_ROLE_LIST_ITEM, ashdown));
 
@@ -612,21 +649,10 @@ test_editor_save_unicode (void)
   }
 
   g_signal_emit_by_name (find_shown (root, GTK_ACCESSIBLE_ROLE_BUTTON, "Save"), "clicked");
-  {
-    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-    while (id == 0 && g_get_monotonic_time () < deadline)
-      g_main_context_iteration (NULL, TRUE);
-  }
+  WAIT_FOR (id != 0);
   g_assert_cmpint (id, >, 0);
   /* Saved, the form closes itself. */
-  stipple_test_iterate (50);
-  {
-    gpointer still = g_weak_ref_get (&closed);
-
-    g_assert_true (still == NULL || !gtk_widget_get_visible (GTK_WIDGET (still)));
-    g_clear_object (&still);
-  }
+  WAIT_FOR (form_closed (&closed));
   g_weak_ref_clear (&closed);
 
   /* Read back from the patient file byte for byte. */

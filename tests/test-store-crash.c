@@ -240,7 +240,9 @@ test_crash (void)
 
       /* Half the kills fall anywhere from start-up on; the other half
        * once the child is writing, however slow the machine (or a
-       * sanitizer) makes its start-up. */
+       * sanitizer) makes its start-up. The sleeps pick a random moment
+       * for the kill: they wait for nothing, and nothing is asserted of
+       * how far the child got. */
       if (kill_no % 2 == 1)
         {
           struct pollfd pfd = { out_fd, POLLIN, 0 };

@@ -71,6 +71,8 @@ push_samples (StippleSampleRing *ring,
 
       for (guint64 k = 0; k < count; k++)
         stipple_test_needle_sample (&needle, first + i + k, &batch[k]);
+      /* The producer has no main loop: it looks for room every 0.1 ms,
+       * and the main thread's time-out bounds the wait. */
       while (stipple_sample_ring_get_writable (ring) < count)
         g_usleep (100);
       g_assert_cmpuint (stipple_sample_ring_push_batch (ring, batch, count), ==, count);
@@ -102,16 +104,10 @@ feed_from_thread (Fixture *fixture,
 {
   StippleChartTrace *trace = stipple_strip_chart_get_trace (fixture->chart);
   guint64 target = stipple_chart_trace_get_n_ingested (trace) + n;
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   Producer producer = { &fixture->ring, first, n };
   GThread *thread = g_thread_new ("pen", producer_thread, &producer);
 
-  while (stipple_chart_trace_get_n_ingested (trace) < target)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (200);
-    }
+  WAIT_FOR_SECONDS (30, stipple_chart_trace_get_n_ingested (trace) >= target);
   g_thread_join (thread);
 }
 
@@ -262,9 +258,8 @@ test_live (Fixture       *fixture,
   stipple_strip_chart_set_ring (fixture->chart, &fixture->ring);
   draws = stipple_chart_canvas_get_draw_count (STIPPLE_CHART_CANVAS (stipple_strip_chart_get_canvas (fixture->chart)));
   feed_from_thread (fixture, 0, n);
-  stipple_test_iterate (50);
-
-  g_assert_cmpuint (stipple_strip_chart_get_samples_not_drawn (fixture->chart), ==, 0);
+  /* The last samples reach the screen with the next frame. */
+  WAIT_FOR (stipple_strip_chart_get_samples_not_drawn (fixture->chart) == 0);
   /* The frame clock drew while samples came in. */
   g_assert_cmpint (stipple_chart_canvas_get_draw_count (STIPPLE_CHART_CANVAS (stipple_strip_chart_get_canvas (fixture->chart))),
                    >, draws);
@@ -338,8 +333,7 @@ test_hidden (Fixture       *fixture,
    * figures stay complete and the ring does not overflow. */
   stipple_strip_chart_set_ring (fixture->chart, &fixture->ring);
   gtk_widget_set_visible (GTK_WIDGET (fixture->chart), FALSE);
-  stipple_test_iterate (50);
-  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (fixture->chart)));
+  WAIT_FOR (!gtk_widget_get_mapped (GTK_WIDGET (fixture->chart)));
   draws = stipple_chart_canvas_get_draw_count (STIPPLE_CHART_CANVAS (canvas));
 
   feed_from_thread (fixture, 0, 3 * RING_SAMPLES);
@@ -351,8 +345,7 @@ test_hidden (Fixture       *fixture,
   gtk_widget_set_visible (GTK_WIDGET (fixture->chart), TRUE);
   stipple_test_wait_mapped (GTK_WIDGET (fixture->chart));
   feed_from_thread (fixture, 3 * RING_SAMPLES, 8000);
-  stipple_test_iterate (50);
-  g_assert_cmpint (stipple_chart_canvas_get_draw_count (STIPPLE_CHART_CANVAS (canvas)), >, draws);
+  WAIT_FOR (stipple_chart_canvas_get_draw_count (STIPPLE_CHART_CANVAS (canvas)) > draws);
 
   stipple_strip_chart_set_ring (fixture->chart, NULL);
 }
@@ -572,7 +565,7 @@ test_incremental (Fixture       *fixture,
    * graphs have scrolled through all their tiles. */
   stipple_strip_chart_set_ring (fixture->chart, &fixture->ring);
   feed_from_thread (fixture, 0, n);
-  stipple_test_iterate (50);
+  WAIT_FOR (stipple_strip_chart_get_samples_not_drawn (fixture->chart) == 0);
   check_picture (fixture, 0x0072b2);
   n_columns = stipple_chart_trace_get_n_columns (stipple_strip_chart_get_trace (fixture->chart));
 
@@ -607,7 +600,7 @@ test_incremental (Fixture       *fixture,
 
   /* A dark theme: the waveform redrawn sky blue, no blue column left. */
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  stipple_test_iterate (50);
+  WAIT_FOR (adw_style_manager_get_dark (style));
   feed_from_thread (fixture, n, 4000);
   check_picture (fixture, 0x56b4e9);
   {
@@ -622,7 +615,7 @@ test_incremental (Fixture       *fixture,
     g_assert_cmpint (blue, ==, 0);
   }
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  stipple_test_iterate (50);
+  WAIT_FOR (!adw_style_manager_get_dark (style));
 
   stipple_strip_chart_set_ring (fixture->chart, NULL);
 }
@@ -666,7 +659,7 @@ test_dark (Fixture       *fixture,
   int x, y, sky = 0, blue = 0;
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  stipple_test_iterate (50);
+  WAIT_FOR (adw_style_manager_get_dark (style));
   g_assert_true (stipple_strip_chart_set_replay (fixture->chart, bytes, &error));
   g_assert_no_error (error);
   picture = render (widget);
@@ -683,7 +676,7 @@ test_dark (Fixture       *fixture,
   g_assert_cmpint (blue, ==, 0);
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  stipple_test_iterate (50);
+  WAIT_FOR (!adw_style_manager_get_dark (style));
 }
 
 static void

@@ -161,6 +161,50 @@ arm (Fixture  *f,
 }
 
 static void
+chart_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StipplePatientChart) chart = NULL;
+
+  chart = stipple_store_load_chart_finish (STIPPLE_STORE (object), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Returns once the store's one writer thread has done everything queued
+ * before: a read queued behind the writes, and answered. */
+static void
+store_settled (Fixture *f)
+{
+  gboolean done = FALSE;
+
+  stipple_store_load_chart_async (f->store, stipple_treatment_get_session (f->treatment)->patient_id,
+                                  NULL, chart_cb, &done);
+  WAIT_FOR (done);
+}
+
+/* Telemetry packets the host has had from the pen. */
+static guint64
+packets_received (Fixture *f)
+{
+  StipplePenTelemetryStats stats;
+
+  stipple_pen_get_telemetry_stats (f->pen, &stats);
+  return stats.packets;
+}
+
+static guint64
+heartbeats_sent (Fixture *f)
+{
+  StipplePenLinkStats stats;
+
+  stipple_pen_get_link_stats (f->pen, &stats);
+  return stats.heartbeats;
+}
+
+static void
 plan_cheek (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
@@ -176,6 +220,27 @@ not_verified_cb (StippleTreatment *treatment,
                  gpointer          data)
 {
   g_assert_cmpint (stipple_treatment_get_verification (treatment), !=, STIPPLE_VERIFICATION_VERIFIED);
+}
+
+/* Whether the saved session has @n_passes passes on @zone and names the
+ * pen the settings went to. */
+static gboolean
+session_saved_with_pen (Fixture *f,
+                        guint    zone,
+                        guint    n_passes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StipplePatientChart) chart = NULL;
+  const StippleSession *saved;
+  guint n = 0;
+
+  chart = stipple_store_load_chart (f->store, stipple_treatment_get_session (f->treatment)->patient_id,
+                                    &error);
+  g_assert_no_error (error);
+  saved = g_ptr_array_index (chart->sessions, 0);
+  for (guint i = 0; saved->plan != NULL && i < saved->plan->len; i++)
+    n += g_array_index (saved->plan, StippleZonePass, i).zone == zone;
+  return n == n_passes && saved->pen_serial != NULL && saved->cartridge_id != NULL;
 }
 
 static void
@@ -225,7 +290,9 @@ test_push_and_verify (Fixture       *f,
     const StippleSession *saved;
     guint n_cheek = 0;
 
-    test_run_for (100);
+    /* The session is saved on the writer thread, some time after the pen
+     * first answered. */
+    WAIT_FOR (session_saved_with_pen (f, STIPPLE_ZONE_CHEEK_LEFT, 2));
     chart = stipple_store_load_chart (f->store, stipple_treatment_get_session (f->treatment)->patient_id,
                                       &error);
     g_assert_no_error (error);
@@ -397,15 +464,22 @@ test_unplug_replug (Fixture       *f,
   stipple_treatment_select_zone (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, 1);
   WAIT_FOR (stipple_treatment_get_verification (f->treatment) == STIPPLE_VERIFICATION_VERIFIED);
   g_assert_true (arm (f, &error));
-  test_run_for (100);
+  /* The needle runs, kept by a heartbeat the pen has answered. */
+  {
+    guint64 sent = heartbeats_sent (f);
 
-  unplugged_at = g_get_monotonic_time ();
+    WAIT_FOR (heartbeats_sent (f) > sent + 1);
+  }
+
+  unplugged_at = (gint64) stipple_sim_transport_get_now_us (STIPPLE_SIM_TRANSPORT (f->transport));
   stipple_sim_transport_unplug (STIPPLE_SIM_TRANSPORT (f->transport));
   WAIT_FOR (!stipple_pen_get_connected (f->pen));
   /* The pen hears no heartbeat and stops its needle within 250 ms (plus
-   * the 2 ms the model's clock moves in); the host says so, loudly. */
+   * the 2 ms the model's clock moves in) of its own clock, not of when
+   * this thread, held back on a busy machine, saw it stopped; the host
+   * says so, loudly. */
   WAIT_FOR (!stipple_firmware_is_armed (firmware (f)));
-  g_assert_cmpint (g_get_monotonic_time () - unplugged_at, <=, 260 * 1000);
+  g_assert_cmpint ((gint64) firmware (f)->disarmed_us - unplugged_at, <=, 260 * 1000);
   g_assert_cmpint (stipple_treatment_get_alarm_priority (f->treatment), ==, STIPPLE_ALARM_HIGH);
   g_assert_nonnull (stipple_treatment_get_alarm_message (f->treatment));
   g_assert_cmpint (stipple_treatment_get_verification (f->treatment), !=, STIPPLE_VERIFICATION_VERIFIED);
@@ -506,7 +580,8 @@ test_samples_lost (Fixture       *f,
   plan_cheek (f);
   stipple_treatment_select_zone (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, 1);
   WAIT_FOR (stipple_treatment_get_verification (f->treatment) == STIPPLE_VERIFICATION_VERIFIED);
-  test_run_for (100);
+  /* The stream runs: the packets about to be lost are telemetry. */
+  WAIT_FOR (packets_received (f) > 0);
 
   /* Five telemetry packets lost on the way: the host sees the gap in the
    * sequence. The needle is stopped, so no reply is among them. (A pen
@@ -518,7 +593,8 @@ test_samples_lost (Fixture       *f,
 
   /* A second without loss ends the episode: one row, with its count. */
   WAIT_FOR (lost_rows (f, &sum) == stipple_treatment_get_loss_episodes (f->treatment));
-  test_run_for (100);
+  /* And only one: nothing else about it was still queued for the file. */
+  store_settled (f);
   g_assert_cmpuint (lost_rows (f, &sum), ==, stipple_treatment_get_loss_episodes (f->treatment));
   g_assert_cmpuint (sum, ==, lost_by_pen (f, 5));
   g_assert_cmpuint (sum, ==, stipple_treatment_get_samples_lost (f->treatment));
@@ -554,7 +630,7 @@ test_samples_lost (Fixture       *f,
   /* The chart's report says it in one line; the patient's copy does not. */
   g_assert_true (stipple_treatment_end (f->treatment, &error));
   g_assert_no_error (error);
-  test_run_for (100);
+  store_settled (f);
   stipple_zone_limits_init_defaults (&limits);
   report = stipple_report_data_from_session (f->store, f->session_id, NULL, NULL, &limits, &error);
   g_assert_no_error (error);
