@@ -26,5 +26,11 @@ void        stipple_photo_preview_set_show_guides (StipplePhotoPreview *self,
                                                   gboolean             show);
 guint64     stipple_photo_preview_get_n_drawn    (StipplePhotoPreview *self);
 GdkTexture *stipple_photo_preview_get_frame      (StipplePhotoPreview *self);
+GdkTexture *stipple_photo_preview_get_ghost      (StipplePhotoPreview *self);
+StipplePhotoCamera *stipple_photo_preview_get_camera (StipplePhotoPreview *self);
+void        stipple_photo_preview_get_picture    (StipplePhotoPreview *self,
+                                                  graphene_rect_t     *picture);
+guint64     stipple_photo_preview_get_drawn_frame (StipplePhotoPreview *self,
+                                                   gboolean            *with_ghost);
 
 G_END_DECLS

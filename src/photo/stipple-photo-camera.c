@@ -1,7 +1,9 @@
 /* stipple-photo-camera.c
  *
  * The camera attached to the clinic PC, as a GStreamer pipeline ending in
- * an appsink that hands RGB frames to the main thread. Which source:
+ * two appsinks: one keeps the newest full frame for a photo, the other
+ * hands the preview, already converted and scaled, to the main thread.
+ * Which source:
  *
  *   - STIPPLE_CAMERA_PIPELINE, when set: a gst-launch description of the
  *     source (the tests use "videotestsrc pattern=ball ! video/x-raw,…");
@@ -9,10 +11,14 @@
  *     then pipewiresrc reads the PipeWire remote the portal opens;
  *   - otherwise v4l2src, the first video device.
  *
- * The streaming threads keep only the newest frames (full size, for a
- * photo; scaled, for the preview) and schedule one idle
- * on the main context; the main thread emits "frame". A slow screen drops
- * frames instead of queueing them.
+ * Everything per frame happens on GStreamer's streaming threads: the
+ * preview is converted to the screen's pixel layout and scaled to the
+ * size it is shown at (stipple_photo_camera_set_preview_size()), and its
+ * bytes are handed over as they are, without a copy. The full frame is
+ * kept in the camera's own format and converted only when a photo is
+ * taken. The streaming threads keep only the newest frames and schedule
+ * one idle on the main context; the main thread emits "frame". A slow
+ * screen drops frames instead of queueing them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,30 +36,47 @@
 #include "stipple-photo-camera.h"
 #include "stipple-photo-import.h"
 
+/* Cairo's and GDK's own layout (a native-endian 0xAARRGGBB word a pixel,
+ * GDK_MEMORY_DEFAULT): drawn without a conversion. */
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
 #define FRAME_FORMAT "BGRA"
 #else
 #define FRAME_FORMAT "ARGB"
 #endif
 
+/* The formats the full frame is kept in: what cameras send, so that it
+ * is passed through as it comes; anything else is converted to the
+ * first. */
+#define STILL_FORMATS "{ " FRAME_FORMAT ", YUY2, UYVY, NV12, I420, YV12, RGB, BGR, RGBx, BGRx, " \
+                      "xRGB, xBGR, RGBA, ARGB, ABGR }"
+
 struct _StipplePhotoCamera
 {
   GObject     parent_instance;
 
   GstElement *pipeline;
+  GstElement *preview_caps;
   guint       bus_watch;
   XdpPortal  *portal;
   GTask      *starting;
 
-  /* Guarded by mutex: written by the streaming thread. */
+  /* The preview's size, asked for by the screen. */
+  guint       preview_width;
+  guint       preview_height;
+
+  /* Guarded by mutex: written by the streaming threads. */
   GMutex      mutex;
+  /* The newest preview frame: the bytes of GStreamer's buffer. */
   GBytes     *frame;
-  /* The newest full-size frame, kept as GStreamer gave it: copied only
+  guint64     frame_number;
+  /* The newest full-size frame, kept as GStreamer gave it: converted only
    * when a photo is taken. */
   GstSample  *still;
   guint       width;
   guint       height;
   gsize       stride;
+  guint       source_width;
+  guint       source_height;
   guint64     n_frames;
   guint       idle;
 };
@@ -120,6 +143,7 @@ static void
 stipple_photo_camera_init (StipplePhotoCamera *self)
 {
   g_mutex_init (&self->mutex);
+  self->preview_width = STIPPLE_PHOTO_CAMERA_PREVIEW_WIDTH;
 }
 
 /**
@@ -176,14 +200,35 @@ new_still_cb (GstAppSink *sink,
 {
   StipplePhotoCamera *self = user_data;
   GstSample *sample = gst_app_sink_pull_sample (sink);
+  GstStructure *s;
+  int width = 0, height = 0;
 
   if (sample == NULL)
     return GST_FLOW_EOS;
+  s = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
+  gst_structure_get_int (s, "width", &width);
+  gst_structure_get_int (s, "height", &height);
   g_mutex_lock (&self->mutex);
   g_clear_pointer (&self->still, gst_sample_unref);
   self->still = sample;
+  self->source_width = width;
+  self->source_height = height;
   g_mutex_unlock (&self->mutex);
   return GST_FLOW_OK;
+}
+
+typedef struct
+{
+  GstVideoFrame frame;
+} MappedFrame;
+
+static void
+mapped_frame_free (gpointer data)
+{
+  MappedFrame *mapped = data;
+
+  gst_video_frame_unmap (&mapped->frame);
+  g_free (mapped);
 }
 
 static GstFlowReturn
@@ -192,29 +237,45 @@ new_preview_cb (GstAppSink *sink,
 {
   StipplePhotoCamera *self = user_data;
   g_autoptr(GstSample) sample = gst_app_sink_pull_sample (sink);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) old = NULL;
+  MappedFrame *mapped;
   GstVideoInfo info;
-  GstMapInfo map;
-  GstBuffer *buffer;
+  guint width, height;
+  gsize stride;
 
   if (sample == NULL)
     return GST_FLOW_EOS;
-  buffer = gst_sample_get_buffer (sample);
-  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample)) ||
-      !gst_buffer_map (buffer, &map, GST_MAP_READ))
+  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample)))
     return GST_FLOW_OK;
+  /* The frame stays mapped, and the buffer held, for as long as the
+   * screen shows it: the texture is made on GStreamer's own bytes. */
+  mapped = g_new0 (MappedFrame, 1);
+  if (!gst_video_frame_map (&mapped->frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
+    {
+      g_free (mapped);
+      return GST_FLOW_OK;
+    }
+  width = GST_VIDEO_FRAME_WIDTH (&mapped->frame);
+  height = GST_VIDEO_FRAME_HEIGHT (&mapped->frame);
+  stride = GST_VIDEO_FRAME_PLANE_STRIDE (&mapped->frame, 0);
+  bytes = g_bytes_new_with_free_func (GST_VIDEO_FRAME_PLANE_DATA (&mapped->frame, 0),
+                                      stride * (height - 1) + (gsize) width * 4,
+                                      mapped_frame_free, mapped);
 
   g_mutex_lock (&self->mutex);
-  g_clear_pointer (&self->frame, g_bytes_unref);
-  self->frame = g_bytes_new (map.data, map.size);
-  self->width = GST_VIDEO_INFO_WIDTH (&info);
-  self->height = GST_VIDEO_INFO_HEIGHT (&info);
-  self->stride = GST_VIDEO_INFO_PLANE_STRIDE (&info, 0);
-  self->n_frames++;
+  old = g_steal_pointer (&self->frame);
+  self->frame = g_steal_pointer (&bytes);
+  self->width = width;
+  self->height = height;
+  self->stride = stride;
+  self->frame_number = ++self->n_frames;
   if (self->idle == 0)
     self->idle = g_idle_add_full (G_PRIORITY_DEFAULT, frame_idle_cb, g_object_ref (self),
                                   g_object_unref);
   g_mutex_unlock (&self->mutex);
-  gst_buffer_unmap (buffer, &map);
+  /* The frame before, when the screen no longer holds it, is given back
+   * to GStreamer here, outside the lock. */
   return GST_FLOW_OK;
 }
 
@@ -249,6 +310,21 @@ bus_cb (GstBus     *bus,
   return G_SOURCE_REMOVE;
 }
 
+static GstCaps *
+preview_caps (guint width,
+              guint height)
+{
+  GstCaps *caps = gst_caps_new_simple ("video/x-raw",
+                                       "format", G_TYPE_STRING, FRAME_FORMAT,
+                                       "width", G_TYPE_INT, (int) width,
+                                       "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
+                                       NULL);
+
+  if (height > 0)
+    gst_caps_set_simple (caps, "height", G_TYPE_INT, (int) height, NULL);
+  return caps;
+}
+
 static gboolean
 start_pipeline (StipplePhotoCamera  *self,
                 const char          *source,
@@ -259,22 +335,28 @@ start_pipeline (StipplePhotoCamera  *self,
   g_autoptr(GstElement) still = NULL;
   g_autoptr(GstElement) preview = NULL;
   g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstCaps) caps = NULL;
   GstAppSinkCallbacks still_callbacks = { NULL, NULL, new_still_cb, };
   GstAppSinkCallbacks preview_callbacks = { NULL, NULL, new_preview_cb, };
 
-  /* Two branches: the full frame, kept for a photo, and the preview,
-   * scaled on the streaming threads to about the size it is shown at, so
-   * the screen never shrinks a large frame itself. BGRA is cairo's own
-   * layout on a little-endian PC (GDK's B8G8R8A8_PREMULTIPLIED, opaque):
-   * drawn without a conversion. */
-  description = g_strdup_printf ("%s ! videoconvert ! video/x-raw,format=" FRAME_FORMAT
+  /* identity sync=true paces a source that is not live (a test pattern, a
+   * file) at its frame rate, as a camera is; a live one passes through.
+   * Then two branches, each behind a queue of one frame that drops the
+   * older: the full frame, kept for a photo; and the preview, converted
+   * to cairo's layout and scaled to the size the screen shows it at, in
+   * one pass on the queue's own thread, so the screen only copies it. */
+  description = g_strdup_printf ("%s ! identity sync=true"
+                                 " ! videoconvert ! video/x-raw,format=" STILL_FORMATS
                                  " ! tee name=t"
                                  " t. ! queue leaky=downstream max-size-buffers=1"
+                                 " max-size-bytes=0 max-size-time=0"
                                  " ! appsink name=still max-buffers=1 drop=true sync=false"
                                  " t. ! queue leaky=downstream max-size-buffers=1"
-                                 " ! videoscale ! video/x-raw,width=%d,pixel-aspect-ratio=1/1"
+                                 " max-size-bytes=0 max-size-time=0"
+                                 " ! videoconvertscale add-borders=false n-threads=2"
+                                 " ! capsfilter name=size"
                                  " ! appsink name=preview max-buffers=1 drop=true sync=false",
-                                 source, STIPPLE_PHOTO_CAMERA_PREVIEW_WIDTH);
+                                 source);
   self->pipeline = gst_parse_launch (description, &local_error);
   if (self->pipeline == NULL || local_error != NULL)
     {
@@ -284,6 +366,9 @@ start_pipeline (StipplePhotoCamera  *self,
                    local_error ? local_error->message : "");
       return FALSE;
     }
+  self->preview_caps = gst_bin_get_by_name (GST_BIN (self->pipeline), "size");
+  caps = preview_caps (self->preview_width, self->preview_height);
+  g_object_set (self->preview_caps, "caps", caps, NULL);
   still = gst_bin_get_by_name (GST_BIN (self->pipeline), "still");
   gst_app_sink_set_callbacks (GST_APP_SINK (still), &still_callbacks, self, NULL);
   preview = gst_bin_get_by_name (GST_BIN (self->pipeline), "preview");
@@ -415,6 +500,7 @@ stipple_photo_camera_stop (StipplePhotoCamera *self)
   if (self->pipeline != NULL)
     {
       gst_element_set_state (self->pipeline, GST_STATE_NULL);
+      gst_clear_object (&self->preview_caps);
       gst_clear_object (&self->pipeline);
     }
   g_mutex_lock (&self->mutex);
@@ -445,16 +531,21 @@ stipple_photo_camera_is_running (StipplePhotoCamera *self)
  * @width: (out): its width
  * @height: (out): its height
  * @stride: (out): bytes from one row to the next
+ * @number: (out) (optional): the frame's number, as counted by
+ *   stipple_photo_camera_get_n_frames()
  *
- * Returns: (transfer full) (nullable): the newest preview frame (at most
- *   %STIPPLE_PHOTO_CAMERA_PREVIEW_WIDTH wide), a native-endian 0xAARRGGBB
- *   word a pixel, opaque (cairo's ARGB32)
+ * Returns: (transfer full) (nullable): the newest preview frame, at the
+ *   size stipple_photo_camera_set_preview_size() asked for (once the
+ *   pipeline has caught up with it), a native-endian 0xAARRGGBB word a
+ *   pixel, opaque (cairo's ARGB32, GDK_MEMORY_DEFAULT): GStreamer's own
+ *   buffer, held until the bytes are released
  */
 GBytes *
 stipple_photo_camera_get_frame (StipplePhotoCamera *self,
                                 guint              *width,
                                 guint              *height,
-                                gsize              *stride)
+                                gsize              *stride,
+                                guint64            *number)
 {
   GBytes *frame;
 
@@ -465,8 +556,61 @@ stipple_photo_camera_get_frame (StipplePhotoCamera *self,
   *width = self->width;
   *height = self->height;
   *stride = self->stride;
+  if (number != NULL)
+    *number = self->frame_number;
   g_mutex_unlock (&self->mutex);
   return frame;
+}
+
+/**
+ * stipple_photo_camera_get_source_size:
+ * @self: a camera
+ * @width: (out): the width of the camera's frames, 0 before the first
+ * @height: (out): their height
+ *
+ * The full size the camera sends, as a photo is taken at.
+ */
+void
+stipple_photo_camera_get_source_size (StipplePhotoCamera *self,
+                                      guint              *width,
+                                      guint              *height)
+{
+  g_return_if_fail (STIPPLE_IS_PHOTO_CAMERA (self));
+
+  g_mutex_lock (&self->mutex);
+  *width = self->source_width;
+  *height = self->source_height;
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * stipple_photo_camera_set_preview_size:
+ * @self: a camera
+ * @width: the preview's width in pixels
+ * @height: its height, or 0 to keep the camera's aspect
+ *
+ * Asks for preview frames of this size, the size they are shown at, so
+ * that the screen draws them without scaling: the pipeline scales them
+ * on its own threads. Frames already on their way keep the size before.
+ */
+void
+stipple_photo_camera_set_preview_size (StipplePhotoCamera *self,
+                                       guint               width,
+                                       guint               height)
+{
+  g_autoptr(GstCaps) caps = NULL;
+
+  g_return_if_fail (STIPPLE_IS_PHOTO_CAMERA (self));
+  g_return_if_fail (width > 0);
+
+  if (width == self->preview_width && height == self->preview_height)
+    return;
+  self->preview_width = width;
+  self->preview_height = height;
+  if (self->preview_caps == NULL)
+    return;
+  caps = preview_caps (width, height);
+  g_object_set (self->preview_caps, "caps", caps, NULL);
 }
 
 /**
@@ -488,6 +632,13 @@ stipple_photo_camera_get_n_frames (StipplePhotoCamera *self)
   return n;
 }
 
+static void
+free_pixels (guchar   *pixels,
+             gpointer  data)
+{
+  g_free (pixels);
+}
+
 /**
  * stipple_photo_camera_grab:
  * @self: a camera
@@ -501,12 +652,11 @@ stipple_photo_camera_grab (StipplePhotoCamera  *self,
                            GError             **error)
 {
   g_autoptr(GstSample) sample = NULL;
-  GstVideoInfo info;
-  GstMapInfo map;
-  GstBuffer *buffer;
-  GdkPixbuf *pixbuf;
-  guint width, height;
-  gsize stride;
+  g_autoptr(GstBuffer) rgb = NULL;
+  GstVideoConverter *converter;
+  GstVideoFrame in, out;
+  GstVideoInfo info, rgb_info;
+  guchar *pixels;
 
   g_return_val_if_fail (STIPPLE_IS_PHOTO_CAMERA (self), NULL);
 
@@ -515,34 +665,31 @@ stipple_photo_camera_grab (StipplePhotoCamera  *self,
   g_mutex_unlock (&self->mutex);
   if (sample == NULL ||
       !gst_video_info_from_caps (&info, gst_sample_get_caps (sample)) ||
-      !gst_buffer_map ((buffer = gst_sample_get_buffer (sample)), &map, GST_MAP_READ))
+      !gst_video_frame_map (&in, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
     {
       g_set_error_literal (error, STIPPLE_PHOTO_ERROR, STIPPLE_PHOTO_ERROR_NO_CAMERA,
                            _("The camera has not sent a picture yet."));
       return NULL;
     }
-  width = GST_VIDEO_INFO_WIDTH (&info);
-  height = GST_VIDEO_INFO_HEIGHT (&info);
-  stride = GST_VIDEO_INFO_PLANE_STRIDE (&info, 0);
-  pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
-  {
-    guchar *dst = gdk_pixbuf_get_pixels (pixbuf);
-    int dst_stride = gdk_pixbuf_get_rowstride (pixbuf);
-
-    for (guint y = 0; y < height; y++)
-      {
-        const guint32 *s = (const guint32 *) (map.data + y * stride);
-        guchar *d = dst + (gsize) y * dst_stride;
-
-        /* One native-endian word a pixel: 0xAARRGGBB. */
-        for (guint x = 0; x < width; x++, d += 3)
-          {
-            d[0] = (s[x] >> 16) & 0xff;
-            d[1] = (s[x] >> 8) & 0xff;
-            d[2] = s[x] & 0xff;
-          }
-      }
-  }
-  gst_buffer_unmap (buffer, &map);
-  return pixbuf;
+  /* Whatever the camera sends, converted once, here, to the RGB a
+   * GdkPixbuf holds. */
+  gst_video_info_set_format (&rgb_info, GST_VIDEO_FORMAT_RGB, GST_VIDEO_INFO_WIDTH (&info),
+                             GST_VIDEO_INFO_HEIGHT (&info));
+  GST_VIDEO_INFO_FPS_N (&rgb_info) = GST_VIDEO_INFO_FPS_N (&info);
+  GST_VIDEO_INFO_FPS_D (&rgb_info) = GST_VIDEO_INFO_FPS_D (&info);
+  GST_VIDEO_INFO_INTERLACE_MODE (&rgb_info) = GST_VIDEO_INFO_INTERLACE_MODE (&info);
+  pixels = g_malloc (GST_VIDEO_INFO_SIZE (&rgb_info));
+  rgb = gst_buffer_new_wrapped_full (0, pixels, GST_VIDEO_INFO_SIZE (&rgb_info), 0,
+                                     GST_VIDEO_INFO_SIZE (&rgb_info), NULL, NULL);
+  gst_video_frame_map (&out, &rgb_info, rgb, GST_MAP_WRITE);
+  converter = gst_video_converter_new (&info, &rgb_info, NULL);
+  gst_video_converter_frame (converter, &in, &out);
+  gst_video_converter_free (converter);
+  gst_video_frame_unmap (&out);
+  gst_video_frame_unmap (&in);
+  return gdk_pixbuf_new_from_data (pixels, GDK_COLORSPACE_RGB, FALSE, 8,
+                                   GST_VIDEO_INFO_WIDTH (&rgb_info),
+                                   GST_VIDEO_INFO_HEIGHT (&rgb_info),
+                                   GST_VIDEO_INFO_PLANE_STRIDE (&rgb_info, 0),
+                                   free_pixels, NULL);
 }

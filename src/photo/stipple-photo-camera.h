@@ -10,7 +10,8 @@
 
 G_BEGIN_DECLS
 
-/* The preview's width: about what the photographs window shows. */
+/* The preview's width until the screen asks for another: about what the
+ * photographs window shows. */
 #define STIPPLE_PHOTO_CAMERA_PREVIEW_WIDTH 640
 
 #define STIPPLE_TYPE_PHOTO_CAMERA (stipple_photo_camera_get_type ())
@@ -31,7 +32,14 @@ gboolean            stipple_photo_camera_is_running      (StipplePhotoCamera   *
 GBytes             *stipple_photo_camera_get_frame       (StipplePhotoCamera   *self,
                                                           guint                *width,
                                                           guint                *height,
-                                                          gsize                *stride);
+                                                          gsize                *stride,
+                                                          guint64              *number);
+void                stipple_photo_camera_get_source_size (StipplePhotoCamera   *self,
+                                                          guint                *width,
+                                                          guint                *height);
+void                stipple_photo_camera_set_preview_size (StipplePhotoCamera  *self,
+                                                          guint                 width,
+                                                          guint                 height);
 guint64             stipple_photo_camera_get_n_frames    (StipplePhotoCamera   *self);
 GdkPixbuf          *stipple_photo_camera_grab            (StipplePhotoCamera   *self,
                                                           GError              **error);
