@@ -130,23 +130,38 @@ stipple_xinput_check (void)
 void
 stipple_xinput_focus (GtkWindow *window)
 {
-  g_autofree char *xid = g_strdup_printf ("%lu", window_xid (window));
-  const char *args[] = { "windowfocus", "--sync", xid, NULL };
   const char *slowdown = g_getenv ("STIPPLE_TEST_SLOWDOWN");
   gint64 deadline = g_get_monotonic_time () +
                     20 * G_USEC_PER_SEC * (slowdown != NULL ? MAX (1, atoi (slowdown)) : 1);
 
-  /* A window just shown may not be on the X screen yet: the server
-   * refuses it the focus until it is. */
-  while (!xdotool_try (args))
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  for (;;)
     {
+      g_autofree char *xid = NULL;
+      const char *args[] = { "windowfocus", "--sync", NULL, NULL };
+
+      if (window == NULL)
+        {
+          stipple_xinput_save_failure_screenshot ();
+          g_error ("The window to give the keyboard focus to was closed");
+        }
+      /* Asked again each time: a window's X window may be made anew. */
+      xid = g_strdup_printf ("%lu", window_xid (window));
+      args[2] = xid;
+      /* A window just shown may not be on the X screen yet: the server
+       * refuses it the focus until it is. */
+      if (xdotool_try (args))
+        break;
       if (g_get_monotonic_time () > deadline)
         {
           stipple_xinput_save_failure_screenshot ();
-          g_error ("The window %s never took the keyboard focus", xid);
+          g_error ("The window %s (a %s, %s) never took the keyboard focus", xid,
+                   G_OBJECT_TYPE_NAME (window),
+                   gtk_widget_get_mapped (GTK_WIDGET (window)) ? "mapped" : "not mapped");
         }
       run_for (50);
     }
+  g_object_remove_weak_pointer (G_OBJECT (window), (gpointer *) &window);
 }
 
 /**
