@@ -53,6 +53,9 @@ typedef struct
   gboolean                  expect_restart;
   gboolean                  seq_valid;
   guint32                   next_packet_seq;
+  /* The pen's time of the last sample received, for counting what a gap
+   * in the packet sequence took with it. */
+  guint32                   last_sample_us;
   guint                     samples_per_packet;
   StipplePenTelemetryStats  stats;
   StipplePenSampleFunc      sample_func;

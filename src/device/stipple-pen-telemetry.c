@@ -41,6 +41,9 @@ schedule_locked (StipplePen   *self,
   g_source_attach (*slot, self->io.main_context);
 }
 
+/* Every pen samples every 125 µs (docs/pen-protocol.md, 5.1). */
+#define SAMPLE_PERIOD_US 125u
+
 static void
 telemetry_received (StipplePen  *self,
                     const guint8 *data,
@@ -77,10 +80,23 @@ telemetry_received (StipplePen  *self,
       /* Going backwards is the pen starting again from 0 (a
        * TELEMETRY_START sent twice), not four billion packets lost. */
       if (missing < G_MAXINT32)
-        lost += missing * per_packet;
+        {
+          /* The missing packets' own "lost" fields went with them: the
+           * samples' times say exactly how many are missing in all
+           * (docs/pen-protocol.md, 5.1 and 5.6). The packet count is
+           * only the floor, for a pen whose times do not add up. */
+          guint32 span = telemetry.count > 0 ? telemetry.samples[0].timestamp_us - self->io.last_sample_us : 0;
+          guint64 by_time = span >= SAMPLE_PERIOD_US && span % SAMPLE_PERIOD_US == 0
+                            ? span / SAMPLE_PERIOD_US - 1 : 0;
+          guint64 by_count = (guint64) missing * per_packet + telemetry.dropped;
+
+          lost = (guint) (by_time >= by_count && by_time - by_count < G_MAXINT32 ? by_time : by_count);
+        }
     }
   self->io.seq_valid = TRUE;
   self->io.next_packet_seq = telemetry.packet_seq + 1;
+  if (telemetry.count > 0)
+    self->io.last_sample_us = telemetry.samples[telemetry.count - 1].timestamp_us;
 
   self->io.stats.packets++;
   self->io.stats.samples += telemetry.count;
