@@ -146,67 +146,43 @@ start (Answer      expected,
   g_clear_object (&app);
 }
 
+/* How Stipple is started, and what it must do. */
+typedef struct
+{
+  Answer      answer;
+  const char *file;
+  /* The patient file is there already: not a first start. */
+  gboolean    existing;
+  gboolean    demo;
+} Case;
+
+static const Case save_case = { ANSWER_SAVE, "patients.stipple", FALSE, FALSE };
+static const Case later_case = { ANSWER_LATER, "patients.stipple", FALSE, FALSE };
+/* The file exists: not a first start, nothing asked. */
+static const Case existing_case = { ANSWER_NOT_ASKED, "patients.stipple", TRUE, FALSE };
+/* The demo file is for trying Stipple out: nothing asked either. */
+static const Case demo_case = { ANSWER_NOT_ASKED, "demo.stipple", FALSE, TRUE };
+
 /* One application per process: each start runs in a child of its own. */
 static void
-test_save (void)
+test_first_start (gconstpointer data)
 {
+  const Case *c = data;
+
   if (g_test_subprocess ())
     {
       g_autofree char *dir = g_dir_make_tmp ("stipple-first-start-XXXXXX", NULL);
-      g_autofree char *database = g_build_filename (dir, "patients.stipple", NULL);
+      g_autofree char *database = g_build_filename (dir, c->file, NULL);
 
-      start (ANSWER_SAVE, database, FALSE);
-      return;
-    }
-  g_test_trap_subprocess (NULL, 180 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-}
+      if (c->existing)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(StippleStore) store = stipple_store_open (database, &error);
 
-static void
-test_later (void)
-{
-  if (g_test_subprocess ())
-    {
-      g_autofree char *dir = g_dir_make_tmp ("stipple-first-start-XXXXXX", NULL);
-      g_autofree char *database = g_build_filename (dir, "patients.stipple", NULL);
-
-      start (ANSWER_LATER, database, FALSE);
-      return;
-    }
-  g_test_trap_subprocess (NULL, 180 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-}
-
-/* The file exists: not a first start, nothing asked. */
-static void
-test_existing_file (void)
-{
-  if (g_test_subprocess ())
-    {
-      g_autofree char *dir = g_dir_make_tmp ("stipple-first-start-XXXXXX", NULL);
-      g_autofree char *database = g_build_filename (dir, "patients.stipple", NULL);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(StippleStore) store = stipple_store_open (database, &error);
-
-      g_assert_no_error (error);
-      stipple_store_close (store);
-      start (ANSWER_NOT_ASKED, database, FALSE);
-      return;
-    }
-  g_test_trap_subprocess (NULL, 180 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_test_trap_assert_passed ();
-}
-
-/* The demo file is for trying Stipple out: nothing asked either. */
-static void
-test_demo (void)
-{
-  if (g_test_subprocess ())
-    {
-      g_autofree char *dir = g_dir_make_tmp ("stipple-first-start-XXXXXX", NULL);
-      g_autofree char *database = g_build_filename (dir, "demo.stipple", NULL);
-
-      start (ANSWER_NOT_ASKED, database, TRUE);
+          g_assert_no_error (error);
+          stipple_store_close (store);
+        }
+      start (c->answer, database, c->demo);
       return;
     }
   g_test_trap_subprocess (NULL, 180 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
@@ -224,10 +200,10 @@ main (int   argc,
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
   setlocale (LC_ALL, "");
 
-  g_test_add_func ("/stipple/first-start/save", test_save);
-  g_test_add_func ("/stipple/first-start/later", test_later);
-  g_test_add_func ("/stipple/first-start/existing-file", test_existing_file);
-  g_test_add_func ("/stipple/first-start/demo", test_demo);
+  g_test_add_data_func ("/stipple/first-start/save", &save_case, test_first_start);
+  g_test_add_data_func ("/stipple/first-start/later", &later_case, test_first_start);
+  g_test_add_data_func ("/stipple/first-start/existing-file", &existing_case, test_first_start);
+  g_test_add_data_func ("/stipple/first-start/demo", &demo_case, test_first_start);
 
   return g_test_run ();
 }
