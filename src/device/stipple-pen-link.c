@@ -114,18 +114,6 @@ send_command (StipplePenLink *link,
          !g_error_matches (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NO_PEN);
 }
 
-/* How late a heartbeat of ours has been since the needle started: the
- * latest that left, or the one due now that has not. Called with the
- * lock held. */
-static gint64
-heartbeat_late_locked (StipplePenLink *link,
-                       gint64          now)
-{
-  if (!link->armed)
-    return link->max_late_us;
-  return MAX (link->max_late_us, now - link->sent_us - STIPPLE_PEN_LINK_HEARTBEAT_INTERVAL_US);
-}
-
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -151,7 +139,7 @@ tick_cb (gpointer user_data)
         {
           /* Say whose fault the silence is: a heartbeat of ours that
            * left late may have let the pen's watchdog run out. */
-          gint64 late = heartbeat_late_locked (link, now);
+          gint64 late = MAX (link->max_late_us, now - link->sent_us - STIPPLE_PEN_LINK_HEARTBEAT_INTERVAL_US);
 
           /* And whether the pen's answers could have been read: if the
            * I/O thread has not run since the oldest heartbeat still
@@ -411,8 +399,7 @@ stipple_pen_link_heartbeat_replied (StipplePenLink *link,
  * @link: a link
  *
  * Returns: how late the latest heartbeats since the pen's last answer
- *   left, past their 100 ms, or, while armed, how late the one now due
- *   already is
+ *   left, past their 100 ms
  */
 gint64
 stipple_pen_link_get_max_late_us (StipplePenLink *link)
@@ -420,9 +407,7 @@ stipple_pen_link_get_max_late_us (StipplePenLink *link)
   gint64 late;
 
   g_mutex_lock (&link->lock);
-  /* A whole process frozen (or starved) and just running again may hear
-   * the pen's answer before its own thread has looked at the clock. */
-  late = heartbeat_late_locked (link, g_get_monotonic_time ());
+  late = link->max_late_us;
   g_mutex_unlock (&link->lock);
 
   return late;
