@@ -108,6 +108,9 @@ fail_all_urbs_locked (TestDevice *dev,
     }
 }
 
+/* Called without the bed's lock: resolving the argument reads the asking
+ * process's memory, which waits on that process, and a process frozen
+ * by a drill (SIGSTOP) must not hold off the test that froze it. */
 static void
 complete_reap (UMockdevIoctlClient *client,
                UMockdevIoctlData   *urb_data)
@@ -135,17 +138,12 @@ handle_submit (TestDevice          *dev,
   g_autoptr(UMockdevIoctlData) buffer = NULL;
   struct usbdevfs_urb *urb;
 
-  /* NULL when the process that asked has just died. */
+  /* What the process asks is read from its memory first, without the
+   * bed's lock (see complete_reap()). NULL when it has just died. */
   urb_data = umockdev_ioctl_data_resolve (arg, 0, sizeof (struct usbdevfs_urb), NULL);
   if (urb_data == NULL)
     return TRUE;
   urb = (struct usbdevfs_urb *) urb_data->data;
-
-  if (!dev->present)
-    {
-      umockdev_ioctl_client_complete (client, -1, ENODEV);
-      return TRUE;
-    }
 
   if (urb->type != USBDEVFS_URB_TYPE_BULK ||
       (urb->endpoint != 0x01 && urb->endpoint != 0x81) ||
@@ -160,6 +158,14 @@ handle_submit (TestDevice          *dev,
   if (buffer == NULL)
     return TRUE;
 
+  g_mutex_lock (&self->lock);
+  if (!dev->present)
+    {
+      g_mutex_unlock (&self->lock);
+      umockdev_ioctl_client_complete (client, -1, ENODEV);
+      return TRUE;
+    }
+
   if (urb->endpoint == 0x01)
     {
       /* The pen takes a command at once; the URB completes with all of it. */
@@ -172,6 +178,7 @@ handle_submit (TestDevice          *dev,
     {
       g_queue_push_tail (&dev->pending_in, umockdev_ioctl_data_ref (urb_data));
     }
+  g_mutex_unlock (&self->lock);
 
   umockdev_ioctl_client_complete (client, 0, 0);
   return TRUE;
@@ -183,22 +190,15 @@ handle_reap (TestDevice          *dev,
 {
   StippleTestUsb *self = dev->bed;
   UMockdevIoctlData *urb_data;
+  int error = EAGAIN;
 
+  /* The URB to give back is chosen under the bed's lock and given back
+   * after it (see complete_reap()). */
+  g_mutex_lock (&self->lock);
   urb_data = g_queue_pop_head (&dev->done);
-  if (urb_data != NULL)
-    {
-      complete_reap (client, urb_data);
-      return TRUE;
-    }
-
-  if (!dev->present)
-    {
-      umockdev_ioctl_client_complete (client, -1, ENODEV);
-      return TRUE;
-    }
-
-  urb_data = g_queue_peek_head (&dev->pending_in);
-  if (urb_data != NULL)
+  if (urb_data == NULL && !dev->present)
+    error = ENODEV;
+  else if (urb_data == NULL && (urb_data = g_queue_peek_head (&dev->pending_in)) != NULL)
     {
       struct usbdevfs_urb *urb = (struct usbdevfs_urb *) urb_data->data;
 
@@ -208,8 +208,6 @@ handle_reap (TestDevice          *dev,
            * fails with EPIPE until the host clears the halt. */
           g_queue_pop_head (&dev->pending_in);
           urb_set_result (urb_data, -EPIPE, 0);
-          complete_reap (client, urb_data);
-          return TRUE;
         }
       else
         {
@@ -220,13 +218,19 @@ handle_reap (TestDevice          *dev,
             {
               g_queue_pop_head (&dev->pending_in);
               urb_set_result (urb_data, 0, len);
-              complete_reap (client, urb_data);
-              return TRUE;
+            }
+          else
+            {
+              urb_data = NULL;
             }
         }
     }
+  g_mutex_unlock (&self->lock);
 
-  umockdev_ioctl_client_complete (client, -1, EAGAIN);
+  if (urb_data != NULL)
+    complete_reap (client, urb_data);
+  else
+    umockdev_ioctl_client_complete (client, -1, error);
   return TRUE;
 }
 
@@ -297,7 +301,10 @@ handle_ioctl_cb (UMockdevIoctlBase   *handler,
 
   g_mutex_lock (&self->lock);
   dev->ioctls++;
+  g_mutex_unlock (&self->lock);
 
+  /* These read the asking process's memory, so they take the bed's lock
+   * only around the device's state (see complete_reap()). */
   switch (request)
     {
     case USBDEVFS_GET_CAPABILITIES:
@@ -307,14 +314,29 @@ handle_ioctl_cb (UMockdevIoctlBase   *handler,
 
         caps = umockdev_ioctl_data_resolve (arg, 0, sizeof (guint32), NULL);
         if (caps == NULL)
-          break;
+          return TRUE;
         *(guint32 *) caps->data = USBDEVFS_CAP_BULK_CONTINUATION |
                                   USBDEVFS_CAP_NO_PACKET_SIZE_LIM |
                                   USBDEVFS_CAP_REAP_AFTER_DISCONNECT |
                                   USBDEVFS_CAP_ZERO_PACKET;
         umockdev_ioctl_client_complete (client, 0, 0);
       }
+      return TRUE;
+
+    case USBDEVFS_SUBMITURB:
+      return handle_submit (dev, client);
+
+    case USBDEVFS_REAPURB:
+    case USBDEVFS_REAPURBNDELAY:
+      return handle_reap (dev, client);
+
+    default:
       break;
+    }
+
+  g_mutex_lock (&self->lock);
+  switch (request)
+    {
 
     case USBDEVFS_CLAIMINTERFACE:
       if (!dev->present)
@@ -352,15 +374,6 @@ handle_ioctl_cb (UMockdevIoctlBase   *handler,
         {
           umockdev_ioctl_client_complete (client, -1, ENODEV);
         }
-      break;
-
-    case USBDEVFS_SUBMITURB:
-      handle_submit (dev, client);
-      break;
-
-    case USBDEVFS_REAPURB:
-    case USBDEVFS_REAPURBNDELAY:
-      handle_reap (dev, client);
       break;
 
     case USBDEVFS_DISCARDURB:

@@ -179,7 +179,9 @@ run_concurrent (gboolean wait_for_room)
       /* A consumer that naps while 2 million samples stream in falls
        * behind: the ring must have said so, and kept what it reported. */
       g_assert_cmpuint (stipple_sample_ring_get_overflowed (&ring), >, 0);
-      g_assert_cmpuint (gaps, >, 0);
+      /* What was lost shows as a gap, or, when only the last samples
+       * found the ring full, as a tail never received. */
+      g_assert_true (gaps > 0 || expected_next < TOTAL);
       g_assert_cmpuint (received, ==, producer.pushed);
     }
 
