@@ -376,21 +376,36 @@ stipple_pen_link_disarm (StipplePenLink *link)
  * stipple_pen_link_heartbeat_replied:
  * @link: a link
  * @seq: the reply's sequence number
+ * @pen_armed: whether the pen said its needle still runs
  *
  * The pen answered a heartbeat; called on the transport's I/O thread the
  * moment the reply arrives.
  */
 void
 stipple_pen_link_heartbeat_replied (StipplePenLink *link,
-                                    guint16         seq)
+                                    guint16         seq,
+                                    gboolean        pen_armed)
 {
   gint64 now = g_get_monotonic_time ();
 
   g_mutex_lock (&link->lock);
   link->ok_us = now;
   link->unanswered_us = 0;
-  /* Lateness is judged over the heartbeats since the last answer. */
-  link->max_late_us = 0;
+  if (pen_armed)
+    {
+      /* Lateness is judged over the heartbeats since the last answer. */
+      link->max_late_us = 0;
+    }
+  else if (link->armed)
+    {
+      /* The pen stopped by itself: keep how late our heartbeats were,
+       * the one due now and not yet sent included. A process frozen
+       * whole and running again hears this answer before its link
+       * thread has looked at the clock; judged later, the pen would be
+       * blamed for this computer's silence. */
+      link->max_late_us = MAX (link->max_late_us,
+                               now - link->sent_us - STIPPLE_PEN_LINK_HEARTBEAT_INTERVAL_US);
+    }
   g_mutex_unlock (&link->lock);
 }
 
@@ -399,7 +414,8 @@ stipple_pen_link_heartbeat_replied (StipplePenLink *link,
  * @link: a link
  *
  * Returns: how late the latest heartbeats since the pen's last answer
- *   left, past their 100 ms
+ *   that said its needle ran left, past their 100 ms, counting the one
+ *   that was due when the pen said it had stopped
  */
 gint64
 stipple_pen_link_get_max_late_us (StipplePenLink *link)

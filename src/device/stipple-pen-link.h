@@ -69,7 +69,8 @@ guint16         stipple_pen_link_take_seq          (StipplePenLink          *lin
 void            stipple_pen_link_arm               (StipplePenLink          *link);
 void            stipple_pen_link_disarm            (StipplePenLink          *link);
 void            stipple_pen_link_heartbeat_replied (StipplePenLink          *link,
-                                                    guint16                  seq);
+                                                    guint16                  seq,
+                                                    gboolean                 pen_armed);
 gint64          stipple_pen_link_get_max_late_us   (StipplePenLink          *link);
 void            stipple_pen_link_get_stats         (StipplePenLink          *link,
                                                     guint64                 *heartbeats,

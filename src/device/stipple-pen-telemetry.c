@@ -157,7 +157,9 @@ stipple_pen_packet_cb (const guint8 *data,
   /* The heartbeat's clock hears of its answer at once, not when the main
    * thread gets round to it. */
   if (reply->type == (STIPPLE_PROTO_MSG_HEARTBEAT | STIPPLE_PROTO_MSG_REPLY) && self->link != NULL)
-    stipple_pen_link_heartbeat_replied (self->link, reply->seq);
+    stipple_pen_link_heartbeat_replied (self->link, reply->seq,
+                                        reply->result == STIPPLE_PROTO_RESULT_OK &&
+                                        reply->body.status.state == STIPPLE_PROTO_STATE_ARMED);
 
   g_mutex_lock (&self->io.lock);
   g_queue_push_tail (&self->io.pending_replies, reply);
