@@ -84,6 +84,7 @@ typedef struct
   StippleSampleRing *ring;
   guint64            first;
   guint64            n;
+  gboolean           paced;
 } Producer;
 
 static gpointer
@@ -91,7 +92,19 @@ producer_thread (gpointer data)
 {
   Producer *producer = data;
 
-  push_samples (producer->ring, producer->first, producer->n);
+  if (!producer->paced)
+    {
+      push_samples (producer->ring, producer->first, producer->n);
+      return NULL;
+    }
+
+  /* As a pen does: 8 samples a millisecond, on the clock. A busy machine
+   * only makes the packets later. */
+  for (guint64 i = 0; i < producer->n; i += 8)
+    {
+      g_usleep (1000);
+      push_samples (producer->ring, producer->first + i, MIN (8, producer->n - i));
+    }
   return NULL;
 }
 
@@ -239,6 +252,36 @@ test_accessible (Fixture       *fixture,
     }
   /* The scrubber is for replays only. */
   g_assert_null (stipple_test_find_accessible (root, GTK_ACCESSIBLE_ROLE_SLIDER, "Replay Position"));
+}
+
+/* Live, the graphs are redrawn at most 30 times a second, however many
+ * frames the display has: counted over a second of samples as a pen
+ * sends them. A busy machine draws fewer, never more. */
+static void
+test_live_rate (Fixture       *fixture,
+                gconstpointer  data)
+{
+  StippleChartCanvas *canvas;
+  StippleChartTrace *trace;
+  Producer producer = { &fixture->ring, 0, 8000, TRUE };
+  GThread *thread;
+  gint64 draws, drawn, started, elapsed;
+
+  stipple_strip_chart_set_ring (fixture->chart, &fixture->ring);
+  trace = stipple_strip_chart_get_trace (fixture->chart);
+  canvas = STIPPLE_CHART_CANVAS (stipple_strip_chart_get_canvas (fixture->chart));
+  draws = stipple_chart_canvas_get_draw_count (canvas);
+  started = g_get_monotonic_time ();
+  thread = g_thread_new ("pen", producer_thread, &producer);
+  WAIT_FOR_SECONDS (30, stipple_chart_trace_get_n_ingested (trace) >= producer.n);
+  elapsed = g_get_monotonic_time () - started;
+  g_thread_join (thread);
+  drawn = stipple_chart_canvas_get_draw_count (canvas) - draws;
+
+  g_test_message ("%" G_GINT64_FORMAT " redraws in %.2f s", drawn, elapsed / 1e6);
+  g_assert_cmpint (drawn, >, 1);
+  /* Two frames of a 60 Hz display may come 4 ms early. */
+  g_assert_cmpint (drawn, <=, 2 + elapsed / (G_USEC_PER_SEC / 30 - 4000));
 }
 
 static void
@@ -921,6 +964,7 @@ main (int   argc,
   g_test_add ("/stipple/strip-chart/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("accessible", test_accessible);
   ADD ("live", test_live);
+  ADD ("live-rate", test_live_rate);
   ADD ("hidden", test_hidden);
   ADD ("overflow", test_overflow);
   ADD ("picture", test_picture);

@@ -29,6 +29,14 @@
  * never fills. */
 #define HIDDEN_DRAIN_MS 100
 #define FIGURES_INTERVAL_US (250 * 1000)
+/* Live, the graphs are redrawn at most 30 times a second. The whole plot
+ * scrolls, so each redraw repaints all of it; at 60 a second, software
+ * rendering alone took 15 % of the window's thread on a clinic-class PC,
+ * time its keys and its emergency stop share. The waveform's shape does
+ * not change between two such frames (docs/graphs.md). */
+#define LIVE_FRAME_US (G_USEC_PER_SEC / 30)
+/* Two frames of a 60 Hz display come a little early now and then. */
+#define LIVE_FRAME_SLACK_US 4000
 
 typedef enum
 {
@@ -61,6 +69,8 @@ struct _StippleStripChart
   double             window_s;
   gboolean           paused;
   gint64             replay_last_frame_us;
+  gint64             live_drawn_us;
+  gint64             ticked_us;
 
   guint              tick_id;
   guint              drain_id;
@@ -405,12 +415,19 @@ tick_cb (GtkWidget     *widget,
 {
   StippleStripChart *self = STIPPLE_STRIP_CHART (widget);
 
+  self->ticked_us = g_get_monotonic_time ();
   /* Drawn live, the canvas takes the samples itself as it draws this
    * frame, as late as it can; the labels show what earlier frames took. */
   if (drawing_live (self))
     {
-      if (stipple_sample_ring_get_readable (self->ring) > 0)
-        gtk_widget_queue_draw (self->canvas);
+      gint64 frame_time = gdk_frame_clock_get_frame_time (frame_clock);
+
+      if (stipple_sample_ring_get_readable (self->ring) > 0 &&
+          frame_time - self->live_drawn_us >= LIVE_FRAME_US - LIVE_FRAME_SLACK_US)
+        {
+          self->live_drawn_us = frame_time;
+          gtk_widget_queue_draw (self->canvas);
+        }
       update_labels (self);
     }
   else
@@ -426,8 +443,11 @@ drain_cb (gpointer user_data)
   StippleStripChart *self = user_data;
 
   /* On screen the frame clock drains; this covers hidden graphs, and a
-   * frame clock that a minimised or covered window may stop. */
-  stipple_strip_chart_drain (self);
+   * frame clock that a minimised or covered window may stop. While the
+   * frame clock runs, a drain here would be a redraw beyond its 30 a
+   * second. */
+  if (self->tick_id == 0 || g_get_monotonic_time () - self->ticked_us > HIDDEN_DRAIN_MS * 1000)
+    stipple_strip_chart_drain (self);
 
   return G_SOURCE_CONTINUE;
 }
