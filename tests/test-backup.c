@@ -341,6 +341,36 @@ test_offsite_rotation (Fixture       *f,
   g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
   /* 14 copies, the newest one's anchor, and the other PC's file. */
   g_assert_cmpuint (count_whole_looking (f->folder), ==, STIPPLE_STORE_OFFSITE_COPIES + 2);
+
+  /* As the preferences list them for a restore: ours only, newest first,
+   * each verified where it is; the made-up older ones do not verify. */
+  {
+    g_autoptr(GPtrArray) infos = stipple_store_describe_off_machine_copies (f->path, f->folder);
+    const StippleBackupInfo *newest;
+
+    g_assert_cmpuint (infos->len, ==, STIPPLE_STORE_OFFSITE_COPIES);
+    newest = g_ptr_array_index (infos, 0);
+    g_assert_cmpstr (newest->path, ==, copy);
+    g_assert_true (newest->verified);
+    g_assert_cmpstr (newest->kind, ==, "offsite");
+    for (guint i = 1; i < infos->len; i++)
+      {
+        const StippleBackupInfo *info = g_ptr_array_index (infos, i);
+
+        g_assert_false (info->verified);
+        g_assert_true (g_str_has_suffix (info->path, "-patients.stipple"));
+        g_assert_cmpint (g_date_time_compare (info->taken_at,
+                                              ((const StippleBackupInfo *) g_ptr_array_index (infos, i - 1))->taken_at),
+                         <, 0);
+      }
+  }
+  /* A folder not there (a drive pulled out) lists nothing. */
+  {
+    g_autofree char *missing = g_build_filename (f->folder, "not-plugged-in", NULL);
+    g_autoptr(GPtrArray) infos = stipple_store_describe_off_machine_copies (f->path, missing);
+
+    g_assert_cmpuint (infos->len, ==, 0);
+  }
 }
 
 static void
@@ -562,7 +592,7 @@ test_cli (Fixture       *f,
 
   g_assert_cmpint (run_stipple (&out, "--database", f->path, "--list-backups", NULL), ==, 0);
   g_assert_nonnull (strstr (out, backup));
-  g_assert_nonnull (strstr (out, "1 patients, 1 sessions"));
+  g_assert_nonnull (strstr (out, "1 patient, 1 session,"));
   g_assert_nonnull (strstr (out, "verifies: the record is whole"));
   g_clear_pointer (&out, g_free);
 

@@ -8,7 +8,8 @@
  * drive is out, the main screen says so, and a click on "Copy Now" with
  * the drive back writes a copy that verifies. A patient exported by
  * another clinic's Stipple is imported through the file chooser, typed
- * and clicked as a person would. Every click and key goes through the X
+ * and clicked as a person would; then the copy off the computer, taken
+ * before the import, is restored from the preferences. Every click and key goes through the X
  * server (XTest).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -21,6 +22,7 @@
 #include <string.h>
 
 #include "stipple-application.h"
+#include "stipple-preferences-window.h"
 #include "stipple-store-backup.h"
 #include "stipple-test-a11y.h"
 #include "stipple-test-xinput.h"
@@ -188,6 +190,41 @@ run (void)
   {
     g_autofree char *n = test_sql (database, "SELECT count(*) FROM patient", NULL);
     g_assert_cmpstr (n, ==, "2");
+  }
+
+  /* The copy off this computer is restored from the preferences, as a
+   * clinic whose disk failed would: it lists the copy, verified where it
+   * is, and the restore names the imported patient it sets aside. The
+   * window and its page are opened by their actions; the clicks are the
+   * mouse's. */
+  {
+    GtkWindow *preferences = NULL;
+    GtkWidget *page, *list = NULL;
+
+    g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+    WAIT_FOR ((preferences = stipple_test_find_window (STIPPLE_TYPE_PREFERENCES_WINDOW)) != NULL);
+    page = stipple_test_find_named (GTK_WIDGET (preferences), "backups-page");
+    adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (preferences),
+                                             ADW_PREFERENCES_PAGE (page));
+    WAIT_FOR ((list = stipple_test_find_named (page, "off-machine-copy-list")) != NULL &&
+              stipple_test_find_button (list, "Restore…", TRUE) != NULL);
+    g_assert_nonnull (stipple_test_find_label (list, "Verifies: the record is whole"));
+    stipple_test_screenshot ("backup-off-machine-copies.png");
+    stipple_xinput_click_button (list, "Restore…");
+
+    dialog = wait_for_dialog ("Restore This Backup?");
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Chidi Okafor"));
+    CLICK_UNTIL (GTK_WIDGET (dialog), "_Restore", dialog_gone ("Restore This Backup?"));
+    dialog = wait_for_dialog ("Backup Restored");
+    CLICK_UNTIL (GTK_WIDGET (dialog), "_Close", dialog_gone ("Backup Restored"));
+    WAIT_FOR (stipple_application_get_store (app) != NULL);
+    {
+      g_autofree char *n = test_sql (database, "SELECT count(*) FROM patient", NULL);
+      g_assert_cmpstr (n, ==, "1");
+    }
+    /* The restore reopened the patient file: the windows on the old one,
+     * the preferences among them, were closed. */
+    g_assert_null (stipple_test_find_window (STIPPLE_TYPE_PREFERENCES_WINDOW));
   }
 
   finished = TRUE;

@@ -476,17 +476,23 @@ print_backup (const StippleBackupInfo *info)
   g_autofree char *taken = g_date_time_format (local, "%x %H:%M");
   g_autofree char *size = format_size (info->size);
   g_autofree char *last = NULL;
+  g_autofree char *patients = NULL;
+  g_autofree char *sessions = NULL;
 
   if (info->last_session != NULL)
     {
       g_autoptr(GDateTime) last_local = g_date_time_to_local (info->last_session);
       last = g_date_time_format (last_local, "%x %H:%M");
     }
+  patients = g_strdup_printf (ngettext ("%u patient", "%u patients", (gulong) info->n_patients),
+                              (guint) info->n_patients);
+  sessions = g_strdup_printf (ngettext ("%u session", "%u sessions", (gulong) info->n_sessions),
+                              (guint) info->n_sessions);
   g_print ("%s\n", info->path);
-  /* Translators: a backup: when it was taken, its size, what it holds */
-  g_print (_("  taken %s, %s, %" PRId64 " patients, %" PRId64 " sessions, "
-             "last session %s\n"),
-           taken, size, info->n_patients, info->n_sessions, last != NULL ? last : _("none"));
+  /* Translators: a backup: when it was taken, its size, its patients
+   * ("3 patients"), its sessions ("1 session"), its last session */
+  g_print (_("  taken %s, %s, %s, %s, last session %s\n"),
+           taken, size, patients, sessions, last != NULL ? last : _("none"));
   if (info->verified)
     g_print (_("  verifies: the record is whole and matches its chain head\n"));
   else
@@ -735,6 +741,9 @@ preferences_action_cb (GSimpleAction *action,
   StipplePreferencesWindow *preferences;
 
   preferences = stipple_preferences_window_new (self->settings);
+  /* Its buttons use the application's actions (a backup's "Restore…"):
+   * without the application they would stay insensitive. */
+  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
   gtk_window_set_transient_for (GTK_WINDOW (preferences), parent);
   gtk_window_present (GTK_WINDOW (preferences));
 }

@@ -5,7 +5,9 @@
  * session, and whether it verifies (integrity, hash chain, seals and the
  * chain head written beside it). A backup that verifies has a "Restore…"
  * button, which activates "app.restore-backup" with its path. The
- * backups are read and verified on a worker thread.
+ * backups are read and verified on a worker thread. The same list shows
+ * the copies in the folder off this computer, so that a clinic whose
+ * disk failed restores from there as from a local backup.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,8 +15,6 @@
 #define G_LOG_DOMAIN "stipple-backup-list"
 
 #include "config.h"
-
-#include <inttypes.h>
 
 #include <glib/gi18n.h>
 
@@ -54,13 +54,18 @@ backup_row (const StippleBackupInfo *info)
   g_autofree char *size = g_format_size ((guint64) info->size);
   g_autofree char *last = info->last_session != NULL ? format_local (info->last_session)
                                                      : g_strdup (_("none"));
+  g_autofree char *patients = g_strdup_printf (ngettext ("%u patient", "%u patients",
+                                                         (gulong) info->n_patients),
+                                                (guint) info->n_patients);
+  g_autofree char *sessions = g_strdup_printf (ngettext ("%u session", "%u sessions",
+                                                         (gulong) info->n_sessions),
+                                                (guint) info->n_sessions);
   g_autofree char *holds = NULL;
   g_autofree char *subtitle = NULL;
 
-  /* Translators: a backup: its size, what it holds, its last session */
-  holds = g_strdup_printf (_("%s, %" PRId64 " patients, %" PRId64 " sessions, "
-                             "last session %s"),
-                           size, info->n_patients, info->n_sessions, last);
+  /* Translators: a backup: its size, its patients ("3 patients"), its
+   * sessions ("1 session"), its last session */
+  holds = g_strdup_printf (_("%s, %s, %s, last session %s"), size, patients, sessions, last);
   if (info->verified)
     subtitle = g_strdup_printf ("%s\n%s", holds, _("Verifies: the record is whole"));
   else
@@ -90,13 +95,33 @@ backup_row (const StippleBackupInfo *info)
   return row;
 }
 
+typedef struct
+{
+  char *database;
+  /* The folder off this computer, or NULL for the backups beside the file. */
+  char *folder;
+} ListData;
+
+static void
+list_data_free (ListData *data)
+{
+  g_free (data->database);
+  g_free (data->folder);
+  g_free (data);
+}
+
 static void
 describe_thread_cb (GTask        *task,
                     gpointer      source_object,
                     gpointer      task_data,
                     GCancellable *cancellable)
 {
-  g_task_return_pointer (task, stipple_store_describe_backups (task_data),
+  ListData *data = task_data;
+
+  g_task_return_pointer (task,
+                         data->folder != NULL
+                           ? stipple_store_describe_off_machine_copies (data->database, data->folder)
+                           : stipple_store_describe_backups (data->database),
                          (GDestroyNotify) g_ptr_array_unref);
 }
 
@@ -116,7 +141,10 @@ described_cb (GObject      *object,
       GtkWidget *row = adw_action_row_new ();
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     _("There is no backup of this patient file yet."));
+                                     g_object_get_data (G_OBJECT (list), "off-machine") != NULL
+                                       ? _("There is no copy of this patient file in the folder, "
+                                           "or the folder cannot be reached.")
+                                       : _("There is no backup of this patient file yet."));
       gtk_list_box_append (GTK_LIST_BOX (list), row);
       return;
     }
@@ -131,25 +159,55 @@ described_cb (GObject      *object,
  * Returns: (transfer floating): a list of the backups of @database,
  *   filled once they are read
  */
-GtkWidget *
-stipple_backup_list_new (const char *database)
+static GtkWidget *
+new_list (const char *database,
+          const char *folder)
 {
   GtkWidget *list = gtk_list_box_new ();
   GtkWidget *row = adw_action_row_new ();
   g_autoptr(GTask) task = NULL;
+  ListData *data = g_new0 (ListData, 1);
 
-  g_return_val_if_fail (database != NULL, list);
-
-  gtk_widget_set_name (list, "backup-list");
+  gtk_widget_set_name (list, folder != NULL ? "off-machine-copy-list" : "backup-list");
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
   gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Backups"), -1);
+                                  folder != NULL ? _("Copies off this computer") : _("Backups"),
+                                  -1);
+  if (folder != NULL)
+    g_object_set_data (G_OBJECT (list), "off-machine", GINT_TO_POINTER (TRUE));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Reading the backups…"));
   gtk_list_box_append (GTK_LIST_BOX (list), row);
 
+  data->database = g_strdup (database);
+  data->folder = g_strdup (folder);
   task = g_task_new (NULL, NULL, described_cb, g_object_ref (list));
-  g_task_set_task_data (task, g_strdup (database), g_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
   g_task_run_in_thread (task, describe_thread_cb);
   return list;
+}
+
+GtkWidget *
+stipple_backup_list_new (const char *database)
+{
+  g_return_val_if_fail (database != NULL, gtk_list_box_new ());
+
+  return new_list (database, NULL);
+}
+
+/**
+ * stipple_backup_list_new_off_machine:
+ * @database: the patient file
+ * @folder: the folder off this computer its copies are written to
+ *
+ * Returns: (transfer floating): a list of the copies of @database in
+ *   @folder, each verified there, filled once they are read
+ */
+GtkWidget *
+stipple_backup_list_new_off_machine (const char *database,
+                                     const char *folder)
+{
+  g_return_val_if_fail (database != NULL && folder != NULL, gtk_list_box_new ());
+
+  return new_list (database, folder);
 }

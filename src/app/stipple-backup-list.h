@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
-GtkWidget *stipple_backup_list_new (const char *database);
+GtkWidget *stipple_backup_list_new             (const char *database);
+GtkWidget *stipple_backup_list_new_off_machine (const char *database,
+                                                const char *folder);
 
 G_END_DECLS

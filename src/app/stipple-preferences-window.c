@@ -40,6 +40,10 @@ struct _StipplePreferencesWindow
 
   AdwActionRow         *offsite_folder_row;
   AdwActionRow         *offsite_status_row;
+  AdwPreferencesGroup  *off_machine_group;
+  GtkWidget            *off_machine_list;
+  /* The folder and the last copy's time the list was read for. */
+  char                 *off_machine_listed;
 };
 
 G_DEFINE_FINAL_TYPE (StipplePreferencesWindow, stipple_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -266,6 +270,36 @@ build_limit_rows (StipplePreferencesWindow *self)
  */
 /* The backups page -------------------------------------------------- */
 
+/* The copies in the folder off this computer, each verified there, with
+ * a "Restore…" button as the backups beside the file have: read again
+ * when the folder changes or a new copy is written. */
+static void
+update_off_machine_copies (StipplePreferencesWindow *self)
+{
+  StippleApplication *application = STIPPLE_APPLICATION (g_application_get_default ());
+  const char *database = stipple_application_get_database (application);
+  g_autofree char *folder = g_settings_get_string (self->settings, "offsite-folder");
+  g_autofree char *listed = NULL;
+
+  if (self->off_machine_group == NULL || database == NULL)
+    return;
+  listed = g_strdup_printf ("%s\n%" G_GINT64_FORMAT, folder,
+                            g_settings_get_int64 (self->settings, "offsite-last-copy"));
+  if (g_strcmp0 (listed, self->off_machine_listed) == 0)
+    return;
+  g_free (self->off_machine_listed);
+  self->off_machine_listed = g_steal_pointer (&listed);
+
+  if (self->off_machine_list != NULL)
+    adw_preferences_group_remove (self->off_machine_group, self->off_machine_list);
+  self->off_machine_list = NULL;
+  gtk_widget_set_visible (GTK_WIDGET (self->off_machine_group), folder[0] != '\0');
+  if (folder[0] == '\0')
+    return;
+  self->off_machine_list = stipple_backup_list_new_off_machine (database, folder);
+  adw_preferences_group_add (self->off_machine_group, self->off_machine_list);
+}
+
 static void
 update_offsite (StipplePreferencesWindow *self)
 {
@@ -277,6 +311,7 @@ update_offsite (StipplePreferencesWindow *self)
   adw_action_row_set_subtitle (self->offsite_folder_row,
                                folder[0] != '\0' ? folder : _("None chosen"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->offsite_status_row), status);
+  update_off_machine_copies (self);
 }
 
 static void
@@ -362,6 +397,17 @@ add_backups_page (StipplePreferencesWindow *self)
 
   if (database != NULL)
     {
+      self->off_machine_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+      adw_preferences_group_set_title (self->off_machine_group, _("Copies in the Folder"));
+      adw_preferences_group_set_description (self->off_machine_group,
+                                             _("Each read and verified where it is. Restore "
+                                               "from here when this computer’s disk, or the "
+                                               "backups on it, are lost."));
+      adw_preferences_page_add (page, self->off_machine_group);
+    }
+
+  if (database != NULL)
+    {
       group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
       adw_preferences_group_set_title (group, _("Backups on This Computer"));
       adw_preferences_group_set_description (group,
@@ -430,6 +476,7 @@ stipple_preferences_window_dispose (GObject *object)
   StipplePreferencesWindow *self = STIPPLE_PREFERENCES_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->off_machine_listed, g_free);
   g_clear_pointer (&self->staff_rows, g_ptr_array_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STIPPLE_TYPE_PREFERENCES_WINDOW);

@@ -84,5 +84,7 @@ void                 stipple_store_copy_off_machine_async (StippleStore    *self
 char                *stipple_store_copy_off_machine_finish (StippleStore   *self,
                                                         GAsyncResult       *result,
                                                         GError            **error);
+GPtrArray           *stipple_store_describe_off_machine_copies (const char *path,
+                                                                const char *folder);
 
 G_END_DECLS

@@ -508,3 +508,52 @@ stipple_store_copy_off_machine_finish (StippleStore  *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+static gint
+compare_strings_newest_first (gconstpointer a,
+                              gconstpointer b)
+{
+  return -compare_strings (a, b);
+}
+
+/**
+ * stipple_store_describe_off_machine_copies:
+ * @path: a patient file
+ * @folder: the folder off the machine its copies are written to
+ *
+ * Describes each copy of @path in @folder, as stipple_store_describe_backup()
+ * does: read and verified there, against the chain head written beside
+ * it. A copy of another patient file kept in the same folder is not
+ * listed.
+ *
+ * Returns: (transfer full) (element-type StippleBackupInfo): newest first;
+ *   empty when the folder cannot be read (a drive not plugged in)
+ */
+GPtrArray *
+stipple_store_describe_off_machine_copies (const char *path,
+                                           const char *folder)
+{
+  GPtrArray *infos = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_backup_info_free);
+  g_autoptr(GPtrArray) copies = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *base = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_return_val_if_fail (path != NULL && folder != NULL, infos);
+
+  base = offsite_base (path);
+  dir = g_dir_open (folder, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (is_copy_of (name, base))
+      g_ptr_array_add (copies, g_build_filename (folder, name, NULL));
+  /* The names carry the time they were taken. */
+  g_ptr_array_sort (copies, compare_strings_newest_first);
+  for (guint i = 0; i < copies->len; i++)
+    {
+      StippleBackupInfo *info = stipple_store_describe_backup (g_ptr_array_index (copies, i), NULL);
+
+      if (info != NULL)
+        g_ptr_array_add (infos, info);
+    }
+  return infos;
+}
