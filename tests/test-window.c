@@ -80,6 +80,21 @@ test_preferences (void)
   gtk_editable_set_text (GTK_EDITABLE (text), "Clinique du Lac");
   g_assert_cmpstr (g_settings_get_string (settings, "clinic-name"), ==, "Clinique du Lac");
 
+  /* How photographs are taken here: shown beside the camera's preview. */
+  {
+    GtkWidget *row = stipple_test_find_entry_row (GTK_WIDGET (preferences),
+                                                  "Distance, Lighting and Background");
+    g_autofree char *notes = NULL;
+
+    g_assert_nonnull (row);
+    gtk_editable_set_text (GTK_EDITABLE (row), "1.5 m from the lens, ring light, grey backdrop");
+    stipple_test_screenshot ("preferences-general.png");
+    notes = g_settings_get_string (settings, "photo-setup-notes");
+    g_assert_cmpstr (notes, ==, "1.5 m from the lens, ring light, grey backdrop");
+    g_settings_reset (settings, "photo-setup-notes");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
+  }
+
   /* Staff: added through the entry row, removed through its button. */
   {
     GtkWidget *row = stipple_test_find_entry_row (GTK_WIDGET (preferences), "Add a Clinician");

@@ -676,7 +676,8 @@ build (StipplePhotoWindow *self)
                                                 ? notes
                                                 : _("No notes yet. The clinic’s distance, "
                                                     "lighting and background for photographs "
-                                                    "are set in the photo-setup-notes setting.")));
+                                                    "are set in Preferences, under "
+                                                    "Photographs.")));
   gtk_label_set_wrap (self->notes_label, TRUE);
   gtk_label_set_xalign (self->notes_label, 0);
   gtk_label_set_max_width_chars (self->notes_label, 26);

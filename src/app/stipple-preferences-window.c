@@ -26,6 +26,7 @@ struct _StipplePreferencesWindow
   AdwEntryRow          *clinic_name_row;
   AdwEntryRow          *clinic_address_row;
   AdwEntryRow          *clinic_phone_row;
+  AdwEntryRow          *photo_setup_notes_row;
   AdwComboRow          *color_scheme_row;
   AdwPreferencesGroup  *staff_group;
   AdwEntryRow          *add_staff_row;
@@ -438,6 +439,8 @@ stipple_preferences_window_new (GSettings *settings)
   g_settings_bind (settings, "clinic-address", self->clinic_address_row, "text",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "clinic-phone", self->clinic_phone_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "photo-setup-notes", self->photo_setup_notes_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
   adw_combo_row_set_selected (self->color_scheme_row,
                               (guint) g_settings_get_enum (settings, "color-scheme"));
 
@@ -497,6 +500,7 @@ stipple_preferences_window_class_init (StipplePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, clinic_name_row);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, clinic_address_row);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, clinic_phone_row);
+  gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, photo_setup_notes_row);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, color_scheme_row);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, staff_group);
   gtk_widget_class_bind_template_child (widget_class, StipplePreferencesWindow, add_staff_row);
