@@ -237,6 +237,56 @@ test_window_frozen (void)
   stipple_pen_stop (pen);
 }
 
+/* The window's thread busy for 400 ms the moment the ARM has left (a
+ * busy clinic PC): the pen arms at once and its watchdog starts, so the
+ * heartbeats must not wait for this thread to handle the pen's answer.
+ * The needle still runs when the thread is back, and nothing stopped. */
+static void
+test_arm_while_busy (void)
+{
+  g_autoptr(StippleTransport) transport = stipple_sim_transport_new (NULL, FALSE);
+  g_autoptr(StipplePen) pen = stipple_pen_new (transport);
+  g_autoptr(GPtrArray) faults = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GAsyncResult) pushed = NULL;
+  g_autoptr(GAsyncResult) armed = NULL;
+  g_autoptr(GError) error = NULL;
+  StipplePenSettings settings = { .zone_id = STIPPLE_ZONE_FOREHEAD, .depth_um = 500,
+                                  .rate_hz = 120, .passes = 1 };
+  StippleFirmware *firmware = stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (transport));
+
+  g_signal_connect (pen, "fault", G_CALLBACK (fault_cb), faults);
+  g_assert_true (stipple_pen_start (pen, &error));
+  WAIT_FOR (stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_CONNECTED);
+  stipple_pen_push_settings_async (pen, &settings, NULL, async_cb, &pushed);
+  WAIT_FOR (pushed != NULL);
+  g_assert_true (stipple_pen_push_settings_finish (pen, pushed, &error));
+
+  /* The ARM leaves as it is asked for; then this thread runs nothing
+   * (the fault this test makes), longer than the pen's 250 ms watchdog
+   * and shorter than the link's 1 s bound on a frozen window. */
+  stipple_pen_arm_async (pen, NULL, async_cb, &armed);
+  g_usleep (400 * 1000);
+  WAIT_FOR (armed != NULL);
+  g_assert_true (stipple_pen_arm_finish (pen, armed, &error));
+  g_assert_no_error (error);
+
+  /* Three heartbeats on, the needle runs and nothing was raised. */
+  {
+    guint64 until = heartbeats (pen) + 3;
+
+    WAIT_FOR (heartbeats (pen) >= until || !stipple_firmware_is_armed (firmware) ||
+              faults->len > 0);
+  }
+  if (faults->len > 0)
+    g_error ("the needle stopped: %s", (const char *) g_ptr_array_index (faults, 0));
+  g_assert_true (stipple_firmware_is_armed (firmware));
+  g_assert_cmpint (stipple_pen_get_state (pen), ==, STIPPLE_PEN_STATE_ARMED);
+
+  stipple_pen_emergency_stop (pen);
+  WAIT_FOR (!stipple_firmware_is_armed (firmware));
+  stipple_pen_stop (pen);
+}
+
 /* The pen's answers left unread: the I/O thread that reads them does not
  * run for 400 ms (a starved computer), while the heartbeats go out on
  * time. The link stops the needle and says it was this computer, not
@@ -321,6 +371,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/stipple/device/sim/window-frozen", test_window_frozen);
   g_test_add_func ("/stipple/device/sim/slow-bus", test_slow_bus);
   g_test_add_func ("/stipple/device/sim/reader-starved", test_reader_starved);
+  g_test_add_func ("/stipple/device/sim/arm-while-busy", test_arm_while_busy);
 
   return g_test_run ();
 }

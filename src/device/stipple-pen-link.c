@@ -339,8 +339,11 @@ stipple_pen_link_take_seq (StipplePenLink *link)
  * stipple_pen_link_arm:
  * @link: a link
  *
- * The pen armed (its watchdog started just before its reply): keep it
- * fed from now on.
+ * The pen is being armed: keep it fed from now on. Called as the ARM
+ * command leaves, so that the first heartbeat never waits for the
+ * window's thread to handle the pen's answer (the pen's watchdog starts
+ * when it arms), and again when the pen confirms; a link already armed
+ * keeps its rhythm and its count of lateness.
  */
 void
 stipple_pen_link_arm (StipplePenLink *link)
@@ -348,6 +351,11 @@ stipple_pen_link_arm (StipplePenLink *link)
   gint64 now = g_get_monotonic_time ();
 
   g_mutex_lock (&link->lock);
+  if (link->armed)
+    {
+      g_mutex_unlock (&link->lock);
+      return;
+    }
   link->armed = TRUE;
   link->sent_us = now;
   link->ok_us = now;

@@ -93,6 +93,13 @@ send_current (StipplePen *self)
   g_clear_handle_id (&self->reply_timer, g_source_remove);
   self->current->attempts++;
 
+  /* The pen's watchdog starts the moment it arms: heartbeats start as
+   * the ARM leaves, not when this thread gets round to its answer (a
+   * heartbeat to a pen not armed yet is answered with its state). Every
+   * failure of the ARM stops them again (stipple-pen-settings.c). */
+  if (self->current->command.type == STIPPLE_PROTO_MSG_ARM && self->link != NULL)
+    stipple_pen_link_arm (self->link);
+
   if (!stipple_pen_send_command (self, &self->current->command, &error))
     {
       finish_current (self, NULL, error);

@@ -461,6 +461,14 @@ arm_cb (StipplePen              *self,
         const StippleProtoReply *reply,
         const GError            *error)
 {
+  /* Heartbeats began as the ARM left. An ARM that failed stops them, so
+   * a pen that armed after all (its answer lost, or come after the last
+   * try) is stopped by its own watchdog; a needle already running keeps
+   * them. */
+  if ((error != NULL || reply->result != STIPPLE_PROTO_RESULT_OK) &&
+      self->state != STIPPLE_PEN_STATE_ARMED)
+    stipple_pen_stop_heartbeat (self);
+
   if (error != NULL)
     {
       g_task_return_error (request->task, g_error_copy (error));

@@ -89,7 +89,8 @@ stipple_pen_link_event_cb (const StipplePenLinkEvent *event,
 void
 stipple_pen_start_heartbeat (StipplePen *self)
 {
-  /* The pen's watchdog started when it armed, just before its reply. */
+  /* Heartbeats began as the ARM command left (stipple-pen-requests.c);
+   * this keeps them going if the link stopped meanwhile. */
   stipple_pen_link_arm (self->link);
 }
 
