@@ -47,33 +47,51 @@ heartbeats (StipplePen *pen)
   return stats.heartbeats;
 }
 
+/* Starts @pen and has it take @passes passes on the forehead at 0.5 mm,
+ * pushed and read back. */
+static void
+connect_and_push (StipplePen *pen,
+                  guint       passes)
+{
+  StipplePenSettings settings = { .zone_id = STIPPLE_ZONE_FOREHEAD, .depth_um = 500,
+                                  .rate_hz = 120, .passes = passes };
+  g_autoptr(GAsyncResult) pushed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (stipple_pen_start (pen, &error));
+  WAIT_FOR (stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_CONNECTED);
+  stipple_pen_push_settings_async (pen, &settings, NULL, async_cb, &pushed);
+  WAIT_FOR (pushed != NULL);
+  g_assert_true (stipple_pen_push_settings_finish (pen, pushed, &error));
+  g_assert_no_error (error);
+}
+
+/* Arms @pen and waits until it says the needle runs. */
+static void
+arm (StipplePen *pen)
+{
+  g_autoptr(GAsyncResult) armed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stipple_pen_arm_async (pen, NULL, async_cb, &armed);
+  WAIT_FOR (armed != NULL);
+  g_assert_true (stipple_pen_arm_finish (pen, armed, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_session (void)
 {
   g_autoptr(StippleTransport) transport = stipple_sim_transport_new (NULL, FALSE);
   g_autoptr(StipplePen) pen = stipple_pen_new (transport);
   g_autoptr(GPtrArray) kinds = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GAsyncResult) pushed = NULL;
-  g_autoptr(GAsyncResult) armed = NULL;
-  g_autoptr(GError) error = NULL;
-  StipplePenSettings settings = { .zone_id = STIPPLE_ZONE_FOREHEAD, .depth_um = 500,
-                                  .rate_hz = 120, .passes = 2 };
   StippleFirmware *firmware;
   StipplePenTelemetryStats stats;
 
   g_signal_connect (pen, "audit", G_CALLBACK (count_audit_cb), kinds);
-  g_assert_true (stipple_pen_start (pen, &error));
-  WAIT_FOR (stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_CONNECTED);
+  connect_and_push (pen, 2);
   g_assert_cmpstr (stipple_pen_get_identity (pen)->serial, ==, "STP-EMU-0001");
-
-  stipple_pen_push_settings_async (pen, &settings, NULL, async_cb, &pushed);
-  WAIT_FOR (pushed != NULL);
-  g_assert_true (stipple_pen_push_settings_finish (pen, pushed, &error));
-  g_assert_no_error (error);
-
-  stipple_pen_arm_async (pen, NULL, async_cb, &armed);
-  WAIT_FOR (armed != NULL);
-  g_assert_true (stipple_pen_arm_finish (pen, armed, &error));
+  arm (pen);
 
   firmware = stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (transport));
   g_assert_true (stipple_firmware_is_armed (firmware));
@@ -194,11 +212,6 @@ test_window_frozen (void)
   g_autoptr(StipplePen) pen = stipple_pen_new (transport);
   g_autoptr(GPtrArray) kinds = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) faults = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GAsyncResult) pushed = NULL;
-  g_autoptr(GAsyncResult) armed = NULL;
-  g_autoptr(GError) error = NULL;
-  StipplePenSettings settings = { .zone_id = STIPPLE_ZONE_FOREHEAD, .depth_um = 500,
-                                  .rate_hz = 120, .passes = 1 };
   StipplePenDisarmReason reason = STIPPLE_PEN_DISARM_HOST;
   StippleFirmware *firmware = stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (transport));
   gint64 frozen_until;
@@ -206,14 +219,8 @@ test_window_frozen (void)
   g_signal_connect (pen, "audit", G_CALLBACK (count_audit_cb), kinds);
   g_signal_connect (pen, "disarmed", G_CALLBACK (disarmed_cb), &reason);
   g_signal_connect (pen, "fault", G_CALLBACK (fault_cb), faults);
-  g_assert_true (stipple_pen_start (pen, &error));
-  WAIT_FOR (stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_CONNECTED);
-  stipple_pen_push_settings_async (pen, &settings, NULL, async_cb, &pushed);
-  WAIT_FOR (pushed != NULL);
-  g_assert_true (stipple_pen_push_settings_finish (pen, pushed, &error));
-  stipple_pen_arm_async (pen, NULL, async_cb, &armed);
-  WAIT_FOR (armed != NULL);
-  g_assert_true (stipple_pen_arm_finish (pen, armed, &error));
+  connect_and_push (pen, 1);
+  arm (pen);
 
   /* The main thread does nothing at all (the freeze is the fault this
    * test makes, so it sleeps rather than runs its loop) until the needle
@@ -247,19 +254,12 @@ test_arm_while_busy (void)
   g_autoptr(StippleTransport) transport = stipple_sim_transport_new (NULL, FALSE);
   g_autoptr(StipplePen) pen = stipple_pen_new (transport);
   g_autoptr(GPtrArray) faults = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GAsyncResult) pushed = NULL;
   g_autoptr(GAsyncResult) armed = NULL;
   g_autoptr(GError) error = NULL;
-  StipplePenSettings settings = { .zone_id = STIPPLE_ZONE_FOREHEAD, .depth_um = 500,
-                                  .rate_hz = 120, .passes = 1 };
   StippleFirmware *firmware = stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (transport));
 
   g_signal_connect (pen, "fault", G_CALLBACK (fault_cb), faults);
-  g_assert_true (stipple_pen_start (pen, &error));
-  WAIT_FOR (stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_CONNECTED);
-  stipple_pen_push_settings_async (pen, &settings, NULL, async_cb, &pushed);
-  WAIT_FOR (pushed != NULL);
-  g_assert_true (stipple_pen_push_settings_finish (pen, pushed, &error));
+  connect_and_push (pen, 1);
 
   /* The ARM leaves as it is asked for; then this thread runs nothing
    * (the fault this test makes), longer than the pen's 250 ms watchdog
@@ -297,23 +297,12 @@ test_reader_starved (void)
   g_autoptr(StippleTransport) transport = stipple_sim_transport_new (NULL, FALSE);
   g_autoptr(StipplePen) pen = stipple_pen_new (transport);
   g_autoptr(GPtrArray) faults = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GAsyncResult) pushed = NULL;
-  g_autoptr(GAsyncResult) armed = NULL;
-  g_autoptr(GError) error = NULL;
-  StipplePenSettings settings = { .zone_id = STIPPLE_ZONE_FOREHEAD, .depth_um = 500,
-                                  .rate_hz = 120, .passes = 1 };
   StipplePenDisarmReason reason = STIPPLE_PEN_DISARM_HOST;
 
   g_signal_connect (pen, "disarmed", G_CALLBACK (disarmed_cb), &reason);
   g_signal_connect (pen, "fault", G_CALLBACK (fault_cb), faults);
-  g_assert_true (stipple_pen_start (pen, &error));
-  WAIT_FOR (stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_CONNECTED);
-  stipple_pen_push_settings_async (pen, &settings, NULL, async_cb, &pushed);
-  WAIT_FOR (pushed != NULL);
-  g_assert_true (stipple_pen_push_settings_finish (pen, pushed, &error));
-  stipple_pen_arm_async (pen, NULL, async_cb, &armed);
-  WAIT_FOR (armed != NULL);
-  g_assert_true (stipple_pen_arm_finish (pen, armed, &error));
+  connect_and_push (pen, 1);
+  arm (pen);
 
   stipple_sim_transport_stall_io (STIPPLE_SIM_TRANSPORT (transport), 400);
   WAIT_FOR (reason != STIPPLE_PEN_DISARM_HOST);
