@@ -339,13 +339,16 @@ start_pipeline (StipplePhotoCamera  *self,
   GstAppSinkCallbacks still_callbacks = { NULL, NULL, new_still_cb, };
   GstAppSinkCallbacks preview_callbacks = { NULL, NULL, new_preview_cb, };
 
-  /* identity sync=true paces a source that is not live (a test pattern, a
-   * file) at its frame rate, as a camera is; a live one passes through.
-   * Then two branches, each behind a queue of one frame that drops the
+  /* decodebin takes what the camera sends: raw frames pass through as
+   * they are, and a camera that sends only JPEG frames (MJPEG: most USB
+   * webcams above 640 × 480, and many behind PipeWire) is decoded by
+   * jpegdec. identity sync=true paces a source that is not live (a test
+   * pattern, a file) at its frame rate, as a camera is; a live one passes
+   * through. Then two branches, each behind a queue of one frame that drops the
    * older: the full frame, kept for a photo; and the preview, converted
    * to cairo's layout and scaled to the size the screen shows it at, in
    * one pass on the queue's own thread, so the screen only copies it. */
-  description = g_strdup_printf ("%s ! identity sync=true"
+  description = g_strdup_printf ("%s ! decodebin ! identity sync=true"
                                  " ! videoconvert ! video/x-raw,format=" STILL_FORMATS
                                  " ! tee name=t"
                                  " t. ! queue leaky=downstream max-size-buffers=1"
