@@ -301,7 +301,75 @@ test_export_import (Fixture       *f,
   g_assert_cmpuint (result->patients_merged, ==, 1);
   g_assert_cmpuint (result->sessions_added, ==, 0);
   g_assert_cmpuint (result->conflicts->len, ==, 0);
+  g_assert_cmpuint (result->details->len, ==, 0);
   g_clear_pointer (&result, stipple_import_result_free);
+
+  /* Ada's phone and allergies changed here: the other computer is shown
+   * what differs, keeps its own unless the clinician takes the imported
+   * ones, and the trail says so. */
+  {
+    g_autofree char *moved = g_build_filename (f->dir, "ada-moved.stipple", NULL);
+    const char *take[] = { ada->uid, NULL };
+    StippleImportDetails *details;
+
+    g_free (ada->phone);
+    ada->phone = g_strdup ("0171 555 0199");
+    g_free (ada->allergies);
+    ada->allergies = g_strdup ("Lidocaine");
+    g_assert_true (stipple_store_save_patient (here, ada, &error));
+    g_assert_no_error (error);
+    g_assert_true (stipple_store_export_patient (here, ada->id, moved, &error));
+
+    result = stipple_store_import_preview (there, moved, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (result->details->len, ==, 1);
+    details = result->details->pdata[0];
+    g_assert_cmpstr (details->patient_uid, ==, ada->uid);
+    g_assert_cmpstr (details->patient_name, ==, "Ada Lovelace");
+    g_assert_nonnull (strstr (details->differences, "Phone: here"));
+    g_assert_nonnull (strstr (details->differences, "imported 0171 555 0199"));
+    g_assert_nonnull (strstr (details->differences, "Allergies: here"));
+    g_assert_null (strstr (details->differences, "Email"));
+    g_assert_false (details->taken);
+    g_clear_pointer (&result, stipple_import_result_free);
+
+    /* Kept: nothing changes, and an import that adds nothing leaves no
+     * trace in the trail. */
+    result = stipple_store_import (there, moved, &error);
+    g_assert_cmpuint (result->details_taken, ==, 0);
+    g_assert_cmpuint (result->conflicts->len, ==, 1);
+    g_assert_nonnull (strstr (result->conflicts->pdata[0], "were kept"));
+    g_clear_pointer (&result, stipple_import_result_free);
+    found = stipple_store_search_patients (there, "lovelace", 10, &error);
+    g_assert_cmpstr (((StipplePatient *) found->pdata[0])->phone, !=, "0171 555 0199");
+    g_clear_pointer (&found, g_ptr_array_unref);
+
+    /* Taken. */
+    result = stipple_store_import_full (there, moved, take, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (result->details_taken, ==, 1);
+    g_assert_cmpuint (result->conflicts->len, ==, 0);
+    g_assert_true (((StippleImportDetails *) result->details->pdata[0])->taken);
+    g_clear_pointer (&result, stipple_import_result_free);
+    found = stipple_store_search_patients (there, "lovelace", 10, &error);
+    g_assert_cmpstr (((StipplePatient *) found->pdata[0])->phone, ==, "0171 555 0199");
+    g_assert_cmpstr (((StipplePatient *) found->pdata[0])->allergies, ==, "Lidocaine");
+    g_clear_pointer (&found, g_ptr_array_unref);
+    {
+      g_autofree char *detail = test_sql (other_path, "SELECT group_concat (detail, '|') FROM audit"
+                                                      " WHERE kind = 'import'"
+                                                      " AND detail LIKE 'file=ada-moved%'", NULL);
+
+      g_assert_cmpstr (detail, ==, "file=ada-moved.stipple patients_added=0 patients_merged=1"
+                                   " sessions_added=0 conflicts=0 details_taken=1");
+    }
+
+    /* Once the same, there is nothing left to choose. */
+    result = stipple_store_import_full (there, moved, take, &error);
+    g_assert_cmpuint (result->details->len, ==, 0);
+    g_assert_cmpuint (result->details_taken, ==, 0);
+    g_clear_pointer (&result, stipple_import_result_free);
+  }
 
   /* A new session here, and the first session's note edited on both
    * computers: the new one travels, the edited one is reported. */

@@ -559,9 +559,139 @@ fail:
   return FALSE;
 }
 
+static void
+import_details_free (StippleImportDetails *details)
+{
+  g_free (details->patient_uid);
+  g_free (details->patient_name);
+  g_free (details->differences);
+  g_free (details);
+}
+
+static char *
+skin_type_text (sqlite3_stmt *stmt,
+                int           column)
+{
+  static const char * const roman[] = { "I", "II", "III", "IV", "V", "VI" };
+  int type = sqlite3_column_int (stmt, column);
+
+  return g_strdup (type >= 1 && type <= 6 ? roman[type - 1] : "—");
+}
+
+/* A patient in both files whose contact details, skin type or allergies
+ * differ: what differs, field by field, and the imported details written
+ * over this computer's when the clinician chose them (@take). Called in
+ * the import's transaction, with the mutex held. */
+static gboolean
+settle_details (StippleStore          *self,
+                const ImportedPatient *local,
+                const ImportedPatient *imported,
+                gboolean               take,
+                StippleImportResult   *result,
+                GError               **error)
+{
+  const char *labels[] = {
+    N_("Phone"), N_("Email"), N_("Address"), N_("Fitzpatrick skin type"), N_("Allergies"),
+  };
+  g_autoptr(GString) differences = g_string_new (NULL);
+  StippleImportDetails *details;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db,
+                           "SELECT m.phone, i.phone, m.email, i.email, m.address, i.address,"
+                           " m.fitzpatrick, i.fitzpatrick, m.allergies, i.allergies"
+                           " FROM main.patient m, imp.patient i WHERE m.id = ? AND i.id = ?",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, local->id);
+      sqlite3_bind_int64 (stmt, 2, imported->id);
+      rc = sqlite3_step (stmt);
+    }
+  if (rc != SQLITE_ROW)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  for (guint f = 0; f < G_N_ELEMENTS (labels); f++)
+    {
+      g_autofree char *here = NULL;
+      g_autofree char *there = NULL;
+
+      if (f == 3)
+        {
+          here = skin_type_text (stmt, 2 * f);
+          there = skin_type_text (stmt, 2 * f + 1);
+        }
+      else
+        {
+          here = g_strdup ((const char *) sqlite3_column_text (stmt, 2 * f));
+          there = g_strdup ((const char *) sqlite3_column_text (stmt, 2 * f + 1));
+        }
+      if (g_strcmp0 (here, there) == 0)
+        continue;
+      if (differences->len > 0)
+        g_string_append_c (differences, '\n');
+      /* TRANSLATORS: a field of a patient's record that differs between
+       * this computer and a file being imported, e.g. "Phone: here 0171
+       * 555 0101; imported 0171 555 0199". */
+      g_string_append_printf (differences, _("%s: here %s; imported %s"), _(labels[f]),
+                              here != NULL && *here != '\0' ? here : "—",
+                              there != NULL && *there != '\0' ? there : "—");
+    }
+  sqlite3_finalize (stmt);
+
+  details = g_new0 (StippleImportDetails, 1);
+  details->patient_uid = g_strdup (local->uid);
+  details->patient_name = g_strdup_printf ("%s %s", local->given_name, local->family_name);
+  details->differences = g_string_free (g_steal_pointer (&differences), FALSE);
+  details->taken = take;
+  g_ptr_array_add (result->details, details);
+
+  if (!take)
+    {
+      g_ptr_array_add (result->conflicts,
+                       g_strdup_printf (_("The contact details, skin type or allergies of %s %s "
+                                          "differ in the imported file; the details on this "
+                                          "computer were kept."),
+                                        local->given_name, local->family_name));
+      return TRUE;
+    }
+
+  {
+    g_autofree char *now = NULL;
+    g_autoptr(GDateTime) now_time = g_date_time_new_now_utc ();
+
+    now = stipple_store_format_time (now_time);
+    rc = sqlite3_prepare_v2 (self->db,
+                             "UPDATE main.patient SET (phone, email, address, fitzpatrick,"
+                             " allergies) = (SELECT phone, email, address, fitzpatrick, allergies"
+                             " FROM imp.patient WHERE id = ?2), updated_at = ?3 WHERE id = ?1",
+                             -1, &stmt, NULL);
+    if (rc == SQLITE_OK)
+      {
+        sqlite3_bind_int64 (stmt, 1, local->id);
+        sqlite3_bind_int64 (stmt, 2, imported->id);
+        sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
+        rc = sqlite3_step (stmt);
+      }
+    sqlite3_finalize (stmt);
+    if (rc != SQLITE_DONE)
+      {
+        stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+        return FALSE;
+      }
+  }
+  result->details_taken++;
+  return TRUE;
+}
+
 static gboolean
 import_patient (StippleStore          *self,
                 const ImportedPatient *imported,
+                const char * const    *take_details,
                 StippleImportResult   *result,
                 GError               **error)
 {
@@ -619,12 +749,11 @@ import_patient (StippleStore          *self,
     {
       local_id = local->id;
       result->patients_merged++;
-      if (g_strcmp0 (local->details, imported->details) != 0)
-        g_ptr_array_add (result->conflicts,
-                         g_strdup_printf (_("The contact details, skin type or allergies of %s %s "
-                                            "differ in the imported file; the details on this "
-                                            "computer were kept."),
-                                          local->given_name, local->family_name));
+      if (g_strcmp0 (local->details, imported->details) != 0 &&
+          !settle_details (self, local, imported,
+                           take_details != NULL && g_strv_contains (take_details, imported->uid),
+                           result, error))
+        return FALSE;
     }
 
   if (!exec_ids (self, error,
@@ -702,17 +831,46 @@ remove_tree (const char *dir_path)
  * Returns: (transfer full): what was added and what was left alone, or
  *   %NULL with @error set and nothing changed
  */
-static StippleImportResult *import_file (StippleStore  *self,
-                                         const char    *source,
-                                         gboolean       apply,
-                                         GError       **error);
+static StippleImportResult *import_file (StippleStore        *self,
+                                         const char          *source,
+                                         const char * const  *take_details,
+                                         gboolean             apply,
+                                         GError             **error);
 
 StippleImportResult *
 stipple_store_import (StippleStore  *self,
                       const char    *source,
                       GError       **error)
 {
-  return import_file (self, source, TRUE, error);
+  return import_file (self, source, NULL, TRUE, error);
+}
+
+/**
+ * stipple_store_import_full:
+ * @self: a store
+ * @source: a patient file, as stipple_store_export_patient() writes it
+ * @take_details: (nullable) (array zero-terminated=1): the uids of
+ *   patients whose contact details, skin type and allergies are to be
+ *   taken from @source where they differ (the clinician's choice, after
+ *   stipple_store_import_preview() listed them in its details)
+ * @error: return location for a #GError
+ *
+ * As stipple_store_import(), which keeps this computer's details for
+ * every patient. Names, dates of birth and record numbers are never
+ * taken: a patient whose identity differs is not imported at all; and a
+ * session that differs keeps this computer's version, since an ended
+ * session is sealed.
+ *
+ * Returns: (transfer full): what was added, taken and left alone, or
+ *   %NULL with @error set and nothing changed
+ */
+StippleImportResult *
+stipple_store_import_full (StippleStore        *self,
+                           const char          *source,
+                           const char * const  *take_details,
+                           GError             **error)
+{
+  return import_file (self, source, take_details, TRUE, error);
 }
 
 /**
@@ -732,14 +890,15 @@ stipple_store_import_preview (StippleStore  *self,
                               const char    *source,
                               GError       **error)
 {
-  return import_file (self, source, FALSE, error);
+  return import_file (self, source, NULL, FALSE, error);
 }
 
 static StippleImportResult *
-import_file (StippleStore  *self,
-             const char    *source,
-             gboolean       apply,
-             GError       **error)
+import_file (StippleStore        *self,
+             const char          *source,
+             const char * const  *take_details,
+             gboolean             apply,
+             GError             **error)
 {
   g_autoptr(StippleImportResult) result = NULL;
   g_autoptr(GPtrArray) imported = NULL;
@@ -784,6 +943,7 @@ import_file (StippleStore  *self,
 
   result = g_new0 (StippleImportResult, 1);
   result->conflicts = g_ptr_array_new_with_free_func (g_free);
+  result->details = g_ptr_array_new_with_free_func ((GDestroyNotify) import_details_free);
   imported = g_ptr_array_new_with_free_func ((GDestroyNotify) imported_patient_free);
 
   locker = g_mutex_locker_new (&self->mutex);
@@ -807,7 +967,7 @@ import_file (StippleStore  *self,
   if (!stipple_store_begin (self, error))
     goto out_detach;
   for (guint i = 0; i < imported->len; i++)
-    if (!import_patient (self, g_ptr_array_index (imported, i), result, error))
+    if (!import_patient (self, g_ptr_array_index (imported, i), take_details, result, error))
       {
         stipple_store_rollback (self);
         goto out_detach;
@@ -820,13 +980,14 @@ import_file (StippleStore  *self,
        * gain only what they lacked: their sessions count as added. */
       g_autofree char *name = g_path_get_basename (source);
       g_autofree char *detail = g_strdup_printf ("file=%s patients_added=%u patients_merged=%u"
-                                                 " sessions_added=%u conflicts=%u",
+                                                 " sessions_added=%u conflicts=%u"
+                                                 " details_taken=%u",
                                                  name, result->patients_added,
                                                  result->patients_merged, result->sessions_added,
-                                                 result->conflicts->len);
+                                                 result->conflicts->len, result->details_taken);
 
       /* An import that adds nothing changes nothing, not even the trail. */
-      if ((result->patients_added + result->sessions_added > 0 &&
+      if ((result->patients_added + result->sessions_added + result->details_taken > 0 &&
            !stipple_store_chain_event (self, "import", detail, error)) ||
           !stipple_store_commit (self, error))
         {

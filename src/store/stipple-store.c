@@ -82,6 +82,7 @@ stipple_import_result_free (StippleImportResult *result)
   if (result == NULL)
     return;
   g_clear_pointer (&result->conflicts, g_ptr_array_unref);
+  g_clear_pointer (&result->details, g_ptr_array_unref);
   g_free (result);
 }
 

@@ -46,14 +46,33 @@ typedef enum
 /* The longest note kept; a longer one is refused, never cut short. */
 #define STIPPLE_STORE_MAX_NOTE_BYTES (1024 * 1024)
 
+/* A patient in both files whose contact details, skin type or allergies
+ * differ: the one conflict an import lets the clinician settle either
+ * way (stipple_store_import_full()). */
+typedef struct
+{
+  char     *patient_uid;
+  /* As this computer has them: given and family name. */
+  char     *patient_name;
+  /* One line a field that differs: "Phone: here …; imported …". */
+  char     *differences;
+  /* Whether the imported details replaced this computer's. */
+  gboolean  taken;
+} StippleImportDetails;
+
 typedef struct
 {
   guint      patients_added;
   guint      patients_merged;
   guint      sessions_added;
+  /* Patients whose details were taken from the imported file. */
+  guint      details_taken;
   /* (element-type utf8): what was found different and left as it was
    * here, in words a clinician can act on. */
   GPtrArray *conflicts;
+  /* (element-type StippleImportDetails): the patients whose details
+   * differ, taken or not. */
+  GPtrArray *details;
 } StippleImportResult;
 
 void stipple_import_result_free (StippleImportResult *result);
@@ -221,6 +240,10 @@ StippleImportResult *stipple_store_import               (StippleStore           
                                                          GError                  **error);
 StippleImportResult *stipple_store_import_preview       (StippleStore             *self,
                                                          const char               *source,
+                                                         GError                  **error);
+StippleImportResult *stipple_store_import_full          (StippleStore             *self,
+                                                         const char               *source,
+                                                         const char * const       *take_details,
                                                          GError                  **error);
 
 StippleStore        *stipple_store_open_read_only       (const char               *path,
