@@ -188,7 +188,7 @@ main (int   argc,
 
   g_atomic_int_set (&stipple_test_vfs_sync_delay_ms, 0);
   g_signal_handlers_disconnect_by_func (pen, disarmed_cb, NULL);
-  stipple_treatment_disarm (treatment);
+  stipple_treatment_stop (treatment, STIPPLE_STOP_CLINICIAN);
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&treatment);
   stipple_pen_stop (pen);

@@ -20,13 +20,9 @@
 #include "stipple-face-map.h"
 #include "stipple-note-saver.h"
 #include "stipple-patient-text.h"
-#include "stipple-sample-ring.h"
 #include "stipple-strip-chart.h"
 #include "stipple-skin-response.h"
 #include "stipple-treatment-page.h"
-
-/* A second and more of needle samples at 8 kHz between two frames. */
-#define RING_CAPACITY (1u << 16)
 
 struct _StippleTreatmentPage
 {
@@ -39,9 +35,6 @@ struct _StippleTreatmentPage
   guint               strokes_flush_id;
   StippleNoteSaver   *before_saver;
   StippleNoteSaver   *after_saver;
-
-  StippleSampleRing   ring;
-  StippleProtoSample *ring_storage;
 
   GtkListBoxRow      *zone_rows[STIPPLE_N_ZONES];
   GtkSpinButton      *depth_spins[STIPPLE_MAX_PASSES];
@@ -639,7 +632,7 @@ arm_clicked_cb (StippleTreatmentPage *self)
 {
   show_plan_error (self, NULL);
   if (stipple_treatment_get_armed (self->treatment))
-    stipple_treatment_disarm (self->treatment);
+    stipple_treatment_stop (self->treatment, STIPPLE_STOP_CLINICIAN);
   else
     stipple_treatment_arm_async (self->treatment, NULL, arm_ready_cb, g_object_ref (self));
 }
@@ -835,16 +828,6 @@ stipple_treatment_page_flush_notes (StippleTreatmentPage  *self,
  * Object
  * ------------------------------------------------------------------------ */
 
-/* On the pen's I/O thread: into the ring, never blocking. */
-static void
-pen_samples_cb (const StippleProtoSample *samples,
-                guint                     n_samples,
-                guint                     lost,
-                gpointer                  user_data)
-{
-  stipple_sample_ring_push_batch (user_data, samples, n_samples);
-}
-
 /**
  * stipple_treatment_page_new:
  * @treatment: the session being treated
@@ -875,8 +858,9 @@ stipple_treatment_page_new (StippleTreatment *treatment,
   setup_note (self, self->note_after, &self->after_saver, STIPPLE_NOTE_AFTER, session->note_after);
   note_pending_cb (self);
 
-  stipple_strip_chart_set_ring (self->chart, &self->ring);
-  stipple_pen_set_sample_func (stipple_treatment_get_pen (treatment), pen_samples_cb, &self->ring);
+  /* The treatment owns the ring and the pen's tap into it; it outlives
+   * the chart, which goes with this page's template. */
+  stipple_strip_chart_set_ring (self->chart, stipple_treatment_get_ring (treatment));
 
   g_signal_connect_object (treatment, "notify::zone", G_CALLBACK (zone_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -922,9 +906,6 @@ stipple_treatment_page_dispose (GObject *object)
   StippleTreatmentPage *self = STIPPLE_TREATMENT_PAGE (object);
 
   g_clear_handle_id (&self->strokes_flush_id, g_source_remove);
-  /* The pen's I/O thread must stop writing into the ring before it goes. */
-  if (self->treatment != NULL)
-    stipple_pen_set_sample_func (stipple_treatment_get_pen (self->treatment), NULL, NULL);
   if (self->before_saver != NULL)
     stipple_note_saver_flush (self->before_saver, NULL);
   if (self->after_saver != NULL)
@@ -932,6 +913,9 @@ stipple_treatment_page_dispose (GObject *object)
   g_clear_object (&self->before_saver);
   g_clear_object (&self->after_saver);
 
+  /* The chart reads the treatment's ring: not after this. */
+  if (self->chart != NULL)
+    stipple_strip_chart_set_ring (self->chart, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), STIPPLE_TYPE_TREATMENT_PAGE);
 
   g_clear_object (&self->treatment);
@@ -941,23 +925,12 @@ stipple_treatment_page_dispose (GObject *object)
 }
 
 static void
-stipple_treatment_page_finalize (GObject *object)
-{
-  StippleTreatmentPage *self = STIPPLE_TREATMENT_PAGE (object);
-
-  g_free (self->ring_storage);
-
-  G_OBJECT_CLASS (stipple_treatment_page_parent_class)->finalize (object);
-}
-
-static void
 stipple_treatment_page_class_init (StippleTreatmentPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = stipple_treatment_page_dispose;
-  object_class->finalize = stipple_treatment_page_finalize;
 
   /**
    * StippleTreatmentPage::ended:
@@ -1014,8 +987,6 @@ stipple_treatment_page_init (StippleTreatmentPage *self)
   stipple_a11y_name_row (GTK_WIDGET (self->thickness_row), NULL);
   stipple_a11y_name_row (self->preset_row, _("_Fill All Zones"));
 
-  self->ring_storage = g_new0 (StippleProtoSample, RING_CAPACITY);
-  stipple_sample_ring_init (&self->ring, self->ring_storage, RING_CAPACITY);
 
   self->chart = STIPPLE_STRIP_CHART (stipple_strip_chart_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->chart), TRUE);

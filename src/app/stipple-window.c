@@ -281,7 +281,7 @@ stipple_window_emergency_stop (StippleWindow *self)
 
   pen = get_pen (self);
   if (self->treatment != NULL)
-    stipple_treatment_emergency_stop (self->treatment);
+    stipple_treatment_stop (self->treatment, STIPPLE_STOP_EMERGENCY);
   else if (pen != NULL)
     stipple_pen_emergency_stop (pen);
 }
@@ -318,7 +318,7 @@ stipple_window_lock (StippleWindow *self)
     return;
 
   if (self->treatment != NULL)
-    stipple_treatment_disarm (self->treatment);
+    stipple_treatment_stop (self->treatment, STIPPLE_STOP_LOCK);
   else if (pen != NULL && stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_ARMED)
     stipple_pen_disarm_async (pen, NULL, NULL, NULL);
 
@@ -1287,7 +1287,7 @@ close_response_cb (AdwMessageDialog *dialog,
 
   /* Stop the needle, keep every note; the session stays open in the
    * patient file and reads as interrupted. */
-  stipple_treatment_emergency_stop (self->treatment);
+  stipple_treatment_stop (self->treatment, STIPPLE_STOP_CLOSE);
   if (self->treatment_page != NULL)
     stipple_treatment_page_flush_notes (STIPPLE_TREATMENT_PAGE (self->treatment_page), &error);
   g_clear_object (&self->treatment);
@@ -1396,7 +1396,7 @@ stipple_window_dispose (GObject *object)
   /* Never leave the needle running behind a closed window. */
   if (self->treatment != NULL)
     {
-      stipple_treatment_emergency_stop (self->treatment);
+      stipple_treatment_stop (self->treatment, STIPPLE_STOP_CLOSE);
       set_preferences_enabled (self, TRUE);
     }
   g_clear_object (&self->treatment);

@@ -39,6 +39,8 @@
 #define DEPTH_TOLERANCE_UM 100
 /* A loss episode ends after this long without further loss. */
 #define LOSS_EPISODE_QUIET_MS 1000
+/* A second and more of needle samples at 8 kHz between two frames. */
+#define RING_CAPACITY (1u << 16)
 
 struct _StippleTreatment
 {
@@ -93,6 +95,12 @@ struct _StippleTreatment
   guint64               episode_lost;
   GDateTime            *episode_started;
   guint                 episode_timer;
+
+  /* The graphs' samples: the pen's I/O thread writes into the ring
+   * through the tap this treatment alone installs and removes. */
+  StippleSampleRing     ring;
+  StippleProtoSample   *ring_storage;
+  gboolean              tapped;
 };
 
 G_DEFINE_FINAL_TYPE (StippleTreatment, stipple_treatment, G_TYPE_OBJECT)
@@ -138,6 +146,8 @@ static guint signals[N_SIGNALS];
 
 static void push_current     (StippleTreatment *self);
 static void end_loss_episode (StippleTreatment *self);
+static void disarm           (StippleTreatment *self);
+static void untap            (StippleTreatment *self);
 
 static char *
 format_mm (guint um)
@@ -485,7 +495,7 @@ stipple_treatment_push (StippleTreatment *self)
     {
       self->push_after_disarm = TRUE;
       set_verification (self, STIPPLE_VERIFICATION_PUSHING, NULL);
-      stipple_treatment_disarm (self);
+      disarm (self);
       return;
     }
 
@@ -1318,38 +1328,71 @@ disarm_cb (GObject      *object,
     }
 }
 
-/**
- * stipple_treatment_disarm:
- * @self: a #StippleTreatment
- *
- * Stops the needle.
- */
-void
-stipple_treatment_disarm (StippleTreatment *self)
+/* An ordinary stop: the pen disarms and keeps its verified settings. A
+ * disarm the pen does not answer ends in an emergency stop inside
+ * StipplePen. */
+static void
+disarm (StippleTreatment *self)
 {
-  g_return_if_fail (STIPPLE_IS_TREATMENT (self));
-
   if (stipple_pen_get_state (self->pen) == STIPPLE_PEN_STATE_ARMED)
     stipple_pen_disarm_async (self->pen, NULL, disarm_cb, g_object_ref (self));
 }
 
-/**
- * stipple_treatment_emergency_stop:
- * @self: a #StippleTreatment
- *
- * Stops the needle at once, whatever else is under way. The pen forgets
- * its settings: they are pushed and verified again before it can run.
- */
-void
-stipple_treatment_emergency_stop (StippleTreatment *self)
+/* The pen's emergency stop goes first, before anything else is looked
+ * at: it jumps the pen's queue and depends on nothing but the link. */
+static void
+emergency_stop (StippleTreatment *self)
 {
-  g_return_if_fail (STIPPLE_IS_TREATMENT (self));
-
   stipple_pen_emergency_stop (self->pen);
   g_cancellable_cancel (self->push_cancellable);
   set_verification (self, STIPPLE_VERIFICATION_NONE,
                     _("Emergency stop: send the settings again before the pen can run."));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ARMED]);
+}
+
+/**
+ * stipple_treatment_stop:
+ * @self: a #StippleTreatment
+ * @reason: why the interface stops the needle
+ *
+ * Stops the needle: the one way the interface does, whatever the screen,
+ * dialog or key. What happens depends on @reason and the pen's state:
+ *
+ * - %STIPPLE_STOP_EMERGENCY and %STIPPLE_STOP_CLOSE, in every pen state:
+ *   the pen's emergency stop is sent first and at once, ahead of any
+ *   request queued (armed: the needle stops and the pen forgets its
+ *   settings; connected, faulted or busy with a push: the push is
+ *   cancelled and the pen forgets its settings all the same;
+ *   disconnected: nothing reaches a pen, which its watchdog has already
+ *   stopped). The settings must then be sent and verified again before
+ *   the needle can run. The stop is an `emergency-stop` row in the audit
+ *   trail; when the needle ran, the medium-priority alarm is raised.
+ * - %STIPPLE_STOP_CLINICIAN and %STIPPLE_STOP_LOCK: armed, the pen is
+ *   disarmed in order and keeps its verified settings (a disarm it does
+ *   not answer becomes an emergency stop inside #StipplePen); in any
+ *   other state the needle is not running and nothing is sent.
+ *
+ * It never waits for the disk or the main loop.
+ */
+void
+stipple_treatment_stop (StippleTreatment  *self,
+                        StippleStopReason  reason)
+{
+  g_return_if_fail (STIPPLE_IS_TREATMENT (self));
+
+  switch (reason)
+    {
+    case STIPPLE_STOP_EMERGENCY:
+    case STIPPLE_STOP_CLOSE:
+      emergency_stop (self);
+      break;
+
+    case STIPPLE_STOP_CLINICIAN:
+    case STIPPLE_STOP_LOCK:
+    default:
+      disarm (self);
+      break;
+    }
 }
 
 /**
@@ -1404,6 +1447,7 @@ stipple_treatment_end (StippleTreatment  *self,
     }
 
   self->ended = TRUE;
+  untap (self);
   set_verification (self, STIPPLE_VERIFICATION_NONE, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENDED]);
 
@@ -1436,6 +1480,7 @@ end_saved_cb (GObject      *object,
     }
 
   self->ended = TRUE;
+  untap (self);
   set_verification (self, STIPPLE_VERIFICATION_NONE, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENDED]);
   g_task_return_boolean (task, TRUE);
@@ -1717,6 +1762,63 @@ stipple_treatment_get_alarm_message (StippleTreatment *self)
 }
 
 /* ------------------------------------------------------------------------
+ * The graphs' samples
+ * ------------------------------------------------------------------------ */
+
+/* On the pen's I/O thread: into the ring, never blocking. The pen calls
+ * this under its I/O lock, so once stipple_pen_set_sample_func() has
+ * removed it no call is under way or to come. */
+static void
+pen_samples_cb (const StippleProtoSample *samples,
+                guint                     n_samples,
+                guint                     lost,
+                gpointer                  user_data)
+{
+  stipple_sample_ring_push_batch (user_data, samples, n_samples);
+}
+
+static void
+tap (StippleTreatment *self)
+{
+  stipple_pen_set_sample_func (self->pen, pen_samples_cb, &self->ring);
+  self->tapped = TRUE;
+}
+
+/* Before the ring goes, and once the session has ended: the pen's I/O
+ * thread writes into it no more. The pen has one tap: one treatment at a
+ * time is open on it (the window opens the next only after the last has
+ * ended or gone), and an ended one has already let go of it. */
+static void
+untap (StippleTreatment *self)
+{
+  if (!self->tapped)
+    return;
+
+  stipple_pen_set_sample_func (self->pen, NULL, NULL);
+  self->tapped = FALSE;
+}
+
+/**
+ * stipple_treatment_get_ring:
+ * @self: a #StippleTreatment
+ *
+ * The needle samples for the live graphs, written by the pen's I/O
+ * thread while the session is open. The treatment owns the ring: it
+ * lives as long as the treatment, and the pen stops writing into it when
+ * the session ends or the treatment goes. One reader, on the main
+ * thread.
+ *
+ * Returns: (transfer none): the ring
+ */
+StippleSampleRing *
+stipple_treatment_get_ring (StippleTreatment *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_TREATMENT (self), NULL);
+
+  return &self->ring;
+}
+
+/* ------------------------------------------------------------------------
  * Object
  * ------------------------------------------------------------------------ */
 
@@ -1782,6 +1884,8 @@ stipple_treatment_new (StippleStore            *store,
   g_signal_connect_object (pen, "fault", G_CALLBACK (pen_fault_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (pen, "telemetry", G_CALLBACK (pen_telemetry_cb), self, G_CONNECT_SWAPPED);
   self->was_connected = stipple_pen_get_connected (pen);
+  if (!self->ended)
+    tap (self);
 
   return self;
 }
@@ -1804,7 +1908,10 @@ stipple_treatment_dispose (GObject *object)
   g_cancellable_cancel (self->push_cancellable);
   g_clear_object (&self->push_cancellable);
   if (self->pen != NULL)
-    g_signal_handlers_disconnect_by_data (self->pen, self);
+    {
+      untap (self);
+      g_signal_handlers_disconnect_by_data (self->pen, self);
+    }
   g_clear_object (&self->pen);
   g_clear_object (&self->store);
 
@@ -1821,6 +1928,8 @@ stipple_treatment_finalize (GObject *object)
   g_free (self->verification_message);
   g_free (self->alarm_message);
   g_clear_pointer (&self->episode_started, g_date_time_unref);
+  g_assert (!self->tapped);
+  g_free (self->ring_storage);
 
   G_OBJECT_CLASS (stipple_treatment_parent_class)->finalize (object);
 }
@@ -1956,4 +2065,6 @@ static void
 stipple_treatment_init (StippleTreatment *self)
 {
   self->verification = STIPPLE_VERIFICATION_NONE;
+  self->ring_storage = g_new0 (StippleProtoSample, RING_CAPACITY);
+  stipple_sample_ring_init (&self->ring, self->ring_storage, RING_CAPACITY);
 }
