@@ -148,7 +148,7 @@ main (int   argc,
   treatment = stipple_treatment_new (store, pen, session, "Dr Moreau", STIPPLE_SKIN_THIN, &limits);
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 900);
-  gtk_window_set_child (GTK_WINDOW (window), stipple_treatment_page_new (treatment, store));
+  gtk_window_set_child (GTK_WINDOW (window), stipple_treatment_page_new (treatment));
   gtk_window_present (GTK_WINDOW (window));
 
   stipple_treatment_select_zone (treatment, STIPPLE_ZONE_CHEEK_LEFT, 1);

@@ -875,6 +875,71 @@ test_stop_and_ring (Fixture       *f,
   g_assert_cmpuint (stipple_sample_ring_get_readable (ring), ==, 0);
 }
 
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+static const StippleSession *
+saved_session (Fixture              *f,
+               StipplePatientChart **chart)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (chart, stipple_patient_chart_free);
+  *chart = stipple_store_load_chart (f->store, stipple_treatment_get_session (f->treatment)->patient_id,
+                                     &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint ((*chart)->sessions->len, ==, 1);
+  return g_ptr_array_index ((*chart)->sessions, 0);
+}
+
+/* The notes go through the treatment: what is typed is saved by its
+ * savers, said pending until then, and written when the treatment goes. */
+static void
+test_notes (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StipplePatientChart) chart = NULL;
+  g_autoptr(StippleTreatment) treatment = NULL;
+  gint64 patient_id = stipple_treatment_get_session (f->treatment)->patient_id;
+  guint pending_changes = 0;
+
+  g_signal_connect_swapped (f->treatment, "notify::notes-pending", G_CALLBACK (count_cb),
+                            &pending_changes);
+  g_assert_false (stipple_treatment_get_notes_pending (f->treatment));
+  stipple_treatment_set_note (f->treatment, STIPPLE_NOTE_BEFORE, "Skin intact, no active acne.");
+  g_assert_true (stipple_treatment_get_notes_pending (f->treatment));
+  g_assert_cmpuint (pending_changes, >=, 1);
+  stipple_treatment_set_note (f->treatment, STIPPLE_NOTE_AFTER, "Mild erythema.");
+
+  /* Saved on their own once typing pauses. */
+  WAIT_FOR (!stipple_treatment_get_notes_pending (f->treatment));
+  g_assert_cmpuint (pending_changes, >=, 2);
+  g_assert_cmpstr (saved_session (f, &chart)->note_before, ==, "Skin intact, no active acne.");
+  g_assert_cmpstr (saved_session (f, &chart)->note_after, ==, "Mild erythema.");
+
+  /* At once when asked to. */
+  stipple_treatment_set_note (f->treatment, STIPPLE_NOTE_BEFORE, "Skin intact.");
+  g_assert_true (stipple_treatment_flush_notes (f->treatment, &error));
+  g_assert_no_error (error);
+  g_assert_false (stipple_treatment_get_notes_pending (f->treatment));
+  g_assert_cmpstr (saved_session (f, &chart)->note_before, ==, "Skin intact.");
+
+  /* Typed just before the treatment goes: not lost. */
+  stipple_treatment_set_note (f->treatment, STIPPLE_NOTE_AFTER, "Mild erythema, settled.");
+  treatment = g_object_ref (f->treatment);
+  g_clear_object (&f->treatment);
+  g_assert_finalize_object (g_steal_pointer (&treatment));
+  g_clear_pointer (&chart, stipple_patient_chart_free);
+  chart = stipple_store_load_chart (f->store, patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (((StippleSession *) g_ptr_array_index (chart->sessions, 0))->note_after, ==,
+                   "Mild erythema, settled.");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -898,6 +963,8 @@ main (int   argc,
               fixture_set_up, test_end_slow_disk, fixture_tear_down);
   g_test_add ("/stipple/treatment/stop-and-ring", Fixture, NULL,
               fixture_set_up, test_stop_and_ring, fixture_tear_down);
+  g_test_add ("/stipple/treatment/notes", Fixture, NULL,
+              fixture_set_up, test_notes, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -18,7 +18,6 @@
 
 #include "stipple-a11y.h"
 #include "stipple-face-map.h"
-#include "stipple-note-saver.h"
 #include "stipple-patient-text.h"
 #include "stipple-strip-chart.h"
 #include "stipple-skin-response.h"
@@ -29,12 +28,9 @@ struct _StippleTreatmentPage
   GtkWidget           parent_instance;
 
   StippleTreatment   *treatment;
-  StippleStore       *store;
   /* Zones whose stroke counts changed since the screen last said them. */
   guint64             strokes_dirty;
   guint               strokes_flush_id;
-  StippleNoteSaver   *before_saver;
-  StippleNoteSaver   *after_saver;
 
   GtkListBoxRow      *zone_rows[STIPPLE_N_ZONES];
   GtkSpinButton      *depth_spins[STIPPLE_MAX_PASSES];
@@ -758,23 +754,25 @@ end_clicked_cb (StippleTreatmentPage *self)
  * Notes
  * ------------------------------------------------------------------------ */
 
+/* The treatment owns the notes and their savers: the page passes what
+ * is typed, and says whether it is saved. */
 static void
-note_changed_cb (GtkTextBuffer    *buffer,
-                 StippleNoteSaver *saver)
+note_changed_cb (GtkTextBuffer        *buffer,
+                 StippleTreatmentPage *self)
 {
   GtkTextIter start, end;
   g_autofree char *text = NULL;
+  StippleNoteKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (buffer), "stipple-note-kind"));
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  stipple_note_saver_set_text (saver, text);
+  stipple_treatment_set_note (self->treatment, kind, text);
 }
 
 static void
 note_pending_cb (StippleTreatmentPage *self)
 {
-  gboolean pending = stipple_note_saver_get_pending (self->before_saver) ||
-                     stipple_note_saver_get_pending (self->after_saver);
+  gboolean pending = stipple_treatment_get_notes_pending (self->treatment);
 
   gtk_label_set_text (self->note_status, pending ? _("Saving…") : _("All notes saved"));
 }
@@ -789,20 +787,16 @@ note_failed_cb (StippleTreatmentPage *self,
 }
 
 static void
-setup_note (StippleTreatmentPage  *self,
-            GtkTextView           *view,
-            StippleNoteSaver     **saver,
-            StippleNoteKind        kind,
-            const char            *text)
+setup_note (StippleTreatmentPage *self,
+            GtkTextView          *view,
+            StippleNoteKind       kind,
+            const char           *text)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
 
-  *saver = stipple_note_saver_new (self->store, stipple_treatment_get_session (self->treatment)->id, kind);
   gtk_text_buffer_set_text (buffer, text ? text : "", -1);
-  g_signal_connect_object (buffer, "changed", G_CALLBACK (note_changed_cb), *saver, 0);
-  g_signal_connect_object (*saver, "notify::pending", G_CALLBACK (note_pending_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (*saver, "failed", G_CALLBACK (note_failed_cb), self, G_CONNECT_SWAPPED);
+  g_object_set_data (G_OBJECT (buffer), "stipple-note-kind", GINT_TO_POINTER (kind));
+  g_signal_connect_object (buffer, "changed", G_CALLBACK (note_changed_cb), self, 0);
 }
 
 /**
@@ -810,7 +804,8 @@ setup_note (StippleTreatmentPage  *self,
  * @self: a #StippleTreatmentPage
  * @error: return location for a #GError
  *
- * Writes whatever of the notes is not saved yet, now.
+ * Writes whatever of the notes is not saved yet, now, through the
+ * treatment.
  *
  * Returns: %TRUE when every note is in the patient file
  */
@@ -820,8 +815,7 @@ stipple_treatment_page_flush_notes (StippleTreatmentPage  *self,
 {
   g_return_val_if_fail (STIPPLE_IS_TREATMENT_PAGE (self), FALSE);
 
-  return stipple_note_saver_flush (self->before_saver, error) &&
-         stipple_note_saver_flush (self->after_saver, error);
+  return stipple_treatment_flush_notes (self->treatment, error);
 }
 
 /* ------------------------------------------------------------------------
@@ -831,31 +825,31 @@ stipple_treatment_page_flush_notes (StippleTreatmentPage  *self,
 /**
  * stipple_treatment_page_new:
  * @treatment: the session being treated
- * @store: the patient file, for the notes
  *
  * Returns: (transfer full): a new treatment page
  */
 GtkWidget *
-stipple_treatment_page_new (StippleTreatment *treatment,
-                            StippleStore     *store)
+stipple_treatment_page_new (StippleTreatment *treatment)
 {
   StippleTreatmentPage *self;
   const StippleSession *session;
 
   g_return_val_if_fail (STIPPLE_IS_TREATMENT (treatment), NULL);
-  g_return_val_if_fail (STIPPLE_IS_STORE (store), NULL);
 
   self = g_object_new (STIPPLE_TYPE_TREATMENT_PAGE, NULL);
   self->treatment = g_object_ref (treatment);
-  self->store = g_object_ref (store);
   session = stipple_treatment_get_session (treatment);
 
   build_zone_list (self);
   adw_combo_row_set_selected (self->thickness_row, stipple_treatment_get_thickness (treatment));
   g_signal_connect_swapped (self->thickness_row, "notify::selected", G_CALLBACK (thickness_changed_cb), self);
   gtk_box_append (self->inspector, stipple_skin_response_new (treatment));
-  setup_note (self, self->note_before, &self->before_saver, STIPPLE_NOTE_BEFORE, session->note_before);
-  setup_note (self, self->note_after, &self->after_saver, STIPPLE_NOTE_AFTER, session->note_after);
+  setup_note (self, self->note_before, STIPPLE_NOTE_BEFORE, session->note_before);
+  setup_note (self, self->note_after, STIPPLE_NOTE_AFTER, session->note_after);
+  g_signal_connect_object (treatment, "notify::notes-pending", G_CALLBACK (note_pending_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (treatment, "notes-failed", G_CALLBACK (note_failed_cb), self,
+                           G_CONNECT_SWAPPED);
   note_pending_cb (self);
 
   /* The treatment owns the ring and the pen's tap into it; it outlives
@@ -906,12 +900,10 @@ stipple_treatment_page_dispose (GObject *object)
   StippleTreatmentPage *self = STIPPLE_TREATMENT_PAGE (object);
 
   g_clear_handle_id (&self->strokes_flush_id, g_source_remove);
-  if (self->before_saver != NULL)
-    stipple_note_saver_flush (self->before_saver, NULL);
-  if (self->after_saver != NULL)
-    stipple_note_saver_flush (self->after_saver, NULL);
-  g_clear_object (&self->before_saver);
-  g_clear_object (&self->after_saver);
+  /* What is typed reaches the patient file even if the treatment lives
+   * on without this page. */
+  if (self->treatment != NULL)
+    stipple_treatment_flush_notes (self->treatment, NULL);
 
   /* The chart reads the treatment's ring: not after this. */
   if (self->chart != NULL)
@@ -919,7 +911,6 @@ stipple_treatment_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), STIPPLE_TYPE_TREATMENT_PAGE);
 
   g_clear_object (&self->treatment);
-  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (stipple_treatment_page_parent_class)->dispose (object);
 }

@@ -6,7 +6,7 @@
  * (stipple-treatment-pen.c); plans and limits (stipple-treatment-plan.c);
  * needle samples, zone totals and lost samples
  * (stipple-treatment-totals.c); ending the session
- * (stipple-treatment-end.c). All of it runs on the main thread but the
+ * (stipple-treatment-end.c); the notes (stipple-treatment-notes.c). All of it runs on the main thread but the
  * sample tap, which the pen calls on its I/O thread.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,6 +14,7 @@
 
 #pragma once
 
+#include "stipple-note-saver.h"
 #include "stipple-pen-clock.h"
 #include "stipple-stroke-analyser.h"
 #include "stipple-treatment.h"
@@ -29,6 +30,7 @@ G_BEGIN_DECLS
 #define LOSS_EPISODE_QUIET_MS 1000
 /* A second and more of needle samples at 8 kHz between two frames. */
 #define RING_CAPACITY (1u << 16)
+#define STIPPLE_TREATMENT_N_NOTES 2
 
 struct _StippleTreatment
 {
@@ -89,6 +91,9 @@ struct _StippleTreatment
   StippleSampleRing     ring;
   StippleProtoSample   *ring_storage;
   gboolean              tapped;
+
+  /* The notes before and after the treatment. */
+  StippleNoteSaver     *note_savers[STIPPLE_TREATMENT_N_NOTES];
 };
 
 enum {
@@ -103,6 +108,7 @@ enum {
   PROP_ENDED,
   PROP_SAMPLES_LOST,
   PROP_LOSS_EPISODES,
+  PROP_NOTES_PENDING,
   N_PROPS
 };
 
@@ -111,6 +117,7 @@ extern GParamSpec *stipple_treatment_properties[N_PROPS];
 enum {
   SIGNAL_PLAN_CHANGED,
   SIGNAL_STROKES_CHANGED,
+  SIGNAL_NOTES_FAILED,
   N_SIGNALS
 };
 
@@ -146,6 +153,10 @@ void     stipple_treatment_pen_fault_cb      (StippleTreatment         *self,
                                               StipplePen               *pen);
 void     stipple_treatment_tap               (StippleTreatment         *self);
 void     stipple_treatment_untap             (StippleTreatment         *self);
+
+/* stipple-treatment-notes.c */
+void     stipple_treatment_setup_notes       (StippleTreatment         *self);
+void     stipple_treatment_clear_notes       (StippleTreatment         *self);
 
 /* stipple-treatment-plan.c */
 void     stipple_treatment_save_session_cb   (GObject                  *object,

@@ -624,6 +624,7 @@ stipple_treatment_new (StippleStore            *store,
   self->was_connected = stipple_pen_get_connected (pen);
   if (!self->ended)
     stipple_treatment_tap (self);
+  stipple_treatment_setup_notes (self);
 
   return self;
 }
@@ -651,6 +652,7 @@ stipple_treatment_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->pen, self);
     }
   g_clear_object (&self->pen);
+  stipple_treatment_clear_notes (self);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (stipple_treatment_parent_class)->dispose (object);
@@ -722,6 +724,10 @@ stipple_treatment_get_property (GObject    *object,
       g_value_set_uint (value, self->loss_episodes);
       break;
 
+    case PROP_NOTES_PENDING:
+      g_value_set_boolean (value, stipple_treatment_get_notes_pending (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -780,6 +786,14 @@ stipple_treatment_class_init (StippleTreatmentClass *klass)
   stipple_treatment_properties[PROP_LOSS_EPISODES] =
     g_param_spec_uint ("loss-episodes", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * StippleTreatment:notes-pending:
+   *
+   * Whether some of the notes is not in the patient file yet.
+   */
+  stipple_treatment_properties[PROP_NOTES_PENDING] =
+    g_param_spec_boolean ("notes-pending", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, stipple_treatment_properties);
 
   /**
@@ -797,6 +811,17 @@ stipple_treatment_class_init (StippleTreatmentClass *klass)
   stipple_treatment_signals[SIGNAL_STROKES_CHANGED] =
     g_signal_new ("strokes-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  /**
+   * StippleTreatment::notes-failed:
+   * @error: why, in words for the clinician
+   *
+   * A note did not reach the patient file; the next change or flush
+   * tries again.
+   */
+  stipple_treatment_signals[SIGNAL_NOTES_FAILED] =
+    g_signal_new ("notes-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void

@@ -166,6 +166,13 @@ gboolean               stipple_treatment_end_finish         (StippleTreatment   
                                                              GAsyncResult            *result,
                                                              GError                 **error);
 gboolean               stipple_treatment_get_ending         (StippleTreatment        *self);
+
+void                   stipple_treatment_set_note           (StippleTreatment        *self,
+                                                             StippleNoteKind          kind,
+                                                             const char              *text);
+gboolean               stipple_treatment_get_notes_pending  (StippleTreatment        *self);
+gboolean               stipple_treatment_flush_notes        (StippleTreatment        *self,
+                                                             GError                 **error);
 gboolean               stipple_treatment_get_ended          (StippleTreatment        *self);
 
 guint64                stipple_treatment_get_samples_lost   (StippleTreatment        *self);
