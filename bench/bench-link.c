@@ -148,7 +148,7 @@ main (int   argc,
   treatment = stipple_treatment_new (store, pen, session, "Dr Moreau", STIPPLE_SKIN_THIN, &limits);
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 900);
-  gtk_window_set_child (GTK_WINDOW (window), stipple_treatment_page_new (treatment, store));
+  gtk_window_set_child (GTK_WINDOW (window), stipple_treatment_page_new (treatment));
   gtk_window_present (GTK_WINDOW (window));
 
   stipple_treatment_select_zone (treatment, STIPPLE_ZONE_CHEEK_LEFT, 1);
@@ -188,7 +188,7 @@ main (int   argc,
 
   g_atomic_int_set (&stipple_test_vfs_sync_delay_ms, 0);
   g_signal_handlers_disconnect_by_func (pen, disarmed_cb, NULL);
-  stipple_treatment_disarm (treatment);
+  stipple_treatment_stop (treatment, STIPPLE_STOP_CLINICIAN);
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&treatment);
   stipple_pen_stop (pen);

@@ -136,7 +136,7 @@ test_disk_full (void)
   g_assert_cmpuint (stipple_test_vfs_faults, >, 0);
 
   /* The needle still stops at once: the pen does not wait on the disk. */
-  stipple_treatment_emergency_stop (treatment);
+  stipple_treatment_stop (treatment, STIPPLE_STOP_EMERGENCY);
   WAIT_FOR (!stipple_firmware_is_armed (firmware));
 
   /* Room again: the treatment carries on and ends, and what was saved

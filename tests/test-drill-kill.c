@@ -128,7 +128,7 @@ run_child (const char *path,
 
   stipple_zone_limits_init_defaults (&limits);
   treatment = stipple_treatment_new (store, pen, session, "Dr Drill", STIPPLE_SKIN_THIN, &limits);
-  page = stipple_treatment_page_new (treatment, store);
+  page = stipple_treatment_page_new (treatment);
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   gtk_window_set_child (GTK_WINDOW (window), page);

@@ -405,7 +405,7 @@ test_arm_strokes_and_stop (Fixture       *f,
   WAIT_FOR (stipple_treatment_get_strokes (f->treatment, STIPPLE_ZONE_FOREHEAD) > 24);
 
   /* Emergency stop: at once, an alarm, and the settings must be sent again. */
-  stipple_treatment_emergency_stop (f->treatment);
+  stipple_treatment_stop (f->treatment, STIPPLE_STOP_EMERGENCY);
   WAIT_FOR (!stipple_firmware_is_armed (firmware (f)));
   g_assert_cmpint (stipple_treatment_get_verification (f->treatment), ==, STIPPLE_VERIFICATION_NONE);
   WAIT_FOR (stipple_treatment_get_alarm_priority (f->treatment) >= STIPPLE_ALARM_MEDIUM);
@@ -612,7 +612,7 @@ test_samples_lost (Fixture       *f,
   WAIT_FOR (stipple_treatment_get_samples_lost (f->treatment) > sum);
   g_assert_true (stipple_treatment_get_armed (f->treatment));
   stopped_at = g_get_monotonic_time ();
-  stipple_treatment_disarm (f->treatment);
+  stipple_treatment_stop (f->treatment, STIPPLE_STOP_CLINICIAN);
   WAIT_FOR (lost_rows (f, &sum) == stipple_treatment_get_loss_episodes (f->treatment));
   g_assert_cmpint (g_get_monotonic_time () - stopped_at, <, 900 * 1000);
   g_assert_false (stipple_treatment_get_armed (f->treatment));
@@ -696,7 +696,7 @@ test_watchdog_keeps_settings (Fixture       *f,
   WAIT_FOR (stipple_treatment_get_verification (f->treatment) == STIPPLE_VERIFICATION_VERIFIED);
   g_assert_true (arm (f, &error));
   g_assert_no_error (error);
-  stipple_treatment_emergency_stop (f->treatment);
+  stipple_treatment_stop (f->treatment, STIPPLE_STOP_EMERGENCY);
   WAIT_FOR (!stipple_firmware_is_armed (firmware (f)));
   g_assert_false (stipple_firmware_get_treatment (firmware (f), &on_pen));
   g_assert_cmpstr (stipple_treatment_get_verification_message (f->treatment), ==,
@@ -749,6 +749,197 @@ test_end_slow_disk (Fixture       *f,
   g_assert_nonnull (((StippleSession *) chart->sessions->pdata[0])->ended_at);
 }
 
+/* Empties the ring as the graphs would; returns how many samples it held. */
+static gsize
+drain_ring (StippleSampleRing *ring)
+{
+  StippleProtoSample samples[256];
+  gsize n, total = 0;
+
+  while ((n = stipple_sample_ring_pop_batch (ring, samples, G_N_ELEMENTS (samples))) > 0)
+    total += n;
+  return total;
+}
+
+static gint64
+new_session (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleSession) session = stipple_session_new ();
+
+  session->patient_id = stipple_treatment_get_session (f->treatment)->patient_id;
+  session->started_at = g_date_time_new_now_utc ();
+  session->clinician = g_strdup ("Dr Moreau");
+  g_assert_true (stipple_store_save_session (f->store, session, &error));
+  g_assert_no_error (error);
+  return session->id;
+}
+
+/* The interface's one stop, on each pen state, and the graphs' ring: the
+ * treatment alone taps the pen for it, and lets go of it when the session
+ * ends and before the ring goes, while the pen is still streaming. */
+static void
+test_stop_and_ring (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(StippleSession) session = stipple_session_new ();
+  StippleTreatment *second;
+  StippleSampleRing *ring = stipple_treatment_get_ring (f->treatment);
+  StippleZoneLimits limits;
+  StippleProtoTreatment on_pen;
+  guint64 packets, overflowed;
+
+  /* The ring fills with no screen at all: the treatment holds the tap. */
+  g_assert_nonnull (ring);
+  drain_ring (ring);
+  WAIT_FOR (stipple_sample_ring_get_readable (ring) > 0);
+
+  plan_cheek (f);
+  stipple_treatment_select_zone (f->treatment, STIPPLE_ZONE_CHEEK_LEFT, 1);
+  WAIT_FOR (stipple_treatment_get_verification (f->treatment) == STIPPLE_VERIFICATION_VERIFIED);
+
+  /* Not armed, the clinician's stop sends nothing and clears nothing. */
+  stipple_treatment_stop (f->treatment, STIPPLE_STOP_CLINICIAN);
+  g_assert_cmpint (stipple_treatment_get_verification (f->treatment), ==, STIPPLE_VERIFICATION_VERIFIED);
+
+  /* Armed, it disarms in order: the settings stay verified, no alarm, no
+   * emergency stop in the trail. */
+  g_assert_true (arm (f, &error));
+  g_assert_no_error (error);
+  g_assert_true (stipple_firmware_is_armed (firmware (f)));
+  stipple_treatment_stop (f->treatment, STIPPLE_STOP_CLINICIAN);
+  WAIT_FOR (!stipple_firmware_is_armed (firmware (f)));
+  WAIT_FOR (!stipple_treatment_get_armed (f->treatment));
+  WAIT_FOR (count_audit (f, STIPPLE_AUDIT_DISARM, NULL) >= 1);
+  g_assert_cmpint (stipple_treatment_get_verification (f->treatment), ==, STIPPLE_VERIFICATION_VERIFIED);
+  g_assert_cmpint (stipple_treatment_get_alarm_priority (f->treatment), ==, STIPPLE_ALARM_NONE);
+  store_settled (f);
+  g_assert_cmpuint (count_audit (f, STIPPLE_AUDIT_EMERGENCY_STOP, NULL), ==, 0);
+
+  /* The lock's stop is the same ordered disarm. */
+  g_assert_true (arm (f, &error));
+  g_assert_no_error (error);
+  stipple_treatment_stop (f->treatment, STIPPLE_STOP_LOCK);
+  WAIT_FOR (!stipple_firmware_is_armed (firmware (f)));
+  WAIT_FOR (!stipple_treatment_get_armed (f->treatment));
+  g_assert_cmpint (stipple_treatment_get_verification (f->treatment), ==, STIPPLE_VERIFICATION_VERIFIED);
+
+  /* Not armed, the emergency stop still goes to the pen, which forgets
+   * its settings: the trail has it, the settings must be sent again. */
+  stipple_treatment_stop (f->treatment, STIPPLE_STOP_EMERGENCY);
+  WAIT_FOR (count_audit (f, STIPPLE_AUDIT_EMERGENCY_STOP, NULL) >= 1);
+  g_assert_cmpint (stipple_treatment_get_verification (f->treatment), ==, STIPPLE_VERIFICATION_NONE);
+  WAIT_FOR (!stipple_firmware_get_treatment (firmware (f), &on_pen));
+  g_assert_false (arm (f, &error));
+  g_assert_error (error, STIPPLE_TREATMENT_ERROR, STIPPLE_TREATMENT_ERROR_NOT_READY);
+  g_clear_error (&error);
+
+  /* Armed again, closing the window stops it as an emergency stop does. */
+  stipple_treatment_push (f->treatment);
+  WAIT_FOR (stipple_treatment_get_verification (f->treatment) == STIPPLE_VERIFICATION_VERIFIED);
+  g_assert_true (arm (f, &error));
+  g_assert_no_error (error);
+  stipple_treatment_stop (f->treatment, STIPPLE_STOP_CLOSE);
+  g_assert_false (stipple_treatment_get_armed (f->treatment));
+  WAIT_FOR (!stipple_firmware_is_armed (firmware (f)));
+  WAIT_FOR (count_audit (f, STIPPLE_AUDIT_EMERGENCY_STOP, NULL) >= 2);
+  WAIT_FOR (stipple_treatment_get_alarm_priority (f->treatment) == STIPPLE_ALARM_MEDIUM);
+
+  /* Ended, the pen streams on and nothing more reaches the ring. */
+  stipple_treatment_end_async (f->treatment, arm_cb, &result);
+  WAIT_FOR (result != NULL);
+  g_assert_true (stipple_treatment_end_finish (f->treatment, result, &error));
+  g_assert_no_error (error);
+  drain_ring (ring);
+  overflowed = stipple_sample_ring_get_overflowed (ring);
+  packets = packets_received (f);
+  WAIT_FOR (packets_received (f) >= packets + 20);
+  g_assert_cmpuint (stipple_sample_ring_get_readable (ring), ==, 0);
+  g_assert_cmpuint (stipple_sample_ring_get_overflowed (ring), ==, overflowed);
+
+  /* The next session's treatment taps the pen in its turn; once it goes,
+   * its ring is freed and the pen streams on without writing into it (a
+   * write into the freed megabyte would fault). */
+  session->id = new_session (f);
+  session->patient_id = stipple_treatment_get_session (f->treatment)->patient_id;
+  session->clinician = g_strdup ("Dr Moreau");
+  stipple_zone_limits_init_defaults (&limits);
+  second = stipple_treatment_new (f->store, f->pen, session, "Dr Moreau", STIPPLE_SKIN_THIN, &limits);
+  WAIT_FOR (stipple_sample_ring_get_readable (stipple_treatment_get_ring (second)) > 0);
+  g_assert_cmpuint (stipple_sample_ring_get_readable (ring), ==, 0);
+  g_assert_finalize_object (second);
+  packets = packets_received (f);
+  WAIT_FOR (packets_received (f) >= packets + 20);
+  g_assert_cmpuint (stipple_sample_ring_get_readable (ring), ==, 0);
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+static const StippleSession *
+saved_session (Fixture              *f,
+               StipplePatientChart **chart)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (chart, stipple_patient_chart_free);
+  *chart = stipple_store_load_chart (f->store, stipple_treatment_get_session (f->treatment)->patient_id,
+                                     &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint ((*chart)->sessions->len, ==, 1);
+  return g_ptr_array_index ((*chart)->sessions, 0);
+}
+
+/* The notes go through the treatment: what is typed is saved by its
+ * savers, said pending until then, and written when the treatment goes. */
+static void
+test_notes (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StipplePatientChart) chart = NULL;
+  g_autoptr(StippleTreatment) treatment = NULL;
+  gint64 patient_id = stipple_treatment_get_session (f->treatment)->patient_id;
+  guint pending_changes = 0;
+
+  g_signal_connect_swapped (f->treatment, "notify::notes-pending", G_CALLBACK (count_cb),
+                            &pending_changes);
+  g_assert_false (stipple_treatment_get_notes_pending (f->treatment));
+  stipple_treatment_set_note (f->treatment, STIPPLE_NOTE_BEFORE, "Skin intact, no active acne.");
+  g_assert_true (stipple_treatment_get_notes_pending (f->treatment));
+  g_assert_cmpuint (pending_changes, >=, 1);
+  stipple_treatment_set_note (f->treatment, STIPPLE_NOTE_AFTER, "Mild erythema.");
+
+  /* Saved on their own once typing pauses. */
+  WAIT_FOR (!stipple_treatment_get_notes_pending (f->treatment));
+  g_assert_cmpuint (pending_changes, >=, 2);
+  g_assert_cmpstr (saved_session (f, &chart)->note_before, ==, "Skin intact, no active acne.");
+  g_assert_cmpstr (saved_session (f, &chart)->note_after, ==, "Mild erythema.");
+
+  /* At once when asked to. */
+  stipple_treatment_set_note (f->treatment, STIPPLE_NOTE_BEFORE, "Skin intact.");
+  g_assert_true (stipple_treatment_flush_notes (f->treatment, &error));
+  g_assert_no_error (error);
+  g_assert_false (stipple_treatment_get_notes_pending (f->treatment));
+  g_assert_cmpstr (saved_session (f, &chart)->note_before, ==, "Skin intact.");
+
+  /* Typed just before the treatment goes: not lost. */
+  stipple_treatment_set_note (f->treatment, STIPPLE_NOTE_AFTER, "Mild erythema, settled.");
+  treatment = g_object_ref (f->treatment);
+  g_clear_object (&f->treatment);
+  g_assert_finalize_object (g_steal_pointer (&treatment));
+  g_clear_pointer (&chart, stipple_patient_chart_free);
+  chart = stipple_store_load_chart (f->store, patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (((StippleSession *) g_ptr_array_index (chart->sessions, 0))->note_after, ==,
+                   "Mild erythema, settled.");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -770,6 +961,10 @@ main (int   argc,
               fixture_set_up, test_watchdog_keeps_settings, fixture_tear_down);
   g_test_add ("/stipple/treatment/end-slow-disk", Fixture, NULL,
               fixture_set_up, test_end_slow_disk, fixture_tear_down);
+  g_test_add ("/stipple/treatment/stop-and-ring", Fixture, NULL,
+              fixture_set_up, test_stop_and_ring, fixture_tear_down);
+  g_test_add ("/stipple/treatment/notes", Fixture, NULL,
+              fixture_set_up, test_notes, fixture_tear_down);
 
   return g_test_run ();
 }

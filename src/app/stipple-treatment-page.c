@@ -18,30 +18,19 @@
 
 #include "stipple-a11y.h"
 #include "stipple-face-map.h"
-#include "stipple-note-saver.h"
 #include "stipple-patient-text.h"
-#include "stipple-sample-ring.h"
 #include "stipple-strip-chart.h"
 #include "stipple-skin-response.h"
 #include "stipple-treatment-page.h"
-
-/* A second and more of needle samples at 8 kHz between two frames. */
-#define RING_CAPACITY (1u << 16)
 
 struct _StippleTreatmentPage
 {
   GtkWidget           parent_instance;
 
   StippleTreatment   *treatment;
-  StippleStore       *store;
   /* Zones whose stroke counts changed since the screen last said them. */
   guint64             strokes_dirty;
   guint               strokes_flush_id;
-  StippleNoteSaver   *before_saver;
-  StippleNoteSaver   *after_saver;
-
-  StippleSampleRing   ring;
-  StippleProtoSample *ring_storage;
 
   GtkListBoxRow      *zone_rows[STIPPLE_N_ZONES];
   GtkSpinButton      *depth_spins[STIPPLE_MAX_PASSES];
@@ -639,7 +628,7 @@ arm_clicked_cb (StippleTreatmentPage *self)
 {
   show_plan_error (self, NULL);
   if (stipple_treatment_get_armed (self->treatment))
-    stipple_treatment_disarm (self->treatment);
+    stipple_treatment_stop (self->treatment, STIPPLE_STOP_CLINICIAN);
   else
     stipple_treatment_arm_async (self->treatment, NULL, arm_ready_cb, g_object_ref (self));
 }
@@ -765,23 +754,25 @@ end_clicked_cb (StippleTreatmentPage *self)
  * Notes
  * ------------------------------------------------------------------------ */
 
+/* The treatment owns the notes and their savers: the page passes what
+ * is typed, and says whether it is saved. */
 static void
-note_changed_cb (GtkTextBuffer    *buffer,
-                 StippleNoteSaver *saver)
+note_changed_cb (GtkTextBuffer        *buffer,
+                 StippleTreatmentPage *self)
 {
   GtkTextIter start, end;
   g_autofree char *text = NULL;
+  StippleNoteKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (buffer), "stipple-note-kind"));
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  stipple_note_saver_set_text (saver, text);
+  stipple_treatment_set_note (self->treatment, kind, text);
 }
 
 static void
 note_pending_cb (StippleTreatmentPage *self)
 {
-  gboolean pending = stipple_note_saver_get_pending (self->before_saver) ||
-                     stipple_note_saver_get_pending (self->after_saver);
+  gboolean pending = stipple_treatment_get_notes_pending (self->treatment);
 
   gtk_label_set_text (self->note_status, pending ? _("Saving…") : _("All notes saved"));
 }
@@ -796,20 +787,16 @@ note_failed_cb (StippleTreatmentPage *self,
 }
 
 static void
-setup_note (StippleTreatmentPage  *self,
-            GtkTextView           *view,
-            StippleNoteSaver     **saver,
-            StippleNoteKind        kind,
-            const char            *text)
+setup_note (StippleTreatmentPage *self,
+            GtkTextView          *view,
+            StippleNoteKind       kind,
+            const char           *text)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
 
-  *saver = stipple_note_saver_new (self->store, stipple_treatment_get_session (self->treatment)->id, kind);
   gtk_text_buffer_set_text (buffer, text ? text : "", -1);
-  g_signal_connect_object (buffer, "changed", G_CALLBACK (note_changed_cb), *saver, 0);
-  g_signal_connect_object (*saver, "notify::pending", G_CALLBACK (note_pending_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (*saver, "failed", G_CALLBACK (note_failed_cb), self, G_CONNECT_SWAPPED);
+  g_object_set_data (G_OBJECT (buffer), "stipple-note-kind", GINT_TO_POINTER (kind));
+  g_signal_connect_object (buffer, "changed", G_CALLBACK (note_changed_cb), self, 0);
 }
 
 /**
@@ -817,7 +804,8 @@ setup_note (StippleTreatmentPage  *self,
  * @self: a #StippleTreatmentPage
  * @error: return location for a #GError
  *
- * Writes whatever of the notes is not saved yet, now.
+ * Writes whatever of the notes is not saved yet, now, through the
+ * treatment.
  *
  * Returns: %TRUE when every note is in the patient file
  */
@@ -827,56 +815,46 @@ stipple_treatment_page_flush_notes (StippleTreatmentPage  *self,
 {
   g_return_val_if_fail (STIPPLE_IS_TREATMENT_PAGE (self), FALSE);
 
-  return stipple_note_saver_flush (self->before_saver, error) &&
-         stipple_note_saver_flush (self->after_saver, error);
+  return stipple_treatment_flush_notes (self->treatment, error);
 }
 
 /* ------------------------------------------------------------------------
  * Object
  * ------------------------------------------------------------------------ */
 
-/* On the pen's I/O thread: into the ring, never blocking. */
-static void
-pen_samples_cb (const StippleProtoSample *samples,
-                guint                     n_samples,
-                guint                     lost,
-                gpointer                  user_data)
-{
-  stipple_sample_ring_push_batch (user_data, samples, n_samples);
-}
-
 /**
  * stipple_treatment_page_new:
  * @treatment: the session being treated
- * @store: the patient file, for the notes
  *
  * Returns: (transfer full): a new treatment page
  */
 GtkWidget *
-stipple_treatment_page_new (StippleTreatment *treatment,
-                            StippleStore     *store)
+stipple_treatment_page_new (StippleTreatment *treatment)
 {
   StippleTreatmentPage *self;
   const StippleSession *session;
 
   g_return_val_if_fail (STIPPLE_IS_TREATMENT (treatment), NULL);
-  g_return_val_if_fail (STIPPLE_IS_STORE (store), NULL);
 
   self = g_object_new (STIPPLE_TYPE_TREATMENT_PAGE, NULL);
   self->treatment = g_object_ref (treatment);
-  self->store = g_object_ref (store);
   session = stipple_treatment_get_session (treatment);
 
   build_zone_list (self);
   adw_combo_row_set_selected (self->thickness_row, stipple_treatment_get_thickness (treatment));
   g_signal_connect_swapped (self->thickness_row, "notify::selected", G_CALLBACK (thickness_changed_cb), self);
   gtk_box_append (self->inspector, stipple_skin_response_new (treatment));
-  setup_note (self, self->note_before, &self->before_saver, STIPPLE_NOTE_BEFORE, session->note_before);
-  setup_note (self, self->note_after, &self->after_saver, STIPPLE_NOTE_AFTER, session->note_after);
+  setup_note (self, self->note_before, STIPPLE_NOTE_BEFORE, session->note_before);
+  setup_note (self, self->note_after, STIPPLE_NOTE_AFTER, session->note_after);
+  g_signal_connect_object (treatment, "notify::notes-pending", G_CALLBACK (note_pending_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (treatment, "notes-failed", G_CALLBACK (note_failed_cb), self,
+                           G_CONNECT_SWAPPED);
   note_pending_cb (self);
 
-  stipple_strip_chart_set_ring (self->chart, &self->ring);
-  stipple_pen_set_sample_func (stipple_treatment_get_pen (treatment), pen_samples_cb, &self->ring);
+  /* The treatment owns the ring and the pen's tap into it; it outlives
+   * the chart, which goes with this page's template. */
+  stipple_strip_chart_set_ring (self->chart, stipple_treatment_get_ring (treatment));
 
   g_signal_connect_object (treatment, "notify::zone", G_CALLBACK (zone_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -922,32 +900,19 @@ stipple_treatment_page_dispose (GObject *object)
   StippleTreatmentPage *self = STIPPLE_TREATMENT_PAGE (object);
 
   g_clear_handle_id (&self->strokes_flush_id, g_source_remove);
-  /* The pen's I/O thread must stop writing into the ring before it goes. */
+  /* What is typed reaches the patient file even if the treatment lives
+   * on without this page. */
   if (self->treatment != NULL)
-    stipple_pen_set_sample_func (stipple_treatment_get_pen (self->treatment), NULL, NULL);
-  if (self->before_saver != NULL)
-    stipple_note_saver_flush (self->before_saver, NULL);
-  if (self->after_saver != NULL)
-    stipple_note_saver_flush (self->after_saver, NULL);
-  g_clear_object (&self->before_saver);
-  g_clear_object (&self->after_saver);
+    stipple_treatment_flush_notes (self->treatment, NULL);
 
+  /* The chart reads the treatment's ring: not after this. */
+  if (self->chart != NULL)
+    stipple_strip_chart_set_ring (self->chart, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), STIPPLE_TYPE_TREATMENT_PAGE);
 
   g_clear_object (&self->treatment);
-  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (stipple_treatment_page_parent_class)->dispose (object);
-}
-
-static void
-stipple_treatment_page_finalize (GObject *object)
-{
-  StippleTreatmentPage *self = STIPPLE_TREATMENT_PAGE (object);
-
-  g_free (self->ring_storage);
-
-  G_OBJECT_CLASS (stipple_treatment_page_parent_class)->finalize (object);
 }
 
 static void
@@ -957,7 +922,6 @@ stipple_treatment_page_class_init (StippleTreatmentPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = stipple_treatment_page_dispose;
-  object_class->finalize = stipple_treatment_page_finalize;
 
   /**
    * StippleTreatmentPage::ended:
@@ -1014,8 +978,6 @@ stipple_treatment_page_init (StippleTreatmentPage *self)
   stipple_a11y_name_row (GTK_WIDGET (self->thickness_row), NULL);
   stipple_a11y_name_row (self->preset_row, _("_Fill All Zones"));
 
-  self->ring_storage = g_new0 (StippleProtoSample, RING_CAPACITY);
-  stipple_sample_ring_init (&self->ring, self->ring_storage, RING_CAPACITY);
 
   self->chart = STIPPLE_STRIP_CHART (stipple_strip_chart_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->chart), TRUE);

@@ -15,8 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (StippleTreatmentPage, stipple_treatment_page, STIPPLE, TREATMENT_PAGE, GtkWidget)
 
-GtkWidget        *stipple_treatment_page_new           (StippleTreatment     *treatment,
-                                                        StippleStore         *store);
+GtkWidget        *stipple_treatment_page_new           (StippleTreatment     *treatment);
 StippleTreatment *stipple_treatment_page_get_treatment (StippleTreatmentPage *self);
 gboolean          stipple_treatment_page_flush_notes   (StippleTreatmentPage *self,
                                                         GError              **error);

@@ -20,6 +20,7 @@
 #include "stipple-patient-list.h"
 #include "stipple-patient-page.h"
 #include "stipple-patient-text.h"
+#include "stipple-device-status.h"
 #include "stipple-photo-window.h"
 #include "stipple-report-session.h"
 #include "stipple-session-setup.h"
@@ -38,8 +39,12 @@ struct _StippleWindow
   StipplePatientList   *patient_list;
   StipplePatientPage   *patient_page;
   StippleSessionSetup  *setup;
-  StippleTreatment     *treatment;
+  /* The open treatment belongs to its page, the only strong reference
+   * the interface holds; the window follows it with one signal group. */
   GtkWidget            *treatment_page;
+  GSignalGroup         *treatment_signals;
+  /* The pen as the header shows it, treatment or not. */
+  StippleDeviceStatus  *pen_info;
 
   /* Template children */
   AdwWindowTitle       *window_title;
@@ -90,6 +95,14 @@ get_pen (StippleWindow *self)
   return self->application ? stipple_application_get_pen (self->application) : NULL;
 }
 
+static StippleTreatment *
+get_treatment (StippleWindow *self)
+{
+  return self->treatment_page != NULL
+    ? stipple_treatment_page_get_treatment (STIPPLE_TREATMENT_PAGE (self->treatment_page))
+    : NULL;
+}
+
 /* ------------------------------------------------------------------------
  * The pen and alarms
  * ------------------------------------------------------------------------ */
@@ -97,8 +110,8 @@ get_pen (StippleWindow *self)
 static gboolean
 alarm_standing (StippleWindow *self)
 {
-  return self->treatment != NULL &&
-         stipple_treatment_get_alarm_priority (self->treatment) != STIPPLE_ALARM_NONE;
+  return get_treatment (self) != NULL &&
+         stipple_treatment_get_alarm_priority (get_treatment (self)) != STIPPLE_ALARM_NONE;
 }
 
 /* Below this width the header's pen pill says the pen's state alone. */
@@ -107,7 +120,7 @@ alarm_standing (StippleWindow *self)
 static void
 update_pen_status (StippleWindow *self)
 {
-  StipplePen *pen = get_pen (self);
+  StippleDeviceStatus *pen = self->pen_info;
   const StipplePenIdentity *identity;
   const StipplePenCartridge *cartridge;
   g_autofree char *text = NULL;
@@ -127,10 +140,10 @@ update_pen_status (StippleWindow *self)
       return;
     }
 
-  identity = stipple_pen_get_identity (pen);
-  cartridge = stipple_pen_get_cartridge (pen);
+  identity = stipple_device_status_get_identity (pen);
+  cartridge = stipple_device_status_get_cartridge (pen);
 
-  switch (stipple_pen_get_state (pen))
+  switch (stipple_device_status_get_state (pen))
     {
     case STIPPLE_PEN_STATE_CONNECTED:
       text = g_strdup (_("Pen connected"));
@@ -152,7 +165,7 @@ update_pen_status (StippleWindow *self)
     case STIPPLE_PEN_STATE_DISCONNECTED:
     default:
       {
-        const GError *link = stipple_transport_get_link_error (stipple_pen_get_transport (pen));
+        const GError *link = stipple_device_status_get_link_error (pen);
 
         text = g_strdup (_("No pen"));
         if (link != NULL)
@@ -161,7 +174,7 @@ update_pen_status (StippleWindow *self)
       break;
     }
 
-  if (stipple_pen_get_connected (pen) && identity != NULL)
+  if (stipple_device_status_get_connected (pen) && identity != NULL)
     {
       g_autoptr(GString) detail = g_string_new (NULL);
 
@@ -183,8 +196,9 @@ update_pen_status (StippleWindow *self)
               style = "pen-fault";
             }
         }
-      const char *state = stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_ARMED ? _("Needle running")
-                          : stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_FAULT ? _("Pen fault")
+      StipplePenState pen_state = stipple_device_status_get_state (pen);
+      const char *state = pen_state == STIPPLE_PEN_STATE_ARMED ? _("Needle running")
+                          : pen_state == STIPPLE_PEN_STATE_FAULT ? _("Pen fault")
                           : _("Pen connected");
       int width = 0, height = 0;
 
@@ -224,10 +238,10 @@ update_alarm (StippleWindow *self)
   StippleAlarmPriority priority = STIPPLE_ALARM_NONE;
   const char *message = NULL;
 
-  if (self->treatment != NULL)
+  if (get_treatment (self) != NULL)
     {
-      priority = stipple_treatment_get_alarm_priority (self->treatment);
-      message = stipple_treatment_get_alarm_message (self->treatment);
+      priority = stipple_treatment_get_alarm_priority (get_treatment (self));
+      message = stipple_treatment_get_alarm_message (get_treatment (self));
     }
 
   update_pen_status (self);
@@ -260,8 +274,28 @@ update_alarm (StippleWindow *self)
 static void
 alarm_acknowledged_cb (StippleWindow *self)
 {
-  if (self->treatment != NULL)
-    stipple_treatment_acknowledge_alarm (self->treatment);
+  if (get_treatment (self) != NULL)
+    stipple_treatment_acknowledge_alarm (get_treatment (self));
+}
+
+/* Every stop of the needle this window makes: through the session's
+ * rules when a treatment is open (docs/safety.md, "The stop path"). With
+ * none the needle cannot run; an emergency stop, or any stop should the
+ * pen say it is armed, still goes to the pen through its status. */
+static void
+stop_needle (StippleWindow     *self,
+             StippleStopReason  reason)
+{
+  StippleTreatment *treatment = get_treatment (self);
+
+  g_assert (STIPPLE_IS_WINDOW (self));
+
+  if (treatment != NULL)
+    stipple_treatment_stop (treatment, reason);
+  else if (self->pen_info != NULL &&
+           (reason == STIPPLE_STOP_EMERGENCY || reason == STIPPLE_STOP_CLOSE ||
+            stipple_device_status_get_state (self->pen_info) == STIPPLE_PEN_STATE_ARMED))
+    stipple_device_status_emergency_stop (self->pen_info);
 }
 
 /**
@@ -270,20 +304,14 @@ alarm_acknowledged_cb (StippleWindow *self)
  *
  * Stops the needle at once, whatever else is happening: through the
  * session's rules when a treatment is open, so the stop is recorded in
- * it, and through the pen directly otherwise.
+ * it, and through the pen's status otherwise.
  */
 void
 stipple_window_emergency_stop (StippleWindow *self)
 {
-  StipplePen *pen;
-
   g_return_if_fail (STIPPLE_IS_WINDOW (self));
 
-  pen = get_pen (self);
-  if (self->treatment != NULL)
-    stipple_treatment_emergency_stop (self->treatment);
-  else if (pen != NULL)
-    stipple_pen_emergency_stop (pen);
+  stop_needle (self, STIPPLE_STOP_EMERGENCY);
 }
 
 static void
@@ -309,7 +337,6 @@ emergency_stop_action (GtkWidget  *widget,
 void
 stipple_window_lock (StippleWindow *self)
 {
-  StipplePen *pen = get_pen (self);
   g_autoptr(GList) toplevels = NULL;
 
   g_return_if_fail (STIPPLE_IS_WINDOW (self));
@@ -317,10 +344,7 @@ stipple_window_lock (StippleWindow *self)
   if (stipple_window_get_locked (self))
     return;
 
-  if (self->treatment != NULL)
-    stipple_treatment_disarm (self->treatment);
-  else if (pen != NULL && stipple_pen_get_state (pen) == STIPPLE_PEN_STATE_ARMED)
-    stipple_pen_disarm_async (pen, NULL, NULL, NULL);
+  stop_needle (self, STIPPLE_STOP_LOCK);
 
   toplevels = gtk_window_list_toplevels ();
   for (GList *l = toplevels; l != NULL; l = l->next)
@@ -353,7 +377,7 @@ stipple_window_unlock (StippleWindow *self)
 
   gtk_stack_set_visible_child_name (self->main_stack, self->unlocked_page ? self->unlocked_page
                                                                            : "workspace");
-  gtk_widget_set_visible (self->sidebar, self->treatment == NULL);
+  gtk_widget_set_visible (self->sidebar, get_treatment (self) == NULL);
   for (guint i = 0; i < self->hidden_windows->len; i++)
     gtk_window_present (g_ptr_array_index (self->hidden_windows, i));
   g_ptr_array_set_size (self->hidden_windows, 0);
@@ -427,7 +451,7 @@ idle_check_cb (gpointer user_data)
 
   /* A running needle is activity: never lock in the middle of a stroke
    * pattern; the lock comes once the needle stops. */
-  if (self->treatment != NULL && stipple_treatment_get_armed (self->treatment))
+  if (get_treatment (self) != NULL && stipple_treatment_get_armed (get_treatment (self)))
     self->last_activity = g_get_monotonic_time ();
 
   if (g_get_monotonic_time () - self->last_activity >= (gint64) minutes * 60 * G_USEC_PER_SEC)
@@ -507,7 +531,7 @@ static void
 patient_activated_cb (StippleWindow *self,
                       gint64         patient_id)
 {
-  if (self->treatment != NULL)
+  if (get_treatment (self) != NULL)
     return;
 
   show_patient_identity (self, NULL);
@@ -545,7 +569,7 @@ new_patient_action (GtkWidget  *widget,
 {
   StippleWindow *self = STIPPLE_WINDOW (widget);
 
-  if (self->treatment == NULL)
+  if (get_treatment (self) == NULL)
     open_editor (self, NULL);
 }
 
@@ -556,7 +580,7 @@ find_patient_action (GtkWidget  *widget,
 {
   StippleWindow *self = STIPPLE_WINDOW (widget);
 
-  if (self->patient_list != NULL && self->treatment == NULL)
+  if (self->patient_list != NULL && get_treatment (self) == NULL)
     stipple_patient_list_focus_search (self->patient_list);
 }
 
@@ -968,11 +992,10 @@ set_preferences_enabled (StippleWindow *self,
 static void
 treatment_ended_cb (StippleWindow *self)
 {
-  gint64 patient_id = stipple_treatment_get_session (self->treatment)->patient_id;
-  gint64 session_id = stipple_treatment_get_session (self->treatment)->id;
+  gint64 patient_id = stipple_treatment_get_session (get_treatment (self))->patient_id;
+  gint64 session_id = stipple_treatment_get_session (get_treatment (self))->id;
 
-  g_signal_handlers_disconnect_by_data (self->treatment, self);
-  g_clear_object (&self->treatment);
+  g_signal_group_set_target (self->treatment_signals, NULL);
   /* The session's record goes off the machine now, on a worker thread. */
   if (self->application != NULL && stipple_application_get_offsite (self->application) != NULL)
     stipple_offsite_session_ended (stipple_application_get_offsite (self->application));
@@ -1005,9 +1028,9 @@ photographs_action (GtkWidget  *widget,
   const StippleSession *session;
   StipplePhotoWindow *photos;
 
-  if (self->treatment == NULL || get_store (self) == NULL)
+  if (get_treatment (self) == NULL || get_store (self) == NULL)
     return;
-  session = stipple_treatment_get_session (self->treatment);
+  session = stipple_treatment_get_session (get_treatment (self));
   photos = stipple_photo_window_new (get_store (self), self->settings, session->patient_id,
                                      session->id, session->clinician);
   gtk_window_set_transient_for (GTK_WINDOW (photos), GTK_WINDOW (self));
@@ -1019,6 +1042,7 @@ begin_treatment (StippleWindow  *self,
                  StippleSession *session)
 {
   g_autoptr(GVariant) overrides = g_settings_get_value (self->settings, "zone-limits");
+  g_autoptr(StippleTreatment) treatment = NULL;
   StippleZoneLimits limits;
 
   stipple_zone_limits_init_defaults (&limits);
@@ -1026,14 +1050,11 @@ begin_treatment (StippleWindow  *self,
 
   /* Limits start from thin skin, the stricter of the two; the treatment
    * page lets the clinician choose thick skin for this session. */
-  self->treatment = stipple_treatment_new (get_store (self), get_pen (self), session,
-                                           session->clinician, STIPPLE_SKIN_THIN, &limits);
-  g_signal_connect_object (self->treatment, "notify::alarm-priority", G_CALLBACK (update_alarm), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->treatment, "notify::alarm-message", G_CALLBACK (update_alarm), self,
-                           G_CONNECT_SWAPPED);
+  treatment = stipple_treatment_new (get_store (self), get_pen (self), session,
+                                     session->clinician, STIPPLE_SKIN_THIN, &limits);
 
-  self->treatment_page = stipple_treatment_page_new (self->treatment, get_store (self));
+  self->treatment_page = stipple_treatment_page_new (treatment);
+  g_signal_group_set_target (self->treatment_signals, treatment);
   gtk_widget_set_vexpand (self->treatment_page, TRUE);
   g_signal_connect_object (self->treatment_page, "ended", G_CALLBACK (treatment_ended_cb), self,
                            G_CONNECT_SWAPPED);
@@ -1087,7 +1108,7 @@ start_session_cb (StippleWindow *self,
 {
   const StipplePatientChart *chart = stipple_patient_page_get_chart (self->patient_page);
 
-  if (chart == NULL || self->treatment != NULL)
+  if (chart == NULL || get_treatment (self) != NULL)
     return;
 
   if (self->setup != NULL)
@@ -1233,11 +1254,8 @@ stipple_window_show_patient_file (StippleWindow      *self,
 
   if (pen != NULL)
     {
-      g_signal_connect_object (pen, "notify::state", G_CALLBACK (update_pen_status), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (pen, "notify::cartridge", G_CALLBACK (update_pen_status), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (pen, "notify::identity", G_CALLBACK (update_pen_status), self,
+      self->pen_info = stipple_device_status_new (pen);
+      g_signal_connect_object (self->pen_info, "changed", G_CALLBACK (update_pen_status), self,
                                G_CONNECT_SWAPPED);
     }
   update_pen_status (self);
@@ -1282,15 +1300,14 @@ close_response_cb (AdwMessageDialog *dialog,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!g_str_equal (response, "stop") || self->treatment == NULL)
+  if (!g_str_equal (response, "stop") || get_treatment (self) == NULL)
     return;
 
   /* Stop the needle, keep every note; the session stays open in the
-   * patient file and reads as interrupted. */
-  stipple_treatment_emergency_stop (self->treatment);
-  if (self->treatment_page != NULL)
-    stipple_treatment_page_flush_notes (STIPPLE_TREATMENT_PAGE (self->treatment_page), &error);
-  g_clear_object (&self->treatment);
+   * patient file and reads as interrupted. The treatment goes with its
+   * page, and the window. */
+  stop_needle (self, STIPPLE_STOP_CLOSE);
+  stipple_treatment_page_flush_notes (STIPPLE_TREATMENT_PAGE (self->treatment_page), &error);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -1300,7 +1317,7 @@ stipple_window_close_request (GtkWindow *window)
   StippleWindow *self = STIPPLE_WINDOW (window);
   int width, height;
 
-  if (self->treatment != NULL && !stipple_treatment_get_ended (self->treatment))
+  if (get_treatment (self) != NULL && !stipple_treatment_get_ended (get_treatment (self)))
     {
       GtkWidget *dialog = adw_message_dialog_new (window, _("A Treatment Is Open"),
                                                    _("End the session before closing Stipple. "
@@ -1393,13 +1410,19 @@ stipple_window_dispose (GObject *object)
   g_clear_pointer (&self->hidden_windows, g_ptr_array_unref);
   g_clear_pointer (&self->unlocked_page, g_free);
 
-  /* Never leave the needle running behind a closed window. */
-  if (self->treatment != NULL)
+  /* Never leave the needle running behind a closed window. The treatment
+   * goes with its page, below. */
+  if (get_treatment (self) != NULL)
     {
-      stipple_treatment_emergency_stop (self->treatment);
+      stop_needle (self, STIPPLE_STOP_CLOSE);
       set_preferences_enabled (self, TRUE);
     }
-  g_clear_object (&self->treatment);
+  if (self->treatment_signals != NULL)
+    g_signal_group_set_target (self->treatment_signals, NULL);
+  g_clear_object (&self->treatment_signals);
+  if (self->pen_info != NULL)
+    g_signal_handlers_disconnect_by_data (self->pen_info, self);
+  g_clear_object (&self->pen_info);
   g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STIPPLE_TYPE_WINDOW);
@@ -1475,6 +1498,14 @@ stipple_window_init (StippleWindow *self)
 
   self->hidden_windows = g_ptr_array_new_with_free_func (g_object_unref);
   setup_idle_lock (self);
+
+  /* Whatever treatment is open: its alarms go under the header, with the
+   * pen pill, which turns red while one stands. */
+  self->treatment_signals = g_signal_group_new (STIPPLE_TYPE_TREATMENT);
+  g_signal_group_connect_object (self->treatment_signals, "notify::alarm-priority",
+                                 G_CALLBACK (update_alarm), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->treatment_signals, "notify::alarm-message",
+                                 G_CALLBACK (update_alarm), self, G_CONNECT_SWAPPED);
 
   g_signal_connect (self, "notify::default-width", G_CALLBACK (window_size_cb), NULL);
   g_signal_connect (self, "notify::maximized", G_CALLBACK (window_size_cb), NULL);

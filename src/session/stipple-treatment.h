@@ -9,6 +9,7 @@
 
 #include "stipple-pen.h"
 #include "stipple-presets.h"
+#include "stipple-sample-ring.h"
 #include "stipple-store.h"
 #include "stipple-zone-limits.h"
 #include "stipple-zones.h"
@@ -54,6 +55,27 @@ typedef enum
   STIPPLE_ALARM_MEDIUM,
   STIPPLE_ALARM_HIGH,
 } StippleAlarmPriority;
+
+/**
+ * StippleStopReason:
+ * @STIPPLE_STOP_EMERGENCY: the emergency stop (header button, Shift+Esc,
+ *   Pause): at once, and the pen forgets its settings
+ * @STIPPLE_STOP_CLOSE: the window closes or goes with the treatment open:
+ *   as an emergency stop
+ * @STIPPLE_STOP_CLINICIAN: the clinician stops the needle on the treatment
+ *   screen: an ordinary disarm, the settings stay verified
+ * @STIPPLE_STOP_LOCK: the window locks after a time without input: as
+ *   @STIPPLE_STOP_CLINICIAN
+ *
+ * Why the interface stops the needle; see stipple_treatment_stop().
+ */
+typedef enum
+{
+  STIPPLE_STOP_EMERGENCY,
+  STIPPLE_STOP_CLOSE,
+  STIPPLE_STOP_CLINICIAN,
+  STIPPLE_STOP_LOCK,
+} StippleStopReason;
 
 typedef struct
 {
@@ -127,8 +149,9 @@ void                   stipple_treatment_arm_async          (StippleTreatment   
 gboolean               stipple_treatment_arm_finish         (StippleTreatment        *self,
                                                              GAsyncResult            *result,
                                                              GError                 **error);
-void                   stipple_treatment_disarm             (StippleTreatment        *self);
-void                   stipple_treatment_emergency_stop     (StippleTreatment        *self);
+void                   stipple_treatment_stop               (StippleTreatment        *self,
+                                                             StippleStopReason        reason);
+StippleSampleRing     *stipple_treatment_get_ring           (StippleTreatment        *self);
 
 StippleAlarmPriority   stipple_treatment_get_alarm_priority (StippleTreatment        *self);
 const char            *stipple_treatment_get_alarm_message  (StippleTreatment        *self);
@@ -143,6 +166,13 @@ gboolean               stipple_treatment_end_finish         (StippleTreatment   
                                                              GAsyncResult            *result,
                                                              GError                 **error);
 gboolean               stipple_treatment_get_ending         (StippleTreatment        *self);
+
+void                   stipple_treatment_set_note           (StippleTreatment        *self,
+                                                             StippleNoteKind          kind,
+                                                             const char              *text);
+gboolean               stipple_treatment_get_notes_pending  (StippleTreatment        *self);
+gboolean               stipple_treatment_flush_notes        (StippleTreatment        *self,
+                                                             GError                 **error);
 gboolean               stipple_treatment_get_ended          (StippleTreatment        *self);
 
 guint64                stipple_treatment_get_samples_lost   (StippleTreatment        *self);
