@@ -136,7 +136,8 @@ test_stop_answer (void)
   g_autoptr(StippleSessionRules) rules = stipple_session_rules_new (1);
   g_autoptr(GDateTime) now = at (9, 0);
   const StippleScreeningItem *stop = first_item (STIPPLE_SCREENING_STOP);
-  g_autofree char *expected_list = g_strdup_printf ("• %s", stipple_screening_get_question (stop));
+  g_autofree char *expected_list = g_strdup_printf ("• %s",
+                                                    stipple_screening_get_question (stop));
   g_autofree char *list = NULL;
   g_autofree char *short_reason = NULL;
   GString *long_reason = g_string_new (NULL);
@@ -492,6 +493,63 @@ test_records (void)
     }
 }
 
+static void
+add_history (GPtrArray  *history,
+             gint64      id,
+             const char *key,
+             gboolean    yes,
+             const char *date)
+{
+  StippleScreeningAnswer *answer = stipple_screening_answer_new ();
+
+  answer->id = id;
+  answer->item_key = g_strdup (key);
+  answer->answer = yes;
+  answer->answered_on = g_strdup (date);
+  g_ptr_array_add (history, answer);
+}
+
+static void
+test_history (void)
+{
+  g_autoptr(StippleSessionRules) rules = stipple_session_rules_new (1);
+  g_autoptr(GPtrArray) history =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_screening_answer_free);
+  g_autoptr(GDateTime) now = at (9, 0);
+  const StippleScreeningAnswer *last;
+
+  /* Never screened: nothing to remind of. */
+  stipple_session_rules_set_history (rules, history);
+  g_assert_null (stipple_session_rules_get_last_screened_on (rules));
+  g_assert_null (stipple_session_rules_get_last_answer (rules, "nsaids"));
+
+  /* The latest date counts, in whatever order the answers come; of one
+   * date, the answer recorded last. */
+  add_history (history, 5, "nsaids", TRUE, "2026-01-05");
+  add_history (history, 2, "nsaids", FALSE, "2025-11-20");
+  add_history (history, 9, "pregnancy", FALSE, "2025-11-20");
+  add_history (history, 3, "pregnancy", TRUE, "2025-11-20");
+  add_history (history, 11, "retired-question", TRUE, "2026-02-01");
+  stipple_session_rules_set_history (rules, history);
+
+  last = stipple_session_rules_get_last_answer (rules, "nsaids");
+  g_assert_nonnull (last);
+  g_assert_true (last->answer);
+  g_assert_cmpstr (last->answered_on, ==, "2026-01-05");
+  last = stipple_session_rules_get_last_answer (rules, "pregnancy");
+  g_assert_nonnull (last);
+  g_assert_cmpint (last->id, ==, 9);
+  g_assert_false (last->answer);
+  g_assert_null (stipple_session_rules_get_last_answer (rules, "sun-tanning"));
+  g_assert_cmpstr (stipple_session_rules_get_last_screened_on (rules), ==, "2026-02-01");
+
+  /* A reminder only: today's screening is still unanswered. */
+  g_assert_cmpint (stipple_session_rules_get_answer (rules, "nsaids"), ==,
+                   STIPPLE_SETUP_ANSWER_NONE);
+  g_assert_nonnull (stipple_session_rules_step_problem (rules, STIPPLE_SETUP_STEP_SCREENING,
+                                                        now));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -510,6 +568,7 @@ main (int   argc,
   g_test_add_func ("/stipple/session-rules/serums", test_serums);
   g_test_add_func ("/stipple/session-rules/steps-in-order", test_steps_in_order);
   g_test_add_func ("/stipple/session-rules/records", test_records);
+  g_test_add_func ("/stipple/session-rules/history", test_history);
 
   return g_test_run ();
 }

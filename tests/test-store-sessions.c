@@ -46,7 +46,8 @@ static GPtrArray *
 make_answers (gint64 patient_id)
 {
   const char * const keys[] = { "pregnancy", "nsaids", "sun-tanning" };
-  GPtrArray *answers = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_screening_answer_free);
+  GPtrArray *answers =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_screening_answer_free);
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {

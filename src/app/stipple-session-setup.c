@@ -22,13 +22,7 @@
 #include "stipple-screening.h"
 #include "stipple-session-setup.h"
 
-typedef StippleSetupStep Step;
-
-#define STEP_CLINICIAN STIPPLE_SETUP_STEP_CLINICIAN
-#define STEP_PRODUCTS STIPPLE_SETUP_STEP_PRODUCTS
-#define N_STEPS STIPPLE_SETUP_N_STEPS
-
-static const char * const step_names[N_STEPS] = {
+static const char * const step_names[STIPPLE_SETUP_N_STEPS] = {
   "clinician", "screening", "consent", "products",
 };
 
@@ -302,32 +296,21 @@ answer_toggled_cb (GtkToggleButton     *button,
   validate_cb (self);
 }
 
-/* Last time's answer to each question, newest first. */
+/* Last time's answer under each question, as a reminder only. */
 static void
 load_last_answers (StippleSessionSetup *self)
 {
-  g_autoptr(GHashTable) latest = g_hash_table_new (g_str_hash, g_str_equal);
-  const StippleScreeningAnswer *newest = NULL;
+  const char *last_screened_on;
 
   if (self->chart == NULL || self->chart->screening == NULL)
     return;
 
-  for (guint i = 0; i < self->chart->screening->len; i++)
-    {
-      const StippleScreeningAnswer *answer = g_ptr_array_index (self->chart->screening, i);
-      const StippleScreeningAnswer *known = g_hash_table_lookup (latest, answer->item_key);
-
-      if (known == NULL || g_strcmp0 (answer->answered_on, known->answered_on) > 0 ||
-          (g_strcmp0 (answer->answered_on, known->answered_on) == 0 && answer->id > known->id))
-        g_hash_table_insert (latest, answer->item_key, (gpointer) answer);
-      if (newest == NULL || g_strcmp0 (answer->answered_on, newest->answered_on) > 0)
-        newest = answer;
-    }
-
+  stipple_session_rules_set_history (self->rules, self->chart->screening);
   for (guint i = 0; i < self->questions->len; i++)
     {
       Question *question = &g_array_index (self->questions, Question, i);
-      const StippleScreeningAnswer *answer = g_hash_table_lookup (latest, question->item->key);
+      const StippleScreeningAnswer *answer =
+        stipple_session_rules_get_last_answer (self->rules, question->item->key);
       g_autofree char *date = NULL;
 
       if (answer == NULL)
@@ -339,9 +322,10 @@ load_last_answers (StippleSessionSetup *self)
       update_question (question);
     }
 
-  if (newest != NULL)
+  last_screened_on = stipple_session_rules_get_last_screened_on (self->rules);
+  if (last_screened_on != NULL)
     {
-      g_autofree char *date = format_date (newest->answered_on);
+      g_autofree char *date = format_date (last_screened_on);
       g_autofree char *intro = g_strdup_printf (_("Ask the patient every question and record "
                                                   "today’s answer. The last screening, of %s, "
                                                   "is shown under each question as a reminder "
@@ -559,15 +543,15 @@ add_serum_clicked_cb (StippleSessionSetup *self)
 
 /* Navigation ----------------------------------------------------------- */
 
-static Step
+static StippleSetupStep
 current_step (StippleSessionSetup *self)
 {
   const char *name = gtk_stack_get_visible_child_name (self->stack);
 
-  for (guint i = 0; i < N_STEPS; i++)
+  for (guint i = 0; i < STIPPLE_SETUP_N_STEPS; i++)
     if (g_strcmp0 (name, step_names[i]) == 0)
       return i;
-  return STEP_CLINICIAN;
+  return STIPPLE_SETUP_STEP_CLINICIAN;
 }
 
 /* The rules see what the clinician entered, as it is now. */
@@ -621,7 +605,7 @@ sync_rules (StippleSessionSetup *self)
 
 static char *
 step_problem (StippleSessionSetup *self,
-              Step                 step)
+              StippleSetupStep     step)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
@@ -632,7 +616,7 @@ step_problem (StippleSessionSetup *self,
 static void
 validate_cb (StippleSessionSetup *self)
 {
-  Step step;
+  StippleSetupStep step;
   g_autofree char *problem = NULL;
 
   /* Template signals can fire while the template is still being built. */
@@ -654,13 +638,14 @@ validate_cb (StippleSessionSetup *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
   gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), problem == NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->begin_button), problem == NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->back_button), step > STEP_CLINICIAN);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->back_button),
+                            step > STIPPLE_SETUP_STEP_CLINICIAN);
 }
 
 static void
 page_changed_cb (StippleSessionSetup *self)
 {
-  Step step;
+  StippleSetupStep step;
   GtkStackPage *page;
   g_autofree char *indicator = NULL;
 
@@ -670,31 +655,31 @@ page_changed_cb (StippleSessionSetup *self)
 
   step = current_step (self);
   page = gtk_stack_get_page (self->stack, gtk_stack_get_visible_child (self->stack));
-  indicator = g_strdup_printf (_("Step %u of %u"), step + 1, N_STEPS);
+  indicator = g_strdup_printf (_("Step %u of %u"), step + 1, STIPPLE_SETUP_N_STEPS);
 
   gtk_label_set_label (self->step_label, indicator);
   gtk_label_set_label (self->title_label, gtk_stack_page_get_title (page));
-  gtk_widget_set_visible (GTK_WIDGET (self->next_button), step < STEP_PRODUCTS);
-  gtk_widget_set_visible (GTK_WIDGET (self->begin_button), step == STEP_PRODUCTS);
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button), step < STIPPLE_SETUP_STEP_PRODUCTS);
+  gtk_widget_set_visible (GTK_WIDGET (self->begin_button), step == STIPPLE_SETUP_STEP_PRODUCTS);
   validate_cb (self);
 }
 
 static void
 back_clicked_cb (StippleSessionSetup *self)
 {
-  Step step = current_step (self);
+  StippleSetupStep step = current_step (self);
 
-  if (step > STEP_CLINICIAN && !self->ready)
+  if (step > STIPPLE_SETUP_STEP_CLINICIAN && !self->ready)
     gtk_stack_set_visible_child_name (self->stack, step_names[step - 1]);
 }
 
 static void
 next_clicked_cb (StippleSessionSetup *self)
 {
-  Step step = current_step (self);
+  StippleSetupStep step = current_step (self);
   g_autofree char *problem = step_problem (self, step);
 
-  if (problem != NULL || step + 1 >= N_STEPS)
+  if (problem != NULL || step + 1 >= STIPPLE_SETUP_N_STEPS)
     return;
   gtk_stack_set_visible_child_name (self->stack, step_names[step + 1]);
 }
@@ -728,7 +713,7 @@ begin_clicked_cb (StippleSessionSetup *self)
 {
   g_autoptr(StippleSession) session = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  Step incomplete;
+  StippleSetupStep incomplete;
 
   if (self->ready)
     return;
@@ -736,7 +721,7 @@ begin_clicked_cb (StippleSessionSetup *self)
   /* Every step again: the staff list may have changed meanwhile. */
   sync_rules (self);
   incomplete = stipple_session_rules_first_incomplete (self->rules, now);
-  if (incomplete != N_STEPS)
+  if (incomplete != STIPPLE_SETUP_N_STEPS)
     {
       gtk_stack_set_visible_child_name (self->stack, step_names[incomplete]);
       return;

@@ -51,6 +51,10 @@ struct _StippleSessionRules
   guint                    anaesthetic_minute;
   /* (element-type Serum) */
   GArray                  *serums;
+  /* The patient's last answer to each question, before today; NULL
+   * where there is none. */
+  StippleScreeningAnswer **last_answers;
+  char                    *last_screened_on;
 };
 
 G_DEFINE_FINAL_TYPE (StippleSessionRules, stipple_session_rules, G_TYPE_OBJECT)
@@ -87,6 +91,16 @@ check_name (const char *label,
   if (g_utf8_strlen (name, -1) > MAX_NAME_CHARS)
     return g_strdup_printf (_("%s is too long (at most %u characters)."), label, MAX_NAME_CHARS);
   return NULL;
+}
+
+static int
+item_index (StippleSessionRules *self,
+            const char          *item_key)
+{
+  for (guint i = 0; i < self->n_items; i++)
+    if (g_strcmp0 (self->items[i].key, item_key) == 0)
+      return i;
+  return -1;
 }
 
 static gboolean
@@ -440,21 +454,106 @@ stipple_session_rules_anaesthetic_warning (StippleSessionRules *self,
 /**
  * stipple_session_rules_serum_lacks_lot:
  * @self: the rules
- * @index: a serum, counted from 0
+ * @position: a serum, counted from 0
  *
  * A serum without its lot cannot be traced to its batch should the
  * patient react: a warning, not a block.
  *
- * Returns: whether serum @index has no lot
+ * Returns: whether serum @position has no lot
  */
 gboolean
 stipple_session_rules_serum_lacks_lot (StippleSessionRules *self,
-                                       guint                index)
+                                       guint                position)
 {
   g_return_val_if_fail (STIPPLE_IS_SESSION_RULES (self), FALSE);
-  g_return_val_if_fail (index < self->serums->len, FALSE);
+  g_return_val_if_fail (position < self->serums->len, FALSE);
 
-  return *or_empty (g_array_index (self->serums, Serum, index).lot) == '\0';
+  return *or_empty (g_array_index (self->serums, Serum, position).lot) == '\0';
+}
+
+/* History ---------------------------------------------------------------- */
+
+/**
+ * stipple_session_rules_set_history:
+ * @self: the rules
+ * @screening: (element-type StippleScreeningAnswer): the patient's earlier
+ *   answers, in any order
+ *
+ * Takes note of the patient's earlier screening, to be shown as a
+ * reminder only: it never answers a question today. The last answer to
+ * a question is the one of the latest date, and of that date the one
+ * recorded last.
+ */
+void
+stipple_session_rules_set_history (StippleSessionRules *self,
+                                   GPtrArray           *screening)
+{
+  const StippleScreeningAnswer *newest = NULL;
+
+  g_return_if_fail (STIPPLE_IS_SESSION_RULES (self));
+  g_return_if_fail (screening != NULL);
+
+  for (guint i = 0; i < self->n_items; i++)
+    g_clear_pointer (&self->last_answers[i], stipple_screening_answer_free);
+  g_clear_pointer (&self->last_screened_on, g_free);
+
+  for (guint i = 0; i < screening->len; i++)
+    {
+      const StippleScreeningAnswer *answer = g_ptr_array_index (screening, i);
+      int item = item_index (self, answer->item_key);
+      const StippleScreeningAnswer *known;
+
+      if (newest == NULL || g_strcmp0 (answer->answered_on, newest->answered_on) > 0)
+        newest = answer;
+      /* A question Stipple no longer asks. */
+      if (item < 0)
+        continue;
+      known = self->last_answers[item];
+      if (known == NULL || g_strcmp0 (answer->answered_on, known->answered_on) > 0 ||
+          (g_strcmp0 (answer->answered_on, known->answered_on) == 0 && answer->id > known->id))
+        {
+          g_clear_pointer (&self->last_answers[item], stipple_screening_answer_free);
+          self->last_answers[item] = stipple_screening_answer_copy (answer);
+        }
+    }
+  if (newest != NULL)
+    self->last_screened_on = g_strdup (newest->answered_on);
+}
+
+/**
+ * stipple_session_rules_get_last_answer:
+ * @self: the rules
+ * @item_key: a screening question's key
+ *
+ * Returns: (transfer none) (nullable): the patient's last answer to it
+ *   before today, or %NULL when it was never asked
+ */
+const StippleScreeningAnswer *
+stipple_session_rules_get_last_answer (StippleSessionRules *self,
+                                       const char          *item_key)
+{
+  int i;
+
+  g_return_val_if_fail (STIPPLE_IS_SESSION_RULES (self), NULL);
+
+  i = item_index (self, item_key);
+  g_return_val_if_fail (i >= 0, NULL);
+  return self->last_answers[i];
+}
+
+/**
+ * stipple_session_rules_get_last_screened_on:
+ * @self: the rules
+ *
+ * Returns: (nullable): the date of the patient's last screening, as
+ *   YYYY-MM-DD, or %NULL when the patient was never screened
+ */
+const char *
+stipple_session_rules_get_last_screened_on (StippleSessionRules *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_SESSION_RULES (self), NULL);
+
+  return self->last_screened_on;
 }
 
 /* Input ------------------------------------------------------------------ */
@@ -487,16 +586,6 @@ stipple_session_rules_set_clinician (StippleSessionRules *self,
 
   g_free (self->clinician);
   self->clinician = g_strdup (name);
-}
-
-static int
-item_index (StippleSessionRules *self,
-            const char          *item_key)
-{
-  for (guint i = 0; i < self->n_items; i++)
-    if (g_strcmp0 (self->items[i].key, item_key) == 0)
-      return i;
-  return -1;
 }
 
 /**
@@ -662,9 +751,11 @@ stipple_session_rules_dup_session (StippleSessionRules *self,
                                    GDateTime           *now)
 {
   StippleSession *session;
+  /* The anaesthetic's clock time was typed against the start, once there is one. */
+  GDateTime *typed_at = started_at != NULL ? started_at : now;
 
   g_return_val_if_fail (STIPPLE_IS_SESSION_RULES (self), NULL);
-  g_return_val_if_fail (started_at != NULL || now != NULL, NULL);
+  g_return_val_if_fail (typed_at != NULL, NULL);
 
   session = stipple_session_new ();
   session->patient_id = self->patient_id;
@@ -672,8 +763,7 @@ stipple_session_rules_dup_session (StippleSessionRules *self,
   session->clinician = g_strdup (or_empty (self->clinician));
   if (self->anaesthetic_applied)
     {
-      session->anaesthetic_at = stipple_session_rules_anaesthetic_time (self, started_at ? started_at
-                                                                                     : now);
+      session->anaesthetic_at = stipple_session_rules_anaesthetic_time (self, typed_at);
       session->anaesthetic_product = g_strdup (or_empty (self->anaesthetic_product));
     }
   if (has_stop_answer (self))
@@ -777,6 +867,10 @@ stipple_session_rules_finalize (GObject *object)
   g_clear_pointer (&self->override_reason, g_free);
   g_clear_pointer (&self->anaesthetic_product, g_free);
   g_clear_pointer (&self->serums, g_array_unref);
+  for (guint i = 0; i < self->n_items; i++)
+    g_clear_pointer (&self->last_answers[i], stipple_screening_answer_free);
+  g_clear_pointer (&self->last_answers, g_free);
+  g_clear_pointer (&self->last_screened_on, g_free);
 
   G_OBJECT_CLASS (stipple_session_rules_parent_class)->finalize (object);
 }
@@ -795,6 +889,7 @@ stipple_session_rules_init (StippleSessionRules *self)
   self->items = stipple_screening_get_items (&self->n_items);
   /* No default: an answer is only ever one the clinician gave. */
   self->answers = g_new0 (StippleSetupAnswer, self->n_items);
+  self->last_answers = g_new0 (StippleScreeningAnswer *, self->n_items);
   self->serums = g_array_new (FALSE, TRUE, sizeof (Serum));
   g_array_set_clear_func (self->serums, (GDestroyNotify) serum_clear);
 }

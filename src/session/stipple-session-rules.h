@@ -82,60 +82,68 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (StippleSessionRules, stipple_session_rules, STIPPLE, SESSION_RULES, GObject)
 
-StippleSessionRules  *stipple_session_rules_new                 (gint64                    patient_id);
+StippleSessionRules  *stipple_session_rules_new (gint64 patient_id);
 
 /* What the clinician entered; texts as they will be stored. */
-void                  stipple_session_rules_set_staff_listed    (StippleSessionRules      *self,
-                                                                 gboolean                  listed);
-void                  stipple_session_rules_set_clinician       (StippleSessionRules      *self,
-                                                                 const char               *name);
-void                  stipple_session_rules_set_answer          (StippleSessionRules      *self,
-                                                                 const char               *item_key,
-                                                                 StippleSetupAnswer        answer);
-StippleSetupAnswer    stipple_session_rules_get_answer          (StippleSessionRules      *self,
-                                                                 const char               *item_key);
-void                  stipple_session_rules_set_override_reason (StippleSessionRules      *self,
-                                                                 const char               *reason);
-void                  stipple_session_rules_set_treatment_consent (StippleSessionRules    *self,
-                                                                 gboolean                  given);
-void                  stipple_session_rules_set_photographs     (StippleSessionRules      *self,
-                                                                 StippleSetupPhotographs   photographs);
-void                  stipple_session_rules_set_anaesthetic     (StippleSessionRules      *self,
-                                                                 gboolean                  applied,
-                                                                 const char               *product,
-                                                                 guint                     hour,
-                                                                 guint                     minute);
-void                  stipple_session_rules_clear_serums        (StippleSessionRules      *self);
-void                  stipple_session_rules_add_serum           (StippleSessionRules      *self,
-                                                                 const char               *product,
-                                                                 const char               *lot);
+void                  stipple_session_rules_set_staff_listed (StippleSessionRules *self,
+                                                              gboolean             listed);
+void                  stipple_session_rules_set_clinician (StippleSessionRules *self,
+                                                           const char          *name);
+void                  stipple_session_rules_set_answer (StippleSessionRules *self,
+                                                        const char          *item_key,
+                                                        StippleSetupAnswer   answer);
+StippleSetupAnswer    stipple_session_rules_get_answer (StippleSessionRules *self,
+                                                        const char          *item_key);
+void                  stipple_session_rules_set_override_reason (StippleSessionRules *self,
+                                                                 const char          *reason);
+void                  stipple_session_rules_set_treatment_consent (StippleSessionRules *self,
+                                                                   gboolean             given);
+void                  stipple_session_rules_set_photographs (StippleSessionRules     *self,
+                                                             StippleSetupPhotographs  photographs);
+void                  stipple_session_rules_set_anaesthetic (StippleSessionRules *self,
+                                                             gboolean             applied,
+                                                             const char          *product,
+                                                             guint                hour,
+                                                             guint                minute);
+void                  stipple_session_rules_clear_serums (StippleSessionRules *self);
+void                  stipple_session_rules_add_serum (StippleSessionRules *self,
+                                                       const char          *product,
+                                                       const char          *lot);
 
 /* What the rules make of it. */
-char                 *stipple_session_rules_step_problem        (StippleSessionRules      *self,
-                                                                 StippleSetupStep          step,
-                                                                 GDateTime                *now);
-StippleSetupStep      stipple_session_rules_first_incomplete    (StippleSessionRules      *self,
-                                                                 GDateTime                *now);
-guint                 stipple_session_rules_count_unanswered    (StippleSessionRules      *self);
-char                 *stipple_session_rules_list_yes            (StippleSessionRules      *self,
-                                                                 StippleScreeningSeverity  severity,
-                                                                 guint                    *n_yes);
-StippleSetupScreening stipple_session_rules_get_screening       (StippleSessionRules      *self);
-GDateTime            *stipple_session_rules_anaesthetic_time    (StippleSessionRules      *self,
-                                                                 GDateTime                *now);
-char                 *stipple_session_rules_anaesthetic_warning (StippleSessionRules      *self,
-                                                                 GDateTime                *now);
-gboolean              stipple_session_rules_serum_lacks_lot     (StippleSessionRules      *self,
-                                                                 guint                     index);
-gboolean              stipple_session_rules_is_reason           (const char               *text);
+char                 *stipple_session_rules_step_problem (StippleSessionRules *self,
+                                                          StippleSetupStep     step,
+                                                          GDateTime           *now);
+StippleSetupStep      stipple_session_rules_first_incomplete (StippleSessionRules *self,
+                                                              GDateTime           *now);
+guint                 stipple_session_rules_count_unanswered (StippleSessionRules *self);
+char                 *stipple_session_rules_list_yes (StippleSessionRules      *self,
+                                                      StippleScreeningSeverity  severity,
+                                                      guint                    *n_yes);
+StippleSetupScreening stipple_session_rules_get_screening (StippleSessionRules *self);
+GDateTime            *stipple_session_rules_anaesthetic_time (StippleSessionRules *self,
+                                                              GDateTime           *now);
+char                 *stipple_session_rules_anaesthetic_warning (StippleSessionRules *self,
+                                                                 GDateTime           *now);
+gboolean              stipple_session_rules_serum_lacks_lot (StippleSessionRules *self,
+                                                             guint                position);
+gboolean              stipple_session_rules_is_reason (const char *text);
+
+/* What the patient answered before: a reminder, never today's answer. */
+void                  stipple_session_rules_set_history (StippleSessionRules *self,
+                                                         GPtrArray           *screening);
+const StippleScreeningAnswer *
+                      stipple_session_rules_get_last_answer (StippleSessionRules *self,
+                                                             const char          *item_key);
+const char           *stipple_session_rules_get_last_screened_on (StippleSessionRules *self);
 
 /* The records the session begins with. */
-StippleSession       *stipple_session_rules_dup_session         (StippleSessionRules      *self,
-                                                                 GDateTime                *started_at,
-                                                                 GDateTime                *now);
-GPtrArray            *stipple_session_rules_dup_screening       (StippleSessionRules      *self,
-                                                                 const char               *today);
-GPtrArray            *stipple_session_rules_dup_consents        (StippleSessionRules      *self,
-                                                                 const char               *today);
+StippleSession       *stipple_session_rules_dup_session (StippleSessionRules *self,
+                                                         GDateTime           *started_at,
+                                                         GDateTime           *now);
+GPtrArray            *stipple_session_rules_dup_screening (StippleSessionRules *self,
+                                                           const char          *today);
+GPtrArray            *stipple_session_rules_dup_consents (StippleSessionRules *self,
+                                                          const char          *today);
 
 G_END_DECLS
