@@ -828,6 +828,74 @@ test_save_error (Fixture       *f,
   g_main_loop_unref (outcome.loop);
 }
 
+/* How many rows @table holds in the file, read with plain SQLite. */
+static gint64
+count_rows (const char *path,
+            const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
+  g_autofree char *count = NULL;
+  int rc;
+
+  count = test_sql (path, sql, &rc);
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  return g_ascii_strtoll (count, NULL, 10);
+}
+
+/* The patient file refuses the consent, the last thing written: the
+ * session is not left on record without it, nor are its answers. Once
+ * the file takes it, all of it is saved, once. */
+static void
+test_save_all_or_nothing (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "patients.stipple", NULL);
+  g_autoptr(StippleStore) store = stipple_store_open (path, &error);
+  g_autoptr(StipplePatient) patient = test_patient ("R-9", "Lena", "Vogt", "1991-04-17");
+  g_autoptr(StipplePatientChart) chart = NULL;
+  Outcome outcome = { 0, NULL, g_main_loop_new (NULL, FALSE) };
+  guint n_items = 0;
+  int rc;
+
+  stipple_screening_get_items (&n_items);
+  g_assert_true (stipple_store_save_patient (store, patient, &error));
+  chart = stipple_store_load_chart (store, patient->id, &error);
+  g_assert_no_error (error);
+
+  show (f, chart);
+  g_signal_connect (f->setup, "ready", G_CALLBACK (ready_cb), &outcome);
+  to_products (f);
+  press (f, "Begin Treatment");
+
+  g_free (test_sql (path, "CREATE TRIGGER test_refuse_consent BEFORE INSERT ON consent"
+                          " BEGIN SELECT RAISE (ABORT, 'refused'); END", &rc));
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  stipple_session_setup_save_async (f->setup, store, NULL, saved_cb, &outcome);
+  g_main_loop_run (outcome.loop);
+  g_assert_nonnull (outcome.error);
+  g_assert_cmpint (outcome.saved_id, ==, 0);
+  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (f->setup), "The session was not saved"));
+  g_clear_error (&outcome.error);
+  g_assert_cmpint (count_rows (path, "session"), ==, 0);
+  g_assert_cmpint (count_rows (path, "screening_answer"), ==, 0);
+  g_assert_cmpint (count_rows (path, "consent"), ==, 0);
+
+  g_free (test_sql (path, "DROP TRIGGER test_refuse_consent", &rc));
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  press (f, "Begin Treatment");
+  stipple_session_setup_save_async (f->setup, store, NULL, saved_cb, &outcome);
+  g_main_loop_run (outcome.loop);
+  g_assert_no_error (outcome.error);
+  g_assert_cmpint (outcome.saved_id, >, 0);
+  g_assert_cmpint (count_rows (path, "session"), ==, 1);
+  g_assert_cmpint (count_rows (path, "screening_answer"), ==, n_items);
+  g_assert_cmpint (count_rows (path, "consent"), ==, 1);
+
+  g_clear_pointer (&outcome.session, stipple_session_free);
+  g_main_loop_unref (outcome.loop);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -855,6 +923,7 @@ main (int   argc,
   ADD ("products", test_products);
   ADD ("ready-and-save", test_ready_and_save);
   ADD ("save-error", test_save_error);
+  ADD ("save-all-or-nothing", test_save_all_or_nothing);
 #undef ADD
 
   return g_test_run ();

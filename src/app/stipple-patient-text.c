@@ -442,42 +442,14 @@ stipple_patient_text_alerts (const StipplePatient *patient)
  * @text: what the clinician typed
  *
  * Whether @text can stand in the record as a reason for treating despite
- * a contraindication, or past a zone's limit: at least
- * %STIPPLE_REASON_MIN_CHARS characters besides spaces around it, and at
- * least two words with a letter in each. "x", "ok" or "........." are
- * not reasons.
+ * a contraindication, or past a zone's limit: the rule is the session's
+ * (stipple_session_rules_is_reason()), so that both hold reasons to the
+ * same words.
  *
  * Returns: %TRUE when @text reads as a reason
  */
 gboolean
 stipple_patient_text_is_reason (const char *text)
 {
-  g_autofree char *stripped = NULL;
-  guint words = 0;
-  gboolean in_word = FALSE, word_has_letter = FALSE;
-
-  if (text == NULL)
-    return FALSE;
-
-  stripped = g_strstrip (g_strdup (text));
-  if (g_utf8_strlen (stripped, -1) < STIPPLE_REASON_MIN_CHARS)
-    return FALSE;
-
-  for (const char *p = stripped; ; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c == 0 || g_unichar_isspace (c) || g_unichar_ispunct (c))
-        {
-          words += in_word && word_has_letter;
-          in_word = word_has_letter = FALSE;
-          if (c == 0)
-            break;
-          continue;
-        }
-      in_word = TRUE;
-      word_has_letter |= g_unichar_isalpha (c);
-    }
-
-  return words >= 2;
+  return stipple_session_rules_is_reason (text);
 }

@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "stipple-session-rules.h"
 #include "stipple-store-records.h"
 
 G_BEGIN_DECLS
@@ -29,8 +30,6 @@ char       *stipple_patient_text_identity        (const StipplePatient *patient)
 char       *stipple_patient_text_alerts          (const StipplePatient *patient);
 gboolean    stipple_patient_text_is_reason       (const char          *text);
 
-/* A reason kept in the record: a few words, not a keystroke. */
-#define STIPPLE_REASON_MIN_CHARS 10
 GtkWidget  *stipple_patient_text_add_field       (AdwPreferencesGroup *group,
                                                   const char          *title,
                                                   const char          *value);

@@ -5,6 +5,9 @@
  * opens, so a session can only begin with a confirmed screening and
  * treatment consent on record. Nothing is answered for the clinician:
  * last time's screening is shown beside each question, never copied.
+ * The rules (what completes a step, what blocks it) are
+ * StippleSessionRules' in src/session: this screen feeds them what the
+ * clinician entered and shows what they answer.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,28 +20,9 @@
 
 #include "stipple-a11y.h"
 #include "stipple-screening.h"
-#include "stipple-patient-text.h"
 #include "stipple-session-setup.h"
 
-/* The patient file's own limits (stipple-store-patients.c), checked
- * here first so that a long text is pointed out where it is typed. */
-#define MAX_NAME_CHARS 200
-#define MAX_LOT_CHARS 100
-#define MAX_REASON_CHARS 4096
-/* An anaesthetic time further back than this is taken for a typing
- * mistake rather than a fact. */
-#define MAX_ANAESTHETIC_HOURS 12
-
-typedef enum
-{
-  STEP_CLINICIAN,
-  STEP_SCREENING,
-  STEP_CONSENT,
-  STEP_PRODUCTS,
-  N_STEPS
-} Step;
-
-static const char * const step_names[N_STEPS] = {
+static const char * const step_names[STIPPLE_SETUP_N_STEPS] = {
   "clinician", "screening", "consent", "products",
 };
 
@@ -51,9 +35,6 @@ typedef struct
   GtkToggleButton            *no;
   /* (nullable): last time's answer, for the row's subtitle. */
   char                       *last_answer;
-  /* Set once today's answer is in the patient file. */
-  gint64                      saved_id;
-  char                       *saved_uid;
 } Question;
 
 typedef struct
@@ -71,6 +52,8 @@ struct _StippleSessionSetup
 
   GSettings            *settings;
   StipplePatientChart  *chart;
+  /* What the clinician entered, as plain data, and what it amounts to. */
+  StippleSessionRules  *rules;
 
   /* Template children */
   GtkLabel             *step_label;
@@ -113,14 +96,13 @@ struct _StippleSessionSetup
   GPtrArray            *serums;
   guint                 tick_id;
 
-  /* Once "ready": when the treatment began, and what of it is saved. */
+  /* Once "ready": when the treatment began, and whether it is begun on
+   * record (with its screening and consents, all at once). */
   gboolean              ready;
   gboolean              saving;
   GDateTime            *started_at;
   gint64                session_id;
   char                 *session_uid;
-  gint64                consent_ids[2];
-  char                 *consent_uids[2];
 };
 
 G_DEFINE_FINAL_TYPE (StippleSessionSetup, stipple_session_setup, ADW_TYPE_BIN)
@@ -146,7 +128,6 @@ static void
 question_clear (Question *question)
 {
   g_clear_pointer (&question->last_answer, g_free);
-  g_clear_pointer (&question->saved_uid, g_free);
 }
 
 /* Text as it will be stored: without the spaces around it. */
@@ -154,27 +135,6 @@ static char *
 entry_text (gpointer editable)
 {
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (editable))));
-}
-
-static gboolean
-has_letter (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    if (g_unichar_isalpha (g_utf8_get_char (p)))
-      return TRUE;
-  return FALSE;
-}
-
-/* A name the patient file will take: letters, not too long. */
-static char *
-check_name (const char *label,
-            const char *name)
-{
-  if (!has_letter (name))
-    return g_strdup_printf (_("%s needs letters in it."), label);
-  if (g_utf8_strlen (name, -1) > MAX_NAME_CHARS)
-    return g_strdup_printf (_("%s is too long (at most %u characters)."), label, MAX_NAME_CHARS);
-  return NULL;
 }
 
 static char *
@@ -264,18 +224,6 @@ load_staff (StippleSessionSetup *self)
   validate_cb (self);
 }
 
-static char *
-clinician_problem (StippleSessionSetup *self)
-{
-  g_autofree char *name = chosen_clinician (self);
-
-  if (*name == '\0')
-    return g_strdup (self->staff_checks->len > 0
-                     ? _("Choose the clinician who performs this session.")
-                     : _("Type the name of the clinician who performs this session."));
-  return check_name (_("The clinician’s name"), name);
-}
-
 /* Step 2: screening --------------------------------------------------- */
 
 static gboolean
@@ -348,32 +296,21 @@ answer_toggled_cb (GtkToggleButton     *button,
   validate_cb (self);
 }
 
-/* Last time's answer to each question, newest first. */
+/* Last time's answer under each question, as a reminder only. */
 static void
 load_last_answers (StippleSessionSetup *self)
 {
-  g_autoptr(GHashTable) latest = g_hash_table_new (g_str_hash, g_str_equal);
-  const StippleScreeningAnswer *newest = NULL;
+  const char *last_screened_on;
 
   if (self->chart == NULL || self->chart->screening == NULL)
     return;
 
-  for (guint i = 0; i < self->chart->screening->len; i++)
-    {
-      const StippleScreeningAnswer *answer = g_ptr_array_index (self->chart->screening, i);
-      const StippleScreeningAnswer *known = g_hash_table_lookup (latest, answer->item_key);
-
-      if (known == NULL || g_strcmp0 (answer->answered_on, known->answered_on) > 0 ||
-          (g_strcmp0 (answer->answered_on, known->answered_on) == 0 && answer->id > known->id))
-        g_hash_table_insert (latest, answer->item_key, (gpointer) answer);
-      if (newest == NULL || g_strcmp0 (answer->answered_on, newest->answered_on) > 0)
-        newest = answer;
-    }
-
+  stipple_session_rules_set_history (self->rules, self->chart->screening);
   for (guint i = 0; i < self->questions->len; i++)
     {
       Question *question = &g_array_index (self->questions, Question, i);
-      const StippleScreeningAnswer *answer = g_hash_table_lookup (latest, question->item->key);
+      const StippleScreeningAnswer *answer =
+        stipple_session_rules_get_last_answer (self->rules, question->item->key);
       g_autofree char *date = NULL;
 
       if (answer == NULL)
@@ -385,9 +322,10 @@ load_last_answers (StippleSessionSetup *self)
       update_question (question);
     }
 
-  if (newest != NULL)
+  last_screened_on = stipple_session_rules_get_last_screened_on (self->rules);
+  if (last_screened_on != NULL)
     {
-      g_autofree char *date = format_date (newest->answered_on);
+      g_autofree char *date = format_date (last_screened_on);
       g_autofree char *intro = g_strdup_printf (_("Ask the patient every question and record "
                                                   "today’s answer. The last screening, of %s, "
                                                   "is shown under each question as a reminder "
@@ -445,61 +383,20 @@ build_questions (StippleSessionSetup *self)
     }
 }
 
-static guint
-count_unanswered (StippleSessionSetup *self)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < self->questions->len; i++)
-    if (!question_answered (&g_array_index (self->questions, Question, i)))
-      n++;
-  return n;
-}
-
-/* The questions answered yes with @severity, one a line. */
-static char *
-list_yes (StippleSessionSetup      *self,
-          StippleScreeningSeverity  severity,
-          guint                    *n_out)
-{
-  GString *text = g_string_new (NULL);
-  guint n = 0;
-
-  for (guint i = 0; i < self->questions->len; i++)
-    {
-      const Question *question = &g_array_index (self->questions, Question, i);
-
-      if (question->item->severity != severity || !gtk_toggle_button_get_active (question->yes))
-        continue;
-      g_string_append_printf (text, "%s• %s", n > 0 ? "\n" : "",
-                              stipple_screening_get_question (question->item));
-      n++;
-    }
-  if (n_out != NULL)
-    *n_out = n;
-  return g_string_free (text, FALSE);
-}
-
-static gboolean
-has_stop_answer (StippleSessionSetup *self)
-{
-  guint n = 0;
-  g_autofree char *list = list_yes (self, STIPPLE_SCREENING_STOP, &n);
-
-  return n > 0;
-}
-
 static void
 update_screening_summary (StippleSessionSetup *self)
 {
   guint n_stop = 0, n_caution = 0;
-  g_autofree char *stops = list_yes (self, STIPPLE_SCREENING_STOP, &n_stop);
-  g_autofree char *cautions = list_yes (self, STIPPLE_SCREENING_CAUTION, &n_caution);
+  g_autofree char *stops = stipple_session_rules_list_yes (self->rules, STIPPLE_SCREENING_STOP,
+                                                           &n_stop);
+  g_autofree char *cautions = stipple_session_rules_list_yes (self->rules,
+                                                              STIPPLE_SCREENING_CAUTION,
+                                                              &n_caution);
 
   if (n_stop > 0)
     {
-      g_autofree char *reason = entry_text (self->override_row);
-      gboolean overridden = stipple_patient_text_is_reason (reason);
+      gboolean overridden = stipple_session_rules_get_screening (self->rules) ==
+                            STIPPLE_SETUP_SCREENING_OVERRIDDEN;
       g_autofree char *text = NULL;
 
       /* Once a reason is given the session may go ahead: the red "stopped"
@@ -526,104 +423,7 @@ update_screening_summary (StippleSessionSetup *self)
   gtk_widget_set_visible (GTK_WIDGET (self->caution_group), n_caution > 0);
 }
 
-static char *
-screening_problem (StippleSessionSetup *self)
-{
-  guint unanswered = count_unanswered (self);
-
-  if (unanswered > 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "%u question is not answered yet.",
-                                         "%u questions are not answered yet.", unanswered),
-                            unanswered);
-  if (has_stop_answer (self))
-    {
-      g_autofree char *reason = entry_text (self->override_row);
-
-      if (*reason == '\0')
-        return g_strdup (_("A “yes” above stops treatment: record why treating is still right, "
-                           "or end here."));
-      if (!stipple_patient_text_is_reason (reason))
-        return g_strdup_printf (_("Write the reason in a few words (at least %u characters): "
-                                  "it is kept with the session."), STIPPLE_REASON_MIN_CHARS);
-      if (g_utf8_strlen (reason, -1) > MAX_REASON_CHARS)
-        return g_strdup_printf (_("The reason is too long (at most %u characters)."),
-                                MAX_REASON_CHARS);
-    }
-  return NULL;
-}
-
-/* Step 3: consent ------------------------------------------------------ */
-
-static char *
-consent_problem (StippleSessionSetup *self)
-{
-  if (!gtk_check_button_get_active (self->treatment_check))
-    return g_strdup (_("The treatment needs the patient’s consent."));
-  return NULL;
-}
-
 /* Step 4: anaesthetic and serums --------------------------------------- */
-
-/* When the anaesthetic went on, by the clock times typed: today, or
- * yesterday when today's would lie ahead (a session around midnight). */
-static GDateTime *
-anaesthetic_time (StippleSessionSetup *self,
-                  GDateTime           *now)
-{
-  g_autoptr(GDateTime) today = NULL;
-
-  today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
-                                 g_date_time_get_day_of_month (now),
-                                 gtk_spin_button_get_value_as_int (self->hour_spin),
-                                 gtk_spin_button_get_value_as_int (self->minute_spin), 0);
-  /* A clock time skipped when summer time begins. */
-  if (today == NULL)
-    return g_date_time_ref (now);
-  if (g_date_time_difference (today, now) > G_TIME_SPAN_MINUTE)
-    return g_date_time_add_days (today, -1);
-  return g_steal_pointer (&today);
-}
-
-static char *
-products_problem (StippleSessionSetup *self)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  if (gtk_switch_get_active (self->anaesthetic_switch))
-    {
-      g_autofree char *product = entry_text (self->anaesthetic_product_row);
-      g_autoptr(GDateTime) applied = anaesthetic_time (self, now);
-      char *problem;
-
-      if (*product == '\0')
-        return g_strdup (_("Name the anaesthetic applied, or switch it off if none was."));
-      if ((problem = check_name (_("The anaesthetic’s name"), product)) != NULL)
-        return problem;
-      if (g_date_time_difference (now, applied) > MAX_ANAESTHETIC_HOURS * G_TIME_SPAN_HOUR)
-        return g_strdup_printf (_("Check the time the anaesthetic was applied: it is later "
-                                  "than now, or more than %u hours ago."),
-                                MAX_ANAESTHETIC_HOURS);
-    }
-
-  for (guint i = 0; i < self->serums->len; i++)
-    {
-      const SerumRow *serum = g_ptr_array_index (self->serums, i);
-      g_autofree char *product = entry_text (serum->product);
-      g_autofree char *lot = entry_text (serum->lot);
-      g_autofree char *label = g_strdup_printf (_("The name of serum %u"), i + 1);
-      char *problem;
-
-      if (*product == '\0')
-        return g_strdup_printf (_("Name serum %u, or remove it."), i + 1);
-      if ((problem = check_name (label, product)) != NULL)
-        return problem;
-      if (g_utf8_strlen (lot, -1) > MAX_LOT_CHARS)
-        return g_strdup_printf (_("The lot of serum %u is too long (at most %u characters)."),
-                                i + 1, MAX_LOT_CHARS);
-    }
-  return NULL;
-}
 
 /* Warnings that inform and never block. */
 static void
@@ -631,33 +431,19 @@ update_product_warnings (StippleSessionSetup *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   gboolean applied = gtk_switch_get_active (self->anaesthetic_switch);
-  g_autofree char *subtitle = NULL;
+  g_autofree char *subtitle = stipple_session_rules_anaesthetic_warning (self->rules, now);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->anaesthetic_product_row), applied);
   gtk_widget_set_sensitive (GTK_WIDGET (self->anaesthetic_time_row), applied);
-  if (applied)
-    {
-      g_autoptr(GDateTime) at = anaesthetic_time (self, now);
-      GTimeSpan ago = g_date_time_difference (now, at);
-
-      if (ago >= 0 && ago < STIPPLE_ANAESTHETIC_MIN_MINUTES * G_TIME_SPAN_MINUTE)
-        subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                 "Applied %d minute ago; it needs about an "
-                                                 "hour to work fully.",
-                                                 "Applied %d minutes ago; it needs about an "
-                                                 "hour to work fully.",
-                                                 (gulong) (ago / G_TIME_SPAN_MINUTE)),
-                                    (int) (ago / G_TIME_SPAN_MINUTE));
-    }
   adw_action_row_set_subtitle (self->anaesthetic_time_row, subtitle ? subtitle : "");
   gtk_widget_set_visible (self->anaesthetic_warning_icon, subtitle != NULL);
 
   for (guint i = 0; i < self->serums->len; i++)
     {
       const SerumRow *serum = g_ptr_array_index (self->serums, i);
-      g_autofree char *lot = entry_text (serum->lot);
 
-      gtk_widget_set_visible (serum->warning, *lot == '\0');
+      gtk_widget_set_visible (serum->warning,
+                              stipple_session_rules_serum_lacks_lot (self->rules, i));
     }
 }
 
@@ -757,50 +543,89 @@ add_serum_clicked_cb (StippleSessionSetup *self)
 
 /* Navigation ----------------------------------------------------------- */
 
-static Step
+static StippleSetupStep
 current_step (StippleSessionSetup *self)
 {
   const char *name = gtk_stack_get_visible_child_name (self->stack);
 
-  for (guint i = 0; i < N_STEPS; i++)
+  for (guint i = 0; i < STIPPLE_SETUP_N_STEPS; i++)
     if (g_strcmp0 (name, step_names[i]) == 0)
       return i;
-  return STEP_CLINICIAN;
+  return STIPPLE_SETUP_STEP_CLINICIAN;
+}
+
+/* The rules see what the clinician entered, as it is now. */
+static void
+sync_rules (StippleSessionSetup *self)
+{
+  g_autofree char *clinician = chosen_clinician (self);
+  g_autofree char *reason = entry_text (self->override_row);
+  g_autofree char *product = entry_text (self->anaesthetic_product_row);
+  StippleSetupPhotographs photographs = STIPPLE_SETUP_PHOTOGRAPHS_NOT_ASKED;
+
+  stipple_session_rules_set_staff_listed (self->rules, self->staff_checks->len > 0);
+  stipple_session_rules_set_clinician (self->rules, clinician);
+
+  for (guint i = 0; i < self->questions->len; i++)
+    {
+      const Question *question = &g_array_index (self->questions, Question, i);
+      StippleSetupAnswer answer = STIPPLE_SETUP_ANSWER_NONE;
+
+      if (gtk_toggle_button_get_active (question->yes))
+        answer = STIPPLE_SETUP_ANSWER_YES;
+      else if (gtk_toggle_button_get_active (question->no))
+        answer = STIPPLE_SETUP_ANSWER_NO;
+      stipple_session_rules_set_answer (self->rules, question->item->key, answer);
+    }
+  stipple_session_rules_set_override_reason (self->rules, reason);
+
+  stipple_session_rules_set_treatment_consent (self->rules,
+                                               gtk_check_button_get_active (self->treatment_check));
+  if (gtk_check_button_get_active (self->photographs_check))
+    photographs = STIPPLE_SETUP_PHOTOGRAPHS_GIVEN;
+  else if (gtk_check_button_get_active (self->photographs_refused_check))
+    photographs = STIPPLE_SETUP_PHOTOGRAPHS_REFUSED;
+  stipple_session_rules_set_photographs (self->rules, photographs);
+
+  stipple_session_rules_set_anaesthetic (self->rules,
+                                         gtk_switch_get_active (self->anaesthetic_switch),
+                                         product,
+                                         gtk_spin_button_get_value_as_int (self->hour_spin),
+                                         gtk_spin_button_get_value_as_int (self->minute_spin));
+  stipple_session_rules_clear_serums (self->rules);
+  for (guint i = 0; i < self->serums->len; i++)
+    {
+      const SerumRow *serum = g_ptr_array_index (self->serums, i);
+      g_autofree char *serum_product = entry_text (serum->product);
+      g_autofree char *lot = entry_text (serum->lot);
+
+      stipple_session_rules_add_serum (self->rules, serum_product, lot);
+    }
 }
 
 static char *
 step_problem (StippleSessionSetup *self,
-              Step                 step)
+              StippleSetupStep     step)
 {
-  switch (step)
-    {
-    case STEP_CLINICIAN:
-      return clinician_problem (self);
-    case STEP_SCREENING:
-      return screening_problem (self);
-    case STEP_CONSENT:
-      return consent_problem (self);
-    case STEP_PRODUCTS:
-      return products_problem (self);
-    case N_STEPS:
-    default:
-      break;
-    }
-  g_assert_not_reached ();
-  return NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  sync_rules (self);
+  return stipple_session_rules_step_problem (self->rules, step, now);
 }
 
 static void
 validate_cb (StippleSessionSetup *self)
 {
-  Step step;
+  StippleSetupStep step;
   g_autofree char *problem = NULL;
 
   /* Template signals can fire while the template is still being built. */
-  if (self->questions == NULL || self->serums == NULL || self->staff_checks == NULL)
+  if (self->questions == NULL || self->serums == NULL || self->staff_checks == NULL ||
+      self->rules == NULL)
     return;
 
   step = current_step (self);
+  sync_rules (self);
   update_screening_summary (self);
   update_product_warnings (self);
 
@@ -813,13 +638,14 @@ validate_cb (StippleSessionSetup *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
   gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), problem == NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->begin_button), problem == NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->back_button), step > STEP_CLINICIAN);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->back_button),
+                            step > STIPPLE_SETUP_STEP_CLINICIAN);
 }
 
 static void
 page_changed_cb (StippleSessionSetup *self)
 {
-  Step step;
+  StippleSetupStep step;
   GtkStackPage *page;
   g_autofree char *indicator = NULL;
 
@@ -829,31 +655,31 @@ page_changed_cb (StippleSessionSetup *self)
 
   step = current_step (self);
   page = gtk_stack_get_page (self->stack, gtk_stack_get_visible_child (self->stack));
-  indicator = g_strdup_printf (_("Step %u of %u"), step + 1, N_STEPS);
+  indicator = g_strdup_printf (_("Step %u of %u"), step + 1, STIPPLE_SETUP_N_STEPS);
 
   gtk_label_set_label (self->step_label, indicator);
   gtk_label_set_label (self->title_label, gtk_stack_page_get_title (page));
-  gtk_widget_set_visible (GTK_WIDGET (self->next_button), step < STEP_PRODUCTS);
-  gtk_widget_set_visible (GTK_WIDGET (self->begin_button), step == STEP_PRODUCTS);
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button), step < STIPPLE_SETUP_STEP_PRODUCTS);
+  gtk_widget_set_visible (GTK_WIDGET (self->begin_button), step == STIPPLE_SETUP_STEP_PRODUCTS);
   validate_cb (self);
 }
 
 static void
 back_clicked_cb (StippleSessionSetup *self)
 {
-  Step step = current_step (self);
+  StippleSetupStep step = current_step (self);
 
-  if (step > STEP_CLINICIAN && !self->ready)
+  if (step > STIPPLE_SETUP_STEP_CLINICIAN && !self->ready)
     gtk_stack_set_visible_child_name (self->stack, step_names[step - 1]);
 }
 
 static void
 next_clicked_cb (StippleSessionSetup *self)
 {
-  Step step = current_step (self);
+  StippleSetupStep step = current_step (self);
   g_autofree char *problem = step_problem (self, step);
 
-  if (problem != NULL || step + 1 >= N_STEPS)
+  if (problem != NULL || step + 1 >= STIPPLE_SETUP_N_STEPS)
     return;
   gtk_stack_set_visible_child_name (self->stack, step_names[step + 1]);
 }
@@ -886,20 +712,19 @@ static void
 begin_clicked_cb (StippleSessionSetup *self)
 {
   g_autoptr(StippleSession) session = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  StippleSetupStep incomplete;
 
   if (self->ready)
     return;
 
   /* Every step again: the staff list may have changed meanwhile. */
-  for (Step step = STEP_CLINICIAN; step < N_STEPS; step++)
+  sync_rules (self);
+  incomplete = stipple_session_rules_first_incomplete (self->rules, now);
+  if (incomplete != STIPPLE_SETUP_N_STEPS)
     {
-      g_autofree char *problem = step_problem (self, step);
-
-      if (problem != NULL)
-        {
-          gtk_stack_set_visible_child_name (self->stack, step_names[step]);
-          return;
-        }
+      gtk_stack_set_visible_child_name (self->stack, step_names[incomplete]);
+      return;
     }
 
   /* A retry after a failed save keeps the first start time. */
@@ -955,6 +780,7 @@ stipple_session_setup_new (GSettings                 *settings,
   self = g_object_new (STIPPLE_TYPE_SESSION_SETUP, NULL);
   self->settings = g_object_ref (settings);
   self->chart = chart ? stipple_patient_chart_copy (chart) : NULL;
+  self->rules = stipple_session_rules_new (chart ? chart->patient->id : 0);
 
   g_signal_connect_object (settings, "changed::staff", G_CALLBACK (load_staff), self,
                            G_CONNECT_SWAPPED);
@@ -963,12 +789,6 @@ stipple_session_setup_new (GSettings                 *settings,
   page_changed_cb (self);
 
   return self;
-}
-
-static gint64
-patient_id (StippleSessionSetup *self)
-{
-  return self->chart != NULL ? self->chart->patient->id : 0;
 }
 
 /**
@@ -999,36 +819,14 @@ StippleSession *
 stipple_session_setup_dup_session (StippleSessionSetup *self)
 {
   StippleSession *session;
-  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   g_return_val_if_fail (STIPPLE_IS_SESSION_SETUP (self), NULL);
 
-  session = stipple_session_new ();
+  sync_rules (self);
+  session = stipple_session_rules_dup_session (self->rules, self->started_at, now);
   session->id = self->session_id;
   session->uid = g_strdup (self->session_uid);
-  session->patient_id = patient_id (self);
-  session->started_at = self->started_at ? g_date_time_ref (self->started_at) : NULL;
-  session->clinician = chosen_clinician (self);
-  now = self->started_at ? g_date_time_ref (self->started_at) : g_date_time_new_now_local ();
-
-  if (gtk_switch_get_active (self->anaesthetic_switch))
-    {
-      session->anaesthetic_at = anaesthetic_time (self, now);
-      session->anaesthetic_product = entry_text (self->anaesthetic_product_row);
-    }
-
-  if (has_stop_answer (self))
-    session->screening_override = entry_text (self->override_row);
-
-  for (guint i = 0; i < self->serums->len; i++)
-    {
-      const SerumRow *serum = g_ptr_array_index (self->serums, i);
-      g_autofree char *product = entry_text (serum->product);
-      g_autofree char *lot = entry_text (serum->lot);
-
-      g_ptr_array_add (session->serums, stipple_serum_new (product, lot));
-    }
-
   return session;
 }
 
@@ -1050,25 +848,11 @@ stipple_session_setup_dup_screening (StippleSessionSetup *self)
 
   g_return_val_if_fail (STIPPLE_IS_SESSION_SETUP (self), NULL);
 
-  answers = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_screening_answer_free);
   today = today_text ();
-  for (guint i = 0; i < self->questions->len; i++)
-    {
-      const Question *question = &g_array_index (self->questions, Question, i);
-      StippleScreeningAnswer *answer;
-
-      if (!question_answered (question))
-        continue;
-      answer = stipple_screening_answer_new ();
-      answer->id = question->saved_id;
-      answer->uid = g_strdup (question->saved_uid);
-      answer->patient_id = patient_id (self);
-      answer->session_id = self->session_id;
-      answer->item_key = g_strdup (question->item->key);
-      answer->answer = gtk_toggle_button_get_active (question->yes);
-      answer->answered_on = g_strdup (today);
-      g_ptr_array_add (answers, answer);
-    }
+  sync_rules (self);
+  answers = stipple_session_rules_dup_screening (self->rules, today);
+  for (guint i = 0; i < answers->len; i++)
+    ((StippleScreeningAnswer *) g_ptr_array_index (answers, i))->session_id = self->session_id;
   return answers;
 }
 
@@ -1087,59 +871,16 @@ stipple_session_setup_dup_screening (StippleSessionSetup *self)
 GPtrArray *
 stipple_session_setup_dup_consents (StippleSessionSetup *self)
 {
-  GPtrArray *consents;
   g_autofree char *today = NULL;
-  const StippleConsentKind kinds[] = { STIPPLE_CONSENT_TREATMENT, STIPPLE_CONSENT_PHOTOGRAPHS };
 
   g_return_val_if_fail (STIPPLE_IS_SESSION_SETUP (self), NULL);
 
-  consents = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_consent_free);
   today = today_text ();
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    {
-      StippleConsent *consent;
-      GtkCheckButton *check = kinds[i] == STIPPLE_CONSENT_TREATMENT
-                              ? self->treatment_check : self->photographs_check;
-
-      if (kinds[i] == STIPPLE_CONSENT_PHOTOGRAPHS &&
-          !gtk_check_button_get_active (self->photographs_check) &&
-          !gtk_check_button_get_active (self->photographs_refused_check))
-        continue;
-
-      consent = stipple_consent_new ();
-      consent->id = self->consent_ids[i];
-      consent->uid = g_strdup (self->consent_uids[i]);
-      consent->patient_id = patient_id (self);
-      consent->kind = kinds[i];
-      consent->given = gtk_check_button_get_active (check);
-      consent->signed_on = g_strdup (today);
-      g_ptr_array_add (consents, consent);
-    }
-  return consents;
+  sync_rules (self);
+  return stipple_session_rules_dup_consents (self->rules, today);
 }
 
 /* Saving ----------------------------------------------------------------- */
-
-typedef struct
-{
-  StippleStore   *store;
-  StippleSession *session;
-  GPtrArray      *answers;
-  GPtrArray      *consents;
-  guint           next;
-} SaveData;
-
-static void
-save_data_free (SaveData *data)
-{
-  g_clear_object (&data->store);
-  g_clear_pointer (&data->session, stipple_session_free);
-  g_clear_pointer (&data->answers, g_ptr_array_unref);
-  g_clear_pointer (&data->consents, g_ptr_array_unref);
-  g_free (data);
-}
-
-static void save_next (GTask *task);
 
 static void
 save_failed (GTask  *task,
@@ -1167,123 +908,6 @@ save_failed (GTask  *task,
 }
 
 static void
-consent_saved_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  GTask *task = user_data;
-  StippleSessionSetup *self = g_task_get_source_object (task);
-  SaveData *data = g_task_get_task_data (task);
-  g_autoptr(StippleConsent) saved = NULL;
-  GError *error = NULL;
-
-  saved = stipple_store_save_consent_finish (STIPPLE_STORE (object), result, &error);
-  if (saved == NULL)
-    {
-      save_failed (task, error);
-      return;
-    }
-  for (guint i = 0; i < data->consents->len; i++)
-    {
-      StippleConsent *consent = g_ptr_array_index (data->consents, i);
-
-      if (consent->kind != saved->kind)
-        continue;
-      consent->id = saved->id;
-      self->consent_ids[i] = saved->id;
-      g_free (self->consent_uids[i]);
-      self->consent_uids[i] = g_strdup (saved->uid);
-      /* Recorded: no longer to be changed here. */
-      if (saved->kind == STIPPLE_CONSENT_TREATMENT)
-        gtk_widget_set_sensitive (GTK_WIDGET (self->treatment_check), FALSE);
-      else
-        {
-          gtk_widget_set_sensitive (GTK_WIDGET (self->photographs_check), FALSE);
-          gtk_widget_set_sensitive (GTK_WIDGET (self->photographs_refused_check), FALSE);
-        }
-    }
-  save_next (task);
-}
-
-static void
-answer_saved_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GTask *task = user_data;
-  StippleSessionSetup *self = g_task_get_source_object (task);
-  SaveData *data = g_task_get_task_data (task);
-  g_autoptr(StippleScreeningAnswer) saved = NULL;
-  GError *error = NULL;
-
-  saved = stipple_store_save_screening_answer_finish (STIPPLE_STORE (object), result, &error);
-  if (saved == NULL)
-    {
-      save_failed (task, error);
-      return;
-    }
-  for (guint i = 0; i < self->questions->len; i++)
-    {
-      Question *question = &g_array_index (self->questions, Question, i);
-
-      if (!g_str_equal (question->item->key, saved->item_key))
-        continue;
-      /* Recorded for today: the answer can no longer be changed here. */
-      question->saved_id = saved->id;
-      g_free (question->saved_uid);
-      question->saved_uid = g_strdup (saved->uid);
-      gtk_widget_set_sensitive (GTK_WIDGET (question->yes), FALSE);
-      gtk_widget_set_sensitive (GTK_WIDGET (question->no), FALSE);
-    }
-  for (guint i = 0; i < data->answers->len; i++)
-    {
-      StippleScreeningAnswer *answer = g_ptr_array_index (data->answers, i);
-
-      if (g_str_equal (answer->item_key, saved->item_key))
-        answer->id = saved->id;
-    }
-  save_next (task);
-}
-
-/* One record at a time, the answers and then the consents not yet in the
- * patient file, so that a retry after an error saves only the rest. */
-static void
-save_next (GTask *task)
-{
-  StippleSessionSetup *self = g_task_get_source_object (task);
-  SaveData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-
-  for (guint i = 0; i < data->answers->len; i++)
-    {
-      StippleScreeningAnswer *answer = g_ptr_array_index (data->answers, i);
-
-      if (answer->id != 0)
-        continue;
-      answer->session_id = self->session_id;
-      stipple_store_save_screening_answer_async (data->store, answer, cancellable,
-                                                 answer_saved_cb, task);
-      return;
-    }
-  for (guint i = 0; i < data->consents->len; i++)
-    {
-      StippleConsent *consent = g_ptr_array_index (data->consents, i);
-
-      if (consent->id != 0)
-        continue;
-      stipple_store_save_consent_async (data->store, consent, cancellable,
-                                        consent_saved_cb, task);
-      return;
-    }
-
-  self->saving = FALSE;
-  gtk_label_set_label (self->status_label, _("Saved."));
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
-  g_task_return_int (task, self->session_id);
-  g_object_unref (task);
-}
-
-static void
 session_saved_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -1293,7 +917,10 @@ session_saved_cb (GObject      *object,
   g_autoptr(StippleSession) saved = NULL;
   GError *error = NULL;
 
-  saved = stipple_store_save_session_finish (STIPPLE_STORE (object), result, &error);
+  if (g_async_result_is_tagged (result, stipple_store_begin_session_async))
+    saved = stipple_store_begin_session_finish (STIPPLE_STORE (object), result, &error);
+  else
+    saved = stipple_store_save_session_finish (STIPPLE_STORE (object), result, &error);
   if (saved == NULL)
     {
       save_failed (task, error);
@@ -1302,7 +929,12 @@ session_saved_cb (GObject      *object,
   self->session_id = saved->id;
   g_free (self->session_uid);
   self->session_uid = g_strdup (saved->uid);
-  save_next (task);
+
+  self->saving = FALSE;
+  gtk_label_set_label (self->status_label, _("Saved."));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  g_task_return_int (task, self->session_id);
+  g_object_unref (task);
 }
 
 /**
@@ -1310,13 +942,15 @@ session_saved_cb (GObject      *object,
  * @self: a session setup that is ready
  * @store: the patient file
  * @cancellable: (nullable): a #GCancellable
- * @callback: called when everything is saved, or on the first error
+ * @callback: called when everything is saved, or on an error
  * @user_data: data for @callback
  *
- * Saves the session, today's screening answers (tied to the session) and
- * the consents, one after another through the store's writer thread.
- * On an error the setup keeps everything entered and shows the error;
- * calling this again saves only what is not in the patient file yet.
+ * Begins the session on record: the session, today's screening answers
+ * (tied to it) and the consents, in one transaction of the patient file
+ * (stipple_store_begin_session()), so that all of it is saved or none of
+ * it is. On an error the setup keeps everything entered and shows the
+ * error; calling this again saves all of it again. Once the session is
+ * on record, calling this again writes the session's own record only.
  */
 void
 stipple_session_setup_save_async (StippleSessionSetup *self,
@@ -1325,8 +959,8 @@ stipple_session_setup_save_async (StippleSessionSetup *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
+  g_autoptr(StippleSession) session = NULL;
   GTask *task;
-  SaveData *data;
 
   g_return_if_fail (STIPPLE_IS_SESSION_SETUP (self));
   g_return_if_fail (STIPPLE_IS_STORE (store));
@@ -1334,16 +968,20 @@ stipple_session_setup_save_async (StippleSessionSetup *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, stipple_session_setup_save_async);
-  data = g_new0 (SaveData, 1);
-  data->store = g_object_ref (store);
-  data->session = stipple_session_setup_dup_session (self);
-  data->answers = stipple_session_setup_dup_screening (self);
-  data->consents = stipple_session_setup_dup_consents (self);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  session = stipple_session_setup_dup_session (self);
 
   self->saving = TRUE;
   gtk_label_set_label (self->status_label, _("Saving…"));
-  stipple_store_save_session_async (store, data->session, cancellable, session_saved_cb, task);
+  if (self->session_id != 0)
+    stipple_store_save_session_async (store, session, cancellable, session_saved_cb, task);
+  else
+    {
+      g_autoptr(GPtrArray) answers = stipple_session_setup_dup_screening (self);
+      g_autoptr(GPtrArray) consents = stipple_session_setup_dup_consents (self);
+
+      stipple_store_begin_session_async (store, session, answers, consents, cancellable,
+                                         session_saved_cb, task);
+    }
 }
 
 /**
@@ -1416,8 +1054,7 @@ stipple_session_setup_finalize (GObject *object)
   g_clear_pointer (&self->serums, g_ptr_array_unref);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_clear_pointer (&self->session_uid, g_free);
-  for (guint i = 0; i < G_N_ELEMENTS (self->consent_uids); i++)
-    g_clear_pointer (&self->consent_uids[i], g_free);
+  g_clear_object (&self->rules);
 
   G_OBJECT_CLASS (stipple_session_setup_parent_class)->finalize (object);
 }

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "stipple-session-rules.h"
 #include "stipple-store.h"
 
 G_BEGIN_DECLS
@@ -14,10 +15,6 @@ G_BEGIN_DECLS
 #define STIPPLE_TYPE_SESSION_SETUP (stipple_session_setup_get_type ())
 
 G_DECLARE_FINAL_TYPE (StippleSessionSetup, stipple_session_setup, STIPPLE, SESSION_SETUP, AdwBin)
-
-/* Below this many minutes between anaesthetic and start, the clinician
- * is told the anaesthetic may not have taken yet. */
-#define STIPPLE_ANAESTHETIC_MIN_MINUTES 30
 
 StippleSessionSetup *stipple_session_setup_new           (GSettings                 *settings,
                                                           const StipplePatientChart *chart);

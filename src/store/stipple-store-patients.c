@@ -657,6 +657,51 @@ reseal_if_ended (StippleStore  *self,
 
 /* Screening, consents, courses -------------------------------------- */
 
+static gboolean
+check_screening_answer (const StippleScreeningAnswer  *answer,
+                        GError                       **error)
+{
+  if (stipple_screening_lookup (answer->item_key) == NULL)
+    return invalid (error, _("“%s” is not a screening question Stipple knows."),
+                    answer->item_key ? answer->item_key : "");
+  return check_date (_("The date of the answer"), answer->answered_on, error) &&
+         check_text (_("The note"), answer->note, MAX_FIELD_CHARS, TRUE, error);
+}
+
+/* Writes a checked answer as the row @uid, tied to @session_id (0 for
+ * none). Called with the mutex held, inside the caller's transaction,
+ * which the caller rolls back on failure. */
+static gboolean
+insert_screening_answer_locked (StippleStore                  *self,
+                                const StippleScreeningAnswer  *answer,
+                                gint64                         session_id,
+                                const char                    *uid,
+                                gint64                        *id,
+                                GError                       **error)
+{
+  g_autoptr(StippleStmt) stmt = NULL;
+
+  stmt = stipple_store_prepare (self,
+                                "INSERT INTO screening_answer (uid, patient_id, session_id,"
+                                " item_key, answer, note, answered_on)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, answer->patient_id);
+  if (session_id != 0)
+    sqlite3_bind_int64 (stmt, 3, session_id);
+  sqlite3_bind_text (stmt, 4, answer->item_key, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 5, answer->answer ? 1 : 0);
+  sqlite3_bind_text (stmt, 6, or_empty (answer->note), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, answer->answered_on, -1, SQLITE_STATIC);
+  if (!stipple_store_step_done (self, stmt, error))
+    return FALSE;
+  *id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
 /**
  * stipple_store_save_screening_answer:
  * @self: a store
@@ -674,43 +719,22 @@ stipple_store_save_screening_answer (StippleStore            *self,
                                      GError                 **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(StippleStmt) stmt = NULL;
   g_autofree char *uid = NULL;
   gint64 id;
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
   g_return_val_if_fail (answer != NULL && answer->id == 0, FALSE);
 
-  if (stipple_screening_lookup (answer->item_key) == NULL)
-    return invalid (error, _("“%s” is not a screening question Stipple knows."),
-                    answer->item_key ? answer->item_key : "");
-  if (!check_date (_("The date of the answer"), answer->answered_on, error) ||
-      !check_text (_("The note"), answer->note, MAX_FIELD_CHARS, TRUE, error))
+  if (!check_screening_answer (answer, error))
     return FALSE;
 
   uid = answer->uid ? g_strdup (answer->uid) : g_uuid_string_random ();
   locker = g_mutex_locker_new (&self->mutex);
-  stmt = stipple_store_prepare (self,
-                                "INSERT INTO screening_answer (uid, patient_id, session_id,"
-                                " item_key, answer, note, answered_on)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, answer->patient_id);
-  if (answer->session_id != 0)
-    sqlite3_bind_int64 (stmt, 3, answer->session_id);
-  sqlite3_bind_text (stmt, 4, answer->item_key, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 5, answer->answer ? 1 : 0);
-  sqlite3_bind_text (stmt, 6, or_empty (answer->note), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, answer->answered_on, -1, SQLITE_STATIC);
   if (!stipple_store_begin (self, error))
     return FALSE;
-  if (!stipple_store_step_done (self, stmt, error))
-    goto fail;
-  id = sqlite3_last_insert_rowid (self->db);
-  if (!reseal_if_ended (self, answer->session_id, error) || !stipple_store_commit (self, error))
+  if (!insert_screening_answer_locked (self, answer, answer->session_id, uid, &id, error) ||
+      !reseal_if_ended (self, answer->session_id, error) ||
+      !stipple_store_commit (self, error))
     goto fail;
   answer->id = id;
   g_free (answer->uid);
@@ -720,6 +744,47 @@ stipple_store_save_screening_answer (StippleStore            *self,
 fail:
   stipple_store_rollback (self);
   return FALSE;
+}
+
+static gboolean
+check_consent (const StippleConsent  *consent,
+               GError               **error)
+{
+  if (consent->kind != STIPPLE_CONSENT_TREATMENT && consent->kind != STIPPLE_CONSENT_PHOTOGRAPHS)
+    return invalid (error, _("Unknown kind of consent."));
+  return check_date (_("The date of the consent"), consent->signed_on, error);
+}
+
+/* Writes a checked consent as the row @uid; consent to photographs
+ * withdrawn hides the photos taken, by a recorded event, in the same
+ * transaction. Called with the mutex held, inside the caller's
+ * transaction, which the caller rolls back on failure. */
+static gboolean
+insert_consent_locked (StippleStore          *self,
+                       const StippleConsent  *consent,
+                       const char            *uid,
+                       gint64                *id,
+                       GError               **error)
+{
+  g_autoptr(StippleStmt) stmt = NULL;
+
+  stmt = stipple_store_prepare (self,
+                                "INSERT INTO consent (uid, patient_id, kind, given, signed_on)"
+                                " VALUES (?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, consent->patient_id);
+  sqlite3_bind_text (stmt, 3,
+                     consent->kind == STIPPLE_CONSENT_TREATMENT ? "treatment" : "photographs",
+                     -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, consent->given ? 1 : 0);
+  sqlite3_bind_text (stmt, 5, consent->signed_on, -1, SQLITE_STATIC);
+  if (!stipple_store_step_done (self, stmt, error))
+    return FALSE;
+  *id = sqlite3_last_insert_rowid (self->db);
+  return consent->kind != STIPPLE_CONSENT_PHOTOGRAPHS || consent->given ||
+         stipple_store_hide_photos_locked (self, consent->patient_id, error);
 }
 
 /**
@@ -736,44 +801,20 @@ stipple_store_save_consent (StippleStore    *self,
                             GError         **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(StippleStmt) stmt = NULL;
   g_autofree char *uid = NULL;
   gint64 id;
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
   g_return_val_if_fail (consent != NULL && consent->id == 0, FALSE);
 
-  if (consent->kind != STIPPLE_CONSENT_TREATMENT && consent->kind != STIPPLE_CONSENT_PHOTOGRAPHS)
-    return invalid (error, _("Unknown kind of consent."));
-  if (!check_date (_("The date of the consent"), consent->signed_on, error))
+  if (!check_consent (consent, error))
     return FALSE;
 
   uid = consent->uid ? g_strdup (consent->uid) : g_uuid_string_random ();
   locker = g_mutex_locker_new (&self->mutex);
-  stmt = stipple_store_prepare (self,
-                                "INSERT INTO consent (uid, patient_id, kind, given, signed_on)"
-                                " VALUES (?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, consent->patient_id);
-  sqlite3_bind_text (stmt, 3,
-                     consent->kind == STIPPLE_CONSENT_TREATMENT ? "treatment" : "photographs",
-                     -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 4, consent->given ? 1 : 0);
-  sqlite3_bind_text (stmt, 5, consent->signed_on, -1, SQLITE_STATIC);
   if (!stipple_store_begin (self, error))
     return FALSE;
-  /* Consent to photographs withdrawn: the photos taken are hidden, by a
-   * recorded event, in the same transaction. */
-  if (!stipple_store_step_done (self, stmt, error))
-    {
-      stipple_store_rollback (self);
-      return FALSE;
-    }
-  id = sqlite3_last_insert_rowid (self->db);
-  if ((consent->kind == STIPPLE_CONSENT_PHOTOGRAPHS && !consent->given &&
-       !stipple_store_hide_photos_locked (self, consent->patient_id, error)) ||
+  if (!insert_consent_locked (self, consent, uid, &id, error) ||
       !stipple_store_commit (self, error))
     {
       stipple_store_rollback (self);
@@ -929,53 +970,33 @@ bind_time (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, column);
 }
 
-/**
- * stipple_store_save_session:
- * @self: a store
- * @session: a session; id 0 to add, set on return
- * @error: return location for a #GError
- *
- * Saves the session with its plan and serums in one transaction. The
- * stroke totals are not written from @session: they only grow, through
- * stipple_store_add_strokes().
- *
- * Returns: whether the session is saved
- */
-gboolean
-stipple_store_save_session (StippleStore    *self,
-                            StippleSession  *session,
-                            GError         **error)
+/* Writes a checked session (inserted as the row @uid when its id is 0,
+ * updated otherwise) with its plan and serums; *id is its row. Called
+ * with the mutex held, inside the caller's transaction, which the caller
+ * rolls back on failure. Sealing is the caller's, once everything the
+ * session records is written. */
+static gboolean
+write_session_locked (StippleStore          *self,
+                      const StippleSession  *session,
+                      const char            *uid,
+                      gint64                *id_out,
+                      GError               **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autofree char *uid = NULL;
   gint64 id;
-
-  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
-  g_return_val_if_fail (session != NULL, FALSE);
-
-  if (!check_session (session, error))
-    return FALSE;
-
-  locker = g_mutex_locker_new (&self->mutex);
-  if (!stipple_store_begin (self, error))
-    return FALSE;
 
   {
     g_autoptr(StippleStmt) stmt = NULL;
 
     if (session->id == 0)
-      {
-        uid = session->uid ? g_strdup (session->uid) : g_uuid_string_random ();
-        stmt = stipple_store_prepare (self,
-                                      "INSERT INTO session (patient_id, course_id, started_at,"
-                                      " ended_at, clinician, pen_serial, pen_firmware,"
-                                      " cartridge_id, cartridge_lot, anaesthetic_at, note_before,"
-                                      " note_after, uid, anaesthetic_product, screening_override,"
-                                      " erythema_grade, pinpoint_bleeding, aftercare_given)"
-                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-                                      " ?12, ?13, ?15, ?16, ?17, ?18, ?19)",
-                                      error);
-      }
+      stmt = stipple_store_prepare (self,
+                                    "INSERT INTO session (patient_id, course_id, started_at,"
+                                    " ended_at, clinician, pen_serial, pen_firmware,"
+                                    " cartridge_id, cartridge_lot, anaesthetic_at, note_before,"
+                                    " note_after, uid, anaesthetic_product, screening_override,"
+                                    " erythema_grade, pinpoint_bleeding, aftercare_given)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                                    " ?12, ?13, ?15, ?16, ?17, ?18, ?19)",
+                                    error);
     else
       /* Once a session exists its notes are written only by
        * stipple_store_save_note(), as they are typed: saving the rest of
@@ -990,7 +1011,7 @@ stipple_store_save_session (StippleStore    *self,
                                     " pinpoint_bleeding = ?18, aftercare_given = ?19"
                                     " WHERE id = ?14", error);
     if (stmt == NULL)
-      goto fail;
+      return FALSE;
     sqlite3_bind_int64 (stmt, 1, session->patient_id);
     if (session->course_id != 0)
       sqlite3_bind_int64 (stmt, 2, session->course_id);
@@ -1018,12 +1039,12 @@ stipple_store_save_session (StippleStore    *self,
     else
       sqlite3_bind_int64 (stmt, 14, session->id);
     if (!stipple_store_step_done (self, stmt, error))
-      goto fail;
+      return FALSE;
     if (session->id != 0 && sqlite3_changes (self->db) == 0)
       {
         g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
                              _("This session is no longer in the patient file."));
-        goto fail;
+        return FALSE;
       }
     id = session->id != 0 ? session->id : sqlite3_last_insert_rowid (self->db);
   }
@@ -1034,17 +1055,17 @@ stipple_store_save_session (StippleStore    *self,
     g_autoptr(StippleStmt) clear_serums = NULL;
 
     if (clear_plan == NULL)
-      goto fail;
+      return FALSE;
     sqlite3_bind_int64 (clear_plan, 1, id);
     if (!stipple_store_step_done (self, clear_plan, error))
-      goto fail;
+      return FALSE;
     clear_serums = stipple_store_prepare (self, "DELETE FROM session_serum WHERE session_id = ?",
                                           error);
     if (clear_serums == NULL)
-      goto fail;
+      return FALSE;
     sqlite3_bind_int64 (clear_serums, 1, id);
     if (!stipple_store_step_done (self, clear_serums, error))
-      goto fail;
+      return FALSE;
   }
 
   for (guint i = 0; i < session->plan->len; i++)
@@ -1055,7 +1076,7 @@ stipple_store_save_session (StippleStore    *self,
           " VALUES (?, ?, ?, ?, ?, ?)", error);
 
       if (stmt == NULL)
-        goto fail;
+        return FALSE;
       sqlite3_bind_int64 (stmt, 1, id);
       sqlite3_bind_text (stmt, 2, stipple_zone_get_key (pass->zone), -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 3, pass->pass);
@@ -1063,7 +1084,7 @@ stipple_store_save_session (StippleStore    *self,
       sqlite3_bind_int (stmt, 5, pass->stroke_rate_hz);
       sqlite3_bind_int (stmt, 6, i);
       if (!stipple_store_step_done (self, stmt, error))
-        goto fail;
+        return FALSE;
     }
 
   for (guint i = 0; i < session->serums->len; i++)
@@ -1074,14 +1095,55 @@ stipple_store_save_session (StippleStore    *self,
           error);
 
       if (stmt == NULL)
-        goto fail;
+        return FALSE;
       sqlite3_bind_int64 (stmt, 1, id);
       sqlite3_bind_int (stmt, 2, i);
       sqlite3_bind_text (stmt, 3, serum->product, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 4, or_empty (serum->lot), -1, SQLITE_STATIC);
       if (!stipple_store_step_done (self, stmt, error))
-        goto fail;
+        return FALSE;
     }
+
+  *id_out = id;
+  return TRUE;
+}
+
+/**
+ * stipple_store_save_session:
+ * @self: a store
+ * @session: a session; id 0 to add, set on return
+ * @error: return location for a #GError
+ *
+ * Saves the session with its plan and serums in one transaction. The
+ * stroke totals are not written from @session: they only grow, through
+ * stipple_store_add_strokes(). A new session with its screening and
+ * consents is begun with stipple_store_begin_session() instead.
+ *
+ * Returns: whether the session is saved
+ */
+gboolean
+stipple_store_save_session (StippleStore    *self,
+                            StippleSession  *session,
+                            GError         **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *uid = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (session != NULL, FALSE);
+
+  if (!check_session (session, error))
+    return FALSE;
+
+  if (session->id == 0)
+    uid = session->uid ? g_strdup (session->uid) : g_uuid_string_random ();
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!stipple_store_begin (self, error))
+    return FALSE;
+
+  if (!write_session_locked (self, session, uid, &id, error))
+    goto fail;
 
   /* An ended session is sealed with everything it recorded. */
   if (session->ended_at != NULL && !stipple_store_chain_seal (self->db, self->path, id, error))
@@ -1095,6 +1157,140 @@ stipple_store_save_session (StippleStore    *self,
       session->id = id;
       g_free (session->uid);
       session->uid = g_steal_pointer (&uid);
+    }
+  return TRUE;
+
+fail:
+  stipple_store_rollback (self);
+  return FALSE;
+}
+
+/**
+ * stipple_store_begin_session:
+ * @self: a store
+ * @session: a new session (id 0); its id and uid are set on return
+ * @answers: (nullable) (element-type StippleScreeningAnswer): today's
+ *   screening answers, new, of the session's patient; on return each is
+ *   tied to the session, its id and uid set
+ * @consents: (nullable) (element-type StippleConsent): the consents
+ *   given or refused for it, new, of the session's patient; their ids
+ *   and uids are set on return
+ * @error: return location for a #GError
+ *
+ * Begins a session on record: the session with its plan and serums, its
+ * screening answers and its consents, in one transaction. Either all of
+ * it is in the patient file or, on any error (a value refused, a full
+ * disk, a crash before the commit), none of it is, and nothing passed in
+ * is changed: a session is never on record without the screening and
+ * consent it began with. Everything is checked before anything is
+ * written. A session that has already ended is sealed once, over all
+ * of it.
+ *
+ * Returns: whether the session is begun
+ */
+gboolean
+stipple_store_begin_session (StippleStore    *self,
+                             StippleSession  *session,
+                             GPtrArray       *answers,
+                             GPtrArray       *consents,
+                             GError         **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *uid = NULL;
+  g_autoptr(GPtrArray) answer_uids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) consent_uids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) answer_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
+  g_autoptr(GArray) consent_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
+  guint n_answers = answers != NULL ? answers->len : 0;
+  guint n_consents = consents != NULL ? consents->len : 0;
+  gint64 id;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (session != NULL && session->id == 0, FALSE);
+
+  for (guint i = 0; i < n_answers; i++)
+    {
+      const StippleScreeningAnswer *answer = g_ptr_array_index (answers, i);
+
+      g_return_val_if_fail (answer != NULL && answer->id == 0, FALSE);
+      g_return_val_if_fail (answer->patient_id == session->patient_id, FALSE);
+    }
+  for (guint i = 0; i < n_consents; i++)
+    {
+      const StippleConsent *consent = g_ptr_array_index (consents, i);
+
+      g_return_val_if_fail (consent != NULL && consent->id == 0, FALSE);
+      g_return_val_if_fail (consent->patient_id == session->patient_id, FALSE);
+    }
+
+  if (!check_session (session, error))
+    return FALSE;
+  for (guint i = 0; i < n_answers; i++)
+    if (!check_screening_answer (g_ptr_array_index (answers, i), error))
+      return FALSE;
+  for (guint i = 0; i < n_consents; i++)
+    if (!check_consent (g_ptr_array_index (consents, i), error))
+      return FALSE;
+
+  uid = session->uid ? g_strdup (session->uid) : g_uuid_string_random ();
+  for (guint i = 0; i < n_answers; i++)
+    {
+      const StippleScreeningAnswer *answer = g_ptr_array_index (answers, i);
+
+      g_ptr_array_add (answer_uids, answer->uid ? g_strdup (answer->uid)
+                                                : g_uuid_string_random ());
+    }
+  for (guint i = 0; i < n_consents; i++)
+    {
+      const StippleConsent *consent = g_ptr_array_index (consents, i);
+
+      g_ptr_array_add (consent_uids, consent->uid ? g_strdup (consent->uid)
+                                                  : g_uuid_string_random ());
+    }
+  g_array_set_size (answer_ids, n_answers);
+  g_array_set_size (consent_ids, n_consents);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!stipple_store_begin (self, error))
+    return FALSE;
+  if (!write_session_locked (self, session, uid, &id, error))
+    goto fail;
+  for (guint i = 0; i < n_answers; i++)
+    if (!insert_screening_answer_locked (self, g_ptr_array_index (answers, i), id,
+                                         g_ptr_array_index (answer_uids, i),
+                                         &g_array_index (answer_ids, gint64, i), error))
+      goto fail;
+  for (guint i = 0; i < n_consents; i++)
+    if (!insert_consent_locked (self, g_ptr_array_index (consents, i),
+                                g_ptr_array_index (consent_uids, i),
+                                &g_array_index (consent_ids, gint64, i), error))
+      goto fail;
+  /* Sealed last, so that the seal covers the answers and consents. */
+  if (session->ended_at != NULL && !stipple_store_chain_seal (self->db, self->path, id, error))
+    goto fail;
+  if (!stipple_store_commit (self, error))
+    goto fail;
+
+  /* On record: only now is anything passed in changed. */
+  session->id = id;
+  g_free (session->uid);
+  session->uid = g_steal_pointer (&uid);
+  for (guint i = 0; i < n_answers; i++)
+    {
+      StippleScreeningAnswer *answer = g_ptr_array_index (answers, i);
+
+      answer->id = g_array_index (answer_ids, gint64, i);
+      answer->session_id = id;
+      g_free (answer->uid);
+      answer->uid = g_strdup (g_ptr_array_index (answer_uids, i));
+    }
+  for (guint i = 0; i < n_consents; i++)
+    {
+      StippleConsent *consent = g_ptr_array_index (consents, i);
+
+      consent->id = g_array_index (consent_ids, gint64, i);
+      g_free (consent->uid);
+      consent->uid = g_strdup (g_ptr_array_index (consent_uids, i));
     }
   return TRUE;
 

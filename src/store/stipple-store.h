@@ -161,6 +161,21 @@ gboolean             stipple_store_save_course          (StippleStore           
 gboolean             stipple_store_save_session         (StippleStore             *self,
                                                          StippleSession           *session,
                                                          GError                  **error);
+gboolean             stipple_store_begin_session        (StippleStore             *self,
+                                                         StippleSession           *session,
+                                                         GPtrArray                *answers,
+                                                         GPtrArray                *consents,
+                                                         GError                  **error);
+void                 stipple_store_begin_session_async  (StippleStore             *self,
+                                                         const StippleSession     *session,
+                                                         GPtrArray                *answers,
+                                                         GPtrArray                *consents,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+StippleSession      *stipple_store_begin_session_finish (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
 gboolean             stipple_store_save_note            (StippleStore             *self,
                                                          gint64                    session_id,
                                                          StippleNoteKind           kind,
