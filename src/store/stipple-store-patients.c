@@ -671,7 +671,9 @@ stipple_store_search_patients (StippleStore  *self,
 
           if (!count_word (self, words[i], word_ends[i], &count, error))
             return NULL;
-          if (count < fewest)
+          /* Past the cap, the longer start is likely the rarer. */
+          if (count < fewest ||
+              (count == fewest && strlen (words[i]) > strlen (words[rarest])))
             {
               fewest = count;
               rarest = i;
