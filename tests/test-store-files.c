@@ -268,6 +268,12 @@ test_export_import (Fixture       *f,
     g_free (contents);
   }
 
+  /* The import's own inserts filled the word index. */
+  {
+    g_autoptr(GPtrArray) by_words = stipple_store_search_patients (there, "love ada", 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (by_words->len, ==, 1);
+  }
   found = stipple_store_search_patients (there, "lovelace", 10, &error);
   g_assert_cmpuint (found->len, ==, 1);
   ada_there = found->pdata[0];

@@ -105,7 +105,8 @@ test_create (Fixture       *f,
   g_assert_cmpint (g_ascii_strtoll (app_id, NULL, 10), ==, STIPPLE_STORE_APPLICATION_ID);
   g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, STIPPLE_STORE_SCHEMA_VERSION);
   g_assert_cmpstr (mode, ==, "wal");
-  g_assert_cmpstr (tables, ==, "audit consent course meta note_addendum patient photo photo_event"
+  g_assert_cmpstr (tables, ==, "audit consent course meta note_addendum patient patient_word photo"
+                   " photo_event"
                    " screening_answer session"
                    " session_serum telemetry_block zone_pass zone_strokes");
 
@@ -765,6 +766,216 @@ test_search (Fixture       *f,
   }
 }
 
+/* Whether @found holds exactly one patient, called @given @family. */
+static void
+assert_found_one (GPtrArray  *found,
+                  const char *given,
+                  const char *family)
+{
+  g_assert_nonnull (found);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((StipplePatient *) found->pdata[0])->given_name, ==, given);
+  g_assert_cmpstr (((StipplePatient *) found->pdata[0])->family_name, ==, family);
+}
+
+static GPtrArray *
+search (StippleStore *store,
+        const char   *query,
+        guint         limit)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *found = stipple_store_search_patients (store, query, limit, &error);
+
+  g_assert_no_error (error);
+  return found;
+}
+
+/* The word index (schema version 7): every typed word is the start of a
+ * word of the patient's names, in any order, whichever word is rare. */
+static void
+test_search_words (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = stipple_store_open (f->path, &error);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_patient_free);
+  g_autoptr(StipplePatient) rare = test_patient ("W-1", "Anna", "Zzyzx", "1980-01-01");
+  g_autofree char *words = NULL;
+  g_autofree char *id_text = NULL;
+  GPtrArray *found;
+
+  g_assert_no_error (error);
+  /* Many Annas whose family names start with "a", one of them rare. */
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *record = g_strdup_printf ("W-%u", 100 + i);
+      g_autofree char *family = g_strdup_printf ("Ahlberg%03u", i);
+      g_ptr_array_add (all, test_patient (record, "Anna", family, "1970-01-01"));
+    }
+  g_ptr_array_add (all, test_patient ("W-2", "Anna", "van der Berg", "1981-02-03"));
+  g_ptr_array_add (all, test_patient ("W-3", "Derek", "Derwent", "1982-03-04"));
+  g_ptr_array_add (all, test_patient ("W-4", "Zoë", "Ñúñez", "1983-04-05"));
+  g_assert_true (stipple_store_save_patients (store, all, &error));
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_save_patient (store, rare, &error));
+  g_assert_no_error (error);
+
+  /* A common first word, a rare second one, under a small limit. */
+  found = search (store, "anna zz", 5);
+  assert_found_one (found, "Anna", "Zzyzx");
+  g_ptr_array_unref (found);
+  found = search (store, "a zz", 5);
+  assert_found_one (found, "Anna", "Zzyzx");
+  g_ptr_array_unref (found);
+  found = search (store, "zz a", 5);
+  assert_found_one (found, "Anna", "Zzyzx");
+  g_ptr_array_unref (found);
+
+  /* A particle typed second, while another family name starts with it. */
+  found = search (store, "anna der", 5);
+  assert_found_one (found, "Anna", "van der Berg");
+  g_ptr_array_unref (found);
+  found = search (store, "der anna", 5);
+  assert_found_one (found, "Anna", "van der Berg");
+  g_ptr_array_unref (found);
+  found = search (store, "berg", 5);
+  assert_found_one (found, "Anna", "van der Berg");
+  g_ptr_array_unref (found);
+  found = search (store, "der", 5);
+  g_assert_cmpuint (found->len, ==, 2); /* van der Berg, Derek Derwent */
+  g_ptr_array_unref (found);
+
+  /* Case and accents, either way round. */
+  found = search (store, "NUNEZ zoe", 5);
+  assert_found_one (found, "Zoë", "Ñúñez");
+  g_ptr_array_unref (found);
+  found = search (store, "zoË ÑÚ", 5);
+  assert_found_one (found, "Zoë", "Ñúñez");
+  g_ptr_array_unref (found);
+  found = search (store, "zoe   nunez x", 5);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_ptr_array_unref (found);
+
+  /* The limit holds for names; the results come by name. */
+  found = search (store, "anna", 5);
+  g_assert_cmpuint (found->len, ==, 5);
+  for (guint i = 1; i < found->len; i++)
+    g_assert_cmpint (g_utf8_collate (((StipplePatient *) found->pdata[i - 1])->family_name,
+                                     ((StipplePatient *) found->pdata[i])->family_name), <=, 0);
+  g_ptr_array_unref (found);
+  /* "a" is the start of "anna" too: every Anna. */
+  found = search (store, "anna a", 400);
+  g_assert_cmpuint (found->len, ==, 302);
+  g_ptr_array_unref (found);
+
+  /* A rename: the old words no longer find the patient. */
+  g_free (rare->family_name);
+  rare->family_name = g_strdup ("Quist");
+  g_assert_true (stipple_store_save_patient (store, rare, &error));
+  g_assert_no_error (error);
+  found = search (store, "zz", 5);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_ptr_array_unref (found);
+  found = search (store, "anna q", 5);
+  assert_found_one (found, "Anna", "Quist");
+  g_ptr_array_unref (found);
+  stipple_store_close (store);
+  g_clear_object (&store);
+
+  /* Another program's writes keep the index in step too: a patient
+   * added with plain SQL (its keys folded, as the schema asks) is found,
+   * and once deleted leaves no word behind. */
+  g_free (test_sql (f->path,
+                    "INSERT INTO patient (uid, record_number, family_name, given_name,"
+                    " date_of_birth, family_key, given_key, record_key, created_at, updated_at)"
+                    " VALUES ('7b1f', 'SQL-1', 'de la Cruz', 'José', '1990-06-07',"
+                    " 'de la cruz', 'jose', 'sql-1', '2026-01-01T00:00:00Z',"
+                    " '2026-01-01T00:00:00Z')", NULL));
+  id_text = test_sql (f->path, "SELECT id FROM patient WHERE uid = '7b1f'", NULL);
+  g_assert_nonnull (id_text);
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  found = search (store, "cruz jo", 5);
+  assert_found_one (found, "José", "de la Cruz");
+  g_ptr_array_unref (found);
+  stipple_store_close (store);
+  g_clear_object (&store);
+
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT group_concat (word, ' ') FROM"
+                                            " (SELECT word FROM patient_word"
+                                            "  WHERE patient_id = %s ORDER BY word)", id_text);
+    g_autofree char *gone = NULL;
+    int rc;
+
+    words = test_sql (f->path, sql, NULL);
+    g_assert_cmpstr (words, ==, "cruz de jose la");
+    g_free (test_sql (f->path, "DELETE FROM patient WHERE uid = '7b1f'", &rc));
+    g_assert_cmpint (rc, ==, SQLITE_OK);
+    gone = test_sql (f->path, sql, NULL);
+    g_assert_null (gone);
+  }
+}
+
+/* A file of version 6, from before the word index: the migration fills
+ * the index from the names already there. */
+static void
+test_migrate_v6_words (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char * const downgrade[] = {
+    "DROP TRIGGER patient_word_insert",
+    "DROP TRIGGER patient_word_update",
+    "DROP TRIGGER patient_word_delete",
+    "DROP TABLE patient_word",
+    "PRAGMA user_version = 6",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = stipple_store_open (f->path, &error);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_patient_free);
+  g_autofree char *version = NULL;
+  g_autofree char *n_words = NULL;
+  GPtrArray *found;
+
+  g_assert_no_error (error);
+  g_ptr_array_add (all, test_patient ("V6-1", "Anna", "van der Berg", "1981-02-03"));
+  g_ptr_array_add (all, test_patient ("V6-2", "Derek", "Derwent", "1982-03-04"));
+  g_ptr_array_add (all, test_patient ("V6-3", "Zoë", "Ñúñez", "1983-04-05"));
+  g_assert_true (stipple_store_save_patients (store, all, &error));
+  g_assert_no_error (error);
+  stipple_store_close (store);
+  g_clear_object (&store);
+
+  for (guint i = 0; i < G_N_ELEMENTS (downgrade); i++)
+    {
+      int rc;
+
+      g_free (test_sql (f->path, downgrade[i], &rc));
+      g_assert_cmpint (rc, ==, SQLITE_OK);
+    }
+  version = test_sql (f->path, "PRAGMA user_version", NULL);
+  g_assert_cmpstr (version, ==, "6");
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  found = search (store, "der anna", 10);
+  assert_found_one (found, "Anna", "van der Berg");
+  g_ptr_array_unref (found);
+  found = search (store, "nunez", 10);
+  assert_found_one (found, "Zoë", "Ñúñez");
+  g_ptr_array_unref (found);
+  found = search (store, "V6-", 10);
+  g_assert_cmpuint (found->len, ==, 3);
+  g_ptr_array_unref (found);
+  stipple_store_close (store);
+
+  g_clear_pointer (&version, g_free);
+  version = test_sql (f->path, "PRAGMA user_version", NULL);
+  g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, STIPPLE_STORE_SCHEMA_VERSION);
+  n_words = test_sql (f->path, "SELECT count(*) FROM patient_word", NULL);
+  g_assert_cmpstr (n_words, ==, "8"); /* van der berg anna derwent derek nunez zoe */
+}
+
 static void
 test_chart (Fixture       *f,
             gconstpointer  data)
@@ -1332,6 +1543,8 @@ main (int   argc,
   ADD ("audit-append-only", test_audit_append_only);
   ADD ("bad-input", test_bad_input);
   ADD ("search", test_search);
+  ADD ("search-words", test_search_words);
+  ADD ("migrate-v6-words", test_migrate_v6_words);
   ADD ("chart", test_chart);
   ADD ("telemetry", test_telemetry);
   ADD ("async", test_async);

@@ -501,17 +501,107 @@ compare_rank (gconstpointer a,
   return c;
 }
 
+/* The most words of a query that narrow a search; a query longer than
+ * that is narrowed by its first MAX_QUERY_WORDS words. */
+#define MAX_QUERY_WORDS 8
+
+/* Name words that start with ?1 ([?1, ?2) in the index), each other
+ * word ?3, ?5, … the start of another of the same patient's words. Walks
+ * the index of the rarest word in word order; an unused pair is NULL. */
+#define OTHER_WORD(lo, hi) \
+  " AND (" lo " IS NULL OR EXISTS (SELECT 1 FROM patient_word x" \
+  "  WHERE x.patient_id = w.patient_id AND x.word >= " lo " AND x.word < " hi "))"
+
+static const char search_by_words[] =
+  "SELECT " PATIENT_COLUMNS " FROM patient_word w JOIN patient ON patient.id = w.patient_id"
+  " WHERE w.word >= ?1 AND w.word < ?2"
+  OTHER_WORD ("?3", "?4") OTHER_WORD ("?5", "?6") OTHER_WORD ("?7", "?8")
+  OTHER_WORD ("?9", "?10") OTHER_WORD ("?11", "?12") OTHER_WORD ("?13", "?14")
+  OTHER_WORD ("?15", "?16")
+  " ORDER BY w.word, w.patient_id";
+
+G_STATIC_ASSERT (MAX_QUERY_WORDS == 8);
+
+/* How many name words start with @word, counted up to a cap: enough to
+ * tell a rare word from a common one without walking all of either. */
+#define WORD_COUNT_CAP 2000
+
+static gboolean
+count_word (StippleStore  *self,
+            const char    *word,
+            const char    *word_end,
+            int           *count,
+            GError       **error)
+{
+  g_autoptr(StippleStmt) stmt =
+    stipple_store_prepare (self,
+                           "SELECT count(*) FROM (SELECT 1 FROM patient_word"
+                           " WHERE word >= ?1 AND word < ?2 LIMIT ?3)", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, word, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, word_end, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, WORD_COUNT_CAP);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+      return FALSE;
+    }
+  *count = sqlite3_column_int (stmt, 0);
+  return TRUE;
+}
+
+/* Adds to @found the first @limit patients of @stmt's rows not already
+ * in @seen. Called with the mutex held. */
+static gboolean
+collect (StippleStore  *self,
+         StippleStmt   *stmt,
+         guint          limit,
+         GHashTable    *seen,
+         GPtrArray     *found,
+         GError       **error)
+{
+  guint added = 0;
+  int rc = SQLITE_DONE;
+
+  while (added < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (g_hash_table_contains (seen, &id))
+        continue;
+      g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
+      g_ptr_array_add (found, patient_from_row (stmt));
+      added++;
+    }
+  if (added < limit && rc != SQLITE_DONE)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * stipple_store_search_patients:
  * @self: a store
- * @query: what has been typed: the start of a family or given name (case
- *   and accents ignored; more words narrow it), of a record number, or a
- *   date of birth (1985-04-23, 23.04.1985 or 23/04/1985)
- * @limit: the most patients wanted from each kind of match
+ * @query: what has been typed: the starts of words of a patient's names
+ *   (case and accents ignored; each word narrows it, in any order), the
+ *   start of a record number, or a date of birth (1985-04-23, 23.04.1985
+ *   or 23/04/1985)
+ * @limit: the most patients wanted from each kind of match (names,
+ *   record numbers, dates of birth)
  * @error: return location for a #GError
  *
- * Each kind of match walks its own index and stops at @limit, so a
- * search stays quick in a file with a hundred thousand patients.
+ * A patient's names match when every typed word is the start of one of
+ * the words of its family or given names: "anna der" finds Anna van der
+ * Berg. The search walks the word index (schema version 7) from the
+ * rarest typed word, and each kind of match stops at @limit, so a search
+ * stays quick in a file with a hundred thousand patients even when the
+ * first word is common and the second rare.
  *
  * Returns: (transfer full) (element-type StipplePatient): the patients
  *   found, by name
@@ -522,29 +612,25 @@ stipple_store_search_patients (StippleStore  *self,
                                guint          limit,
                                GError       **error)
 {
-  static const char * const searches[] = {
-    "SELECT " PATIENT_COLUMNS " FROM patient WHERE family_key >= ?1 AND family_key < ?2"
-    " AND (?4 IS NULL OR instr (' ' || family_key || ' ' || given_key, ' ' || ?4) > 0)"
-    " AND (?5 IS NULL OR instr (' ' || family_key || ' ' || given_key, ' ' || ?5) > 0)"
-    " ORDER BY family_key LIMIT ?3",
-    "SELECT " PATIENT_COLUMNS " FROM patient WHERE given_key >= ?1 AND given_key < ?2"
-    " AND (?4 IS NULL OR instr (' ' || family_key || ' ' || given_key, ' ' || ?4) > 0)"
-    " AND (?5 IS NULL OR instr (' ' || family_key || ' ' || given_key, ' ' || ?5) > 0)"
-    " ORDER BY given_key LIMIT ?3",
+  static const char * const by_key[] = {
     "SELECT " PATIENT_COLUMNS " FROM patient WHERE record_key >= ?1 AND record_key < ?2"
-    " ORDER BY record_key LIMIT ?3",
+    " ORDER BY record_key",
     "SELECT " PATIENT_COLUMNS " FROM patient WHERE date_of_birth >= ?1 AND date_of_birth < ?2"
-    " ORDER BY date_of_birth LIMIT ?3",
+    " ORDER BY date_of_birth",
   };
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(GPtrArray) found = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autofree char *folded = NULL;
-  g_auto(GStrv) words = NULL;
+  g_auto(GStrv) split = NULL;
   g_autofree char *date = NULL;
   g_autofree char *trimmed = NULL;
-  g_autofree char *word_end = NULL;
   g_autofree char *date_end = NULL;
+  g_autoptr(GPtrArray) ends = g_ptr_array_new_with_free_func (g_free);
+  const char *words[MAX_QUERY_WORDS];
+  const char *word_ends[MAX_QUERY_WORDS];
+  guint n_words = 0;
+  guint rarest = 0;
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
@@ -554,51 +640,79 @@ stipple_store_search_patients (StippleStore  *self,
     limit = 50;
 
   folded = search_key (query);
-  words = g_strsplit_set (folded, " \t", 4);
-  if (words[0] == NULL || *words[0] == '\0')
+  split = g_strsplit_set (folded, " \t", -1);
+  for (guint i = 0; split[i] != NULL && n_words < MAX_QUERY_WORDS; i++)
+    if (*split[i] != '\0')
+      words[n_words++] = split[i];
+  if (n_words == 0)
     return g_steal_pointer (&found);
   /* U+10FFFF sorts after every character: [word, word + U+10FFFF) holds
    * every key that starts with word. */
-  word_end = g_strconcat (words[0], "\xf4\x8f\xbf\xbf", NULL);
+  for (guint i = 0; i < n_words; i++)
+    {
+      word_ends[i] = g_strconcat (words[i], "\xf4\x8f\xbf\xbf", NULL);
+      g_ptr_array_add (ends, (gpointer) word_ends[i]);
+    }
   trimmed = g_strstrip (g_strdup (query));
   date = date_query (trimmed);
   if (date != NULL)
     date_end = g_strconcat (date, "\x7f", NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  for (guint s = 0; s < G_N_ELEMENTS (searches); s++)
+
+  /* Names: from the rarest word, the others checked per patient. */
+  if (n_words > 1)
+    {
+      int fewest = G_MAXINT;
+
+      for (guint i = 0; i < n_words; i++)
+        {
+          int count;
+
+          if (!count_word (self, words[i], word_ends[i], &count, error))
+            return NULL;
+          /* Past the cap, the longer start is likely the rarer. */
+          if (count < fewest ||
+              (count == fewest && strlen (words[i]) > strlen (words[rarest])))
+            {
+              fewest = count;
+              rarest = i;
+            }
+        }
+    }
+  {
+    g_autoptr(StippleStmt) stmt = stipple_store_prepare (self, search_by_words, error);
+
+    if (stmt == NULL)
+      return NULL;
+    sqlite3_bind_text (stmt, 1, words[rarest], -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, word_ends[rarest], -1, SQLITE_STATIC);
+    for (guint i = 0, slot = 3; i < n_words; i++)
+      {
+        if (i == rarest)
+          continue;
+        sqlite3_bind_text (stmt, slot++, words[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text (stmt, slot++, word_ends[i], -1, SQLITE_STATIC);
+      }
+    if (!collect (self, stmt, limit, seen, found, error))
+      return NULL;
+  }
+
+  /* Record numbers, from the first word, and dates of birth. */
+  for (guint k = 0; k < G_N_ELEMENTS (by_key); k++)
     {
       g_autoptr(StippleStmt) stmt = NULL;
-      gboolean by_date = s == 3;
-      int rc;
+      gboolean by_date = k == 1;
 
       if (by_date && date == NULL)
         continue;
-      stmt = stipple_store_prepare (self, searches[s], error);
+      stmt = stipple_store_prepare (self, by_key[k], error);
       if (stmt == NULL)
         return NULL;
       sqlite3_bind_text (stmt, 1, by_date ? date : words[0], -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, by_date ? date_end : word_end, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 3, limit);
-      if (s < 2 && words[1] != NULL && *words[1] != '\0')
-        sqlite3_bind_text (stmt, 4, words[1], -1, SQLITE_STATIC);
-      if (s < 2 && words[1] != NULL && words[2] != NULL && *words[2] != '\0')
-        sqlite3_bind_text (stmt, 5, words[2], -1, SQLITE_STATIC);
-
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          gint64 id = sqlite3_column_int64 (stmt, 0);
-
-          if (g_hash_table_contains (seen, &id))
-            continue;
-          g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
-          g_ptr_array_add (found, patient_from_row (stmt));
-        }
-      if (rc != SQLITE_DONE)
-        {
-          stipple_store_set_sqlite_error (self->db, rc, self->path, error);
-          return NULL;
-        }
+      sqlite3_bind_text (stmt, 2, by_date ? date_end : word_ends[0], -1, SQLITE_STATIC);
+      if (!collect (self, stmt, limit, seen, found, error))
+        return NULL;
     }
 
   g_ptr_array_sort (found, compare_rank);

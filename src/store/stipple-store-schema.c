@@ -382,6 +382,48 @@ static const char schema_v5[] =
   "  WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM audit WHERE uid = NEW.uid)"
   "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;";
 
+/* Version 7: the words of each patient's names, so that a search for
+ * several words starts from the rarest one instead of walking every
+ * patient whose name starts like the first ("a zz", "anna der").
+ *
+ * The words come from family_key and given_key, which every writer
+ * already fills with the folded name (case and accents removed, in C:
+ * SQLite cannot fold as g_utf8_casefold does). The triggers split those
+ * keys at spaces, so a file changed by an import, a restore or another
+ * program keeps its words in step with its names. JSON does the split
+ * in one expression, where a recursive WITH would walk the spaces one by
+ * one: the keys become a JSON string, each space the end of an element
+ * of an array, and json_each lists the elements. */
+#define NAME_WORDS(family_key, given_key) \
+  "json_each ('[' || replace (json_quote (replace (" family_key " || ' ' || " given_key "," \
+  " char (9), ' ')), ' ', '\",\"') || ']')"
+
+static const char schema_v7[] =
+  "CREATE TABLE patient_word ("
+  "  word TEXT NOT NULL CHECK (length (word) > 0),"
+  "  patient_id INTEGER NOT NULL REFERENCES patient (id),"
+  "  PRIMARY KEY (word, patient_id)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX patient_word_patient ON patient_word (patient_id, word);"
+  "CREATE TRIGGER patient_word_insert AFTER INSERT ON patient BEGIN"
+  "  INSERT INTO patient_word (word, patient_id)"
+  "    SELECT DISTINCT value, NEW.id FROM " NAME_WORDS ("NEW.family_key", "NEW.given_key")
+  "    WHERE value != '';"
+  "END;"
+  "CREATE TRIGGER patient_word_update AFTER UPDATE OF id, family_key, given_key ON patient BEGIN"
+  "  DELETE FROM patient_word WHERE patient_id = OLD.id;"
+  "  INSERT INTO patient_word (word, patient_id)"
+  "    SELECT DISTINCT value, NEW.id FROM " NAME_WORDS ("NEW.family_key", "NEW.given_key")
+  "    WHERE value != '';"
+  "END;"
+  "CREATE TRIGGER patient_word_delete AFTER DELETE ON patient BEGIN"
+  "  DELETE FROM patient_word WHERE patient_id = OLD.id;"
+  "END;"
+  "INSERT INTO patient_word (word, patient_id)"
+  "  SELECT DISTINCT value, patient.id FROM patient, "
+  NAME_WORDS ("patient.family_key", "patient.given_key")
+  "  WHERE value != '';";
+
 typedef struct
 {
   int         version;
@@ -399,6 +441,7 @@ static const MigrationStep steps[] = {
   { 4, schema_v4, NULL },
   { 5, schema_v5, NULL },
   { 6, schema_photos, NULL },
+  { 7, schema_v7, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == STIPPLE_STORE_SCHEMA_VERSION);
