@@ -735,19 +735,13 @@ stipple_store_restore_full (const char  *path,
   return TRUE;
 }
 
-static void
-backup_thread_cb (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+static gpointer
+backup_job (StippleStore  *self,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
 {
-  GError *error = NULL;
-  char *path = stipple_store_backup (source_object, &error);
-
-  if (path == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, path, g_free);
+  return stipple_store_backup (self, error);
 }
 
 /**
@@ -757,7 +751,7 @@ backup_thread_cb (GTask        *task,
  * @callback: called when the backup is written
  * @user_data: data for @callback
  *
- * See stipple_store_backup().
+ * See stipple_store_backup(); runs on the long lane.
  */
 void
 stipple_store_backup_async (StippleStore        *self,
@@ -765,13 +759,10 @@ stipple_store_backup_async (StippleStore        *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (STIPPLE_IS_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, stipple_store_backup_async);
-  g_task_run_in_thread (task, backup_thread_cb);
+  stipple_store_run_async (self, STIPPLE_STORE_LANE_LONG, backup_job, NULL, NULL, g_free,
+                           cancellable, callback, user_data, stipple_store_backup_async);
 }
 
 /**
@@ -787,9 +778,127 @@ stipple_store_backup_finish (StippleStore  *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return stipple_store_run_finish (self, result, error);
+}
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+/* The restore replaces a file no store has open: a job with no store. */
+static gpointer
+restore_job (StippleStore  *none,
+             gpointer       data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  char **paths = data;
+  char *aside = NULL;
+
+  if (!stipple_store_restore_full (paths[0], paths[1], &aside, error))
+    return NULL;
+  return aside != NULL ? aside : g_strdup ("");
+}
+
+/**
+ * stipple_store_restore_async:
+ * @path: the patient file to restore; no store may have it open
+ * @backup_path: a backup of it
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when restored or refused
+ * @user_data: data for @callback
+ *
+ * See stipple_store_restore_full(); runs away from the calling thread.
+ */
+void
+stipple_store_restore_async (const char          *path,
+                             const char          *backup_path,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  char **paths;
+
+  g_return_if_fail (path != NULL && backup_path != NULL);
+
+  paths = g_new0 (char *, 3);
+  paths[0] = g_strdup (path);
+  paths[1] = g_strdup (backup_path);
+  stipple_store_run_async (NULL, STIPPLE_STORE_LANE_LONG, restore_job, paths,
+                           (GDestroyNotify) g_strfreev, g_free, cancellable, callback, user_data,
+                           stipple_store_restore_async);
+}
+
+/**
+ * stipple_store_restore_finish:
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): where the replaced file was kept, "" when
+ *   there was none, or %NULL with @error set
+ */
+char *
+stipple_store_restore_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  return stipple_store_run_finish (NULL, result, error);
+}
+
+static gpointer
+describe_job (StippleStore  *none,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  char **paths = data;
+
+  if (paths[1] != NULL)
+    return stipple_store_describe_off_machine_copies (paths[0], paths[1]);
+  return stipple_store_describe_backups (paths[0]);
+}
+
+/**
+ * stipple_store_describe_backups_async:
+ * @path: a patient file
+ * @folder: (nullable): a folder off the machine, for the copies there
+ *   instead of the backups beside @path
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the descriptions
+ * @user_data: data for @callback
+ *
+ * Reads every backup (or every copy in @folder) away from the calling
+ * thread; see stipple_store_describe_backups() and
+ * stipple_store_describe_off_machine_copies(). Reads backup files only,
+ * never the patient file, so it queues behind nothing.
+ */
+void
+stipple_store_describe_backups_async (const char          *path,
+                                      const char          *folder,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  char **paths;
+
+  g_return_if_fail (path != NULL);
+
+  paths = g_new0 (char *, 3);
+  paths[0] = g_strdup (path);
+  paths[1] = g_strdup (folder);
+  stipple_store_run_async (NULL, STIPPLE_STORE_LANE_LONG, describe_job, paths,
+                           (GDestroyNotify) g_strfreev, (GDestroyNotify) g_ptr_array_unref,
+                           cancellable, callback, user_data, stipple_store_describe_backups_async);
+}
+
+/**
+ * stipple_store_describe_backups_finish:
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type StippleBackupInfo): the
+ *   descriptions, newest first
+ */
+GPtrArray *
+stipple_store_describe_backups_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  return stipple_store_run_finish (NULL, result, error);
 }
 
 /* What a backup holds ------------------------------------------------- */

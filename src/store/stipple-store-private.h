@@ -38,6 +38,9 @@ struct _StippleStore
   GHashTable  *stmts;
   /* One writer thread, so jobs run in the order they were queued. */
   GThreadPool *writer;
+  /* The long lane: backups, export, import, the copy off the machine,
+   * one at a time, so they never queue in front of the writer's jobs. */
+  GThreadPool *long_jobs;
 
   /* Telemetry being gathered, by session id; guarded by telemetry_mutex
    * since the pen's thread appends while the writer drains. */
@@ -62,6 +65,19 @@ struct _StippleStore
 };
 
 /* stipple-store.c */
+typedef void (*StoreJobFunc) (StippleStore *self,
+                              gpointer      data);
+void         stipple_store_push             (StippleStore   *self,
+                                             StoreJobFunc    func,
+                                             gpointer        data,
+                                             GDestroyNotify  destroy);
+
+/* stipple-store-async.c */
+void         stipple_store_long_job_cb      (gpointer       data,
+                                             gpointer       user_data);
+gboolean     stipple_store_write_audit_backlog (StippleStore  *self,
+                                                GError       **error);
+
 StippleStmt *stipple_store_prepare          (StippleStore  *self,
                                              const char    *sql,
                                              GError       **error);

@@ -93,6 +93,57 @@ G_DECLARE_FINAL_TYPE (StippleStore, stipple_store, STIPPLE, STORE, GObject)
 
 GQuark               stipple_store_error_quark          (void);
 
+/**
+ * StippleStoreLane:
+ * @STIPPLE_STORE_LANE_WRITER: the store's one writer thread, in the
+ *   order the jobs were queued; every job that reads or writes the live
+ *   file through the store's connection
+ * @STIPPLE_STORE_LANE_LONG: the store's thread for long copies (backup,
+ *   export, import, the copy off the machine), one at a time in order,
+ *   so that none of them holds up the writer's queue for seconds
+ *
+ * Where stipple_store_run_async() runs a job.
+ */
+typedef enum
+{
+  STIPPLE_STORE_LANE_WRITER,
+  STIPPLE_STORE_LANE_LONG,
+} StippleStoreLane;
+
+/**
+ * StippleStoreJobFunc:
+ * @self: (nullable): the store, or %NULL for a job on no open store
+ * @data: the job's data
+ * @cancellable: (nullable): the job's #GCancellable
+ * @error: return location for a #GError
+ *
+ * A piece of store work. It runs away from the main thread and must
+ * touch nothing but @self and @data: no window, no application.
+ *
+ * Returns: (nullable): the result; failure is @error set, not %NULL
+ */
+typedef gpointer (*StippleStoreJobFunc) (StippleStore  *self,
+                                         gpointer       data,
+                                         GCancellable  *cancellable,
+                                         GError       **error);
+
+void                 stipple_store_run_async            (StippleStore             *self,
+                                                         StippleStoreLane          lane,
+                                                         StippleStoreJobFunc       func,
+                                                         gpointer                  data,
+                                                         GDestroyNotify            data_free,
+                                                         GDestroyNotify            result_free,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data,
+                                                         gpointer                  source_tag);
+gpointer             stipple_store_run_finish           (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+gboolean             stipple_store_run_finish_boolean   (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+
 StippleStore        *stipple_store_open                 (const char               *path,
                                                          GError                  **error);
 void                 stipple_store_open_async           (const char               *path,
@@ -330,6 +381,11 @@ void                 stipple_store_import_async         (StippleStore           
 StippleImportResult *stipple_store_import_finish        (StippleStore             *self,
                                                          GAsyncResult             *result,
                                                          GError                  **error);
+void                 stipple_store_import_preview_async (StippleStore             *self,
+                                                         const char               *source,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
 void                 stipple_store_backup_async         (StippleStore             *self,
                                                          GCancellable             *cancellable,
                                                          GAsyncReadyCallback       callback,
