@@ -259,7 +259,7 @@ add_note_addendum_job (StippleStore  *self,
   if (!stipple_store_add_note_addendum (self, addendum->session_id, addendum->kind,
                                         addendum->text, addendum->author, error))
     return NULL;
-  return GINT_TO_POINTER (TRUE);
+  return STIPPLE_STORE_JOB_DONE;
 }
 
 /**
