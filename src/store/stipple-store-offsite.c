@@ -387,26 +387,12 @@ stipple_store_copy_off_machine (StippleStore  *self,
    * lock is not taken at all and a treatment writes on meanwhile. */
   {
     g_autofree char *dir = stipple_store_get_backup_dir (self->path);
-    sqlite3 *reader = NULL;
-    gboolean snapped;
-    int rc;
 
     snapshot = g_build_filename (dir, "offsite-snapshot", NULL);
     snapshot_anchor = g_strconcat (snapshot, STIPPLE_STORE_ANCHOR_SUFFIX, NULL);
     if (!stipple_store_flush_telemetry (self, error) ||
-        !stipple_store_ensure_backup_dir (self->path, error))
-      return NULL;
-    rc = sqlite3_open_v2 (self->path, &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK)
-      {
-        stipple_store_set_sqlite_error (reader, rc, self->path, error);
-        sqlite3_close (reader);
-        return NULL;
-      }
-    sqlite3_busy_timeout (reader, 2000);
-    snapped = stipple_store_backup_to (reader, snapshot, error);
-    sqlite3_close (reader);
-    if (!snapped)
+        !stipple_store_ensure_backup_dir (self->path, error) ||
+        !stipple_store_snapshot_to (self, snapshot, error))
       return NULL;
   }
   extras = stipple_store_list_immutable_files (self);

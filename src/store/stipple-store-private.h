@@ -153,6 +153,9 @@ gboolean     stipple_store_copy_file        (const char    *from,
 gboolean     stipple_store_backup_to        (sqlite3       *db,
                                              const char    *destination,
                                              GError       **error);
+gboolean     stipple_store_snapshot_to      (StippleStore  *self,
+                                             const char    *destination,
+                                             GError       **error);
 
 /* stipple-store-chain.c: an audit row as the chain writes it, every
  * value as text the way it is stored. */
