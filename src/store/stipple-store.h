@@ -1,5 +1,42 @@
 /* stipple-store.h: the patient file
  *
+ * Where the store's work runs. One execution model, for every caller:
+ *
+ * - Everything that reads or writes the live file through the store's
+ *   connection runs on the store's one writer thread, in the order it
+ *   was queued: patients, screening, consents, sessions, notes and
+ *   addenda, audit rows, zone totals, photographs, needle data (each
+ *   full block is queued there by stipple_store_append_telemetry()),
+ *   charts, searches, reports' reads and the chain check. Two writes
+ *   queued in order land in order.
+ * - Four long jobs run on the store's long lane instead, one at a time,
+ *   so that they never sit in the writer's queue in front of a note:
+ *   a backup and the copy off the machine (both read a snapshot through
+ *   a read-only connection of their own and never take the store's
+ *   connection, so the writer goes on meanwhile), the export of a
+ *   patient and an import. They first wait for the needle data queued
+ *   on the writer (stipple_store_flush_telemetry()), which is why they
+ *   cannot run on the writer itself. An export copies the patient
+ *   through the store's connection, and an import merges in one
+ *   transaction on it: for that copy or that transaction a write on the
+ *   writer waits, as SQLite admits one writer at a time.
+ * - Work on no open store (opening, restoring a backup, reading what
+ *   the backups hold) runs on GLib's worker pool: no file is open, so
+ *   nothing can queue behind it.
+ *
+ * All three go through stipple_store_run_async(); nothing else starts a
+ * thread for store work. A job sees only the store and the data it was
+ * given, never a window or the application. The synchronous calls block
+ * on the patient file and take the same lock as the writer: jobs on a
+ * lane, the command-line tools and the tests call them. The interface
+ * uses the _async forms, except for a few short reads it still makes on
+ * the main thread between writer jobs (the photograph windows' lists and
+ * consent check, a session's addenda), which are to move to the writer.
+ *
+ * The note saver's writes are writer jobs (stipple_store_save_note_async())
+ * and no long job is ever queued there: tests/test-store-async.c holds
+ * the long lane and checks that a note is saved meanwhile.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -158,7 +195,7 @@ char                *stipple_store_get_backup_dir       (const char             
 const GError        *stipple_store_get_backup_problem   (StippleStore             *self);
 
 /* Patients and what is recorded about them. The synchronous calls block
- * on the patient file: call them from a worker thread, a tool or a test;
+ * on the patient file: call them from a store job, a tool or a test;
  * the interface uses the _async forms, which run on the store's one
  * writer thread in the order they were made. */
 gboolean             stipple_store_save_patient         (StippleStore             *self,
