@@ -2,8 +2,8 @@
  *
  * Every asynchronous store call goes through stipple_store_run_async():
  * writes land in the order they were queued, a long copy never holds up
- * a note, a job cancelled before it starts never runs, and a closed store
- * runs nothing.
+ * a note, an export reads beside the writer, a job cancelled before it
+ * starts never runs, and a closed store runs nothing.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "stipple-store.h"
+#include "stipple-store-private.h"
 #include "stipple-test-wait.h"
 #include "test-store-util.h"
 
@@ -337,6 +338,104 @@ test_closed (Fixture       *f,
   g_clear_error (&long_lane.error);
 }
 
+/* A writer job that leaves a write transaction open on the store's
+ * connection, as a long save would, until the test lets it go. */
+typedef struct
+{
+  Gate    gate;
+  gint64  session_id;
+} OpenWrite;
+
+static gpointer
+open_write_job (StippleStore  *self,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  OpenWrite *write = data;
+  g_autofree char *sql = g_strdup_printf ("BEGIN IMMEDIATE;"
+                                          " UPDATE session SET note_before = 'draft'"
+                                          " WHERE id = %" G_GINT64_FORMAT, write->session_id);
+  gboolean ok;
+
+  g_mutex_lock (&self->mutex);
+  ok = stipple_store_exec (self, sql, error);
+  g_mutex_unlock (&self->mutex);
+  if (!ok)
+    return NULL;
+  gate_job (self, &write->gate, cancellable, error);
+  g_mutex_lock (&self->mutex);
+  ok = stipple_store_exec (self, "COMMIT", error);
+  g_mutex_unlock (&self->mutex);
+  return ok ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static void
+exported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Outcome *outcome = user_data;
+
+  outcome->ok = stipple_store_export_patient_finish (STIPPLE_STORE (object), result,
+                                                     &outcome->error);
+  outcome->done = TRUE;
+}
+
+/* An export reads through a connection of its own: it runs to the end
+ * while a write is still open on the store's, and carries the file as
+ * it was committed. */
+static void
+test_export_beside_open_write (Fixture       *f,
+                               gconstpointer  data)
+{
+  OpenWrite write = { 0, };
+  Outcome write_done = { 0, };
+  Outcome export_done = { 0, };
+  g_autofree char *exported = g_build_filename (f->dir, "exported.stipple", NULL);
+  g_autofree char *committed = NULL;
+  g_autoptr(StippleStore) copy = NULL;
+  g_autoptr(StipplePatientChart) chart = NULL;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(StipplePatientChart) before = stipple_store_load_chart (f->store, f->patient_id,
+                                                                      &error);
+
+    g_assert_no_error (error);
+    committed = g_strdup (((StippleSession *) g_ptr_array_index (before->sessions, 0))->note_before);
+  }
+  write.session_id = f->session_id;
+  g_mutex_init (&write.gate.mutex);
+  g_cond_init (&write.gate.cond);
+  stipple_store_run_async (f->store, STIPPLE_STORE_LANE_WRITER, open_write_job, &write, NULL,
+                           NULL, NULL, boolean_cb, &write_done, NULL);
+  WAIT_FOR (gate_started (&write.gate));
+
+  stipple_store_export_patient_async (f->store, f->patient_id, exported, NULL, exported_cb,
+                                      &export_done);
+  WAIT_FOR (export_done.done);
+  g_assert_no_error (export_done.error);
+  g_assert_true (export_done.ok);
+  g_assert_false (write_done.done);
+
+  gate_release (&write.gate);
+  WAIT_FOR (write_done.done);
+  g_assert_no_error (write_done.error);
+
+  copy = stipple_store_open_read_only (exported, &error);
+  g_assert_no_error (error);
+  chart = stipple_store_load_chart (copy, f->patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (chart->sessions->len, ==, 1);
+  /* The note as committed when the export began, not the draft. */
+  g_assert_cmpstr (((StippleSession *) g_ptr_array_index (chart->sessions, 0))->note_before, ==,
+                   committed);
+  g_assert_cmpstr (committed, !=, "draft");
+  g_mutex_clear (&write.gate.mutex);
+  g_cond_clear (&write.gate.cond);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -350,6 +449,7 @@ main (int   argc,
   ADD ("writes-in-order", test_writes_in_order);
   ADD ("cancelled-before-start", test_cancelled_before_start);
   ADD ("closed", test_closed);
+  ADD ("export-beside-open-write", test_export_beside_open_write);
 #undef ADD
 
   return g_test_run ();

@@ -517,3 +517,45 @@ stipple_store_open_read_only (const char  *path,
 
   return g_steal_pointer (&self);
 }
+
+/**
+ * stipple_store_open_reader:
+ * @self: an open store
+ * @error: return location for a #GError
+ *
+ * Opens a second connection to @self's file, for a long read on the
+ * long lane: in WAL mode it never holds up the writer, and it sees the
+ * file as committed when its read transaction began. It takes no lock
+ * and never checkpoints; it is for reading the file (attached files of
+ * its own may be written). A store opened read-only is its own reader.
+ *
+ * Returns: (transfer full): the reader, or %NULL with @error set
+ */
+StippleStore *
+stipple_store_open_reader (StippleStore  *self,
+                           GError       **error)
+{
+  g_autoptr(StippleStore) reader = NULL;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
+
+  if (self->read_only)
+    return g_object_ref (self);
+
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+    if (!stipple_store_check_open (self, error))
+      return NULL;
+  }
+
+  reader = g_object_new (STIPPLE_TYPE_STORE, NULL);
+  reader->path = g_strdup (self->path);
+  reader->version = self->version;
+  reader->db = stipple_store_open_db (self->path, FALSE, error);
+  if (reader->db == NULL)
+    return NULL;
+  if (!stipple_store_exec (reader, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", error))
+    return NULL;
+  return g_steal_pointer (&reader);
+}

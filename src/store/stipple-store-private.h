@@ -127,6 +127,8 @@ StippleStore *stipple_store_open_full       (const char    *path,
 sqlite3     *stipple_store_open_db          (const char    *path,
                                              gboolean       create,
                                              GError       **error);
+StippleStore *stipple_store_open_reader     (StippleStore  *self,
+                                             GError       **error);
 
 /* stipple-store-telemetry.c */
 void         stipple_store_telemetry_buffer_free (StippleTelemetryBuffer *buffer);

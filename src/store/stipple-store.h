@@ -11,15 +11,15 @@
  *   queued in order land in order.
  * - Four long jobs run on the store's long lane instead, one at a time,
  *   so that they never sit in the writer's queue in front of a note:
- *   a backup and the copy off the machine (both read a snapshot through
- *   a read-only connection of their own and never take the store's
- *   connection, so the writer goes on meanwhile), the export of a
- *   patient and an import. They first wait for the needle data queued
- *   on the writer (stipple_store_flush_telemetry()), which is why they
- *   cannot run on the writer itself. An export copies the patient
- *   through the store's connection, and an import merges in one
- *   transaction on it: for that copy or that transaction a write on the
- *   writer waits, as SQLite admits one writer at a time.
+ *   a backup, the copy off the machine, the export of a patient and an
+ *   import. They first wait for the needle data queued on the writer
+ *   (stipple_store_flush_telemetry()), which is why they cannot run on
+ *   the writer itself. A backup, the copy off the machine and an export
+ *   read through a connection of their own and never take the store's:
+ *   in WAL mode a reader never holds up the writer, so notes are saved
+ *   while they run. An import merges in one transaction on the store's
+ *   connection: for that transaction a write on the writer waits, as
+ *   SQLite admits one writer at a time.
  * - Work on no open store (opening, restoring a backup, reading what
  *   the backups hold) runs on GLib's worker pool: no file is open, so
  *   nothing can queue behind it.
@@ -35,7 +35,8 @@
  *
  * The note saver's writes are writer jobs (stipple_store_save_note_async())
  * and no long job is ever queued there: tests/test-store-async.c holds
- * the long lane and checks that a note is saved meanwhile.
+ * the long lane and checks that a note is saved meanwhile, and runs an
+ * export to the end while a write is open on the store's connection.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
