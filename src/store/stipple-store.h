@@ -29,9 +29,11 @@
  * given, never a window or the application. The synchronous calls block
  * on the patient file and take the same lock as the writer: jobs on a
  * lane, the command-line tools and the tests call them. The interface
- * uses the _async forms, except for a few short reads it still makes on
- * the main thread between writer jobs (the photograph windows' lists and
- * consent check, a session's addenda), which are to move to the writer.
+ * uses the _async forms, except for a few short calls it still makes on
+ * its main thread, taking turns with the writer through the same lock:
+ * the photograph windows' lists, pixels, consent check and the record
+ * of a refusal; a session summary's addenda and passes done; the data
+ * of a report sent to the printer. These are to move to the writer.
  *
  * The note saver's writes are writer jobs (stipple_store_save_note_async())
  * and no long job is ever queued there: tests/test-store-async.c holds
