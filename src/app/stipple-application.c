@@ -297,26 +297,52 @@ start_pen (StippleApplication *self)
     g_printerr (_("The pen cannot be used: %s\n"), error->message);
 }
 
-static void
-open_store_thread_cb (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
+typedef struct
 {
-  StippleApplication *self = source_object;
-  g_autoptr(StippleStore) store = NULL;
-  g_autoptr(GError) error = NULL;
+  char     *database;
+  gboolean  demo;
+} OpenData;
 
-  store = stipple_store_open (self->database, &error);
+static void
+open_data_free (OpenData *data)
+{
+  g_free (data->database);
+  g_free (data);
+}
+
+/* A store job with no store yet: it has only what it was given. */
+static gpointer
+open_store_job (StippleStore  *none,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  OpenData *open = data;
+  g_autoptr(StippleStore) store = stipple_store_open (open->database, error);
+
   /* The demo file fills itself with the demo patients on first use; a
    * file that already holds patients is left as it is. */
-  if (store != NULL && self->demo && !stipple_store_fill_demo (store, NULL, &error))
-    g_clear_object (&store);
+  if (store != NULL && open->demo && !stipple_store_fill_demo (store, NULL, error))
+    return NULL;
+  return g_steal_pointer (&store);
+}
 
-  if (store == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
+static void open_store_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data);
+
+/* Opens the patient file off the main thread; the store property
+ * follows. The caller holds the application until open_store_cb(). */
+static void
+open_store (StippleApplication *self)
+{
+  OpenData *data = g_new0 (OpenData, 1);
+
+  data->database = g_strdup (self->database);
+  data->demo = self->demo;
+  stipple_store_run_async (NULL, STIPPLE_STORE_LANE_WRITER, open_store_job, data,
+                           (GDestroyNotify) open_data_free, g_object_unref, NULL, open_store_cb,
+                           g_object_ref (self), open_store);
 }
 
 /* After a restore every window was closed: a new one opens on the
@@ -342,10 +368,10 @@ open_store_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  StippleApplication *self = STIPPLE_APPLICATION (object);
+  g_autoptr(StippleApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  self->store = g_task_propagate_pointer (G_TASK (result), &error);
+  self->store = stipple_store_run_finish (NULL, result, &error);
   if (self->store == NULL)
     {
       g_printerr (_("Cannot open the patient file “%s”: %s\n"), self->database, error->message);
@@ -871,6 +897,7 @@ toplevels_changed_cb (GListModel         *toplevels,
 
 typedef struct
 {
+  StippleApplication *app;
   char               *backup;
   StippleRestoreLoss *loss;
 } RestoreData;
@@ -878,26 +905,10 @@ typedef struct
 static void
 restore_data_free (RestoreData *data)
 {
+  g_clear_object (&data->app);
   g_free (data->backup);
   g_clear_pointer (&data->loss, stipple_restore_loss_free);
   g_free (data);
-}
-
-static void
-restore_thread_cb (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  StippleApplication *self = source_object;
-  RestoreData *data = task_data;
-  GError *error = NULL;
-  char *aside = NULL;
-
-  if (!stipple_store_restore_full (self->database, data->backup, &aside, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, aside != NULL ? aside : g_strdup (""), g_free);
 }
 
 static void
@@ -905,11 +916,10 @@ restored_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  StippleApplication *self = STIPPLE_APPLICATION (object);
-  RestoreData *data = g_task_get_task_data (G_TASK (result));
+  RestoreData *data = user_data;
+  StippleApplication *self = data->app;
   g_autoptr(GError) error = NULL;
-  g_autofree char *aside = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autoptr(GTask) reopen = NULL;
+  g_autofree char *aside = stipple_store_restore_finish (result, &error);
   GString *body = g_string_new (NULL);
 
   if (aside == NULL)
@@ -935,9 +945,8 @@ restored_cb (GObject      *object,
 
   /* Open the patient file again, restored or as it was; the hold taken
    * for the restore passes to the opening. */
-  reopen = g_task_new (self, NULL, open_store_cb, NULL);
-  g_task_set_source_tag (reopen, restored_cb);
-  g_task_run_in_thread (reopen, open_store_thread_cb);
+  open_store (self);
+  restore_data_free (data);
 }
 
 static void
@@ -946,7 +955,6 @@ restore_response_cb (AdwMessageDialog   *dialog,
                      StippleApplication *self)
 {
   RestoreData *data = g_object_steal_data (G_OBJECT (dialog), "restore-data");
-  g_autoptr(GTask) task = NULL;
 
   if (g_strcmp0 (response, "restore") != 0)
     {
@@ -982,9 +990,8 @@ restore_response_cb (AdwMessageDialog   *dialog,
   g_clear_object (&self->store);
   g_clear_error (&self->store_error);
 
-  task = g_task_new (self, NULL, restored_cb, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify) restore_data_free);
-  g_task_run_in_thread (task, restore_thread_cb);
+  data->app = g_object_ref (self);
+  stipple_store_restore_async (self->database, data->backup, NULL, restored_cb, data);
 }
 
 /* app.restore-backup(PATH): says what the patient file holds beyond the
@@ -1047,24 +1054,6 @@ restore_backup_action_cb (GSimpleAction *action,
 
 /* Importing a patient from the window --------------------------------- */
 
-static void
-import_thread_cb (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  StippleStore *store = source_object;
-  GError *error = NULL;
-  gboolean apply = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "apply"));
-  StippleImportResult *result = apply ? stipple_store_import (store, task_data, &error)
-                                      : stipple_store_import_preview (store, task_data, &error);
-
-  if (result == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) stipple_import_result_free);
-}
-
 static void run_import (StippleApplication *self,
                         const char         *path,
                         gboolean            apply);
@@ -1080,16 +1069,35 @@ import_response_cb (AdwMessageDialog   *dialog,
     run_import (self, path, TRUE);
 }
 
+typedef struct
+{
+  StippleApplication *app;
+  char               *path;
+  gboolean            apply;
+} ImportRequest;
+
+static void
+import_request_free (ImportRequest *request)
+{
+  g_object_unref (request->app);
+  g_free (request->path);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImportRequest, import_request_free)
+
 static void
 imported_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(StippleApplication) self = user_data;
+  g_autoptr(ImportRequest) request = user_data;
+  StippleApplication *self = request->app;
   g_autoptr(GError) error = NULL;
-  g_autoptr(StippleImportResult) imported = g_task_propagate_pointer (G_TASK (result), &error);
-  gboolean apply = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "apply"));
-  const char *path = g_task_get_task_data (G_TASK (result));
+  g_autoptr(StippleImportResult) imported = stipple_store_import_finish (STIPPLE_STORE (object),
+                                                                         result, &error);
+  gboolean apply = request->apply;
+  const char *path = request->path;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autofree char *name = g_filename_display_basename (path);
   GString *body = g_string_new (NULL);
@@ -1143,14 +1151,18 @@ run_import (StippleApplication *self,
             const char         *path,
             gboolean            apply)
 {
-  g_autoptr(GTask) task = NULL;
+  ImportRequest *request;
 
   if (self->store == NULL)
     return;
-  task = g_task_new (self->store, NULL, imported_cb, g_object_ref (self));
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  g_object_set_data (G_OBJECT (task), "apply", GINT_TO_POINTER (apply));
-  g_task_run_in_thread (task, import_thread_cb);
+  request = g_new0 (ImportRequest, 1);
+  request->app = g_object_ref (self);
+  request->path = g_strdup (path);
+  request->apply = apply;
+  if (apply)
+    stipple_store_import_async (self->store, path, NULL, imported_cb, request);
+  else
+    stipple_store_import_preview_async (self->store, path, NULL, imported_cb, request);
 }
 
 static void
@@ -1236,12 +1248,9 @@ stipple_application_startup (GApplication *application)
    * "store" property. Hold the application so it does not quit before. */
   if (self->database != NULL)
     {
-      g_autoptr(GTask) task = g_task_new (self, NULL, open_store_cb, NULL);
-
       self->first_start = !self->demo && !g_file_test (self->database, G_FILE_TEST_EXISTS);
       g_application_hold (G_APPLICATION (self));
-      g_task_set_source_tag (task, stipple_application_startup);
-      g_task_run_in_thread (task, open_store_thread_cb);
+      open_store (self);
     }
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",

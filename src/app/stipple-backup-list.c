@@ -95,43 +95,13 @@ backup_row (const StippleBackupInfo *info)
   return row;
 }
 
-typedef struct
-{
-  char *database;
-  /* The folder off this computer, or NULL for the backups beside the file. */
-  char *folder;
-} ListData;
-
-static void
-list_data_free (ListData *data)
-{
-  g_free (data->database);
-  g_free (data->folder);
-  g_free (data);
-}
-
-static void
-describe_thread_cb (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  ListData *data = task_data;
-
-  g_task_return_pointer (task,
-                         data->folder != NULL
-                           ? stipple_store_describe_off_machine_copies (data->database, data->folder)
-                           : stipple_store_describe_backups (data->database),
-                         (GDestroyNotify) g_ptr_array_unref);
-}
-
 static void
 described_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
   g_autoptr(GtkWidget) list = user_data;
-  g_autoptr(GPtrArray) infos = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GPtrArray) infos = stipple_store_describe_backups_finish (result, NULL);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (list)) != NULL)
@@ -165,8 +135,6 @@ new_list (const char *database,
 {
   GtkWidget *list = gtk_list_box_new ();
   GtkWidget *row = adw_action_row_new ();
-  g_autoptr(GTask) task = NULL;
-  ListData *data = g_new0 (ListData, 1);
 
   gtk_widget_set_name (list, folder != NULL ? "off-machine-copy-list" : "backup-list");
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
@@ -179,11 +147,7 @@ new_list (const char *database,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Reading the backups…"));
   gtk_list_box_append (GTK_LIST_BOX (list), row);
 
-  data->database = g_strdup (database);
-  data->folder = g_strdup (folder);
-  task = g_task_new (NULL, NULL, described_cb, g_object_ref (list));
-  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
-  g_task_run_in_thread (task, describe_thread_cb);
+  stipple_store_describe_backups_async (database, folder, NULL, described_cb, g_object_ref (list));
   return list;
 }
 

@@ -216,14 +216,14 @@ store_job_free (StoreJob *job)
   g_free (job);
 }
 
-/* On a worker: decode and strip (a file) or encode (a frame), then store. */
+/* On a worker: decode and strip (a file) or encode (a frame). Pixels
+ * only: the photograph is stored afterwards, through the store. */
 static void
-store_thread_cb (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
+pixels_thread_cb (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
 {
-  StipplePhotoWindow *self = source_object;
   StoreJob *job = task_data;
   g_autoptr(StipplePhotoPixels) pixels = NULL;
   g_autoptr(GError) error = NULL;
@@ -248,10 +248,7 @@ store_thread_cb (GTask        *task,
   job->photo->width = pixels->width;
   job->photo->height = pixels->height;
   job->photo->jpeg = g_bytes_ref (pixels->jpeg);
-  if (!stipple_store_add_photo (self->store, job->photo, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -268,12 +265,13 @@ stored_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  StipplePhotoWindow *self = STIPPLE_PHOTO_WINDOW (object);
-  StoreJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(StipplePhotoWindow) self = user_data;
+  g_autoptr(StipplePhoto) photo = NULL;
   g_autoptr(GError) error = NULL;
 
   set_busy (self, FALSE);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  photo = stipple_store_add_photo_finish (STIPPLE_STORE (object), result, &error);
+  if (photo == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -281,13 +279,46 @@ stored_cb (GObject      *object,
       return;
     }
   {
-    g_autofree char *name = stipple_photo_get_description (job->photo);
+    g_autofree char *name = stipple_photo_get_description (photo);
     g_autofree char *text = g_strdup_printf (_("Stored: %s"), name);
 
     show_message (self, text, FALSE);
   }
   refresh (self);
   update_ghost (self);
+}
+
+static void
+pixels_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  StipplePhotoWindow *self = STIPPLE_PHOTO_WINDOW (object);
+  StoreJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      set_busy (self, FALSE);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      show_message (self, error->message, TRUE);
+      return;
+    }
+  stipple_store_add_photo_async (self->store, job->photo, self->cancellable, stored_cb,
+                                 g_object_ref (self));
+}
+
+/* Pixels first, on a worker; then the store, in its own turn. */
+static void
+store_photo (StipplePhotoWindow *self,
+             StoreJob           *job)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, pixels_cb, NULL);
+
+  g_task_set_task_data (task, job, (GDestroyNotify) store_job_free);
+  set_busy (self, TRUE);
+  g_task_run_in_thread (task, pixels_thread_cb);
 }
 
 static StipplePhoto *
@@ -341,7 +372,6 @@ take_action (GtkWidget  *widget,
   StipplePhotoWindow *self = STIPPLE_PHOTO_WINDOW (widget);
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkPixbuf) frame = NULL;
-  GTask *task;
   StoreJob *job;
 
   if (self->busy > 0 || refuse_without_consent (self))
@@ -355,11 +385,7 @@ take_action (GtkWidget  *widget,
   job = g_new0 (StoreJob, 1);
   job->photo = new_photo (self, STIPPLE_PHOTO_SOURCE_CAMERA);
   job->pixbuf = g_steal_pointer (&frame);
-  task = g_task_new (self, self->cancellable, stored_cb, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) store_job_free);
-  set_busy (self, TRUE);
-  g_task_run_in_thread (task, store_thread_cb);
-  g_object_unref (task);
+  store_photo (self, job);
 }
 
 /**
@@ -374,7 +400,6 @@ void
 stipple_photo_window_import_file (StipplePhotoWindow *self,
                                   GFile              *file)
 {
-  GTask *task;
   StoreJob *job;
 
   g_return_if_fail (STIPPLE_IS_PHOTO_WINDOW (self));
@@ -385,11 +410,7 @@ stipple_photo_window_import_file (StipplePhotoWindow *self,
   job = g_new0 (StoreJob, 1);
   job->photo = new_photo (self, STIPPLE_PHOTO_SOURCE_FILE);
   job->file = g_object_ref (file);
-  task = g_task_new (self, self->cancellable, stored_cb, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) store_job_free);
-  set_busy (self, TRUE);
-  g_task_run_in_thread (task, store_thread_cb);
-  g_object_unref (task);
+  store_photo (self, job);
 }
 
 static void

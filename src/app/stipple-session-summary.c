@@ -334,38 +334,20 @@ stipple_session_summary_new (const StipplePatientChart *chart,
  * ------------------------------------------------------------------------ */
 
 static void
-load_telemetry_thread_cb (GTask        *task,
-                          gpointer      source_object,
-                          gpointer      task_data,
-                          GCancellable *cancellable)
-{
-  StippleStore *store = task_data;
-  StippleSessionSummary *self = source_object;
-  GError *error = NULL;
-  GArray *samples = stipple_store_load_telemetry (store, self->session_id, NULL, &error);
-
-  if (samples == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, samples, (GDestroyNotify) g_array_unref);
-}
-
-static void
 telemetry_loaded_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  StippleSessionSummary *self;
+  g_autoptr(StippleSessionSummary) self = user_data;
   g_autoptr(GArray) samples = NULL;
   g_autoptr(GError) error = NULL;
   AdwPreferencesGroup *group;
   GtkWidget *child;
 
-  samples = g_task_propagate_pointer (G_TASK (result), &error);
+  samples = stipple_store_load_telemetry_finish (STIPPLE_STORE (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  self = STIPPLE_SESSION_SUMMARY (object);
   group = add_group (self, _("Needle Graphs"));
   if (samples == NULL)
     {
@@ -437,16 +419,13 @@ void
 stipple_session_summary_load_replay (StippleSessionSummary *self,
                                      StippleStore          *store)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (STIPPLE_IS_SESSION_SUMMARY (self));
   g_return_if_fail (STIPPLE_IS_STORE (store));
 
   show_passes_done (self, store);
 
-  task = g_task_new (self, self->cancellable, telemetry_loaded_cb, NULL);
-  g_task_set_task_data (task, g_object_ref (store), g_object_unref);
-  g_task_run_in_thread (task, load_telemetry_thread_cb);
+  stipple_store_load_telemetry_async (store, self->session_id, self->cancellable,
+                                      telemetry_loaded_cb, g_object_ref (self));
 }
 
 /**

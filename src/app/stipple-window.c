@@ -648,31 +648,14 @@ show_error (StippleWindow *self,
 }
 
 static void
-export_thread_cb (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  StippleWindow *self = source_object;
-  const char *path = task_data;
-  gint64 patient_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), "patient-id"));
-  GError *error = NULL;
-
-  if (stipple_store_export_patient (get_store (self), patient_id, path, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
 export_done_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  StippleWindow *self = STIPPLE_WINDOW (object);
+  g_autoptr(StippleWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!stipple_store_export_patient_finish (STIPPLE_STORE (object), result, &error))
     show_error (self, _("The Patient Was Not Exported"), error->message);
 }
 
@@ -682,16 +665,16 @@ export_response_cb (GtkNativeDialog *chooser,
                     StippleWindow   *self)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GTask) task = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (response == GTK_RESPONSE_ACCEPT && get_store (self) != NULL)
     {
+      g_autofree char *path = NULL;
+      gint64 patient_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (chooser), "patient-id"));
+
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      task = g_task_new (self, NULL, export_done_cb, NULL);
-      g_object_set_data (G_OBJECT (task), "patient-id",
-                         g_object_get_data (G_OBJECT (chooser), "patient-id"));
-      g_task_set_task_data (task, g_file_get_path (file), g_free);
-      g_task_run_in_thread (task, export_thread_cb);
+      path = g_file_get_path (file);
+      stipple_store_export_patient_async (get_store (self), patient_id, path, NULL,
+                                          export_done_cb, g_object_ref (self));
     }
 
   g_object_unref (chooser);
@@ -737,8 +720,11 @@ load_report (StippleWindow  *self,
   return data;
 }
 
+/* Everything a report needs, taken on the main thread: the store job
+ * and the worker that draws the PDF read nothing else. */
 typedef struct
 {
+  StippleWindow     *window;
   gint64             session_id;
   StippleReportKind  kind;
   char              *path;
@@ -746,6 +732,7 @@ typedef struct
   char              *clinic_name;
   char              *clinic_address;
   char              *clinic_phone;
+  StippleReportData *data;
 } ReportJob;
 
 static void
@@ -753,6 +740,8 @@ report_job_free (gpointer data)
 {
   ReportJob *job = data;
 
+  g_clear_object (&job->window);
+  g_clear_pointer (&job->data, stipple_report_data_free);
   g_free (job->path);
   g_free (job->clinic_name);
   g_free (job->clinic_address);
@@ -760,25 +749,63 @@ report_job_free (gpointer data)
   g_free (job);
 }
 
+/* On the store's writer: the session's record, read in turn with the
+ * writes queued before it. */
+static gpointer
+report_data_job (StippleStore  *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  ReportJob *job = data;
+  StippleReportData *report;
+
+  report = stipple_report_data_from_session (store, job->session_id, job->clinic_name,
+                                             job->clinic_address, &job->limits, error);
+  if (report != NULL)
+    report->clinic_phone = g_strdup (job->clinic_phone);
+  return report;
+}
+
+/* On a worker: drawing the PDF is no store work, and reads only the job. */
 static void
 report_thread_cb (GTask        *task,
                   gpointer      source_object,
                   gpointer      task_data,
                   GCancellable *cancellable)
 {
-  StippleWindow *self = source_object;
   ReportJob *job = task_data;
-  g_autoptr(StippleReportData) data = NULL;
   GError *error = NULL;
 
-  data = stipple_report_data_from_session (get_store (self), job->session_id, job->clinic_name,
-                                           job->clinic_address, &job->limits, &error);
-  if (data != NULL)
-    data->clinic_phone = g_strdup (job->clinic_phone);
-  if (data == NULL || !stipple_report_write_pdf (data, job->kind, job->path, &error))
+  if (!stipple_report_write_pdf (job->data, job->kind, job->path, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static void report_done_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data);
+
+static void
+report_data_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ReportJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  job->data = stipple_store_run_finish (STIPPLE_STORE (object), result, &error);
+  if (job->data == NULL)
+    {
+      show_error (job->window, _("The Report Was Not Exported"), error->message);
+      report_job_free (job);
+      return;
+    }
+  task = g_task_new (job->window, NULL, report_done_cb, NULL);
+  g_task_set_task_data (task, job, report_job_free);
+  g_task_run_in_thread (task, report_thread_cb);
 }
 
 static void
@@ -811,14 +838,16 @@ report_chooser_response_cb (GtkNativeDialog *chooser,
 {
   ReportJob *job = g_object_steal_data (G_OBJECT (chooser), "job");
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (response == GTK_RESPONSE_ACCEPT && get_store (self) != NULL)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autoptr(GTask) task = g_task_new (self, NULL, report_done_cb, NULL);
 
       job->path = g_file_get_path (file);
-      g_task_set_task_data (task, job, report_job_free);
-      g_task_run_in_thread (task, report_thread_cb);
+      job->window = g_object_ref (self);
+      /* The job is the callback's: the store job only reads it. */
+      stipple_store_run_async (get_store (self), STIPPLE_STORE_LANE_WRITER, report_data_job, job,
+                               NULL, (GDestroyNotify) stipple_report_data_free, NULL,
+                               report_data_cb, job, export_report);
     }
   else
     report_job_free (job);

@@ -248,20 +248,18 @@ addendum_data_free (AddendumData *data)
   g_free (data);
 }
 
-static void
-add_note_addendum_thread (GTask        *task,
-                          gpointer      source,
-                          gpointer      task_data,
-                          GCancellable *cancellable)
+static gpointer
+add_note_addendum_job (StippleStore  *self,
+                       gpointer       data,
+                       GCancellable  *cancellable,
+                       GError       **error)
 {
-  AddendumData *data = task_data;
-  GError *error = NULL;
+  AddendumData *addendum = data;
 
-  if (stipple_store_add_note_addendum (source, data->session_id, data->kind, data->text,
-                                       data->author, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  if (!stipple_store_add_note_addendum (self, addendum->session_id, addendum->kind,
+                                        addendum->text, addendum->author, error))
+    return NULL;
+  return STIPPLE_STORE_JOB_DONE;
 }
 
 /**
@@ -275,7 +273,7 @@ add_note_addendum_thread (GTask        *task,
  * @user_data: data for @callback
  *
  * See stipple_store_add_note_addendum(); the write and its fsync happen
- * away from the calling thread.
+ * on the writer thread, in turn with every other write.
  */
 void
 stipple_store_add_note_addendum_async (StippleStore        *self,
@@ -286,7 +284,6 @@ stipple_store_add_note_addendum_async (StippleStore        *self,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   AddendumData *data;
 
   g_return_if_fail (STIPPLE_IS_STORE (self));
@@ -296,10 +293,9 @@ stipple_store_add_note_addendum_async (StippleStore        *self,
   data->kind = kind;
   data->text = g_strdup (text);
   data->author = g_strdup (author);
-  task = g_task_new (self, NULL, callback, user_data);
-  g_task_set_source_tag (task, stipple_store_add_note_addendum_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) addendum_data_free);
-  g_task_run_in_thread (task, add_note_addendum_thread);
+  stipple_store_run_async (self, STIPPLE_STORE_LANE_WRITER, add_note_addendum_job, data,
+                           (GDestroyNotify) addendum_data_free, NULL, NULL, callback, user_data,
+                           stipple_store_add_note_addendum_async);
 }
 
 /**
@@ -315,7 +311,5 @@ stipple_store_add_note_addendum_finish (StippleStore  *self,
                                         GAsyncResult  *result,
                                         GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return stipple_store_run_finish_boolean (self, result, error);
 }

@@ -434,21 +434,69 @@ stipple_store_backup (StippleStore  *self,
                       GError       **error)
 {
   g_autofree char *destination = NULL;
-  g_autoptr(GMutexLocker) locker = NULL;
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
 
   if (!stipple_store_flush_telemetry (self, error))
     return NULL;
 
-  locker = g_mutex_locker_new (&self->mutex);
-  if (!stipple_store_check_open (self, error) ||
-      !stipple_store_ensure_backup_dir (self->path, error))
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+    if (!stipple_store_check_open (self, error))
+      return NULL;
+  }
+  if (!stipple_store_ensure_backup_dir (self->path, error))
     return NULL;
   destination = stipple_store_backup_name (self->path, "manual");
-  if (!stipple_store_backup_to (self->db, destination, error))
+  if (!stipple_store_snapshot_to (self, destination, error))
     return NULL;
   return g_steal_pointer (&destination);
+}
+
+/**
+ * stipple_store_snapshot_to:
+ * @self: an open store
+ * @destination: the backup file to write; replaced atomically
+ * @error: return location for a #GError
+ *
+ * As stipple_store_backup_to(), through a reading connection of its
+ * own: in WAL mode a reader never holds up the writer, so the store's
+ * connection and lock are not taken at all and a treatment, a note or
+ * an audit row is written meanwhile. The copy is the file as it was
+ * committed when the snapshot began.
+ *
+ * Returns: whether the snapshot was written
+ */
+gboolean
+stipple_store_snapshot_to (StippleStore  *self,
+                           const char    *destination,
+                           GError       **error)
+{
+  sqlite3 *reader = NULL;
+  gboolean snapped;
+  int rc;
+
+  /* A file opened read-only may be read through a private copy: that
+   * connection is the one to copy, and nothing writes beside it. */
+  if (self->read_only)
+    {
+      g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+      return stipple_store_backup_to (self->db, destination, error);
+    }
+
+  rc = sqlite3_open_v2 (self->path, &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      stipple_store_set_sqlite_error (reader, rc, self->path, error);
+      sqlite3_close (reader);
+      return FALSE;
+    }
+  sqlite3_busy_timeout (reader, 2000);
+  snapped = stipple_store_backup_to (reader, destination, error);
+  sqlite3_close (reader);
+  return snapped;
 }
 
 /**
@@ -735,19 +783,13 @@ stipple_store_restore_full (const char  *path,
   return TRUE;
 }
 
-static void
-backup_thread_cb (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+static gpointer
+backup_job (StippleStore  *self,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
 {
-  GError *error = NULL;
-  char *path = stipple_store_backup (source_object, &error);
-
-  if (path == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, path, g_free);
+  return stipple_store_backup (self, error);
 }
 
 /**
@@ -757,7 +799,7 @@ backup_thread_cb (GTask        *task,
  * @callback: called when the backup is written
  * @user_data: data for @callback
  *
- * See stipple_store_backup().
+ * See stipple_store_backup(); runs on the long lane.
  */
 void
 stipple_store_backup_async (StippleStore        *self,
@@ -765,13 +807,10 @@ stipple_store_backup_async (StippleStore        *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (STIPPLE_IS_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, stipple_store_backup_async);
-  g_task_run_in_thread (task, backup_thread_cb);
+  stipple_store_run_async (self, STIPPLE_STORE_LANE_LONG, backup_job, NULL, NULL, g_free,
+                           cancellable, callback, user_data, stipple_store_backup_async);
 }
 
 /**
@@ -787,9 +826,7 @@ stipple_store_backup_finish (StippleStore  *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return stipple_store_run_finish (self, result, error);
 }
 
 /* What a backup holds ------------------------------------------------- */

@@ -71,6 +71,20 @@ gboolean             stipple_store_restore_full        (const char         *path
                                                         const char         *backup_path,
                                                         char              **aside_path,
                                                         GError            **error);
+void                 stipple_store_restore_async       (const char         *path,
+                                                        const char         *backup_path,
+                                                        GCancellable       *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer            user_data);
+char                *stipple_store_restore_finish      (GAsyncResult       *result,
+                                                        GError            **error);
+void                 stipple_store_describe_backups_async (const char      *path,
+                                                        const char         *folder,
+                                                        GCancellable       *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer            user_data);
+GPtrArray           *stipple_store_describe_backups_finish (GAsyncResult   *result,
+                                                        GError            **error);
 
 GPtrArray           *stipple_store_list_immutable_files (StippleStore      *self);
 char                *stipple_store_copy_off_machine    (StippleStore       *self,

@@ -108,9 +108,12 @@ stipple_store_export_patient (StippleStore  *self,
                               GError       **error)
 {
   g_autoptr(StippleStore) out = NULL;
+  /* Before the locker, so that the lock is let go before the reader. */
+  g_autoptr(StippleStore) reader = NULL;
   g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *absolute = NULL;
   g_autofree char *in_sessions = NULL;
+  gint64 last_audit = 0;
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
   g_return_val_if_fail (destination != NULL, FALSE);
@@ -134,24 +137,32 @@ stipple_store_export_patient (StippleStore  *self,
     return FALSE;
   stipple_store_close (out);
 
-  locker = g_mutex_locker_new (&self->mutex);
-  if (!stipple_store_check_open (self, error) || !attach (self, absolute, "export", error))
+  /* The patient is read through a connection of its own: in WAL mode a
+   * reader never holds up the writer, so notes, audit rows and a
+   * treatment's totals are written while the copy is made. */
+  reader = stipple_store_open_reader (self, error);
+  if (reader == NULL)
+    goto fail_unlinked;
+  locker = g_mutex_locker_new (&reader->mutex);
+  if (!stipple_store_check_open (reader, error) || !attach (reader, absolute, "export", error))
     goto fail_unlinked;
 
   in_sessions = g_strdup_printf ("SELECT id FROM main.session WHERE patient_id = %" G_GINT64_FORMAT,
                                  patient_id);
-  if (!stipple_store_begin (self, error))
+  /* Deferred: the transaction writes the export file alone, and takes
+   * no write lock on the patient file. */
+  if (!stipple_store_exec (reader, "BEGIN", error))
     goto fail;
-  if (!exec_ids (self, error, "INSERT INTO export.patient SELECT * FROM main.patient WHERE id = %"
+  if (!exec_ids (reader, error, "INSERT INTO export.patient SELECT * FROM main.patient WHERE id = %"
                  G_GINT64_FORMAT, patient_id))
     goto fail;
-  if (sqlite3_changes (self->db) == 0)
+  if (sqlite3_changes (reader->db) == 0)
     {
       g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
                            _("This patient is not in the patient file."));
       goto fail;
     }
-  if (!exec_ids (self, error,
+  if (!exec_ids (reader, error,
                  "INSERT INTO export.course SELECT * FROM main.course WHERE patient_id = %"
                  G_GINT64_FORMAT ";"
                  "INSERT INTO export.consent SELECT * FROM main.consent WHERE patient_id = %"
@@ -162,7 +173,7 @@ stipple_store_export_patient (StippleStore  *self,
                  " WHERE patient_id = %" G_GINT64_FORMAT ";",
                  patient_id, patient_id, patient_id, patient_id))
     goto fail;
-  if (!exec_ids (self, error,
+  if (!exec_ids (reader, error,
                  "INSERT INTO export.session_serum SELECT * FROM main.session_serum"
                  " WHERE session_id IN (%s);"
                  "INSERT INTO export.zone_pass SELECT * FROM main.zone_pass"
@@ -177,7 +188,7 @@ stipple_store_export_patient (StippleStore  *self,
     goto fail;
   /* A photo hidden since the consent was withdrawn travels as its tags
    * and hash only: the seal still holds, the pixels stay here. */
-  if (!exec_ids (self, error,
+  if (!exec_ids (reader, error,
                  "INSERT INTO export.photo SELECT id, uid, patient_id, session_id, view, zone,"
                  " moment, taken_at, taken_by, source, width, height, mime_type,"
                  " CASE WHEN EXISTS (SELECT 1 FROM main.photo_event e WHERE e.photo_id = p.id"
@@ -187,9 +198,14 @@ stipple_store_export_patient (StippleStore  *self,
                  " WHERE patient_id = %1$" G_GINT64_FORMAT " ORDER BY id;",
                  patient_id))
     goto fail;
-  if (!stipple_store_commit (self, error))
+  /* Writes go on beside the copy: the audit trail is taken as it stood
+   * when the records above were read, and not a row later. */
+  if (!stipple_store_query_int (reader->db, reader->path,
+                                "SELECT ifnull (max (id), 0) FROM main.audit", &last_audit, error))
     goto fail;
-  detach (self, "export");
+  if (!stipple_store_commit (reader, error))
+    goto fail;
+  detach (reader, "export");
 
   /* The audit trail goes into the new file's own chain, and each ended
    * session is sealed there as it arrived. */
@@ -198,14 +214,15 @@ stipple_store_export_patient (StippleStore  *self,
   if (out == NULL)
     goto fail_unlinked;
   {
-    g_autoptr(StippleStmt) select = stipple_store_prepare (self,
+    g_autoptr(StippleStmt) select = stipple_store_prepare (reader,
         "SELECT uid, session_id, at, user, kind, zone, sent, acknowledgement, read_back, detail"
         " FROM main.audit WHERE session_id IN (SELECT id FROM main.session WHERE patient_id = ?)"
-        " ORDER BY id", error);
+        " AND id <= ? ORDER BY id", error);
 
     if (select == NULL)
       goto fail_unlinked;
     sqlite3_bind_int64 (select, 1, patient_id);
+    sqlite3_bind_int64 (select, 2, last_audit);
     if (!stipple_store_begin (out, error))
       goto fail_unlinked;
     if (!stipple_store_chain_copy (out->db, absolute, select, error) ||
@@ -221,8 +238,8 @@ stipple_store_export_patient (StippleStore  *self,
   return TRUE;
 
 fail:
-  stipple_store_rollback (self);
-  detach (self, "export");
+  stipple_store_rollback (reader);
+  detach (reader, "export");
 fail_unlinked:
   if (out != NULL)
     stipple_store_close (out);

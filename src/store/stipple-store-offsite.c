@@ -387,26 +387,12 @@ stipple_store_copy_off_machine (StippleStore  *self,
    * lock is not taken at all and a treatment writes on meanwhile. */
   {
     g_autofree char *dir = stipple_store_get_backup_dir (self->path);
-    sqlite3 *reader = NULL;
-    gboolean snapped;
-    int rc;
 
     snapshot = g_build_filename (dir, "offsite-snapshot", NULL);
     snapshot_anchor = g_strconcat (snapshot, STIPPLE_STORE_ANCHOR_SUFFIX, NULL);
     if (!stipple_store_flush_telemetry (self, error) ||
-        !stipple_store_ensure_backup_dir (self->path, error))
-      return NULL;
-    rc = sqlite3_open_v2 (self->path, &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK)
-      {
-        stipple_store_set_sqlite_error (reader, rc, self->path, error);
-        sqlite3_close (reader);
-        return NULL;
-      }
-    sqlite3_busy_timeout (reader, 2000);
-    snapped = stipple_store_backup_to (reader, snapshot, error);
-    sqlite3_close (reader);
-    if (!snapped)
+        !stipple_store_ensure_backup_dir (self->path, error) ||
+        !stipple_store_snapshot_to (self, snapshot, error))
       return NULL;
   }
   extras = stipple_store_list_immutable_files (self);
@@ -448,19 +434,13 @@ out:
   return ok ? g_steal_pointer (&destination) : NULL;
 }
 
-static void
-copy_thread_cb (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+static gpointer
+copy_job (StippleStore  *self,
+          gpointer       folder,
+          GCancellable  *cancellable,
+          GError       **error)
 {
-  GError *error = NULL;
-  char *path = stipple_store_copy_off_machine (source_object, task_data, &error);
-
-  if (path == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, path, g_free);
+  return stipple_store_copy_off_machine (self, folder, error);
 }
 
 /**
@@ -471,7 +451,7 @@ copy_thread_cb (GTask        *task,
  * @callback: called when the copy is written and verified, or failed
  * @user_data: data for @callback
  *
- * See stipple_store_copy_off_machine(); runs on GLib's worker pool.
+ * See stipple_store_copy_off_machine(); runs on the long lane.
  */
 void
 stipple_store_copy_off_machine_async (StippleStore        *self,
@@ -480,15 +460,12 @@ stipple_store_copy_off_machine_async (StippleStore        *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (STIPPLE_IS_STORE (self));
   g_return_if_fail (folder != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, stipple_store_copy_off_machine_async);
-  g_task_set_task_data (task, g_strdup (folder), g_free);
-  g_task_run_in_thread (task, copy_thread_cb);
+  stipple_store_run_async (self, STIPPLE_STORE_LANE_LONG, copy_job, g_strdup (folder), g_free,
+                           g_free, cancellable, callback, user_data,
+                           stipple_store_copy_off_machine_async);
 }
 
 /**
@@ -504,9 +481,7 @@ stipple_store_copy_off_machine_finish (StippleStore  *self,
                                        GAsyncResult  *result,
                                        GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return stipple_store_run_finish (self, result, error);
 }
 
 static gint

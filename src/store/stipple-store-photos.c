@@ -261,6 +261,61 @@ refusal_reason (StipplePhotoConsent consent)
     }
 }
 
+static gpointer
+add_photo_job (StippleStore  *self,
+               gpointer       photo,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  if (!stipple_store_add_photo (self, photo, error))
+    return NULL;
+  return stipple_photo_copy (photo);
+}
+
+/**
+ * stipple_store_add_photo_async:
+ * @self: a store
+ * @photo: a new photograph, its pixels already stripped; copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when stored or refused
+ * @user_data: data for @callback
+ *
+ * See stipple_store_add_photo(); runs on the writer thread. Decoding and
+ * encoding pixels is no store work: do it before, elsewhere.
+ */
+void
+stipple_store_add_photo_async (StippleStore        *self,
+                               const StipplePhoto  *photo,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+  g_return_if_fail (photo != NULL && photo->id == 0);
+
+  stipple_store_run_async (self, STIPPLE_STORE_LANE_WRITER, add_photo_job,
+                           stipple_photo_copy (photo), (GDestroyNotify) stipple_photo_free,
+                           (GDestroyNotify) stipple_photo_free, cancellable, callback, user_data,
+                           stipple_store_add_photo_async);
+}
+
+/**
+ * stipple_store_add_photo_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the photograph as stored, with its id, or
+ *   %NULL with @error set
+ */
+StipplePhoto *
+stipple_store_add_photo_finish (StippleStore  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return stipple_store_run_finish (self, result, error);
+}
+
 /**
  * stipple_store_record_photo_refusal:
  * @self: a store

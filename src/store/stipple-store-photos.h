@@ -99,6 +99,14 @@ StipplePhotoConsent stipple_store_get_photo_consent    (StippleStore       *self
 gboolean            stipple_store_add_photo            (StippleStore       *self,
                                                         StipplePhoto       *photo,
                                                         GError            **error);
+void                stipple_store_add_photo_async      (StippleStore       *self,
+                                                        const StipplePhoto *photo,
+                                                        GCancellable       *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer            user_data);
+StipplePhoto       *stipple_store_add_photo_finish     (StippleStore       *self,
+                                                        GAsyncResult       *result,
+                                                        GError            **error);
 gboolean            stipple_store_record_photo_refusal (StippleStore       *self,
                                                         gint64              patient_id,
                                                         gint64              session_id,

@@ -38,6 +38,9 @@ struct _StippleStore
   GHashTable  *stmts;
   /* One writer thread, so jobs run in the order they were queued. */
   GThreadPool *writer;
+  /* The long lane: backups, export, import, the copy off the machine,
+   * one at a time, so they never queue in front of the writer's jobs. */
+  GThreadPool *long_jobs;
 
   /* Telemetry being gathered, by session id; guarded by telemetry_mutex
    * since the pen's thread appends while the writer drains. */
@@ -61,7 +64,25 @@ struct _StippleStore
   char        *read_copy_dir;
 };
 
-/* stipple-store.c */
+/* stipple-store.c: the object, its writer thread, closing */
+typedef void (*StoreJobFunc) (StippleStore *self,
+                              gpointer      data);
+void         stipple_store_push             (StippleStore   *self,
+                                             StoreJobFunc    func,
+                                             gpointer        data,
+                                             GDestroyNotify  destroy);
+
+/* stipple-store-async.c */
+/* What a job returns when it succeeded with nothing to return. */
+#define STIPPLE_STORE_JOB_DONE GINT_TO_POINTER (TRUE)
+void         stipple_store_long_job_cb      (gpointer       data,
+                                             gpointer       user_data);
+
+/* stipple-store-async-writer.c */
+gboolean     stipple_store_write_audit_backlog (StippleStore  *self,
+                                                GError       **error);
+
+/* stipple-store-sql.c: errors and SQL helpers */
 StippleStmt *stipple_store_prepare          (StippleStore  *self,
                                              const char    *sql,
                                              GError       **error);
@@ -84,7 +105,6 @@ gboolean     stipple_store_check_open       (StippleStore  *self,
                                              GError       **error);
 char        *stipple_store_format_time      (GDateTime     *time);
 GDateTime   *stipple_store_parse_time       (const char    *text);
-/* stipple-store.c, for stipple-store-backup.c */
 void         stipple_store_set_error_for_code (StippleStoreError   code,
                                                const char         *path,
                                                const char         *detail,
@@ -92,13 +112,26 @@ void         stipple_store_set_error_for_code (StippleStoreError   code,
 void         stipple_store_set_errno_error  (int            saved_errno,
                                              const char    *path,
                                              GError       **error);
-gboolean     stipple_store_take_lock        (StippleStore  *self,
-                                             GError       **error);
 gboolean     stipple_store_query_int        (sqlite3       *db,
                                              const char    *path,
                                              const char    *sql,
                                              gint64        *value,
                                              GError       **error);
+
+/* stipple-store-open.c: lock, open, migrate */
+gboolean     stipple_store_take_lock        (StippleStore  *self,
+                                             GError       **error);
+StippleStore *stipple_store_open_full       (const char    *path,
+                                             gboolean       daily_backup_wanted,
+                                             GError       **error);
+sqlite3     *stipple_store_open_db          (const char    *path,
+                                             gboolean       create,
+                                             GError       **error);
+StippleStore *stipple_store_open_reader     (StippleStore  *self,
+                                             GError       **error);
+
+/* stipple-store-telemetry.c */
+void         stipple_store_telemetry_buffer_free (StippleTelemetryBuffer *buffer);
 
 /* stipple-store-backup.c */
 char        *stipple_store_backup_name      (const char    *path,
@@ -122,11 +155,8 @@ gboolean     stipple_store_copy_file        (const char    *from,
 gboolean     stipple_store_backup_to        (sqlite3       *db,
                                              const char    *destination,
                                              GError       **error);
-StippleStore *stipple_store_open_full       (const char    *path,
-                                             gboolean       daily_backup_wanted,
-                                             GError       **error);
-sqlite3     *stipple_store_open_db          (const char    *path,
-                                             gboolean       create,
+gboolean     stipple_store_snapshot_to      (StippleStore  *self,
+                                             const char    *destination,
                                              GError       **error);
 
 /* stipple-store-chain.c: an audit row as the chain writes it, every

@@ -1,5 +1,45 @@
 /* stipple-store.h: the patient file
  *
+ * Where the store's work runs. One execution model, for every caller:
+ *
+ * - Everything that reads or writes the live file through the store's
+ *   connection runs on the store's one writer thread, in the order it
+ *   was queued: patients, screening, consents, sessions, notes and
+ *   addenda, audit rows, zone totals, photographs, needle data (each
+ *   full block is queued there by stipple_store_append_telemetry()),
+ *   charts, searches, reports' reads and the chain check. Two writes
+ *   queued in order land in order.
+ * - Four long jobs run on the store's long lane instead, one at a time,
+ *   so that they never sit in the writer's queue in front of a note:
+ *   a backup, the copy off the machine, the export of a patient and an
+ *   import. They first wait for the needle data queued on the writer
+ *   (stipple_store_flush_telemetry()), which is why they cannot run on
+ *   the writer itself. A backup, the copy off the machine and an export
+ *   read through a connection of their own and never take the store's:
+ *   in WAL mode a reader never holds up the writer, so notes are saved
+ *   while they run. An import merges in one transaction on the store's
+ *   connection: for that transaction a write on the writer waits, as
+ *   SQLite admits one writer at a time.
+ * - Work on no open store (opening, restoring a backup, reading what
+ *   the backups hold) runs on GLib's worker pool: no file is open, so
+ *   nothing can queue behind it.
+ *
+ * All three go through stipple_store_run_async(); nothing else starts a
+ * thread for store work. A job sees only the store and the data it was
+ * given, never a window or the application. The synchronous calls block
+ * on the patient file and take the same lock as the writer: jobs on a
+ * lane, the command-line tools and the tests call them. The interface
+ * uses the _async forms, except for a few short calls it still makes on
+ * its main thread, taking turns with the writer through the same lock:
+ * the photograph windows' lists, pixels, consent check and the record
+ * of a refusal; a session summary's addenda and passes done; the data
+ * of a report sent to the printer. These are to move to the writer.
+ *
+ * The note saver's writes are writer jobs (stipple_store_save_note_async())
+ * and no long job is ever queued there: tests/test-store-async.c holds
+ * the long lane and checks that a note is saved meanwhile, and runs an
+ * export to the end while a write is open on the store's connection.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -112,6 +152,57 @@ G_DECLARE_FINAL_TYPE (StippleStore, stipple_store, STIPPLE, STORE, GObject)
 
 GQuark               stipple_store_error_quark          (void);
 
+/**
+ * StippleStoreLane:
+ * @STIPPLE_STORE_LANE_WRITER: the store's one writer thread, in the
+ *   order the jobs were queued; every job that reads or writes the live
+ *   file through the store's connection
+ * @STIPPLE_STORE_LANE_LONG: the store's thread for long copies (backup,
+ *   export, import, the copy off the machine), one at a time in order,
+ *   so that none of them holds up the writer's queue for seconds
+ *
+ * Where stipple_store_run_async() runs a job.
+ */
+typedef enum
+{
+  STIPPLE_STORE_LANE_WRITER,
+  STIPPLE_STORE_LANE_LONG,
+} StippleStoreLane;
+
+/**
+ * StippleStoreJobFunc:
+ * @self: (nullable): the store, or %NULL for a job on no open store
+ * @data: the job's data
+ * @cancellable: (nullable): the job's #GCancellable
+ * @error: return location for a #GError
+ *
+ * A piece of store work. It runs away from the main thread and must
+ * touch nothing but @self and @data: no window, no application.
+ *
+ * Returns: (nullable): the result; failure is @error set, not %NULL
+ */
+typedef gpointer (*StippleStoreJobFunc) (StippleStore  *self,
+                                         gpointer       data,
+                                         GCancellable  *cancellable,
+                                         GError       **error);
+
+void                 stipple_store_run_async            (StippleStore             *self,
+                                                         StippleStoreLane          lane,
+                                                         StippleStoreJobFunc       func,
+                                                         gpointer                  data,
+                                                         GDestroyNotify            data_free,
+                                                         GDestroyNotify            result_free,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data,
+                                                         gpointer                  source_tag);
+gpointer             stipple_store_run_finish           (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+gboolean             stipple_store_run_finish_boolean   (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+
 StippleStore        *stipple_store_open                 (const char               *path,
                                                          GError                  **error);
 void                 stipple_store_open_async           (const char               *path,
@@ -126,7 +217,7 @@ char                *stipple_store_get_backup_dir       (const char             
 const GError        *stipple_store_get_backup_problem   (StippleStore             *self);
 
 /* Patients and what is recorded about them. The synchronous calls block
- * on the patient file: call them from a worker thread, a tool or a test;
+ * on the patient file: call them from a store job, a tool or a test;
  * the interface uses the _async forms, which run on the store's one
  * writer thread in the order they were made. */
 gboolean             stipple_store_save_patient         (StippleStore             *self,
@@ -368,6 +459,11 @@ void                 stipple_store_import_async         (StippleStore           
 StippleImportResult *stipple_store_import_finish        (StippleStore             *self,
                                                          GAsyncResult             *result,
                                                          GError                  **error);
+void                 stipple_store_import_preview_async (StippleStore             *self,
+                                                         const char               *source,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
 void                 stipple_store_backup_async         (StippleStore             *self,
                                                          GCancellable             *cancellable,
                                                          GAsyncReadyCallback       callback,
