@@ -7,8 +7,9 @@
  * patient file takes them in one transaction
  * (stipple_store_begin_session(), beside the other session writes in
  * stipple-store-patients.c). The interface begins a session through
- * the asynchronous form here, so that the write and its fsync never
- * hold up the window.
+ * the asynchronous form here, on the store's writer thread in turn with
+ * every other write, so that the write and its fsync never hold up the
+ * window.
  */
 
 #define G_LOG_DOMAIN "stipple-store"
@@ -45,23 +46,18 @@ copy_records (GPtrArray      *records,
   return copies;
 }
 
-static void
-begin_session_thread (GTask        *task,
-                      gpointer      source,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
+static gpointer
+begin_session_job (StippleStore  *self,
+                   gpointer       task_data,
+                   GCancellable  *cancellable,
+                   GError       **error)
 {
   BeginData *data = task_data;
-  GError *error = NULL;
 
   /* Once the write has started it completes or rolls back as a whole. */
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  if (stipple_store_begin_session (source, data->session, data->answers, data->consents, &error))
-    g_task_return_pointer (task, stipple_session_copy (data->session),
-                           (GDestroyNotify) stipple_session_free);
-  else
-    g_task_return_error (task, error);
+  if (!stipple_store_begin_session (self, data->session, data->answers, data->consents, error))
+    return NULL;
+  return stipple_session_copy (data->session);
 }
 
 /**
@@ -77,8 +73,8 @@ begin_session_thread (GTask        *task,
  * @user_data: data for @callback
  *
  * See stipple_store_begin_session(): all of it is written in one
- * transaction, or none of it. The write and its fsync happen away from
- * the calling thread.
+ * transaction, or none of it. The write and its fsync happen on the
+ * writer thread, in turn with every other write.
  */
 void
 stipple_store_begin_session_async (StippleStore          *self,
@@ -89,7 +85,6 @@ stipple_store_begin_session_async (StippleStore          *self,
                                    GAsyncReadyCallback    callback,
                                    gpointer               user_data)
 {
-  g_autoptr(GTask) task = NULL;
   BeginData *data;
 
   g_return_if_fail (STIPPLE_IS_STORE (self));
@@ -101,10 +96,9 @@ stipple_store_begin_session_async (StippleStore          *self,
                                 (GDestroyNotify) stipple_screening_answer_free);
   data->consents = copy_records (consents, (GBoxedCopyFunc) stipple_consent_copy,
                                  (GDestroyNotify) stipple_consent_free);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, stipple_store_begin_session_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) begin_data_free);
-  g_task_run_in_thread (task, begin_session_thread);
+  stipple_store_run_async (self, STIPPLE_STORE_LANE_WRITER, begin_session_job, data,
+                           (GDestroyNotify) begin_data_free, (GDestroyNotify) stipple_session_free,
+                           cancellable, callback, user_data, stipple_store_begin_session_async);
 }
 
 /**
@@ -121,7 +115,5 @@ stipple_store_begin_session_finish (StippleStore  *self,
                                     GAsyncResult  *result,
                                     GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return stipple_store_run_finish (self, result, error);
 }
