@@ -470,7 +470,8 @@ test_drill_import_twice (Fixture       *f,
     g_autofree char *detail = test_sql (f->path, "SELECT detail FROM audit WHERE kind = 'import'",
                                         NULL);
     g_assert_cmpstr (detail, ==, "file=Castellane.stipple patients_added=1 patients_merged=0"
-                                 " sessions_added=1 conflicts=0 details_taken=0");
+                                 " sessions_added=1 conflicts=0 details_taken=0"
+                                 " details_kept=0");
   }
   before = test_sql (f->path, "SELECT (SELECT count(*) FROM patient) || '/' ||"
                               " (SELECT count(*) FROM session) || '/' ||"

@@ -38,6 +38,7 @@ static char *dir;
 static char *database;
 static char *usb;
 static char *exported;
+static char *exported_ada;
 
 /* With STIPPLE_SCREENSHOT_DIR set, the screen as it is now. */
 static GtkWindow *
@@ -97,6 +98,33 @@ count_copies (void)
     if (g_str_has_prefix (name, "offsite-") && g_str_has_suffix (name, ".stipple"))
       n++;
   return n;
+}
+
+/* Opens @path through the main menu's Import Patient… and the file
+ * chooser, typed and entered as a person would; returns the preview. */
+static AdwMessageDialog *
+import_through_chooser (const char *path,
+                        const char *heading)
+{
+  GtkWidget *menu_button = stipple_test_find_of_type (GTK_WIDGET (main_window ()),
+                                                      GTK_TYPE_MENU_BUTTON);
+  GtkWindow *chooser = NULL;
+  GtkWidget *popover;
+  GtkWidget *item = NULL;
+
+  stipple_xinput_click (menu_button);
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button)));
+  WAIT_FOR (gtk_widget_get_mapped (popover) &&
+            (item = stipple_test_find_label (popover, "Import Patient…")) != NULL &&
+            gtk_widget_get_mapped (item));
+  /* The first item of the menu has the focus when it opens. */
+  stipple_xinput_key (main_window (), "Return");
+  WAIT_FOR ((chooser = stipple_test_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
+  stipple_test_iterate (300);
+  stipple_xinput_type (chooser, path);
+  stipple_test_iterate (300);
+  stipple_xinput_key (chooser, "Return");
+  return wait_for_dialog (heading);
 }
 
 static void
@@ -159,30 +187,10 @@ run (void)
   }
 
   /* Import: the menu, the file chooser, the preview, the import. */
-  {
-    GtkWidget *menu_button = stipple_test_find_of_type (GTK_WIDGET (main_window ()),
-                                                        GTK_TYPE_MENU_BUTTON);
-    GtkWindow *chooser = NULL;
-
-    GtkWidget *popover;
-    GtkWidget *item = NULL;
-
-    stipple_xinput_click (menu_button);
-    popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button)));
-    WAIT_FOR (gtk_widget_get_mapped (popover) &&
-              (item = stipple_test_find_label (popover, "Import Patient…")) != NULL &&
-              gtk_widget_get_mapped (item));
-    /* The first item of the menu has the focus when it opens. */
-    stipple_xinput_key (main_window (), "Return");
-    WAIT_FOR ((chooser = stipple_test_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
-    stipple_test_iterate (300);
-    stipple_xinput_type (chooser, exported);
-    stipple_test_iterate (300);
-    stipple_xinput_key (chooser, "Return");
-  }
-  dialog = wait_for_dialog ("Import From “Okafor.stipple”?");
+  dialog = import_through_chooser (exported, "Import From “Okafor.stipple”?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
                             "Importing would add 1 new patient and 1 session"));
+  g_assert_null (adw_message_dialog_get_extra_child (dialog));
   stipple_test_screenshot ("backup-import.png");
   CLICK_UNTIL (GTK_WIDGET (dialog), "_Import", dialog_gone ("Import From “Okafor.stipple”?"));
   dialog = wait_for_dialog ("Patient Imported");
@@ -190,6 +198,39 @@ run (void)
   {
     g_autofree char *n = test_sql (database, "SELECT count(*) FROM patient", NULL);
     g_assert_cmpstr (n, ==, "2");
+  }
+
+  /* Ada, who is here, comes back from the other clinic with a phone
+   * number: the preview shows what differs, and the box ticked takes it. */
+  dialog = import_through_chooser (exported_ada, "Import From “Brightwater.stipple”?");
+  {
+    GtkWidget *choices = adw_message_dialog_get_extra_child (dialog);
+    GtkWidget *take = NULL;
+
+    g_assert_nonnull (choices);
+    g_assert_nonnull (stipple_test_find_label (choices, "Phone: here —; imported 0171 555 0199"));
+    WAIT_FOR ((take = stipple_test_find_accessible (choices, GTK_ACCESSIBLE_ROLE_CHECKBOX,
+                                                    "Take the imported details of Ada "
+                                                    "Brightwater")) != NULL &&
+              gtk_widget_get_mapped (take));
+    stipple_test_screenshot ("backup-import-details.png");
+    stipple_xinput_click (take);
+    WAIT_FOR (gtk_check_button_get_active (GTK_CHECK_BUTTON (take)));
+  }
+  CLICK_UNTIL (GTK_WIDGET (dialog), "_Import", dialog_gone ("Import From “Brightwater.stipple”?"));
+  dialog = wait_for_dialog ("Patient Imported");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
+                            "The details of Ada Brightwater were taken from the imported file."));
+  CLICK_UNTIL (GTK_WIDGET (dialog), "_Close", dialog_gone ("Patient Imported"));
+  {
+    g_autofree char *phone = test_sql (database, "SELECT phone FROM patient"
+                                                 " WHERE record_number = '1042'", NULL);
+    g_autofree char *detail = test_sql (database, "SELECT detail FROM audit WHERE kind = 'import'"
+                                                  " ORDER BY id DESC LIMIT 1", NULL);
+
+    g_assert_cmpstr (phone, ==, "0171 555 0199");
+    g_assert_nonnull (strstr (detail, "file=Brightwater.stipple "));
+    g_assert_nonnull (strstr (detail, " details_taken=1 details_kept=0"));
   }
 
   /* The copy off this computer is restored from the preferences, as a
@@ -248,6 +289,15 @@ prepare_files (void)
   test_damage_index (database, "session_patient");
 
   test_export_from_other_clinic (other_path, "3003", "Chidi", "Okafor", 0, exported);
+  /* Ada as the other clinic has her: the same person, with a phone. */
+  {
+    g_autofree char *ada_path = g_build_filename (dir, "ada-clinic.stipple", NULL);
+    int rc = SQLITE_ERROR;
+
+    test_export_from_other_clinic (ada_path, "1042", "Ada", "Brightwater", 0, exported_ada);
+    g_free (test_sql (exported_ada, "UPDATE patient SET phone = '0171 555 0199'", &rc));
+    g_assert_cmpint (rc, ==, SQLITE_OK);
+  }
 }
 
 static void
@@ -260,6 +310,7 @@ test_backups (void)
   database = g_build_filename (dir, "patients.stipple", NULL);
   usb = g_build_filename (dir, "usb-drive", NULL);
   exported = g_build_filename (dir, "Okafor.stipple", NULL);
+  exported_ada = g_build_filename (dir, "Brightwater.stipple", NULL);
   prepare_files ();
   argv[3] = database;
   /* The clinic chose a folder on a drive that is not plugged in now. */

@@ -1389,7 +1389,7 @@ test_async (Fixture       *f,
     g_assert_true (GPOINTER_TO_INT (d.result));
 
     other_store = stipple_store_open (other, NULL);
-    stipple_store_import_async (other_store, exported, NULL, imported_cb, &d);
+    stipple_store_import_async (other_store, exported, NULL, NULL, imported_cb, &d);
     g_main_loop_run (d.loop);
     g_assert_no_error (d.error);
     imported = d.result;

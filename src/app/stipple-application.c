@@ -14,6 +14,7 @@
 #include "stipple-a11y.h"
 #include "stipple-application.h"
 #include "stipple-database-path.h"
+#include "stipple-import-choices.h"
 #include "stipple-offsite.h"
 #include "stipple-preferences-window.h"
 #include "stipple-report-session.h"
@@ -629,6 +630,30 @@ describe_import (const StippleImportResult *result,
   return g_strdup_printf (_("Importing would add %s and %s; %s."), patients, sessions, merged);
 }
 
+/* A patient whose details differ and were kept: who, and each field
+ * with both values. The command line keeps this computer's details; the
+ * window lets the clinician take the imported ones. */
+static char *
+details_kept (const StippleImportDetails *details)
+{
+  g_autofree char *given = g_strdup (details->patient_name);
+  char *family = strchr (given, ' ');
+  g_autofree char *message = NULL;
+  g_auto(GStrv) fields = g_strsplit (details->differences, "\n", -1);
+  GString *text;
+
+  /* The message's two names, "given family", are patient_name again. */
+  if (family != NULL)
+    *family++ = '\0';
+  message = g_strdup_printf (_("The contact details, skin type or allergies of %s %s differ in "
+                               "the imported file; the details on this computer were kept."),
+                             given, family != NULL ? family : "");
+  text = g_string_new (message);
+  for (guint i = 0; fields[i] != NULL; i++)
+    g_string_append_printf (text, "\n  %s", fields[i]);
+  return g_string_free (text, FALSE);
+}
+
 /* stipple --import FILE: 0 imported (or, with --dry-run, previewed), 1
  * refused, 2 unusable. */
 static int
@@ -662,6 +687,12 @@ import_file (const char *path,
   }
   for (guint i = 0; i < result->conflicts->len; i++)
     g_print ("%s\n", (const char *) g_ptr_array_index (result->conflicts, i));
+  for (guint i = 0; i < result->details->len; i++)
+    {
+      g_autofree char *kept = details_kept (g_ptr_array_index (result->details, i));
+
+      g_print ("%s\n", kept);
+    }
   return 0;
 }
 
@@ -1056,7 +1087,8 @@ restore_backup_action_cb (GSimpleAction *action,
 
 static void run_import (StippleApplication *self,
                         const char         *path,
-                        gboolean            apply);
+                        gboolean            apply,
+                        const char * const *take_details);
 
 static void
 import_response_cb (AdwMessageDialog   *dialog,
@@ -1064,9 +1096,14 @@ import_response_cb (AdwMessageDialog   *dialog,
                     StippleApplication *self)
 {
   const char *path = g_object_get_data (G_OBJECT (dialog), "import-path");
+  GtkWidget *choices = adw_message_dialog_get_extra_child (dialog);
+  g_auto(GStrv) take = NULL;
 
-  if (g_strcmp0 (response, "import") == 0)
-    run_import (self, path, TRUE);
+  if (g_strcmp0 (response, "import") != 0)
+    return;
+  if (choices != NULL)
+    take = stipple_import_choices_get_taken (choices);
+  run_import (self, path, TRUE, (const char * const *) take);
 }
 
 typedef struct
@@ -1123,6 +1160,20 @@ imported_cb (GObject      *object,
                                                "is kept:"));
   for (guint i = 0; i < imported->conflicts->len; i++)
     g_string_append_printf (body, "\n• %s", (const char *) g_ptr_array_index (imported->conflicts, i));
+  /* After the import: whose details were taken, and whose kept. Before
+   * it, the choices below say what differs. */
+  for (guint i = 0; apply && i < imported->details->len; i++)
+    {
+      const StippleImportDetails *details = g_ptr_array_index (imported->details, i);
+      g_autofree char *text = NULL;
+
+      if (details->taken)
+        text = g_strdup_printf (_("The details of %s were taken from the imported file."),
+                                details->patient_name);
+      else
+        text = details_kept (details);
+      g_string_append_printf (body, "\n• %s", text);
+    }
 
   if (apply)
     {
@@ -1134,10 +1185,12 @@ imported_cb (GObject      *object,
       g_autofree char *heading = g_strdup_printf (_("Import From “%s”?"), name);
 
       dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, heading, body->str));
+      adw_message_dialog_set_extra_child (dialog, stipple_import_choices_new (imported->details));
       adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "import", _("_Import"), NULL);
       adw_message_dialog_set_response_appearance (dialog, "import", ADW_RESPONSE_SUGGESTED);
       adw_message_dialog_set_response_enabled (dialog, "import",
-                                               imported->patients_added + imported->sessions_added > 0);
+                                               imported->patients_added + imported->sessions_added +
+                                               imported->details->len > 0);
       adw_message_dialog_set_close_response (dialog, "cancel");
       g_object_set_data_full (G_OBJECT (dialog), "import-path", g_strdup (path), g_free);
       g_signal_connect (dialog, "response", G_CALLBACK (import_response_cb), self);
@@ -1149,7 +1202,8 @@ imported_cb (GObject      *object,
 static void
 run_import (StippleApplication *self,
             const char         *path,
-            gboolean            apply)
+            gboolean            apply,
+            const char * const *take_details)
 {
   ImportRequest *request;
 
@@ -1160,7 +1214,7 @@ run_import (StippleApplication *self,
   request->path = g_strdup (path);
   request->apply = apply;
   if (apply)
-    stipple_store_import_async (self->store, path, NULL, imported_cb, request);
+    stipple_store_import_async (self->store, path, take_details, NULL, imported_cb, request);
   else
     stipple_store_import_preview_async (self->store, path, NULL, imported_cb, request);
 }
@@ -1176,7 +1230,7 @@ import_chosen_cb (GtkNativeDialog    *chooser,
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
       if (path != NULL)
-        run_import (self, path, FALSE);
+        run_import (self, path, FALSE, NULL);
     }
   g_object_unref (chooser);
 }

@@ -395,12 +395,15 @@ typedef struct
 {
   gint64  patient_id;
   char   *path;
+  /* Import only: the patients whose details are taken. */
+  char  **take_details;
 } FileData;
 
 static void
 file_data_free (FileData *data)
 {
   g_free (data->path);
+  g_strfreev (data->take_details);
   g_free (data);
 }
 
@@ -473,22 +476,26 @@ import_job (StippleStore  *self,
 {
   FileData *file = data;
 
-  return stipple_store_import (self, file->path, error);
+  return stipple_store_import_full (self, file->path, (const char * const *) file->take_details,
+                                    error);
 }
 
 /**
  * stipple_store_import_async:
  * @self: a store
  * @source: a patient file to merge
+ * @take_details: (nullable) (array zero-terminated=1): the uids of the
+ *   patients whose details are taken from @source; copied
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when merged
  * @user_data: data for @callback
  *
- * See stipple_store_import(); runs on the long lane.
+ * See stipple_store_import_full(); runs on the long lane.
  */
 void
 stipple_store_import_async (StippleStore        *self,
                             const char          *source,
+                            const char * const  *take_details,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
@@ -500,6 +507,7 @@ stipple_store_import_async (StippleStore        *self,
 
   data = g_new0 (FileData, 1);
   data->path = g_strdup (source);
+  data->take_details = g_strdupv ((char **) take_details);
   stipple_store_run_async (self, STIPPLE_STORE_LANE_LONG, import_job, data,
                            (GDestroyNotify) file_data_free,
                            (GDestroyNotify) stipple_import_result_free, cancellable, callback,

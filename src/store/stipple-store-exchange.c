@@ -668,14 +668,7 @@ settle_details (StippleStore          *self,
   g_ptr_array_add (result->details, details);
 
   if (!take)
-    {
-      g_ptr_array_add (result->conflicts,
-                       g_strdup_printf (_("The contact details, skin type or allergies of %s %s "
-                                          "differ in the imported file; the details on this "
-                                          "computer were kept."),
-                                        local->given_name, local->family_name));
-      return TRUE;
-    }
+    return TRUE;
 
   {
     g_autofree char *now = NULL;
@@ -768,7 +761,7 @@ import_patient (StippleStore          *self,
       result->patients_merged++;
       if (g_strcmp0 (local->details, imported->details) != 0 &&
           !settle_details (self, local, imported,
-                           take_details != NULL && g_strv_contains (take_details, imported->uid),
+                           take_details != NULL && g_strv_contains (take_details, local->uid),
                            result, error))
         return FALSE;
     }
@@ -866,10 +859,11 @@ stipple_store_import (StippleStore  *self,
  * stipple_store_import_full:
  * @self: a store
  * @source: a patient file, as stipple_store_export_patient() writes it
- * @take_details: (nullable) (array zero-terminated=1): the uids of
- *   patients whose contact details, skin type and allergies are to be
- *   taken from @source where they differ (the clinician's choice, after
- *   stipple_store_import_preview() listed them in its details)
+ * @take_details: (nullable) (array zero-terminated=1): the uids, on
+ *   this computer, of patients whose contact details, skin type and
+ *   allergies are to be taken from @source where they differ (the
+ *   clinician's choice, after stipple_store_import_preview() listed them
+ *   in its details)
  * @error: return location for a #GError
  *
  * As stipple_store_import(), which keeps this computer's details for
@@ -998,10 +992,11 @@ import_file (StippleStore        *self,
       g_autofree char *name = g_path_get_basename (source);
       g_autofree char *detail = g_strdup_printf ("file=%s patients_added=%u patients_merged=%u"
                                                  " sessions_added=%u conflicts=%u"
-                                                 " details_taken=%u",
+                                                 " details_taken=%u details_kept=%u",
                                                  name, result->patients_added,
                                                  result->patients_merged, result->sessions_added,
-                                                 result->conflicts->len, result->details_taken);
+                                                 result->conflicts->len, result->details_taken,
+                                                 result->details->len - result->details_taken);
 
       /* An import that adds nothing changes nothing, not even the trail. */
       if ((result->patients_added + result->sessions_added + result->details_taken > 0 &&

@@ -91,6 +91,7 @@ typedef enum
  * way (stipple_store_import_full()). */
 typedef struct
 {
+  /* The patient's uid on this computer, which names the choice. */
   char     *patient_uid;
   /* As this computer has them: given and family name. */
   char     *patient_name;
@@ -108,10 +109,10 @@ typedef struct
   /* Patients whose details were taken from the imported file. */
   guint      details_taken;
   /* (element-type utf8): what was found different and left as it was
-   * here, in words a clinician can act on. */
+   * here, in words a clinician can act on; details are in @details. */
   GPtrArray *conflicts;
   /* (element-type StippleImportDetails): the patients whose details
-   * differ, taken or not. */
+   * differ, taken or kept. */
   GPtrArray *details;
 } StippleImportResult;
 
@@ -453,6 +454,7 @@ gboolean             stipple_store_export_patient_finish (StippleStore          
                                                          GError                  **error);
 void                 stipple_store_import_async         (StippleStore             *self,
                                                          const char               *source,
+                                                         const char * const       *take_details,
                                                          GCancellable             *cancellable,
                                                          GAsyncReadyCallback       callback,
                                                          gpointer                  user_data);
