@@ -162,6 +162,67 @@ test_reopen (Fixture       *f,
   g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND);
 }
 
+/* The file is read through (quick_check) on opening only when the last
+ * Stipple did not close it cleanly, or something else changed it since. */
+static void
+test_integrity_when (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = stipple_store_open (f->path, &error);
+  g_autoptr(StipplePatient) patient = test_patient ("R-1", "Ada", "Lovelace", "1985-12-10");
+  g_autofree char *lock = g_strconcat (f->path, ".lock", NULL);
+  g_autofree char *text = NULL;
+  int rc = SQLITE_ERROR;
+
+  g_assert_no_error (error);
+  /* While it is open, the lock file says so. */
+  g_assert_true (g_file_get_contents (lock, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "open\n");
+  g_clear_pointer (&text, g_free);
+  g_assert_true (stipple_store_save_patient (store, patient, &error));
+  g_clear_object (&store);
+  g_assert_true (g_file_get_contents (lock, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "clean "));
+  g_clear_pointer (&text, g_free);
+
+  /* Closed cleanly and untouched: not read through again. */
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (stipple_store_get_integrity_checked (store));
+  g_clear_object (&store);
+
+  /* Changed by another program since: checked. */
+  g_free (test_sql (f->path, "UPDATE patient SET phone = '0171 555 0199'", &rc));
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_get_integrity_checked (store));
+  g_clear_object (&store);
+
+  /* Left open by a Stipple that stopped (a crash, a kill, a power cut):
+   * checked. */
+  g_assert_true (g_file_set_contents (lock, "open\n", -1, NULL));
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_get_integrity_checked (store));
+  g_clear_object (&store);
+
+  /* A damaged file is refused, as before: its bytes changed. */
+  {
+    g_autofree char *contents = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (f->path, &contents, &len, NULL));
+    g_assert_cmpuint (len, >, 8192);
+    memset (contents + 4096, 0x5a, 4096);
+    g_assert_true (g_file_set_contents (f->path, contents, len, NULL));
+  }
+  store = stipple_store_open (f->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT);
+}
+
 static void
 test_too_new (Fixture       *f,
               gconstpointer  data)
@@ -1533,6 +1594,7 @@ main (int   argc,
 
   ADD ("create", test_create);
   ADD ("reopen", test_reopen);
+  ADD ("integrity-when", test_integrity_when);
   ADD ("too-new", test_too_new);
   ADD ("not-stipple", test_not_stipple);
   ADD ("locked", test_locked);

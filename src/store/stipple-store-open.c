@@ -147,10 +147,78 @@ stipple_store_open_db (const char  *path,
   return db;
 }
 
+/* What identifies the file's bytes as this Stipple left them: size,
+ * modification time to the nanosecond, inode. */
+static char *
+file_state (const char *path)
+{
+  struct stat st;
+
+  if (stat (path, &st) != 0)
+    return NULL;
+  return g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT ".%09ld %" G_GUINT64_FORMAT,
+                          (gint64) st.st_size, (gint64) st.st_mtim.tv_sec,
+                          (long) st.st_mtim.tv_nsec, (guint64) st.st_ino);
+}
+
+/* The lock file says how the last Stipple left the patient file: "open"
+ * from the moment a Stipple opened it, "clean STATE" once it closed it
+ * cleanly, STATE being file_state() then. Whether it was left clean and
+ * is still exactly as it was left. */
+static gboolean
+read_left_clean (StippleStore *self)
+{
+  char text[160];
+  ssize_t n = pread (self->lock_fd, text, sizeof text - 1, 0);
+  g_autofree char *state = NULL;
+  g_autofree char *expected = NULL;
+
+  if (n <= 0)
+    return FALSE;
+  text[n] = '\0';
+  state = file_state (self->path);
+  if (state == NULL)
+    return FALSE;
+  expected = g_strdup_printf ("clean %s\n", state);
+  return strcmp (text, expected) == 0;
+}
+
+/**
+ * stipple_store_mark_lock:
+ * @self: a store that holds its lock
+ * @clean: whether the file is being left clean (closing) or is open
+ *
+ * Writes how the file is left into the lock file. "open" is written
+ * through to the disk before anything is written to the file, so that a
+ * crash or a power cut leaves it saying so; "clean" needs no such care:
+ * losing it costs only a check at the next opening.
+ */
+void
+stipple_store_mark_lock (StippleStore *self,
+                         gboolean      clean)
+{
+  g_autofree char *state = clean ? file_state (self->path) : NULL;
+  g_autofree char *text = NULL;
+
+  if (self->lock_fd < 0)
+    return;
+  text = state != NULL ? g_strdup_printf ("clean %s\n", state) : g_strdup ("open\n");
+  if (ftruncate (self->lock_fd, 0) != 0 ||
+      pwrite (self->lock_fd, text, strlen (text), 0) != (ssize_t) strlen (text) ||
+      (!clean && fdatasync (self->lock_fd) != 0))
+    {
+      /* The next opening finds no "clean" and checks the file: the safe
+       * side. */
+      g_debug ("The lock file of %s could not be written: %s", self->path, g_strerror (errno));
+    }
+}
+
 /* Whether SQLite finds the file sound. Every check of the file's
- * integrity on opening is here, so that when it runs (each opening, or
- * only after an unclean shutdown, or in the background) is decided in
- * one place. */
+ * integrity on opening is here. It runs when the file was not left
+ * clean by the last Stipple (a crash, a power cut, a kill), or was
+ * changed since by anything else (another program, a restore, a copy);
+ * a file closed cleanly and untouched since is not read through again
+ * (`stipple --verify` and every backup's description check it whole). */
 static gboolean
 check_integrity (StippleStore  *self,
                  GError       **error)
@@ -223,6 +291,7 @@ store_open_internal (StippleStore  *self,
 
   if (!stipple_store_take_lock (self, error))
     return FALSE;
+  self->left_clean = read_left_clean (self);
 
   if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
     {
@@ -283,11 +352,15 @@ store_open_internal (StippleStore  *self,
                    name, (int) version, STIPPLE_STORE_SCHEMA_VERSION);
       return FALSE;
     }
-  else
+  else if (!self->left_clean || self->had_wal)
     {
       if (!check_integrity (self, error))
         return FALSE;
+      self->integrity_checked = TRUE;
     }
+
+  /* Until it is closed cleanly, the file counts as open. */
+  stipple_store_mark_lock (self, FALSE);
 
   /* The file is ours and readable: from here on writes are allowed. */
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
@@ -323,6 +396,7 @@ store_open_internal (StippleStore  *self,
       sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     }
   self->version = STIPPLE_STORE_SCHEMA_VERSION;
+  self->opened = TRUE;
 
   return TRUE;
 }
@@ -558,4 +632,20 @@ stipple_store_open_reader (StippleStore  *self,
   if (!stipple_store_exec (reader, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", error))
     return NULL;
   return g_steal_pointer (&reader);
+}
+
+/**
+ * stipple_store_get_integrity_checked:
+ * @self: a store
+ *
+ * Returns: whether opening checked the file's integrity: it does after
+ *   an unclean shutdown, and when anything but Stipple changed the file
+ *   since Stipple last closed it
+ */
+gboolean
+stipple_store_get_integrity_checked (StippleStore *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
+
+  return self->integrity_checked;
 }

@@ -31,6 +31,13 @@ struct _StippleStore
    * refused file is left without companions it did not have. */
   gboolean     had_wal;
   gboolean     had_shm;
+  /* Whether the last Stipple closed the file cleanly and nothing has
+   * changed it since (read from the lock file on opening), whether this
+   * opening therefore checked the file's integrity, and whether it
+   * opened, so that closing may say the file was left clean. */
+  gboolean     left_clean;
+  gboolean     integrity_checked;
+  gboolean     opened;
   /* Held for every use of db: the writer thread and the synchronous
    * calls take turns. */
   GMutex       mutex;
@@ -216,5 +223,8 @@ gboolean     stipple_store_migrate          (sqlite3       *db,
                                              const char    *path,
                                              int            from_version,
                                              GError       **error);
+
+void         stipple_store_mark_lock            (StippleStore  *self,
+                                                 gboolean       clean);
 
 G_END_DECLS

@@ -250,7 +250,10 @@ stipple_store_close (StippleStore *self)
   if (self->db != NULL)
     {
       stipple_store_chain_forget (self->db);
-      sqlite3_close (self->db);
+      /* Closed whole, after a good opening: the file is left clean, and
+       * the next opening need not read it through. */
+      if (sqlite3_close (self->db) == SQLITE_OK && self->opened)
+        stipple_store_mark_lock (self, TRUE);
       self->db = NULL;
     }
   g_mutex_unlock (&self->mutex);

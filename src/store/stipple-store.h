@@ -216,6 +216,7 @@ void                 stipple_store_close                (StippleStore           
 const char          *stipple_store_get_path             (StippleStore             *self);
 char                *stipple_store_get_backup_dir       (const char               *path);
 const GError        *stipple_store_get_backup_problem   (StippleStore             *self);
+gboolean             stipple_store_get_integrity_checked (StippleStore            *self);
 
 /* Patients and what is recorded about them. The synchronous calls block
  * on the patient file: call them from a store job, a tool or a test;
