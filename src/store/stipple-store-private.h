@@ -195,10 +195,6 @@ gboolean     stipple_store_write_anchor     (const char    *backup,
                                              const char    *head_hash,
                                              GError       **error);
 gboolean     stipple_store_sync_folder_of   (const char    *path);
-gboolean     stipple_store_chain_event      (StippleStore  *self,
-                                             const char    *kind,
-                                             const char    *detail,
-                                             GError       **error);
 gboolean     stipple_store_copy_file        (const char    *from,
                                              const char    *to,
                                              GError       **error);
@@ -207,6 +203,12 @@ gboolean     stipple_store_backup_to        (sqlite3       *db,
                                              GError       **error);
 gboolean     stipple_store_snapshot_to      (StippleStore  *self,
                                              const char    *destination,
+                                             GError       **error);
+
+/* stipple-store-restore.c */
+gboolean     stipple_store_chain_event      (StippleStore  *self,
+                                             const char    *kind,
+                                             const char    *detail,
                                              GError       **error);
 
 /* stipple-store-chain.c: an audit row as the chain writes it, every
