@@ -23,8 +23,9 @@
 #include "stipple-patient-editor.h"
 #include "stipple-patient-text.h"
 
-/* The limits of the patient file (src/store/stipple-store-patients.c),
- * checked here first so the clinician hears of them while typing. */
+/* The limits of the patient file (src/store/stipple-store-validate.c
+ * and stipple-store-patients.c), checked here first so the clinician
+ * hears of them while typing. */
 #define MAX_NAME_CHARS 200
 #define MAX_RECORD_CHARS 64
 #define MAX_PHONE_CHARS 100

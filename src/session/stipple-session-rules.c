@@ -19,8 +19,9 @@
 
 #include "stipple-session-rules.h"
 
-/* The patient file's own limits (stipple-store-patients.c), checked
- * here first so that a long text is pointed out where it is typed. */
+/* The patient file's own limits (stipple-store-validate.c and
+ * stipple-store-session-rows.c), checked here first so that a long
+ * text is pointed out where it is typed. */
 #define MAX_NAME_CHARS 200
 #define MAX_LOT_CHARS 100
 #define MAX_REASON_CHARS 4096

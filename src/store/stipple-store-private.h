@@ -125,6 +125,56 @@ gboolean     stipple_store_query_int        (sqlite3       *db,
                                              gint64        *value,
                                              GError       **error);
 
+/* stipple-store-validate.c: the checks every record passes; each
+ * returns FALSE with a STIPPLE_STORE_ERROR_INVALID_INPUT error. */
+#define STIPPLE_STORE_MAX_FIELD_CHARS 4096
+gboolean     stipple_store_invalid          (GError       **error,
+                                             const char    *format,
+                                             ...) G_GNUC_PRINTF (2, 3);
+gboolean     stipple_store_check_text       (const char    *label,
+                                             const char    *text,
+                                             gsize          max_chars,
+                                             gboolean       multi_line,
+                                             GError       **error);
+gboolean     stipple_store_check_name       (const char    *label,
+                                             const char    *name,
+                                             gboolean       required,
+                                             GError       **error);
+gboolean     stipple_store_parse_date       (const char    *text,
+                                             GDate         *date);
+gboolean     stipple_store_check_date       (const char    *label,
+                                             const char    *text,
+                                             GError       **error);
+const char  *stipple_store_or_empty         (const char    *s);
+
+/* stipple-store-patients.c */
+StipplePatient *stipple_store_get_patient_locked (StippleStore  *self,
+                                                  gint64         patient_id,
+                                                  GError       **error);
+
+/* stipple-store-screening.c: checked and written inside the caller's
+ * transaction, so a session can be begun with them */
+gboolean     stipple_store_check_screening_answer (const StippleScreeningAnswer  *answer,
+                                                   GError                       **error);
+gboolean     stipple_store_insert_screening_answer_locked (StippleStore                  *self,
+                                                           const StippleScreeningAnswer  *answer,
+                                                           gint64                         session_id,
+                                                           const char                    *uid,
+                                                           gint64                        *id,
+                                                           GError                       **error);
+gboolean     stipple_store_check_consent    (const StippleConsent  *consent,
+                                             GError               **error);
+gboolean     stipple_store_insert_consent_locked (StippleStore          *self,
+                                                  const StippleConsent  *consent,
+                                                  const char            *uid,
+                                                  gint64                *id,
+                                                  GError               **error);
+
+/* stipple-store-session-rows.c */
+gboolean     stipple_store_reseal_if_ended  (StippleStore  *self,
+                                             gint64         session_id,
+                                             GError       **error);
+
 /* stipple-store-open.c: lock, open, migrate */
 gboolean     stipple_store_take_lock        (StippleStore  *self,
                                              GError       **error);
@@ -152,10 +202,6 @@ gboolean     stipple_store_write_anchor     (const char    *backup,
                                              const char    *head_hash,
                                              GError       **error);
 gboolean     stipple_store_sync_folder_of   (const char    *path);
-gboolean     stipple_store_chain_event      (StippleStore  *self,
-                                             const char    *kind,
-                                             const char    *detail,
-                                             GError       **error);
 gboolean     stipple_store_copy_file        (const char    *from,
                                              const char    *to,
                                              GError       **error);
@@ -164,6 +210,12 @@ gboolean     stipple_store_backup_to        (sqlite3       *db,
                                              GError       **error);
 gboolean     stipple_store_snapshot_to      (StippleStore  *self,
                                              const char    *destination,
+                                             GError       **error);
+
+/* stipple-store-restore.c */
+gboolean     stipple_store_chain_event      (StippleStore  *self,
+                                             const char    *kind,
+                                             const char    *detail,
                                              GError       **error);
 
 /* stipple-store-chain.c: an audit row as the chain writes it, every

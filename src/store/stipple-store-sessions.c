@@ -6,7 +6,7 @@
  * A session begins with its screening answers and its consents, and the
  * patient file takes them in one transaction
  * (stipple_store_begin_session(), beside the other session writes in
- * stipple-store-patients.c). The interface begins a session through
+ * stipple-store-session-rows.c). The interface begins a session through
  * the asynchronous form here, on the store's writer thread in turn with
  * every other write, so that the write and its fsync never hold up the
  * window.

@@ -1,0 +1,629 @@
+/* stipple-store-session-rows.c
+ *
+ * Sessions as the patient file keeps them: checked, written with
+ * their plan and serums, begun with their screening and consents in
+ * one transaction, their notes saved as they are typed, their stroke
+ * totals grown, and sealed again when changed after they ended.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "stipple-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "stipple-store-private.h"
+
+/* Whether the session is there and has ended. Called with the mutex
+ * held. */
+static gboolean
+session_has_ended (StippleStore *self,
+                   gint64        session_id)
+{
+  g_autoptr(StippleStmt) stmt =
+    stipple_store_prepare (self, "SELECT 1 FROM session WHERE id = ? AND ended_at IS NOT NULL",
+                           NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+/* A session is sealed when it ends (stipple-store-chain.c), and sealed
+ * again, in the same transaction, whenever Stipple itself changes it
+ * afterwards: the last seal is the one that holds, and each earlier one
+ * stays in the chain as the record of when the session was changed.
+ * Called with the mutex held, inside a transaction. */
+gboolean
+stipple_store_reseal_if_ended (StippleStore  *self,
+                               gint64         session_id,
+                               GError       **error)
+{
+  g_autoptr(StippleStmt) stmt = NULL;
+  gboolean ended;
+  int rc;
+
+  if (session_id == 0)
+    return TRUE;
+  stmt = stipple_store_prepare (self, "SELECT ended_at IS NOT NULL FROM session WHERE id = ?",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+      return FALSE;
+    }
+  ended = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  if (!ended)
+    return TRUE;
+  return stipple_store_chain_seal (self->db, self->path, session_id, error);
+}
+
+static gboolean
+check_note (const char  *note,
+            GError     **error)
+{
+  if (note == NULL)
+    return TRUE;
+  if (strlen (note) > STIPPLE_STORE_MAX_NOTE_BYTES)
+    return stipple_store_invalid (error,
+                                  _("The note is too long to keep (more than %u KB). Split it, or "
+                                    "attach the text as a document instead."),
+                                  STIPPLE_STORE_MAX_NOTE_BYTES / 1024);
+  return stipple_store_check_text (_("The note"), note, STIPPLE_STORE_MAX_NOTE_BYTES, TRUE, error);
+}
+
+static gboolean
+check_session (const StippleSession  *session,
+               GError               **error)
+{
+  if (session->started_at == NULL)
+    return stipple_store_invalid (error, _("The session has no start time."));
+  if (!stipple_store_check_name (_("The clinician's name"), session->clinician, TRUE, error))
+    return FALSE;
+  if (!stipple_store_check_text (_("The pen's serial number"), session->pen_serial, 100, FALSE,
+                                 error) ||
+      !stipple_store_check_text (_("The pen's firmware version"), session->pen_firmware, 100,
+                                 FALSE, error) ||
+      !stipple_store_check_text (_("The cartridge"), session->cartridge_id, 100, FALSE, error) ||
+      !stipple_store_check_text (_("The cartridge lot"), session->cartridge_lot, 100, FALSE,
+                                 error) ||
+      !stipple_store_check_name (_("The anaesthetic's name"), session->anaesthetic_product, FALSE,
+                                 error) ||
+      !stipple_store_check_text (_("The reason for treating despite the screening"),
+                                 session->screening_override, STIPPLE_STORE_MAX_FIELD_CHARS,
+                                 TRUE, error) ||
+      !stipple_store_check_text (_("The aftercare given"), session->aftercare_given,
+                                 STIPPLE_STORE_MAX_FIELD_CHARS, TRUE, error) ||
+      !check_note (session->note_before, error) ||
+      !check_note (session->note_after, error))
+    return FALSE;
+  if (session->erythema_grade < STIPPLE_ERYTHEMA_NOT_RECORDED ||
+      session->erythema_grade > STIPPLE_ERYTHEMA_MARKED)
+    return stipple_store_invalid (error,
+                                  _("The redness of the skin is graded from 0 (none) to 3 "
+                                    "(marked)."));
+
+  for (guint i = 0; i < session->serums->len; i++)
+    {
+      const StippleSerum *serum = g_ptr_array_index (session->serums, i);
+
+      if (!stipple_store_check_name (_("The serum's name"), serum->product, TRUE, error) ||
+          !stipple_store_check_text (_("The serum's lot"), serum->lot, 100, FALSE, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < session->plan->len; i++)
+    {
+      const StippleZonePass *pass = &g_array_index (session->plan, StippleZonePass, i);
+
+      if (stipple_zone_get_info (pass->zone) == NULL)
+        return stipple_store_invalid (error, _("The plan names a zone Stipple does not know."));
+      if (pass->pass < 1)
+        return stipple_store_invalid (error, _("Passes are counted from one."));
+      /* The clinic's own depth limits are enforced where depths are set;
+       * the file refuses only what no pen can do. */
+      if (pass->depth_um > 3000)
+        return stipple_store_invalid (error,
+                                      _("A depth of %.2f mm is beyond any pen (at most 3.0 mm)."),
+                                      pass->depth_um / 1000.0);
+      if (pass->stroke_rate_hz > 300)
+        return stipple_store_invalid (error, _("A stroke rate of %u per second is beyond any pen."),
+                                      pass->stroke_rate_hz);
+    }
+  return TRUE;
+}
+
+static void
+bind_time (sqlite3_stmt *stmt,
+           int           column,
+           GDateTime    *time)
+{
+  if (time != NULL)
+    sqlite3_bind_text (stmt, column, stipple_store_format_time (time), -1, g_free);
+  else
+    sqlite3_bind_null (stmt, column);
+}
+
+/* Writes a checked session (inserted as the row @uid when its id is 0,
+ * updated otherwise) with its plan and serums; *id is its row. Called
+ * with the mutex held, inside the caller's transaction, which the caller
+ * rolls back on failure. Sealing is the caller's, once everything the
+ * session records is written. */
+static gboolean
+write_session_locked (StippleStore          *self,
+                      const StippleSession  *session,
+                      const char            *uid,
+                      gint64                *id_out,
+                      GError               **error)
+{
+  gint64 id;
+
+  {
+    g_autoptr(StippleStmt) stmt = NULL;
+
+    if (session->id == 0)
+      stmt = stipple_store_prepare (self,
+                                    "INSERT INTO session (patient_id, course_id, started_at,"
+                                    " ended_at, clinician, pen_serial, pen_firmware,"
+                                    " cartridge_id, cartridge_lot, anaesthetic_at, note_before,"
+                                    " note_after, uid, anaesthetic_product, screening_override,"
+                                    " erythema_grade, pinpoint_bleeding, aftercare_given)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                                    " ?12, ?13, ?15, ?16, ?17, ?18, ?19)",
+                                    error);
+    else
+      /* Once a session exists its notes are written only by
+       * stipple_store_save_note(), as they are typed: saving the rest of
+       * the session (its plan, its end) never undoes a note. */
+      stmt = stipple_store_prepare (self,
+                                    "UPDATE session SET patient_id = ?1, course_id = ?2,"
+                                    " started_at = ?3, ended_at = ?4, clinician = ?5,"
+                                    " pen_serial = ?6, pen_firmware = ?7, cartridge_id = ?8,"
+                                    " cartridge_lot = ?9, anaesthetic_at = ?10,"
+                                    " anaesthetic_product = ?15,"
+                                    " screening_override = ?16, erythema_grade = ?17,"
+                                    " pinpoint_bleeding = ?18, aftercare_given = ?19"
+                                    " WHERE id = ?14", error);
+    if (stmt == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, session->patient_id);
+    if (session->course_id != 0)
+      sqlite3_bind_int64 (stmt, 2, session->course_id);
+    bind_time (stmt, 3, session->started_at);
+    bind_time (stmt, 4, session->ended_at);
+    sqlite3_bind_text (stmt, 5, session->clinician, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 6, stipple_store_or_empty (session->pen_serial), -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 7, stipple_store_or_empty (session->pen_firmware), -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 8, stipple_store_or_empty (session->cartridge_id), -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 9, stipple_store_or_empty (session->cartridge_lot), -1, SQLITE_STATIC);
+    bind_time (stmt, 10, session->anaesthetic_at);
+    sqlite3_bind_text (stmt, 11, stipple_store_or_empty (session->note_before), -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 12, stipple_store_or_empty (session->note_after), -1, SQLITE_STATIC);
+    /* Unbound parameters are NULL: the nullable texts stay NULL. */
+    if (session->anaesthetic_product != NULL)
+      sqlite3_bind_text (stmt, 15, session->anaesthetic_product, -1, SQLITE_STATIC);
+    if (session->screening_override != NULL)
+      sqlite3_bind_text (stmt, 16, session->screening_override, -1, SQLITE_STATIC);
+    sqlite3_bind_int (stmt, 17, session->erythema_grade);
+    sqlite3_bind_int (stmt, 18, session->pinpoint_bleeding ? 1 : 0);
+    if (session->aftercare_given != NULL)
+      sqlite3_bind_text (stmt, 19, session->aftercare_given, -1, SQLITE_STATIC);
+    if (session->id == 0)
+      sqlite3_bind_text (stmt, 13, uid, -1, SQLITE_STATIC);
+    else
+      sqlite3_bind_int64 (stmt, 14, session->id);
+    if (!stipple_store_step_done (self, stmt, error))
+      return FALSE;
+    if (session->id != 0 && sqlite3_changes (self->db) == 0)
+      {
+        g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
+                             _("This session is no longer in the patient file."));
+        return FALSE;
+      }
+    id = session->id != 0 ? session->id : sqlite3_last_insert_rowid (self->db);
+  }
+
+  {
+    g_autoptr(StippleStmt) clear_plan = stipple_store_prepare (self,
+        "DELETE FROM zone_pass WHERE session_id = ?", error);
+    g_autoptr(StippleStmt) clear_serums = NULL;
+
+    if (clear_plan == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (clear_plan, 1, id);
+    if (!stipple_store_step_done (self, clear_plan, error))
+      return FALSE;
+    clear_serums = stipple_store_prepare (self, "DELETE FROM session_serum WHERE session_id = ?",
+                                          error);
+    if (clear_serums == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (clear_serums, 1, id);
+    if (!stipple_store_step_done (self, clear_serums, error))
+      return FALSE;
+  }
+
+  for (guint i = 0; i < session->plan->len; i++)
+    {
+      const StippleZonePass *pass = &g_array_index (session->plan, StippleZonePass, i);
+      g_autoptr(StippleStmt) stmt = stipple_store_prepare (self,
+          "INSERT INTO zone_pass (session_id, zone, pass, depth_um, stroke_rate_hz, position)"
+          " VALUES (?, ?, ?, ?, ?, ?)", error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_text (stmt, 2, stipple_zone_get_key (pass->zone), -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 3, pass->pass);
+      sqlite3_bind_int (stmt, 4, pass->depth_um);
+      sqlite3_bind_int (stmt, 5, pass->stroke_rate_hz);
+      sqlite3_bind_int (stmt, 6, i);
+      if (!stipple_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < session->serums->len; i++)
+    {
+      const StippleSerum *serum = g_ptr_array_index (session->serums, i);
+      g_autoptr(StippleStmt) stmt = stipple_store_prepare (self,
+          "INSERT INTO session_serum (session_id, position, product, lot) VALUES (?, ?, ?, ?)",
+          error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_int (stmt, 2, i);
+      sqlite3_bind_text (stmt, 3, serum->product, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, stipple_store_or_empty (serum->lot), -1, SQLITE_STATIC);
+      if (!stipple_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  *id_out = id;
+  return TRUE;
+}
+
+/**
+ * stipple_store_save_session:
+ * @self: a store
+ * @session: a session; id 0 to add, set on return
+ * @error: return location for a #GError
+ *
+ * Saves the session with its plan and serums in one transaction. The
+ * stroke totals are not written from @session: they only grow, through
+ * stipple_store_add_strokes(). A new session with its screening and
+ * consents is begun with stipple_store_begin_session() instead.
+ *
+ * Returns: whether the session is saved
+ */
+gboolean
+stipple_store_save_session (StippleStore    *self,
+                            StippleSession  *session,
+                            GError         **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *uid = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (session != NULL, FALSE);
+
+  if (!check_session (session, error))
+    return FALSE;
+
+  if (session->id == 0)
+    uid = session->uid ? g_strdup (session->uid) : g_uuid_string_random ();
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!stipple_store_begin (self, error))
+    return FALSE;
+
+  if (!write_session_locked (self, session, uid, &id, error))
+    goto fail;
+
+  /* An ended session is sealed with everything it recorded. */
+  if (session->ended_at != NULL && !stipple_store_chain_seal (self->db, self->path, id, error))
+    goto fail;
+
+  if (!stipple_store_commit (self, error))
+    goto fail;
+
+  if (session->id == 0)
+    {
+      session->id = id;
+      g_free (session->uid);
+      session->uid = g_steal_pointer (&uid);
+    }
+  return TRUE;
+
+fail:
+  stipple_store_rollback (self);
+  return FALSE;
+}
+
+/**
+ * stipple_store_begin_session:
+ * @self: a store
+ * @session: a new session (id 0); its id and uid are set on return
+ * @answers: (nullable) (element-type StippleScreeningAnswer): today's
+ *   screening answers, new, of the session's patient; on return each is
+ *   tied to the session, its id and uid set
+ * @consents: (nullable) (element-type StippleConsent): the consents
+ *   given or refused for it, new, of the session's patient; their ids
+ *   and uids are set on return
+ * @error: return location for a #GError
+ *
+ * Begins a session on record: the session with its plan and serums, its
+ * screening answers and its consents, in one transaction. Either all of
+ * it is in the patient file or, on any error (a value refused, a full
+ * disk, a crash before the commit), none of it is, and nothing passed in
+ * is changed: a session is never on record without the screening and
+ * consent it began with. Everything is checked before anything is
+ * written. A session that has already ended is sealed once, over all
+ * of it.
+ *
+ * Returns: whether the session is begun
+ */
+gboolean
+stipple_store_begin_session (StippleStore    *self,
+                             StippleSession  *session,
+                             GPtrArray       *answers,
+                             GPtrArray       *consents,
+                             GError         **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *uid = NULL;
+  g_autoptr(GPtrArray) answer_uids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) consent_uids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) answer_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
+  g_autoptr(GArray) consent_ids = g_array_new (FALSE, TRUE, sizeof (gint64));
+  guint n_answers = answers != NULL ? answers->len : 0;
+  guint n_consents = consents != NULL ? consents->len : 0;
+  gint64 id;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (session != NULL && session->id == 0, FALSE);
+
+  for (guint i = 0; i < n_answers; i++)
+    {
+      const StippleScreeningAnswer *answer = g_ptr_array_index (answers, i);
+
+      g_return_val_if_fail (answer != NULL && answer->id == 0, FALSE);
+      g_return_val_if_fail (answer->patient_id == session->patient_id, FALSE);
+    }
+  for (guint i = 0; i < n_consents; i++)
+    {
+      const StippleConsent *consent = g_ptr_array_index (consents, i);
+
+      g_return_val_if_fail (consent != NULL && consent->id == 0, FALSE);
+      g_return_val_if_fail (consent->patient_id == session->patient_id, FALSE);
+    }
+
+  if (!check_session (session, error))
+    return FALSE;
+  for (guint i = 0; i < n_answers; i++)
+    if (!stipple_store_check_screening_answer (g_ptr_array_index (answers, i), error))
+      return FALSE;
+  for (guint i = 0; i < n_consents; i++)
+    if (!stipple_store_check_consent (g_ptr_array_index (consents, i), error))
+      return FALSE;
+
+  uid = session->uid ? g_strdup (session->uid) : g_uuid_string_random ();
+  for (guint i = 0; i < n_answers; i++)
+    {
+      const StippleScreeningAnswer *answer = g_ptr_array_index (answers, i);
+
+      g_ptr_array_add (answer_uids, answer->uid ? g_strdup (answer->uid)
+                                                : g_uuid_string_random ());
+    }
+  for (guint i = 0; i < n_consents; i++)
+    {
+      const StippleConsent *consent = g_ptr_array_index (consents, i);
+
+      g_ptr_array_add (consent_uids, consent->uid ? g_strdup (consent->uid)
+                                                  : g_uuid_string_random ());
+    }
+  g_array_set_size (answer_ids, n_answers);
+  g_array_set_size (consent_ids, n_consents);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!stipple_store_begin (self, error))
+    return FALSE;
+  if (!write_session_locked (self, session, uid, &id, error))
+    goto fail;
+  for (guint i = 0; i < n_answers; i++)
+    if (!stipple_store_insert_screening_answer_locked (self, g_ptr_array_index (answers, i), id,
+                                                       g_ptr_array_index (answer_uids, i),
+                                                       &g_array_index (answer_ids, gint64, i),
+                                                       error))
+      goto fail;
+  for (guint i = 0; i < n_consents; i++)
+    if (!stipple_store_insert_consent_locked (self, g_ptr_array_index (consents, i),
+                                              g_ptr_array_index (consent_uids, i),
+                                              &g_array_index (consent_ids, gint64, i), error))
+      goto fail;
+  /* Sealed last, so that the seal covers the answers and consents. */
+  if (session->ended_at != NULL && !stipple_store_chain_seal (self->db, self->path, id, error))
+    goto fail;
+  if (!stipple_store_commit (self, error))
+    goto fail;
+
+  /* On record: only now is anything passed in changed. */
+  session->id = id;
+  g_free (session->uid);
+  session->uid = g_steal_pointer (&uid);
+  for (guint i = 0; i < n_answers; i++)
+    {
+      StippleScreeningAnswer *answer = g_ptr_array_index (answers, i);
+
+      answer->id = g_array_index (answer_ids, gint64, i);
+      answer->session_id = id;
+      g_free (answer->uid);
+      answer->uid = g_strdup (g_ptr_array_index (answer_uids, i));
+    }
+  for (guint i = 0; i < n_consents; i++)
+    {
+      StippleConsent *consent = g_ptr_array_index (consents, i);
+
+      consent->id = g_array_index (consent_ids, gint64, i);
+      g_free (consent->uid);
+      consent->uid = g_strdup (g_ptr_array_index (consent_uids, i));
+    }
+  return TRUE;
+
+fail:
+  stipple_store_rollback (self);
+  return FALSE;
+}
+
+/**
+ * stipple_store_save_note:
+ * @self: a store
+ * @session_id: a saved session
+ * @kind: the note before or the note after the treatment
+ * @text: the whole note, up to %STIPPLE_STORE_MAX_NOTE_BYTES
+ * @error: return location for a #GError
+ *
+ * Returns: whether the note is saved
+ */
+gboolean
+stipple_store_save_note (StippleStore     *self,
+                         gint64            session_id,
+                         StippleNoteKind   kind,
+                         const char       *text,
+                         GError          **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(StippleStmt) stmt = NULL;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
+
+  if (!check_note (text, error))
+    return FALSE;
+
+  locker = g_mutex_locker_new (&self->mutex);
+  /* The notes of an ended session are sealed: what comes later is an
+   * addendum (stipple-store-addenda.c). The schema refuses the edit too;
+   * this says so in words. */
+  stmt = stipple_store_prepare (self,
+                                kind == STIPPLE_NOTE_BEFORE
+                                  ? "UPDATE session SET note_before = ?1 WHERE id = ?2"
+                                    " AND (ended_at IS NULL OR note_before IS ?1)"
+                                  : "UPDATE session SET note_after = ?1 WHERE id = ?2"
+                                    " AND (ended_at IS NULL OR note_after IS ?1)",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, stipple_store_or_empty (text), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, session_id);
+  if (!stipple_store_begin (self, error))
+    return FALSE;
+  if (!stipple_store_step_done (self, stmt, error))
+    goto fail;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      if (session_has_ended (self, session_id))
+        g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT,
+                             _("The session has ended and its notes are sealed: they can no "
+                               "longer be changed. Add an addendum instead."));
+      else
+        g_set_error_literal (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
+                             _("The note was not saved: its session is not in the patient file."));
+      goto fail;
+    }
+  if (!stipple_store_commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  stipple_store_rollback (self);
+  return FALSE;
+}
+
+/**
+ * stipple_store_add_strokes:
+ * @self: a store
+ * @session_id: a saved session
+ * @zone: the zone treated
+ * @strokes: strokes delivered since the last call
+ * @error: return location for a #GError
+ *
+ * Returns: whether the zone's total now includes @strokes
+ */
+gboolean
+stipple_store_add_strokes (StippleStore  *self,
+                           gint64         session_id,
+                           StippleZone    zone,
+                           guint64        strokes,
+                           GError       **error)
+{
+  return stipple_store_add_zone_totals (self, session_id, zone, strokes, 0, 0, error);
+}
+
+/**
+ * stipple_store_add_zone_totals:
+ * @self: a store
+ * @session_id: the session
+ * @zone: the zone
+ * @strokes: strokes delivered since the last call
+ * @time_in_zone_us: needle time on skin since the last call
+ * @out_of_tolerance: strokes off the commanded depth since the last call
+ * @error: return location for a #GError
+ *
+ * Adds to a zone's totals for the session; the report and the session
+ * summary read them.
+ *
+ * Returns: whether the totals are recorded
+ */
+gboolean
+stipple_store_add_zone_totals (StippleStore  *self,
+                               gint64         session_id,
+                               StippleZone    zone,
+                               guint64        strokes,
+                               guint64        time_in_zone_us,
+                               guint64        out_of_tolerance,
+                               GError       **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(StippleStmt) stmt = NULL;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
+
+  if (stipple_zone_get_info (zone) == NULL)
+    return stipple_store_invalid (error,
+                                  _("Strokes were counted for a zone Stipple does not know."));
+
+  locker = g_mutex_locker_new (&self->mutex);
+  stmt = stipple_store_prepare (self,
+                                "INSERT INTO zone_strokes (session_id, zone, strokes,"
+                                " time_in_zone_us, out_of_tolerance) VALUES (?, ?, ?, ?, ?)"
+                                " ON CONFLICT (session_id, zone) DO UPDATE"
+                                " SET strokes = strokes + excluded.strokes,"
+                                " time_in_zone_us = time_in_zone_us + excluded.time_in_zone_us,"
+                                " out_of_tolerance = out_of_tolerance + excluded.out_of_tolerance",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  sqlite3_bind_text (stmt, 2, stipple_zone_get_key (zone), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, (gint64) strokes);
+  sqlite3_bind_int64 (stmt, 4, (gint64) time_in_zone_us);
+  sqlite3_bind_int64 (stmt, 5, (gint64) out_of_tolerance);
+  if (!stipple_store_begin (self, error))
+    return FALSE;
+  if (!stipple_store_step_done (self, stmt, error) ||
+      !stipple_store_reseal_if_ended (self, session_id, error) ||
+      !stipple_store_commit (self, error))
+    {
+      stipple_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
