@@ -274,8 +274,8 @@ test_addendum (void)
   {
     const char *argv[] = { g_getenv ("STIPPLE_BINARY"), "--database", database, "--export-pdf",
                            id, pdf, NULL };
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
-                  &error);
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                  &status, &error);
     g_assert_no_error (error);
     g_assert_true (g_spawn_check_wait_status (status, NULL));
   }
