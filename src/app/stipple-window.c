@@ -21,57 +21,10 @@
 #include "stipple-patient-page.h"
 #include "stipple-patient-text.h"
 #include "stipple-device-status.h"
-#include "stipple-photo-window.h"
-#include "stipple-report-session.h"
 #include "stipple-session-setup.h"
 #include "stipple-session-summary.h"
 #include "stipple-treatment-page.h"
-#include "stipple-window.h"
-#include "stipple-zone-limits.h"
-
-struct _StippleWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  GSettings            *settings;
-  StippleApplication   *application;
-
-  StipplePatientList   *patient_list;
-  StipplePatientPage   *patient_page;
-  StippleSessionSetup  *setup;
-  /* The open treatment belongs to its page, the only strong reference
-   * the interface holds; the window follows it with one signal group. */
-  GtkWidget            *treatment_page;
-  GSignalGroup         *treatment_signals;
-  /* The pen as the header shows it, treatment or not. */
-  StippleDeviceStatus  *pen_info;
-
-  /* Template children */
-  AdwWindowTitle       *window_title;
-  AdwToastOverlay      *toast_overlay;
-  GtkWidget            *demo_banner;
-  gboolean              clinic_asked;
-  GtkLabel             *patient_alerts;
-  GtkStack             *main_stack;
-  AdwStatusPage        *error_page;
-  GtkWidget            *sidebar;
-  GtkStack             *content_stack;
-  GtkBox               *patient_slot;
-  GtkBox               *setup_slot;
-  GtkBox               *treatment_slot;
-  GtkWidget            *pen_status;
-  GtkImage             *pen_status_icon;
-  GtkLabel             *pen_status_label;
-  GtkRevealer          *alarm_revealer;
-  GtkWidget            *alarm_box;
-  GtkInscription       *alarm_label;
-  GtkButton            *unlock_button;
-
-  gint64                last_activity;
-  guint                 idle_check_id;
-  char                 *unlocked_page;
-  GPtrArray            *hidden_windows;
-};
+#include "stipple-window-private.h"
 
 G_DEFINE_FINAL_TYPE (StippleWindow, stipple_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -83,20 +36,20 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static StippleStore *
-get_store (StippleWindow *self)
+StippleStore *
+stipple_window_get_store (StippleWindow *self)
 {
   return self->application ? stipple_application_get_store (self->application) : NULL;
 }
 
-static StipplePen *
-get_pen (StippleWindow *self)
+StipplePen *
+stipple_window_get_pen (StippleWindow *self)
 {
   return self->application ? stipple_application_get_pen (self->application) : NULL;
 }
 
-static StippleTreatment *
-get_treatment (StippleWindow *self)
+StippleTreatment *
+stipple_window_get_treatment (StippleWindow *self)
 {
   return self->treatment_page != NULL
     ? stipple_treatment_page_get_treatment (STIPPLE_TREATMENT_PAGE (self->treatment_page))
@@ -110,8 +63,9 @@ get_treatment (StippleWindow *self)
 static gboolean
 alarm_standing (StippleWindow *self)
 {
-  return get_treatment (self) != NULL &&
-         stipple_treatment_get_alarm_priority (get_treatment (self)) != STIPPLE_ALARM_NONE;
+  return stipple_window_get_treatment (self) != NULL &&
+         stipple_treatment_get_alarm_priority (stipple_window_get_treatment (self))
+           != STIPPLE_ALARM_NONE;
 }
 
 /* Below this width the header's pen pill says the pen's state alone. */
@@ -232,16 +186,16 @@ window_size_cb (StippleWindow *self,
   update_pen_status (self);
 }
 
-static void
-update_alarm (StippleWindow *self)
+void
+stipple_window_update_alarm (StippleWindow *self)
 {
   StippleAlarmPriority priority = STIPPLE_ALARM_NONE;
   const char *message = NULL;
 
-  if (get_treatment (self) != NULL)
+  if (stipple_window_get_treatment (self) != NULL)
     {
-      priority = stipple_treatment_get_alarm_priority (get_treatment (self));
-      message = stipple_treatment_get_alarm_message (get_treatment (self));
+      priority = stipple_treatment_get_alarm_priority (stipple_window_get_treatment (self));
+      message = stipple_treatment_get_alarm_message (stipple_window_get_treatment (self));
     }
 
   update_pen_status (self);
@@ -274,19 +228,19 @@ update_alarm (StippleWindow *self)
 static void
 alarm_acknowledged_cb (StippleWindow *self)
 {
-  if (get_treatment (self) != NULL)
-    stipple_treatment_acknowledge_alarm (get_treatment (self));
+  if (stipple_window_get_treatment (self) != NULL)
+    stipple_treatment_acknowledge_alarm (stipple_window_get_treatment (self));
 }
 
 /* Every stop of the needle this window makes: through the session's
  * rules when a treatment is open (docs/safety.md, "The stop path"). With
  * none the needle cannot run; an emergency stop, or any stop should the
  * pen say it is armed, still goes to the pen through its status. */
-static void
-stop_needle (StippleWindow     *self,
-             StippleStopReason  reason)
+void
+stipple_window_stop_needle (StippleWindow     *self,
+                            StippleStopReason  reason)
 {
-  StippleTreatment *treatment = get_treatment (self);
+  StippleTreatment *treatment = stipple_window_get_treatment (self);
 
   g_assert (STIPPLE_IS_WINDOW (self));
 
@@ -311,7 +265,7 @@ stipple_window_emergency_stop (StippleWindow *self)
 {
   g_return_if_fail (STIPPLE_IS_WINDOW (self));
 
-  stop_needle (self, STIPPLE_STOP_EMERGENCY);
+  stipple_window_stop_needle (self, STIPPLE_STOP_EMERGENCY);
 }
 
 static void
@@ -322,173 +276,10 @@ emergency_stop_action (GtkWidget  *widget,
   stipple_window_emergency_stop (STIPPLE_WINDOW (widget));
 }
 
-/* ------------------------------------------------------------------------
- * Idle lock
- * ------------------------------------------------------------------------ */
-
-/**
- * stipple_window_lock:
- * @self: a #StippleWindow
- *
- * Hides every patient's data behind the lock page, with the windows that
- * show any, and stops the needle. Nothing typed is discarded: hidden
- * windows come back as they were on unlocking.
- */
-void
-stipple_window_lock (StippleWindow *self)
-{
-  g_autoptr(GList) toplevels = NULL;
-
-  g_return_if_fail (STIPPLE_IS_WINDOW (self));
-
-  if (stipple_window_get_locked (self))
-    return;
-
-  stop_needle (self, STIPPLE_STOP_LOCK);
-
-  toplevels = gtk_window_list_toplevels ();
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (l->data != (gpointer) self && gtk_widget_get_visible (l->data) &&
-        gtk_window_get_transient_for (l->data) == GTK_WINDOW (self))
-      {
-        g_ptr_array_add (self->hidden_windows, g_object_ref (l->data));
-        gtk_widget_set_visible (l->data, FALSE);
-      }
-
-  g_free (self->unlocked_page);
-  self->unlocked_page = g_strdup (gtk_stack_get_visible_child_name (self->main_stack));
-  gtk_stack_set_visible_child_name (self->main_stack, "locked");
-  gtk_widget_set_visible (self->sidebar, FALSE);
-}
-
-/**
- * stipple_window_unlock:
- * @self: a #StippleWindow
- *
- * The user at the seat confirmed they are there: everything comes back.
- */
-void
-stipple_window_unlock (StippleWindow *self)
-{
-  g_return_if_fail (STIPPLE_IS_WINDOW (self));
-
-  if (!stipple_window_get_locked (self))
-    return;
-
-  gtk_stack_set_visible_child_name (self->main_stack, self->unlocked_page ? self->unlocked_page
-                                                                           : "workspace");
-  gtk_widget_set_visible (self->sidebar, get_treatment (self) == NULL);
-  for (guint i = 0; i < self->hidden_windows->len; i++)
-    gtk_window_present (g_ptr_array_index (self->hidden_windows, i));
-  g_ptr_array_set_size (self->hidden_windows, 0);
-  self->last_activity = g_get_monotonic_time ();
-}
-
-/**
- * stipple_window_get_locked:
- * @self: a #StippleWindow
- *
- * Returns: whether the window is locked
- */
-gboolean
-stipple_window_get_locked (StippleWindow *self)
-{
-  g_return_val_if_fail (STIPPLE_IS_WINDOW (self), FALSE);
-
-  return g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "locked") == 0;
-}
-
 static void
 unlock_clicked_cb (StippleWindow *self)
 {
   stipple_window_unlock (self);
-}
-
-static void
-activity_cb (StippleWindow *self)
-{
-  self->last_activity = g_get_monotonic_time ();
-}
-
-/* Every key counts as activity and then goes on to its widget: this
- * handler only watches, so it must say the key was not handled, or no
- * key (the emergency stop's included) would reach the window. */
-static gboolean
-activity_key_pressed_cb (GtkEventControllerKey *controller,
-                         guint                  keyval,
-                         guint                  keycode,
-                         GdkModifierType        state,
-                         StippleWindow         *self)
-{
-  activity_cb (self);
-  return GDK_EVENT_PROPAGATE;
-}
-
-static void
-activity_motion_cb (GtkEventControllerMotion *controller,
-                    double                    x,
-                    double                    y,
-                    StippleWindow            *self)
-{
-  activity_cb (self);
-}
-
-static void
-activity_pressed_cb (GtkGestureClick *gesture,
-                     int              n_press,
-                     double           x,
-                     double           y,
-                     StippleWindow   *self)
-{
-  activity_cb (self);
-}
-
-static gboolean
-idle_check_cb (gpointer user_data)
-{
-  StippleWindow *self = user_data;
-  guint minutes = self->settings ? g_settings_get_uint (self->settings, "idle-lock-minutes") : 30;
-
-  /* A running needle is activity: never lock in the middle of a stroke
-   * pattern; the lock comes once the needle stops. */
-  if (get_treatment (self) != NULL && stipple_treatment_get_armed (get_treatment (self)))
-    self->last_activity = g_get_monotonic_time ();
-
-  if (g_get_monotonic_time () - self->last_activity >= (gint64) minutes * 60 * G_USEC_PER_SEC)
-    stipple_window_lock (self);
-
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-setup_idle_lock (StippleWindow *self)
-{
-  GtkEventController *key = gtk_event_controller_key_new ();
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-  GtkGesture *click = gtk_gesture_click_new ();
-  g_autofree char *unlock = NULL;
-  const char *name = g_get_real_name ();
-
-  /* Any input anywhere in the window counts, before any widget takes it. */
-  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
-  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
-  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
-  g_signal_connect (key, "key-pressed", G_CALLBACK (activity_key_pressed_cb), self);
-  g_signal_connect (motion, "motion", G_CALLBACK (activity_motion_cb), self);
-  g_signal_connect (click, "pressed", G_CALLBACK (activity_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), key);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
-
-  if (name == NULL || *name == '\0' || g_str_equal (name, "Unknown"))
-    name = g_get_user_name ();
-  unlock = g_strdup_printf (_("_Unlock as %s"), name);
-  gtk_button_set_label (self->unlock_button, unlock);
-  gtk_button_set_use_underline (self->unlock_button, TRUE);
-  stipple_a11y_name_once (GTK_WIDGET (self->unlock_button));
-
-  self->last_activity = g_get_monotonic_time ();
-  self->idle_check_id = g_timeout_add_seconds (15, idle_check_cb, self);
 }
 
 /* ------------------------------------------------------------------------
@@ -499,9 +290,9 @@ setup_idle_lock (StippleWindow *self)
  * being treated (name, record number, date of birth) and what must stay
  * in sight (allergies, a skin type that scars darker); otherwise it names
  * the patient file. */
-static void
-show_patient_identity (StippleWindow        *self,
-                       const StipplePatient *patient)
+void
+stipple_window_show_patient_identity (StippleWindow        *self,
+                                      const StipplePatient *patient)
 {
   g_autofree char *alerts = patient ? stipple_patient_text_alerts (patient) : NULL;
 
@@ -531,10 +322,10 @@ static void
 patient_activated_cb (StippleWindow *self,
                       gint64         patient_id)
 {
-  if (get_treatment (self) != NULL)
+  if (stipple_window_get_treatment (self) != NULL)
     return;
 
-  show_patient_identity (self, NULL);
+  stipple_window_show_patient_identity (self, NULL);
   stipple_patient_page_load (self->patient_page, patient_id);
   gtk_stack_set_visible_child_name (self->content_stack, "patient");
 }
@@ -553,10 +344,10 @@ open_editor (StippleWindow        *self,
 {
   StipplePatientEditor *editor;
 
-  if (get_store (self) == NULL)
+  if (stipple_window_get_store (self) == NULL)
     return;
 
-  editor = stipple_patient_editor_new (get_store (self), patient);
+  editor = stipple_patient_editor_new (stipple_window_get_store (self), patient);
   gtk_window_set_transient_for (GTK_WINDOW (editor), GTK_WINDOW (self));
   g_signal_connect_object (editor, "saved", G_CALLBACK (editor_saved_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (editor));
@@ -569,7 +360,7 @@ new_patient_action (GtkWidget  *widget,
 {
   StippleWindow *self = STIPPLE_WINDOW (widget);
 
-  if (get_treatment (self) == NULL)
+  if (stipple_window_get_treatment (self) == NULL)
     open_editor (self, NULL);
 }
 
@@ -580,7 +371,7 @@ find_patient_action (GtkWidget  *widget,
 {
   StippleWindow *self = STIPPLE_WINDOW (widget);
 
-  if (self->patient_list != NULL && get_treatment (self) == NULL)
+  if (self->patient_list != NULL && stipple_window_get_treatment (self) == NULL)
     stipple_patient_list_focus_search (self->patient_list);
 }
 
@@ -594,21 +385,15 @@ edit_patient_cb (StippleWindow *self,
     open_editor (self, chart->patient);
 }
 
-static void export_report (StippleWindow     *self,
-                           gint64             session_id,
-                           StippleReportKind  kind);
-static void print_report  (StippleWindow     *self,
-                           gint64             session_id);
-
 static void
 summary_report_cb (StippleWindow *self,
                    gint64         session_id,
                    int            action)
 {
   if (action == STIPPLE_SESSION_REPORT_PRINT)
-    print_report (self, session_id);
+    stipple_window_print_report (self, session_id);
   else
-    export_report (self, session_id, action == STIPPLE_SESSION_REPORT_PATIENT_COPY
+    stipple_window_export_report (self, session_id, action == STIPPLE_SESSION_REPORT_PATIENT_COPY
                                      ? STIPPLE_REPORT_PATIENT : STIPPLE_REPORT_CHART);
 }
 
@@ -625,529 +410,15 @@ session_activated_cb (StippleWindow *self,
   summary = stipple_session_summary_new (chart, session_id);
   gtk_window_set_transient_for (GTK_WINDOW (summary), GTK_WINDOW (self));
   g_signal_connect_object (summary, "report", G_CALLBACK (summary_report_cb), self, G_CONNECT_SWAPPED);
-  if (get_store (self) != NULL)
+  if (stipple_window_get_store (self) != NULL)
     {
       g_auto(GStrv) staff = self->settings ? g_settings_get_strv (self->settings, "staff") : NULL;
 
-      stipple_session_summary_load_addenda (summary, get_store (self),
+      stipple_session_summary_load_addenda (summary, stipple_window_get_store (self),
                                             (const char * const *) staff);
-      stipple_session_summary_load_replay (summary, get_store (self));
+      stipple_session_summary_load_replay (summary, stipple_window_get_store (self));
     }
   gtk_window_present (GTK_WINDOW (summary));
-}
-
-static void
-show_error (StippleWindow *self,
-            const char    *heading,
-            const char    *message)
-{
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, message);
-
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-export_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(StippleWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!stipple_store_export_patient_finish (STIPPLE_STORE (object), result, &error))
-    show_error (self, _("The Patient Was Not Exported"), error->message);
-}
-
-static void
-export_response_cb (GtkNativeDialog *chooser,
-                    int              response,
-                    StippleWindow   *self)
-{
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT && get_store (self) != NULL)
-    {
-      g_autofree char *path = NULL;
-      gint64 patient_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (chooser), "patient-id"));
-
-      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      path = g_file_get_path (file);
-      stipple_store_export_patient_async (get_store (self), patient_id, path, NULL,
-                                          export_done_cb, g_object_ref (self));
-    }
-
-  g_object_unref (chooser);
-}
-
-static void
-export_patient_cb (StippleWindow *self,
-                   gint64         patient_id)
-{
-  GtkFileChooserNative *chooser;
-
-  /* The portal-backed chooser: works inside the Flatpak sandbox too. */
-  chooser = gtk_file_chooser_native_new (_("Export Patient"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "patient.stipple");
-  g_object_set_data (G_OBJECT (chooser), "patient-id", GSIZE_TO_POINTER ((gsize) patient_id));
-  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-/* ------------------------------------------------------------------------
- * Reports
- * ------------------------------------------------------------------------ */
-
-static StippleReportData *
-load_report (StippleWindow  *self,
-             gint64          session_id,
-             GError        **error)
-{
-  g_autoptr(GVariant) overrides = g_settings_get_value (self->settings, "zone-limits");
-  g_autofree char *clinic_name = g_settings_get_string (self->settings, "clinic-name");
-  g_autofree char *clinic_address = g_settings_get_string (self->settings, "clinic-address");
-  StippleZoneLimits limits;
-  StippleReportData *data;
-
-  stipple_zone_limits_init_defaults (&limits);
-  stipple_zone_limits_apply_variant (&limits, overrides);
-
-  data = stipple_report_data_from_session (get_store (self), session_id, clinic_name,
-                                           clinic_address, &limits, error);
-  if (data != NULL)
-    data->clinic_phone = g_settings_get_string (self->settings, "clinic-phone");
-  return data;
-}
-
-/* Everything a report needs, taken on the main thread: the store job
- * and the worker that draws the PDF read nothing else. */
-typedef struct
-{
-  StippleWindow     *window;
-  gint64             session_id;
-  StippleReportKind  kind;
-  char              *path;
-  StippleZoneLimits  limits;
-  char              *clinic_name;
-  char              *clinic_address;
-  char              *clinic_phone;
-  StippleReportData *data;
-} ReportJob;
-
-static void
-report_job_free (gpointer data)
-{
-  ReportJob *job = data;
-
-  g_clear_object (&job->window);
-  g_clear_pointer (&job->data, stipple_report_data_free);
-  g_free (job->path);
-  g_free (job->clinic_name);
-  g_free (job->clinic_address);
-  g_free (job->clinic_phone);
-  g_free (job);
-}
-
-/* On the store's writer: the session's record, read in turn with the
- * writes queued before it. */
-static gpointer
-report_data_job (StippleStore  *store,
-                 gpointer       data,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  ReportJob *job = data;
-  StippleReportData *report;
-
-  report = stipple_report_data_from_session (store, job->session_id, job->clinic_name,
-                                             job->clinic_address, &job->limits, error);
-  if (report != NULL)
-    report->clinic_phone = g_strdup (job->clinic_phone);
-  return report;
-}
-
-/* On a worker: drawing the PDF is no store work, and reads only the job. */
-static void
-report_thread_cb (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  ReportJob *job = task_data;
-  GError *error = NULL;
-
-  if (!stipple_report_write_pdf (job->data, job->kind, job->path, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void report_done_cb (GObject      *object,
-                            GAsyncResult *result,
-                            gpointer      user_data);
-
-static void
-report_data_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  ReportJob *job = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
-
-  job->data = stipple_store_run_finish (STIPPLE_STORE (object), result, &error);
-  if (job->data == NULL)
-    {
-      show_error (job->window, _("The Report Was Not Exported"), error->message);
-      report_job_free (job);
-      return;
-    }
-  task = g_task_new (job->window, NULL, report_done_cb, NULL);
-  g_task_set_task_data (task, job, report_job_free);
-  g_task_run_in_thread (task, report_thread_cb);
-}
-
-static void
-report_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  StippleWindow *self = STIPPLE_WINDOW (object);
-  ReportJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *basename = NULL;
-  g_autofree char *title = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      show_error (self, _("The Report Was Not Exported"), error->message);
-      return;
-    }
-
-  /* Said once it is on disk, not when it was asked for. */
-  basename = g_path_get_basename (job->path);
-  title = g_strdup_printf (_("Saved “%s”"), basename);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
-}
-
-static void
-report_chooser_response_cb (GtkNativeDialog *chooser,
-                            int              response,
-                            StippleWindow   *self)
-{
-  ReportJob *job = g_object_steal_data (G_OBJECT (chooser), "job");
-
-  if (response == GTK_RESPONSE_ACCEPT && get_store (self) != NULL)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      job->path = g_file_get_path (file);
-      job->window = g_object_ref (self);
-      /* The job is the callback's: the store job only reads it. */
-      stipple_store_run_async (get_store (self), STIPPLE_STORE_LANE_WRITER, report_data_job, job,
-                               NULL, (GDestroyNotify) stipple_report_data_free, NULL,
-                               report_data_cb, job, export_report);
-    }
-  else
-    report_job_free (job);
-
-  g_object_unref (chooser);
-}
-
-static void
-export_report (StippleWindow     *self,
-               gint64             session_id,
-               StippleReportKind  kind)
-{
-  g_autoptr(GVariant) overrides = g_settings_get_value (self->settings, "zone-limits");
-  GtkFileChooserNative *chooser;
-  ReportJob *job = g_new0 (ReportJob, 1);
-  g_autofree char *name = NULL;
-
-  job->session_id = session_id;
-  job->kind = kind;
-  job->clinic_name = g_settings_get_string (self->settings, "clinic-name");
-  job->clinic_address = g_settings_get_string (self->settings, "clinic-address");
-  job->clinic_phone = g_settings_get_string (self->settings, "clinic-phone");
-  stipple_zone_limits_init_defaults (&job->limits);
-  stipple_zone_limits_apply_variant (&job->limits, overrides);
-
-  {
-    const StipplePatientChart *chart = self->patient_page ? stipple_patient_page_get_chart (self->patient_page) : NULL;
-    const StippleSession *session = NULL;
-    g_autoptr(GDateTime) start = NULL;
-
-    for (guint i = 0; chart != NULL && i < chart->sessions->len && session == NULL; i++)
-      if (((const StippleSession *) g_ptr_array_index (chart->sessions, i))->id == session_id)
-        session = g_ptr_array_index (chart->sessions, i);
-    if (session != NULL && session->started_at != NULL)
-      start = g_date_time_to_local (session->started_at);
-    name = stipple_report_file_name (session != NULL ? chart->patient->family_name : NULL, start, kind);
-  }
-  /* The portal-backed chooser: works inside the Flatpak sandbox too. */
-  chooser = gtk_file_chooser_native_new (kind == STIPPLE_REPORT_CHART ? _("Export Session Record")
-                                                                      : _("Export Patient Copy"),
-                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Export"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_object_set_data (G_OBJECT (chooser), "job", job);
-  g_signal_connect (chooser, "response", G_CALLBACK (report_chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static StipplePageSize
-print_page_size (GtkPrintContext *context)
-{
-  return (StipplePageSize) { gtk_print_context_get_width (context),
-                             gtk_print_context_get_height (context) };
-}
-
-static void
-begin_print_cb (GtkPrintOperation *operation,
-                GtkPrintContext   *context,
-                StippleReportData *data)
-{
-  gtk_print_operation_set_n_pages (operation,
-                                   stipple_report_count_pages (data, STIPPLE_REPORT_CHART,
-                                                               print_page_size (context)));
-}
-
-static void
-draw_page_cb (GtkPrintOperation *operation,
-              GtkPrintContext   *context,
-              int                page,
-              StippleReportData *data)
-{
-  /* The very code that draws the PDF. */
-  stipple_report_draw_page (data, STIPPLE_REPORT_CHART, print_page_size (context),
-                            gtk_print_context_get_cairo_context (context), page);
-}
-
-static void
-print_report (StippleWindow *self,
-              gint64         session_id)
-{
-  g_autoptr(GtkPrintOperation) operation = NULL;
-  g_autoptr(GError) error = NULL;
-  StippleReportData *data = load_report (self, session_id, &error);
-
-  if (data == NULL)
-    {
-      show_error (self, _("The Report Cannot Be Printed"), error->message);
-      return;
-    }
-  if (data->session_end == NULL)
-    {
-      show_error (self, _("The Report Cannot Be Printed"),
-                  _("This session is still running. End the session before printing its report."));
-      stipple_report_data_free (data);
-      return;
-    }
-
-  operation = gtk_print_operation_new ();
-  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
-  gtk_print_operation_set_job_name (operation, _("Microneedling session record"));
-  g_signal_connect (operation, "begin-print", G_CALLBACK (begin_print_cb), data);
-  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), data);
-  g_object_set_data_full (G_OBJECT (operation), "report", data,
-                          (GDestroyNotify) stipple_report_data_free);
-  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, GTK_WINDOW (self),
-                               &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
-    show_error (self, _("The Report Was Not Printed"), error->message);
-}
-
-static void
-ended_response_cb (AdwMessageDialog *dialog,
-                   const char       *response,
-                   StippleWindow    *self)
-{
-  gint64 session_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "session-id"));
-
-  if (g_str_equal (response, "record"))
-    export_report (self, session_id, STIPPLE_REPORT_CHART);
-  else if (g_str_equal (response, "patient"))
-    export_report (self, session_id, STIPPLE_REPORT_PATIENT);
-  else if (g_str_equal (response, "print"))
-    print_report (self, session_id);
-}
-
-static void
-offer_report (StippleWindow *self,
-              gint64         session_id)
-{
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Session Ended"),
-                                              _("The session is saved. Export its record for the "
-                                                "chart, the patient’s copy with the aftercare, or "
-                                                "print the record."));
-
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "close", _("_Close"),
-                                    "print", _("_Print…"),
-                                    "patient", _("Patient _Copy…"),
-                                    "record", _("_Export Record…"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "record",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  g_object_set_data (G_OBJECT (dialog), "session-id", GSIZE_TO_POINTER ((gsize) session_id));
-  g_signal_connect (dialog, "response", G_CALLBACK (ended_response_cb), self);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* ------------------------------------------------------------------------
- * Sessions
- * ------------------------------------------------------------------------ */
-
-/* While a treatment is open nothing may change what is live in it: the
- * preferences (zone limits among them) wait until it ends, and so do a
- * restore and an import, which would replace or add to the patient file
- * under the session being recorded. */
-static void
-set_preferences_enabled (StippleWindow *self,
-                         gboolean       enabled)
-{
-  static const char * const actions[] = { "preferences", "restore-backup", "import-patient" };
-
-  for (guint i = 0; self->application != NULL && i < G_N_ELEMENTS (actions); i++)
-    {
-      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->application), actions[i]);
-
-      if (G_IS_SIMPLE_ACTION (action))
-        g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
-    }
-}
-
-static void
-treatment_ended_cb (StippleWindow *self)
-{
-  gint64 patient_id = stipple_treatment_get_session (get_treatment (self))->patient_id;
-  gint64 session_id = stipple_treatment_get_session (get_treatment (self))->id;
-
-  g_signal_group_set_target (self->treatment_signals, NULL);
-  /* The session's record goes off the machine now, on a worker thread. */
-  if (self->application != NULL && stipple_application_get_offsite (self->application) != NULL)
-    stipple_offsite_session_ended (stipple_application_get_offsite (self->application));
-  if (self->treatment_page != NULL)
-    {
-      gtk_box_remove (self->treatment_slot, self->treatment_page);
-      self->treatment_page = NULL;
-    }
-  update_alarm (self);
-  show_patient_identity (self, NULL);
-
-  /* The next patient is searched for afresh: the one just treated is not
-   * left in the list to be opened by mistake. */
-  stipple_patient_list_clear (self->patient_list);
-  gtk_widget_set_visible (self->sidebar, TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-patient", TRUE);
-  set_preferences_enabled (self, TRUE);
-  stipple_patient_page_load (self->patient_page, patient_id);
-  gtk_stack_set_visible_child_name (self->content_stack, "patient");
-  offer_report (self, session_id);
-}
-
-/* The photographs of the session under way (docs/photographs.md). */
-static void
-photographs_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  StippleWindow *self = STIPPLE_WINDOW (widget);
-  const StippleSession *session;
-  StipplePhotoWindow *photos;
-
-  if (get_treatment (self) == NULL || get_store (self) == NULL)
-    return;
-  session = stipple_treatment_get_session (get_treatment (self));
-  photos = stipple_photo_window_new (get_store (self), self->settings, session->patient_id,
-                                     session->id, session->clinician);
-  gtk_window_set_transient_for (GTK_WINDOW (photos), GTK_WINDOW (self));
-  gtk_window_present (GTK_WINDOW (photos));
-}
-
-static void
-begin_treatment (StippleWindow  *self,
-                 StippleSession *session)
-{
-  g_autoptr(GVariant) overrides = g_settings_get_value (self->settings, "zone-limits");
-  g_autoptr(StippleTreatment) treatment = NULL;
-  StippleZoneLimits limits;
-
-  stipple_zone_limits_init_defaults (&limits);
-  stipple_zone_limits_apply_variant (&limits, overrides);
-
-  /* Limits start from thin skin, the stricter of the two; the treatment
-   * page lets the clinician choose thick skin for this session. */
-  treatment = stipple_treatment_new (get_store (self), get_pen (self), session,
-                                     session->clinician, STIPPLE_SKIN_THIN, &limits);
-
-  self->treatment_page = stipple_treatment_page_new (treatment);
-  g_signal_group_set_target (self->treatment_signals, treatment);
-  gtk_widget_set_vexpand (self->treatment_page, TRUE);
-  g_signal_connect_object (self->treatment_page, "ended", G_CALLBACK (treatment_ended_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_box_append (self->treatment_slot, self->treatment_page);
-
-  /* One patient at a time: no switching while a treatment is open, and
-   * the room goes to the treatment. */
-  gtk_widget_set_visible (self->sidebar, FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-patient", FALSE);
-  set_preferences_enabled (self, FALSE);
-  gtk_stack_set_visible_child_name (self->content_stack, "treatment");
-}
-
-static void
-setup_saved_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(StippleWindow) self = user_data;
-  StippleSessionSetup *setup = STIPPLE_SESSION_SETUP (object);
-  g_autoptr(StippleSession) session = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 session_id;
-
-  /* The set-up shows a failure itself and keeps everything entered. */
-  session_id = stipple_session_setup_save_finish (setup, result, &error);
-  if (session_id <= 0 || setup != self->setup)
-    return;
-
-  session = stipple_session_setup_dup_session (setup);
-  session->id = session_id;
-  gtk_box_remove (self->setup_slot, GTK_WIDGET (self->setup));
-  self->setup = NULL;
-  begin_treatment (self, session);
-}
-
-static void
-setup_ready_cb (StippleWindow       *self,
-                StippleSession      *session,
-                StippleSessionSetup *setup)
-{
-  if (get_store (self) == NULL)
-    return;
-
-  stipple_session_setup_save_async (setup, get_store (self), NULL, setup_saved_cb, g_object_ref (self));
-}
-
-static void
-start_session_cb (StippleWindow *self,
-                  gint64         patient_id)
-{
-  const StipplePatientChart *chart = stipple_patient_page_get_chart (self->patient_page);
-
-  if (chart == NULL || get_treatment (self) != NULL)
-    return;
-
-  if (self->setup != NULL)
-    gtk_box_remove (self->setup_slot, GTK_WIDGET (self->setup));
-  self->setup = stipple_session_setup_new (self->settings, chart);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->setup), TRUE);
-  g_signal_connect_object (self->setup, "ready", G_CALLBACK (setup_ready_cb), self, G_CONNECT_SWAPPED);
-  gtk_box_append (self->setup_slot, GTK_WIDGET (self->setup));
-  show_patient_identity (self, chart->patient);
-  gtk_stack_set_visible_child_name (self->content_stack, "setup");
 }
 
 /* ------------------------------------------------------------------------
@@ -1157,7 +428,7 @@ start_session_cb (StippleWindow *self,
 static void
 build_workspace (StippleWindow *self)
 {
-  StippleStore *store = get_store (self);
+  StippleStore *store = stipple_window_get_store (self);
 
   if (self->patient_list != NULL || store == NULL)
     return;
@@ -1170,11 +441,13 @@ build_workspace (StippleWindow *self)
 
   self->patient_page = stipple_patient_page_new (store);
   gtk_widget_set_vexpand (GTK_WIDGET (self->patient_page), TRUE);
-  g_signal_connect_object (self->patient_page, "start-session", G_CALLBACK (start_session_cb), self,
+  g_signal_connect_object (self->patient_page, "start-session",
+                           G_CALLBACK (stipple_window_start_session_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->patient_page, "edit-patient", G_CALLBACK (edit_patient_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->patient_page, "export-patient", G_CALLBACK (export_patient_cb), self,
+  g_signal_connect_object (self->patient_page, "export-patient",
+                           G_CALLBACK (stipple_window_export_patient_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->patient_page, "session-activated", G_CALLBACK (session_activated_cb),
                            self, G_CONNECT_SWAPPED);
@@ -1329,13 +602,13 @@ close_response_cb (AdwMessageDialog *dialog,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!g_str_equal (response, "stop") || get_treatment (self) == NULL)
+  if (!g_str_equal (response, "stop") || stipple_window_get_treatment (self) == NULL)
     return;
 
   /* Stop the needle, keep every note; the session stays open in the
    * patient file and reads as interrupted. The treatment goes with its
    * page, and the window. */
-  stop_needle (self, STIPPLE_STOP_CLOSE);
+  stipple_window_stop_needle (self, STIPPLE_STOP_CLOSE);
   stipple_treatment_page_flush_notes (STIPPLE_TREATMENT_PAGE (self->treatment_page), &error);
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -1346,7 +619,8 @@ stipple_window_close_request (GtkWindow *window)
   StippleWindow *self = STIPPLE_WINDOW (window);
   int width, height;
 
-  if (get_treatment (self) != NULL && !stipple_treatment_get_ended (get_treatment (self)))
+  if (stipple_window_get_treatment (self) != NULL &&
+      !stipple_treatment_get_ended (stipple_window_get_treatment (self)))
     {
       GtkWidget *dialog = adw_message_dialog_new (window, _("A Treatment Is Open"),
                                                    _("End the session before closing Stipple. "
@@ -1441,10 +715,10 @@ stipple_window_dispose (GObject *object)
 
   /* Never leave the needle running behind a closed window. The treatment
    * goes with its page, below. */
-  if (get_treatment (self) != NULL)
+  if (stipple_window_get_treatment (self) != NULL)
     {
-      stop_needle (self, STIPPLE_STOP_CLOSE);
-      set_preferences_enabled (self, TRUE);
+      stipple_window_stop_needle (self, STIPPLE_STOP_CLOSE);
+      stipple_window_set_preferences_enabled (self, TRUE);
     }
   if (self->treatment_signals != NULL)
     g_signal_group_set_target (self->treatment_signals, NULL);
@@ -1488,7 +762,8 @@ stipple_window_class_init (StippleWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.emergency-stop", NULL, emergency_stop_action);
   gtk_widget_class_install_action (widget_class, "win.new-patient", NULL, new_patient_action);
   gtk_widget_class_install_action (widget_class, "win.find-patient", NULL, find_patient_action);
-  gtk_widget_class_install_action (widget_class, "win.photographs", NULL, photographs_action);
+  gtk_widget_class_install_action (widget_class, "win.photographs", NULL,
+                                   stipple_window_photographs_action);
   /* Shift+Esc and Pause are the application's: they work in every window
    * and dialog (stipple-application.c). */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-patient", NULL);
@@ -1526,15 +801,15 @@ stipple_window_init (StippleWindow *self)
   stipple_a11y_present_visible_page (self->content_stack);
 
   self->hidden_windows = g_ptr_array_new_with_free_func (g_object_unref);
-  setup_idle_lock (self);
+  stipple_window_setup_idle_lock (self);
 
   /* Whatever treatment is open: its alarms go under the header, with the
    * pen pill, which turns red while one stands. */
   self->treatment_signals = g_signal_group_new (STIPPLE_TYPE_TREATMENT);
   g_signal_group_connect_object (self->treatment_signals, "notify::alarm-priority",
-                                 G_CALLBACK (update_alarm), self, G_CONNECT_SWAPPED);
+                                 G_CALLBACK (stipple_window_update_alarm), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->treatment_signals, "notify::alarm-message",
-                                 G_CALLBACK (update_alarm), self, G_CONNECT_SWAPPED);
+                                 G_CALLBACK (stipple_window_update_alarm), self, G_CONNECT_SWAPPED);
 
   g_signal_connect (self, "notify::default-width", G_CALLBACK (window_size_cb), NULL);
   g_signal_connect (self, "notify::maximized", G_CALLBACK (window_size_cb), NULL);
