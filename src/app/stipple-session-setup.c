@@ -9,6 +9,10 @@
  * StippleSessionRules' in src/session: this screen feeds them what the
  * clinician entered and shows what they answer.
  *
+ * The screening step's rows are built in stipple-session-setup-screening.c,
+ * the products step's in stipple-session-setup-products.c; this file holds
+ * the clinician step, navigation, saving and the type itself.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -20,89 +24,10 @@
 
 #include "stipple-a11y.h"
 #include "stipple-screening.h"
-#include "stipple-session-setup.h"
+#include "stipple-session-setup-private.h"
 
 static const char * const step_names[STIPPLE_SETUP_N_STEPS] = {
   "clinician", "screening", "consent", "products",
-};
-
-typedef struct
-{
-  const StippleScreeningItem *item;
-  GtkWidget                  *row;
-  GtkWidget                  *icon;
-  GtkToggleButton            *yes;
-  GtkToggleButton            *no;
-  /* (nullable): last time's answer, for the row's subtitle. */
-  char                       *last_answer;
-} Question;
-
-typedef struct
-{
-  GtkWidget *row;
-  GtkEditable *product;
-  GtkEditable *lot;
-  GtkWidget *remove;
-  GtkWidget *warning;
-} SerumRow;
-
-struct _StippleSessionSetup
-{
-  AdwBin                parent_instance;
-
-  GSettings            *settings;
-  StipplePatientChart  *chart;
-  /* What the clinician entered, as plain data, and what it amounts to. */
-  StippleSessionRules  *rules;
-
-  /* Template children */
-  GtkLabel             *step_label;
-  GtkLabel             *title_label;
-  GtkStack             *stack;
-  AdwPreferencesGroup  *staff_group;
-  AdwPreferencesGroup  *no_staff_group;
-  AdwEntryRow          *clinician_entry_row;
-  GtkLabel             *screening_intro_label;
-  AdwPreferencesGroup  *stop_items_group;
-  AdwPreferencesGroup  *caution_items_group;
-  GtkWidget            *override_group;
-  GtkLabel             *override_heading;
-  GtkLabel             *stop_reason_label;
-  AdwEntryRow          *override_row;
-  AdwPreferencesGroup  *caution_group;
-  GtkLabel             *caution_label;
-  GtkCheckButton       *treatment_check;
-  GtkCheckButton       *photographs_check;
-  GtkCheckButton       *photographs_refused_check;
-  GtkSwitch            *anaesthetic_switch;
-  AdwEntryRow          *anaesthetic_product_row;
-  AdwActionRow         *anaesthetic_time_row;
-  GtkSpinButton        *hour_spin;
-  GtkSpinButton        *minute_spin;
-  GtkWidget            *anaesthetic_warning_icon;
-  AdwPreferencesGroup  *serums_group;
-  GtkButton            *add_serum_button;
-  GtkButton            *back_button;
-  GtkLabel             *status_label;
-  GtkButton            *next_button;
-  GtkButton            *begin_button;
-
-  /* (element-type GtkCheckButton): one per clinician on the staff. */
-  GPtrArray            *staff_checks;
-  GtkWidget            *first_staff_check;
-  /* (element-type Question) */
-  GArray               *questions;
-  /* (element-type SerumRow) */
-  GPtrArray            *serums;
-  guint                 tick_id;
-
-  /* Once "ready": when the treatment began, and whether it is begun on
-   * record (with its screening and consents, all at once). */
-  gboolean              ready;
-  gboolean              saving;
-  GDateTime            *started_at;
-  gint64                session_id;
-  char                 *session_uid;
 };
 
 G_DEFINE_FINAL_TYPE (StippleSessionSetup, stipple_session_setup, ADW_TYPE_BIN)
@@ -122,13 +47,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void validate_cb (StippleSessionSetup *self);
-
-static void
-question_clear (Question *question)
-{
-  g_clear_pointer (&question->last_answer, g_free);
-}
 
 /* Text as it will be stored: without the spaces around it. */
 static char *
@@ -143,19 +61,6 @@ today_text (void)
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   return g_date_time_format (now, "%Y-%m-%d");
-}
-
-static char *
-format_date (const char *iso_date)
-{
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-  g_autoptr(GDateTime) date = NULL;
-  g_autofree char *text = g_strconcat (iso_date, "T12:00:00", NULL);
-
-  date = g_date_time_new_from_iso8601 (text, local);
-  if (date == NULL)
-    return g_strdup (iso_date);
-  return g_date_time_format (date, "%-d %B %Y");
 }
 
 /* Step 1: the clinician ---------------------------------------------- */
@@ -212,7 +117,8 @@ load_staff (StippleSessionSetup *self)
         gtk_check_button_set_group (GTK_CHECK_BUTTON (check), GTK_CHECK_BUTTON (group_leader));
       if (g_strcmp0 (chosen, staff[i]) == 0)
         gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
-      g_signal_connect_swapped (check, "toggled", G_CALLBACK (validate_cb), self);
+      g_signal_connect_swapped (check, "toggled",
+                                G_CALLBACK (stipple_session_setup_validate_cb), self);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       adw_preferences_group_add (self->staff_group, row);
@@ -221,324 +127,7 @@ load_staff (StippleSessionSetup *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->staff_group), self->staff_checks->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->no_staff_group), self->staff_checks->len == 0);
-  validate_cb (self);
-}
-
-/* Step 2: screening --------------------------------------------------- */
-
-static gboolean
-question_answered (const Question *question)
-{
-  return gtk_toggle_button_get_active (question->yes) ||
-         gtk_toggle_button_get_active (question->no);
-}
-
-static void
-update_question (Question *question)
-{
-  const char *subtitle = NULL;
-  g_autofree char *owned = NULL;
-  const char *icon = NULL;
-  const char *style = NULL;
-  GtkWidget *image = question->icon;
-
-  if (!question_answered (question))
-    {
-      if (question->last_answer != NULL)
-        subtitle = owned = g_strdup_printf (_("Not answered yet · %s"), question->last_answer);
-      else
-        subtitle = _("Not answered yet");
-      icon = "dialog-question-symbolic";
-      style = "dim-label";
-    }
-  else if (gtk_toggle_button_get_active (question->no))
-    {
-      icon = "object-select-symbolic";
-      style = "success";
-    }
-  else if (question->item->severity == STIPPLE_SCREENING_STOP)
-    {
-      subtitle = _("Stops treatment unless the reason to treat is recorded");
-      icon = "dialog-error-symbolic";
-      style = "error";
-    }
-  else
-    {
-      subtitle = _("Caution: shown with the plan");
-      icon = "dialog-warning-symbolic";
-      style = "warning";
-    }
-
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (question->row), subtitle ? subtitle : "");
-  if (g_strcmp0 (style, "error") == 0)
-    gtk_widget_add_css_class (GTK_WIDGET (question->yes), "destructive-action");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (question->yes), "destructive-action");
-  gtk_image_set_from_icon_name (GTK_IMAGE (image), icon);
-  gtk_widget_remove_css_class (image, "dim-label");
-  gtk_widget_remove_css_class (image, "success");
-  gtk_widget_remove_css_class (image, "error");
-  gtk_widget_remove_css_class (image, "warning");
-  gtk_widget_add_css_class (image, style);
-}
-
-static void
-answer_toggled_cb (GtkToggleButton     *button,
-                   StippleSessionSetup *self)
-{
-  for (guint i = 0; i < self->questions->len; i++)
-    {
-      Question *question = &g_array_index (self->questions, Question, i);
-
-      if (question->yes == button || question->no == button)
-        update_question (question);
-    }
-  validate_cb (self);
-}
-
-/* Last time's answer under each question, as a reminder only. */
-static void
-load_last_answers (StippleSessionSetup *self)
-{
-  const char *last_screened_on;
-
-  if (self->chart == NULL || self->chart->screening == NULL)
-    return;
-
-  stipple_session_rules_set_history (self->rules, self->chart->screening);
-  for (guint i = 0; i < self->questions->len; i++)
-    {
-      Question *question = &g_array_index (self->questions, Question, i);
-      const StippleScreeningAnswer *answer =
-        stipple_session_rules_get_last_answer (self->rules, question->item->key);
-      g_autofree char *date = NULL;
-
-      if (answer == NULL)
-        continue;
-      date = format_date (answer->answered_on);
-      question->last_answer = g_strdup_printf (answer->answer
-                                               ? _("last time, %s: yes")
-                                               : _("last time, %s: no"), date);
-      update_question (question);
-    }
-
-  last_screened_on = stipple_session_rules_get_last_screened_on (self->rules);
-  if (last_screened_on != NULL)
-    {
-      g_autofree char *date = format_date (last_screened_on);
-      g_autofree char *intro = g_strdup_printf (_("Ask the patient every question and record "
-                                                  "today’s answer. The last screening, of %s, "
-                                                  "is shown under each question as a reminder "
-                                                  "only."), date);
-      gtk_label_set_label (self->screening_intro_label, intro);
-    }
-}
-
-static void
-build_questions (StippleSessionSetup *self)
-{
-  guint n_items = 0;
-  const StippleScreeningItem *items = stipple_screening_get_items (&n_items);
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      const char *text = stipple_screening_get_question (&items[i]);
-      Question question = { &items[i] };
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-      GtkWidget *yes = gtk_toggle_button_new_with_label (_("Yes"));
-      GtkWidget *no = gtk_toggle_button_new_with_label (_("No"));
-      g_autofree char *yes_label = g_strdup_printf (_("%s: Yes"), text);
-      g_autofree char *no_label = g_strdup_printf (_("%s: No"), text);
-
-      question.row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (question.row), text);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (question.row), FALSE);
-
-      question.icon = gtk_image_new ();
-      adw_action_row_add_prefix (ADW_ACTION_ROW (question.row), question.icon);
-
-      /* No default: an answer is only ever one the clinician gave. */
-      gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (no), GTK_TOGGLE_BUTTON (yes));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (yes),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, yes_label, -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (no),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, no_label, -1);
-      gtk_widget_set_size_request (yes, 56, -1);
-      gtk_widget_set_size_request (no, 56, -1);
-      g_signal_connect (yes, "toggled", G_CALLBACK (answer_toggled_cb), self);
-      g_signal_connect (no, "toggled", G_CALLBACK (answer_toggled_cb), self);
-      gtk_box_append (GTK_BOX (box), yes);
-      gtk_box_append (GTK_BOX (box), no);
-      gtk_widget_add_css_class (box, "linked");
-      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (question.row), box);
-      question.yes = GTK_TOGGLE_BUTTON (yes);
-      question.no = GTK_TOGGLE_BUTTON (no);
-
-      adw_preferences_group_add (items[i].severity == STIPPLE_SCREENING_STOP
-                                 ? self->stop_items_group : self->caution_items_group,
-                                 question.row);
-      g_array_append_val (self->questions, question);
-      update_question (&g_array_index (self->questions, Question, self->questions->len - 1));
-    }
-}
-
-static void
-update_screening_summary (StippleSessionSetup *self)
-{
-  guint n_stop = 0, n_caution = 0;
-  g_autofree char *stops = stipple_session_rules_list_yes (self->rules, STIPPLE_SCREENING_STOP,
-                                                           &n_stop);
-  g_autofree char *cautions = stipple_session_rules_list_yes (self->rules,
-                                                              STIPPLE_SCREENING_CAUTION,
-                                                              &n_caution);
-
-  if (n_stop > 0)
-    {
-      gboolean overridden = stipple_session_rules_get_screening (self->rules) ==
-                            STIPPLE_SETUP_SCREENING_OVERRIDDEN;
-      g_autofree char *text = NULL;
-
-      /* Once a reason is given the session may go ahead: the red "stopped"
-       * gives way to a plain note of what is being overridden. */
-      if (overridden)
-        text = g_strdup_printf (_("Treating despite a “yes” to\n%s\nThe reason below is kept "
-                                  "with the session."), stops);
-      else
-        text = g_strdup_printf (_("The session cannot go ahead: the patient "
-                                  "answered yes to\n%s\nIf treating is still "
-                                  "right, record why; the reason is kept with "
-                                  "the session."), stops);
-      gtk_label_set_label (self->stop_reason_label, text);
-      gtk_label_set_label (self->override_heading, overridden ? _("Treating Despite a Contraindication")
-                                                              : _("Treatment Is Stopped"));
-      if (overridden)
-        gtk_widget_remove_css_class (GTK_WIDGET (self->stop_reason_label), "error");
-      else
-        gtk_widget_add_css_class (GTK_WIDGET (self->stop_reason_label), "error");
-    }
-  gtk_widget_set_visible (self->override_group, n_stop > 0);
-
-  gtk_label_set_label (self->caution_label, cautions);
-  gtk_widget_set_visible (GTK_WIDGET (self->caution_group), n_caution > 0);
-}
-
-/* Step 4: anaesthetic and serums --------------------------------------- */
-
-/* Warnings that inform and never block. */
-static void
-update_product_warnings (StippleSessionSetup *self)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  gboolean applied = gtk_switch_get_active (self->anaesthetic_switch);
-  g_autofree char *subtitle = stipple_session_rules_anaesthetic_warning (self->rules, now);
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->anaesthetic_product_row), applied);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->anaesthetic_time_row), applied);
-  adw_action_row_set_subtitle (self->anaesthetic_time_row, subtitle ? subtitle : "");
-  gtk_widget_set_visible (self->anaesthetic_warning_icon, subtitle != NULL);
-
-  for (guint i = 0; i < self->serums->len; i++)
-    {
-      const SerumRow *serum = g_ptr_array_index (self->serums, i);
-
-      gtk_widget_set_visible (serum->warning,
-                              stipple_session_rules_serum_lacks_lot (self->rules, i));
-    }
-}
-
-static void
-renumber_serums (StippleSessionSetup *self)
-{
-  for (guint i = 0; i < self->serums->len; i++)
-    {
-      const SerumRow *serum = g_ptr_array_index (self->serums, i);
-      g_autofree char *row_label = g_strdup_printf (_("Serum %u"), i + 1);
-      g_autofree char *product_label = g_strdup_printf (_("Serum %u, product"), i + 1);
-      g_autofree char *lot_label = g_strdup_printf (_("Serum %u, lot"), i + 1);
-      g_autofree char *remove_label = g_strdup_printf (_("Remove serum %u"), i + 1);
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (serum->row), row_label);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (serum->row),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, row_label, -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (serum->product),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, product_label, -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (serum->lot),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, lot_label, -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (serum->remove),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
-      gtk_widget_set_tooltip_text (serum->remove, remove_label);
-    }
-}
-
-static void
-remove_serum_clicked_cb (GtkButton           *button,
-                         StippleSessionSetup *self)
-{
-  for (guint i = 0; i < self->serums->len; i++)
-    {
-      SerumRow *serum = g_ptr_array_index (self->serums, i);
-
-      if (serum->remove != GTK_WIDGET (button))
-        continue;
-      adw_preferences_group_remove (self->serums_group, serum->row);
-      g_ptr_array_remove_index (self->serums, i);
-      break;
-    }
-  renumber_serums (self);
-  validate_cb (self);
-}
-
-static void
-add_serum_clicked_cb (StippleSessionSetup *self)
-{
-  SerumRow *serum = g_new0 (SerumRow, 1);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *product = gtk_entry_new ();
-  GtkWidget *lot = gtk_entry_new ();
-
-  gtk_entry_set_placeholder_text (GTK_ENTRY (product), _("Product, e.g. hyaluronic acid serum"));
-  gtk_entry_set_placeholder_text (GTK_ENTRY (lot), _("Lot"));
-  gtk_widget_set_hexpand (product, TRUE);
-  gtk_editable_set_width_chars (GTK_EDITABLE (lot), 14);
-  g_signal_connect_swapped (product, "changed", G_CALLBACK (validate_cb), self);
-  g_signal_connect_swapped (lot, "changed", G_CALLBACK (validate_cb), self);
-
-  serum->remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  gtk_widget_add_css_class (serum->remove, "flat");
-  g_signal_connect (serum->remove, "clicked", G_CALLBACK (remove_serum_clicked_cb), self);
-
-  serum->warning = gtk_label_new (_("No lot recorded: without it, a reaction cannot be traced "
-                                    "to the batch of serum used."));
-  gtk_label_set_xalign (GTK_LABEL (serum->warning), 0);
-  gtk_label_set_wrap (GTK_LABEL (serum->warning), TRUE);
-  gtk_widget_add_css_class (serum->warning, "warning");
-  gtk_widget_add_css_class (serum->warning, "caption");
-
-  gtk_box_append (GTK_BOX (line), product);
-  gtk_box_append (GTK_BOX (line), lot);
-  gtk_box_append (GTK_BOX (line), serum->remove);
-  gtk_box_append (GTK_BOX (box), line);
-  gtk_box_append (GTK_BOX (box), serum->warning);
-  gtk_widget_set_margin_top (box, 8);
-  gtk_widget_set_margin_bottom (box, 8);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 6);
-
-  /* A preferences row, so the group shows it in its boxed list. */
-  serum->row = adw_preferences_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (serum->row), FALSE);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (serum->row), box);
-  serum->product = GTK_EDITABLE (product);
-  serum->lot = GTK_EDITABLE (lot);
-  adw_preferences_group_add (self->serums_group, serum->row);
-  g_ptr_array_add (self->serums, serum);
-
-  renumber_serums (self);
-  validate_cb (self);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gtk_widget_grab_focus (product);
+  stipple_session_setup_validate_cb (self);
 }
 
 /* Navigation ----------------------------------------------------------- */
@@ -613,8 +202,8 @@ step_problem (StippleSessionSetup *self,
   return stipple_session_rules_step_problem (self->rules, step, now);
 }
 
-static void
-validate_cb (StippleSessionSetup *self)
+void
+stipple_session_setup_validate_cb (StippleSessionSetup *self)
 {
   StippleSetupStep step;
   g_autofree char *problem = NULL;
@@ -626,8 +215,8 @@ validate_cb (StippleSessionSetup *self)
 
   step = current_step (self);
   sync_rules (self);
-  update_screening_summary (self);
-  update_product_warnings (self);
+  stipple_session_setup_update_screening_summary (self);
+  stipple_session_setup_update_product_warnings (self);
 
   if (self->ready)
     return;
@@ -661,7 +250,7 @@ page_changed_cb (StippleSessionSetup *self)
   gtk_label_set_label (self->title_label, gtk_stack_page_get_title (page));
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), step < STIPPLE_SETUP_STEP_PRODUCTS);
   gtk_widget_set_visible (GTK_WIDGET (self->begin_button), step == STIPPLE_SETUP_STEP_PRODUCTS);
-  validate_cb (self);
+  stipple_session_setup_validate_cb (self);
 }
 
 static void
@@ -754,7 +343,7 @@ tick_cb (gpointer user_data)
   StippleSessionSetup *self = user_data;
 
   /* The anaesthetic's warning depends on the clock, not only on input. */
-  validate_cb (self);
+  stipple_session_setup_validate_cb (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -785,7 +374,7 @@ stipple_session_setup_new (GSettings                 *settings,
   g_signal_connect_object (settings, "changed::staff", G_CALLBACK (load_staff), self,
                            G_CONNECT_SWAPPED);
   load_staff (self);
-  load_last_answers (self);
+  stipple_session_setup_load_last_answers (self);
   page_changed_cb (self);
 
   return self;
@@ -1127,12 +716,13 @@ stipple_session_setup_class_init (StippleSessionSetupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, status_label);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, next_button);
   gtk_widget_class_bind_template_child (widget_class, StippleSessionSetup, begin_button);
-  gtk_widget_class_bind_template_callback (widget_class, validate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stipple_session_setup_validate_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, next_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, begin_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, add_serum_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class,
+                                           stipple_session_setup_add_serum_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, two_digits_output_cb);
 }
 
@@ -1147,7 +737,8 @@ stipple_session_setup_init (StippleSessionSetup *self)
 
   self->staff_checks = g_ptr_array_new ();
   self->questions = g_array_new (FALSE, TRUE, sizeof (Question));
-  g_array_set_clear_func (self->questions, (GDestroyNotify) question_clear);
+  g_array_set_clear_func (self->questions,
+                          (GDestroyNotify) stipple_session_setup_question_clear);
   self->serums = g_ptr_array_new_with_free_func (g_free);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->hour_spin),
@@ -1176,6 +767,6 @@ stipple_session_setup_init (StippleSessionSetup *self)
   gtk_spin_button_set_value (self->hour_spin, g_date_time_get_hour (now));
   gtk_spin_button_set_value (self->minute_spin, g_date_time_get_minute (now));
 
-  build_questions (self);
+  stipple_session_setup_build_questions (self);
   self->tick_id = g_timeout_add_seconds (30, tick_cb, self);
 }
