@@ -17,6 +17,10 @@
  * The check arms the pen: use a new test cartridge, it counts as used
  * afterwards. Keep the pen off the skin.
  *
+ * Kept in one file, over the usual 1,000 lines: a program of its own,
+ * whose clauses follow the protocol document's sections in order, so
+ * that a pen maker reads a failed clause's code next to its text.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -6,6 +6,12 @@
  * a state stepped sample by sample, so a caller may jump ahead by any
  * amount and still get the samples a real pen would have measured.
  *
+ * Kept in one file, over the usual 1,000 lines: it is the pen's one
+ * state machine, which a pen maker reads beside docs/pen-protocol.md
+ * from top to bottom (frames, commands, the state table, the watchdog,
+ * telemetry); cut by entry point, the state it shares would be spread
+ * over files a firmware port would have to put back together.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
