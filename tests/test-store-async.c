@@ -129,6 +129,55 @@ note_cb (GObject      *object,
   outcome->done = TRUE;
 }
 
+static void
+verified_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Outcome *outcome = user_data;
+  g_autoptr(StippleVerifyResult) verified = stipple_store_verify_finish (STIPPLE_STORE (object),
+                                                                         result, &outcome->error);
+
+  outcome->ok = verified != NULL && verified->breaks->len == 0;
+  outcome->done = TRUE;
+}
+
+/* The check of the whole file, which the window runs after opening and
+ * which takes minutes for a file of some years, is a long job: a note
+ * asked for after it is saved first, and the check still finds the file
+ * whole. */
+static void
+test_check_beside_notes (Fixture       *f,
+                         gconstpointer  data)
+{
+  Gate gate = { 0, };
+  Outcome long_done = { 0, };
+  Outcome check_done = { 0, };
+  Outcome note_done = { 0, };
+
+  g_mutex_init (&gate.mutex);
+  g_cond_init (&gate.cond);
+  /* The long lane is held: a check queued there cannot run yet. */
+  stipple_store_run_async (f->store, STIPPLE_STORE_LANE_LONG, gate_job, &gate, NULL, NULL, NULL,
+                           boolean_cb, &long_done, NULL);
+  WAIT_FOR (gate_started (&gate));
+  stipple_store_verify_async (f->store, NULL, verified_cb, &check_done);
+  stipple_store_save_note_async (f->store, f->session_id, STIPPLE_NOTE_AFTER,
+                                 "Mild erythema, settled.", NULL, note_cb, &note_done);
+  WAIT_FOR (note_done.done);
+  g_assert_no_error (note_done.error);
+  g_assert_true (note_done.ok);
+  g_assert_false (check_done.done);
+
+  gate_release (&gate);
+  WAIT_FOR (check_done.done);
+  g_assert_no_error (check_done.error);
+  g_assert_true (check_done.ok);
+  WAIT_FOR (long_done.done);
+  g_mutex_clear (&gate.mutex);
+  g_cond_clear (&gate.cond);
+}
+
 /* A note is saved while a long copy is still running: the two never
  * share a queue. */
 static void
@@ -446,6 +495,8 @@ main (int   argc,
   g_test_add ("/stipple/store-async/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("note-beside-long-job", test_note_beside_long_job);
+
+  ADD ("check-beside-notes", test_check_beside_notes);
   ADD ("writes-in-order", test_writes_in_order);
   ADD ("cancelled-before-start", test_cancelled_before_start);
   ADD ("closed", test_closed);

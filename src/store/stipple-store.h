@@ -7,15 +7,17 @@
  *   was queued: patients, screening, consents, sessions, notes and
  *   addenda, audit rows, zone totals, photographs, needle data (each
  *   full block is queued there by stipple_store_append_telemetry()),
- *   charts, searches, reports' reads and the chain check. Two writes
- *   queued in order land in order.
- * - Four long jobs run on the store's long lane instead, one at a time,
+ *   charts, searches and reports' reads. Two writes queued in order land
+ *   in order.
+ * - Five long jobs run on the store's long lane instead, one at a time,
  *   so that they never sit in the writer's queue in front of a note:
- *   a backup, the copy off the machine, the export of a patient and an
- *   import. They first wait for the needle data queued on the writer
+ *   a backup, the copy off the machine, the export of a patient, an
+ *   import, and the check of the whole file the window runs after
+ *   opening (minutes for a file of some years: integrity, chain and
+ *   every seal). They first wait for the needle data queued on the writer
  *   (stipple_store_flush_telemetry()), which is why they cannot run on
- *   the writer itself. A backup, the copy off the machine and an export
- *   read through a connection of their own and never take the store's:
+ *   the writer itself. A backup, the copy off the machine, an export
+ *   and the check read through a connection of their own and never take the store's:
  *   in WAL mode a reader never holds up the writer, so notes are saved
  *   while they run. An import merges in one transaction on the store's
  *   connection: for that transaction a write on the writer waits, as
@@ -158,8 +160,9 @@ GQuark               stipple_store_error_quark          (void);
  * @STIPPLE_STORE_LANE_WRITER: the store's one writer thread, in the
  *   order the jobs were queued; every job that reads or writes the live
  *   file through the store's connection
- * @STIPPLE_STORE_LANE_LONG: the store's thread for long copies (backup,
- *   export, import, the copy off the machine), one at a time in order,
+ * @STIPPLE_STORE_LANE_LONG: the store's thread for long jobs (backup,
+ *   export, import, the copy off the machine, the check of the whole
+ *   file), one at a time in order,
  *   so that none of them holds up the writer's queue for seconds
  *
  * Where stipple_store_run_async() runs a job.
