@@ -215,14 +215,22 @@ run (void)
     tab_to (end_button);
     stipple_xinput_key (GTK_WINDOW (gtk_widget_get_root (end_button)), "Return");
   }
-  /* The question of what to do with the ended session, closed with
-   * Escape in its own window (the one asking "End the Session?" is gone). */
+  /* The question of what to do with the ended session, asked once the
+   * patient file holds the end, closed with Escape in its own window.
+   * (Any "Close" will not do: every window's title bar has one.) */
   {
-    GtkWidget *close = NULL;
+    GtkWindow *ended = NULL;
 
-    WAIT_FOR ((close = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_BUTTON, _("Close"))) != NULL &&
-              gtk_widget_get_mapped (close));
-    stipple_xinput_key (GTK_WINDOW (gtk_widget_get_root (close)), "Escape");
+    WAIT_FOR ((ended = stipple_test_find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL &&
+              g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (ended)),
+                         _("Session Ended")) == 0 &&
+              gtk_widget_get_mapped (GTK_WIDGET (ended)));
+    g_assert_null (current_treatment ());
+    g_object_add_weak_pointer (G_OBJECT (ended), (gpointer *) &ended);
+    stipple_xinput_key (ended, "Escape");
+    WAIT_FOR (ended == NULL || !gtk_widget_get_visible (GTK_WIDGET (ended)));
+    if (ended != NULL)
+      g_object_remove_weak_pointer (G_OBJECT (ended), (gpointer *) &ended);
   }
   finished = TRUE;
 }

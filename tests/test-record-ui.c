@@ -127,6 +127,19 @@ run_tampered (void)
   /* Screen readers find it by its words. */
   g_assert_true (stipple_test_find_accessible (GTK_WIDGET (window), GTK_ACCESSIBLE_ROLE_LABEL,
                                                gtk_label_get_text (GTK_LABEL (banner))) == banner);
+  /* The missing daily backup is said too, with its reason. */
+  {
+    GtkWidget *backup = stipple_test_find_named (GTK_WIDGET (window), "backup-banner");
+
+    g_assert_nonnull (backup);
+    g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (backup)),
+                                     "Today’s backup of the patient file could not be taken: "));
+    g_test_message ("%s", gtk_label_get_text (GTK_LABEL (backup)));
+    /* The reason follows, then what happens next. */
+    g_assert_cmpuint (strlen (gtk_label_get_text (GTK_LABEL (backup))), >,
+                      strlen ("Today’s backup of the patient file could not be taken: Stipple "
+                              "tries again the next time the file is opened.") + 10);
+  }
 
   /* It stays while the clinician works: a patient opened, still there. */
   stipple_xinput_check ();
@@ -214,6 +227,21 @@ test_broken_banner (void)
                           " note_after ON session WHEN 0 BEGIN SELECT 1; END;",
                           tampered_session);
   g_assert_cmpint (sql_exec (database, edit), ==, SQLITE_OK);
+  /* Nor can today's backup be taken: where its folder goes is a file. */
+  {
+    g_autofree char *backups = g_strconcat (database, ".backups", NULL);
+    g_autoptr(GDir) folder = g_dir_open (backups, 0, NULL);
+    const char *name;
+
+    while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (backups, name, NULL);
+
+        g_assert_cmpint (g_unlink (path), ==, 0);
+      }
+    g_rmdir (backups);
+    g_assert_true (g_file_set_contents (backups, "", 0, NULL));
+  }
   run_app (database, run_tampered);
 }
 

@@ -37,6 +37,8 @@ struct _StippleWindow
   AdwWindowTitle       *window_title;
   AdwToastOverlay      *toast_overlay;
   GtkWidget            *demo_banner;
+  /* Says why today's backup of the patient file is missing, if it is. */
+  GtkWidget            *backup_banner;
   gboolean              clinic_asked;
   GtkLabel             *patient_alerts;
   GtkStack             *main_stack;

@@ -484,6 +484,37 @@ record_verified_cb (GObject      *object,
                               self->demo_banner);
 }
 
+/* A daily backup that could not be taken does not keep the clinician
+ * from the chart, but it must not go unseen: a bar above the workspace
+ * says why, for as long as this patient file is open. */
+static void
+show_backup_problem (StippleWindow *self,
+                     StippleStore  *store)
+{
+  const GError *problem = store != NULL ? stipple_store_get_backup_problem (store) : NULL;
+  g_autofree char *text = NULL;
+
+  if (self->backup_banner != NULL)
+    {
+      gtk_box_remove (GTK_BOX (gtk_widget_get_parent (self->backup_banner)), self->backup_banner);
+      self->backup_banner = NULL;
+    }
+  if (problem == NULL)
+    return;
+
+  text = g_strdup_printf (_("Today’s backup of the patient file could not be taken: %s Stipple "
+                            "tries again the next time the file is opened."),
+                          problem->message);
+  self->backup_banner = gtk_label_new (text);
+  gtk_widget_set_name (self->backup_banner, "backup-banner");
+  gtk_label_set_wrap (GTK_LABEL (self->backup_banner), TRUE);
+  gtk_label_set_justify (GTK_LABEL (self->backup_banner), GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (self->backup_banner, "demo-banner");
+  gtk_widget_add_css_class (self->backup_banner, "warning");
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (self->demo_banner)),
+                              self->backup_banner, self->demo_banner);
+}
+
 static void
 store_changed_cb (StippleWindow      *self,
                   GParamSpec         *pspec,
@@ -494,6 +525,7 @@ store_changed_cb (StippleWindow      *self,
   if (stipple_window_get_locked (self))
     return;
 
+  show_backup_problem (self, stipple_application_get_store (application));
   if (stipple_application_get_store (application) != NULL)
     {
       stipple_store_verify_async (stipple_application_get_store (application), NULL,
