@@ -56,6 +56,14 @@ struct _StippleWindow
   GtkInscription       *alarm_label;
   GtkButton            *unlock_button;
 
+  /* Closing waits for what is still on its way to the patient file: a
+   * session's end being saved, then the audit events a full disk held
+   * back. The clinician may close on anyway, knowingly. */
+  gboolean              close_when_ended;
+  gboolean              close_leaves_treatment;
+  gboolean              close_checking;
+  gboolean              close_checked;
+
   gint64                last_activity;
   guint                 idle_check_id;
   char                 *unlocked_page;
@@ -66,6 +74,8 @@ StippleStore     *stipple_window_get_store                (StippleWindow        
 StipplePen       *stipple_window_get_pen                  (StippleWindow        *self);
 StippleTreatment *stipple_window_get_treatment            (StippleWindow        *self);
 void              stipple_window_update_alarm             (StippleWindow        *self);
+void              stipple_window_begin_treatment          (StippleWindow        *self,
+                                                           StippleSession       *session);
 void              stipple_window_stop_needle              (StippleWindow        *self,
                                                            StippleStopReason     reason);
 void              stipple_window_show_patient_identity    (StippleWindow        *self,

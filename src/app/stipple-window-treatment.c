@@ -84,9 +84,17 @@ stipple_window_photographs_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (photos));
 }
 
-static void
-begin_treatment (StippleWindow  *self,
-                 StippleSession *session)
+/**
+ * stipple_window_begin_treatment:
+ * @self: the main window
+ * @session: a session saved with its answers and consents
+ *
+ * Opens the treatment page for @session: what the set-up does once the
+ * session is begun in the patient file. Tests start here too.
+ */
+void
+stipple_window_begin_treatment (StippleWindow  *self,
+                                StippleSession *session)
 {
   g_autoptr(GVariant) overrides = g_settings_get_value (self->settings, "zone-limits");
   g_autoptr(StippleTreatment) treatment = NULL;
@@ -136,7 +144,7 @@ setup_saved_cb (GObject      *object,
   session->id = session_id;
   gtk_box_remove (self->setup_slot, GTK_WIDGET (self->setup));
   self->setup = NULL;
-  begin_treatment (self, session);
+  stipple_window_begin_treatment (self, session);
 }
 
 static void

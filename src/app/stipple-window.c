@@ -628,6 +628,18 @@ stipple_window_load_state (StippleWindow *self)
 }
 
 static void
+notes_unsaved_response_cb (AdwMessageDialog *dialog,
+                           const char       *response,
+                           StippleWindow    *self)
+{
+  if (!g_str_equal (response, "close"))
+    return;
+
+  self->close_leaves_treatment = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
 close_response_cb (AdwMessageDialog *dialog,
                    const char       *response,
                    StippleWindow    *self)
@@ -641,18 +653,133 @@ close_response_cb (AdwMessageDialog *dialog,
    * patient file and reads as interrupted. The treatment goes with its
    * page, and the window. */
   stipple_window_stop_needle (self, STIPPLE_STOP_CLOSE);
-  stipple_treatment_page_flush_notes (STIPPLE_TREATMENT_PAGE (self->treatment_page), &error);
-  gtk_window_destroy (GTK_WINDOW (self));
+  if (!stipple_treatment_page_flush_notes (STIPPLE_TREATMENT_PAGE (self->treatment_page), &error))
+    {
+      /* What is typed is still on screen: say so, and let the clinician
+       * copy it or free the disk before anything is lost. */
+      GtkWidget *question = adw_message_dialog_new (GTK_WINDOW (self), _("The Notes Are Not Saved"),
+                                                     NULL);
+
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (question), "%s\n\n%s", error->message,
+                                      _("Closing now loses what was typed since the notes "
+                                        "were last saved. Keep Stipple open to copy the "
+                                        "notes or to make room, then close again."));
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (question),
+                                        "keep", _("_Keep Stipple Open"),
+                                        "close", _("_Close and Lose the Notes"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (question), "close",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (question), "keep");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (question), "keep");
+      g_signal_connect_object (question, "response", G_CALLBACK (notes_unsaved_response_cb), self, 0);
+      gtk_window_present (GTK_WINDOW (question));
+      return;
+    }
+
+  self->close_leaves_treatment = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static gboolean
+close_again_cb (gpointer user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+treatment_ending_cb (StippleTreatment *treatment,
+                     GParamSpec       *pspec,
+                     StippleWindow    *self)
+{
+  if (stipple_treatment_get_ending (treatment))
+    return;
+
+  /* Saved, or it failed: either way the close is asked again, and a
+   * session left open is then said so. */
+  g_signal_handlers_disconnect_by_func (treatment, treatment_ending_cb, self);
+  if (self->close_when_ended)
+    {
+      self->close_when_ended = FALSE;
+      g_idle_add_full (G_PRIORITY_DEFAULT, close_again_cb, g_object_ref (self), g_object_unref);
+    }
+}
+
+static void
+audit_unsaved_response_cb (AdwMessageDialog *dialog,
+                           const char       *response,
+                           StippleWindow    *self)
+{
+  if (g_str_equal (response, "keep"))
+    {
+      self->close_leaves_treatment = FALSE;
+      return;
+    }
+
+  self->close_checked = g_str_equal (response, "close");
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+pending_audit_written_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(StippleWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *question;
+
+  self->close_checking = FALSE;
+  if (stipple_store_write_pending_audit_finish (STIPPLE_STORE (object), result, &error))
+    {
+      self->close_checked = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  question = adw_message_dialog_new (GTK_WINDOW (self), _("Part of the Audit Trail Is Not Saved"),
+                                     NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (question), "%s\n\n%s", error->message,
+                                  _("Stipple keeps these events while it stays open and writes "
+                                    "them as soon as the patient file takes them. Closing now "
+                                    "loses them."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (question),
+                                    "keep", _("_Keep Stipple Open"),
+                                    "retry", _("_Try Again"),
+                                    "close", _("_Close and Lose Them"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (question), "close",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (question), "retry");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (question), "keep");
+  g_signal_connect_object (question, "response", G_CALLBACK (audit_unsaved_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (question));
 }
 
 static gboolean
 stipple_window_close_request (GtkWindow *window)
 {
   StippleWindow *self = STIPPLE_WINDOW (window);
+  StippleTreatment *treatment = stipple_window_get_treatment (self);
+  StippleStore *store = stipple_window_get_store (self);
   int width, height;
 
-  if (stipple_window_get_treatment (self) != NULL &&
-      !stipple_treatment_get_ended (stipple_window_get_treatment (self)))
+  /* The end of the session is on its way to the file: close once it is
+   * there, rather than leave the session unfinished. */
+  if (treatment != NULL && stipple_treatment_get_ending (treatment))
+    {
+      if (!self->close_when_ended)
+        {
+          self->close_when_ended = TRUE;
+          g_signal_connect_object (treatment, "notify::ending",
+                                   G_CALLBACK (treatment_ending_cb), self, 0);
+        }
+      return TRUE;
+    }
+
+  if (treatment != NULL && !stipple_treatment_get_ended (treatment) &&
+      !self->close_leaves_treatment)
     {
       GtkWidget *dialog = adw_message_dialog_new (window, _("A Treatment Is Open"),
                                                    _("End the session before closing Stipple. "
@@ -669,6 +796,21 @@ stipple_window_close_request (GtkWindow *window)
       adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
       g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), self);
       gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
+
+  /* Audit events a full disk held back are written now, or the
+   * clinician hears that they are not, before anything is lost. The
+   * writer takes this job behind every write already queued, the stop
+   * just recorded among them. */
+  if (store != NULL && !self->close_checked)
+    {
+      if (!self->close_checking)
+        {
+          self->close_checking = TRUE;
+          stipple_store_write_pending_audit_async (store, NULL, pending_audit_written_cb,
+                                                   g_object_ref (self));
+        }
       return TRUE;
     }
 

@@ -61,10 +61,12 @@ stipple_treatment_end (StippleTreatment  *self,
 }
 
 /* Ending without touching the disk on the calling thread: the needle is
- * stopped at once, the needle data still gathered is written and waited
- * for on a worker thread, then the session's end goes through the
- * store's writer, behind every write already queued (the zone totals
- * among them); the session has ended when the writer says it is saved. */
+ * stopped at once, the needle data still gathered is queued for the
+ * store's writer with a job behind it that says whether all of it was
+ * written, then the session's end goes through the writer too, behind
+ * every write already queued (the zone totals among them); the session
+ * has ended when the writer says it is saved. Nothing waits for the disk
+ * on any thread but the writer. */
 
 static void
 end_saved_cb (GObject      *object,
@@ -77,10 +79,10 @@ end_saved_cb (GObject      *object,
   GError *error = NULL;
 
   saved = stipple_store_save_session_finish (STIPPLE_STORE (object), result, &error);
-  self->ending = FALSE;
   if (saved == NULL)
     {
       g_clear_pointer (&self->session->ended_at, g_date_time_unref);
+      stipple_treatment_set_ending (self, FALSE);
       g_task_return_error (task, error);
       return;
     }
@@ -89,21 +91,8 @@ end_saved_cb (GObject      *object,
   stipple_treatment_untap (self);
   stipple_treatment_set_verification (self, STIPPLE_VERIFICATION_NONE, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), stipple_treatment_properties[PROP_ENDED]);
+  stipple_treatment_set_ending (self, FALSE);
   g_task_return_boolean (task, TRUE);
-}
-
-static void
-end_flush_thread (GTask        *task,
-                  gpointer      source,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  GError *error = NULL;
-
-  if (stipple_store_flush_telemetry (task_data, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
 }
 
 static void
@@ -112,12 +101,12 @@ end_flushed_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  StippleTreatment *self = STIPPLE_TREATMENT (object);
+  StippleTreatment *self = g_task_get_source_object (task);
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!stipple_store_flush_telemetry_finish (STIPPLE_STORE (object), result, &error))
     {
-      self->ending = FALSE;
+      stipple_treatment_set_ending (self, FALSE);
       g_task_return_error (task, error);
       return;
     }
@@ -145,7 +134,6 @@ stipple_treatment_end_async (StippleTreatment    *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) flush = NULL;
 
   g_return_if_fail (STIPPLE_IS_TREATMENT (self));
 
@@ -163,7 +151,7 @@ stipple_treatment_end_async (StippleTreatment    *self,
       return;
     }
 
-  self->ending = TRUE;
+  stipple_treatment_set_ending (self, TRUE);
   if (stipple_treatment_get_armed (self))
     stipple_pen_emergency_stop (self->pen);
   g_cancellable_cancel (self->push_cancellable);
@@ -171,9 +159,7 @@ stipple_treatment_end_async (StippleTreatment    *self,
   stipple_treatment_flush_strokes (self, TRUE);
   stipple_treatment_end_loss_episode (self);
 
-  flush = g_task_new (self, NULL, end_flushed_cb, g_steal_pointer (&task));
-  g_task_set_task_data (flush, g_object_ref (self->store), g_object_unref);
-  g_task_run_in_thread (flush, end_flush_thread);
+  stipple_store_flush_telemetry_async (self->store, NULL, end_flushed_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -192,6 +178,16 @@ stipple_treatment_end_finish (StippleTreatment  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+stipple_treatment_set_ending (StippleTreatment *self,
+                              gboolean          ending)
+{
+  if (self->ending == ending)
+    return;
+  self->ending = ending;
+  g_object_notify_by_pspec (G_OBJECT (self), stipple_treatment_properties[PROP_ENDING]);
 }
 
 /**

@@ -106,6 +106,7 @@ enum {
   PROP_ALARM_PRIORITY,
   PROP_ALARM_MESSAGE,
   PROP_ENDED,
+  PROP_ENDING,
   PROP_SAMPLES_LOST,
   PROP_LOSS_EPISODES,
   PROP_NOTES_PENDING,
@@ -128,6 +129,9 @@ void     stipple_treatment_set_verification  (StippleTreatment         *self,
                                               StippleVerification       verification,
                                               const char               *message);
 void     stipple_treatment_push_current      (StippleTreatment         *self);
+/* stipple-treatment-end.c */
+void     stipple_treatment_set_ending        (StippleTreatment         *self,
+                                              gboolean                  ending);
 void     stipple_treatment_disarm_needle     (StippleTreatment         *self);
 
 /* stipple-treatment-pen.c */

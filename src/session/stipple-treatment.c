@@ -716,6 +716,10 @@ stipple_treatment_get_property (GObject    *object,
       g_value_set_boolean (value, self->ended);
       break;
 
+    case PROP_ENDING:
+      g_value_set_boolean (value, self->ending);
+      break;
+
     case PROP_SAMPLES_LOST:
       g_value_set_uint64 (value, self->samples_lost);
       break;
@@ -767,6 +771,16 @@ stipple_treatment_class_init (StippleTreatmentClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   stipple_treatment_properties[PROP_ENDED] =
     g_param_spec_boolean ("ended", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * StippleTreatment:ending:
+   *
+   * Whether the end of the session is on its way to the patient file:
+   * from stipple_treatment_end_async() until the writer has saved it, or
+   * failed to. Quitting waits for it.
+   */
+  stipple_treatment_properties[PROP_ENDING] =
+    g_param_spec_boolean ("ending", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   /**
    * StippleTreatment:samples-lost:

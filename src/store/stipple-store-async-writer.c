@@ -529,6 +529,72 @@ stipple_store_append_audit_finish (StippleStore  *self,
   return id != NULL ? *id : 0;
 }
 
+static gpointer
+write_pending_audit_job (StippleStore  *self,
+                         gpointer       data,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  GError *local_error = NULL;
+
+  if (stipple_store_write_audit_backlog (self, &local_error))
+    return GINT_TO_POINTER (TRUE);
+
+  {
+    guint n = g_queue_get_length (&self->audit_backlog);
+
+    g_prefix_error (&local_error,
+                    g_dngettext (GETTEXT_PACKAGE,
+                                 "%u event of the audit trail is not in the patient file yet. ",
+                                 "%u events of the audit trail are not in the patient file yet. ",
+                                 n),
+                    n);
+  }
+  g_propagate_error (error, local_error);
+  return NULL;
+}
+
+/**
+ * stipple_store_write_pending_audit_async:
+ * @self: a store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when every audit event is in the file, or some
+ *   still cannot be written
+ * @user_data: data for @callback
+ *
+ * Writes the audit events that a full or failing disk held back, behind
+ * every job already queued on the writer. The window runs it before it
+ * closes, so that an event about to be lost is told to the clinician
+ * rather than to a log.
+ */
+void
+stipple_store_write_pending_audit_async (StippleStore        *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  stipple_store_run_async (self, STIPPLE_STORE_LANE_WRITER, write_pending_audit_job, NULL, NULL,
+                           NULL, cancellable, callback, user_data,
+                           stipple_store_write_pending_audit_async);
+}
+
+/**
+ * stipple_store_write_pending_audit_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError: the number of events still
+ *   held back, and why
+ *
+ * Returns: whether no audit event is held back any more
+ */
+gboolean
+stipple_store_write_pending_audit_finish (StippleStore  *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  return stipple_store_run_finish_boolean (self, result, error);
+}
+
 typedef struct
 {
   gint64       session_id;

@@ -312,6 +312,84 @@ stipple_store_flush_telemetry (StippleStore  *self,
   return TRUE;
 }
 
+static gpointer
+telemetry_written_job (StippleStore  *self,
+                       gpointer       data,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  gboolean ok = TRUE;
+
+  /* Every block queued before this job has run: the writer takes its
+   * jobs in order. */
+  g_mutex_lock (&self->telemetry_mutex);
+  if (self->telemetry_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->telemetry_error));
+      ok = FALSE;
+    }
+  g_mutex_unlock (&self->telemetry_mutex);
+
+  return ok ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+/**
+ * stipple_store_flush_telemetry_async:
+ * @self: a store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once every sample appended so far is written
+ * @user_data: data for @callback
+ *
+ * As stipple_store_flush_telemetry(), without waiting on the calling
+ * thread: every partly filled block is queued for the writer, then a job
+ * behind them reports whether all of them were written. Nothing waits
+ * on a worker thread for the disk.
+ */
+void
+stipple_store_flush_telemetry_async (StippleStore        *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GHashTableIter iter;
+  StippleTelemetryBuffer *buffer;
+
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+
+  if (self->writer != NULL)
+    {
+      g_mutex_lock (&self->telemetry_mutex);
+      g_hash_table_iter_init (&iter, self->telemetry);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &buffer))
+        if (buffer->samples->len > 0)
+          {
+            queue_block (self, buffer->session_id, buffer->samples);
+            buffer->samples = g_array_sized_new (FALSE, FALSE, sizeof (StippleProtoSample),
+                                                 STIPPLE_STORE_TELEMETRY_BLOCK);
+          }
+      g_mutex_unlock (&self->telemetry_mutex);
+    }
+
+  stipple_store_run_async (self, STIPPLE_STORE_LANE_WRITER, telemetry_written_job, NULL, NULL, NULL,
+                           cancellable, callback, user_data, stipple_store_flush_telemetry_async);
+}
+
+/**
+ * stipple_store_flush_telemetry_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: whether all telemetry appended before the call is in the file
+ */
+gboolean
+stipple_store_flush_telemetry_finish (StippleStore  *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  return stipple_store_run_finish_boolean (self, result, error);
+}
+
 /**
  * stipple_store_load_telemetry:
  * @self: a store

@@ -324,6 +324,13 @@ gboolean             stipple_store_append_telemetry     (StippleStore           
                                                          GError                  **error);
 gboolean             stipple_store_flush_telemetry      (StippleStore             *self,
                                                          GError                  **error);
+void                 stipple_store_flush_telemetry_async (StippleStore            *self,
+                                                          GCancellable            *cancellable,
+                                                          GAsyncReadyCallback      callback,
+                                                          gpointer                 user_data);
+gboolean             stipple_store_flush_telemetry_finish (StippleStore           *self,
+                                                           GAsyncResult           *result,
+                                                           GError                **error);
 GArray              *stipple_store_load_telemetry       (StippleStore             *self,
                                                          gint64                    session_id,
                                                          GArray                  **times_us,
@@ -447,6 +454,13 @@ void                 stipple_store_append_audit_async   (StippleStore           
 gint64               stipple_store_append_audit_finish  (StippleStore             *self,
                                                          GAsyncResult             *result,
                                                          GError                  **error);
+void                 stipple_store_write_pending_audit_async (StippleStore        *self,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gboolean             stipple_store_write_pending_audit_finish (StippleStore       *self,
+                                                               GAsyncResult       *result,
+                                                               GError            **error);
 void                 stipple_store_export_patient_async (StippleStore            *self,
                                                          gint64                    patient_id,
                                                          const char               *destination,
