@@ -11,7 +11,12 @@
  *   commands_resent              commands sent again for want of a reply
  *   spurious_stops               needle stops nobody asked for
  *   samples_lost                 samples the pen or the host lost
+ *   samples_lost_in_emulated_pen of those, lost in the emulated pen's queue
+ *   emulated_pen_read_gap_max    the longest its thread went between reads
+ *   emulated_pen_read_max        the longest one read took
  *   ui_liveness_age_max          the oldest the window's liveness token got
+ *   link_tick_gap_max            the longest the link thread went unrun
+ *   heartbeat_send_max           the longest a heartbeat's send took
  *   cpu_ui_thread                the main thread's CPU time / wall time
  *
  * Usage: bench-link [SECONDS] [--fsync-delay MS]
@@ -114,6 +119,7 @@ main (int   argc,
   gint64 start, end;
   int fsync_delay_ms = 400;
   double load[1] = { 0 };
+  gboolean ui_raised;
 
   for (int i = 1; i < argc; i++)
     {
@@ -126,6 +132,8 @@ main (int   argc,
   gtk_init ();
   adw_init ();
   stipple_test_vfs_install ();
+  /* As the application does at startup. */
+  ui_raised = stipple_thread_raise_nice ("window", STIPPLE_UI_THREAD_NICE);
 
   store = stipple_store_open (path, &error);
   g_assert_no_error (error);
@@ -173,17 +181,31 @@ main (int   argc,
   getloadavg (load, 1);
 
   g_print ("machine: %u cores online, load %.2f, fsync delayed %d ms, %.0f s armed, "
-           "pen threads at %s priority\n",
+           "pen threads at %s priority, window thread at %s priority\n",
            g_get_num_processors (), load[0], fsync_delay_ms, (end - start) / 1e6,
-           link.priority_raised ? "a raised" : "the normal");
+           stipple_thread_priority_name (link.priority), ui_raised ? "a raised" : "the normal");
   g_print ("heartbeats: %" G_GUINT64_FORMAT " count\n", link.heartbeats);
   g_print ("heartbeat_interval_p99: %.1f ms\n", link.interval_p99_us / 1000.0);
   g_print ("heartbeat_interval_max: %.1f ms\n", link.interval_max_us / 1000.0);
   g_print ("ui_liveness_age_max: %.1f ms\n", link.ui_age_max_us / 1000.0);
+  g_print ("link_tick_gap_max: %.1f ms\n", link.tick_gap_max_us / 1000.0);
+  g_print ("heartbeat_send_max: %.1f ms\n", link.send_max_us / 1000.0);
   g_print ("commands_resent: %" G_GUINT64_FORMAT " count\n", link.resends);
   g_print ("spurious_stops: %u count\n", stops);
   g_print ("samples_received: %" G_GUINT64_FORMAT " count\n", telemetry.samples);
   g_print ("samples_lost: %" G_GUINT64_FORMAT " count\n", telemetry.lost);
+  /* Of those, the ones the emulated pen's own queue lost: its thread, on
+   * the same starved cores, did not run for 32 ms. A real pen's
+   * microcontroller is not starved by the host. */
+  g_print ("samples_lost_in_emulated_pen: %u count\n",
+           stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (transport))->dropped_total);
+  {
+    gint64 gap, took;
+
+    stipple_sim_transport_get_pump_stats (STIPPLE_SIM_TRANSPORT (transport), &gap, &took);
+    g_print ("emulated_pen_read_gap_max: %.1f ms\n", gap / 1000.0);
+    g_print ("emulated_pen_read_max: %.1f ms\n", took / 1000.0);
+  }
   g_print ("cpu_ui_thread: %.2f %%\n", 100 * (cpu_end - cpu_start) / ((end - start) / 1e6));
 
   g_atomic_int_set (&stipple_test_vfs_sync_delay_ms, 0);

@@ -16,6 +16,7 @@
 #include "stipple-offsite.h"
 #include "stipple-preferences-window.h"
 #include "stipple-sim-transport.h"
+#include "stipple-thread-priority.h"
 #include "stipple-usb-transport.h"
 #include "stipple-window.h"
 
@@ -542,6 +543,11 @@ stipple_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (stipple_application_parent_class)->startup (application);
   stipple_a11y_watch_windows ();
+
+  /* The window's thread takes the emergency stop and signs the liveness
+   * token the pen link stops the needle without (docs/device.md): on a
+   * busy PC it must not wait behind other programs for a second. */
+  stipple_thread_raise_nice ("window", STIPPLE_UI_THREAD_NICE);
 
   g_set_application_name (PACKAGE_NAME);
   gtk_window_set_default_icon_name (APPLICATION_ID);

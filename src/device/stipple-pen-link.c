@@ -7,6 +7,9 @@
 
 #include "config.h"
 
+#include <stdatomic.h>
+
+#include "stipple-rt-mutex.h"
 #include "stipple-pen-error.h"
 #include "stipple-pen-link.h"
 #include "stipple-proto.h"
@@ -40,10 +43,15 @@ struct _StipplePenLink
   /* The sequence numbers of every command, from any thread. */
   guint                    seq;
 
-  GMutex                   lock;
+  /* The liveness token: when the main thread last signed it. Atomic, not
+   * under the lock, so that a main thread preempted while signing never
+   * holds up a heartbeat (the link thread runs at a real-time priority,
+   * the main thread does not, and a mutex does not pass priority on). */
+  _Atomic gint64           ui_alive_us;
+
+  StippleRtMutex           lock;
   /* Under lock. */
   gboolean                 armed;
-  gint64                   ui_alive_us;
   gint64                   sent_us;
   gint64                   ok_us;
   /* When the oldest heartbeat not yet answered was sent; 0 for none. */
@@ -51,11 +59,16 @@ struct _StipplePenLink
   gint64                   max_late_us;
   guint64                  heartbeats;
   gint64                   max_interval_us;
-  gboolean                 priority_raised;
+  StippleThreadPriority    priority;
   /* The last heartbeat could not be sent: the pen is gone. */
   gboolean                 pen_gone;
   /* The oldest the liveness token got while armed. */
   gint64                   max_ui_age_us;
+  /* While armed: the longest the thread went without a tick, and the
+   * longest a heartbeat's send took. */
+  gint64                   last_tick_us;
+  gint64                   max_tick_gap_us;
+  gint64                   max_send_us;
   /* Intervals between heartbeats, in 1 ms bins; the last bin holds
    * every longer one. */
   guint64                  interval_bins[INTERVAL_BINS];
@@ -124,14 +137,19 @@ tick_cb (gpointer user_data)
   gboolean have_event = FALSE;
   gint64 now = g_get_monotonic_time ();
 
-  g_mutex_lock (&link->lock);
+  stipple_rt_mutex_lock (&link->lock);
+  if (link->armed && link->last_tick_us != 0)
+    link->max_tick_gap_us = MAX (link->max_tick_gap_us, now - link->last_tick_us);
+  link->last_tick_us = link->armed ? now : 0;
   if (link->armed)
     {
-      link->max_ui_age_us = MAX (link->max_ui_age_us, now - link->ui_alive_us);
-      if (now - link->ui_alive_us > STIPPLE_PEN_LINK_LIVENESS_US)
+      gint64 ui_age = now - atomic_load (&link->ui_alive_us);
+
+      link->max_ui_age_us = MAX (link->max_ui_age_us, ui_age);
+      if (ui_age > STIPPLE_PEN_LINK_LIVENESS_US)
         {
           event.kind = STIPPLE_PEN_LINK_UI_FROZEN;
-          event.age_us = now - link->ui_alive_us;
+          event.age_us = ui_age;
           link->armed = FALSE;
           send_stop = have_event = TRUE;
         }
@@ -189,17 +207,19 @@ tick_cb (gpointer user_data)
           send_heartbeat = TRUE;
         }
     }
-  g_mutex_unlock (&link->lock);
+  stipple_rt_mutex_unlock (&link->lock);
 
   /* Sent without the lock: a transport may deliver the answer from
    * inside its send, on this thread. */
   if (send_heartbeat)
     {
       gboolean sent = send_command (link, STIPPLE_PROTO_MSG_HEARTBEAT);
+      gint64 took = g_get_monotonic_time () - now;
 
-      g_mutex_lock (&link->lock);
+      stipple_rt_mutex_lock (&link->lock);
       link->pen_gone = !sent;
-      g_mutex_unlock (&link->lock);
+      link->max_send_us = MAX (link->max_send_us, took);
+      stipple_rt_mutex_unlock (&link->lock);
     }
   if (send_stop)
     send_command (link, STIPPLE_PROTO_MSG_EMERGENCY_STOP);
@@ -216,11 +236,11 @@ link_thread (gpointer user_data)
   GSource *tick;
 
   {
-    gboolean raised = stipple_thread_raise_priority ("pen link");
+    StippleThreadPriority priority = stipple_thread_raise_priority ("pen link");
 
-    g_mutex_lock (&link->lock);
-    link->priority_raised = raised;
-    g_mutex_unlock (&link->lock);
+    stipple_rt_mutex_lock (&link->lock);
+    link->priority = priority;
+    stipple_rt_mutex_unlock (&link->lock);
   }
   g_main_context_push_thread_default (link->context);
   tick = g_timeout_source_new (STIPPLE_PEN_LINK_TICK_US / 1000);
@@ -241,9 +261,7 @@ liveness_cb (gpointer user_data)
 {
   StipplePenLink *link = user_data;
 
-  g_mutex_lock (&link->lock);
-  link->ui_alive_us = g_get_monotonic_time ();
-  g_mutex_unlock (&link->lock);
+  atomic_store (&link->ui_alive_us, g_get_monotonic_time ());
 
   return G_SOURCE_CONTINUE;
 }
@@ -269,8 +287,8 @@ stipple_pen_link_new (StippleTransport        *transport,
   link->func = func;
   link->user_data = user_data;
   link->main_context = g_main_context_ref_thread_default ();
-  g_mutex_init (&link->lock);
-  link->ui_alive_us = g_get_monotonic_time ();
+  stipple_rt_mutex_init (&link->lock);
+  atomic_store (&link->ui_alive_us, g_get_monotonic_time ());
 
   if (live_links == NULL)
     live_links = g_hash_table_new (NULL, NULL);
@@ -318,7 +336,7 @@ stipple_pen_link_free (StipplePenLink *link)
   g_main_context_unref (link->context);
   g_main_context_unref (link->main_context);
   g_object_unref (link->transport);
-  g_mutex_clear (&link->lock);
+  stipple_rt_mutex_clear (&link->lock);
   g_free (link);
 }
 
@@ -350,20 +368,21 @@ stipple_pen_link_arm (StipplePenLink *link)
 {
   gint64 now = g_get_monotonic_time ();
 
-  g_mutex_lock (&link->lock);
+  stipple_rt_mutex_lock (&link->lock);
   if (link->armed)
     {
-      g_mutex_unlock (&link->lock);
+      stipple_rt_mutex_unlock (&link->lock);
       return;
     }
   link->armed = TRUE;
   link->sent_us = now;
   link->ok_us = now;
-  link->ui_alive_us = MAX (link->ui_alive_us, now);
+  /* Arming counts as a signature: the main thread asked for it. */
+  atomic_store (&link->ui_alive_us, MAX (atomic_load (&link->ui_alive_us), now));
   link->max_late_us = 0;
   link->unanswered_us = 0;
   link->pen_gone = FALSE;
-  g_mutex_unlock (&link->lock);
+  stipple_rt_mutex_unlock (&link->lock);
 }
 
 /**
@@ -375,9 +394,9 @@ stipple_pen_link_arm (StipplePenLink *link)
 void
 stipple_pen_link_disarm (StipplePenLink *link)
 {
-  g_mutex_lock (&link->lock);
+  stipple_rt_mutex_lock (&link->lock);
   link->armed = FALSE;
-  g_mutex_unlock (&link->lock);
+  stipple_rt_mutex_unlock (&link->lock);
 }
 
 /**
@@ -396,7 +415,7 @@ stipple_pen_link_heartbeat_replied (StipplePenLink *link,
 {
   gint64 now = g_get_monotonic_time ();
 
-  g_mutex_lock (&link->lock);
+  stipple_rt_mutex_lock (&link->lock);
   link->ok_us = now;
   link->unanswered_us = 0;
   if (pen_armed)
@@ -414,7 +433,7 @@ stipple_pen_link_heartbeat_replied (StipplePenLink *link,
       link->max_late_us = MAX (link->max_late_us,
                                now - link->sent_us - STIPPLE_PEN_LINK_HEARTBEAT_INTERVAL_US);
     }
-  g_mutex_unlock (&link->lock);
+  stipple_rt_mutex_unlock (&link->lock);
 }
 
 /**
@@ -430,9 +449,9 @@ stipple_pen_link_get_max_late_us (StipplePenLink *link)
 {
   gint64 late;
 
-  g_mutex_lock (&link->lock);
+  stipple_rt_mutex_lock (&link->lock);
   late = link->max_late_us;
-  g_mutex_unlock (&link->lock);
+  stipple_rt_mutex_unlock (&link->lock);
 
   return late;
 }
@@ -440,29 +459,27 @@ stipple_pen_link_get_max_late_us (StipplePenLink *link)
 /**
  * stipple_pen_link_get_stats:
  * @link: a link
- * @heartbeats: (out): heartbeats sent since the link started
- * @p99_interval_us: (out): the 99th percentile of the time between two of
- *   them, to the millisecond
- * @max_interval_us: (out): the longest time between two of them
- * @max_ui_age_us: (out): the oldest the liveness token got while armed
- * @priority_raised: (out): whether the link thread runs at a raised priority
+ * @stats: (out caller-allocates): filled with the heartbeats sent since
+ *   the link started, the 99th percentile of the time between two of
+ *   them (to the millisecond) and the longest, the oldest the liveness
+ *   token got while armed, the link thread's scheduling priority, the
+ *   longest the thread went without a tick while armed and the longest a
+ *   heartbeat's send took; resends are the pen's to fill
  */
 void
-stipple_pen_link_get_stats (StipplePenLink *link,
-                            guint64        *heartbeats,
-                            gint64         *p99_interval_us,
-                            gint64         *max_interval_us,
-                            gint64         *max_ui_age_us,
-                            gboolean       *priority_raised)
+stipple_pen_link_get_stats (StipplePenLink      *link,
+                            StipplePenLinkStats *stats)
 {
   guint64 total = 0, seen = 0;
 
-  g_mutex_lock (&link->lock);
-  *heartbeats = link->heartbeats;
-  *max_interval_us = link->max_interval_us;
-  *max_ui_age_us = link->max_ui_age_us;
-  *priority_raised = link->priority_raised;
-  *p99_interval_us = 0;
+  stipple_rt_mutex_lock (&link->lock);
+  stats->heartbeats = link->heartbeats;
+  stats->interval_max_us = link->max_interval_us;
+  stats->ui_age_max_us = link->max_ui_age_us;
+  stats->priority = link->priority;
+  stats->tick_gap_max_us = link->max_tick_gap_us;
+  stats->send_max_us = link->max_send_us;
+  stats->interval_p99_us = 0;
   for (guint i = 0; i < INTERVAL_BINS; i++)
     total += link->interval_bins[i];
   for (guint i = 0; i < INTERVAL_BINS && total > 0; i++)
@@ -471,9 +488,9 @@ stipple_pen_link_get_stats (StipplePenLink *link,
       if (seen * 100 >= total * 99)
         {
           /* The bin's upper edge: never better than the truth. */
-          *p99_interval_us = (gint64) (i + 1) * 1000;
+          stats->interval_p99_us = (gint64) (i + 1) * 1000;
           break;
         }
     }
-  g_mutex_unlock (&link->lock);
+  stipple_rt_mutex_unlock (&link->lock);
 }

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "stipple-pen.h"
 #include "stipple-transport.h"
 
 G_BEGIN_DECLS
@@ -73,10 +74,6 @@ void            stipple_pen_link_heartbeat_replied (StipplePenLink          *lin
                                                     gboolean                 pen_armed);
 gint64          stipple_pen_link_get_max_late_us   (StipplePenLink          *link);
 void            stipple_pen_link_get_stats         (StipplePenLink          *link,
-                                                    guint64                 *heartbeats,
-                                                    gint64                  *p99_interval_us,
-                                                    gint64                  *max_interval_us,
-                                                    gint64                  *max_ui_age_us,
-                                                    gboolean                *priority_raised);
+                                                    StipplePenLinkStats     *stats);
 
 G_END_DECLS

@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include "stipple-main-wakeup.h"
+#include "stipple-rt-mutex.h"
 #include "stipple-pen.h"
 #include "stipple-pen-link.h"
 
@@ -39,17 +41,22 @@ struct _Request
 
 /* What the transport's I/O thread shares with the main thread
  * (stipple-pen-telemetry.c). Every field is read and written under
- * @lock, on either thread; @main_context is set once, in
- * stipple_pen_io_init(), and only read after. */
+ * @lock, on either thread, except that @wakeup is made and freed on the
+ * main thread, and @telemetry_timer is the main thread's own. The I/O
+ * thread never touches the main context: it signals @wakeup once for
+ * what it queued (reply_signalled, telemetry_signalled), and the main
+ * thread batches the telemetry with a timer of its own. */
 typedef struct
 {
-  GMutex                    lock;
+  StippleRtMutex            lock;
+  StippleMainWakeup        *wakeup;
   GMainContext             *main_context;
+  GSource                  *telemetry_timer;
   GArray                   *pending_samples;
   guint                     pending_lost;
   GQueue                    pending_replies;
-  GSource                  *reply_source;
-  GSource                  *telemetry_source;
+  gboolean                  reply_signalled;
+  gboolean                  telemetry_signalled;
   gboolean                  expect_restart;
   gboolean                  seq_valid;
   guint32                   next_packet_seq;

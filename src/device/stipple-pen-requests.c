@@ -195,9 +195,9 @@ pump_queue (StipplePen *self)
 
   if (self->current->command.type == STIPPLE_PROTO_MSG_TELEMETRY_START)
     {
-      g_mutex_lock (&self->io.lock);
+      stipple_rt_mutex_lock (&self->io.lock);
       self->io.expect_restart = TRUE;
-      g_mutex_unlock (&self->io.lock);
+      stipple_rt_mutex_unlock (&self->io.lock);
     }
 
   send_current (self);
@@ -284,11 +284,11 @@ stipple_pen_reply_flush_cb (gpointer user_data)
   GQueue replies = G_QUEUE_INIT;
   StippleProtoReply *reply;
 
-  g_mutex_lock (&self->io.lock);
-  g_clear_pointer (&self->io.reply_source, g_source_unref);
+  stipple_rt_mutex_lock (&self->io.lock);
+  self->io.reply_signalled = FALSE;
   replies = self->io.pending_replies;
   g_queue_init (&self->io.pending_replies);
-  g_mutex_unlock (&self->io.lock);
+  stipple_rt_mutex_unlock (&self->io.lock);
 
   g_object_ref (self);
   while ((reply = g_queue_pop_head (&replies)) != NULL)

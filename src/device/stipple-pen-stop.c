@@ -306,8 +306,6 @@ stipple_pen_get_link_stats (StipplePen          *self,
   g_return_if_fail (STIPPLE_IS_PEN (self));
   g_return_if_fail (stats != NULL);
 
-  stipple_pen_link_get_stats (self->link, &stats->heartbeats, &stats->interval_p99_us,
-                              &stats->interval_max_us, &stats->ui_age_max_us,
-                              &stats->priority_raised);
+  stipple_pen_link_get_stats (self->link, stats);
   stats->resends = self->resends;
 }

@@ -23,22 +23,16 @@
 /* ------------------------------------------------------------------ */
 /* The I/O thread                                                       */
 
-static gboolean telemetry_flush_cb (gpointer user_data);
-
+/* Called with the lock held: the main thread hears of it once, however
+ * many packets come before it looks. */
 static void
-schedule_locked (StipplePen   *self,
-                 GSource     **slot,
-                 guint         delay_ms,
-                 GSourceFunc   func)
+signal_locked (StipplePen *self,
+               gboolean   *signalled)
 {
-  if (*slot != NULL)
+  if (*signalled)
     return;
-
-  *slot = delay_ms > 0 ? g_timeout_source_new (delay_ms) : g_idle_source_new ();
-  g_source_set_priority (*slot, G_PRIORITY_DEFAULT);
-  g_source_set_callback (*slot, func, self, NULL);
-  g_source_set_static_name (*slot, "[stipple] pen inbox");
-  g_source_attach (*slot, self->io.main_context);
+  *signalled = TRUE;
+  stipple_main_wakeup_signal (self->io.wakeup);
 }
 
 /* Every pen samples every 125 µs (docs/pen-protocol.md, 5.1). */
@@ -55,13 +49,13 @@ telemetry_received (StipplePen  *self,
 
   if (stipple_proto_telemetry_decode (data, len, &telemetry) != STIPPLE_PROTO_STATUS_OK)
     {
-      g_mutex_lock (&self->io.lock);
+      stipple_rt_mutex_lock (&self->io.lock);
       self->io.stats.bad_frames++;
-      g_mutex_unlock (&self->io.lock);
+      stipple_rt_mutex_unlock (&self->io.lock);
       return;
     }
 
-  g_mutex_lock (&self->io.lock);
+  stipple_rt_mutex_lock (&self->io.lock);
 
   /* A missing packet is found by the gap in the sequence; it held as many
    * samples as the pen puts in one. */
@@ -113,9 +107,9 @@ telemetry_received (StipplePen  *self,
     }
   g_array_append_vals (self->io.pending_samples, telemetry.samples, telemetry.count);
   self->io.pending_lost += lost;
-  schedule_locked (self, &self->io.telemetry_source, TELEMETRY_BATCH_MS, telemetry_flush_cb);
+  signal_locked (self, &self->io.telemetry_signalled);
 
-  g_mutex_unlock (&self->io.lock);
+  stipple_rt_mutex_unlock (&self->io.lock);
 }
 
 void
@@ -131,9 +125,9 @@ stipple_pen_packet_cb (const guint8 *data,
     {
       /* A corrupt reply is answered by the reply timeout, corrupt
        * telemetry by the gap it leaves in the sequence. */
-      g_mutex_lock (&self->io.lock);
+      stipple_rt_mutex_lock (&self->io.lock);
       self->io.stats.bad_frames++;
-      g_mutex_unlock (&self->io.lock);
+      stipple_rt_mutex_unlock (&self->io.lock);
       return;
     }
 
@@ -148,9 +142,9 @@ stipple_pen_packet_cb (const guint8 *data,
       stipple_proto_reply_decode (data, len, reply) != STIPPLE_PROTO_STATUS_OK)
     {
       g_free (reply);
-      g_mutex_lock (&self->io.lock);
+      stipple_rt_mutex_lock (&self->io.lock);
       self->io.stats.bad_frames++;
-      g_mutex_unlock (&self->io.lock);
+      stipple_rt_mutex_unlock (&self->io.lock);
       return;
     }
 
@@ -161,10 +155,10 @@ stipple_pen_packet_cb (const guint8 *data,
                                         reply->result == STIPPLE_PROTO_RESULT_OK &&
                                         reply->body.status.state == STIPPLE_PROTO_STATE_ARMED);
 
-  g_mutex_lock (&self->io.lock);
+  stipple_rt_mutex_lock (&self->io.lock);
   g_queue_push_tail (&self->io.pending_replies, reply);
-  schedule_locked (self, &self->io.reply_source, 0, stipple_pen_reply_flush_cb);
-  g_mutex_unlock (&self->io.lock);
+  signal_locked (self, &self->io.reply_signalled);
+  stipple_rt_mutex_unlock (&self->io.lock);
 }
 
 /* ------------------------------------------------------------------ */
@@ -177,13 +171,14 @@ telemetry_flush_cb (gpointer user_data)
   g_autoptr(GArray) samples = NULL;
   guint lost;
 
-  g_mutex_lock (&self->io.lock);
-  g_clear_pointer (&self->io.telemetry_source, g_source_unref);
+  g_clear_pointer (&self->io.telemetry_timer, g_source_unref);
+  stipple_rt_mutex_lock (&self->io.lock);
+  self->io.telemetry_signalled = FALSE;
   samples = g_steal_pointer (&self->io.pending_samples);
   self->io.pending_samples = g_array_sized_new (FALSE, FALSE, sizeof (StippleProtoSample), 256);
   lost = self->io.pending_lost;
   self->io.pending_lost = 0;
-  g_mutex_unlock (&self->io.lock);
+  stipple_rt_mutex_unlock (&self->io.lock);
 
   if (samples->len > 0 || lost > 0)
     stipple_pen_emit_telemetry (self, (const StippleProtoSample *) samples->data,
@@ -192,30 +187,54 @@ telemetry_flush_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The I/O thread queued something: replies are taken at once, the
+ * telemetry after TELEMETRY_BATCH_MS, in one batch. */
+static gboolean
+inbox_cb (gpointer user_data)
+{
+  StipplePen *self = user_data;
+  gboolean telemetry;
+
+  stipple_rt_mutex_lock (&self->io.lock);
+  telemetry = self->io.telemetry_signalled;
+  stipple_rt_mutex_unlock (&self->io.lock);
+
+  stipple_pen_reply_flush_cb (self);
+  if (telemetry && self->io.telemetry_timer == NULL)
+    {
+      self->io.telemetry_timer = g_timeout_source_new (TELEMETRY_BATCH_MS);
+      g_source_set_callback (self->io.telemetry_timer, telemetry_flush_cb, self, NULL);
+      g_source_set_static_name (self->io.telemetry_timer, "[stipple] pen telemetry batch");
+      g_source_attach (self->io.telemetry_timer, self->io.main_context);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
 /* ------------------------------------------------------------------ */
 /* Setting up and tearing down                                          */
 
 void
 stipple_pen_io_init (StipplePen *self)
 {
-  g_mutex_init (&self->io.lock);
+  stipple_rt_mutex_init (&self->io.lock);
   g_queue_init (&self->io.pending_replies);
   self->io.pending_samples = g_array_sized_new (FALSE, FALSE, sizeof (StippleProtoSample), 256);
   self->io.main_context = g_main_context_ref_thread_default ();
+  self->io.wakeup = stipple_main_wakeup_new (self->io.main_context, G_PRIORITY_DEFAULT, inbox_cb,
+                                             self);
 }
 
 void
 stipple_pen_io_dispose (StipplePen *self)
 {
-  g_mutex_lock (&self->io.lock);
-  if (self->io.reply_source != NULL)
-    g_source_destroy (self->io.reply_source);
-  g_clear_pointer (&self->io.reply_source, g_source_unref);
-  if (self->io.telemetry_source != NULL)
-    g_source_destroy (self->io.telemetry_source);
-  g_clear_pointer (&self->io.telemetry_source, g_source_unref);
+  g_clear_pointer (&self->io.wakeup, stipple_main_wakeup_free);
+  if (self->io.telemetry_timer != NULL)
+    g_source_destroy (self->io.telemetry_timer);
+  g_clear_pointer (&self->io.telemetry_timer, g_source_unref);
+  stipple_rt_mutex_lock (&self->io.lock);
   g_queue_clear_full (&self->io.pending_replies, g_free);
-  g_mutex_unlock (&self->io.lock);
+  stipple_rt_mutex_unlock (&self->io.lock);
 }
 
 void
@@ -223,7 +242,7 @@ stipple_pen_io_finalize (StipplePen *self)
 {
   g_clear_pointer (&self->io.pending_samples, g_array_unref);
   g_clear_pointer (&self->io.main_context, g_main_context_unref);
-  g_mutex_clear (&self->io.lock);
+  stipple_rt_mutex_clear (&self->io.lock);
 }
 
 /* ------------------------------------------------------------------ */
@@ -243,9 +262,9 @@ stipple_pen_get_telemetry_stats (StipplePen               *self,
   g_return_if_fail (STIPPLE_IS_PEN (self));
   g_return_if_fail (stats != NULL);
 
-  g_mutex_lock (&self->io.lock);
+  stipple_rt_mutex_lock (&self->io.lock);
   *stats = self->io.stats;
-  g_mutex_unlock (&self->io.lock);
+  stipple_rt_mutex_unlock (&self->io.lock);
 }
 
 /**
@@ -264,8 +283,8 @@ stipple_pen_set_sample_func (StipplePen           *self,
 {
   g_return_if_fail (STIPPLE_IS_PEN (self));
 
-  g_mutex_lock (&self->io.lock);
+  stipple_rt_mutex_lock (&self->io.lock);
   self->io.sample_func = func;
   self->io.sample_data = user_data;
-  g_mutex_unlock (&self->io.lock);
+  stipple_rt_mutex_unlock (&self->io.lock);
 }

@@ -364,9 +364,9 @@ identify_cb (StipplePen              *self,
   self->identity = reply->body.identity;
   self->has_identity = TRUE;
 
-  g_mutex_lock (&self->io.lock);
+  stipple_rt_mutex_lock (&self->io.lock);
   self->io.samples_per_packet = self->identity.samples_per_packet;
-  g_mutex_unlock (&self->io.lock);
+  stipple_rt_mutex_unlock (&self->io.lock);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDENTITY]);
 
@@ -378,9 +378,9 @@ static void
 transport_attached_cb (StippleTransport *transport,
                        StipplePen       *self)
 {
-  g_mutex_lock (&self->io.lock);
+  stipple_rt_mutex_lock (&self->io.lock);
   self->io.seq_valid = FALSE;
-  g_mutex_unlock (&self->io.lock);
+  stipple_rt_mutex_unlock (&self->io.lock);
 
   stipple_pen_enqueue (self, stipple_pen_request_new (STIPPLE_PROTO_MSG_IDENTIFY,
                                                       identify_cb, NULL), FALSE);

@@ -9,6 +9,7 @@
 
 #include "stipple-pen-error.h"
 #include "stipple-proto.h"
+#include "stipple-thread-priority.h"
 #include "stipple-transport.h"
 
 G_BEGIN_DECLS
@@ -76,7 +77,10 @@ typedef struct
 } StipplePenTelemetryStats;
 
 /* How the link kept its time: heartbeats sent while armed, the intervals
- * between them, and commands sent again for want of a reply. */
+ * between them, and commands sent again for want of a reply. Where a
+ * heartbeat came late, the last two say why: the link thread was not
+ * run for that long (tick_gap_max_us: the scheduler), or a send took
+ * that long (send_max_us: the transport). */
 typedef struct
 {
   guint64 heartbeats;
@@ -84,7 +88,10 @@ typedef struct
   gint64  interval_max_us;
   gint64  ui_age_max_us;
   guint64 resends;
-  gboolean priority_raised;
+  /* The link thread's scheduling. */
+  StippleThreadPriority priority;
+  gint64  tick_gap_max_us;
+  gint64  send_max_us;
 } StipplePenLinkStats;
 
 #define STIPPLE_TYPE_PEN_STATE          (stipple_pen_state_get_type ())

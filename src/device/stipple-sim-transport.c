@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-rt-mutex.h"
 #include "stipple-pen-error.h"
 #include "stipple-sim-transport.h"
 #include "stipple-thread-priority.h"
@@ -34,7 +35,7 @@ struct _StippleSimTransport
 
   StippleFirmwareConfig  config;
   /* The model, and the order of what it sends. */
-  GMutex                 lock;
+  StippleRtMutex         lock;
   StippleFirmware        firmware;
   gboolean               manual_clock;
   gboolean               running;
@@ -52,6 +53,11 @@ struct _StippleSimTransport
   /* A stall of the I/O thread to come, in µs (stored as a pointer for
    * the atomic exchange), for tests. */
   gpointer               stall_us;
+  /* The I/O thread's own timing, under lock: the longest between two
+   * pumps and the longest a pump took, for bench-link. */
+  gint64                 last_pump_us;
+  gint64                 pump_gap_max_us;
+  gint64                 pump_max_us;
 };
 
 typedef struct
@@ -95,7 +101,7 @@ pump (StippleSimTransport *self)
 
   /* The host's reading of the pen runs now (the pen link asks when). */
   stipple_transport_reader_ran (STIPPLE_TRANSPORT (self));
-  g_mutex_lock (&self->lock);
+  stipple_rt_mutex_lock (&self->lock);
   now = stipple_sim_transport_get_now_us (self);
   /* What a slow bus has now delivered. */
   while (!g_queue_is_empty (&self->out_queue) &&
@@ -117,7 +123,7 @@ pump (StippleSimTransport *self)
   else
     while ((len = stipple_firmware_transmit (&self->firmware, buf, sizeof buf, now)) > 0)
       stipple_transport_packet_received (STIPPLE_TRANSPORT (self), buf, len);
-  g_mutex_unlock (&self->lock);
+  stipple_rt_mutex_unlock (&self->lock);
 }
 
 static gboolean
@@ -126,12 +132,44 @@ pump_cb (gpointer user_data)
   StippleSimTransport *self = user_data;
   gint64 stall = g_atomic_pointer_get (&self->stall_us) != NULL
     ? (gint64) GPOINTER_TO_SIZE (g_atomic_pointer_exchange (&self->stall_us, NULL)) : 0;
+  gint64 start = g_get_monotonic_time ();
+  gint64 took;
 
   /* A starved computer, for tests: this thread does not run at all. */
   if (stall > 0)
     g_usleep ((gulong) stall);
   pump (self);
+
+  took = g_get_monotonic_time () - start;
+  stipple_rt_mutex_lock (&self->lock);
+  if (self->last_pump_us != 0)
+    self->pump_gap_max_us = MAX (self->pump_gap_max_us, start - self->last_pump_us);
+  self->pump_max_us = MAX (self->pump_max_us, took);
+  self->last_pump_us = start;
+  stipple_rt_mutex_unlock (&self->lock);
   return G_SOURCE_CONTINUE;
+}
+
+/**
+ * stipple_sim_transport_get_pump_stats:
+ * @self: a #StippleSimTransport
+ * @gap_max_us: (out): the longest time between two of the I/O thread's
+ *   regular reads of the model
+ * @took_max_us: (out): the longest one read took
+ *
+ * Why the model lost samples, when it did: its queue holds 32 ms.
+ */
+void
+stipple_sim_transport_get_pump_stats (StippleSimTransport *self,
+                                      gint64              *gap_max_us,
+                                      gint64              *took_max_us)
+{
+  g_return_if_fail (STIPPLE_IS_SIM_TRANSPORT (self));
+
+  stipple_rt_mutex_lock (&self->lock);
+  *gap_max_us = self->pump_gap_max_us;
+  *took_max_us = self->pump_max_us;
+  stipple_rt_mutex_unlock (&self->lock);
 }
 
 static gboolean
@@ -180,10 +218,10 @@ stipple_sim_transport_start (StippleTransport  *transport,
     return TRUE;
 
   self->running = TRUE;
-  g_mutex_lock (&self->lock);
+  stipple_rt_mutex_lock (&self->lock);
   self->plugged = TRUE;
   stipple_firmware_init (&self->firmware, &self->config, stipple_sim_transport_get_now_us (self));
-  g_mutex_unlock (&self->lock);
+  stipple_rt_mutex_unlock (&self->lock);
   if (!self->manual_clock)
     {
       self->io_context = g_main_context_new ();
@@ -212,7 +250,7 @@ stipple_sim_transport_stop (StippleTransport *transport)
 
       /* Taken under the lock: a send from another thread no longer queues
        * a reply there. */
-      g_mutex_lock (&self->lock);
+      stipple_rt_mutex_lock (&self->lock);
       context = g_steal_pointer (&self->io_context);
       /* Frames still on a slow bus never arrive; their sends end here. */
       while (!g_queue_is_empty (&self->out_queue))
@@ -220,7 +258,7 @@ stipple_sim_transport_stop (StippleTransport *transport)
           out_frame_free (g_queue_pop_head (&self->out_queue));
           stipple_transport_out_completed (transport);
         }
-      g_mutex_unlock (&self->lock);
+      stipple_rt_mutex_unlock (&self->lock);
       g_main_context_invoke (context, quit_cb, self->io_loop);
       g_clear_pointer (&self->io_thread, g_thread_join);
       g_clear_pointer (&self->io_loop, g_main_loop_unref);
@@ -240,10 +278,10 @@ stipple_sim_transport_send (StippleTransport  *transport,
 {
   StippleSimTransport *self = STIPPLE_SIM_TRANSPORT (transport);
 
-  g_mutex_lock (&self->lock);
+  stipple_rt_mutex_lock (&self->lock);
   if (!self->plugged)
     {
-      g_mutex_unlock (&self->lock);
+      stipple_rt_mutex_unlock (&self->lock);
       g_set_error_literal (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NO_PEN,
                            _("No pen is connected."));
       return FALSE;
@@ -256,7 +294,7 @@ stipple_sim_transport_send (StippleTransport  *transport,
       frame->due_us = g_get_monotonic_time () + self->out_delay_us;
       frame->frame = g_bytes_new (data, len);
       g_queue_push_tail (&self->out_queue, frame);
-      g_mutex_unlock (&self->lock);
+      stipple_rt_mutex_unlock (&self->lock);
       return TRUE;
     }
   stipple_firmware_receive (&self->firmware, data, len, stipple_sim_transport_get_now_us (self));
@@ -274,7 +312,7 @@ stipple_sim_transport_send (StippleTransport  *transport,
       g_source_attach (source, self->io_context);
       g_source_unref (source);
     }
-  g_mutex_unlock (&self->lock);
+  stipple_rt_mutex_unlock (&self->lock);
 
   return TRUE;
 }
@@ -293,7 +331,7 @@ stipple_sim_transport_finalize (GObject *object)
   StippleSimTransport *self = STIPPLE_SIM_TRANSPORT (object);
 
   g_queue_clear_full (&self->out_queue, (GDestroyNotify) out_frame_free);
-  g_mutex_clear (&self->lock);
+  stipple_rt_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (stipple_sim_transport_parent_class)->finalize (object);
 }
@@ -315,7 +353,7 @@ stipple_sim_transport_class_init (StippleSimTransportClass *klass)
 static void
 stipple_sim_transport_init (StippleSimTransport *self)
 {
-  g_mutex_init (&self->lock);
+  stipple_rt_mutex_init (&self->lock);
   g_queue_init (&self->out_queue);
   stipple_transport_set_out_tracked (STIPPLE_TRANSPORT (self), TRUE);
   self->clock_origin = g_get_monotonic_time ();
@@ -403,9 +441,9 @@ stipple_sim_transport_unplug (StippleSimTransport *self)
   if (!self->plugged)
     return;
 
-  g_mutex_lock (&self->lock);
+  stipple_rt_mutex_lock (&self->lock);
   self->plugged = FALSE;
-  g_mutex_unlock (&self->lock);
+  stipple_rt_mutex_unlock (&self->lock);
   error = g_error_new_literal (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_UNPLUGGED,
                                _("The pen was unplugged."));
   stipple_transport_set_attached (STIPPLE_TRANSPORT (self), FALSE, error);
@@ -425,10 +463,10 @@ stipple_sim_transport_replug (StippleSimTransport *self)
   if (self->plugged || !self->running)
     return;
 
-  g_mutex_lock (&self->lock);
+  stipple_rt_mutex_lock (&self->lock);
   stipple_firmware_usb_reset (&self->firmware, stipple_sim_transport_get_now_us (self));
   self->plugged = TRUE;
-  g_mutex_unlock (&self->lock);
+  stipple_rt_mutex_unlock (&self->lock);
   stipple_transport_set_attached (STIPPLE_TRANSPORT (self), TRUE, NULL);
 }
 
@@ -447,9 +485,9 @@ stipple_sim_transport_set_out_delay (StippleSimTransport *self,
 {
   g_return_if_fail (STIPPLE_IS_SIM_TRANSPORT (self));
 
-  g_mutex_lock (&self->lock);
+  stipple_rt_mutex_lock (&self->lock);
   self->out_delay_us = (gint64) delay_ms * 1000;
-  g_mutex_unlock (&self->lock);
+  stipple_rt_mutex_unlock (&self->lock);
 }
 
 /**

@@ -21,6 +21,9 @@ guint64           stipple_sim_transport_get_now_us   (StippleSimTransport       
 void              stipple_sim_transport_advance      (StippleSimTransport         *self,
                                                       guint64                      us);
 void              stipple_sim_transport_unplug       (StippleSimTransport         *self);
+void              stipple_sim_transport_get_pump_stats (StippleSimTransport       *self,
+                                                        gint64                    *gap_max_us,
+                                                        gint64                    *took_max_us);
 void              stipple_sim_transport_replug       (StippleSimTransport         *self);
 
 void                 stipple_sim_transport_set_out_delay (StippleSimTransport *self,

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-rt-mutex.h"
 #include "stipple-pen-error.h"
 #include "stipple-transport.h"
 
@@ -24,7 +25,7 @@
 
 typedef struct
 {
-  GMutex                      packet_lock;
+  StippleRtMutex              packet_lock;
   StippleTransportPacketFunc  packet_func;
   gpointer                    packet_data;
 
@@ -35,7 +36,7 @@ typedef struct
    * from then, not from the moment it was queued (a busy bus or a pen
    * slow to take a transfer is not a missing reply). Sends are numbered
    * in the order they are submitted; completions come in that order. */
-  GMutex                      out_lock;
+  StippleRtMutex              out_lock;
   gboolean                    out_tracked;
   guint64                     out_submitted;
   guint64                     out_completed;
@@ -71,8 +72,8 @@ stipple_transport_finalize (GObject *object)
   StippleTransportPrivate *priv = stipple_transport_get_instance_private (self);
 
   g_clear_error (&priv->link_error);
-  g_mutex_clear (&priv->packet_lock);
-  g_mutex_clear (&priv->out_lock);
+  stipple_rt_mutex_clear (&priv->packet_lock);
+  stipple_rt_mutex_clear (&priv->out_lock);
 
   G_OBJECT_CLASS (stipple_transport_parent_class)->finalize (object);
 }
@@ -163,8 +164,8 @@ stipple_transport_init (StippleTransport *self)
 {
   StippleTransportPrivate *priv = stipple_transport_get_instance_private (self);
 
-  g_mutex_init (&priv->packet_lock);
-  g_mutex_init (&priv->out_lock);
+  stipple_rt_mutex_init (&priv->packet_lock);
+  stipple_rt_mutex_init (&priv->out_lock);
 }
 
 /**
@@ -278,9 +279,9 @@ stipple_transport_out_submitted (StippleTransport *self)
 {
   StippleTransportPrivate *priv = stipple_transport_get_instance_private (self);
 
-  g_mutex_lock (&priv->out_lock);
+  stipple_rt_mutex_lock (&priv->out_lock);
   priv->out_submitted++;
-  g_mutex_unlock (&priv->out_lock);
+  stipple_rt_mutex_unlock (&priv->out_lock);
 }
 
 /**
@@ -296,13 +297,13 @@ stipple_transport_out_completed (StippleTransport *self)
 {
   StippleTransportPrivate *priv = stipple_transport_get_instance_private (self);
 
-  g_mutex_lock (&priv->out_lock);
+  stipple_rt_mutex_lock (&priv->out_lock);
   if (priv->out_completed < priv->out_submitted)
     {
       priv->out_completed++;
       priv->out_completed_us[priv->out_completed % OUT_RING] = g_get_monotonic_time ();
     }
-  g_mutex_unlock (&priv->out_lock);
+  stipple_rt_mutex_unlock (&priv->out_lock);
 }
 
 /**
@@ -321,9 +322,9 @@ stipple_transport_get_out_serial (StippleTransport *self)
 
   g_return_val_if_fail (STIPPLE_IS_TRANSPORT (self), 0);
 
-  g_mutex_lock (&priv->out_lock);
+  stipple_rt_mutex_lock (&priv->out_lock);
   serial = priv->out_submitted;
-  g_mutex_unlock (&priv->out_lock);
+  stipple_rt_mutex_unlock (&priv->out_lock);
   return serial;
 }
 
@@ -344,10 +345,10 @@ stipple_transport_get_out_completed_us (StippleTransport *self,
 
   g_return_val_if_fail (STIPPLE_IS_TRANSPORT (self), 0);
 
-  g_mutex_lock (&priv->out_lock);
+  stipple_rt_mutex_lock (&priv->out_lock);
   if (serial <= priv->out_completed)
     when = priv->out_completed - serial < OUT_RING ? priv->out_completed_us[serial % OUT_RING] : 1;
-  g_mutex_unlock (&priv->out_lock);
+  stipple_rt_mutex_unlock (&priv->out_lock);
   return when;
 }
 
@@ -368,10 +369,10 @@ stipple_transport_set_packet_func (StippleTransport           *self,
 
   g_return_if_fail (STIPPLE_IS_TRANSPORT (self));
 
-  g_mutex_lock (&priv->packet_lock);
+  stipple_rt_mutex_lock (&priv->packet_lock);
   priv->packet_func = func;
   priv->packet_data = user_data;
-  g_mutex_unlock (&priv->packet_lock);
+  stipple_rt_mutex_unlock (&priv->packet_lock);
 }
 
 /**
@@ -421,10 +422,10 @@ stipple_transport_packet_received (StippleTransport *self,
 {
   StippleTransportPrivate *priv = stipple_transport_get_instance_private (self);
 
-  g_mutex_lock (&priv->packet_lock);
+  stipple_rt_mutex_lock (&priv->packet_lock);
   if (priv->packet_func != NULL)
     priv->packet_func (data, len, priv->packet_data);
-  g_mutex_unlock (&priv->packet_lock);
+  stipple_rt_mutex_unlock (&priv->packet_lock);
 }
 
 /**
@@ -509,9 +510,9 @@ stipple_transport_reader_ran (StippleTransport *self)
   StippleTransportPrivate *priv = stipple_transport_get_instance_private (self);
   gint64 now = g_get_monotonic_time ();
 
-  g_mutex_lock (&priv->out_lock);
+  stipple_rt_mutex_lock (&priv->out_lock);
   priv->reader_last_us = now;
-  g_mutex_unlock (&priv->out_lock);
+  stipple_rt_mutex_unlock (&priv->out_lock);
 }
 
 /**
@@ -529,8 +530,8 @@ stipple_transport_get_reader_last_us (StippleTransport *self)
 
   g_return_val_if_fail (STIPPLE_IS_TRANSPORT (self), 0);
 
-  g_mutex_lock (&priv->out_lock);
+  stipple_rt_mutex_lock (&priv->out_lock);
   last = priv->reader_last_us;
-  g_mutex_unlock (&priv->out_lock);
+  stipple_rt_mutex_unlock (&priv->out_lock);
   return last;
 }

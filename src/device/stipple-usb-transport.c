@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stipple-rt-mutex.h"
 #include "stipple-pen-error.h"
 #include "stipple-thread-priority.h"
 #include "stipple-usb-transport.h"
@@ -55,8 +56,8 @@ struct _StippleUsbTransport
   libusb_device           *device;
 
   /* Shared with the event thread, under lock. */
-  GMutex                   lock;
-  GCond                    cond;
+  StippleRtMutex           lock;
+  StippleRtCond            cond;
   struct libusb_transfer  *in_transfers[N_IN_TRANSFERS];
   GPtrArray               *stalled;
   /* OUT transfers submitted and not yet completed, under lock: closing
@@ -185,7 +186,7 @@ recover_stall_cb (gpointer user_data)
   if (r == 0)
     r = libusb_clear_halt (self->handle, STIPPLE_USB_ENDPOINT_OUT);
 
-  g_mutex_lock (&self->lock);
+  stipple_rt_mutex_lock (&self->lock);
   stalled = g_steal_pointer (&self->stalled);
   self->stalled = g_ptr_array_new ();
 
@@ -205,8 +206,8 @@ recover_stall_cb (gpointer user_data)
     }
   if (r != 0 && r != LIBUSB_ERROR_NO_DEVICE && !self->closing)
     mark_gone_locked (self);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  stipple_rt_cond_broadcast (&self->cond);
+  stipple_rt_mutex_unlock (&self->lock);
 
   return G_SOURCE_REMOVE;
 }
@@ -221,7 +222,7 @@ in_transfer_cb (struct libusb_transfer *transfer)
     stipple_transport_packet_received (STIPPLE_TRANSPORT (self),
                                        transfer->buffer, transfer->actual_length);
 
-  g_mutex_lock (&self->lock);
+  stipple_rt_mutex_lock (&self->lock);
   self->in_flight--;
 
   switch (transfer->status)
@@ -267,8 +268,8 @@ in_transfer_cb (struct libusb_transfer *transfer)
         mark_gone_locked (self);
     }
 
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  stipple_rt_cond_broadcast (&self->cond);
+  stipple_rt_mutex_unlock (&self->lock);
 }
 
 static void
@@ -276,7 +277,7 @@ out_transfer_cb (struct libusb_transfer *transfer)
 {
   StippleUsbTransport *self = transfer->user_data;
 
-  g_mutex_lock (&self->lock);
+  stipple_rt_mutex_lock (&self->lock);
   self->in_flight--;
   g_ptr_array_remove_fast (self->out_transfers, transfer);
   /* Taken by the pen, or failed: either way the reply is waited for
@@ -291,8 +292,8 @@ out_transfer_cb (struct libusb_transfer *transfer)
   else if (transfer->status == LIBUSB_TRANSFER_STALL && !self->closing)
     invoke_main (self, recover_stall_cb);
 
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
+  stipple_rt_cond_broadcast (&self->cond);
+  stipple_rt_mutex_unlock (&self->lock);
   /* LIBUSB_TRANSFER_FREE_TRANSFER frees it and its buffer on return. */
 }
 
@@ -356,7 +357,7 @@ open_device (StippleUsbTransport  *self,
   self->handle = handle;
   self->device = libusb_ref_device (device);
 
-  g_mutex_lock (&self->lock);
+  stipple_rt_mutex_lock (&self->lock);
   self->closing = FALSE;
   self->gone = FALSE;
   self->stats.opens++;
@@ -378,7 +379,7 @@ open_device (StippleUsbTransport  *self,
         break;
       self->in_flight++;
     }
-  g_mutex_unlock (&self->lock);
+  stipple_rt_mutex_unlock (&self->lock);
 
   if (r != 0)
     {
@@ -409,13 +410,13 @@ close_device (StippleUsbTransport *self,
   if (self->handle == NULL)
     return;
 
-  g_mutex_lock (&self->lock);
+  stipple_rt_mutex_lock (&self->lock);
   self->closing = TRUE;
   /* Commands on their way to a pen that went (the pen link's heartbeat
    * among them) would otherwise wait for it for ever. */
   for (guint i = 0; i < self->out_transfers->len; i++)
     libusb_cancel_transfer (g_ptr_array_index (self->out_transfers, i));
-  g_mutex_unlock (&self->lock);
+  stipple_rt_mutex_unlock (&self->lock);
 
   /* Nothing is resubmitted once closing is set; a transfer that already
    * completed just says it was not found. */
@@ -425,14 +426,14 @@ close_device (StippleUsbTransport *self,
 
   /* The event thread completes the cancelled transfers; a transfer must
    * not outlive its handle. */
-  g_mutex_lock (&self->lock);
+  stipple_rt_mutex_lock (&self->lock);
   deadline = g_get_monotonic_time () + CLOSE_WAIT_US;
   while (self->in_flight > 0)
-    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+    if (!stipple_rt_cond_wait_until (&self->cond, &self->lock, deadline))
       break;
   g_ptr_array_set_size (self->stalled, 0);
   in_flight = self->in_flight;
-  g_mutex_unlock (&self->lock);
+  stipple_rt_mutex_unlock (&self->lock);
 
   if (in_flight == 0)
     {
@@ -712,10 +713,10 @@ stipple_usb_transport_send (StippleTransport  *transport,
 
   /* The handle is read under the lock: the pen link's thread sends its
    * heartbeats while the main thread may be closing the pen. */
-  g_mutex_lock (&self->lock);
+  stipple_rt_mutex_lock (&self->lock);
   if (self->handle == NULL)
     {
-      g_mutex_unlock (&self->lock);
+      stipple_rt_mutex_unlock (&self->lock);
       free (buffer);
       libusb_free_transfer (transfer);
       g_set_error_literal (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NO_PEN,
@@ -740,7 +741,7 @@ stipple_usb_transport_send (StippleTransport  *transport,
     {
       mark_gone_locked (self);
     }
-  g_mutex_unlock (&self->lock);
+  stipple_rt_mutex_unlock (&self->lock);
 
   if (r != 0)
     {
@@ -771,8 +772,8 @@ stipple_usb_transport_finalize (GObject *object)
   g_clear_pointer (&self->out_transfers, g_ptr_array_unref);
   g_clear_pointer (&self->ids, g_array_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->cond);
+  stipple_rt_mutex_clear (&self->lock);
+  stipple_rt_cond_clear (&self->cond);
 
   G_OBJECT_CLASS (stipple_usb_transport_parent_class)->finalize (object);
 }
@@ -794,8 +795,8 @@ stipple_usb_transport_class_init (StippleUsbTransportClass *klass)
 static void
 stipple_usb_transport_init (StippleUsbTransport *self)
 {
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
+  stipple_rt_mutex_init (&self->lock);
+  stipple_rt_cond_init (&self->cond);
   stipple_transport_set_out_tracked (STIPPLE_TRANSPORT (self), TRUE);
   self->stalled = g_ptr_array_new ();
   self->out_transfers = g_ptr_array_new ();
@@ -950,9 +951,9 @@ stipple_usb_transport_get_stats (StippleUsbTransport      *self,
   g_return_if_fail (STIPPLE_IS_USB_TRANSPORT (self));
   g_return_if_fail (stats != NULL);
 
-  g_mutex_lock (&self->lock);
+  stipple_rt_mutex_lock (&self->lock);
   *stats = self->stats;
-  g_mutex_unlock (&self->lock);
+  stipple_rt_mutex_unlock (&self->lock);
 }
 
 /**
