@@ -100,6 +100,26 @@ count_copies (void)
   return n;
 }
 
+/* Enter in the file chooser until it closes: a first Enter may only
+ * take the location entry's completion. Three presses at most. */
+static void
+accept_chooser (GtkWindow *chooser)
+{
+  g_object_add_weak_pointer (G_OBJECT (chooser), (gpointer *) &chooser);
+  for (guint presses = 0; chooser != NULL && gtk_widget_get_visible (GTK_WIDGET (chooser)); presses++)
+    {
+      gint64 until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC * test_slowdown ();
+
+      g_assert_cmpuint (presses, <, 3);
+      stipple_xinput_key (chooser, "Return");
+      while (chooser != NULL && gtk_widget_get_visible (GTK_WIDGET (chooser)) &&
+             g_get_monotonic_time () < until)
+        g_main_context_iteration (NULL, FALSE);
+    }
+  if (chooser != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (chooser), (gpointer *) &chooser);
+}
+
 /* Opens @path through the main menu's Import Patient… and the file
  * chooser, typed and entered as a person would; returns the preview. */
 static AdwMessageDialog *
@@ -111,6 +131,7 @@ import_through_chooser (const char *path,
   GtkWindow *chooser = NULL;
   GtkWidget *popover;
   GtkWidget *item = NULL;
+  GtkWidget *entry = NULL;
 
   stipple_xinput_click (menu_button);
   popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button)));
@@ -120,10 +141,14 @@ import_through_chooser (const char *path,
   /* The first item of the menu has the focus when it opens. */
   stipple_xinput_key (main_window (), "Return");
   WAIT_FOR ((chooser = stipple_test_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
-  stipple_test_iterate (300);
+  /* The location entry, opened with its shortcut, takes the path once it
+   * has the focus; Enter once it holds the whole path. */
+  stipple_xinput_key (chooser, "ctrl+l");
+  WAIT_FOR ((entry = gtk_root_get_focus (GTK_ROOT (chooser))) != NULL && GTK_IS_EDITABLE (entry));
   stipple_xinput_type (chooser, path);
-  stipple_test_iterate (300);
-  stipple_xinput_key (chooser, "Return");
+  WAIT_FOR ((entry = gtk_root_get_focus (GTK_ROOT (chooser))) != NULL && GTK_IS_EDITABLE (entry) &&
+            g_str_equal (gtk_editable_get_text (GTK_EDITABLE (entry)), path));
+  accept_chooser (chooser);
   return wait_for_dialog (heading);
 }
 
