@@ -76,6 +76,22 @@ test_wait_wake_cb (gpointer user_data)
 
 #define WAIT_FOR(cond) WAIT_FOR_SECONDS (TEST_WAIT_SECONDS, cond)
 
+/* Runs the main context until @cond holds or @seconds (times the
+ * slowdown) have passed, looking at it at least every 2 ms; says whether
+ * @cond holds. Unlike WAIT_FOR(), running out of time does not fail the
+ * test: it is for a step a person would try again, such as a click that
+ * a window still settling did not take. */
+#define ITERATE_UNTIL_SECONDS(seconds, cond) \
+  G_GNUC_EXTENSION ({ \
+    gint64 _until = g_get_monotonic_time () + \
+                    (gint64) (seconds) * G_USEC_PER_SEC * test_slowdown (); \
+    guint _wake = g_timeout_add (2, test_wait_wake_cb, NULL); \
+    while (!(cond) && g_get_monotonic_time () < _until) \
+      g_main_context_iteration (NULL, TRUE); \
+    g_source_remove (_wake); \
+    (gboolean) !!(cond); \
+  })
+
 /* Runs the main context for @msec of real time. */
 static inline void
 test_run_for (guint msec)

@@ -14,10 +14,10 @@
 
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
-#include <locale.h>
 
 #include "stipple-application.h"
 #include "stipple-test-a11y.h"
+#include "stipple-test-ui.h"
 #include "stipple-test-xinput.h"
 
 #define TEST_WAIT_SECONDS 20
@@ -117,31 +117,19 @@ run (void)
   finished = TRUE;
 }
 
-static gboolean
-drive_cb (gpointer data)
-{
-  run ();
-  g_application_quit (G_APPLICATION (app));
-  return G_SOURCE_REMOVE;
-}
-
 static void
 start (Answer      expected,
        const char *database,
        gboolean    demo)
 {
   const char *argv[] = { "stipple", "--simulate", "--database", database, NULL, NULL };
-  int status;
 
   if (demo)
     argv[4] = "--demo";
   answer = expected;
   finished = FALSE;
   app = stipple_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_idle_add (drive_cb, NULL);
-  status = g_application_run (G_APPLICATION (app), demo ? 5 : 4, (char **) argv);
-  g_assert_cmpint (status, ==, 0);
+  stipple_test_run_app (G_APPLICATION (app), argv, run);
   g_assert_true (finished);
   g_clear_object (&app);
 }
@@ -193,12 +181,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STIPPLE_LOCALEDIR"));
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-  setlocale (LC_ALL, "");
+  stipple_test_ui_init (&argc, &argv);
 
   g_test_add_data_func ("/stipple/first-start/save", &save_case, test_first_start);
   g_test_add_data_func ("/stipple/first-start/later", &later_case, test_first_start);

@@ -13,12 +13,12 @@
 
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
-#include <locale.h>
 
 #include "stipple-application.h"
 #include "stipple-screening.h"
 #include "stipple-sim-transport.h"
 #include "stipple-test-a11y.h"
+#include "stipple-test-ui.h"
 #include "stipple-test-xinput.h"
 #include "stipple-treatment-page.h"
 #include "stipple-treatment.h"
@@ -36,25 +36,15 @@ static GtkWindow *window;
 static gboolean finished;
 static gint64 session_id;
 
-static gboolean
-focus_within (GtkWidget *target)
-{
-  GtkRoot *root = gtk_widget_get_root (target);
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-
-  return focus != NULL && (focus == target || gtk_widget_is_ancestor (focus, target));
-}
-
 /* Presses Tab, as a person does, until the keyboard focus is on @target
  * (or inside it); at most 80 presses. */
 static void
 tab_to (GtkWidget *target)
 {
   WAIT_FOR (gtk_widget_get_mapped (target) && gtk_widget_is_sensitive (target));
-  for (guint presses = 0; !focus_within (target); presses++)
+  for (guint presses = 0; !stipple_test_ui_focused (target); presses++)
     {
       GtkWidget *before = gtk_root_get_focus (gtk_widget_get_root (target));
-      gint64 until;
 
       if (presses >= 80)
         {
@@ -63,48 +53,18 @@ tab_to (GtkWidget *target)
         }
       stipple_xinput_key (GTK_WINDOW (gtk_widget_get_root (target)), "Tab");
       /* The focus moves when the key has gone through. */
-      until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC * test_slowdown ();
-      while (gtk_root_get_focus (gtk_widget_get_root (target)) == before &&
-             g_get_monotonic_time () < until)
-        g_main_context_iteration (NULL, TRUE);
+      ITERATE_UNTIL_SECONDS (2, gtk_root_get_focus (gtk_widget_get_root (target)) != before);
     }
-}
-
-static GtkWidget *
-wait_find (GtkAccessibleRole  role,
-           const char        *label)
-{
-  GtkWidget *found = NULL;
-
-  WAIT_FOR ((found = stipple_test_find_anywhere (role, label)) != NULL &&
-            gtk_widget_get_mapped (found) && gtk_widget_is_sensitive (found));
-  return found;
 }
 
 /* Tab to a button and press it with Space. */
 static void
 press (const char *label)
 {
-  GtkWidget *button = wait_find (GTK_ACCESSIBLE_ROLE_BUTTON, label);
+  GtkWidget *button = stipple_test_ui_wait_for_accessible (GTK_ACCESSIBLE_ROLE_BUTTON, label);
 
   tab_to (button);
   stipple_xinput_key (GTK_WINDOW (gtk_widget_get_root (button)), "space");
-}
-
-static StippleTreatment *
-current_treatment (void)
-{
-  GtkWidget *page = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_TREATMENT_PAGE);
-
-  return page ? stipple_treatment_page_get_treatment (STIPPLE_TREATMENT_PAGE (page)) : NULL;
-}
-
-static StippleFirmware *
-pen_model (void)
-{
-  StipplePen *pen = stipple_application_get_pen (app);
-
-  return stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (stipple_pen_get_transport (pen)));
 }
 
 static void
@@ -159,12 +119,13 @@ run (void)
       }
   }
   press (_("Next"));
-  widget = wait_find (GTK_ACCESSIBLE_ROLE_CHECKBOX, _("The patient consents to the treatment"));
+  widget = stipple_test_ui_wait_for_accessible (GTK_ACCESSIBLE_ROLE_CHECKBOX,
+                                                _("The patient consents to the treatment"));
   tab_to (widget);
   stipple_xinput_key (window, "space");
   WAIT_FOR (gtk_check_button_get_active (GTK_CHECK_BUTTON (widget)));
   press (_("Next"));
-  widget = wait_find (GTK_ACCESSIBLE_ROLE_SWITCH, _("Anaesthetic applied"));
+  widget = stipple_test_ui_wait_for_accessible (GTK_ACCESSIBLE_ROLE_SWITCH, _("Anaesthetic applied"));
   tab_to (widget);
   stipple_xinput_key (window, "space");
   WAIT_FOR (gtk_switch_get_active (GTK_SWITCH (widget)));
@@ -178,23 +139,26 @@ run (void)
 
   /* The treatment: a zone chosen, its plan sent with the mnemonic, the
    * needle started and stopped with the keyboard. */
-  WAIT_FOR (current_treatment () != NULL);
-  session_id = stipple_treatment_get_session (current_treatment ())->id;
-  widget = wait_find (GTK_ACCESSIBLE_ROLE_BUTTON, stipple_zone_get_name (STIPPLE_ZONE_CHEEK_LEFT));
+  WAIT_FOR (stipple_test_ui_get_treatment (window) != NULL);
+  session_id = stipple_treatment_get_session (stipple_test_ui_get_treatment (window))->id;
+  widget = stipple_test_ui_wait_for_accessible (GTK_ACCESSIBLE_ROLE_BUTTON,
+                                                stipple_zone_get_name (STIPPLE_ZONE_CHEEK_LEFT));
   tab_to (widget);
   stipple_xinput_key (window, "Return");
-  WAIT_FOR (stipple_treatment_get_zone (current_treatment ()) == STIPPLE_ZONE_CHEEK_LEFT);
+  WAIT_FOR (stipple_treatment_get_zone (stipple_test_ui_get_treatment (window)) == STIPPLE_ZONE_CHEEK_LEFT);
   stipple_xinput_key (window, "alt+a");
-  WAIT_FOR (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED);
+  WAIT_FOR (stipple_treatment_get_verification (stipple_test_ui_get_treatment (window)) ==
+            STIPPLE_VERIFICATION_VERIFIED);
   stipple_xinput_key (window, "alt+s");
-  WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
-  WAIT_FOR (stipple_treatment_get_strokes (current_treatment (), STIPPLE_ZONE_CHEEK_LEFT) > 100);
+  WAIT_FOR (stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
+  WAIT_FOR (stipple_treatment_get_strokes (stipple_test_ui_get_treatment (window),
+                                           STIPPLE_ZONE_CHEEK_LEFT) > 100);
   stipple_xinput_key (window, "alt+s");
-  WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+  WAIT_FOR (!stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
 
   /* The note, typed; then the end, confirmed from the keyboard. */
   g_test_message ("notes");
-  widget = wait_find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Notes before treatment"));
+  widget = stipple_test_ui_wait_for_accessible (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Notes before treatment"));
   tab_to (widget);
   stipple_xinput_type (window, NOTE);
   {
@@ -225,7 +189,7 @@ run (void)
               g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (ended)),
                          _("Session Ended")) == 0 &&
               gtk_widget_get_mapped (GTK_WIDGET (ended)));
-    g_assert_null (current_treatment ());
+    g_assert_null (stipple_test_ui_get_treatment (window));
     g_object_add_weak_pointer (G_OBJECT (ended), (gpointer *) &ended);
     stipple_xinput_key (ended, "Escape");
     WAIT_FOR (ended == NULL || !gtk_widget_get_visible (GTK_WIDGET (ended)));
@@ -233,14 +197,6 @@ run (void)
       g_object_remove_weak_pointer (G_OBJECT (ended), (gpointer *) &ended);
   }
   finished = TRUE;
-}
-
-static gboolean
-drive_cb (gpointer data)
-{
-  run ();
-  g_application_quit (G_APPLICATION (app));
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -254,13 +210,9 @@ test_keyboard_treatment (void)
   g_autoptr(StipplePatientChart) chart = NULL;
   const StippleSession *session = NULL;
   gint64 patient_id = 0;
-  int status;
 
   app = stipple_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_idle_add (drive_cb, NULL);
-  status = g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, (char **) argv);
-  g_assert_cmpint (status, ==, 0);
+  stipple_test_run_app (G_APPLICATION (app), argv, run);
   g_assert_true (finished);
   g_clear_object (&app);
 
@@ -287,12 +239,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STIPPLE_LOCALEDIR"));
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-  setlocale (LC_ALL, "");
+  stipple_test_ui_init (&argc, &argv);
+  stipple_test_ui_set_wait (TEST_WAIT_SECONDS, stipple_xinput_save_failure_screenshot);
 
   g_test_add_func ("/stipple/keyboard/treatment", test_keyboard_treatment);
 

@@ -22,7 +22,6 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -32,6 +31,7 @@
 #include "stipple-photo-window.h"
 #include "stipple-screening.h"
 #include "stipple-test-a11y.h"
+#include "stipple-test-ui.h"
 #include "stipple-test-xinput.h"
 #include "stipple-treatment-page.h"
 #include "stipple-treatment.h"
@@ -76,64 +76,12 @@ camera_metadata (const char *path)
   return run_tool (argv);
 }
 
-static GtkWidget *
-wait_for (GtkAccessibleRole  role,
-          const char        *label)
-{
-  GtkWidget *found = NULL;
-
-  WAIT_FOR ((found = stipple_test_find_anywhere (role, label)) != NULL &&
-            gtk_widget_get_mapped (found) && gtk_widget_is_sensitive (found));
-  return found;
-}
-
-static void
-click (const char *label)
-{
-  stipple_xinput_click (wait_for (GTK_ACCESSIBLE_ROLE_BUTTON, label));
-}
-
-/* A button by the words on it (a dialog's responses), in @root. */
-static GtkWidget *
-find_labelled_button (GtkWidget  *root,
-                      const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0 &&
-      gtk_widget_get_mapped (root))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_labelled_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_labelled_button_anywhere (const char *label)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    {
-      GtkWidget *found = gtk_widget_get_mapped (l->data)
-                         ? find_labelled_button (l->data, label) : NULL;
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 click_response (const char *label)
 {
   GtkWidget *button = NULL;
 
-  WAIT_FOR ((button = find_labelled_button_anywhere (label)) != NULL &&
+  WAIT_FOR ((button = stipple_test_ui_find_labelled_button_anywhere (label)) != NULL &&
             gtk_widget_is_sensitive (button));
   stipple_xinput_click (button);
 }
@@ -145,31 +93,10 @@ press_response (const char *label,
 {
   GtkWidget *button = NULL;
 
-  WAIT_FOR ((button = find_labelled_button_anywhere (label)) != NULL &&
+  WAIT_FOR ((button = stipple_test_ui_find_labelled_button_anywhere (label)) != NULL &&
             gtk_widget_is_sensitive (button));
   stipple_test_iterate (300);
   stipple_xinput_key (GTK_WINDOW (gtk_widget_get_root (button)), keys);
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_mapped (l->data))
-      return l->data;
-  return NULL;
-}
-
-static GtkWindow *
-wait_for_toplevel (GType type)
-{
-  GtkWindow *found = NULL;
-
-  WAIT_FOR ((found = find_toplevel (type)) != NULL);
-  stipple_test_wait_mapped (GTK_WIDGET (found));
-  return found;
 }
 
 /* Clicks the button @label until a window of @type opens: a click that
@@ -183,64 +110,13 @@ click_for_toplevel (const char *label,
 
   for (guint attempt = 0; found == NULL; attempt++)
     {
-      gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC * test_slowdown ();
-
       g_assert_cmpuint (attempt, <, 3);
-      click (label);
-      while ((found = find_toplevel (type)) == NULL && g_get_monotonic_time () < until)
-        g_main_context_iteration (NULL, FALSE);
-      if (found == NULL)
+      stipple_test_ui_click (label);
+      if (!ITERATE_UNTIL_SECONDS (10, (found = stipple_test_find_window (type)) != NULL))
         g_test_message ("%s opened nothing; clicked again", label);
     }
   stipple_test_wait_mapped (GTK_WIDGET (found));
   return found;
-}
-
-/* Enter in a file chooser; again if the first only took the location
- * entry's completion. */
-static void
-accept_chooser (GtkWindow *chooser)
-{
-  g_object_add_weak_pointer (G_OBJECT (chooser), (gpointer *) &chooser);
-  for (guint presses = 0; chooser != NULL && gtk_widget_get_visible (GTK_WIDGET (chooser)); presses++)
-    {
-      gint64 until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC * test_slowdown ();
-
-      g_assert_cmpuint (presses, <, 3);
-      stipple_xinput_key (chooser, "Return");
-      while (chooser != NULL && gtk_widget_get_visible (GTK_WIDGET (chooser)) &&
-             g_get_monotonic_time () < until)
-        g_main_context_iteration (NULL, FALSE);
-    }
-  if (chooser != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (chooser), (gpointer *) &chooser);
-}
-
-static gboolean
-focused (GtkWidget *widget)
-{
-  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
-
-  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
-}
-
-/* Clicks into @entry (again, if a page still settling did not give it
- * the focus) and types @text. */
-static void
-type_into (GtkWidget  *entry,
-           const char *text)
-{
-  for (guint attempt = 0; !focused (entry); attempt++)
-    {
-      gint64 until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC * test_slowdown ();
-
-      g_assert_cmpuint (attempt, <, 3);
-      stipple_xinput_click (entry);
-      while (!focused (entry) && g_get_monotonic_time () < until)
-        g_main_context_iteration (NULL, FALSE);
-    }
-  stipple_xinput_type (GTK_WINDOW (gtk_widget_get_root (entry)), text);
-  WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (entry)), text));
 }
 
 /* The drop-down @drop opened with a click, and the item @position
@@ -273,14 +149,14 @@ start_session (void)
   guint n_items;
 
   WAIT_FOR ((widget = stipple_test_find_of_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY)) != NULL);
-  type_into (widget, "DEMO-0001");
+  stipple_test_ui_type_into (widget, "DEMO-0001");
   stipple_xinput_key (window, "Return");
-  click (_("Start Session"));
+  stipple_test_ui_click (_("Start Session"));
 
   WAIT_FOR ((widget = stipple_test_find_entry_row (GTK_WIDGET (window), _("Clinician’s Name"))) != NULL &&
             gtk_widget_get_mapped (widget));
-  type_into (widget, "Dr Lens");
-  click (_("Next"));
+  stipple_test_ui_type_into (widget, "Dr Lens");
+  stipple_test_ui_click (_("Next"));
   items = stipple_screening_get_items (&n_items);
   for (guint i = 0; i < n_items; i++)
     {
@@ -293,29 +169,23 @@ start_session (void)
       stipple_xinput_click (no);
       WAIT_FOR (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (no)));
     }
-  click (_("Next"));
-  widget = wait_for (GTK_ACCESSIBLE_ROLE_CHECKBOX, _("The patient consents to the treatment"));
+  stipple_test_ui_click (_("Next"));
+  widget = stipple_test_ui_wait_for_accessible (GTK_ACCESSIBLE_ROLE_CHECKBOX,
+                                                _("The patient consents to the treatment"));
   stipple_xinput_click (widget);
   WAIT_FOR (gtk_check_button_get_active (GTK_CHECK_BUTTON (widget)));
-  widget = wait_for (GTK_ACCESSIBLE_ROLE_CHECKBOX, _("The patient consents to photographs"));
+  widget = stipple_test_ui_wait_for_accessible (GTK_ACCESSIBLE_ROLE_CHECKBOX,
+                                                _("The patient consents to photographs"));
   stipple_xinput_click (widget);
   WAIT_FOR (gtk_check_button_get_active (GTK_CHECK_BUTTON (widget)));
-  click (_("Next"));
-  widget = wait_for (GTK_ACCESSIBLE_ROLE_SWITCH, _("Anaesthetic applied"));
+  stipple_test_ui_click (_("Next"));
+  widget = stipple_test_ui_wait_for_accessible (GTK_ACCESSIBLE_ROLE_SWITCH, _("Anaesthetic applied"));
   stipple_xinput_click (widget);
   WAIT_FOR (gtk_switch_get_active (GTK_SWITCH (widget)));
   WAIT_FOR ((widget = stipple_test_find_entry_row (GTK_WIDGET (window), _("Anaesthetic Product"))) != NULL &&
             gtk_widget_is_sensitive (widget));
-  type_into (widget, "Lidocaine 4% cream");
-  click (_("Begin Treatment"));
-}
-
-static StippleTreatment *
-current_treatment (void)
-{
-  GtkWidget *page = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_TREATMENT_PAGE);
-
-  return page ? stipple_treatment_page_get_treatment (STIPPLE_TREATMENT_PAGE (page)) : NULL;
+  stipple_test_ui_type_into (widget, "Lidocaine 4% cream");
+  stipple_test_ui_click (_("Begin Treatment"));
 }
 
 static void
@@ -357,7 +227,6 @@ run (void)
   StipplePhotoPreview *preview;
   StipplePhotoCompare *compare;
   GtkWindow *chooser;
-  GtkWidget *widget;
   guint64 drawn;
 
   WAIT_FOR ((window = gtk_application_get_active_window (GTK_APPLICATION (app))) != NULL);
@@ -368,8 +237,8 @@ run (void)
   stipple_xinput_focus (window);
 
   start_session ();
-  WAIT_FOR (current_treatment () != NULL);
-  session_id = stipple_treatment_get_session (current_treatment ())->id;
+  WAIT_FOR (stipple_test_ui_get_treatment (window) != NULL);
+  session_id = stipple_treatment_get_session (stipple_test_ui_get_treatment (window))->id;
 
   /* The photographs, from the treatment screen's button. */
   photos = STIPPLE_PHOTO_WINDOW (click_for_toplevel (_("Photographs"), STIPPLE_TYPE_PHOTO_WINDOW));
@@ -385,7 +254,7 @@ run (void)
   /* Before: the front, from the camera. */
   g_assert_nonnull (stipple_test_find_accessible (GTK_WIDGET (photos), GTK_ACCESSIBLE_ROLE_LIST_ITEM,
                                                   "Front: missing"));
-  click (_("Take Photo"));
+  stipple_test_ui_click (_("Take Photo"));
   WAIT_FOR (stipple_photo_window_get_n_photos (photos) == 1);
   g_assert_nonnull (stipple_test_find_accessible (GTK_WIDGET (photos), GTK_ACCESSIBLE_ROLE_LIST_ITEM,
                                                   "Front: taken"));
@@ -406,12 +275,7 @@ run (void)
   }
   screenshot ("photos-window-capture.png");
   chooser = click_for_toplevel (_("Import a Photograph"), GTK_TYPE_FILE_CHOOSER_DIALOG);
-  stipple_xinput_key (chooser, "ctrl+l");
-  WAIT_FOR ((widget = gtk_root_get_focus (GTK_ROOT (chooser))) != NULL && GTK_IS_EDITABLE (widget));
-  stipple_xinput_type (chooser, card);
-  WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (gtk_root_get_focus (GTK_ROOT (chooser)))),
-                         card));
-  accept_chooser (chooser);
+  stipple_test_ui_open_in_chooser (chooser, card);
   WAIT_FOR (stipple_photo_window_get_n_photos (photos) == 2);
   g_assert_nonnull (stipple_test_find_accessible (GTK_WIDGET (photos), GTK_ACCESSIBLE_ROLE_LIST_ITEM,
                                                   "Front: taken"));
@@ -426,7 +290,7 @@ run (void)
 
     g_assert_nonnull (canvas);
     stipple_xinput_click (canvas);
-    WAIT_FOR (focused (canvas));
+    WAIT_FOR (stipple_test_ui_focused (canvas));
     stipple_xinput_key (GTK_WINDOW (compare), "plus");
     WAIT_FOR ((stipple_photo_compare_get_view (compare, &zoom, &pan_x, &pan_y), zoom > 1.0));
     stipple_xinput_key (GTK_WINDOW (compare), "0");
@@ -440,13 +304,8 @@ run (void)
   stipple_xinput_key (window, "alt+e");
   click_response (_("_End Session"));
   press_response (_("_Export Record…"), "alt+e");
-  chooser = wait_for_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
-  WAIT_FOR ((widget = gtk_root_get_focus (GTK_ROOT (chooser))) != NULL && GTK_IS_EDITABLE (widget));
-  stipple_xinput_key (chooser, "ctrl+a");
-  stipple_xinput_type (chooser, record);
-  WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (gtk_root_get_focus (GTK_ROOT (chooser)))),
-                         record));
-  accept_chooser (chooser);
+  chooser = stipple_test_ui_wait_for_window (GTK_TYPE_FILE_CHOOSER_DIALOG, NULL);
+  stipple_test_ui_open_in_chooser (chooser, record);
   /* Written on a worker: done once the toast says so. */
   {
     g_autofree char *saved = g_strdup_printf (_("Saved “%s”"), "record.pdf");
@@ -455,14 +314,6 @@ run (void)
   }
   g_assert_true (g_file_test (record, G_FILE_TEST_IS_REGULAR));
   finished = TRUE;
-}
-
-static gboolean
-drive_cb (gpointer data)
-{
-  run ();
-  g_application_quit (G_APPLICATION (app));
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -476,7 +327,6 @@ test_photos_window (void)
   g_autoptr(GPtrArray) stored = NULL;
   const char *argv[] = { "stipple", "--simulate", "--demo", "--database", NULL, NULL };
   gint64 patient_id = 0;
-  int status;
 
   dir = g_dir_make_tmp ("stipple-photos-window-XXXXXX", NULL);
   database = g_build_filename (dir, "demo.stipple", NULL);
@@ -498,10 +348,7 @@ test_photos_window (void)
   g_assert_nonnull (strstr (source, "99887766"));
 
   app = stipple_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_idle_add (drive_cb, NULL);
-  status = g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, (char **) argv);
-  g_assert_cmpint (status, ==, 0);
+  stipple_test_run_app (G_APPLICATION (app), argv, run);
   g_assert_true (finished);
   g_clear_object (&app);
 
@@ -592,13 +439,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STIPPLE_LOCALEDIR"));
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
   g_setenv ("STIPPLE_CAMERA_PIPELINE", CAMERA, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-  setlocale (LC_ALL, "");
+  stipple_test_ui_init (&argc, &argv);
+  stipple_test_ui_set_wait (TEST_WAIT_SECONDS, stipple_xinput_save_failure_screenshot);
 
   g_test_add_func ("/stipple/photos-window/take-import-compare-export", test_photos_window);
 

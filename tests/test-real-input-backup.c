@@ -18,13 +18,13 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <locale.h>
 #include <string.h>
 
 #include "stipple-application.h"
 #include "stipple-preferences-window.h"
 #include "stipple-store-backup.h"
 #include "stipple-test-a11y.h"
+#include "stipple-test-ui.h"
 #include "stipple-test-xinput.h"
 #include "test-store-util.h"
 
@@ -47,18 +47,6 @@ main_window (void)
   return gtk_application_get_active_window (GTK_APPLICATION (app));
 }
 
-/* A message dialog whose heading is @heading; its body is returned. */
-static AdwMessageDialog *
-wait_for_dialog (const char *heading)
-{
-  AdwMessageDialog *dialog = NULL;
-
-  WAIT_FOR ((dialog = (AdwMessageDialog *) stipple_test_find_window (ADW_TYPE_MESSAGE_DIALOG)) !=
-            NULL &&
-            g_strcmp0 (adw_message_dialog_get_heading (dialog), heading) == 0);
-  return dialog;
-}
-
 /* Clicks @label in @root until @done holds, as a person clicks again on
  * a button of a window that had only just appeared. */
 #define CLICK_UNTIL(root, label, done) \
@@ -67,13 +55,10 @@ wait_for_dialog (const char *heading)
     for (guint _attempt = 0; _attempt < 3 && !_done; _attempt++) \
       { \
         GtkWidget *_button = NULL; \
-        gint64 _until; \
         WAIT_FOR ((done) || (_button = stipple_test_find_button ((root), (label), TRUE)) != NULL); \
         if (_button != NULL) \
           stipple_xinput_click (_button); \
-        _until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC * test_slowdown (); \
-        while (!(_done = (done)) && g_get_monotonic_time () < _until) \
-          stipple_test_iterate (10); \
+        _done = ITERATE_UNTIL_SECONDS (3, (done)); \
       } \
     WAIT_FOR (done); \
   } G_STMT_END
@@ -81,10 +66,7 @@ wait_for_dialog (const char *heading)
 static gboolean
 dialog_gone (const char *heading)
 {
-  GtkWindow *dialog = stipple_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
-
-  return dialog == NULL ||
-         g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), heading) != 0;
+  return stipple_test_ui_find_dialog (heading) == NULL;
 }
 
 static guint
@@ -119,12 +101,9 @@ import_through_chooser (const char *path,
             gtk_widget_get_mapped (item));
   /* The first item of the menu has the focus when it opens. */
   stipple_xinput_key (main_window (), "Return");
-  WAIT_FOR ((chooser = stipple_test_find_window (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL);
-  stipple_test_iterate (300);
-  stipple_xinput_type (chooser, path);
-  stipple_test_iterate (300);
-  stipple_xinput_key (chooser, "Return");
-  return wait_for_dialog (heading);
+  chooser = stipple_test_ui_wait_for_window (GTK_TYPE_FILE_CHOOSER_DIALOG, NULL);
+  stipple_test_ui_open_in_chooser (chooser, path);
+  return stipple_test_ui_wait_for_dialog (heading);
 }
 
 static void
@@ -143,13 +122,13 @@ run (void)
   stipple_xinput_click_button (GTK_WIDGET (main_window ()), "Restore…");
 
   /* Before anything is replaced: what the restore sets aside. */
-  dialog = wait_for_dialog ("Restore This Backup?");
+  dialog = stipple_test_ui_wait_for_dialog ("Restore This Backup?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
                             "The session of Bruno Castellane (record number 2001)"));
   stipple_test_screenshot ("backup-restore.png");
   CLICK_UNTIL (GTK_WIDGET (dialog), "_Restore", dialog_gone ("Restore This Backup?"));
 
-  dialog = wait_for_dialog ("Backup Restored");
+  dialog = stipple_test_ui_wait_for_dialog ("Backup Restored");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "kept, whole, as"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Bruno Castellane"));
   CLICK_UNTIL (GTK_WIDGET (dialog), "_Close", dialog_gone ("Backup Restored"));
@@ -193,7 +172,7 @@ run (void)
   g_assert_null (adw_message_dialog_get_extra_child (dialog));
   stipple_test_screenshot ("backup-import.png");
   CLICK_UNTIL (GTK_WIDGET (dialog), "_Import", dialog_gone ("Import From “Okafor.stipple”?"));
-  dialog = wait_for_dialog ("Patient Imported");
+  dialog = stipple_test_ui_wait_for_dialog ("Patient Imported");
   CLICK_UNTIL (GTK_WIDGET (dialog), "_Close", dialog_gone ("Patient Imported"));
   {
     g_autofree char *n = test_sql (database, "SELECT count(*) FROM patient", NULL);
@@ -218,7 +197,7 @@ run (void)
     WAIT_FOR (gtk_check_button_get_active (GTK_CHECK_BUTTON (take)));
   }
   CLICK_UNTIL (GTK_WIDGET (dialog), "_Import", dialog_gone ("Import From “Brightwater.stipple”?"));
-  dialog = wait_for_dialog ("Patient Imported");
+  dialog = stipple_test_ui_wait_for_dialog ("Patient Imported");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
                             "The details of Ada Brightwater were taken from the imported file."));
   CLICK_UNTIL (GTK_WIDGET (dialog), "_Close", dialog_gone ("Patient Imported"));
@@ -253,10 +232,10 @@ run (void)
     stipple_test_screenshot ("backup-off-machine-copies.png");
     stipple_xinput_click_button (list, "Restore…");
 
-    dialog = wait_for_dialog ("Restore This Backup?");
+    dialog = stipple_test_ui_wait_for_dialog ("Restore This Backup?");
     g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Chidi Okafor"));
     CLICK_UNTIL (GTK_WIDGET (dialog), "_Restore", dialog_gone ("Restore This Backup?"));
-    dialog = wait_for_dialog ("Backup Restored");
+    dialog = stipple_test_ui_wait_for_dialog ("Backup Restored");
     CLICK_UNTIL (GTK_WIDGET (dialog), "_Close", dialog_gone ("Backup Restored"));
     WAIT_FOR (stipple_application_get_store (app) != NULL);
     {
@@ -327,9 +306,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-  setlocale (LC_ALL, "");
+  stipple_test_ui_init (&argc, &argv);
+  stipple_test_ui_set_wait (TEST_WAIT_SECONDS, stipple_xinput_save_failure_screenshot);
 
   g_test_add_func ("/stipple/real-input/backups", test_backups);
 

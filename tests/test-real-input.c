@@ -17,7 +17,6 @@
 
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
-#include <locale.h>
 #include <string.h>
 
 #include "stipple-application.h"
@@ -26,6 +25,7 @@
 #include "stipple-screening.h"
 #include "stipple-sim-transport.h"
 #include "stipple-test-a11y.h"
+#include "stipple-test-ui.h"
 #include "stipple-test-xinput.h"
 #include "stipple-treatment-page.h"
 #include "stipple-treatment.h"
@@ -48,116 +48,6 @@ find (GtkAccessibleRole  role,
   return stipple_test_find_anywhere (role, label);
 }
 
-/* A button, once it is on screen and can be pressed. */
-static GtkWidget *
-wait_for_button (const char *label)
-{
-  GtkWidget *button = NULL;
-
-  WAIT_FOR ((button = find (GTK_ACCESSIBLE_ROLE_BUTTON, label)) != NULL &&
-            gtk_widget_is_sensitive (button) && gtk_widget_get_mapped (button));
-  return button;
-}
-
-/* A dialog's response button, by the words on it. */
-static GtkWidget *
-find_labelled_button (GtkWidget  *root,
-                      const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0 &&
-      gtk_widget_get_mapped (root))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_labelled_button (child, label);
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static void
-click (const char *label)
-{
-  stipple_xinput_click (wait_for_button (label));
-}
-
-static gboolean
-focused (GtkWidget *widget)
-{
-  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
-
-  return gtk_widget_has_focus (widget) ||
-         (focus != NULL && gtk_widget_is_ancestor (focus, widget));
-}
-
-/* Clicks @widget until it has the keyboard focus, as a person clicks
- * again into a field that a page still settling did not give them. */
-static void
-click_to_focus (GtkWidget *widget)
-{
-  for (guint attempt = 0; attempt < 3; attempt++)
-    {
-      gint64 until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC * test_slowdown ();
-
-      stipple_xinput_click (widget);
-      while (!focused (widget) && g_get_monotonic_time () < until)
-        {
-          g_main_context_iteration (NULL, FALSE);
-          g_usleep (1000);
-        }
-      if (focused (widget))
-        return;
-      g_test_message ("%s did not take the focus; clicking again", G_OBJECT_TYPE_NAME (widget));
-    }
-
-  stipple_xinput_save_failure_screenshot ();
-  g_error ("%s never took the focus from a click", G_OBJECT_TYPE_NAME (widget));
-}
-
-/* Clicks into an entry and types @text with the keyboard; the entry must
- * then hold exactly what was typed. */
-static void
-type_into (GtkWidget  *entry,
-           const char *text)
-{
-  WAIT_FOR (gtk_widget_get_mapped (entry));
-  click_to_focus (entry);
-  stipple_xinput_type (GTK_WINDOW (gtk_widget_get_root (entry)), text);
-  if (GTK_IS_TEXT_VIEW (entry))
-    {
-      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (entry));
-      GtkTextIter start, end;
-      g_autofree char *typed = NULL;
-
-      WAIT_FOR ((gtk_text_buffer_get_bounds (buffer, &start, &end),
-                 g_free (typed), typed = gtk_text_buffer_get_text (buffer, &start, &end, FALSE),
-                 g_str_equal (typed, text)));
-    }
-  else
-    WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (entry)), text));
-}
-
-static StippleTreatment *
-current_treatment (void)
-{
-  GtkWidget *page = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_TREATMENT_PAGE);
-
-  return page ? stipple_treatment_page_get_treatment (STIPPLE_TREATMENT_PAGE (page)) : NULL;
-}
-
-static StippleFirmware *
-pen_model (void)
-{
-  StipplePen *pen = stipple_application_get_pen (app);
-
-  return stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (stipple_pen_get_transport (pen)));
-}
-
 static guint
 count_audit (StippleAuditKind kind)
 {
@@ -166,7 +56,7 @@ count_audit (StippleAuditKind kind)
   const StippleSession *session;
   guint n = 0;
 
-  session = stipple_treatment_get_session (current_treatment ());
+  session = stipple_treatment_get_session (stipple_test_ui_get_treatment (window));
   audit = stipple_store_list_audit (stipple_application_get_store (app), session->id, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < audit->len; i++)
@@ -187,25 +77,11 @@ count_audit (StippleAuditKind kind)
  * of times in the whole test. At full speed, any such stop fails the test. */
 #define MAX_SLOWDOWN_RETRIES 12
 
-/* Runs the main context until @cond holds or @seconds (times the
- * slowdown) have passed; says whether it holds. */
-#define wait_up_to(seconds, cond) \
-  ({ \
-    gint64 _until = g_get_monotonic_time () + (gint64) (seconds) * test_slowdown () * G_USEC_PER_SEC; \
-    while (!(cond) && g_get_monotonic_time () < _until) \
-      { \
-        while (g_main_context_iteration (NULL, FALSE)) \
-          ; \
-        g_usleep (1000); \
-      } \
-    (gboolean) !!(cond); \
-  })
-
 /* What the screen and the pen said when a wait ran out. */
 static void
 say_state (void)
 {
-  StippleTreatment *treatment = current_treatment ();
+  StippleTreatment *treatment = stipple_test_ui_get_treatment (window);
 
   stipple_xinput_save_failure_screenshot ();
   if (treatment == NULL)
@@ -215,8 +91,8 @@ say_state (void)
               stipple_treatment_get_verification_message (treatment),
               stipple_treatment_get_alarm_message (treatment),
               stipple_pen_get_state (stipple_application_get_pen (app)),
-              stipple_firmware_is_armed (pen_model ()) ? "armed" : "disarmed",
-              pen_model ()->disarm_reason);
+              stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)) ? "armed" : "disarmed",
+              stipple_test_ui_get_pen_model (app)->disarm_reason);
 }
 
 static guint slowdown_retries;
@@ -224,10 +100,10 @@ static guint slowdown_retries;
 static void
 slowed_down (const char *what)
 {
-  const char *message = stipple_treatment_get_alarm_message (current_treatment ());
+  const char *message = stipple_treatment_get_alarm_message (stipple_test_ui_get_treatment (window));
 
   if (message == NULL)
-    message = stipple_treatment_get_verification_message (current_treatment ());
+    message = stipple_treatment_get_verification_message (stipple_test_ui_get_treatment (window));
   if (test_real_time () || ++slowdown_retries > MAX_SLOWDOWN_RETRIES)
     {
       stipple_xinput_save_failure_screenshot ();
@@ -248,15 +124,18 @@ wait_verified (void)
 
       /* Verified, or refused; or, a click having been taken or a stop
        * having undone the sending, neither for long. */
-      wait_up_to (10, stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED ||
-                      stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_FAILED);
-      if (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED)
+      ITERATE_UNTIL_SECONDS (10, stipple_treatment_get_verification (stipple_test_ui_get_treatment (window)) ==
+                                 STIPPLE_VERIFICATION_VERIFIED ||
+                                 stipple_treatment_get_verification (stipple_test_ui_get_treatment (window)) ==
+                                 STIPPLE_VERIFICATION_FAILED);
+      if (stipple_treatment_get_verification (stipple_test_ui_get_treatment (window)) ==
+          STIPPLE_VERIFICATION_VERIFIED)
         return;
       slowed_down ("the settings were not verified");
       acknowledge = find (GTK_ACCESSIBLE_ROLE_BUTTON, _("Acknowledge"));
       if (acknowledge != NULL && gtk_widget_get_mapped (acknowledge))
         acknowledge_alarms ();
-      click (_("Apply and Send to Pen"));
+      stipple_test_ui_click (_("Apply and Send to Pen"));
     }
 }
 
@@ -266,7 +145,7 @@ wait_verified (void)
 static gboolean
 stopped_by_itself (guint64 since)
 {
-  StippleFirmware *model = pen_model ();
+  StippleFirmware *model = stipple_test_ui_get_pen_model (app);
 
   return !stipple_firmware_is_armed (model) && model->disarmed_us != since;
 }
@@ -279,13 +158,13 @@ start_needle (void)
 {
   for (;;)
     {
-      guint64 since = pen_model ()->disarmed_us;
+      guint64 since = stipple_test_ui_get_pen_model (app)->disarmed_us;
 
       wait_verified ();
-      click (_("Start Needle"));
+      stipple_test_ui_click (_("Start Needle"));
       /* Running in the pen, and on the screen. */
-      WAIT_FOR ((stipple_firmware_is_armed (pen_model ()) &&
-                 stipple_treatment_get_armed (current_treatment ())) ||
+      WAIT_FOR ((stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)) &&
+                 stipple_treatment_get_armed (stipple_test_ui_get_treatment (window))) ||
                 stopped_by_itself (since));
       if (!stopped_by_itself (since))
         return;
@@ -307,14 +186,15 @@ stop_with_keys_full (GtkWindow  *focus,
   guint before;
 
   g_test_message ("%s pressed %s", keys, where);
-  while (!stipple_firmware_is_armed (pen_model ()))
+  while (!stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)))
     {
       g_autofree char *what = g_strdup_printf ("the needle stopped before %s was pressed %s", keys, where);
 
       if (!restartable)
         {
           stipple_xinput_save_failure_screenshot ();
-          g_error ("%s: %s", what, stipple_treatment_get_alarm_message (current_treatment ()));
+          g_error ("%s: %s", what,
+                   stipple_treatment_get_alarm_message (stipple_test_ui_get_treatment (window)));
         }
       slowed_down (what);
       recover_after_stop ();
@@ -322,7 +202,7 @@ stop_with_keys_full (GtkWindow  *focus,
     }
   before = count_audit (STIPPLE_AUDIT_EMERGENCY_STOP);
   stipple_xinput_key (focus, keys);
-  WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+  WAIT_FOR (!stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
   WAIT_FOR (count_audit (STIPPLE_AUDIT_EMERGENCY_STOP) == before + 1);
 }
 
@@ -364,7 +244,7 @@ assert_pen_pill_agrees (void)
   if (state == STIPPLE_PEN_STATE_FAULT)
     g_assert_true (g_str_has_prefix (text, _("Pen fault")));
   /* No alarm stands: the pill is not red either. */
-  if (stipple_treatment_get_alarm_priority (current_treatment ()) == STIPPLE_ALARM_NONE)
+  if (stipple_treatment_get_alarm_priority (stipple_test_ui_get_treatment (window)) == STIPPLE_ALARM_NONE)
     g_assert_false (gtk_widget_has_css_class (pill, "pen-fault"));
 }
 
@@ -381,15 +261,16 @@ acknowledge_alarms (void)
             gtk_widget_get_mapped (acknowledge));
   while (gtk_widget_get_mapped (acknowledge))
     {
-      g_autofree char *alarm = g_strdup (stipple_treatment_get_alarm_message (current_treatment ()));
+      StippleTreatment *treatment = stipple_test_ui_get_treatment (window);
+      g_autofree char *alarm = g_strdup (stipple_treatment_get_alarm_message (treatment));
 
       /* The alarm slides in: clicked once it is all there. */
       WAIT_FOR (gtk_revealer_get_child_revealed (GTK_REVEALER (gtk_widget_get_ancestor (acknowledge, GTK_TYPE_REVEALER))));
       stipple_xinput_click (acknowledge);
       clicks++;
       /* Gone; or another alarm raised meanwhile stands in its place. */
-      if (wait_up_to (5, !gtk_widget_get_mapped (acknowledge) ||
-                         g_strcmp0 (alarm, stipple_treatment_get_alarm_message (current_treatment ())) != 0))
+      if (ITERATE_UNTIL_SECONDS (5, !gtk_widget_get_mapped (acknowledge) ||
+                                    g_strcmp0 (alarm, stipple_treatment_get_alarm_message (treatment)) != 0))
         {
           if (gtk_widget_get_mapped (acknowledge))
             slowed_down ("a second alarm was raised");
@@ -411,32 +292,11 @@ recover_after_stop (void)
 {
   acknowledge_alarms ();
   assert_pen_pill_agrees ();
-  if (stipple_treatment_get_verification (current_treatment ()) != STIPPLE_VERIFICATION_VERIFIED)
-    click (_("Apply and Send to Pen"));
+  if (stipple_treatment_get_verification (stipple_test_ui_get_treatment (window)) !=
+      STIPPLE_VERIFICATION_VERIFIED)
+    stipple_test_ui_click (_("Apply and Send to Pen"));
   wait_verified ();
   assert_pen_pill_agrees ();
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_mapped (l->data) &&
-        l->data != (gpointer) window)
-      return l->data;
-
-  return NULL;
-}
-
-static GtkWindow *
-wait_for_toplevel (GType type)
-{
-  GtkWindow *found = NULL;
-
-  WAIT_FOR ((found = find_toplevel (type)) != NULL);
-  return found;
 }
 
 /* Presses Escape in @window and waits until it is gone from the screen
@@ -457,7 +317,7 @@ static void
 set_spin (GtkWidget  *spin,
           const char *value)
 {
-  click_to_focus (spin);
+  stipple_test_ui_click_to_focus (spin);
   stipple_xinput_key (window, "ctrl+a");
   stipple_xinput_type (window, value);
   stipple_xinput_key (window, "Tab");
@@ -484,7 +344,7 @@ run (void)
     GtkWidget *focus = NULL;
 
     stipple_xinput_key (window, "ctrl+n");
-    editor = wait_for_toplevel (STIPPLE_TYPE_PATIENT_EDITOR);
+    editor = stipple_test_ui_wait_for_window (STIPPLE_TYPE_PATIENT_EDITOR, window);
     stipple_test_wait_mapped (GTK_WIDGET (editor));
     stipple_xinput_type (editor, "Okafor");
     WAIT_FOR ((focus = gtk_root_get_focus (GTK_ROOT (editor))) != NULL && GTK_IS_EDITABLE (focus) &&
@@ -494,12 +354,12 @@ run (void)
 
   /* The search: typed, and Enter opens the first patient found. */
   WAIT_FOR ((search = stipple_test_find_of_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY)) != NULL);
-  type_into (search, "DEMO-0001");
+  stipple_test_ui_type_into (search, "DEMO-0001");
   found = stipple_store_search_patients (store, "DEMO-0001", 1, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (found->len, ==, 1);
   stipple_xinput_key (window, "Return");
-  click (_("Start Session"));
+  stipple_test_ui_click (_("Start Session"));
 
   /* Set-up, typed and clicked. */
   {
@@ -509,8 +369,8 @@ run (void)
     guint n_items;
 
     WAIT_FOR ((name = stipple_test_find_entry_row (GTK_WIDGET (window), _("Clinician’s Name"))) != NULL);
-    type_into (name, "Dr Ines Moreau");
-    click (_("Next"));
+    stipple_test_ui_type_into (name, "Dr Ines Moreau");
+    stipple_test_ui_click (_("Next"));
     items = stipple_screening_get_items (&n_items);
     for (guint i = 0; i < n_items; i++)
       {
@@ -523,7 +383,7 @@ run (void)
         stipple_xinput_click (no);
         WAIT_FOR (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (no)));
       }
-    click (_("Next"));
+    stipple_test_ui_click (_("Next"));
     {
       GtkWidget *consent = NULL;
 
@@ -532,7 +392,7 @@ run (void)
       stipple_xinput_click (consent);
       WAIT_FOR (gtk_check_button_get_active (GTK_CHECK_BUTTON (consent)));
     }
-    click (_("Next"));
+    stipple_test_ui_click (_("Next"));
     {
       GtkWidget *applied = NULL;
 
@@ -544,8 +404,8 @@ run (void)
     }
     WAIT_FOR ((product = stipple_test_find_entry_row (GTK_WIDGET (window), _("Anaesthetic Product"))) != NULL &&
               gtk_widget_is_sensitive (product));
-    type_into (product, "Lidocaine 4% cream");
-    click (_("Begin Treatment"));
+    stipple_test_ui_type_into (product, "Lidocaine 4% cream");
+    stipple_test_ui_click (_("Begin Treatment"));
   }
 
   /* The treatment: a zone, its plan sent and verified. */
@@ -556,13 +416,13 @@ run (void)
               gtk_widget_get_mapped (zone));
     gtk_widget_grab_focus (zone);
     stipple_xinput_key (window, "Return");
-    WAIT_FOR (stipple_treatment_get_zone (current_treatment ()) == STIPPLE_ZONE_CHEEK_LEFT);
+    WAIT_FOR (stipple_treatment_get_zone (stipple_test_ui_get_treatment (window)) == STIPPLE_ZONE_CHEEK_LEFT);
   }
-  click (_("Apply and Send to Pen"));
+  stipple_test_ui_click (_("Apply and Send to Pen"));
 
   /* Notes before and after, typed. */
-  type_into (find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Notes before treatment")),
-             "Rolling scars, left cheek.");
+  stipple_test_ui_type_into (find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Notes before treatment")),
+                             "Rolling scars, left cheek.");
   /* Tab, and Ctrl+Tab, leave the notes; neither types a tab into them. */
   {
     GtkWidget *notes = find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Notes before treatment"));
@@ -574,7 +434,7 @@ run (void)
         GtkTextIter start, end;
         g_autofree char *text = NULL;
 
-        click_to_focus (notes);
+        stipple_test_ui_click_to_focus (notes);
         stipple_xinput_key (window, keys[i]);
         WAIT_FOR (!gtk_widget_has_focus (notes));
         gtk_text_buffer_get_bounds (buffer, &start, &end);
@@ -612,12 +472,12 @@ run (void)
       {
         start_needle ();
         set_spin (spin, deeper);
-        click (_("Apply and Send to Pen"));
+        stipple_test_ui_click (_("Apply and Send to Pen"));
         WAIT_FOR ((reason = find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Reason for going deeper"))) != NULL &&
                   gtk_widget_get_mapped (reason));
         dialog = GTK_WINDOW (gtk_widget_get_root (reason));
         /* Asking does not stop the needle on its own. */
-        if (stipple_firmware_is_armed (pen_model ()))
+        if (stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)))
           break;
         /* Stopped all the same (a slowed-down machine): kept to the
          * limit, the plan put back, and all again. */
@@ -636,13 +496,14 @@ run (void)
       GtkWidget *confirm = NULL;
 
       /* A word is not a reason for the record: Confirm stays off. */
-      type_into (reason, "ok");
-      WAIT_FOR ((confirm = find_labelled_button (GTK_WIDGET (dialog), _("_Confirm and Record"))) != NULL);
+      stipple_test_ui_type_into (reason, "ok");
+      WAIT_FOR ((confirm = stipple_test_ui_find_labelled_button (GTK_WIDGET (dialog),
+                                                                 _("_Confirm and Record"))) != NULL);
       g_assert_false (gtk_widget_is_sensitive (confirm));
       stipple_xinput_key (dialog, "ctrl+a");
       stipple_xinput_key (dialog, "BackSpace");
       WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (reason)), ""));
-      type_into (reason, "Deep rolling scars, discussed with the patient");
+      stipple_test_ui_type_into (reason, "Deep rolling scars, discussed with the patient");
       WAIT_FOR (gtk_widget_is_sensitive (confirm));
       stipple_xinput_click (confirm);
     }
@@ -663,7 +524,7 @@ run (void)
     start_needle ();
     stipple_xinput_key (window, "ctrl+comma");
     stipple_xinput_key (window, "ctrl+question");
-    shortcuts = wait_for_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+    shortcuts = stipple_test_ui_wait_for_window (GTK_TYPE_SHORTCUTS_WINDOW, window);
     g_assert_false (g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (app), "preferences")));
     /* Nor can a backup replace the file, or an import add to it. */
     g_assert_false (g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (app), "restore-backup")));
@@ -691,9 +552,9 @@ run (void)
       {
         start_needle ();
         stipple_xinput_key (window, end_keys);
-        ask = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+        ask = stipple_test_ui_wait_for_window (ADW_TYPE_MESSAGE_DIALOG, window);
         stipple_test_wait_mapped (GTK_WIDGET (ask));
-        if (stipple_firmware_is_armed (pen_model ()))
+        if (stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)))
           break;
         slowed_down ("the needle stopped as “End the Session?” opened");
         close_with_escape (ask);
@@ -701,19 +562,11 @@ run (void)
       }
     stop_with_keys_full (ask, "Pause", "with “End the Session?” open", FALSE);
     close_with_escape (ask);
-    g_assert_null (stipple_treatment_get_session (current_treatment ())->ended_at);
+    g_assert_null (stipple_treatment_get_session (stipple_test_ui_get_treatment (window))->ended_at);
     recover_after_stop ();
   }
 
   finished = TRUE;
-}
-
-static gboolean
-drive_cb (gpointer data)
-{
-  run ();
-  g_application_quit (G_APPLICATION (app));
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -722,13 +575,9 @@ test_treatment (void)
   g_autofree char *dir = g_dir_make_tmp ("stipple-real-input-XXXXXX", NULL);
   g_autofree char *database = g_build_filename (dir, "demo.stipple", NULL);
   const char *argv[] = { "stipple", "--simulate", "--demo", "--database", database, NULL };
-  int status;
 
   app = stipple_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_idle_add (drive_cb, NULL);
-  status = g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, (char **) argv);
-  g_assert_cmpint (status, ==, 0);
+  stipple_test_run_app (G_APPLICATION (app), argv, run);
   g_assert_true (finished);
   g_clear_object (&app);
 }
@@ -737,15 +586,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STIPPLE_LOCALEDIR"));
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  /* No cursor blink: GTK warns when a blink comes due for a text that lost
-   * the focus with its window, which windows of parallel tests on one
-   * display can cause at any moment. */
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-  setlocale (LC_ALL, "");
+  stipple_test_ui_init (&argc, &argv);
+  stipple_test_ui_set_wait (TEST_WAIT_SECONDS, say_state);
 
   g_test_add_func ("/stipple/real-input/treatment", test_treatment);
 

@@ -14,13 +14,13 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <locale.h>
 #include <sqlite3.h>
 
 #include "stipple-application.h"
 #include "stipple-session-summary.h"
 #include "stipple-store.h"
 #include "stipple-test-a11y.h"
+#include "stipple-test-ui.h"
 #include "stipple-test-xinput.h"
 #include "stipple-window.h"
 
@@ -324,12 +324,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STIPPLE_LOCALEDIR"));
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-  setlocale (LC_ALL, "");
+  stipple_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/stipple/record-ui/broken-banner", test_broken_banner);
   g_test_add_func ("/stipple/record-ui/addendum", test_addendum);

@@ -16,7 +16,6 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 #include <inttypes.h>
-#include <locale.h>
 
 #include "stipple-application.h"
 #include "stipple-firmware.h"
@@ -29,6 +28,7 @@
 #include "stipple-sim-transport.h"
 #include "stipple-strip-chart.h"
 #include "stipple-test-a11y.h"
+#include "stipple-test-ui.h"
 #include "stipple-treatment-page.h"
 #include "stipple-treatment.h"
 #include "stipple-zones.h"
@@ -51,22 +51,6 @@ set_spin (const char *label,
 
   WAIT_FOR ((spin = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_SPIN_BUTTON, label)) != NULL);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
-}
-
-static StippleTreatment *
-current_treatment (void)
-{
-  GtkWidget *page = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_TREATMENT_PAGE);
-
-  return page ? stipple_treatment_page_get_treatment (STIPPLE_TREATMENT_PAGE (page)) : NULL;
-}
-
-static StippleFirmware *
-pen_model (void)
-{
-  StipplePen *pen = stipple_application_get_pen (app);
-
-  return stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (stipple_pen_get_transport (pen)));
 }
 
 /* The value shown beside a caption of a strip chart's figures. */
@@ -169,18 +153,19 @@ run (void)
     WAIT_FOR ((row = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_ROW, stipple_zone_get_name (ZONE))) != NULL ||
               (row = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_LIST_ITEM, stipple_zone_get_name (ZONE))) != NULL);
     g_signal_emit_by_name (gtk_widget_get_ancestor (row, GTK_TYPE_LIST_BOX), "row-activated", row);
-    WAIT_FOR (stipple_treatment_get_zone (current_treatment ()) == ZONE);
+    WAIT_FOR (stipple_treatment_get_zone (stipple_test_ui_get_treatment (window)) == ZONE);
     set_spin (_("Passes"), 2);
     set_spin (pass1, 0.75);
     set_spin (pass2, 0.55);
   }
   stipple_test_press (_("Apply and Send to Pen"));
-  WAIT_FOR (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED);
+  WAIT_FOR (stipple_treatment_get_verification (stipple_test_ui_get_treatment (window)) ==
+            STIPPLE_VERIFICATION_VERIFIED);
   stipple_test_press (_("Start Needle"));
-  WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
-  WAIT_FOR (stipple_treatment_get_strokes (current_treatment (), ZONE) > 60);
+  WAIT_FOR (stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
+  WAIT_FOR (stipple_treatment_get_strokes (stipple_test_ui_get_treatment (window), ZONE) > 60);
   stipple_test_press (_("Stop Needle"));
-  WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+  WAIT_FOR (!stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
   /* Every stroke counted, then the screen as the clinician reads it. */
   stipple_test_iterate (1000);
 
@@ -382,12 +367,7 @@ main (int   argc,
       return 1;
     }
 
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STIPPLE_LOCALEDIR"));
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-  setlocale (LC_ALL, "");
+  stipple_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/stipple/session/agree", test_agree);
 

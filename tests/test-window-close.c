@@ -19,11 +19,11 @@
 
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
-#include <locale.h>
 
 #include "stipple-application.h"
 #include "stipple-sim-transport.h"
 #include "stipple-test-a11y.h"
+#include "stipple-test-ui.h"
 #include "stipple-test-vfs.h"
 #include "stipple-treatment-page.h"
 #include "stipple-treatment.h"
@@ -50,33 +50,6 @@ static gboolean finished;
 /* Whether the window was still there when the test last looked. */
 static gboolean window_gone;
 
-static StippleTreatment *
-current_treatment (void)
-{
-  GtkWidget *page = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_TREATMENT_PAGE);
-
-  return page ? stipple_treatment_page_get_treatment (STIPPLE_TREATMENT_PAGE (page)) : NULL;
-}
-
-static StippleFirmware *
-pen_model (void)
-{
-  StipplePen *pen = stipple_application_get_pen (app);
-
-  return stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (stipple_pen_get_transport (pen)));
-}
-
-static AdwMessageDialog *
-find_dialog (const char *heading)
-{
-  GtkWindow *found = stipple_test_find_window (ADW_TYPE_MESSAGE_DIALOG);
-
-  if (found == NULL || !gtk_widget_get_mapped (GTK_WIDGET (found)) ||
-      g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (found)), heading) != 0)
-    return NULL;
-  return ADW_MESSAGE_DIALOG (found);
-}
-
 static void
 window_destroyed_cb (gpointer  data,
                      GObject  *where)
@@ -94,6 +67,7 @@ begin_treatment (void)
   g_autoptr(GError) error = NULL;
   StippleStore *store = stipple_application_get_store (app);
   StippleZonePlan plan = { .n_passes = 1, .rate_hz = 120, .depth_um = { 500 } };
+  StippleTreatment *treatment = NULL;
 
   patient->family_name = g_strdup ("Okafor");
   patient->given_name = g_strdup ("Adaeze");
@@ -109,14 +83,13 @@ begin_treatment (void)
   session_id = session->id;
 
   stipple_window_begin_treatment (STIPPLE_WINDOW (window), session);
-  WAIT_FOR (current_treatment () != NULL);
-  stipple_treatment_select_zone (current_treatment (), STIPPLE_ZONE_CHEEK_LEFT, 1);
-  g_assert_true (stipple_treatment_set_plan (current_treatment (), STIPPLE_ZONE_CHEEK_LEFT, &plan,
-                                             NULL, &error));
+  WAIT_FOR ((treatment = stipple_test_ui_get_treatment (window)) != NULL);
+  stipple_treatment_select_zone (treatment, STIPPLE_ZONE_CHEEK_LEFT, 1);
+  g_assert_true (stipple_treatment_set_plan (treatment, STIPPLE_ZONE_CHEEK_LEFT, &plan, NULL, &error));
   g_assert_no_error (error);
-  WAIT_FOR (stipple_treatment_get_verification (current_treatment ()) == STIPPLE_VERIFICATION_VERIFIED);
-  stipple_treatment_arm_async (current_treatment (), NULL, NULL, NULL);
-  WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
+  WAIT_FOR (stipple_treatment_get_verification (treatment) == STIPPLE_VERIFICATION_VERIFIED);
+  stipple_treatment_arm_async (treatment, NULL, NULL, NULL);
+  WAIT_FOR (stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
 }
 
 /* "A Treatment Is Open": stop the needle and close. */
@@ -126,7 +99,7 @@ close_and_stop (void)
   AdwMessageDialog *question = NULL;
 
   gtk_window_close (window);
-  WAIT_FOR ((question = find_dialog (_("A Treatment Is Open"))) != NULL);
+  question = stipple_test_ui_wait_for_dialog (_("A Treatment Is Open"));
   adw_message_dialog_response (question, "stop");
 }
 
@@ -142,11 +115,11 @@ close_with_audit_held_back (void)
   stipple_test_vfs_budget = 0;
   failures = stipple_test_vfs_faults;
   stipple_test_press (_("Emergency Stop"));
-  WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+  WAIT_FOR (!stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
   WAIT_FOR (stipple_test_vfs_faults > failures);
 
   close_and_stop ();
-  WAIT_FOR ((question = find_dialog (_("Part of the Audit Trail Is Not Saved"))) != NULL);
+  question = stipple_test_ui_wait_for_dialog (_("Part of the Audit Trail Is Not Saved"));
   body = adw_message_dialog_get_body (question);
   g_test_message ("%s", body);
   g_assert_nonnull (strstr (body, _("The disk is full")));
@@ -176,13 +149,13 @@ close_with_notes_unsaved (void)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (notes)), NOTE, -1);
 
   close_and_stop ();
-  WAIT_FOR ((question = find_dialog (_("The Notes Are Not Saved"))) != NULL);
+  question = stipple_test_ui_wait_for_dialog (_("The Notes Are Not Saved"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (question), _("The disk is full")));
   stipple_test_screenshot ("close-notes-unsaved.png");
   adw_message_dialog_response (question, "keep");
   stipple_test_iterate (100);
   g_assert_false (window_gone);
-  g_assert_nonnull (current_treatment ());
+  g_assert_nonnull (stipple_test_ui_get_treatment (window));
 
   stipple_test_vfs_budget = -1;
   close_and_stop ();
@@ -198,15 +171,16 @@ close_while_ending (void)
    * while after the clinician confirmed it. */
   g_atomic_int_set (&stipple_test_vfs_sync_delay_ms, 400);
   stipple_test_press (_("End Session"));
-  WAIT_FOR ((question = find_dialog (_("End the Session?"))) != NULL);
+  question = stipple_test_ui_wait_for_dialog (_("End the Session?"));
   adw_message_dialog_response (question, "end");
-  WAIT_FOR (current_treatment () == NULL || stipple_treatment_get_ending (current_treatment ()));
-  g_assert_nonnull (current_treatment ());
-  g_assert_false (stipple_treatment_get_ended (current_treatment ()));
+  WAIT_FOR (stipple_test_ui_get_treatment (window) == NULL ||
+            stipple_treatment_get_ending (stipple_test_ui_get_treatment (window)));
+  g_assert_nonnull (stipple_test_ui_get_treatment (window));
+  g_assert_false (stipple_treatment_get_ended (stipple_test_ui_get_treatment (window)));
 
   gtk_window_close (window);
   g_assert_false (window_gone);
-  g_assert_null (find_dialog (_("A Treatment Is Open")));
+  g_assert_null (stipple_test_ui_find_dialog (_("A Treatment Is Open")));
   WAIT_FOR (window_gone);
   g_atomic_int_set (&stipple_test_vfs_sync_delay_ms, 0);
 }
@@ -355,12 +329,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("STIPPLE_LOCALEDIR"));
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-  setlocale (LC_ALL, "");
+  stipple_test_ui_init (&argc, &argv);
 
   /* The patient file runs on a VFS shim that can run out of room. */
   stipple_test_vfs_install ();

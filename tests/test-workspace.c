@@ -29,6 +29,7 @@
 #include "stipple-screening.h"
 #include "stipple-sim-transport.h"
 #include "stipple-test-a11y.h"
+#include "stipple-test-ui.h"
 #include "stipple-window.h"
 #include "stipple-treatment-page.h"
 #include "stipple-treatment.h"
@@ -252,19 +253,11 @@ confirm_deeper (GtkWidget  *reason,
   gtk_window_close (GTK_WINDOW (gtk_widget_get_root (reason)));
 }
 
-static StippleTreatment *
-current_treatment (void)
-{
-  GtkWidget *page = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_TREATMENT_PAGE);
-
-  return page ? stipple_treatment_page_get_treatment (STIPPLE_TREATMENT_PAGE (page)) : NULL;
-}
-
 /* What the pen holds, and that the screen says so. */
 static gboolean
 verified (void)
 {
-  StippleTreatment *treatment = current_treatment ();
+  StippleTreatment *treatment = stipple_test_ui_get_treatment (window);
   g_autofree char *shown = NULL;
   StippleZonePlan plan;
   g_autofree char *depth = NULL;
@@ -280,20 +273,12 @@ verified (void)
   return find_by_text (GTK_WIDGET (window), shown) != NULL;
 }
 
-static StippleFirmware *
-pen_model (void)
-{
-  StipplePen *pen = stipple_application_get_pen (app);
-
-  return stipple_sim_transport_get_firmware (STIPPLE_SIM_TRANSPORT (stipple_pen_get_transport (pen)));
-}
-
 static guint
 pen_depth (void)
 {
   StippleProtoTreatment applied = { 0 };
 
-  stipple_firmware_get_treatment (pen_model (), &applied);
+  stipple_firmware_get_treatment (stipple_test_ui_get_pen_model (app), &applied);
   return applied.depth_um;
 }
 
@@ -423,7 +408,7 @@ run_treatment (void)
     zones = gtk_widget_get_ancestor (row, GTK_TYPE_LIST_BOX);
     g_signal_emit_by_name (zones, "row-activated", row);
   }
-  WAIT_FOR (stipple_treatment_get_zone (current_treatment ()) == STIPPLE_ZONE_CHEEK_LEFT);
+  WAIT_FOR (stipple_treatment_get_zone (stipple_test_ui_get_treatment (window)) == STIPPLE_ZONE_CHEEK_LEFT);
   set_spin (_("Passes"), 1);
   set_spin (depth_of_pass_1, 0.75);
   press (_("Apply and Send to Pen"));
@@ -447,9 +432,9 @@ run_treatment (void)
   set_spin (depth_of_pass_1, 2.9);
   press (_("Apply and Send to Pen"));
   {
+    guint hard_cap_um = stipple_treatment_get_hard_cap (stipple_test_ui_get_treatment (window));
     g_autofree char *depth = g_strdup_printf (_("%.2f mm"), 2.9);
-    g_autofree char *cap = g_strdup_printf (_("%.2f mm"),
-                                            stipple_treatment_get_hard_cap (current_treatment ()) / 1000.0);
+    g_autofree char *cap = g_strdup_printf (_("%.2f mm"), hard_cap_um / 1000.0);
     g_autofree char *refusal = g_strdup_printf (_("%s is deeper than this pen and cartridge can go: "
                                                   "their maximum is %s."), depth, cap);
 
@@ -467,13 +452,13 @@ run_treatment (void)
     map = gtk_widget_get_parent (right);
     g_assert_true (STIPPLE_IS_FACE_MAP (map));
     gtk_widget_activate (right);
-    WAIT_FOR (stipple_treatment_get_zone (current_treatment ()) == STIPPLE_ZONE_CHEEK_RIGHT);
+    WAIT_FOR (stipple_treatment_get_zone (stipple_test_ui_get_treatment (window)) == STIPPLE_ZONE_CHEEK_RIGHT);
     g_assert_cmpint (stipple_face_map_get_selected_zone (STIPPLE_FACE_MAP (map)), ==, STIPPLE_ZONE_CHEEK_RIGHT);
     screenshot ("face-map.png");
 
     left = stipple_face_map_get_zone_widget (STIPPLE_FACE_MAP (map), STIPPLE_ZONE_CHEEK_LEFT);
     gtk_widget_activate (left);
-    WAIT_FOR (stipple_treatment_get_zone (current_treatment ()) == STIPPLE_ZONE_CHEEK_LEFT);
+    WAIT_FOR (stipple_treatment_get_zone (stipple_test_ui_get_treatment (window)) == STIPPLE_ZONE_CHEEK_LEFT);
     WAIT_FOR (pen_depth () == 1250 && verified ());
   }
 
@@ -485,11 +470,11 @@ run_treatment (void)
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (before), "Rolling scars on the left cheek. 😊", -1);
   }
   press (_("Start Needle"));
-  WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
+  WAIT_FOR (stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
   stipple_test_iterate (300);
   screenshot ("treatment-running.png");
   press (_("Emergency Stop"));
-  WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+  WAIT_FOR (!stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
   WAIT_FOR (alarm_label () != NULL);
   press (_("Acknowledge"));
   WAIT_FOR (alarm_label () == NULL);
@@ -497,20 +482,20 @@ run_treatment (void)
   /* Loss is never silent: five telemetry packets lost on the way, and the
    * treatment screen says how many samples the session has lost. */
   {
-    guint64 before = stipple_treatment_get_samples_lost (current_treatment ());
+    guint64 before = stipple_treatment_get_samples_lost (stipple_test_ui_get_treatment (window));
 
-    stipple_firmware_set_fault (pen_model (), STIPPLE_FIRMWARE_FAULT_DROP, 5);
-    WAIT_FOR (stipple_treatment_get_samples_lost (current_treatment ()) >= before + 80);
-    WAIT_FOR (loss_shown (stipple_treatment_get_samples_lost (current_treatment ())));
+    stipple_firmware_set_fault (stipple_test_ui_get_pen_model (app), STIPPLE_FIRMWARE_FAULT_DROP, 5);
+    WAIT_FOR (stipple_treatment_get_samples_lost (stipple_test_ui_get_treatment (window)) >= before + 80);
+    WAIT_FOR (loss_shown (stipple_treatment_get_samples_lost (stipple_test_ui_get_treatment (window))));
   }
 
   /* Unplugged: a high alarm; plugged in again: settings pushed and
    * verified before the needle may run. */
   stipple_sim_transport_unplug (STIPPLE_SIM_TRANSPORT (stipple_pen_get_transport (stipple_application_get_pen (app))));
-  WAIT_FOR (stipple_treatment_get_alarm_priority (current_treatment ()) == STIPPLE_ALARM_HIGH &&
+  WAIT_FOR (stipple_treatment_get_alarm_priority (stipple_test_ui_get_treatment (window)) == STIPPLE_ALARM_HIGH &&
             alarm_label () != NULL &&
             g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (alarm_label ())),
-                       stipple_treatment_get_alarm_message (current_treatment ())) == 0);
+                       stipple_treatment_get_alarm_message (stipple_test_ui_get_treatment (window))) == 0);
   g_assert_false (stipple_pen_get_connected (stipple_application_get_pen (app)));
   g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (alarm_label ()), "alarm-high"));
   screenshot ("treatment-unplugged.png");
@@ -518,7 +503,7 @@ run_treatment (void)
   WAIT_FOR (verified ());
   press (_("Acknowledge"));
   press (_("Start Needle"));
-  WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
+  WAIT_FOR (stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
   stipple_test_iterate (300);
 
   /* The disk fills while the needle runs: a high alarm says so in the
@@ -530,13 +515,13 @@ run_treatment (void)
 
     disk_full_from = g_date_time_new_now_utc ();
     stipple_test_vfs_budget = 0;
-    WAIT_FOR (stipple_treatment_get_alarm_priority (current_treatment ()) == STIPPLE_ALARM_HIGH &&
+    WAIT_FOR (stipple_treatment_get_alarm_priority (stipple_test_ui_get_treatment (window)) == STIPPLE_ALARM_HIGH &&
               alarm_label () != NULL &&
               strstr (gtk_inscription_get_text (GTK_INSCRIPTION (alarm_label ())), full) != NULL);
     g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (alarm_label ()), "alarm-high"));
     screenshot ("treatment-disk-full.png");
     press (_("Emergency Stop"));
-    WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+    WAIT_FOR (!stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
     disk_full_until = g_date_time_new_now_utc ();
 
     stipple_test_vfs_budget = -1;
@@ -548,7 +533,7 @@ run_treatment (void)
     WAIT_FOR (verified ());
     g_assert_null (find (GTK_ACCESSIBLE_ROLE_TEXT_BOX, _("Reason for going deeper")));
     press (_("Start Needle"));
-    WAIT_FOR (stipple_firmware_is_armed (pen_model ()));
+    WAIT_FOR (stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
     stipple_test_iterate (300);
   }
 
@@ -558,7 +543,7 @@ run_treatment (void)
     GtkWidget *treatment_page = stipple_test_find_of_type (GTK_WIDGET (window), STIPPLE_TYPE_TREATMENT_PAGE);
 
     stipple_window_lock (STIPPLE_WINDOW (window));
-    WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+    WAIT_FOR (!stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
     WAIT_FOR (!gtk_widget_get_mapped (treatment_page));
     {
       /* Named once, as it reads: "Unlock as Ines Moreau". */
@@ -584,10 +569,10 @@ run_treatment (void)
     GtkWidget *question = NULL;
 
     WAIT_FOR ((question = find_text_anywhere (_("End the Session?"))) != NULL);
-    g_assert_false (stipple_treatment_get_ended (current_treatment ()));
+    g_assert_false (stipple_treatment_get_ended (stipple_test_ui_get_treatment (window)));
     adw_message_dialog_response (ADW_MESSAGE_DIALOG (gtk_widget_get_root (question)), "end");
   }
-  WAIT_FOR (!stipple_firmware_is_armed (pen_model ()));
+  WAIT_FOR (!stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
   /* The report is offered at once. */
   {
     GtkWidget *offer = NULL;
@@ -674,29 +659,17 @@ run_treatment (void)
   finished = TRUE;
 }
 
-static gboolean
-drive_cb (gpointer data)
-{
-  run_treatment ();
-  g_application_quit (G_APPLICATION (app));
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_treatment (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("stipple-workspace-XXXXXX", NULL);
   const char *argv[] = { "stipple", "--simulate", "--demo", "--database", NULL, NULL };
-  int status;
 
   database = g_build_filename (dir, "demo.stipple", NULL);
   argv[4] = database;
   app = stipple_application_new ();
   /* Other tests run Stipple at the same time: each its own instance. */
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_idle_add (drive_cb, NULL);
-  status = g_application_run (G_APPLICATION (app), G_N_ELEMENTS (argv) - 1, (char **) argv);
-  g_assert_cmpint (status, ==, 0);
+  stipple_test_run_app (G_APPLICATION (app), argv, run_treatment);
   g_assert_true (finished);
   g_clear_object (&app);
   g_clear_pointer (&disk_full_from, g_date_time_unref);
