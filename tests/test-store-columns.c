@@ -24,28 +24,25 @@ static const char * const not_records[] = {
   "meta", "audit", "telemetry_block", "photo", "photo_event", "patient_word", NULL
 };
 
-typedef struct
-{
-  char *dir;
-  char *path;
-} Fixture;
+/* Each test works in a folder of its own, removed when it ends. */
+typedef char TestDir;
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+test_dir_free (TestDir *dir)
 {
-  f->dir = g_dir_make_tmp ("stipple-columns-XXXXXX", NULL);
-  g_assert_nonnull (f->dir);
-  f->path = g_build_filename (f->dir, "patients.stipple", NULL);
+  test_remove_tree (dir);
+  g_free (dir);
 }
 
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestDir, test_dir_free)
+
+static TestDir *
+test_dir_new (void)
 {
-  test_remove_tree (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
+  TestDir *dir = g_dir_make_tmp ("stipple-columns-XXXXXX", NULL);
+
+  g_assert_nonnull (dir);
+  return dir;
 }
 
 static sqlite3 *
@@ -107,17 +104,18 @@ find_table (const char *name)
  * describes, and every table of the schema is a record table or one of
  * the few that are not. */
 static void
-test_tables_match_schema (Fixture       *f,
-                          gconstpointer  data)
+test_tables_match_schema (void)
 {
+  g_autoptr(TestDir) dir = test_dir_new ();
+  g_autofree char *path = g_build_filename (dir, "patients.stipple", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(StippleStore) store = stipple_store_open (f->path, &error);
+  g_autoptr(StippleStore) store = stipple_store_open (path, &error);
   g_autoptr(GPtrArray) tables = NULL;
   sqlite3 *db;
 
   g_assert_no_error (error);
   stipple_store_close (store);
-  db = open_db (f->path);
+  db = open_db (path);
 
   for (guint t = 0; stipple_record_tables[t] != NULL; t++)
     {
@@ -307,11 +305,12 @@ row_text_sql (const StippleRecordTable *table,
  * exports the patient, imports the file into a new patient file, and
  * finds every column there as it was. */
 static void
-test_round_trip (Fixture       *f,
-                 gconstpointer  data)
+test_round_trip (void)
 {
+  g_autoptr(TestDir) dir = test_dir_new ();
+  g_autofree char *path = g_build_filename (dir, "patients.stipple", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(StippleStore) store = stipple_store_open (f->path, &error);
+  g_autoptr(StippleStore) store = stipple_store_open (path, &error);
   g_autoptr(StipplePatient) patient = stipple_patient_new ();
   g_autoptr(StippleCourse) course = stipple_course_new ();
   g_autoptr(StippleSession) session = stipple_session_new ();
@@ -325,8 +324,8 @@ test_round_trip (Fixture       *f,
   g_autoptr(StippleImportResult) result = NULL;
   g_autoptr(StippleStore) fresh = NULL;
   g_autoptr(GDateTime) ended = NULL;
-  g_autofree char *exported = g_build_filename (f->dir, "exported.stipple", NULL);
-  g_autofree char *fresh_path = g_build_filename (f->dir, "fresh.stipple", NULL);
+  g_autofree char *exported = g_build_filename (dir, "exported.stipple", NULL);
+  g_autofree char *fresh_path = g_build_filename (dir, "fresh.stipple", NULL);
   StippleZoneTotals totals[2] = { 0 };
   const StippleScreeningItem *items;
   guint n_items;
@@ -403,7 +402,7 @@ test_round_trip (Fixture       *f,
 
   /* Every column of every record holds a value of its own: none is
    * NULL or the column's default, so none can pass unnoticed. */
-  db = open_db (f->path);
+  db = open_db (path);
   for (guint t = 0; stipple_record_tables[t] != NULL; t++)
     {
       const StippleRecordTable *table = stipple_record_tables[t];
@@ -496,7 +495,7 @@ test_round_trip (Fixture       *f,
 
   /* And in the files themselves: every column the tables list, the
    * store's own (search keys, times, positions) too. */
-  db = open_db (f->path);
+  db = open_db (path);
   {
     g_autofree char *attach = g_strdup_printf ("ATTACH DATABASE '%s' AS fresh", fresh_path);
 
@@ -568,10 +567,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/stipple/store/columns/tables-match-schema", Fixture, NULL, fixture_setup,
-              test_tables_match_schema, fixture_teardown);
-  g_test_add ("/stipple/store/columns/round-trip", Fixture, NULL, fixture_setup,
-              test_round_trip, fixture_teardown);
+  g_test_add_func ("/stipple/store/columns/tables-match-schema", test_tables_match_schema);
+  g_test_add_func ("/stipple/store/columns/round-trip", test_round_trip);
   g_test_add_func ("/stipple/store/columns/limits", test_limits);
 
   return g_test_run ();

@@ -113,7 +113,7 @@ copy_session (StippleStore  *self,
 static gboolean
 import_sessions (StippleStore                  *self,
                  gint64                         local_id,
-                 const StippleImportedPatient  *imported,
+                 const StipplePatient          *imported,
                  StippleImportResult           *result,
                  GArray                        *added,
                  GError                       **error)
@@ -275,7 +275,7 @@ seal_changed (StippleStore  *self,
 gboolean
 stipple_store_import_records (StippleStore                  *self,
                               gint64                         local_id,
-                              const StippleImportedPatient  *imported,
+                              const StipplePatient          *imported,
                               StippleImportResult           *result,
                               GError                       **error)
 {

@@ -23,47 +23,26 @@
 #include "stipple-store-columns.h"
 #include "stipple-store-private.h"
 
-static void
-imported_patient_free (StippleImportedPatient *p)
+static StipplePatient *
+patient_from_row (sqlite3_stmt *stmt)
 {
-  g_free (p->uid);
-  g_free (p->record_number);
-  g_free (p->family_name);
-  g_free (p->given_name);
-  g_free (p->date_of_birth);
-  g_free (p);
+  StipplePatient *patient = stipple_patient_new ();
+
+  stipple_record_read (&stipple_patient_table, stmt, 0, patient);
+  return patient;
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (StippleImportedPatient, imported_patient_free)
-
-/* What the messages of an import name a patient by. */
-#define IDENTITY_COLUMNS "id, uid, record_number, family_name, given_name, date_of_birth"
-
-static StippleImportedPatient *
-imported_from_row (sqlite3_stmt *stmt)
-{
-  StippleImportedPatient *p = g_new0 (StippleImportedPatient, 1);
-
-  p->id = sqlite3_column_int64 (stmt, 0);
-  p->uid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  p->record_number = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  p->family_name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-  p->given_name = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-  p->date_of_birth = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-  return p;
-}
-
-static StippleImportedPatient *
+static StipplePatient *
 find_local (StippleStore  *self,
             const char    *column,
             const char    *value,
             GError       **error,
             gboolean      *failed)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT " IDENTITY_COLUMNS " FROM main.patient"
-                                          " WHERE %s = ?", column);
+  g_autofree char *where = g_strdup_printf ("FROM main.patient WHERE %s = ?", column);
+  const char *sql = stipple_record_select (&stipple_patient_table, NULL, NULL, where);
   sqlite3_stmt *stmt = NULL;
-  StippleImportedPatient *found = NULL;
+  StipplePatient *found = NULL;
   int rc;
 
   *failed = FALSE;
@@ -73,7 +52,7 @@ find_local (StippleStore  *self,
       sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
-        found = imported_from_row (stmt);
+        found = patient_from_row (stmt);
       else if (rc == SQLITE_DONE)
         rc = SQLITE_OK;
       else
@@ -87,22 +66,15 @@ find_local (StippleStore  *self,
   return found;
 }
 
-/* Whether the patient here and the imported one differ in their
- * identity, and in their details. */
-static gboolean
-compare_patients (StippleStore                  *self,
-                  const StippleImportedPatient  *local,
-                  const StippleImportedPatient  *imported,
-                  gboolean                      *identity_differs,
-                  gboolean                      *details_differ,
-                  GError                       **error)
+/* Prepares @sql, a query of this file's patient (?1) beside the
+ * imported one (?2), and steps to its one row. */
+static sqlite3_stmt *
+query_pair (StippleStore          *self,
+            const char            *sql,
+            const StipplePatient  *local,
+            const StipplePatient  *imported,
+            GError               **error)
 {
-  g_autofree char *identity = stipple_record_differs_sql (&stipple_patient_table,
-                                                          STIPPLE_COLUMN_IDENTITY, "m", "i");
-  g_autofree char *details = stipple_record_differs_sql (&stipple_patient_table,
-                                                         STIPPLE_COLUMN_DETAIL, "m", "i");
-  g_autofree char *sql = g_strdup_printf ("SELECT %s, %s FROM main.patient m, imp.patient i"
-                                          " WHERE m.id = ? AND i.id = ?", identity, details);
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -114,14 +86,36 @@ compare_patients (StippleStore                  *self,
       rc = sqlite3_step (stmt);
     }
   if (rc == SQLITE_ROW)
-    {
-      *identity_differs = sqlite3_column_int (stmt, 0) != 0;
-      *details_differ = sqlite3_column_int (stmt, 1) != 0;
-    }
-  else
-    stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+    return stmt;
+  stipple_store_set_sqlite_error (self->db, rc, self->path, error);
   sqlite3_finalize (stmt);
-  return rc == SQLITE_ROW;
+  return NULL;
+}
+
+/* Whether the patient here and the imported one differ in their
+ * identity, and in their details. */
+static gboolean
+compare_patients (StippleStore                  *self,
+                  const StipplePatient  *local,
+                  const StipplePatient  *imported,
+                  gboolean                      *identity_differs,
+                  gboolean                      *details_differ,
+                  GError                       **error)
+{
+  g_autofree char *identity = stipple_record_differs_sql (&stipple_patient_table,
+                                                          STIPPLE_COLUMN_IDENTITY, "m", "i");
+  g_autofree char *details = stipple_record_differs_sql (&stipple_patient_table,
+                                                         STIPPLE_COLUMN_DETAIL, "m", "i");
+  g_autofree char *sql = g_strdup_printf ("SELECT %s, %s FROM main.patient m, imp.patient i"
+                                          " WHERE m.id = ?1 AND i.id = ?2", identity, details);
+  sqlite3_stmt *stmt = query_pair (self, sql, local, imported, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  *identity_differs = sqlite3_column_int (stmt, 0) != 0;
+  *details_differ = sqlite3_column_int (stmt, 1) != 0;
+  sqlite3_finalize (stmt);
+  return TRUE;
 }
 
 static void
@@ -140,8 +134,8 @@ import_details_free (StippleImportDetails *details)
  * import's transaction, with the mutex held. */
 static gboolean
 settle_details (StippleStore                  *self,
-                const StippleImportedPatient  *local,
-                const StippleImportedPatient  *imported,
+                const StipplePatient  *local,
+                const StipplePatient  *imported,
                 gboolean                       take,
                 StippleImportResult           *result,
                 GError                       **error)
@@ -163,21 +157,11 @@ settle_details (StippleStore                  *self,
         g_string_append_printf (names, "%s%s", names->len ? ", " : "", table->columns[i].name);
       }
 
-  sql = g_strdup_printf ("SELECT %s FROM main.patient m, imp.patient i WHERE m.id = ? AND i.id = ?",
-                         pairs->str);
-  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_int64 (stmt, 1, local->id);
-      sqlite3_bind_int64 (stmt, 2, imported->id);
-      rc = sqlite3_step (stmt);
-    }
-  if (rc != SQLITE_ROW)
-    {
-      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
+  sql = g_strdup_printf ("SELECT %s FROM main.patient m, imp.patient i"
+                         " WHERE m.id = ?1 AND i.id = ?2", pairs->str);
+  stmt = query_pair (self, sql, local, imported, error);
+  if (stmt == NULL)
+    return FALSE;
   for (guint i = 0, at = 0; i < table->n_columns; i++)
     {
       const StippleColumn *column = &table->columns[i];
@@ -249,12 +233,12 @@ settle_details (StippleStore                  *self,
 
 static gboolean
 import_patient (StippleStore                  *self,
-                const StippleImportedPatient  *imported,
+                const StipplePatient  *imported,
                 const char * const            *take_details,
                 StippleImportResult           *result,
                 GError                       **error)
 {
-  g_autoptr(StippleImportedPatient) local = NULL;
+  g_autoptr(StipplePatient) local = NULL;
   gboolean failed = FALSE;
   gboolean identity_differs = FALSE;
   gboolean details_differ = FALSE;
@@ -266,7 +250,7 @@ import_patient (StippleStore                  *self,
 
   if (local == NULL)
     {
-      g_autoptr(StippleImportedPatient) same_uid = find_local (self, "uid", imported->uid, error,
+      g_autoptr(StipplePatient) same_uid = find_local (self, "uid", imported->uid, error,
                                                                &failed);
       g_autofree char *insert = NULL;
 
@@ -489,18 +473,20 @@ import_file (StippleStore        *self,
   result = g_new0 (StippleImportResult, 1);
   result->conflicts = g_ptr_array_new_with_free_func (g_free);
   result->details = g_ptr_array_new_with_free_func ((GDestroyNotify) import_details_free);
-  imported = g_ptr_array_new_with_free_func ((GDestroyNotify) imported_patient_free);
+  imported = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_patient_free);
 
   locker = g_mutex_locker_new (&self->mutex);
   if (!stipple_store_check_open (self, error) || !stipple_store_attach (self, copy, "imp", error))
     goto out;
 
-  rc = sqlite3_prepare_v2 (self->db, "SELECT " IDENTITY_COLUMNS " FROM imp.patient ORDER BY id",
+  rc = sqlite3_prepare_v2 (self->db,
+                           stipple_record_select (&stipple_patient_table, NULL, NULL,
+                                                  "FROM imp.patient ORDER BY id"),
                            -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        g_ptr_array_add (imported, imported_from_row (stmt));
+        g_ptr_array_add (imported, patient_from_row (stmt));
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)

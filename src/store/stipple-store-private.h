@@ -281,21 +281,11 @@ gboolean     stipple_store_hide_photos_locked (StippleStore  *self,
 
 /* stipple-store-import-rows.c: a patient's records copied from the
  * attached file "imp", in the import's transaction */
-typedef struct
-{
-  gint64  id;
-  char   *uid;
-  char   *record_number;
-  char   *family_name;
-  char   *given_name;
-  char   *date_of_birth;
-} StippleImportedPatient;
-
-gboolean     stipple_store_import_records   (StippleStore                 *self,
-                                             gint64                        local_id,
-                                             const StippleImportedPatient *imported,
-                                             StippleImportResult          *result,
-                                             GError                      **error);
+gboolean     stipple_store_import_records   (StippleStore          *self,
+                                             gint64                 local_id,
+                                             const StipplePatient  *imported,
+                                             StippleImportResult   *result,
+                                             GError               **error);
 
 /* stipple-store-schema.c */
 gboolean     stipple_store_migrate          (sqlite3       *db,
