@@ -491,6 +491,29 @@ stipple_store_add_strokes (StippleStore  *self,
   return stipple_store_add_zone_totals (self, session_id, zone, strokes, 0, 0, error);
 }
 
+/* The insert of a zone's totals, which adds to every total the row
+ * already has: written once from the table. */
+static const char *
+add_totals_sql (void)
+{
+  static gsize sql = 0;
+
+  if (g_once_init_enter (&sql))
+    {
+      const StippleRecordTable *table = &stipple_zone_strokes_table;
+      g_autoptr(GString) text = g_string_new (stipple_record_sql (table,
+                                                                  STIPPLE_RECORD_SQL_INSERT));
+
+      g_string_append (text, " ON CONFLICT (session_id, zone) DO UPDATE SET ");
+      for (guint i = 0, n = 0; i < table->n_columns; i++)
+        if (table->columns[i].type == STIPPLE_COLUMN_UINT64)
+          g_string_append_printf (text, "%1$s%2$s = %2$s + excluded.%2$s", n++ ? ", " : "",
+                                  table->columns[i].name);
+      g_once_init_leave (&sql, (gsize) g_intern_string (text->str));
+    }
+  return (const char *) sql;
+}
+
 /**
  * stipple_store_add_zone_totals:
  * @self: a store
@@ -517,6 +540,7 @@ stipple_store_add_zone_totals (StippleStore  *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(StippleStmt) stmt = NULL;
+  StippleZoneTotals totals = { zone, strokes, time_in_zone_us, out_of_tolerance };
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
 
@@ -525,21 +549,12 @@ stipple_store_add_zone_totals (StippleStore  *self,
                                   _("Strokes were counted for a zone Stipple does not know."));
 
   locker = g_mutex_locker_new (&self->mutex);
-  stmt = stipple_store_prepare (self,
-                                "INSERT INTO zone_strokes (session_id, zone, strokes,"
-                                " time_in_zone_us, out_of_tolerance) VALUES (?, ?, ?, ?, ?)"
-                                " ON CONFLICT (session_id, zone) DO UPDATE"
-                                " SET strokes = strokes + excluded.strokes,"
-                                " time_in_zone_us = time_in_zone_us + excluded.time_in_zone_us,"
-                                " out_of_tolerance = out_of_tolerance + excluded.out_of_tolerance",
-                                error);
+  stmt = stipple_store_prepare (self, add_totals_sql (), error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, session_id);
-  sqlite3_bind_text (stmt, 2, stipple_zone_get_key (zone), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, (gint64) strokes);
-  sqlite3_bind_int64 (stmt, 4, (gint64) time_in_zone_us);
-  sqlite3_bind_int64 (stmt, 5, (gint64) out_of_tolerance);
+  stipple_record_bind (&stipple_zone_strokes_table, stmt, &totals);
+  sqlite3_bind_int64 (stmt, stipple_record_table_param (&stipple_zone_strokes_table, "session_id"),
+                      session_id);
   if (!stipple_store_begin (self, error))
     return FALSE;
   if (!stipple_store_step_done (self, stmt, error) ||
