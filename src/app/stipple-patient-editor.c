@@ -22,16 +22,10 @@
 #include "stipple-a11y.h"
 #include "stipple-patient-editor.h"
 #include "stipple-patient-text.h"
+#include "stipple-store-limits.h"
 
-/* The limits of the patient file (src/store/stipple-store-validate.c
- * and stipple-store-patients.c), checked here first so the clinician
- * hears of them while typing. */
-#define MAX_NAME_CHARS 200
-#define MAX_RECORD_CHARS 64
-#define MAX_PHONE_CHARS 100
-#define MAX_EMAIL_CHARS 320
-#define MAX_FIELD_CHARS 4096
-#define MAX_AGE_YEARS 130
+/* The limits of the patient file (stipple-store-limits.h) are checked
+ * here first, so the clinician hears of them while typing. */
 
 typedef enum
 {
@@ -184,7 +178,7 @@ check_name (const char *subject,
             const char *missing)
 {
   g_autofree char *trimmed = g_strstrip (g_strdup (text));
-  char *problem = check_text (subject, trimmed, MAX_NAME_CHARS, FALSE);
+  char *problem = check_text (subject, trimmed, STIPPLE_STORE_MAX_NAME_CHARS, FALSE);
 
   if (problem != NULL)
     return problem;
@@ -218,8 +212,8 @@ check_date_of_birth (const char  *text,
   if (g_date_compare (&dob, &today) > 0)
     return g_strdup (_("The date of birth is in the future."));
   /* As the patient file counts it: from the 1st of January. */
-  if (g_date_get_year (&dob) < g_date_get_year (&today) - MAX_AGE_YEARS)
-    return g_strdup_printf (_("The date of birth is more than %u years ago."), MAX_AGE_YEARS);
+  if (g_date_get_year (&dob) < g_date_get_year (&today) - STIPPLE_STORE_MAX_AGE_YEARS)
+    return g_strdup_printf (_("The date of birth is more than %u years ago."), STIPPLE_STORE_MAX_AGE_YEARS);
   age = stipple_patient_text_age (&dob, &today);
 
   written = stipple_patient_text_write_date (&dob);
@@ -234,7 +228,7 @@ check_email (const char *text)
 {
   g_autofree char *trimmed = g_strstrip (g_strdup (text));
   const char *at;
-  char *problem = check_text (_("The email address"), trimmed, MAX_EMAIL_CHARS, FALSE);
+  char *problem = check_text (_("The email address"), trimmed, STIPPLE_STORE_MAX_EMAIL_CHARS, FALSE);
 
   if (problem != NULL || *trimmed == '\0')
     return problem;
@@ -271,7 +265,7 @@ check_field (StipplePatientEditor  *self,
     case FIELD_RECORD:
       {
         g_autofree char *trimmed = g_strstrip (g_strdup (text));
-        char *problem = check_text (_("The record number"), trimmed, MAX_RECORD_CHARS, FALSE);
+        char *problem = check_text (_("The record number"), trimmed, STIPPLE_STORE_MAX_RECORD_NUMBER_CHARS, FALSE);
 
         if (problem != NULL)
           return problem;
@@ -282,13 +276,13 @@ check_field (StipplePatientEditor  *self,
         return NULL;
       }
     case FIELD_PHONE:
-      return check_text (_("The phone number"), g_strstrip (text), MAX_PHONE_CHARS, FALSE);
+      return check_text (_("The phone number"), g_strstrip (text), STIPPLE_STORE_MAX_PHONE_CHARS, FALSE);
     case FIELD_EMAIL:
       return check_email (text);
     case FIELD_ADDRESS:
-      return check_text (_("The address"), text, MAX_FIELD_CHARS, TRUE);
+      return check_text (_("The address"), text, STIPPLE_STORE_MAX_FIELD_CHARS, TRUE);
     case FIELD_ALLERGIES:
-      return check_text (_("The allergies"), text, MAX_FIELD_CHARS, TRUE);
+      return check_text (_("The allergies"), text, STIPPLE_STORE_MAX_FIELD_CHARS, TRUE);
     case N_FIELDS:
     default:
       g_assert_not_reached ();

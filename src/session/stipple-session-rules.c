@@ -18,13 +18,10 @@
 #include <glib/gi18n.h>
 
 #include "stipple-session-rules.h"
+#include "stipple-store-limits.h"
 
-/* The patient file's own limits (stipple-store-validate.c and
- * stipple-store-session-rows.c), checked here first so that a long
- * text is pointed out where it is typed. */
-#define MAX_NAME_CHARS 200
-#define MAX_LOT_CHARS 100
-#define MAX_REASON_CHARS 4096
+/* The patient file's own limits (stipple-store-limits.h) are checked
+ * here first, so that a long text is pointed out where it is typed. */
 
 typedef struct
 {
@@ -89,8 +86,8 @@ check_name (const char *label,
 {
   if (!has_letter (name))
     return g_strdup_printf (_("%s needs letters in it."), label);
-  if (g_utf8_strlen (name, -1) > MAX_NAME_CHARS)
-    return g_strdup_printf (_("%s is too long (at most %u characters)."), label, MAX_NAME_CHARS);
+  if (g_utf8_strlen (name, -1) > STIPPLE_STORE_MAX_NAME_CHARS)
+    return g_strdup_printf (_("%s is too long (at most %u characters)."), label, STIPPLE_STORE_MAX_NAME_CHARS);
   return NULL;
 }
 
@@ -148,9 +145,9 @@ screening_problem (StippleSessionRules *self)
       if (!stipple_session_rules_is_reason (reason))
         return g_strdup_printf (_("Write the reason in a few words (at least %u characters): "
                                   "it is kept with the session."), STIPPLE_REASON_MIN_CHARS);
-      if (g_utf8_strlen (reason, -1) > MAX_REASON_CHARS)
+      if (g_utf8_strlen (reason, -1) > STIPPLE_STORE_MAX_FIELD_CHARS)
         return g_strdup_printf (_("The reason is too long (at most %u characters)."),
-                                MAX_REASON_CHARS);
+                                STIPPLE_STORE_MAX_FIELD_CHARS);
     }
   return NULL;
 }
@@ -195,9 +192,9 @@ products_problem (StippleSessionRules *self,
         return g_strdup_printf (_("Name serum %u, or remove it."), i + 1);
       if ((problem = check_name (label, product)) != NULL)
         return problem;
-      if (g_utf8_strlen (or_empty (serum->lot), -1) > MAX_LOT_CHARS)
+      if (g_utf8_strlen (or_empty (serum->lot), -1) > STIPPLE_STORE_MAX_LABEL_CHARS)
         return g_strdup_printf (_("The lot of serum %u is too long (at most %u characters)."),
-                                i + 1, MAX_LOT_CHARS);
+                                i + 1, STIPPLE_STORE_MAX_LABEL_CHARS);
     }
   return NULL;
 }

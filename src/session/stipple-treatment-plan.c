@@ -187,7 +187,8 @@ stipple_treatment_set_plan (StippleTreatment       *self,
   if (plan->n_passes > 0)
     {
       guint rate_min = identity && identity->rate_min_hz ? identity->rate_min_hz : 1;
-      guint rate_max = identity && identity->rate_max_hz ? identity->rate_max_hz : 300;
+      guint rate_max = identity && identity->rate_max_hz ? identity->rate_max_hz
+                                                         : STIPPLE_STORE_MAX_STROKE_RATE_HZ;
 
       if (plan->rate_hz < rate_min || plan->rate_hz > rate_max)
         {

@@ -9,17 +9,17 @@
  * session's next seal covers. Nothing already written is changed.
  */
 
+#define G_LOG_DOMAIN "stipple-store"
+
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "stipple-store-columns.h"
 #include "stipple-store-private.h"
 
 G_DEFINE_BOXED_TYPE (StippleNoteAddendum, stipple_note_addendum,
                      stipple_note_addendum_copy, stipple_note_addendum_free)
-
-/* An addendum is a paragraph or two, not a document. */
-#define MAX_ADDENDUM_CHARS 20000
 
 /**
  * stipple_note_addendum_copy:
@@ -35,10 +35,7 @@ stipple_note_addendum_copy (const StippleNoteAddendum *addendum)
   g_return_val_if_fail (addendum != NULL, NULL);
 
   copy = g_memdup2 (addendum, sizeof *addendum);
-  copy->uid = g_strdup (addendum->uid);
-  copy->text = g_strdup (addendum->text);
-  copy->author = g_strdup (addendum->author);
-  copy->written_at = addendum->written_at ? g_date_time_ref (addendum->written_at) : NULL;
+  stipple_record_copy_fields (&stipple_note_addendum_table, copy, addendum);
   return copy;
 }
 
@@ -51,10 +48,7 @@ stipple_note_addendum_free (StippleNoteAddendum *addendum)
 {
   if (addendum == NULL)
     return;
-  g_free (addendum->uid);
-  g_free (addendum->text);
-  g_free (addendum->author);
-  g_clear_pointer (&addendum->written_at, g_date_time_unref);
+  stipple_record_free_fields (&stipple_note_addendum_table, addendum);
   g_free (addendum);
 }
 
@@ -101,10 +95,9 @@ stipple_store_add_note_addendum (StippleStore     *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(StippleStmt) ended = NULL;
   g_autoptr(StippleStmt) insert = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *at = stipple_store_format_time (now);
-  g_autofree char *uid = g_uuid_string_random ();
   g_autofree char *trimmed = NULL;
+  StippleNoteAddendum addendum = { 0 };
+  gboolean ok;
   int rc;
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
@@ -115,7 +108,7 @@ stipple_store_add_note_addendum (StippleStore     *self,
   trimmed = g_strstrip (g_strdup (text));
   if (*trimmed == '\0')
     return invalid (error, _("The addendum is empty: write what is to be added to the notes."));
-  if (g_utf8_strlen (trimmed, -1) > MAX_ADDENDUM_CHARS)
+  if (g_utf8_strlen (trimmed, -1) > STIPPLE_STORE_MAX_ADDENDUM_CHARS)
     return invalid (error, _("The addendum is too long to keep. Split it into several addenda."));
   if (author == NULL || !g_utf8_validate (author, -1, NULL) || !has_text (author))
     return invalid (error, _("An addendum needs the name of the clinician who writes it."));
@@ -128,8 +121,8 @@ stipple_store_add_note_addendum (StippleStore     *self,
   if (ended == NULL)
     return FALSE;
   insert = stipple_store_prepare (self,
-                                  "INSERT INTO note_addendum (uid, session_id, kind, text, author,"
-                                  " written_at) VALUES (?, ?, ?, ?, ?, ?)",
+                                  stipple_record_sql (&stipple_note_addendum_table,
+                                                      STIPPLE_RECORD_SQL_INSERT),
                                   error);
   if (insert == NULL)
     return FALSE;
@@ -155,14 +148,18 @@ stipple_store_add_note_addendum (StippleStore     *self,
     }
   sqlite3_reset (ended);
 
-  sqlite3_bind_text (insert, 1, uid, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (insert, 2, session_id);
-  sqlite3_bind_text (insert, 3, kind == STIPPLE_NOTE_BEFORE ? "before" : "after", -1,
-                     SQLITE_STATIC);
-  sqlite3_bind_text (insert, 4, trimmed, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 5, author, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 6, at, -1, SQLITE_STATIC);
-  if (!stipple_store_step_done (self, insert, error) ||
+  addendum.uid = g_uuid_string_random ();
+  addendum.session_id = session_id;
+  addendum.kind = kind;
+  addendum.text = g_steal_pointer (&trimmed);
+  addendum.author = g_strdup (author);
+  addendum.written_at = g_date_time_new_now_utc ();
+  stipple_record_bind (&stipple_note_addendum_table, insert, &addendum);
+  ok = stipple_store_step_done (self, insert, error);
+  sqlite3_reset (insert);
+  sqlite3_clear_bindings (insert);
+  stipple_record_free_fields (&stipple_note_addendum_table, &addendum);
+  if (!ok ||
       !stipple_store_chain_seal (self->db, self->path, session_id, error) ||
       !stipple_store_commit (self, error))
     goto fail;
@@ -204,8 +201,9 @@ stipple_store_list_note_addenda (StippleStore  *self,
     return g_steal_pointer (&addenda);
 
   stmt = stipple_store_prepare (self,
-                                "SELECT id, uid, kind, text, author, written_at FROM note_addendum"
-                                " WHERE session_id = ? ORDER BY id",
+                                stipple_record_select (&stipple_note_addendum_table, NULL, NULL,
+                                                       "FROM note_addendum WHERE session_id = ?"
+                                                       " ORDER BY id"),
                                 error);
   if (stmt == NULL)
     return NULL;
@@ -214,14 +212,7 @@ stipple_store_list_note_addenda (StippleStore  *self,
     {
       StippleNoteAddendum *addendum = g_new0 (StippleNoteAddendum, 1);
 
-      addendum->id = sqlite3_column_int64 (stmt, 0);
-      addendum->uid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      addendum->session_id = session_id;
-      addendum->kind = g_str_equal (sqlite3_column_text (stmt, 2), "before")
-                         ? STIPPLE_NOTE_BEFORE : STIPPLE_NOTE_AFTER;
-      addendum->text = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      addendum->author = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      addendum->written_at = stipple_store_parse_time ((const char *) sqlite3_column_text (stmt, 5));
+      stipple_record_read (&stipple_note_addendum_table, stmt, 0, addendum);
       g_ptr_array_add (addenda, addendum);
     }
   if (rc != SQLITE_DONE)

@@ -14,14 +14,8 @@
 
 #include <glib/gi18n.h>
 
+#include "stipple-store-columns.h"
 #include "stipple-store-private.h"
-
-static GDateTime *
-parse_column_time (sqlite3_stmt *stmt,
-                   int           column)
-{
-  return stipple_store_parse_time ((const char *) sqlite3_column_text (stmt, column));
-}
 
 static gboolean
 step_error (StippleStore  *self,
@@ -75,6 +69,137 @@ stipple_store_find_session_patient (StippleStore  *self,
   return FALSE;
 }
 
+/* Where a record read for the chart goes: into one of the chart's
+ * lists, or into the session it belongs to (@session; NULL for the
+ * patient's own records). Takes @record. */
+typedef void (*AttachFunc) (StipplePatientChart *chart,
+                            GHashTable          *sessions,
+                            StippleSession      *session,
+                            gpointer             record);
+
+static void
+attach_answer (StipplePatientChart *chart,
+               GHashTable          *sessions,
+               StippleSession      *session,
+               gpointer             record)
+{
+  g_ptr_array_add (chart->screening, record);
+}
+
+static void
+attach_consent (StipplePatientChart *chart,
+                GHashTable          *sessions,
+                StippleSession      *session,
+                gpointer             record)
+{
+  g_ptr_array_add (chart->consents, record);
+}
+
+static void
+attach_course (StipplePatientChart *chart,
+               GHashTable          *sessions,
+               StippleSession      *session,
+               gpointer             record)
+{
+  g_ptr_array_add (chart->courses, record);
+}
+
+static void
+attach_session (StipplePatientChart *chart,
+                GHashTable          *sessions,
+                StippleSession      *session,
+                gpointer             record)
+{
+  StippleSession *added = record;
+
+  g_ptr_array_add (chart->sessions, added);
+  g_hash_table_insert (sessions, &added->id, added);
+}
+
+static void
+attach_pass (StipplePatientChart *chart,
+             GHashTable          *sessions,
+             StippleSession      *session,
+             gpointer             record)
+{
+  g_array_append_vals (session->plan, record, 1);
+  g_free (record);
+}
+
+static void
+attach_serum (StipplePatientChart *chart,
+              GHashTable          *sessions,
+              StippleSession      *session,
+              gpointer             record)
+{
+  g_ptr_array_add (session->serums, record);
+}
+
+static void
+attach_totals (StipplePatientChart *chart,
+               GHashTable          *sessions,
+               StippleSession      *session,
+               gpointer             record)
+{
+  g_autofree StippleZoneTotals *totals = record;
+
+  if (totals->zone == STIPPLE_ZONE_NONE)
+    return;
+  session->strokes[totals->zone] = totals->strokes;
+  session->time_in_zone_us[totals->zone] = totals->time_in_zone_us;
+  session->out_of_tolerance[totals->zone] = totals->out_of_tolerance;
+}
+
+static const struct
+{
+  const StippleRecordTable *table;
+  AttachFunc                attach;
+} chart_parts[] = {
+  { &stipple_screening_answer_table, attach_answer },
+  { &stipple_consent_table, attach_consent },
+  { &stipple_course_table, attach_course },
+  /* Sessions before what they hold. */
+  { &stipple_session_table, attach_session },
+  { &stipple_zone_pass_table, attach_pass },
+  { &stipple_session_serum_table, attach_serum },
+  { &stipple_zone_strokes_table, attach_totals },
+};
+
+/* Reads the patient's rows of one table into the chart. Called with the
+ * mutex held, in the chart's read transaction. */
+static gboolean
+read_part (StippleStore              *self,
+           const StippleRecordTable  *table,
+           AttachFunc                 attach,
+           gint64                     patient_id,
+           StipplePatientChart       *chart,
+           GHashTable                *sessions,
+           GError                   **error)
+{
+  gboolean by_session = !g_str_equal (table->owner, "patient_id");
+  g_autoptr(StippleStmt) stmt = NULL;
+  int rc;
+
+  stmt = stipple_store_prepare (self, stipple_record_sql (table, STIPPLE_RECORD_SQL_BY_PATIENT),
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 session_id = by_session ? sqlite3_column_int64 (stmt, 0) : 0;
+      StippleSession *session = by_session ? g_hash_table_lookup (sessions, &session_id) : NULL;
+      gpointer record;
+
+      if (by_session && session == NULL)
+        continue;
+      record = table->new_func ();
+      stipple_record_read (table, stmt, by_session ? 1 : 0, record);
+      attach (chart, sessions, session, record);
+    }
+  return step_error (self, rc, error);
+}
+
 /**
  * stipple_store_load_chart:
  * @self: a store
@@ -94,7 +219,6 @@ stipple_store_load_chart (StippleStore  *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(StipplePatientChart) chart = NULL;
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
-  int rc;
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
 
@@ -114,185 +238,10 @@ stipple_store_load_chart (StippleStore  *self,
   if (chart->patient == NULL)
     goto fail;
 
-  {
-    g_autoptr(StippleStmt) stmt = stipple_store_prepare (self,
-        "SELECT id, uid, session_id, item_key, answer, note, answered_on FROM screening_answer"
-        " WHERE patient_id = ? ORDER BY answered_on, id", error);
-    if (stmt == NULL)
+  for (guint i = 0; i < G_N_ELEMENTS (chart_parts); i++)
+    if (!read_part (self, chart_parts[i].table, chart_parts[i].attach, patient_id, chart, by_id,
+                    error))
       goto fail;
-    sqlite3_bind_int64 (stmt, 1, patient_id);
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        StippleScreeningAnswer *answer = stipple_screening_answer_new ();
-        answer->id = sqlite3_column_int64 (stmt, 0);
-        answer->uid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-        answer->patient_id = patient_id;
-        answer->session_id = sqlite3_column_int64 (stmt, 2);
-        answer->item_key = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-        answer->answer = sqlite3_column_int (stmt, 4) != 0;
-        answer->note = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-        answer->answered_on = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
-        g_ptr_array_add (chart->screening, answer);
-      }
-    if (!step_error (self, rc, error))
-      goto fail;
-  }
-
-  {
-    g_autoptr(StippleStmt) stmt = stipple_store_prepare (self,
-        "SELECT id, uid, kind, given, signed_on FROM consent WHERE patient_id = ?"
-        " ORDER BY signed_on, id", error);
-    if (stmt == NULL)
-      goto fail;
-    sqlite3_bind_int64 (stmt, 1, patient_id);
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        StippleConsent *consent = stipple_consent_new ();
-        consent->id = sqlite3_column_int64 (stmt, 0);
-        consent->uid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-        consent->patient_id = patient_id;
-        consent->kind = g_str_equal (sqlite3_column_text (stmt, 2), "photographs")
-                          ? STIPPLE_CONSENT_PHOTOGRAPHS : STIPPLE_CONSENT_TREATMENT;
-        consent->given = sqlite3_column_int (stmt, 3) != 0;
-        consent->signed_on = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-        g_ptr_array_add (chart->consents, consent);
-      }
-    if (!step_error (self, rc, error))
-      goto fail;
-  }
-
-  {
-    g_autoptr(StippleStmt) stmt = stipple_store_prepare (self,
-        "SELECT id, uid, indications, planned_sessions, interval_days, started_on FROM course"
-        " WHERE patient_id = ? ORDER BY started_on, id", error);
-    if (stmt == NULL)
-      goto fail;
-    sqlite3_bind_int64 (stmt, 1, patient_id);
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        StippleCourse *course = stipple_course_new ();
-        course->id = sqlite3_column_int64 (stmt, 0);
-        course->uid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-        course->patient_id = patient_id;
-        course->indications = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-        course->planned_sessions = sqlite3_column_int (stmt, 3);
-        course->interval_days = sqlite3_column_int (stmt, 4);
-        course->started_on = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-        g_ptr_array_add (chart->courses, course);
-      }
-    if (!step_error (self, rc, error))
-      goto fail;
-  }
-
-  {
-    g_autoptr(StippleStmt) stmt = stipple_store_prepare (self,
-        "SELECT id, uid, course_id, started_at, ended_at, clinician, pen_serial, pen_firmware,"
-        " cartridge_id, cartridge_lot, anaesthetic_at, note_before, note_after,"
-        " anaesthetic_product, screening_override, erythema_grade, pinpoint_bleeding,"
-        " aftercare_given FROM session WHERE patient_id = ? ORDER BY started_at, id", error);
-    if (stmt == NULL)
-      goto fail;
-    sqlite3_bind_int64 (stmt, 1, patient_id);
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        StippleSession *session = stipple_session_new ();
-        session->id = sqlite3_column_int64 (stmt, 0);
-        session->uid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-        session->patient_id = patient_id;
-        session->course_id = sqlite3_column_int64 (stmt, 2);
-        session->started_at = parse_column_time (stmt, 3);
-        session->ended_at = parse_column_time (stmt, 4);
-        session->clinician = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-        session->pen_serial = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
-        session->pen_firmware = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
-        session->cartridge_id = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
-        session->cartridge_lot = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
-        session->anaesthetic_at = parse_column_time (stmt, 10);
-        session->note_before = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
-        session->note_after = g_strdup ((const char *) sqlite3_column_text (stmt, 12));
-        session->anaesthetic_product = g_strdup ((const char *) sqlite3_column_text (stmt, 13));
-        session->screening_override = g_strdup ((const char *) sqlite3_column_text (stmt, 14));
-        session->erythema_grade = sqlite3_column_int (stmt, 15);
-        session->pinpoint_bleeding = sqlite3_column_int (stmt, 16) != 0;
-        session->aftercare_given = g_strdup ((const char *) sqlite3_column_text (stmt, 17));
-        g_ptr_array_add (chart->sessions, session);
-        g_hash_table_insert (by_id, &session->id, session);
-      }
-    if (!step_error (self, rc, error))
-      goto fail;
-  }
-
-  {
-    g_autoptr(StippleStmt) stmt = stipple_store_prepare (self,
-        "SELECT z.session_id, z.zone, z.pass, z.depth_um, z.stroke_rate_hz FROM zone_pass z"
-        " JOIN session s ON s.id = z.session_id WHERE s.patient_id = ?"
-        " ORDER BY z.session_id, z.position", error);
-    if (stmt == NULL)
-      goto fail;
-    sqlite3_bind_int64 (stmt, 1, patient_id);
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        gint64 id = sqlite3_column_int64 (stmt, 0);
-        StippleSession *session = g_hash_table_lookup (by_id, &id);
-        StippleZonePass pass;
-
-        pass.zone = stipple_zone_from_key ((const char *) sqlite3_column_text (stmt, 1));
-        pass.pass = sqlite3_column_int (stmt, 2);
-        pass.depth_um = sqlite3_column_int (stmt, 3);
-        pass.stroke_rate_hz = sqlite3_column_int (stmt, 4);
-        if (session != NULL)
-          g_array_append_val (session->plan, pass);
-      }
-    if (!step_error (self, rc, error))
-      goto fail;
-  }
-
-  {
-    g_autoptr(StippleStmt) stmt = stipple_store_prepare (self,
-        "SELECT v.session_id, v.product, v.lot FROM session_serum v"
-        " JOIN session s ON s.id = v.session_id WHERE s.patient_id = ?"
-        " ORDER BY v.session_id, v.position", error);
-    if (stmt == NULL)
-      goto fail;
-    sqlite3_bind_int64 (stmt, 1, patient_id);
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        gint64 id = sqlite3_column_int64 (stmt, 0);
-        StippleSession *session = g_hash_table_lookup (by_id, &id);
-
-        if (session != NULL)
-          g_ptr_array_add (session->serums,
-                           stipple_serum_new ((const char *) sqlite3_column_text (stmt, 1),
-                                              (const char *) sqlite3_column_text (stmt, 2)));
-      }
-    if (!step_error (self, rc, error))
-      goto fail;
-  }
-
-  {
-    g_autoptr(StippleStmt) stmt = stipple_store_prepare (self,
-        "SELECT k.session_id, k.zone, k.strokes, k.time_in_zone_us, k.out_of_tolerance"
-        " FROM zone_strokes k"
-        " JOIN session s ON s.id = k.session_id WHERE s.patient_id = ?", error);
-    if (stmt == NULL)
-      goto fail;
-    sqlite3_bind_int64 (stmt, 1, patient_id);
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        gint64 id = sqlite3_column_int64 (stmt, 0);
-        StippleSession *session = g_hash_table_lookup (by_id, &id);
-        StippleZone zone = stipple_zone_from_key ((const char *) sqlite3_column_text (stmt, 1));
-
-        if (session != NULL && zone != STIPPLE_ZONE_NONE)
-          {
-            session->strokes[zone] = sqlite3_column_int64 (stmt, 2);
-            session->time_in_zone_us[zone] = sqlite3_column_int64 (stmt, 3);
-            session->out_of_tolerance[zone] = sqlite3_column_int64 (stmt, 4);
-          }
-      }
-    if (!step_error (self, rc, error))
-      goto fail;
-  }
 
   stipple_store_exec (self, "COMMIT", NULL);
   return g_steal_pointer (&chart);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "stipple-store-columns.h"
 #include "stipple-store-private.h"
 
 /* The same rule as the column's CHECK: empty, or "es", "ast", "pt_BR". */
@@ -43,12 +44,9 @@ check_patient (const StipplePatient  *patient,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *record = NULL;
 
-  if (!stipple_store_check_name (_("The family name"), patient->family_name, TRUE, error) ||
-      !stipple_store_check_name (_("The given name"), patient->given_name, FALSE, error))
+  if (!stipple_record_check (&stipple_patient_table, patient, error))
     return FALSE;
 
-  if (!stipple_store_check_text (_("The record number"), patient->record_number, 64, FALSE, error))
-    return FALSE;
   record = g_strstrip (g_strdup (patient->record_number ? patient->record_number : ""));
   if (*record == '\0')
     return stipple_store_invalid (error, _("The record number is empty."));
@@ -65,24 +63,15 @@ check_patient (const StipplePatient  *patient,
   if (g_date_compare (&dob, &today) > 0)
     return stipple_store_invalid (error, _("The date of birth is in the future."));
   g_date_clear (&earliest, 1);
-  g_date_set_dmy (&earliest, 1, 1, g_date_time_get_year (now) - 130);
+  g_date_set_dmy (&earliest, 1, 1, g_date_time_get_year (now) - STIPPLE_STORE_MAX_AGE_YEARS);
   if (g_date_compare (&dob, &earliest) < 0)
     return stipple_store_invalid (error, _("The date of birth is more than 130 years ago."));
-
-  if (patient->fitzpatrick > 6)
-    return stipple_store_invalid (error, _("The Fitzpatrick skin type must be I to VI."));
 
   if (!check_language (patient->language))
     return stipple_store_invalid (error,
                                   _("The language of the patient copy is not a language code "
                                     "(like “es”)."));
-
-  return stipple_store_check_text (_("The phone number"), patient->phone, 100, FALSE, error) &&
-         stipple_store_check_text (_("The email address"), patient->email, 320, FALSE, error) &&
-         stipple_store_check_text (_("The address"), patient->address,
-                                   STIPPLE_STORE_MAX_FIELD_CHARS, TRUE, error) &&
-         stipple_store_check_text (_("The allergies"), patient->allergies,
-                                   STIPPLE_STORE_MAX_FIELD_CHARS, TRUE, error);
+  return TRUE;
 }
 
 /* Case and accents are ignored when searching: "müller" finds "Müller"
@@ -151,41 +140,34 @@ save_patient_locked (StippleStore    *self,
     {
       uid = patient->uid ? g_strdup (patient->uid) : g_uuid_string_random ();
       stmt = stipple_store_prepare (self,
-                                    "INSERT INTO patient (record_number, family_name, given_name,"
-                                    " date_of_birth, phone, email, address, fitzpatrick, allergies,"
-                                    " family_key, given_key, record_key, updated_at, uid,"
-                                    " created_at, language)"
-                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                                    " ?13, ?14, ?13, ?16)", error);
+                                    stipple_record_sql (&stipple_patient_table,
+                                                        STIPPLE_RECORD_SQL_INSERT),
+                                    error);
     }
   else
     stmt = stipple_store_prepare (self,
-                                  "UPDATE patient SET record_number = ?1, family_name = ?2,"
-                                  " given_name = ?3, date_of_birth = ?4, phone = ?5, email = ?6,"
-                                  " address = ?7, fitzpatrick = ?8, allergies = ?9,"
-                                  " family_key = ?10, given_key = ?11, record_key = ?12,"
-                                  " updated_at = ?13, language = ?16 WHERE id = ?15", error);
+                                  stipple_record_sql (&stipple_patient_table,
+                                                      STIPPLE_RECORD_SQL_UPDATE),
+                                  error);
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, patient->record_number, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, patient->family_name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, stipple_store_or_empty (patient->given_name), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, patient->date_of_birth, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, stipple_store_or_empty (patient->phone), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, stipple_store_or_empty (patient->email), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, stipple_store_or_empty (patient->address), -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 8, patient->fitzpatrick);
-  sqlite3_bind_text (stmt, 9, stipple_store_or_empty (patient->allergies), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 10, family_key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 11, given_key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 12, record_key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 13, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 16, stipple_store_or_empty (patient->language), -1, SQLITE_STATIC);
+  stipple_record_bind (&stipple_patient_table, stmt, patient);
   if (patient->id == 0)
-    sqlite3_bind_text (stmt, 14, uid, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_int64 (stmt, 15, patient->id);
+    {
+      sqlite3_bind_text (stmt, stipple_record_table_param (&stipple_patient_table, "uid"), uid,
+                         -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, stipple_record_table_param (&stipple_patient_table, "created_at"),
+                         now, -1, SQLITE_STATIC);
+    }
+  sqlite3_bind_text (stmt, stipple_record_table_param (&stipple_patient_table, "family_key"),
+                     family_key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, stipple_record_table_param (&stipple_patient_table, "given_key"),
+                     given_key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, stipple_record_table_param (&stipple_patient_table, "record_key"),
+                     record_key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, stipple_record_table_param (&stipple_patient_table, "updated_at"),
+                     now, -1, SQLITE_STATIC);
 
   if (!stipple_store_step_done (self, stmt, error))
     return FALSE;
@@ -281,27 +263,12 @@ fail:
   return FALSE;
 }
 
-#define PATIENT_COLUMNS \
-  "id, uid, record_number, family_name, given_name, date_of_birth, phone, email, address," \
-  " fitzpatrick, allergies, language"
-
 static StipplePatient *
 patient_from_row (sqlite3_stmt *stmt)
 {
   StipplePatient *patient = stipple_patient_new ();
 
-  patient->id = sqlite3_column_int64 (stmt, 0);
-  patient->uid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  patient->record_number = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  patient->family_name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-  patient->given_name = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-  patient->date_of_birth = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-  patient->phone = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
-  patient->email = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
-  patient->address = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
-  patient->fitzpatrick = sqlite3_column_int (stmt, 9);
-  patient->allergies = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
-  patient->language = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
+  stipple_record_read (&stipple_patient_table, stmt, 0, patient);
   return patient;
 }
 
@@ -313,7 +280,9 @@ stipple_store_get_patient_locked (StippleStore  *self,
   g_autoptr(StippleStmt) stmt = NULL;
   int rc;
 
-  stmt = stipple_store_prepare (self, "SELECT " PATIENT_COLUMNS " FROM patient WHERE id = ?",
+  stmt = stipple_store_prepare (self,
+                                stipple_record_select (&stipple_patient_table, NULL, NULL,
+                                                       "FROM patient WHERE id = ?"),
                                 error);
   if (stmt == NULL)
     return NULL;
@@ -397,7 +366,7 @@ compare_rank (gconstpointer a,
   "  WHERE x.patient_id = w.patient_id AND x.word >= " lo " AND x.word < " hi "))"
 
 static const char search_by_words[] =
-  "SELECT " PATIENT_COLUMNS " FROM patient_word w JOIN patient ON patient.id = w.patient_id"
+  "FROM patient_word w JOIN patient ON patient.id = w.patient_id"
   " WHERE w.word >= ?1 AND w.word < ?2"
   OTHER_WORD ("?3", "?4") OTHER_WORD ("?5", "?6") OTHER_WORD ("?7", "?8")
   OTHER_WORD ("?9", "?10") OTHER_WORD ("?11", "?12") OTHER_WORD ("?13", "?14")
@@ -497,10 +466,8 @@ stipple_store_search_patients (StippleStore  *self,
                                GError       **error)
 {
   static const char * const by_key[] = {
-    "SELECT " PATIENT_COLUMNS " FROM patient WHERE record_key >= ?1 AND record_key < ?2"
-    " ORDER BY record_key",
-    "SELECT " PATIENT_COLUMNS " FROM patient WHERE date_of_birth >= ?1 AND date_of_birth < ?2"
-    " ORDER BY date_of_birth",
+    "FROM patient WHERE record_key >= ?1 AND record_key < ?2 ORDER BY record_key",
+    "FROM patient WHERE date_of_birth >= ?1 AND date_of_birth < ?2 ORDER BY date_of_birth",
   };
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(GPtrArray) found = NULL;
@@ -565,7 +532,11 @@ stipple_store_search_patients (StippleStore  *self,
         }
     }
   {
-    g_autoptr(StippleStmt) stmt = stipple_store_prepare (self, search_by_words, error);
+    g_autoptr(StippleStmt) stmt =
+      stipple_store_prepare (self,
+                             stipple_record_select (&stipple_patient_table, "patient", NULL,
+                                                    search_by_words),
+                             error);
 
     if (stmt == NULL)
       return NULL;
@@ -590,7 +561,10 @@ stipple_store_search_patients (StippleStore  *self,
 
       if (by_date && date == NULL)
         continue;
-      stmt = stipple_store_prepare (self, by_key[k], error);
+      stmt = stipple_store_prepare (self,
+                                    stipple_record_select (&stipple_patient_table, NULL, NULL,
+                                                           by_key[k]),
+                                    error);
       if (stmt == NULL)
         return NULL;
       sqlite3_bind_text (stmt, 1, by_date ? date : words[0], -1, SQLITE_STATIC);

@@ -124,10 +124,19 @@ gboolean     stipple_store_query_int        (sqlite3       *db,
                                              const char    *sql,
                                              gint64        *value,
                                              GError       **error);
+gboolean     stipple_store_exec_printf      (StippleStore  *self,
+                                             GError       **error,
+                                             const char    *format,
+                                             ...) G_GNUC_PRINTF (3, 4);
+gboolean     stipple_store_attach           (StippleStore  *self,
+                                             const char    *path,
+                                             const char    *name,
+                                             GError       **error);
+void         stipple_store_detach           (StippleStore  *self,
+                                             const char    *name);
 
 /* stipple-store-validate.c: the checks every record passes; each
  * returns FALSE with a STIPPLE_STORE_ERROR_INVALID_INPUT error. */
-#define STIPPLE_STORE_MAX_FIELD_CHARS 4096
 gboolean     stipple_store_invalid          (GError       **error,
                                              const char    *format,
                                              ...) G_GNUC_PRINTF (2, 3);
@@ -269,6 +278,14 @@ StippleVerifyResult *stipple_store_chain_verify (sqlite3      *db,
 gboolean     stipple_store_hide_photos_locked (StippleStore  *self,
                                                gint64         patient_id,
                                                GError       **error);
+
+/* stipple-store-import-rows.c: a patient's records copied from the
+ * attached file "imp", in the import's transaction */
+gboolean     stipple_store_import_records   (StippleStore          *self,
+                                             gint64                 local_id,
+                                             const StipplePatient  *imported,
+                                             StippleImportResult   *result,
+                                             GError               **error);
 
 /* stipple-store-schema.c */
 gboolean     stipple_store_migrate          (sqlite3       *db,

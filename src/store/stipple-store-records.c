@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "stipple-store-records.h"
+#include "stipple-store-columns.h"
 
 G_DEFINE_BOXED_TYPE (StipplePatient, stipple_patient, stipple_patient_copy, stipple_patient_free)
 G_DEFINE_BOXED_TYPE (StippleScreeningAnswer, stipple_screening_answer,
@@ -45,16 +45,7 @@ stipple_patient_copy (const StipplePatient *patient)
   g_return_val_if_fail (patient != NULL, NULL);
 
   copy = g_memdup2 (patient, sizeof *patient);
-  copy->uid = g_strdup (patient->uid);
-  copy->record_number = g_strdup (patient->record_number);
-  copy->family_name = g_strdup (patient->family_name);
-  copy->given_name = g_strdup (patient->given_name);
-  copy->date_of_birth = g_strdup (patient->date_of_birth);
-  copy->phone = g_strdup (patient->phone);
-  copy->email = g_strdup (patient->email);
-  copy->address = g_strdup (patient->address);
-  copy->allergies = g_strdup (patient->allergies);
-  copy->language = g_strdup (patient->language);
+  stipple_record_copy_fields (&stipple_patient_table, copy, patient);
   return copy;
 }
 
@@ -67,16 +58,7 @@ stipple_patient_free (StipplePatient *patient)
 {
   if (patient == NULL)
     return;
-  g_free (patient->uid);
-  g_free (patient->record_number);
-  g_free (patient->family_name);
-  g_free (patient->given_name);
-  g_free (patient->date_of_birth);
-  g_free (patient->phone);
-  g_free (patient->email);
-  g_free (patient->address);
-  g_free (patient->allergies);
-  g_free (patient->language);
+  stipple_record_free_fields (&stipple_patient_table, patient);
   g_free (patient);
 }
 
@@ -105,10 +87,7 @@ stipple_screening_answer_copy (const StippleScreeningAnswer *answer)
   g_return_val_if_fail (answer != NULL, NULL);
 
   copy = g_memdup2 (answer, sizeof *answer);
-  copy->uid = g_strdup (answer->uid);
-  copy->item_key = g_strdup (answer->item_key);
-  copy->note = g_strdup (answer->note);
-  copy->answered_on = g_strdup (answer->answered_on);
+  stipple_record_copy_fields (&stipple_screening_answer_table, copy, answer);
   return copy;
 }
 
@@ -121,10 +100,7 @@ stipple_screening_answer_free (StippleScreeningAnswer *answer)
 {
   if (answer == NULL)
     return;
-  g_free (answer->uid);
-  g_free (answer->item_key);
-  g_free (answer->note);
-  g_free (answer->answered_on);
+  stipple_record_free_fields (&stipple_screening_answer_table, answer);
   g_free (answer);
 }
 
@@ -153,8 +129,7 @@ stipple_consent_copy (const StippleConsent *consent)
   g_return_val_if_fail (consent != NULL, NULL);
 
   copy = g_memdup2 (consent, sizeof *consent);
-  copy->uid = g_strdup (consent->uid);
-  copy->signed_on = g_strdup (consent->signed_on);
+  stipple_record_copy_fields (&stipple_consent_table, copy, consent);
   return copy;
 }
 
@@ -167,8 +142,7 @@ stipple_consent_free (StippleConsent *consent)
 {
   if (consent == NULL)
     return;
-  g_free (consent->uid);
-  g_free (consent->signed_on);
+  stipple_record_free_fields (&stipple_consent_table, consent);
   g_free (consent);
 }
 
@@ -197,9 +171,7 @@ stipple_course_copy (const StippleCourse *course)
   g_return_val_if_fail (course != NULL, NULL);
 
   copy = g_memdup2 (course, sizeof *course);
-  copy->uid = g_strdup (course->uid);
-  copy->indications = g_strdup (course->indications);
-  copy->started_on = g_strdup (course->started_on);
+  stipple_record_copy_fields (&stipple_course_table, copy, course);
   return copy;
 }
 
@@ -212,9 +184,7 @@ stipple_course_free (StippleCourse *course)
 {
   if (course == NULL)
     return;
-  g_free (course->uid);
-  g_free (course->indications);
-  g_free (course->started_on);
+  stipple_record_free_fields (&stipple_course_table, course);
   g_free (course);
 }
 
@@ -245,8 +215,7 @@ stipple_serum_free (StippleSerum *serum)
 {
   if (serum == NULL)
     return;
-  g_free (serum->product);
-  g_free (serum->lot);
+  stipple_record_free_fields (&stipple_session_serum_table, serum);
   g_free (serum);
 }
 
@@ -280,25 +249,15 @@ stipple_session_copy (const StippleSession *session)
   g_return_val_if_fail (session != NULL, NULL);
 
   copy = g_memdup2 (session, sizeof *session);
-  copy->uid = g_strdup (session->uid);
-  copy->started_at = session->started_at ? g_date_time_ref (session->started_at) : NULL;
-  copy->ended_at = session->ended_at ? g_date_time_ref (session->ended_at) : NULL;
-  copy->anaesthetic_at = session->anaesthetic_at ? g_date_time_ref (session->anaesthetic_at) : NULL;
-  copy->anaesthetic_product = g_strdup (session->anaesthetic_product);
-  copy->screening_override = g_strdup (session->screening_override);
-  copy->aftercare_given = g_strdup (session->aftercare_given);
-  copy->clinician = g_strdup (session->clinician);
-  copy->pen_serial = g_strdup (session->pen_serial);
-  copy->pen_firmware = g_strdup (session->pen_firmware);
-  copy->cartridge_id = g_strdup (session->cartridge_id);
-  copy->cartridge_lot = g_strdup (session->cartridge_lot);
-  copy->note_before = g_strdup (session->note_before);
-  copy->note_after = g_strdup (session->note_after);
+  stipple_record_copy_fields (&stipple_session_table, copy, session);
   copy->serums = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_serum_free);
   for (guint i = 0; i < session->serums->len; i++)
     {
-      const StippleSerum *serum = g_ptr_array_index (session->serums, i);
-      g_ptr_array_add (copy->serums, stipple_serum_new (serum->product, serum->lot));
+      StippleSerum *serum = g_memdup2 (g_ptr_array_index (session->serums, i), sizeof *serum);
+
+      stipple_record_copy_fields (&stipple_session_serum_table, serum,
+                                  g_ptr_array_index (session->serums, i));
+      g_ptr_array_add (copy->serums, serum);
     }
   copy->plan = g_array_copy (session->plan);
   return copy;
@@ -313,20 +272,7 @@ stipple_session_free (StippleSession *session)
 {
   if (session == NULL)
     return;
-  g_free (session->uid);
-  g_clear_pointer (&session->started_at, g_date_time_unref);
-  g_clear_pointer (&session->ended_at, g_date_time_unref);
-  g_clear_pointer (&session->anaesthetic_at, g_date_time_unref);
-  g_free (session->anaesthetic_product);
-  g_free (session->screening_override);
-  g_free (session->aftercare_given);
-  g_free (session->clinician);
-  g_free (session->pen_serial);
-  g_free (session->pen_firmware);
-  g_free (session->cartridge_id);
-  g_free (session->cartridge_lot);
-  g_free (session->note_before);
-  g_free (session->note_after);
+  stipple_record_free_fields (&stipple_session_table, session);
   g_ptr_array_unref (session->serums);
   g_array_unref (session->plan);
   g_free (session);

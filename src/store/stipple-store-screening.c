@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "stipple-screening.h"
+#include "stipple-store-columns.h"
 #include "stipple-store-private.h"
 
 gboolean
@@ -22,9 +23,7 @@ stipple_store_check_screening_answer (const StippleScreeningAnswer  *answer,
   if (stipple_screening_lookup (answer->item_key) == NULL)
     return stipple_store_invalid (error, _("“%s” is not a screening question Stipple knows."),
                                   answer->item_key ? answer->item_key : "");
-  return stipple_store_check_date (_("The date of the answer"), answer->answered_on, error) &&
-         stipple_store_check_text (_("The note"), answer->note, STIPPLE_STORE_MAX_FIELD_CHARS,
-                                   TRUE, error);
+  return stipple_record_check (&stipple_screening_answer_table, answer, error);
 }
 
 /* Writes a checked answer as the row @uid, tied to @session_id (0 for
@@ -41,20 +40,21 @@ stipple_store_insert_screening_answer_locked (StippleStore                  *sel
   g_autoptr(StippleStmt) stmt = NULL;
 
   stmt = stipple_store_prepare (self,
-                                "INSERT INTO screening_answer (uid, patient_id, session_id,"
-                                " item_key, answer, note, answered_on)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                stipple_record_sql (&stipple_screening_answer_table,
+                                                    STIPPLE_RECORD_SQL_INSERT),
                                 error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, answer->patient_id);
+  stipple_record_bind (&stipple_screening_answer_table, stmt, answer);
+  sqlite3_bind_text (stmt, stipple_record_table_param (&stipple_screening_answer_table, "uid"),
+                     uid, -1, SQLITE_STATIC);
   if (session_id != 0)
-    sqlite3_bind_int64 (stmt, 3, session_id);
-  sqlite3_bind_text (stmt, 4, answer->item_key, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 5, answer->answer ? 1 : 0);
-  sqlite3_bind_text (stmt, 6, stipple_store_or_empty (answer->note), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, answer->answered_on, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt,
+                        stipple_record_table_param (&stipple_screening_answer_table, "session_id"),
+                        session_id);
+  else
+    sqlite3_bind_null (stmt,
+                       stipple_record_table_param (&stipple_screening_answer_table, "session_id"));
   if (!stipple_store_step_done (self, stmt, error))
     return FALSE;
   *id = sqlite3_last_insert_rowid (self->db);
@@ -110,9 +110,7 @@ gboolean
 stipple_store_check_consent (const StippleConsent  *consent,
                              GError               **error)
 {
-  if (consent->kind != STIPPLE_CONSENT_TREATMENT && consent->kind != STIPPLE_CONSENT_PHOTOGRAPHS)
-    return stipple_store_invalid (error, _("Unknown kind of consent."));
-  return stipple_store_check_date (_("The date of the consent"), consent->signed_on, error);
+  return stipple_record_check (&stipple_consent_table, consent, error);
 }
 
 /* Writes a checked consent as the row @uid; consent to photographs
@@ -129,17 +127,14 @@ stipple_store_insert_consent_locked (StippleStore          *self,
   g_autoptr(StippleStmt) stmt = NULL;
 
   stmt = stipple_store_prepare (self,
-                                "INSERT INTO consent (uid, patient_id, kind, given, signed_on)"
-                                " VALUES (?, ?, ?, ?, ?)", error);
+                                stipple_record_sql (&stipple_consent_table,
+                                                    STIPPLE_RECORD_SQL_INSERT),
+                                error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, uid, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, consent->patient_id);
-  sqlite3_bind_text (stmt, 3,
-                     consent->kind == STIPPLE_CONSENT_TREATMENT ? "treatment" : "photographs",
-                     -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 4, consent->given ? 1 : 0);
-  sqlite3_bind_text (stmt, 5, consent->signed_on, -1, SQLITE_STATIC);
+  stipple_record_bind (&stipple_consent_table, stmt, consent);
+  sqlite3_bind_text (stmt, stipple_record_table_param (&stipple_consent_table, "uid"), uid, -1,
+                     SQLITE_STATIC);
   if (!stipple_store_step_done (self, stmt, error))
     return FALSE;
   *id = sqlite3_last_insert_rowid (self->db);
@@ -206,43 +201,29 @@ stipple_store_save_course (StippleStore   *self,
   g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
   g_return_val_if_fail (course != NULL, FALSE);
 
-  if (!stipple_store_check_text (_("The indications"), course->indications,
-                                 STIPPLE_STORE_MAX_FIELD_CHARS, TRUE, error) ||
-      !stipple_store_check_date (_("The start of the course"), course->started_on, error))
+  if (!stipple_record_check (&stipple_course_table, course, error))
     return FALSE;
-  if (course->planned_sessions > 50)
-    return stipple_store_invalid (error, _("A course of more than 50 sessions is not plausible."));
-  if (course->interval_days > 366)
-    return stipple_store_invalid (error,
-                                  _("An interval of more than a year between sessions is not "
-                                    "plausible."));
 
   locker = g_mutex_locker_new (&self->mutex);
   if (course->id == 0)
     {
       uid = course->uid ? g_strdup (course->uid) : g_uuid_string_random ();
       stmt = stipple_store_prepare (self,
-                                    "INSERT INTO course (patient_id, indications, planned_sessions,"
-                                    " interval_days, started_on, uid)"
-                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                    stipple_record_sql (&stipple_course_table,
+                                                        STIPPLE_RECORD_SQL_INSERT),
                                     error);
     }
   else
     stmt = stipple_store_prepare (self,
-                                  "UPDATE course SET patient_id = ?1, indications = ?2,"
-                                  " planned_sessions = ?3, interval_days = ?4, started_on = ?5"
-                                  " WHERE id = ?7", error);
+                                  stipple_record_sql (&stipple_course_table,
+                                                      STIPPLE_RECORD_SQL_UPDATE),
+                                  error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, course->patient_id);
-  sqlite3_bind_text (stmt, 2, stipple_store_or_empty (course->indications), -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 3, course->planned_sessions);
-  sqlite3_bind_int (stmt, 4, course->interval_days);
-  sqlite3_bind_text (stmt, 5, course->started_on, -1, SQLITE_STATIC);
+  stipple_record_bind (&stipple_course_table, stmt, course);
   if (course->id == 0)
-    sqlite3_bind_text (stmt, 6, uid, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_int64 (stmt, 7, course->id);
+    sqlite3_bind_text (stmt, stipple_record_table_param (&stipple_course_table, "uid"), uid, -1,
+                       SQLITE_STATIC);
   if (!stipple_store_step_done (self, stmt, error))
     return FALSE;
   if (course->id == 0)

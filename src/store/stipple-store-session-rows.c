@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "stipple-store-columns.h"
 #include "stipple-store-private.h"
 
 /* Whether the session is there and has ended. Called with the mutex
@@ -85,39 +86,16 @@ static gboolean
 check_session (const StippleSession  *session,
                GError               **error)
 {
-  if (session->started_at == NULL)
-    return stipple_store_invalid (error, _("The session has no start time."));
-  if (!stipple_store_check_name (_("The clinician's name"), session->clinician, TRUE, error))
-    return FALSE;
-  if (!stipple_store_check_text (_("The pen's serial number"), session->pen_serial, 100, FALSE,
-                                 error) ||
-      !stipple_store_check_text (_("The pen's firmware version"), session->pen_firmware, 100,
-                                 FALSE, error) ||
-      !stipple_store_check_text (_("The cartridge"), session->cartridge_id, 100, FALSE, error) ||
-      !stipple_store_check_text (_("The cartridge lot"), session->cartridge_lot, 100, FALSE,
-                                 error) ||
-      !stipple_store_check_name (_("The anaesthetic's name"), session->anaesthetic_product, FALSE,
-                                 error) ||
-      !stipple_store_check_text (_("The reason for treating despite the screening"),
-                                 session->screening_override, STIPPLE_STORE_MAX_FIELD_CHARS,
-                                 TRUE, error) ||
-      !stipple_store_check_text (_("The aftercare given"), session->aftercare_given,
-                                 STIPPLE_STORE_MAX_FIELD_CHARS, TRUE, error) ||
+  if (!stipple_record_check (&stipple_session_table, session, error) ||
       !check_note (session->note_before, error) ||
       !check_note (session->note_after, error))
     return FALSE;
-  if (session->erythema_grade < STIPPLE_ERYTHEMA_NOT_RECORDED ||
-      session->erythema_grade > STIPPLE_ERYTHEMA_MARKED)
-    return stipple_store_invalid (error,
-                                  _("The redness of the skin is graded from 0 (none) to 3 "
-                                    "(marked)."));
 
   for (guint i = 0; i < session->serums->len; i++)
     {
       const StippleSerum *serum = g_ptr_array_index (session->serums, i);
 
-      if (!stipple_store_check_name (_("The serum's name"), serum->product, TRUE, error) ||
-          !stipple_store_check_text (_("The serum's lot"), serum->lot, 100, FALSE, error))
+      if (!stipple_record_check (&stipple_session_serum_table, serum, error))
         return FALSE;
     }
 
@@ -131,26 +109,35 @@ check_session (const StippleSession  *session,
         return stipple_store_invalid (error, _("Passes are counted from one."));
       /* The clinic's own depth limits are enforced where depths are set;
        * the file refuses only what no pen can do. */
-      if (pass->depth_um > 3000)
+      if (pass->depth_um > STIPPLE_STORE_MAX_DEPTH_UM)
         return stipple_store_invalid (error,
                                       _("A depth of %.2f mm is beyond any pen (at most 3.0 mm)."),
                                       pass->depth_um / 1000.0);
-      if (pass->stroke_rate_hz > 300)
+      if (pass->stroke_rate_hz > STIPPLE_STORE_MAX_STROKE_RATE_HZ)
         return stipple_store_invalid (error, _("A stroke rate of %u per second is beyond any pen."),
                                       pass->stroke_rate_hz);
     }
   return TRUE;
 }
 
-static void
-bind_time (sqlite3_stmt *stmt,
-           int           column,
-           GDateTime    *time)
+/* Writes one row of a session's plan or serums, at @position. */
+static gboolean
+insert_row_locked (StippleStore              *self,
+                   const StippleRecordTable  *table,
+                   gconstpointer              row,
+                   gint64                     session_id,
+                   guint                      position,
+                   GError                   **error)
 {
-  if (time != NULL)
-    sqlite3_bind_text (stmt, column, stipple_store_format_time (time), -1, g_free);
-  else
-    sqlite3_bind_null (stmt, column);
+  g_autoptr(StippleStmt) stmt =
+    stipple_store_prepare (self, stipple_record_sql (table, STIPPLE_RECORD_SQL_INSERT), error);
+
+  if (stmt == NULL)
+    return FALSE;
+  stipple_record_bind (table, stmt, row);
+  sqlite3_bind_int64 (stmt, stipple_record_table_param (table, "session_id"), session_id);
+  sqlite3_bind_int (stmt, stipple_record_table_param (table, "position"), position);
+  return stipple_store_step_done (self, stmt, error);
 }
 
 /* Writes a checked session (inserted as the row @uid when its id is 0,
@@ -170,57 +157,21 @@ write_session_locked (StippleStore          *self,
   {
     g_autoptr(StippleStmt) stmt = NULL;
 
-    if (session->id == 0)
-      stmt = stipple_store_prepare (self,
-                                    "INSERT INTO session (patient_id, course_id, started_at,"
-                                    " ended_at, clinician, pen_serial, pen_firmware,"
-                                    " cartridge_id, cartridge_lot, anaesthetic_at, note_before,"
-                                    " note_after, uid, anaesthetic_product, screening_override,"
-                                    " erythema_grade, pinpoint_bleeding, aftercare_given)"
-                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-                                    " ?12, ?13, ?15, ?16, ?17, ?18, ?19)",
-                                    error);
-    else
-      /* Once a session exists its notes are written only by
-       * stipple_store_save_note(), as they are typed: saving the rest of
-       * the session (its plan, its end) never undoes a note. */
-      stmt = stipple_store_prepare (self,
-                                    "UPDATE session SET patient_id = ?1, course_id = ?2,"
-                                    " started_at = ?3, ended_at = ?4, clinician = ?5,"
-                                    " pen_serial = ?6, pen_firmware = ?7, cartridge_id = ?8,"
-                                    " cartridge_lot = ?9, anaesthetic_at = ?10,"
-                                    " anaesthetic_product = ?15,"
-                                    " screening_override = ?16, erythema_grade = ?17,"
-                                    " pinpoint_bleeding = ?18, aftercare_given = ?19"
-                                    " WHERE id = ?14", error);
+    /* Once a session exists its notes are written only by
+     * stipple_store_save_note(), as they are typed: saving the rest of
+     * the session (its plan, its end) never undoes a note. */
+    stmt = stipple_store_prepare (self,
+                                  stipple_record_sql (&stipple_session_table,
+                                                      session->id == 0
+                                                        ? STIPPLE_RECORD_SQL_INSERT
+                                                        : STIPPLE_RECORD_SQL_UPDATE),
+                                  error);
     if (stmt == NULL)
       return FALSE;
-    sqlite3_bind_int64 (stmt, 1, session->patient_id);
-    if (session->course_id != 0)
-      sqlite3_bind_int64 (stmt, 2, session->course_id);
-    bind_time (stmt, 3, session->started_at);
-    bind_time (stmt, 4, session->ended_at);
-    sqlite3_bind_text (stmt, 5, session->clinician, -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 6, stipple_store_or_empty (session->pen_serial), -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 7, stipple_store_or_empty (session->pen_firmware), -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 8, stipple_store_or_empty (session->cartridge_id), -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 9, stipple_store_or_empty (session->cartridge_lot), -1, SQLITE_STATIC);
-    bind_time (stmt, 10, session->anaesthetic_at);
-    sqlite3_bind_text (stmt, 11, stipple_store_or_empty (session->note_before), -1, SQLITE_STATIC);
-    sqlite3_bind_text (stmt, 12, stipple_store_or_empty (session->note_after), -1, SQLITE_STATIC);
-    /* Unbound parameters are NULL: the nullable texts stay NULL. */
-    if (session->anaesthetic_product != NULL)
-      sqlite3_bind_text (stmt, 15, session->anaesthetic_product, -1, SQLITE_STATIC);
-    if (session->screening_override != NULL)
-      sqlite3_bind_text (stmt, 16, session->screening_override, -1, SQLITE_STATIC);
-    sqlite3_bind_int (stmt, 17, session->erythema_grade);
-    sqlite3_bind_int (stmt, 18, session->pinpoint_bleeding ? 1 : 0);
-    if (session->aftercare_given != NULL)
-      sqlite3_bind_text (stmt, 19, session->aftercare_given, -1, SQLITE_STATIC);
+    stipple_record_bind (&stipple_session_table, stmt, session);
     if (session->id == 0)
-      sqlite3_bind_text (stmt, 13, uid, -1, SQLITE_STATIC);
-    else
-      sqlite3_bind_int64 (stmt, 14, session->id);
+      sqlite3_bind_text (stmt, stipple_record_table_param (&stipple_session_table, "uid"), uid,
+                         -1, SQLITE_STATIC);
     if (!stipple_store_step_done (self, stmt, error))
       return FALSE;
     if (session->id != 0 && sqlite3_changes (self->db) == 0)
@@ -252,40 +203,13 @@ write_session_locked (StippleStore          *self,
   }
 
   for (guint i = 0; i < session->plan->len; i++)
-    {
-      const StippleZonePass *pass = &g_array_index (session->plan, StippleZonePass, i);
-      g_autoptr(StippleStmt) stmt = stipple_store_prepare (self,
-          "INSERT INTO zone_pass (session_id, zone, pass, depth_um, stroke_rate_hz, position)"
-          " VALUES (?, ?, ?, ?, ?, ?)", error);
-
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, id);
-      sqlite3_bind_text (stmt, 2, stipple_zone_get_key (pass->zone), -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 3, pass->pass);
-      sqlite3_bind_int (stmt, 4, pass->depth_um);
-      sqlite3_bind_int (stmt, 5, pass->stroke_rate_hz);
-      sqlite3_bind_int (stmt, 6, i);
-      if (!stipple_store_step_done (self, stmt, error))
-        return FALSE;
-    }
-
+    if (!insert_row_locked (self, &stipple_zone_pass_table,
+                            &g_array_index (session->plan, StippleZonePass, i), id, i, error))
+      return FALSE;
   for (guint i = 0; i < session->serums->len; i++)
-    {
-      const StippleSerum *serum = g_ptr_array_index (session->serums, i);
-      g_autoptr(StippleStmt) stmt = stipple_store_prepare (self,
-          "INSERT INTO session_serum (session_id, position, product, lot) VALUES (?, ?, ?, ?)",
-          error);
-
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, id);
-      sqlite3_bind_int (stmt, 2, i);
-      sqlite3_bind_text (stmt, 3, serum->product, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, stipple_store_or_empty (serum->lot), -1, SQLITE_STATIC);
-      if (!stipple_store_step_done (self, stmt, error))
-        return FALSE;
-    }
+    if (!insert_row_locked (self, &stipple_session_serum_table,
+                            g_ptr_array_index (session->serums, i), id, i, error))
+      return FALSE;
 
   *id_out = id;
   return TRUE;
@@ -567,6 +491,29 @@ stipple_store_add_strokes (StippleStore  *self,
   return stipple_store_add_zone_totals (self, session_id, zone, strokes, 0, 0, error);
 }
 
+/* The insert of a zone's totals, which adds to every total the row
+ * already has: written once from the table. */
+static const char *
+add_totals_sql (void)
+{
+  static gsize sql = 0;
+
+  if (g_once_init_enter (&sql))
+    {
+      const StippleRecordTable *table = &stipple_zone_strokes_table;
+      g_autoptr(GString) text = g_string_new (stipple_record_sql (table,
+                                                                  STIPPLE_RECORD_SQL_INSERT));
+
+      g_string_append (text, " ON CONFLICT (session_id, zone) DO UPDATE SET ");
+      for (guint i = 0, n = 0; i < table->n_columns; i++)
+        if (table->columns[i].type == STIPPLE_COLUMN_UINT64)
+          g_string_append_printf (text, "%1$s%2$s = %2$s + excluded.%2$s", n++ ? ", " : "",
+                                  table->columns[i].name);
+      g_once_init_leave (&sql, (gsize) g_intern_string (text->str));
+    }
+  return (const char *) sql;
+}
+
 /**
  * stipple_store_add_zone_totals:
  * @self: a store
@@ -593,6 +540,7 @@ stipple_store_add_zone_totals (StippleStore  *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(StippleStmt) stmt = NULL;
+  StippleZoneTotals totals = { zone, strokes, time_in_zone_us, out_of_tolerance };
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
 
@@ -601,21 +549,12 @@ stipple_store_add_zone_totals (StippleStore  *self,
                                   _("Strokes were counted for a zone Stipple does not know."));
 
   locker = g_mutex_locker_new (&self->mutex);
-  stmt = stipple_store_prepare (self,
-                                "INSERT INTO zone_strokes (session_id, zone, strokes,"
-                                " time_in_zone_us, out_of_tolerance) VALUES (?, ?, ?, ?, ?)"
-                                " ON CONFLICT (session_id, zone) DO UPDATE"
-                                " SET strokes = strokes + excluded.strokes,"
-                                " time_in_zone_us = time_in_zone_us + excluded.time_in_zone_us,"
-                                " out_of_tolerance = out_of_tolerance + excluded.out_of_tolerance",
-                                error);
+  stmt = stipple_store_prepare (self, add_totals_sql (), error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, session_id);
-  sqlite3_bind_text (stmt, 2, stipple_zone_get_key (zone), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, (gint64) strokes);
-  sqlite3_bind_int64 (stmt, 4, (gint64) time_in_zone_us);
-  sqlite3_bind_int64 (stmt, 5, (gint64) out_of_tolerance);
+  stipple_record_bind (&stipple_zone_strokes_table, stmt, &totals);
+  sqlite3_bind_int64 (stmt, stipple_record_table_param (&stipple_zone_strokes_table, "session_id"),
+                      session_id);
   if (!stipple_store_begin (self, error))
     return FALSE;
   if (!stipple_store_step_done (self, stmt, error) ||

@@ -438,3 +438,83 @@ stipple_store_query_int (sqlite3     *db,
     }
   return TRUE;
 }
+
+/**
+ * stipple_store_exec_printf:
+ * @self: a store, its mutex held
+ * @error: return location for a #GError
+ * @format: statements without results, as a printf() format
+ *
+ * For the statements of export and import that name rows by id: only
+ * integers and SQL built from the record tables are ever formatted into
+ * them, never a value from a record.
+ *
+ * Returns: whether they all ran
+ */
+gboolean
+stipple_store_exec_printf (StippleStore  *self,
+                           GError       **error,
+                           const char    *format,
+                           ...)
+{
+  g_autofree char *sql = NULL;
+  va_list args;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  return stipple_store_exec (self, sql, error);
+}
+
+/**
+ * stipple_store_attach:
+ * @self: a store, its mutex held
+ * @path: another patient file
+ * @name: the schema name it is attached as
+ * @error: return location for a #GError
+ *
+ * Export and import copy rows between two files with INSERT … SELECT,
+ * which needs both on one connection.
+ *
+ * Returns: whether @path is attached
+ */
+gboolean
+stipple_store_attach (StippleStore  *self,
+                      const char    *path,
+                      const char    *name,
+                      GError       **error)
+{
+  g_autofree char *sql = g_strdup_printf ("ATTACH DATABASE ? AS %s", name);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, path, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, path, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * stipple_store_detach:
+ * @self: a store, its mutex held
+ * @name: a schema name given to stipple_store_attach()
+ */
+void
+stipple_store_detach (StippleStore *self,
+                      const char   *name)
+{
+  g_autofree char *sql = g_strdup_printf ("DETACH DATABASE %s", name);
+
+  sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+}

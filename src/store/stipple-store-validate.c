@@ -17,8 +17,6 @@
 
 #include "stipple-store-private.h"
 
-#define MAX_NAME_CHARS 200
-
 gboolean
 stipple_store_invalid (GError     **error,
                        const char  *format,
@@ -74,7 +72,7 @@ stipple_store_check_name (const char  *label,
   g_autofree char *trimmed = g_strstrip (g_strdup (name ? name : ""));
   gboolean has_letter = FALSE;
 
-  if (!stipple_store_check_text (label, name, MAX_NAME_CHARS, FALSE, error))
+  if (!stipple_store_check_text (label, name, STIPPLE_STORE_MAX_NAME_CHARS, FALSE, error))
     return FALSE;
 
   if (*trimmed == '\0')

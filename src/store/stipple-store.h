@@ -50,6 +50,7 @@
 #include <gio/gio.h>
 
 #include "stipple-proto-sample.h"
+#include "stipple-store-limits.h"
 #include "stipple-store-records.h"
 #include "stipple-store-photos.h"
 
@@ -85,8 +86,6 @@ typedef enum
 #define STIPPLE_STORE_TELEMETRY_BLOCK 8000
 /* Daily backups kept beside the patient file. */
 #define STIPPLE_STORE_DAILY_BACKUPS 7
-/* The longest note kept; a longer one is refused, never cut short. */
-#define STIPPLE_STORE_MAX_NOTE_BYTES (1024 * 1024)
 
 /* A patient in both files whose contact details, skin type or allergies
  * differ: the one conflict an import lets the clinician settle either
