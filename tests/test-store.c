@@ -1259,14 +1259,17 @@ test_codec_damage (void)
 
   for (guint i = 0; i < 50; i++)
     in[i].position_um = -(gint32) i * 1000;
-  data = stipple_telemetry_encode (in, 50);
-  g_assert_true (stipple_telemetry_decode (data, 50, out, &error));
+  data = stipple_telemetry_encode (STIPPLE_TELEMETRY_ENCODING_CURRENT, in, 50);
+  g_assert_true (stipple_telemetry_decode (STIPPLE_TELEMETRY_ENCODING_CURRENT, data, 50, out,
+                                           &error));
   g_assert_cmpmem (in, sizeof in, out, sizeof out);
-  g_assert_false (stipple_telemetry_decode (data, 49, out, &error));
+  g_assert_false (stipple_telemetry_decode (STIPPLE_TELEMETRY_ENCODING_CURRENT, data, 49, out,
+                                            &error));
   g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT);
   g_clear_error (&error);
   cut = g_bytes_new_from_bytes (data, 0, g_bytes_get_size (data) / 2);
-  g_assert_false (stipple_telemetry_decode (cut, 50, out, &error));
+  g_assert_false (stipple_telemetry_decode (STIPPLE_TELEMETRY_ENCODING_CURRENT, cut, 50, out,
+                                            &error));
   g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT);
 }
 
