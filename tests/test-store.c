@@ -506,6 +506,34 @@ test_fixture_v1 (Fixture       *f,
   g_assert_cmpint (g_array_index (samples, StippleProtoSample, 9999).position_um, ==,
                    9999 % 700 - 200);
 
+  /* Needle data added to the old session goes on from its last block,
+   * which is in encoding 1, in encoding 2; both read back as one. */
+  {
+    g_autoptr(GArray) more = NULL;
+    g_autofree char *encodings = NULL;
+    StippleProtoSample next[100];
+
+    for (guint i = 0; i < G_N_ELEMENTS (next); i++)
+      {
+        next[i] = g_array_index (samples, StippleProtoSample, 9999);
+        next[i].timestamp_us += 125 * (i + 1);
+      }
+    g_assert_true (stipple_store_append_telemetry (store, session->id, next,
+                                                   G_N_ELEMENTS (next), &error));
+    g_assert_true (stipple_store_flush_telemetry (store, &error));
+    g_assert_no_error (error);
+    more = stipple_store_load_telemetry (store, session->id, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (more->len, ==, 10100);
+    g_assert_cmpmem (more->data, 10000 * sizeof (StippleProtoSample),
+                     samples->data, 10000 * sizeof (StippleProtoSample));
+    g_assert_cmpmem (&g_array_index (more, StippleProtoSample, 10000), sizeof next,
+                     next, sizeof next);
+    encodings = test_sql (f->path, "SELECT group_concat(encoding, ' ') FROM"
+                          " (SELECT * FROM telemetry_block ORDER BY seq_first)", NULL);
+    g_assert_cmpstr (encodings, ==, "1 1 2");
+  }
+
   audit = stipple_store_list_audit (store, session->id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (audit->len, ==, 2);
@@ -1239,6 +1267,11 @@ test_telemetry (Fixture       *f,
   blocks = test_sql (f->path, "SELECT group_concat(seq_first || ':' || n_samples, ' ') FROM"
                      " (SELECT * FROM telemetry_block ORDER BY seq_first)", NULL);
   g_assert_cmpstr (blocks, ==, "0:8000 8000:8000 16000:4500 20500:100");
+  g_clear_pointer (&blocks, g_free);
+  /* New blocks are written in the current encoding. */
+  blocks = test_sql (f->path, "SELECT group_concat(encoding, ' ') FROM"
+                     " (SELECT * FROM telemetry_block ORDER BY seq_first)", NULL);
+  g_assert_cmpstr (blocks, ==, "2 2 2 2");
 
   /* No data for a session that does not exist. */
   {
