@@ -506,6 +506,34 @@ test_fixture_v1 (Fixture       *f,
   g_assert_cmpint (g_array_index (samples, StippleProtoSample, 9999).position_um, ==,
                    9999 % 700 - 200);
 
+  /* Needle data added to the old session goes on from its last block,
+   * which is in encoding 1, in encoding 2; both read back as one. */
+  {
+    g_autoptr(GArray) more = NULL;
+    g_autofree char *encodings = NULL;
+    StippleProtoSample next[100];
+
+    for (guint i = 0; i < G_N_ELEMENTS (next); i++)
+      {
+        next[i] = g_array_index (samples, StippleProtoSample, 9999);
+        next[i].timestamp_us += 125 * (i + 1);
+      }
+    g_assert_true (stipple_store_append_telemetry (store, session->id, next,
+                                                   G_N_ELEMENTS (next), &error));
+    g_assert_true (stipple_store_flush_telemetry (store, &error));
+    g_assert_no_error (error);
+    more = stipple_store_load_telemetry (store, session->id, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (more->len, ==, 10100);
+    g_assert_cmpmem (more->data, 10000 * sizeof (StippleProtoSample),
+                     samples->data, 10000 * sizeof (StippleProtoSample));
+    g_assert_cmpmem (&g_array_index (more, StippleProtoSample, 10000), sizeof next,
+                     next, sizeof next);
+    encodings = test_sql (f->path, "SELECT group_concat(encoding, ' ') FROM"
+                          " (SELECT * FROM telemetry_block ORDER BY seq_first)", NULL);
+    g_assert_cmpstr (encodings, ==, "1 1 2");
+  }
+
   audit = stipple_store_list_audit (store, session->id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (audit->len, ==, 2);
@@ -1239,6 +1267,11 @@ test_telemetry (Fixture       *f,
   blocks = test_sql (f->path, "SELECT group_concat(seq_first || ':' || n_samples, ' ') FROM"
                      " (SELECT * FROM telemetry_block ORDER BY seq_first)", NULL);
   g_assert_cmpstr (blocks, ==, "0:8000 8000:8000 16000:4500 20500:100");
+  g_clear_pointer (&blocks, g_free);
+  /* New blocks are written in the current encoding. */
+  blocks = test_sql (f->path, "SELECT group_concat(encoding, ' ') FROM"
+                     " (SELECT * FROM telemetry_block ORDER BY seq_first)", NULL);
+  g_assert_cmpstr (blocks, ==, "2 2 2 2");
 
   /* No data for a session that does not exist. */
   {
@@ -1259,14 +1292,17 @@ test_codec_damage (void)
 
   for (guint i = 0; i < 50; i++)
     in[i].position_um = -(gint32) i * 1000;
-  data = stipple_telemetry_encode (in, 50);
-  g_assert_true (stipple_telemetry_decode (data, 50, out, &error));
+  data = stipple_telemetry_encode (STIPPLE_TELEMETRY_ENCODING_CURRENT, in, 50);
+  g_assert_true (stipple_telemetry_decode (STIPPLE_TELEMETRY_ENCODING_CURRENT, data, 50, out,
+                                           &error));
   g_assert_cmpmem (in, sizeof in, out, sizeof out);
-  g_assert_false (stipple_telemetry_decode (data, 49, out, &error));
+  g_assert_false (stipple_telemetry_decode (STIPPLE_TELEMETRY_ENCODING_CURRENT, data, 49, out,
+                                            &error));
   g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT);
   g_clear_error (&error);
   cut = g_bytes_new_from_bytes (data, 0, g_bytes_get_size (data) / 2);
-  g_assert_false (stipple_telemetry_decode (cut, 50, out, &error));
+  g_assert_false (stipple_telemetry_decode (STIPPLE_TELEMETRY_ENCODING_CURRENT, cut, 50, out,
+                                            &error));
   g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT);
 }
 

@@ -424,6 +424,12 @@ static const char schema_v7[] =
   NAME_WORDS ("patient.family_key", "patient.given_key")
   "  WHERE value != '';";
 
+/* Version 8: needle data may be in encoding 2 (stipple-telemetry-codec.c).
+ * No table changes; the version is what tells a Stipple that cannot
+ * decode such blocks to refuse the file as too new, rather than to take
+ * every block written since for a damaged one. */
+static const char schema_v8[] = "";
+
 typedef struct
 {
   int         version;
@@ -442,6 +448,7 @@ static const MigrationStep steps[] = {
   { 5, schema_v5, NULL },
   { 6, schema_photos, NULL },
   { 7, schema_v7, NULL },
+  { 8, schema_v8, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == STIPPLE_STORE_SCHEMA_VERSION);

@@ -62,7 +62,7 @@ load_cursor (StippleStore     *self,
   g_autoptr(StippleStmt) stmt = NULL;
 
   stmt = stipple_store_prepare (self,
-                                "SELECT seq_first, n_samples, end_us, data FROM telemetry_block"
+                                "SELECT seq_first, n_samples, end_us, data, encoding FROM telemetry_block"
                                 " WHERE session_id = ? ORDER BY seq_first DESC LIMIT 1", error);
   if (stmt == NULL)
     return FALSE;
@@ -74,7 +74,7 @@ load_cursor (StippleStore     *self,
                                             sqlite3_column_bytes (stmt, 3));
       g_autofree StippleProtoSample *samples = g_new (StippleProtoSample, n);
 
-      if (!stipple_telemetry_decode (data, n, samples, error))
+      if (!stipple_telemetry_decode (sqlite3_column_int (stmt, 4), data, n, samples, error))
         return FALSE;
       cursor->next_seq = sqlite3_column_int64 (stmt, 0) + n;
       cursor->end_us = sqlite3_column_int64 (stmt, 2);
@@ -91,7 +91,7 @@ write_block (StippleStore              *self,
              guint                      n,
              GError                   **error)
 {
-  g_autoptr(GBytes) data = stipple_telemetry_encode (samples, n);
+  g_autoptr(GBytes) data = stipple_telemetry_encode (STIPPLE_TELEMETRY_ENCODING_CURRENT, samples, n);
   g_autoptr(StippleStmt) stmt = NULL;
   TelemetryCursor *cursor;
   TelemetryCursor next;
@@ -140,7 +140,7 @@ write_block (StippleStore              *self,
   sqlite3_bind_int (stmt, 3, n);
   sqlite3_bind_int64 (stmt, 4, start_us);
   sqlite3_bind_int64 (stmt, 5, next.end_us);
-  sqlite3_bind_int (stmt, 6, STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB);
+  sqlite3_bind_int (stmt, 6, STIPPLE_TELEMETRY_ENCODING_CURRENT);
   sqlite3_bind_blob (stmt, 7, blob, len, SQLITE_STATIC);
   if (!stipple_store_step_done (self, stmt, error))
     goto fail_sync;
@@ -466,9 +466,8 @@ stipple_store_load_telemetry_full (StippleStore  *self,
       g_array_set_size (samples, first + n);
       /* One damaged block is left out, counted and named; the rest of
        * the session still reads. */
-      if (sqlite3_column_int (stmt, 2) != STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB || n == 0 ||
-          n > STIPPLE_STORE_TELEMETRY_BLOCK ||
-          !stipple_telemetry_decode (data, n,
+      if (n == 0 || n > STIPPLE_STORE_TELEMETRY_BLOCK ||
+          !stipple_telemetry_decode (sqlite3_column_int (stmt, 2), data, n,
                                      &g_array_index (samples, StippleProtoSample, first), NULL))
         {
           g_array_set_size (samples, first);

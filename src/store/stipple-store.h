@@ -81,7 +81,7 @@ typedef enum
 /* "Stpl" in the SQLite header's application_id field. */
 #define STIPPLE_STORE_APPLICATION_ID 0x5374706c
 /* The schema version this build writes, kept in PRAGMA user_version. */
-#define STIPPLE_STORE_SCHEMA_VERSION 7
+#define STIPPLE_STORE_SCHEMA_VERSION 8
 /* Samples per telemetry block: one second at the pen's 8 kHz. */
 #define STIPPLE_STORE_TELEMETRY_BLOCK 8000
 /* Daily backups kept beside the patient file. */

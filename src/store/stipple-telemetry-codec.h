@@ -11,14 +11,23 @@
 
 G_BEGIN_DECLS
 
-/* The value of telemetry_block.encoding for this codec. */
+/* Values of telemetry_block.encoding (docs/patient-file.md). */
 #define STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB 1
+#define STIPPLE_TELEMETRY_ENCODING_WAVEFORM   2
 
-GBytes   *stipple_telemetry_encode (const StippleProtoSample  *samples,
-                                    guint                      n_samples);
-gboolean  stipple_telemetry_decode (GBytes                    *data,
-                                    guint                      n_samples,
-                                    StippleProtoSample        *samples,
-                                    GError                   **error);
+/* What new blocks are written in. */
+#define STIPPLE_TELEMETRY_ENCODING_CURRENT STIPPLE_TELEMETRY_ENCODING_WAVEFORM
+
+gboolean  stipple_telemetry_encoding_is_known (guint                      encoding);
+GBytes   *stipple_telemetry_encode            (guint                      encoding,
+                                               const StippleProtoSample  *samples,
+                                               guint                      n_samples);
+gboolean  stipple_telemetry_decode            (guint                      encoding,
+                                               GBytes                    *data,
+                                               guint                      n_samples,
+                                               StippleProtoSample        *samples,
+                                               GError                   **error);
+double    stipple_telemetry_residual_entropy  (const StippleProtoSample  *samples,
+                                               guint                      n_samples);
 
 G_END_DECLS

@@ -1,8 +1,9 @@
 /* fuzz-common.h: what every fuzz target shares
  *
- * The targets are plain C without GLib, so that build-aux/fuzz can build
- * them with clang's libFuzzer alone; the same sources are replayed over
- * the committed corpus in every meson test run.
+ * The protocol's targets are plain C without GLib, so that build-aux/fuzz
+ * can build them with clang's libFuzzer alone (fuzz-codec.c, for the
+ * store's needle-data codec, also takes GLib and GIO); the same sources
+ * are replayed over the committed corpus in every meson test run.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
