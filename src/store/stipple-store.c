@@ -16,8 +16,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "stipple-store-private.h"
@@ -101,6 +104,19 @@ writer_run_cb (gpointer data,
 
   job->func (self, job->data);
   store_job_free (job);
+}
+
+/* The writer saves the clinician's notes and the audit trail: on a busy
+ * PC it runs above other programs, as the window's thread does (nice -5,
+ * docs/device.md), where the system lets it; else at the normal level. */
+#define WRITER_NICE (-5)
+
+static void
+raise_writer_priority (StippleStore *self,
+                       gpointer      data)
+{
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), WRITER_NICE) != 0)
+    g_debug ("The store's writer runs at the normal priority: %s", g_strerror (errno));
 }
 
 /* Queues @func for the writer thread, after everything queued before. */
@@ -205,6 +221,7 @@ stipple_store_init (StippleStore *self)
                                            (GDestroyNotify) stipple_store_telemetry_buffer_free);
   self->telemetry_cursor = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->writer = g_thread_pool_new (writer_run_cb, self, 1, TRUE, NULL);
+  stipple_store_push (self, raise_writer_priority, NULL, NULL);
   /* Not exclusive: a thread is borrowed only while a long job runs. */
   self->long_jobs = g_thread_pool_new (stipple_store_long_job_cb, self, 1, FALSE, NULL);
 }
