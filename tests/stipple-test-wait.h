@@ -9,6 +9,9 @@
 
 #pragma once
 
+#include <stdlib.h>
+#include <string.h>
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -28,15 +31,45 @@ test_slowdown (void)
   return test_env_factor ("STIPPLE_TEST_SLOWDOWN");
 }
 
+/* Whether other programs kept this test off the CPU lately: the kernel's
+ * pressure stall figure says for what share of the last ten seconds a
+ * runnable task waited for a core. A CPU hog on every core keeps it near
+ * 100 %; the suite's own tests, two at a time on two cores, well below
+ * the bound. Without /proc/pressure (kernels before 4.20), a load average
+ * above the number of cores says the same, later. */
+#define TEST_CPU_PRESSURE_BOUND 50.0
+
+static inline gboolean
+test_cpu_contended (void)
+{
+  g_autofree char *text = NULL;
+  const char *some;
+  double load;
+
+  if (g_file_get_contents ("/proc/pressure/cpu", &text, NULL, NULL) &&
+      (some = strstr (text, "some avg10=")) != NULL)
+    {
+      double stalled = g_ascii_strtod (some + strlen ("some avg10="), NULL);
+
+      if (stalled > TEST_CPU_PRESSURE_BOUND)
+        g_test_message ("CPU pressure %.1f %% over the last 10 s: the machine is busy", stalled);
+      return stalled > TEST_CPU_PRESSURE_BOUND;
+    }
+
+  return getloadavg (&load, 1) == 1 && load > g_get_num_processors ();
+}
+
 /* Whether the suite runs as fast as the machine allows: not slowed down
- * (valgrind), and no CPU hog beside it (./build-aux/dev test --load sets
- * STIPPLE_TEST_LOAD). Real-time figures, such as no sample lost by a pen
- * emulated on the same starved cores, are only checked then; bench/
- * measures them under load. */
+ * (valgrind), no CPU hog beside it (./build-aux/dev test --load sets
+ * STIPPLE_TEST_LOAD), and no other program keeping it off the CPU.
+ * Real-time figures, such as no sample lost by a pen emulated on the
+ * same starved cores, are only checked then; bench/ measures them under
+ * load. */
 static inline gboolean
 test_real_time (void)
 {
-  return test_slowdown () == 1 && g_getenv ("STIPPLE_TEST_LOAD") == NULL;
+  return test_slowdown () == 1 && g_getenv ("STIPPLE_TEST_LOAD") == NULL &&
+         !test_cpu_contended ();
 }
 
 static inline gboolean
