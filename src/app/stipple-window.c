@@ -627,6 +627,40 @@ stipple_window_load_state (StippleWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 }
 
+/* Every question before a close that would lose something has the same
+ * shape: keeping Stipple open is the safe answer, and the one Escape
+ * gives; the losing answer is shown as destructive; a retry, where there
+ * is one, sits between them and is the default. @reason, when given, is
+ * the error that caused the question, put before @body. */
+static void
+present_close_question (StippleWindow *self,
+                        const char    *heading,
+                        const char    *reason,
+                        const char    *body,
+                        const char    *keep_label,
+                        const char    *retry_label,
+                        const char    *lose_id,
+                        const char    *lose_label,
+                        GCallback      response_cb)
+{
+  AdwMessageDialog *question;
+
+  question = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  if (reason != NULL)
+    adw_message_dialog_format_body (question, "%s\n\n%s", reason, body);
+  else
+    adw_message_dialog_set_body (question, body);
+  adw_message_dialog_add_response (question, "keep", keep_label);
+  if (retry_label != NULL)
+    adw_message_dialog_add_response (question, "retry", retry_label);
+  adw_message_dialog_add_response (question, lose_id, lose_label);
+  adw_message_dialog_set_response_appearance (question, lose_id, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (question, retry_label != NULL ? "retry" : "keep");
+  adw_message_dialog_set_close_response (question, "keep");
+  g_signal_connect_object (question, "response", response_cb, self, 0);
+  gtk_window_present (GTK_WINDOW (question));
+}
+
 static void
 notes_unsaved_response_cb (AdwMessageDialog *dialog,
                            const char       *response,
@@ -657,23 +691,13 @@ close_response_cb (AdwMessageDialog *dialog,
     {
       /* What is typed is still on screen: say so, and let the clinician
        * copy it or free the disk before anything is lost. */
-      GtkWidget *question = adw_message_dialog_new (GTK_WINDOW (self), _("The Notes Are Not Saved"),
-                                                     NULL);
-
-      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (question), "%s\n\n%s", error->message,
-                                      _("Closing now loses what was typed since the notes "
-                                        "were last saved. Keep Stipple open to copy the "
-                                        "notes or to make room, then close again."));
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (question),
-                                        "keep", _("_Keep Stipple Open"),
-                                        "close", _("_Close and Lose the Notes"),
-                                        NULL);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (question), "close",
-                                                  ADW_RESPONSE_DESTRUCTIVE);
-      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (question), "keep");
-      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (question), "keep");
-      g_signal_connect_object (question, "response", G_CALLBACK (notes_unsaved_response_cb), self, 0);
-      gtk_window_present (GTK_WINDOW (question));
+      present_close_question (self, _("The Notes Are Not Saved"), error->message,
+                              _("Closing now loses what was typed since the notes "
+                                "were last saved. Keep Stipple open to copy the "
+                                "notes or to make room, then close again."),
+                              _("_Keep Stipple Open"), NULL,
+                              "close", _("_Close and Lose the Notes"),
+                              G_CALLBACK (notes_unsaved_response_cb));
       return;
     }
 
@@ -728,7 +752,6 @@ pending_audit_written_cb (GObject      *object,
 {
   g_autoptr(StippleWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  GtkWidget *question;
 
   self->close_checking = FALSE;
   if (stipple_store_write_pending_audit_finish (STIPPLE_STORE (object), result, &error))
@@ -738,23 +761,13 @@ pending_audit_written_cb (GObject      *object,
       return;
     }
 
-  question = adw_message_dialog_new (GTK_WINDOW (self), _("Part of the Audit Trail Is Not Saved"),
-                                     NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (question), "%s\n\n%s", error->message,
-                                  _("Stipple keeps these events while it stays open and writes "
-                                    "them as soon as the patient file takes them. Closing now "
-                                    "loses them."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (question),
-                                    "keep", _("_Keep Stipple Open"),
-                                    "retry", _("_Try Again"),
-                                    "close", _("_Close and Lose Them"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (question), "close",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (question), "retry");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (question), "keep");
-  g_signal_connect_object (question, "response", G_CALLBACK (audit_unsaved_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (question));
+  present_close_question (self, _("Part of the Audit Trail Is Not Saved"), error->message,
+                          _("Stipple keeps these events while it stays open and writes "
+                            "them as soon as the patient file takes them. Closing now "
+                            "loses them."),
+                          _("_Keep Stipple Open"), _("_Try Again"),
+                          "close", _("_Close and Lose Them"),
+                          G_CALLBACK (audit_unsaved_response_cb));
 }
 
 static gboolean
@@ -781,21 +794,13 @@ stipple_window_close_request (GtkWindow *window)
   if (treatment != NULL && !stipple_treatment_get_ended (treatment) &&
       !self->close_leaves_treatment)
     {
-      GtkWidget *dialog = adw_message_dialog_new (window, _("A Treatment Is Open"),
-                                                   _("End the session before closing Stipple. "
-                                                     "Closing now stops the needle and leaves the "
-                                                     "session unfinished in the patient file."));
-
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "keep", _("_Keep Treating"),
-                                        "stop", _("_Stop the Needle and Close"),
-                                        NULL);
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop",
-                                                  ADW_RESPONSE_DESTRUCTIVE);
-      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-      g_signal_connect (dialog, "response", G_CALLBACK (close_response_cb), self);
-      gtk_window_present (GTK_WINDOW (dialog));
+      present_close_question (self, _("A Treatment Is Open"), NULL,
+                              _("End the session before closing Stipple. "
+                                "Closing now stops the needle and leaves the "
+                                "session unfinished in the patient file."),
+                              _("_Keep Treating"), NULL,
+                              "stop", _("_Stop the Needle and Close"),
+                              G_CALLBACK (close_response_cb));
       return TRUE;
     }
 
