@@ -225,7 +225,13 @@ run (void)
             depth_um[pass->pass - 1] = pass->depth_um;
           }
       }
-    g_assert_true (stipple_report_count_passes_done (store, session->id, done));
+    {
+      g_autoptr(GError) list_error = NULL;
+      g_autoptr(GPtrArray) audit = stipple_store_list_audit (store, session->id, &list_error);
+
+      g_assert_no_error (list_error);
+      g_assert_true (stipple_report_count_passes_done (audit, done));
+    }
     strokes = session->strokes[ZONE];
     time_us = session->time_in_zone_us[ZONE];
     g_assert_cmpuint (planned, ==, 2);

@@ -38,7 +38,9 @@ struct _StippleSessionSummary
   StippleStore   *store;
   GStrv           authors;
   guint           n_addenda;
-  /* The plan's rows, to say the passes done once the audit trail is read. */
+  /* The plan's group and rows, to say the passes done once the audit
+   * trail is read, or why they are not known. */
+  AdwPreferencesGroup *plan_group;
   AdwActionRow   *plan_rows[STIPPLE_N_ZONES];
   guint           planned_passes[STIPPLE_N_ZONES];
   char           *plan_rates[STIPPLE_N_ZONES];
@@ -174,6 +176,8 @@ build_plan (StippleSessionSummary *self,
   gboolean listed[STIPPLE_N_ZONES] = { FALSE };
   guint n_plan = session->plan != NULL ? session->plan->len : 0;
   gboolean any = FALSE;
+
+  self->plan_group = group;
 
   /* One row a zone, in the order the plan was made. */
   for (guint i = 0; i < n_plan; i++)
@@ -378,15 +382,47 @@ telemetry_loaded_cb (GObject      *object,
   self->replay_loaded = TRUE;
 }
 
+/* Reads of the patient file for this window run on the store's writer,
+ * never on the window's thread: the session's id is all they take. */
+static gpointer
+list_audit_job (StippleStore  *store,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  return stipple_store_list_audit (store, *(gint64 *) data, error);
+}
+
+static gpointer
+list_addenda_job (StippleStore  *store,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  return stipple_store_list_note_addenda (store, *(gint64 *) data, error);
+}
+
+static void
+read_session_async (StippleSessionSummary *self,
+                    StippleStore          *store,
+                    StippleStoreJobFunc    job,
+                    GAsyncReadyCallback    callback)
+{
+  stipple_store_run_async (store, STIPPLE_STORE_LANE_WRITER, job,
+                           g_memdup2 (&self->session_id, sizeof self->session_id), g_free,
+                           (GDestroyNotify) g_ptr_array_unref, self->cancellable,
+                           callback, g_object_ref (self), job);
+}
+
 /* Passes done beside passes planned ("1 of 2 passes done"), counted from
  * the audit trail as the record counts them. */
 static void
 show_passes_done (StippleSessionSummary *self,
-                  StippleStore          *store)
+                  GPtrArray             *audit)
 {
   guint done[STIPPLE_N_ZONES];
 
-  if (!stipple_report_count_passes_done (store, self->session_id, done))
+  if (!stipple_report_count_passes_done (audit, done))
     return;
 
   for (guint z = 0; z < STIPPLE_N_ZONES; z++)
@@ -406,6 +442,28 @@ show_passes_done (StippleSessionSummary *self,
     }
 }
 
+/* The passes first, then the needle data: once the graphs are loaded,
+ * the summary is complete. */
+static void
+audit_listed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(StippleSessionSummary) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) audit = stipple_store_run_finish (STIPPLE_STORE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (audit != NULL)
+    show_passes_done (self, audit);
+  else if (self->plan_group != NULL)
+    adw_preferences_group_set_description (self->plan_group, error->message);
+
+  stipple_store_load_telemetry_async (STIPPLE_STORE (object), self->session_id, self->cancellable,
+                                      telemetry_loaded_cb, g_object_ref (self));
+}
+
 /**
  * stipple_session_summary_load_replay:
  * @self: a #StippleSessionSummary
@@ -422,10 +480,7 @@ stipple_session_summary_load_replay (StippleSessionSummary *self,
   g_return_if_fail (STIPPLE_IS_SESSION_SUMMARY (self));
   g_return_if_fail (STIPPLE_IS_STORE (store));
 
-  show_passes_done (self, store);
-
-  stipple_store_load_telemetry_async (store, self->session_id, self->cancellable,
-                                      telemetry_loaded_cb, g_object_ref (self));
+  read_session_async (self, store, list_audit_job, audit_listed_cb);
 }
 
 /**
@@ -508,6 +563,28 @@ form_changed_cb (AddendumForm *form)
   adw_message_dialog_set_response_enabled (form->dialog, "add", *g_strstrip (text) != '\0');
 }
 
+/* Addenda the window does not show yet are added below the others: on
+ * opening, all of them; after one was saved, that one. */
+static void
+addenda_listed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(StippleSessionSummary) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) addenda = stipple_store_run_finish (STIPPLE_STORE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (addenda == NULL)
+    {
+      adw_preferences_group_set_description (self->note_groups[STIPPLE_NOTE_AFTER], error->message);
+      return;
+    }
+  for (guint i = self->n_addenda; i < addenda->len; i++)
+    show_addendum (self, g_ptr_array_index (addenda, i));
+}
+
 static void
 addendum_saved_cb (GObject      *object,
                    GAsyncResult *result,
@@ -515,7 +592,6 @@ addendum_saved_cb (GObject      *object,
 {
   g_autoptr(StippleSessionSummary) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) addenda = NULL;
 
   if (!stipple_store_add_note_addendum_finish (STIPPLE_STORE (object), result, &error))
     {
@@ -529,9 +605,7 @@ addendum_saved_cb (GObject      *object,
     }
 
   /* Shown as the file now holds it: its time and author as saved. */
-  addenda = stipple_store_list_note_addenda (STIPPLE_STORE (object), self->session_id, NULL);
-  for (guint i = self->n_addenda; addenda != NULL && i < addenda->len; i++)
-    show_addendum (self, g_ptr_array_index (addenda, i));
+  read_session_async (self, STIPPLE_STORE (object), list_addenda_job, addenda_listed_cb);
 }
 
 static void
@@ -632,8 +706,6 @@ stipple_session_summary_load_addenda (StippleSessionSummary *self,
                                       StippleStore          *store,
                                       const char * const    *staff)
 {
-  g_autoptr(GPtrArray) addenda = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GStrvBuilder) authors = g_strv_builder_new ();
   const char *clinician = g_object_get_data (G_OBJECT (self), "clinician");
 
@@ -649,11 +721,7 @@ stipple_session_summary_load_addenda (StippleSessionSummary *self,
   g_clear_pointer (&self->authors, g_strfreev);
   self->authors = g_strv_builder_end (authors);
 
-  addenda = stipple_store_list_note_addenda (store, self->session_id, &error);
-  if (addenda == NULL)
-    adw_preferences_group_set_description (self->note_groups[STIPPLE_NOTE_AFTER], error->message);
-  for (guint i = 0; addenda != NULL && i < addenda->len; i++)
-    show_addendum (self, g_ptr_array_index (addenda, i));
+  read_session_async (self, store, list_addenda_job, addenda_listed_cb);
 
   if (!self->ended || self->authors[0] == NULL)
     return;

@@ -113,8 +113,8 @@ count_passes_in (GPtrArray *audit,
 
 /**
  * stipple_report_count_passes_done:
- * @store: the patient file
- * @session_id: a session
+ * @audit: (element-type StippleAuditEntry): the session's audit trail, as
+ *   stipple_store_list_audit() gives it
  * @passes_done: (out caller-allocates): per zone, the passes the needle
  *   was started on
  *
@@ -125,11 +125,10 @@ count_passes_in (GPtrArray *audit,
  *   before it did have no count)
  */
 gboolean
-stipple_report_count_passes_done (StippleStore *store,
-                                  gint64        session_id,
-                                  guint         passes_done[STIPPLE_N_ZONES])
+stipple_report_count_passes_done (GPtrArray *audit,
+                                  guint      passes_done[STIPPLE_N_ZONES])
 {
-  g_autoptr(GPtrArray) audit = stipple_store_list_audit (store, session_id, NULL);
+  g_return_val_if_fail (audit != NULL, FALSE);
 
   return count_passes_in (audit, passes_done);
 }

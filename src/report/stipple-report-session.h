@@ -17,8 +17,7 @@ StippleReportData *stipple_report_data_from_session (StippleStore             *s
                                                      const char               *clinic_address,
                                                      const StippleZoneLimits  *limits,
                                                      GError                  **error);
-gboolean           stipple_report_count_passes_done (StippleStore             *store,
-                                                     gint64                    session_id,
+gboolean           stipple_report_count_passes_done (GPtrArray                *audit,
                                                      guint                     passes_done[STIPPLE_N_ZONES]);
 char              *stipple_report_file_name         (const char               *family_name,
                                                      GDateTime                *session_start,
