@@ -137,11 +137,28 @@ close_with_audit_held_back (void)
   WAIT_FOR (window_gone);
 }
 
+/* Printing a session still under way is refused with the reason, once
+ * the record was read off the writer: the window does not read it. */
+static void
+print_refused_while_running (void)
+{
+  AdwMessageDialog *refusal = NULL;
+
+  stipple_window_print_report (STIPPLE_WINDOW (window), session_id);
+  refusal = stipple_test_ui_wait_for_dialog (_("The Report Cannot Be Printed"));
+  g_assert_cmpstr (adw_message_dialog_get_body (refusal), ==,
+                   _("This session is still running. End the session before printing its report."));
+  gtk_window_destroy (GTK_WINDOW (refusal));
+  g_assert_true (stipple_firmware_is_armed (stipple_test_ui_get_pen_model (app)));
+}
+
 static void
 close_with_notes_unsaved (void)
 {
   AdwMessageDialog *question = NULL;
   GtkWidget *notes = NULL;
+
+  print_refused_while_running ();
 
   WAIT_FOR ((notes = stipple_test_find_anywhere (GTK_ACCESSIBLE_ROLE_TEXT_BOX,
                                                  _("Notes before treatment"))) != NULL);

@@ -80,27 +80,6 @@ stipple_window_export_patient_cb (StippleWindow *self,
  * Reports
  * ------------------------------------------------------------------------ */
 
-static StippleReportData *
-load_report (StippleWindow  *self,
-             gint64          session_id,
-             GError        **error)
-{
-  g_autoptr(GVariant) overrides = g_settings_get_value (self->settings, "zone-limits");
-  g_autofree char *clinic_name = g_settings_get_string (self->settings, "clinic-name");
-  g_autofree char *clinic_address = g_settings_get_string (self->settings, "clinic-address");
-  StippleZoneLimits limits;
-  StippleReportData *data;
-
-  stipple_zone_limits_init_defaults (&limits);
-  stipple_zone_limits_apply_variant (&limits, overrides);
-
-  data = stipple_report_data_from_session (stipple_window_get_store (self), session_id, clinic_name,
-                                           clinic_address, &limits, error);
-  if (data != NULL)
-    data->clinic_phone = g_settings_get_string (self->settings, "clinic-phone");
-  return data;
-}
-
 /* Everything a report needs, taken on the main thread: the store job
  * and the worker that draws the PDF read nothing else. */
 typedef struct
@@ -128,6 +107,44 @@ report_job_free (gpointer data)
   g_free (job->clinic_address);
   g_free (job->clinic_phone);
   g_free (job);
+}
+
+static gpointer report_data_job (StippleStore  *store,
+                                 gpointer       data,
+                                 GCancellable  *cancellable,
+                                 GError       **error);
+
+static ReportJob *
+report_job_new (StippleWindow     *self,
+                gint64             session_id,
+                StippleReportKind  kind)
+{
+  g_autoptr(GVariant) overrides = g_settings_get_value (self->settings, "zone-limits");
+  ReportJob *job = g_new0 (ReportJob, 1);
+
+  job->window = g_object_ref (self);
+  job->session_id = session_id;
+  job->kind = kind;
+  job->clinic_name = g_settings_get_string (self->settings, "clinic-name");
+  job->clinic_address = g_settings_get_string (self->settings, "clinic-address");
+  job->clinic_phone = g_settings_get_string (self->settings, "clinic-phone");
+  stipple_zone_limits_init_defaults (&job->limits);
+  stipple_zone_limits_apply_variant (&job->limits, overrides);
+  return job;
+}
+
+/* On the main thread: the session's record read on the writer, then
+ * @callback with @job as its data. */
+static void
+report_job_read (ReportJob           *job,
+                 GAsyncReadyCallback  callback,
+                 gpointer             source_tag)
+{
+  /* The job is the callback's: the store job only reads it. */
+  stipple_store_run_async (stipple_window_get_store (job->window), STIPPLE_STORE_LANE_WRITER,
+                           report_data_job, job,
+                           NULL, (GDestroyNotify) stipple_report_data_free, NULL,
+                           callback, job, source_tag);
 }
 
 /* On the store's writer: the session's record, read in turn with the
@@ -224,12 +241,7 @@ report_chooser_response_cb (GtkNativeDialog *chooser,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
       job->path = g_file_get_path (file);
-      job->window = g_object_ref (self);
-      /* The job is the callback's: the store job only reads it. */
-      stipple_store_run_async (stipple_window_get_store (self), STIPPLE_STORE_LANE_WRITER,
-                               report_data_job, job,
-                               NULL, (GDestroyNotify) stipple_report_data_free, NULL,
-                               report_data_cb, job, stipple_window_export_report);
+      report_job_read (job, report_data_cb, stipple_window_export_report);
     }
   else
     report_job_free (job);
@@ -242,18 +254,9 @@ stipple_window_export_report (StippleWindow     *self,
                               gint64             session_id,
                               StippleReportKind  kind)
 {
-  g_autoptr(GVariant) overrides = g_settings_get_value (self->settings, "zone-limits");
   GtkFileChooserNative *chooser;
-  ReportJob *job = g_new0 (ReportJob, 1);
+  ReportJob *job = report_job_new (self, session_id, kind);
   g_autofree char *name = NULL;
-
-  job->session_id = session_id;
-  job->kind = kind;
-  job->clinic_name = g_settings_get_string (self->settings, "clinic-name");
-  job->clinic_address = g_settings_get_string (self->settings, "clinic-address");
-  job->clinic_phone = g_settings_get_string (self->settings, "clinic-phone");
-  stipple_zone_limits_init_defaults (&job->limits);
-  stipple_zone_limits_apply_variant (&job->limits, overrides);
 
   {
     const StipplePatientChart *chart = self->patient_page ? stipple_patient_page_get_chart (self->patient_page) : NULL;
@@ -306,24 +309,26 @@ draw_page_cb (GtkPrintOperation *operation,
                             gtk_print_context_get_cairo_context (context), page);
 }
 
-void
-stipple_window_print_report (StippleWindow *self,
-                             gint64         session_id)
+static void
+print_data_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
+  ReportJob *job = user_data;
+  StippleWindow *self = job->window;
   g_autoptr(GtkPrintOperation) operation = NULL;
   g_autoptr(GError) error = NULL;
-  StippleReportData *data = load_report (self, session_id, &error);
+  StippleReportData *data = stipple_store_run_finish (STIPPLE_STORE (object), result, &error);
 
   if (data == NULL)
+    stipple_window_show_error (self, _("The Report Cannot Be Printed"), error->message);
+  else if (data->session_end == NULL)
+    stipple_window_show_error (self, _("The Report Cannot Be Printed"),
+                _("This session is still running. End the session before printing its report."));
+  if (data == NULL || data->session_end == NULL)
     {
-      stipple_window_show_error (self, _("The Report Cannot Be Printed"), error->message);
-      return;
-    }
-  if (data->session_end == NULL)
-    {
-      stipple_window_show_error (self, _("The Report Cannot Be Printed"),
-                  _("This session is still running. End the session before printing its report."));
-      stipple_report_data_free (data);
+      g_clear_pointer (&data, stipple_report_data_free);
+      report_job_free (job);
       return;
     }
 
@@ -337,6 +342,19 @@ stipple_window_print_report (StippleWindow *self,
   if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, GTK_WINDOW (self),
                                &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
     stipple_window_show_error (self, _("The Report Was Not Printed"), error->message);
+  report_job_free (job);
+}
+
+/* The record of an ended session, read on the store's writer, then
+ * offered to the printer. */
+void
+stipple_window_print_report (StippleWindow *self,
+                             gint64         session_id)
+{
+  if (stipple_window_get_store (self) == NULL)
+    return;
+  report_job_read (report_job_new (self, session_id, STIPPLE_REPORT_CHART), print_data_cb,
+                   stipple_window_print_report);
 }
 
 static void

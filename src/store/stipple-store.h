@@ -34,8 +34,7 @@
  * uses the _async forms, except for a few short calls it still makes on
  * its main thread, taking turns with the writer through the same lock:
  * the photograph windows' lists, pixels, consent check and the record
- * of a refusal; the data of a report sent to the printer. These are to
- * move to the writer.
+ * of a refusal. These are to move to the writer.
  *
  * The note saver's writes are writer jobs (stipple_store_save_note_async())
  * and no long job is ever queued there: tests/test-store-async.c holds
