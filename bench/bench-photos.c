@@ -147,6 +147,14 @@ wait_for_frame (GtkWidget *widget)
 }
 
 static void
+compare_ready_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
 consent (StippleStore *store,
          gint64        patient_id)
 {
@@ -480,9 +488,13 @@ main (int   argc,
       double cold = 0, warm = 0, warm_cpu = 0;
       guint n, switches = 0;
 
-      compare = g_object_ref_sink (stipple_photo_compare_new (store, patient->id,
-                                                              STIPPLE_PHOTO_VIEW_FRONT,
-                                                              STIPPLE_ZONE_NONE, &error));
+      g_autoptr(GAsyncResult) result = NULL;
+
+      stipple_photo_compare_new_async (store, patient->id, STIPPLE_PHOTO_VIEW_FRONT,
+                                       STIPPLE_ZONE_NONE, NULL, compare_ready_cb, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      compare = g_object_ref_sink (stipple_photo_compare_new_finish (store, result, &error));
       g_assert_no_error (error);
       gtk_window_present (GTK_WINDOW (compare));
       wait_for_frame (GTK_WIDGET (compare));
@@ -492,7 +504,11 @@ main (int   argc,
           {
             double start = now_ms (), cpu = thread_cpu_ms ();
 
+            /* Until the pair is drawn: read on the store's writer the
+             * first time, from memory afterwards. */
             stipple_photo_compare_set_pair (compare, (i + 1) % n, i);
+            while (!stipple_photo_compare_get_pair_ready (compare))
+              g_main_context_iteration (NULL, TRUE);
             wait_for_frame (GTK_WIDGET (compare));
             if (round == 0)
               cold = MAX (cold, now_ms () - start);

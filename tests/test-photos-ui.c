@@ -11,8 +11,10 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "stipple-photo-compare.h"
+#include "stipple-photo-import.h"
 #include "stipple-photo-preview.h"
 #include "stipple-photo-window.h"
 #include "stipple-report-session.h"
@@ -415,6 +417,7 @@ test_refused (Fixture       *f,
   g_autoptr(GFile) card_file = g_file_new_for_path (card);
   g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 64);
   g_autoptr(GPtrArray) photos = NULL;
+  GtkWidget *import;
 
   gdk_pixbuf_fill (pixbuf, 0x808080ff);
   g_assert_true (gdk_pixbuf_save (pixbuf, card, "jpeg", NULL, NULL));
@@ -423,25 +426,137 @@ test_refused (Fixture       *f,
   stipple_test_wait_mapped (GTK_WIDGET (window));
 
   /* No consent: the reason is on the screen and the camera is not opened. */
-  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (window),
-                                             "The patient has not been asked for consent to "
-                                             "photographs: none can be taken until it is recorded "
-                                             "in the screening."));
+  WAIT_FOR (stipple_test_find_label (GTK_WIDGET (window),
+                                     "The patient has not been asked for consent to "
+                                     "photographs: none can be taken until it is recorded "
+                                     "in the screening.") != NULL);
   g_assert_null (stipple_photo_preview_get_frame (
     STIPPLE_PHOTO_PREVIEW (stipple_photo_window_get_preview (window))));
+  import = stipple_test_find_accessible (GTK_WIDGET (window), GTK_ACCESSIBLE_ROLE_BUTTON,
+                                         "Import a Photograph");
+  g_assert_nonnull (import);
 
+  /* The consent is asked on the store's writer: the window is busy
+   * until the answer comes. */
   click (GTK_WIDGET (window), "Take Photo");
-  g_assert_nonnull (stipple_test_find_label (GTK_WIDGET (window),
-                                             "No photograph taken: The patient has not been asked "
-                                             "for consent to photographs."));
+  WAIT_FOR (stipple_test_find_label (GTK_WIDGET (window),
+                                     "No photograph taken: The patient has not been asked "
+                                     "for consent to photographs.") != NULL);
+  WAIT_FOR (gtk_widget_is_sensitive (import));
   stipple_photo_window_import_file (window, card_file);
+  WAIT_FOR (stipple_store_count_photo_refusals (f->store, f->patient, NULL) == 2);
+  WAIT_FOR (gtk_widget_is_sensitive (import));
   click (GTK_WIDGET (window), "Import a Photograph");
-  stipple_test_iterate (200);
-  g_assert_cmpuint (stipple_store_count_photo_refusals (f->store, f->patient, NULL), ==, 3);
+  WAIT_FOR (stipple_store_count_photo_refusals (f->store, f->patient, NULL) == 3);
+  WAIT_FOR (gtk_widget_is_sensitive (import));
   photos = stipple_store_list_photos (f->store, f->patient, 0, TRUE, FALSE, NULL);
   g_assert_cmpuint (photos->len, ==, 0);
   g_assert_cmpuint (stipple_photo_window_get_n_photos (window), ==, 0);
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A visible label under @root whose text holds @part. */
+static GtkLabel *
+find_label_with (GtkWidget  *root,
+                 const char *part)
+{
+  if (!gtk_widget_get_visible (root))
+    return NULL;
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), part) != NULL)
+    return GTK_LABEL (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *label = find_label_with (child, part);
+
+      if (label != NULL)
+        return label;
+    }
+  return NULL;
+}
+
+/* A photo whose stored pixels cannot be decoded: the windows name it in
+ * words rather than leave its place empty. */
+static void
+test_unreadable (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 640, 480);
+  g_autoptr(StipplePhotoPixels) pixels = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *expected = NULL;
+  StipplePhotoWindow *window;
+  StipplePhotoCompare *compare;
+  GtkLabel *label;
+  gint64 broken = 0;
+  int rc;
+
+  gdk_pixbuf_fill (pixbuf, 0xc0806040);
+  pixels = stipple_photo_encode_pixbuf (pixbuf, &error);
+  g_assert_no_error (error);
+  for (StipplePhotoMoment m = STIPPLE_PHOTO_MOMENT_BEFORE; m <= STIPPLE_PHOTO_MOMENT_AFTER; m++)
+    {
+      g_autoptr(StipplePhoto) photo = stipple_photo_new ();
+
+      photo->patient_id = f->patient;
+      photo->session_id = f->session;
+      photo->view = STIPPLE_PHOTO_VIEW_FRONT;
+      photo->moment = m;
+      photo->taken_by = g_strdup ("Dr Test");
+      photo->source = STIPPLE_PHOTO_SOURCE_CAMERA;
+      photo->width = pixels->width;
+      photo->height = pixels->height;
+      photo->jpeg = g_bytes_ref (pixels->jpeg);
+      g_assert_true (stipple_store_add_photo (f->store, photo, &error));
+      g_assert_no_error (error);
+      if (m == STIPPLE_PHOTO_MOMENT_BEFORE)
+        {
+          broken = photo->id;
+          name = stipple_photo_get_description (photo);
+        }
+    }
+
+  /* The first photo's pixels cut short behind the store's back, as a
+   * damaged disk might leave them. */
+  g_free (test_sql (f->path, "DROP TRIGGER photo_no_update", &rc));
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  sql = g_strdup_printf ("UPDATE photo SET data = X'FFD8FFE0' WHERE id = %" G_GINT64_FORMAT,
+                         broken);
+  g_free (test_sql (f->path, sql, &rc));
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  expected = g_strdup_printf ("“%s” could not be read: ", name);
+
+  /* Its thumbnail and the ghost, which is this same photo, say so. */
+  window = stipple_photo_window_new (f->store, NULL, f->patient, f->session, "Dr Test");
+  gtk_window_present (GTK_WINDOW (window));
+  stipple_test_wait_mapped (GTK_WIDGET (window));
+  WAIT_FOR (stipple_photo_window_get_n_photos (window) == 2);
+  WAIT_FOR ((label = find_label_with (GTK_WIDGET (window), expected)) != NULL);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (label), "error"));
+  g_assert_null (stipple_photo_preview_get_ghost (
+    STIPPLE_PHOTO_PREVIEW (stipple_photo_window_get_preview (window))));
+  stipple_test_iterate (100);
+  stipple_test_screenshot ("photos-unreadable.png");
+
+  /* The comparison of before and after names it too. */
+  click (GTK_WIDGET (window), "Compare");
+  WAIT_FOR ((compare = find_compare ()) != NULL);
+  stipple_test_wait_mapped (GTK_WIDGET (compare));
+  g_assert_cmpuint (stipple_photo_compare_get_n_photos (compare), ==, 2);
+  WAIT_FOR (find_label_with (GTK_WIDGET (compare), expected) != NULL);
+  g_assert_false (stipple_photo_compare_get_pair_ready (compare));
+  stipple_test_screenshot ("photos-compare-unreadable.png");
+
+  /* The after beside itself reads and draws; the message goes. */
+  stipple_photo_compare_set_pair (compare, 1, 1);
+  WAIT_FOR (stipple_photo_compare_get_pair_ready (compare));
+  g_assert_null (find_label_with (GTK_WIDGET (compare), expected));
+
+  gtk_window_destroy (GTK_WINDOW (compare));
+  gtk_window_destroy (GTK_WINDOW (window));
+  stipple_test_iterate (100);
 }
 
 int
@@ -454,6 +569,8 @@ main (int   argc,
 
   g_test_add ("/stipple/photos-ui/take-import-compare", Fixture, GINT_TO_POINTER (TRUE),
               fixture_setup, test_take_import_compare, fixture_teardown);
+  g_test_add ("/stipple/photos-ui/unreadable", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_setup, test_unreadable, fixture_teardown);
   g_test_add ("/stipple/photos-ui/refused", Fixture, GINT_TO_POINTER (FALSE),
               fixture_setup, test_refused, fixture_teardown);
   return g_test_run ();

@@ -10,8 +10,9 @@
  * side by side and overlay, [ and ] move the right photo along the
  * timeline. The slider is a GtkScale and takes the arrows itself.
  *
- * Photos are decoded once and kept for as long as the window is open, so
- * switching the pair only draws.
+ * Photos are read and decoded on the store's writer, once, and kept for
+ * as long as the window is open, so switching back to a pair only draws.
+ * A photo that cannot be read is named in a message above the pictures.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -33,8 +34,12 @@ struct _StipplePhotoCompare
   AdwWindow     parent_instance;
 
   StippleStore *store;
+  GCancellable *cancellable;
   GPtrArray    *photos;
+  /* Photo → its GdkTexture at display size, once read. */
   GHashTable   *textures;
+  /* Photos being read on the writer. */
+  GHashTable   *reading;
   guint         first;
   guint         second;
   gboolean      overlay;
@@ -45,6 +50,7 @@ struct _StipplePhotoCompare
   double        drag_y;
 
   GtkWidget    *canvas;
+  GtkWidget    *message;
   GtkWidget    *slider;
   GtkWidget    *overlay_button;
   GtkWidget    *caption;
@@ -53,30 +59,135 @@ struct _StipplePhotoCompare
 
 G_DEFINE_FINAL_TYPE (StipplePhotoCompare, stipple_photo_compare, ADW_TYPE_WINDOW)
 
+/* On the writer: @photo's stored JPEG (read now unless it is already
+ * there), decoded to at most @max_side. The error names the photo, so
+ * the clinician knows which one could not be read. */
+static GdkPixbuf *
+read_photo (StippleStore        *store,
+            const StipplePhoto  *photo,
+            int                  max_side,
+            GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+
+  jpeg = photo->jpeg != NULL ? g_bytes_ref (photo->jpeg)
+                             : stipple_store_load_photo_pixels (store, photo->id, &local_error);
+  if (jpeg != NULL)
+    pixbuf = stipple_photo_decode (jpeg, max_side, &local_error);
+  if (pixbuf == NULL)
+    {
+      g_autofree char *name = stipple_photo_get_description (photo);
+
+      g_set_error (error, local_error->domain, local_error->code, _("“%s” could not be read: %s"),
+                   name, local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&pixbuf);
+}
+
+static void
+show_problem (StipplePhotoCompare *self,
+              const char          *message)
+{
+  gtk_label_set_text (GTK_LABEL (self->message), message ? message : "");
+  gtk_widget_set_visible (self->message, message != NULL);
+}
+
+static void
+keep_texture (StipplePhotoCompare *self,
+              StipplePhoto        *photo,
+              GdkPixbuf           *pixbuf)
+{
+  /* GdkTexture only here, on the main thread. */
+  g_hash_table_insert (self->textures, photo, gdk_texture_new_for_pixbuf (pixbuf));
+}
+
 static GdkTexture *
 texture_for (StipplePhotoCompare *self,
              guint                index)
 {
-  StipplePhoto *photo;
-  GdkTexture *texture;
-
   if (index >= self->photos->len)
     return NULL;
-  photo = self->photos->pdata[index];
-  texture = g_hash_table_lookup (self->textures, photo);
-  if (texture == NULL)
-    {
-      g_autoptr(GBytes) jpeg = stipple_store_load_photo_pixels (self->store, photo->id, NULL);
-      /* At most the screen's size: a texture far larger than where it is
-       * drawn costs the renderer every frame (docs/photographs.md). */
-      g_autoptr(GdkPixbuf) pixbuf = jpeg ? stipple_photo_decode (jpeg, DISPLAY_SIDE, NULL) : NULL;
+  return g_hash_table_lookup (self->textures, self->photos->pdata[index]);
+}
 
-      if (pixbuf == NULL)
-        return NULL;
-      texture = gdk_texture_new_for_pixbuf (pixbuf);
-      g_hash_table_insert (self->textures, photo, texture);
+typedef struct
+{
+  StipplePhotoCompare *self;
+  StipplePhoto        *photo;
+} Reading;
+
+static void
+reading_free (Reading *reading)
+{
+  g_clear_object (&reading->self);
+  g_free (reading);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reading, reading_free)
+
+static gpointer
+read_photo_job (StippleStore  *store,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  /* At most the screen's size: a texture far larger than where it is
+   * drawn costs the renderer every frame (docs/photographs.md). */
+  return read_photo (store, data, DISPLAY_SIDE, error);
+}
+
+static void
+photo_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Reading) reading = user_data;
+  StipplePhotoCompare *self = reading->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  gboolean shown;
+
+  pixbuf = stipple_store_run_finish (STIPPLE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_hash_table_remove (self->reading, reading->photo);
+  /* Kept whenever it comes: a photo's pixels never change, so a late
+   * one is never stale. It is drawn only if it is still in the pair. */
+  shown = reading->photo == self->photos->pdata[self->first] ||
+          reading->photo == self->photos->pdata[self->second];
+  if (pixbuf == NULL)
+    {
+      if (shown)
+        show_problem (self, error->message);
+      return;
     }
-  return texture;
+  keep_texture (self, reading->photo, pixbuf);
+  if (shown)
+    gtk_widget_queue_draw (self->canvas);
+}
+
+/* Reads the photo at @index on the writer, unless it is read already or
+ * on its way. */
+static void
+request_texture (StipplePhotoCompare *self,
+                 guint                index)
+{
+  StipplePhoto *photo = self->photos->pdata[index];
+  Reading *reading;
+
+  if (g_hash_table_contains (self->textures, photo) || g_hash_table_contains (self->reading, photo))
+    return;
+  g_hash_table_add (self->reading, photo);
+  reading = g_new0 (Reading, 1);
+  reading->self = g_object_ref (self);
+  reading->photo = photo;
+  stipple_store_run_async (self->store, STIPPLE_STORE_LANE_WRITER, read_photo_job,
+                           stipple_photo_copy (photo), (GDestroyNotify) stipple_photo_free,
+                           g_object_unref, self->cancellable, photo_read_cb, reading,
+                           request_texture);
 }
 
 /* One photo in @box, zoomed and panned as both are. */
@@ -145,9 +256,10 @@ stipple_photo_compare_set_pair (StipplePhotoCompare *self,
 
   self->first = first;
   self->second = second;
-  /* Decoded now, so the draw that follows only draws. */
-  texture_for (self, first);
-  texture_for (self, second);
+  /* Drawn once both are read; until then the canvas stays dark. */
+  show_problem (self, NULL);
+  request_texture (self, first);
+  request_texture (self, second);
   update_caption (self);
   gtk_widget_queue_draw (self->canvas);
 }
@@ -201,6 +313,20 @@ stipple_photo_compare_get_n_photos (StipplePhotoCompare *self)
 {
   g_return_val_if_fail (STIPPLE_IS_PHOTO_COMPARE (self), 0);
   return self->photos->len;
+}
+
+/**
+ * stipple_photo_compare_get_pair_ready:
+ * @self: a comparison
+ *
+ * Returns: whether both photos of the pair are read and decoded, so
+ *   that the canvas draws them
+ */
+gboolean
+stipple_photo_compare_get_pair_ready (StipplePhotoCompare *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_PHOTO_COMPARE (self), FALSE);
+  return texture_for (self, self->first) != NULL && texture_for (self, self->second) != NULL;
 }
 
 static void
@@ -343,10 +469,21 @@ slider_changed_cb (GtkRange *range,
 }
 
 static void
+stipple_photo_compare_dispose (GObject *object)
+{
+  StipplePhotoCompare *self = STIPPLE_PHOTO_COMPARE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  G_OBJECT_CLASS (stipple_photo_compare_parent_class)->dispose (object);
+}
+
+static void
 stipple_photo_compare_finalize (GObject *object)
 {
   StipplePhotoCompare *self = STIPPLE_PHOTO_COMPARE (object);
 
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->reading, g_hash_table_unref);
   g_clear_pointer (&self->textures, g_hash_table_unref);
   g_clear_pointer (&self->photos, g_ptr_array_unref);
   g_clear_object (&self->store);
@@ -356,6 +493,7 @@ stipple_photo_compare_finalize (GObject *object)
 static void
 stipple_photo_compare_class_init (StipplePhotoCompareClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = stipple_photo_compare_dispose;
   G_OBJECT_CLASS (klass)->finalize = stipple_photo_compare_finalize;
 }
 
@@ -363,7 +501,9 @@ static void
 stipple_photo_compare_init (StipplePhotoCompare *self)
 {
   self->zoom = 1.0;
+  self->cancellable = g_cancellable_new ();
   self->textures = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_object_unref);
+  self->reading = g_hash_table_new (g_direct_hash, g_direct_equal);
 }
 
 /* The canvas: a drawing area whose snapshot is ours. */
@@ -440,27 +580,165 @@ canvas_snapshot (GtkDrawingArea *area,
     }
 }
 
+/* What the writer reads for a new comparison: the view's photos, their
+ * thumbnails (%NULL where one could not be read) and the first pair at
+ * display size. */
+typedef struct
+{
+  gint64            patient_id;
+  StipplePhotoView  view;
+  StippleZone       zone;
+} CompareRequest;
+
+typedef struct
+{
+  StipplePhotoView  view;
+  GPtrArray        *photos;
+  GPtrArray        *thumbs;
+  GdkPixbuf        *first;
+  GdkPixbuf        *last;
+  /* The first photo that could not be read, in words. */
+  char             *problem;
+} CompareLoad;
+
+/* For arrays of thumbnails, where %NULL stands for one not read. */
+static void
+clear_thumb (gpointer thumb)
+{
+  if (thumb != NULL)
+    g_object_unref (thumb);
+}
+
+static void
+compare_load_free (CompareLoad *load)
+{
+  g_clear_pointer (&load->photos, g_ptr_array_unref);
+  g_clear_pointer (&load->thumbs, g_ptr_array_unref);
+  g_clear_object (&load->first);
+  g_clear_object (&load->last);
+  g_free (load->problem);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompareLoad, compare_load_free)
+
+static void
+note_problem (CompareLoad  *load,
+              GError       *error)
+{
+  if (error != NULL && load->problem == NULL)
+    load->problem = g_strdup (error->message);
+}
+
+static gpointer
+compare_load_job (StippleStore  *store,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  CompareRequest *request = data;
+  g_autoptr(CompareLoad) load = g_new0 (CompareLoad, 1);
+  g_autoptr(GPtrArray) all = NULL;
+
+  all = stipple_store_list_photos (store, request->patient_id, 0, FALSE, FALSE, error);
+  if (all == NULL)
+    return NULL;
+  for (guint i = all->len; i > 0; i--)
+    {
+      StipplePhoto *p = all->pdata[i - 1];
+
+      if (p->view != request->view || p->zone != request->zone)
+        g_ptr_array_remove_index (all, i - 1);
+    }
+  if (all->len < 2)
+    {
+      g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
+                   _("There is nothing to compare yet: the view “%s” has fewer than two "
+                     "photographs."), stipple_photo_view_get_name (request->view));
+      return NULL;
+    }
+
+  load->view = request->view;
+  load->thumbs = g_ptr_array_new_full (all->len, clear_thumb);
+  for (guint i = 0; i < all->len; i++)
+    {
+      StipplePhoto *p = all->pdata[i];
+      g_autoptr(GError) local_error = NULL;
+
+      /* Read once for the thumbnail and, for the first pair, the view;
+       * read_photo() tries again a read that failed, to name the photo. */
+      p->jpeg = stipple_store_load_photo_pixels (store, p->id, NULL);
+      g_ptr_array_add (load->thumbs, read_photo (store, p, 120, &local_error));
+      note_problem (load, local_error);
+      if ((i == 0 || i == all->len - 1) && local_error == NULL)
+        {
+          GdkPixbuf *pixbuf = read_photo (store, p, DISPLAY_SIDE, &local_error);
+
+          note_problem (load, local_error);
+          if (i == 0)
+            load->first = pixbuf;
+          else
+            load->last = pixbuf;
+        }
+      g_clear_pointer (&p->jpeg, g_bytes_unref);
+    }
+  load->photos = g_steal_pointer (&all);
+  return g_steal_pointer (&load);
+}
+
 /**
- * stipple_photo_compare_new:
+ * stipple_photo_compare_new_async:
  * @store: the patient file
  * @patient_id: the patient
  * @view: the view compared
  * @zone: the zone, for a close-up
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the main thread once the photos are read
+ * @user_data: data for @callback
+ *
+ * Reads the view's photos on the store's writer, for a window that opens
+ * on the first of them and the last one: the course so far.
+ */
+void
+stipple_photo_compare_new_async (StippleStore        *store,
+                                 gint64               patient_id,
+                                 StipplePhotoView     view,
+                                 StippleZone          zone,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  CompareRequest *request;
+
+  g_return_if_fail (STIPPLE_IS_STORE (store));
+
+  request = g_new0 (CompareRequest, 1);
+  request->patient_id = patient_id;
+  request->view = view;
+  request->zone = zone;
+  stipple_store_run_async (store, STIPPLE_STORE_LANE_WRITER, compare_load_job, request, g_free,
+                           (GDestroyNotify) compare_load_free, cancellable, callback, user_data,
+                           stipple_photo_compare_new_async);
+}
+
+/**
+ * stipple_photo_compare_new_finish:
+ * @store: the store given to stipple_photo_compare_new_async()
+ * @result: the result given to the callback
  * @error: return location for a #GError
  *
- * Opens on the first photo of the view and the last one: the course so far.
+ * A photo that could not be read is named in the window's message, and
+ * shown in the timeline by its name alone.
  *
  * Returns: (transfer full) (nullable): the window, or %NULL when the view
- *   has fewer than two photos (@error says so)
+ *   has fewer than two photos or they could not be listed (@error says so)
  */
 StipplePhotoCompare *
-stipple_photo_compare_new (StippleStore      *store,
-                           gint64             patient_id,
-                           StipplePhotoView   view,
-                           StippleZone        zone,
-                           GError           **error)
+stipple_photo_compare_new_finish (StippleStore  *store,
+                                  GAsyncResult  *result,
+                                  GError       **error)
 {
-  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(CompareLoad) load = NULL;
   StipplePhotoCompare *self;
   GtkWidget *box, *header, *bar, *scroll, *keys;
   GtkEventController *controller;
@@ -469,28 +747,18 @@ stipple_photo_compare_new (StippleStore      *store,
 
   g_return_val_if_fail (STIPPLE_IS_STORE (store), NULL);
 
-  all = stipple_store_list_photos (store, patient_id, 0, FALSE, FALSE, error);
-  if (all == NULL)
+  load = stipple_store_run_finish (store, result, error);
+  if (load == NULL)
     return NULL;
-  for (guint i = all->len; i > 0; i--)
-    {
-      StipplePhoto *p = all->pdata[i - 1];
-
-      if (p->view != view || p->zone != zone)
-        g_ptr_array_remove_index (all, i - 1);
-    }
-  if (all->len < 2)
-    {
-      g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
-                   _("There is nothing to compare yet: the view “%s” has fewer than two "
-                     "photographs."), stipple_photo_view_get_name (view));
-      return NULL;
-    }
 
   self = g_object_new (STIPPLE_TYPE_PHOTO_COMPARE, NULL);
   self->store = g_object_ref (store);
-  self->photos = g_steal_pointer (&all);
-  title = g_strdup_printf (_("Compare: %s"), stipple_photo_view_get_name (view));
+  self->photos = g_steal_pointer (&load->photos);
+  if (load->first != NULL)
+    keep_texture (self, self->photos->pdata[0], load->first);
+  if (load->last != NULL)
+    keep_texture (self, self->photos->pdata[self->photos->len - 1], load->last);
+  title = g_strdup_printf (_("Compare: %s"), stipple_photo_view_get_name (load->view));
   gtk_window_set_title (GTK_WINDOW (self), title);
   gtk_window_set_default_size (GTK_WINDOW (self), 1200, 760);
 
@@ -532,6 +800,13 @@ stipple_photo_compare_new (StippleStore      *store,
   g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
   g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
   gtk_widget_add_controller (self->canvas, GTK_EVENT_CONTROLLER (drag));
+  self->message = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->message), TRUE);
+  gtk_widget_add_css_class (self->message, "error");
+  gtk_widget_set_margin_start (self->message, 12);
+  gtk_widget_set_margin_end (self->message, 12);
+  gtk_widget_set_visible (self->message, FALSE);
+  gtk_box_append (GTK_BOX (box), self->message);
   gtk_box_append (GTK_BOX (box), self->canvas);
 
   self->caption = gtk_label_new (NULL);
@@ -547,8 +822,7 @@ stipple_photo_compare_new (StippleStore      *store,
   for (guint i = 0; i < self->photos->len; i++)
     {
       StipplePhoto *p = self->photos->pdata[i];
-      g_autoptr(GBytes) jpeg = stipple_store_load_photo_pixels (store, p->id, NULL);
-      g_autoptr(GdkPixbuf) thumb = jpeg ? stipple_photo_decode (jpeg, 120, NULL) : NULL;
+      GdkPixbuf *thumb = load->thumbs->pdata[i];
       g_autofree char *name = stipple_photo_get_description (p);
       GtkWidget *button = gtk_button_new ();
       GtkWidget *picture = thumb ? gtk_picture_new_for_pixbuf (thumb) : gtk_label_new (name);
@@ -574,6 +848,9 @@ stipple_photo_compare_new (StippleStore      *store,
   adw_window_set_content (ADW_WINDOW (self), box);
 
   stipple_photo_compare_set_pair (self, 0, self->photos->len - 1);
+  /* After the pair, which clears the message of the last pair shown. */
+  if (load->problem != NULL)
+    show_problem (self, load->problem);
   gtk_widget_grab_focus (self->canvas);
   return self;
 }

@@ -15,12 +15,18 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (StipplePhotoCompare, stipple_photo_compare, STIPPLE, PHOTO_COMPARE, AdwWindow)
 
-StipplePhotoCompare *stipple_photo_compare_new        (StippleStore        *store,
+void                 stipple_photo_compare_new_async  (StippleStore        *store,
                                                        gint64               patient_id,
                                                        StipplePhotoView     view,
                                                        StippleZone          zone,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+StipplePhotoCompare *stipple_photo_compare_new_finish (StippleStore        *store,
+                                                       GAsyncResult        *result,
                                                        GError             **error);
 guint                stipple_photo_compare_get_n_photos (StipplePhotoCompare *self);
+gboolean             stipple_photo_compare_get_pair_ready (StipplePhotoCompare *self);
 void                 stipple_photo_compare_set_pair   (StipplePhotoCompare *self,
                                                        guint                first,
                                                        guint                second);

@@ -37,6 +37,9 @@ struct _StipplePhotoWindow
   gint64               session_id;
   StipplePhotoView     view;
   guint                busy;
+  /* Of the latest reads of the session's photos and of the ghost. */
+  guint                list_generation;
+  guint                ghost_generation;
 
   /* Widgets. */
   GtkWidget           *preview;
@@ -82,20 +85,92 @@ show_message (StipplePhotoWindow *self,
     gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
 }
 
-/* The ghost: this view as it was first photographed for this patient. */
-static void
-update_ghost (StipplePhotoWindow *self)
+/* What a reply from the store is for: the window, and which of its
+ * requests it answers. A reply whose generation is not the window's
+ * latest is stale: a newer request has been made since, so it is
+ * dropped rather than shown over the newer answer. */
+typedef struct
 {
+  StipplePhotoWindow *self;
+  guint               generation;
+} Reply;
+
+static Reply *
+reply_new (StipplePhotoWindow *self,
+           guint               generation)
+{
+  Reply *reply = g_new0 (Reply, 1);
+
+  reply->self = g_object_ref (self);
+  reply->generation = generation;
+  return reply;
+}
+
+static void
+reply_free (Reply *reply)
+{
+  g_clear_object (&reply->self);
+  g_free (reply);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+/* On the writer: @photo's stored JPEG (read now unless it was listed
+ * with its pixels), decoded to at most @max_side. The error names the
+ * photo, so the clinician knows which one could not be read. */
+static GdkPixbuf *
+read_photo (StippleStore        *store,
+            const StipplePhoto  *photo,
+            int                  max_side,
+            GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+
+  jpeg = photo->jpeg != NULL ? g_bytes_ref (photo->jpeg)
+                             : stipple_store_load_photo_pixels (store, photo->id, &local_error);
+  if (jpeg != NULL)
+    pixbuf = stipple_photo_decode (jpeg, max_side, &local_error);
+  if (pixbuf == NULL)
+    {
+      g_autofree char *name = stipple_photo_get_description (photo);
+
+      g_set_error (error, local_error->domain, local_error->code, _("“%s” could not be read: %s"),
+                   name, local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&pixbuf);
+}
+
+/* The ghost: this view as it was first photographed for this patient. */
+typedef struct
+{
+  gint64            patient_id;
+  StipplePhotoView  view;
+  StippleZone       zone;
+} GhostRequest;
+
+/* On the writer. Returns the ghost's pixels, or %NULL without an error
+ * when the view has never been photographed. */
+static gpointer
+ghost_job (StippleStore  *store,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  GhostRequest *request = data;
   g_autoptr(GPtrArray) all = NULL;
-  g_autoptr(GError) error = NULL;
   StipplePhoto *first = NULL;
 
-  all = stipple_store_list_photos (self->store, self->patient_id, 0, FALSE, FALSE, &error);
-  for (guint i = 0; all != NULL && i < all->len; i++)
+  all = stipple_store_list_photos (store, request->patient_id, 0, FALSE, FALSE, error);
+  if (all == NULL)
+    return NULL;
+  for (guint i = 0; i < all->len; i++)
     {
       StipplePhoto *p = all->pdata[i];
 
-      if (p->view != self->view || p->zone != current_zone (self))
+      if (p->view != request->view || p->zone != request->zone)
         continue;
       if (first == NULL || (first->moment != STIPPLE_PHOTO_MOMENT_BEFORE &&
                             p->moment == STIPPLE_PHOTO_MOMENT_BEFORE &&
@@ -103,17 +178,44 @@ update_ghost (StipplePhotoWindow *self)
         first = p;
     }
   if (first == NULL)
-    {
-      stipple_photo_preview_set_ghost (STIPPLE_PHOTO_PREVIEW (self->preview), NULL);
-      return;
-    }
-  {
-    g_autoptr(GBytes) jpeg = stipple_store_load_photo_pixels (self->store, first->id, NULL);
-    g_autoptr(GdkPixbuf) pixbuf = jpeg ? stipple_photo_decode (jpeg, 1280, NULL) : NULL;
-    g_autoptr(GdkTexture) texture = pixbuf ? gdk_texture_new_for_pixbuf (pixbuf) : NULL;
+    return NULL;
+  return read_photo (store, first, 1280, error);
+}
 
-    stipple_photo_preview_set_ghost (STIPPLE_PHOTO_PREVIEW (self->preview), texture);
-  }
+static void
+ghost_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Reply) reply = user_data;
+  StipplePhotoWindow *self = reply->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  pixbuf = stipple_store_run_finish (STIPPLE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      reply->generation != self->ghost_generation)
+    return;
+  if (error != NULL)
+    show_message (self, error->message, TRUE);
+  /* GdkTexture only here, on the main thread. */
+  if (pixbuf != NULL)
+    texture = gdk_texture_new_for_pixbuf (pixbuf);
+  stipple_photo_preview_set_ghost (STIPPLE_PHOTO_PREVIEW (self->preview), texture);
+}
+
+static void
+update_ghost (StipplePhotoWindow *self)
+{
+  GhostRequest *request = g_new0 (GhostRequest, 1);
+
+  request->patient_id = self->patient_id;
+  request->view = self->view;
+  request->zone = current_zone (self);
+  stipple_store_run_async (self->store, STIPPLE_STORE_LANE_WRITER, ghost_job, request, g_free,
+                           g_object_unref, self->cancellable, ghost_read_cb,
+                           reply_new (self, ++self->ghost_generation), update_ghost);
 }
 
 static gboolean
@@ -131,24 +233,12 @@ photo_present (StipplePhotoWindow *self,
   return FALSE;
 }
 
+/* Which views of the moment chosen are taken, and which still missing. */
 static void
-refresh (StipplePhotoWindow *self)
+show_views (StipplePhotoWindow *self)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GString) missing = g_string_new (NULL);
-  g_autoptr(GPtrArray) photos = NULL;
   StipplePhotoMoment moment = current_moment (self);
-  GtkWidget *child;
-
-  photos = stipple_store_list_photos (self->store, self->patient_id, self->session_id, FALSE,
-                                      TRUE, &error);
-  if (photos == NULL)
-    {
-      show_message (self, error->message, TRUE);
-      return;
-    }
-  g_clear_pointer (&self->photos, g_ptr_array_unref);
-  self->photos = g_steal_pointer (&photos);
 
   for (guint v = 0; v < STIPPLE_PHOTO_N_VIEWS; v++)
     {
@@ -178,13 +268,99 @@ refresh (StipplePhotoWindow *self)
                                                stipple_photo_moment_get_name (moment));
       gtk_label_set_text (self->missing_label, text);
     }
+}
+
+/* The session's photos as the writer read them, with their thumbnails
+ * decoded there: one a photo, %NULL where it could not be read. */
+typedef struct
+{
+  GPtrArray *photos;
+  GPtrArray *thumbs;
+  /* The first photo that could not be read, in words. */
+  char      *problem;
+} SessionPhotos;
+
+/* For arrays of thumbnails, where %NULL stands for one not read. */
+static void
+clear_thumb (gpointer thumb)
+{
+  if (thumb != NULL)
+    g_object_unref (thumb);
+}
+
+static void
+session_photos_free (SessionPhotos *listed)
+{
+  g_clear_pointer (&listed->photos, g_ptr_array_unref);
+  g_clear_pointer (&listed->thumbs, g_ptr_array_unref);
+  g_free (listed->problem);
+  g_free (listed);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SessionPhotos, session_photos_free)
+
+typedef struct
+{
+  gint64 patient_id;
+  gint64 session_id;
+} SessionRequest;
+
+static gpointer
+list_session_job (StippleStore  *store,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  SessionRequest *request = data;
+  g_autoptr(SessionPhotos) listed = g_new0 (SessionPhotos, 1);
+
+  listed->photos = stipple_store_list_photos (store, request->patient_id, request->session_id,
+                                              FALSE, TRUE, error);
+  if (listed->photos == NULL)
+    return NULL;
+  listed->thumbs = g_ptr_array_new_full (listed->photos->len, clear_thumb);
+  for (guint i = 0; i < listed->photos->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      GdkPixbuf *thumb = read_photo (store, listed->photos->pdata[i], 160, &local_error);
+
+      if (thumb == NULL && listed->problem == NULL)
+        listed->problem = g_strdup (local_error->message);
+      g_ptr_array_add (listed->thumbs, thumb);
+    }
+  return g_steal_pointer (&listed);
+}
+
+static void
+session_listed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Reply) reply = user_data;
+  StipplePhotoWindow *self = reply->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SessionPhotos) listed = NULL;
+  GtkWidget *child;
+
+  listed = stipple_store_run_finish (STIPPLE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      reply->generation != self->list_generation)
+    return;
+  if (listed == NULL)
+    {
+      show_message (self, error->message, TRUE);
+      return;
+    }
+  g_clear_pointer (&self->photos, g_ptr_array_unref);
+  self->photos = g_steal_pointer (&listed->photos);
+  show_views (self);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->taken_box))) != NULL)
     gtk_flow_box_remove (self->taken_box, child);
   for (guint i = 0; i < self->photos->len; i++)
     {
       StipplePhoto *p = self->photos->pdata[i];
-      g_autoptr(GdkPixbuf) thumb = stipple_photo_decode (p->jpeg, 160, NULL);
+      GdkPixbuf *thumb = listed->thumbs->pdata[i];
       g_autofree char *name = stipple_photo_get_description (p);
       GtkWidget *picture;
 
@@ -198,6 +374,21 @@ refresh (StipplePhotoWindow *self)
       gtk_widget_set_tooltip_text (picture, name);
       gtk_flow_box_append (self->taken_box, picture);
     }
+  if (listed->problem != NULL)
+    show_message (self, listed->problem, TRUE);
+}
+
+/* The session's photos, read again on the writer. */
+static void
+refresh (StipplePhotoWindow *self)
+{
+  SessionRequest *request = g_new0 (SessionRequest, 1);
+
+  request->patient_id = self->patient_id;
+  request->session_id = self->session_id;
+  stipple_store_run_async (self->store, STIPPLE_STORE_LANE_WRITER, list_session_job, request,
+                           g_free, (GDestroyNotify) session_photos_free, self->cancellable,
+                           session_listed_cb, reply_new (self, ++self->list_generation), refresh);
 }
 
 typedef struct
@@ -210,11 +401,13 @@ typedef struct
 static void
 store_job_free (StoreJob *job)
 {
-  stipple_photo_free (job->photo);
+  g_clear_pointer (&job->photo, stipple_photo_free);
   g_clear_object (&job->pixbuf);
   g_clear_object (&job->file);
   g_free (job);
 }
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreJob, store_job_free)
 
 /* On a worker: decode and strip (a file) or encode (a frame). Pixels
  * only: the photograph is stored afterwards, through the store. */
@@ -251,6 +444,8 @@ pixels_thread_cb (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* While a photo is on its way (consent asked, pixels made, stored),
+ * nothing else is taken or imported. */
 static void
 set_busy (StipplePhotoWindow *self,
           gboolean            busy)
@@ -309,7 +504,8 @@ pixels_cb (GObject      *object,
                                  g_object_ref (self));
 }
 
-/* Pixels first, on a worker; then the store, in its own turn. */
+/* Pixels first, on a worker; then the store, in its own turn. The
+ * window is busy already, since the consent was asked. */
 static void
 store_photo (StipplePhotoWindow *self,
              StoreJob           *job)
@@ -317,7 +513,6 @@ store_photo (StipplePhotoWindow *self,
   g_autoptr(GTask) task = g_task_new (self, self->cancellable, pixels_cb, NULL);
 
   g_task_set_task_data (task, job, (GDestroyNotify) store_job_free);
-  set_busy (self, TRUE);
   g_task_run_in_thread (task, pixels_thread_cb);
 }
 
@@ -337,31 +532,199 @@ new_photo (StipplePhotoWindow *self,
   return photo;
 }
 
-/* Without consent nothing is read from the camera or a file: the store
- * is told, records the refusal, and the reason is shown. */
-static gboolean
-refuse_without_consent (StipplePhotoWindow *self)
+static const char *
+refusal_reason (StipplePhotoConsent consent)
 {
-  g_autoptr(GError) error = NULL;
-  StipplePhotoConsent consent = stipple_store_get_photo_consent (self->store, self->patient_id,
-                                                                 &error);
-  const char *reason;
-
-  if (error == NULL && consent == STIPPLE_PHOTO_CONSENT_GIVEN)
-    return FALSE;
   if (consent == STIPPLE_PHOTO_CONSENT_REFUSED)
-    reason = _("The patient refused consent to photographs.");
-  else if (consent == STIPPLE_PHOTO_CONSENT_WITHDRAWN)
-    reason = _("The patient withdrew consent to photographs.");
-  else
-    reason = _("The patient has not been asked for consent to photographs.");
-  stipple_store_record_photo_refusal (self->store, self->patient_id, self->session_id,
-                                      self->clinician, reason, NULL);
-  {
-    g_autofree char *text = g_strdup_printf (_("No photograph taken: %s"), reason);
-    show_message (self, text, TRUE);
-  }
-  return TRUE;
+    return _("The patient refused consent to photographs.");
+  if (consent == STIPPLE_PHOTO_CONSENT_WITHDRAWN)
+    return _("The patient withdrew consent to photographs.");
+  return _("The patient has not been asked for consent to photographs.");
+}
+
+typedef struct
+{
+  gint64  patient_id;
+  gint64  session_id;
+  char   *clinician;
+} ConsentRequest;
+
+static void
+consent_request_free (ConsentRequest *request)
+{
+  g_free (request->clinician);
+  g_free (request);
+}
+
+typedef struct
+{
+  StipplePhotoConsent  consent;
+  /* Why the refusal could not be recorded, if it could not. */
+  GError              *unrecorded;
+} ConsentAnswer;
+
+static void
+consent_answer_free (ConsentAnswer *answer)
+{
+  g_clear_error (&answer->unrecorded);
+  g_free (answer);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConsentAnswer, consent_answer_free)
+
+/* On the writer: the consent as the record has it now and, without it,
+ * the refusal recorded in the same turn. */
+static gpointer
+consent_job (StippleStore  *store,
+             gpointer       data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  ConsentRequest *request = data;
+  GError *local_error = NULL;
+  ConsentAnswer *answer;
+  StipplePhotoConsent consent;
+
+  consent = stipple_store_get_photo_consent (store, request->patient_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  answer = g_new0 (ConsentAnswer, 1);
+  answer->consent = consent;
+  if (consent != STIPPLE_PHOTO_CONSENT_GIVEN)
+    stipple_store_record_photo_refusal (store, request->patient_id, request->session_id,
+                                        request->clinician, refusal_reason (consent),
+                                        &answer->unrecorded);
+  return answer;
+}
+
+/* What the clinician asked for, waiting for the consent. */
+typedef enum
+{
+  WANT_TAKE,
+  WANT_IMPORT,
+  WANT_CHOOSE,
+} Want;
+
+typedef struct
+{
+  StipplePhotoWindow *self;
+  Want                want;
+  /* The view and moment as they were chosen when asked. */
+  StipplePhoto       *photo;
+  GFile              *file;
+} Pending;
+
+static void
+pending_free (Pending *pending)
+{
+  g_clear_object (&pending->self);
+  g_clear_pointer (&pending->photo, stipple_photo_free);
+  g_clear_object (&pending->file);
+  g_free (pending);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Pending, pending_free)
+
+static void open_chooser (StipplePhotoWindow *self);
+
+static void
+consent_checked_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Pending) pending = user_data;
+  StipplePhotoWindow *self = pending->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ConsentAnswer) answer = NULL;
+  g_autoptr(GdkPixbuf) frame = NULL;
+  g_autoptr(StoreJob) job = NULL;
+
+  answer = stipple_store_run_finish (STIPPLE_STORE (object), result, &error);
+  if (answer == NULL || answer->consent != STIPPLE_PHOTO_CONSENT_GIVEN ||
+      pending->want == WANT_CHOOSE)
+    set_busy (self, FALSE);
+  if (answer == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message, TRUE);
+      return;
+    }
+  /* Without consent nothing is read from the camera or a file. */
+  if (answer->consent != STIPPLE_PHOTO_CONSENT_GIVEN)
+    {
+      g_autofree char *text = g_strdup_printf (_("No photograph taken: %s"),
+                                               refusal_reason (answer->consent));
+
+      if (answer->unrecorded != NULL)
+        {
+          g_autofree char *both = g_strdup_printf ("%s\n%s", text, answer->unrecorded->message);
+
+          show_message (self, both, TRUE);
+        }
+      else
+        show_message (self, text, TRUE);
+      return;
+    }
+
+  switch (pending->want)
+    {
+    case WANT_CHOOSE:
+      open_chooser (self);
+      return;
+    case WANT_TAKE:
+      /* The consent was given since the window opened: its camera is
+       * opened with the next window. */
+      if (self->camera == NULL)
+        g_set_error_literal (&error, STIPPLE_PHOTO_ERROR, STIPPLE_PHOTO_ERROR_NO_CAMERA,
+                             _("The camera has not sent a picture yet."));
+      else
+        frame = stipple_photo_camera_grab (self->camera, &error);
+      if (frame == NULL)
+        {
+          set_busy (self, FALSE);
+          show_message (self, error->message, TRUE);
+          return;
+        }
+      break;
+    case WANT_IMPORT:
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  job = g_new0 (StoreJob, 1);
+  job->photo = g_steal_pointer (&pending->photo);
+  job->pixbuf = g_steal_pointer (&frame);
+  job->file = g_steal_pointer (&pending->file);
+  store_photo (self, g_steal_pointer (&job));
+}
+
+/* The consent decides in the store: asked on the writer, and @want goes
+ * on once it is known to be given. Without it, the refusal is recorded
+ * and the reason shown. */
+static void
+with_consent (StipplePhotoWindow *self,
+              Want                want,
+              GFile              *file)
+{
+  ConsentRequest *request = g_new0 (ConsentRequest, 1);
+  Pending *pending = g_new0 (Pending, 1);
+
+  request->patient_id = self->patient_id;
+  request->session_id = self->session_id;
+  request->clinician = g_strdup (self->clinician);
+  pending->self = g_object_ref (self);
+  pending->want = want;
+  pending->photo = new_photo (self, want == WANT_TAKE ? STIPPLE_PHOTO_SOURCE_CAMERA
+                                                      : STIPPLE_PHOTO_SOURCE_FILE);
+  pending->file = file ? g_object_ref (file) : NULL;
+  set_busy (self, TRUE);
+  stipple_store_run_async (self->store, STIPPLE_STORE_LANE_WRITER, consent_job, request,
+                           (GDestroyNotify) consent_request_free,
+                           (GDestroyNotify) consent_answer_free, self->cancellable,
+                           consent_checked_cb, pending, with_consent);
 }
 
 static void
@@ -370,22 +733,10 @@ take_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   StipplePhotoWindow *self = STIPPLE_PHOTO_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) frame = NULL;
-  StoreJob *job;
 
-  if (self->busy > 0 || refuse_without_consent (self))
+  if (self->busy > 0)
     return;
-  frame = stipple_photo_camera_grab (self->camera, &error);
-  if (frame == NULL)
-    {
-      show_message (self, error->message, TRUE);
-      return;
-    }
-  job = g_new0 (StoreJob, 1);
-  job->photo = new_photo (self, STIPPLE_PHOTO_SOURCE_CAMERA);
-  job->pixbuf = g_steal_pointer (&frame);
-  store_photo (self, job);
+  with_consent (self, WANT_TAKE, NULL);
 }
 
 /**
@@ -394,23 +745,18 @@ take_action (GtkWidget  *widget,
  * @file: a JPEG or PNG file
  *
  * Imports @file as the current view and moment: turned upright, stripped
- * of every metadata field, stored; what the file chooser calls.
+ * of every metadata field, stored; what the file chooser calls. The
+ * consent is asked on the store's writer first, so the photo is stored
+ * (or the refusal shown) later.
  */
 void
 stipple_photo_window_import_file (StipplePhotoWindow *self,
                                   GFile              *file)
 {
-  StoreJob *job;
-
   g_return_if_fail (STIPPLE_IS_PHOTO_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  if (refuse_without_consent (self))
-    return;
-  job = g_new0 (StoreJob, 1);
-  job->photo = new_photo (self, STIPPLE_PHOTO_SOURCE_FILE);
-  job->file = g_object_ref (file);
-  store_photo (self, job);
+  with_consent (self, WANT_IMPORT, file);
 }
 
 static void
@@ -433,16 +779,11 @@ chooser_response_cb (GtkNativeDialog *chooser,
 }
 
 static void
-import_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+open_chooser (StipplePhotoWindow *self)
 {
-  StipplePhotoWindow *self = STIPPLE_PHOTO_WINDOW (widget);
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-  if (self->busy > 0 || refuse_without_consent (self))
-    return;
   /* Portal-backed in the Flatpak: Stipple sees only the file chosen. */
   chooser = gtk_file_chooser_native_new (_("Import a Photograph"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), _("_Cancel"));
@@ -456,23 +797,47 @@ import_action (GtkWidget  *widget,
 }
 
 static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  StipplePhotoWindow *self = STIPPLE_PHOTO_WINDOW (widget);
+
+  if (self->busy > 0)
+    return;
+  with_consent (self, WANT_CHOOSE, NULL);
+}
+
+static void
+compare_ready_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(StipplePhotoWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  StipplePhotoCompare *compare;
+
+  compare = stipple_photo_compare_new_finish (STIPPLE_STORE (object), result, &error);
+  if (compare == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message, TRUE);
+      return;
+    }
+  gtk_window_set_transient_for (GTK_WINDOW (compare), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (compare));
+}
+
+static void
 compare_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
   StipplePhotoWindow *self = STIPPLE_PHOTO_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-  StipplePhotoCompare *compare;
 
-  compare = stipple_photo_compare_new (self->store, self->patient_id, self->view,
-                                       current_zone (self), &error);
-  if (compare == NULL)
-    {
-      show_message (self, error->message, TRUE);
-      return;
-    }
-  gtk_window_set_transient_for (GTK_WINDOW (compare), GTK_WINDOW (self));
-  gtk_window_present (GTK_WINDOW (compare));
+  stipple_photo_compare_new_async (self->store, self->patient_id, self->view,
+                                   current_zone (self), self->cancellable, compare_ready_cb,
+                                   g_object_ref (self));
 }
 
 static void
@@ -509,8 +874,10 @@ view_selected_cb (StipplePhotoWindow *self,
 static void
 moment_changed_cb (StipplePhotoWindow *self)
 {
+  /* The list is the session's whatever the moment: only what it says
+   * changes. */
   if (self->photos != NULL)
-    refresh (self);
+    show_views (self);
 }
 
 static void
@@ -725,43 +1092,33 @@ stipple_photo_window_init (StipplePhotoWindow *self)
   self->cancellable = g_cancellable_new ();
 }
 
-/**
- * stipple_photo_window_new:
- * @store: the patient file
- * @settings: (nullable): Stipple's settings, for the clinic's notes
- * @patient_id: the patient
- * @session_id: the session the photos belong to
- * @clinician: who takes them
- *
- * Opens the camera when the patient consents to photographs; otherwise
- * says why nothing can be taken.
- *
- * Returns: (transfer full): the window, to be presented
- */
-StipplePhotoWindow *
-stipple_photo_window_new (StippleStore *store,
-                          GSettings    *settings,
-                          gint64        patient_id,
-                          gint64        session_id,
-                          const char   *clinician)
+static gpointer
+get_consent_job (StippleStore  *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
 {
-  StipplePhotoWindow *self;
+  return GINT_TO_POINTER (stipple_store_get_photo_consent (store, *(gint64 *) data, error));
+}
+
+/* The camera is opened only with the patient's consent; otherwise the
+ * window says why nothing can be taken. */
+static void
+window_consent_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(StipplePhotoWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   StipplePhotoConsent consent;
 
-  g_return_val_if_fail (STIPPLE_IS_STORE (store), NULL);
-
-  self = g_object_new (STIPPLE_TYPE_PHOTO_WINDOW, NULL);
-  self->store = g_object_ref (store);
-  self->settings = settings ? g_object_ref (settings) : NULL;
-  self->patient_id = patient_id;
-  self->session_id = session_id;
-  self->clinician = g_strdup (clinician ? clinician : "");
-  build (self);
-  gtk_list_box_select_row (self->view_list, GTK_LIST_BOX_ROW (self->view_rows[0]));
-  refresh (self);
-
-  consent = stipple_store_get_photo_consent (store, patient_id, &error);
+  consent = GPOINTER_TO_INT (stipple_store_run_finish (STIPPLE_STORE (object), result, &error));
+  if (error != NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message, TRUE);
+      return;
+    }
   if (consent == STIPPLE_PHOTO_CONSENT_GIVEN)
     {
       self->camera = stipple_photo_camera_new ();
@@ -780,6 +1137,47 @@ stipple_photo_window_new (StippleStore *store,
                         : _("The patient has not been asked for consent to photographs: "
                             "none can be taken until it is recorded in the screening."),
                   TRUE);
+}
+
+/**
+ * stipple_photo_window_new:
+ * @store: the patient file
+ * @settings: (nullable): Stipple's settings, for the clinic's notes
+ * @patient_id: the patient
+ * @session_id: the session the photos belong to
+ * @clinician: who takes them
+ *
+ * Reads the session's photos and the patient's consent on the store's
+ * writer; once the consent is known to be given, opens the camera,
+ * otherwise says why nothing can be taken.
+ *
+ * Returns: (transfer full): the window, to be presented
+ */
+StipplePhotoWindow *
+stipple_photo_window_new (StippleStore *store,
+                          GSettings    *settings,
+                          gint64        patient_id,
+                          gint64        session_id,
+                          const char   *clinician)
+{
+  StipplePhotoWindow *self;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (store), NULL);
+
+  self = g_object_new (STIPPLE_TYPE_PHOTO_WINDOW, NULL);
+  self->store = g_object_ref (store);
+  self->settings = settings ? g_object_ref (settings) : NULL;
+  self->patient_id = patient_id;
+  self->session_id = session_id;
+  self->clinician = g_strdup (clinician ? clinician : "");
+  build (self);
+  gtk_list_box_select_row (self->view_list, GTK_LIST_BOX_ROW (self->view_rows[0]));
+  refresh (self);
+
+  stipple_store_run_async (store, STIPPLE_STORE_LANE_WRITER, get_consent_job,
+                           g_memdup2 (&patient_id, sizeof patient_id), g_free, NULL,
+                           self->cancellable, window_consent_cb, g_object_ref (self),
+                           stipple_photo_window_new);
   return self;
 }
 
