@@ -31,10 +31,11 @@
  * given, never a window or the application. The synchronous calls block
  * on the patient file and take the same lock as the writer: jobs on a
  * lane, the command-line tools and the tests call them. The interface
- * uses the _async forms, except for a few short calls it still makes on
- * its main thread, taking turns with the writer through the same lock:
- * the photograph windows' lists, pixels, consent check and the record
- * of a refusal. These are to move to the writer.
+ * makes no synchronous store call that reads or writes the file: it
+ * uses the _async forms, or runs a job of its own on the writer through
+ * stipple_store_run_async() (the photograph windows read their lists,
+ * pixels and consent, and record a refusal, that way, and decode the
+ * pixels in the same job).
  *
  * The note saver's writes are writer jobs (stipple_store_save_note_async())
  * and no long job is ever queued there: tests/test-store-async.c holds
