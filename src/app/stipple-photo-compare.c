@@ -59,9 +59,21 @@ struct _StipplePhotoCompare
 
 G_DEFINE_FINAL_TYPE (StipplePhotoCompare, stipple_photo_compare, ADW_TYPE_WINDOW)
 
+/* @cause, with the photo it is about named, so the clinician knows
+ * which one could not be read. */
+static void
+set_photo_error (GError             **error,
+                 const StipplePhoto  *photo,
+                 const GError        *cause)
+{
+  g_autofree char *name = stipple_photo_get_description (photo);
+
+  g_set_error (error, cause->domain, cause->code, _("“%s” could not be read: %s"), name,
+               cause->message);
+}
+
 /* On the writer: @photo's stored JPEG (read now unless it is already
- * there), decoded to at most @max_side. The error names the photo, so
- * the clinician knows which one could not be read. */
+ * there), decoded to at most @max_side. */
 static GdkPixbuf *
 read_photo (StippleStore        *store,
             const StipplePhoto  *photo,
@@ -78,10 +90,7 @@ read_photo (StippleStore        *store,
     pixbuf = stipple_photo_decode (jpeg, max_side, &local_error);
   if (pixbuf == NULL)
     {
-      g_autofree char *name = stipple_photo_get_description (photo);
-
-      g_set_error (error, local_error->domain, local_error->code, _("“%s” could not be read: %s"),
-                   name, local_error->message);
+      set_photo_error (error, photo, local_error);
       return NULL;
     }
   return g_steal_pointer (&pixbuf);
@@ -624,7 +633,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompareLoad, compare_load_free)
 
 static void
 note_problem (CompareLoad  *load,
-              GError       *error)
+              const GError *error)
 {
   if (error != NULL && load->problem == NULL)
     load->problem = g_strdup (error->message);
@@ -664,11 +673,17 @@ compare_load_job (StippleStore  *store,
     {
       StipplePhoto *p = all->pdata[i];
       g_autoptr(GError) local_error = NULL;
+      g_autoptr(GError) unread = NULL;
 
-      /* Read once for the thumbnail and, for the first pair, the view;
-       * read_photo() tries again a read that failed, to name the photo. */
-      p->jpeg = stipple_store_load_photo_pixels (store, p->id, NULL);
-      g_ptr_array_add (load->thumbs, read_photo (store, p, 120, &local_error));
+      /* Read once, for the thumbnail and, for the first pair, the view. */
+      p->jpeg = stipple_store_load_photo_pixels (store, p->id, &unread);
+      if (p->jpeg == NULL)
+        {
+          set_photo_error (&local_error, p, unread);
+          g_ptr_array_add (load->thumbs, NULL);
+        }
+      else
+        g_ptr_array_add (load->thumbs, read_photo (store, p, 120, &local_error));
       note_problem (load, local_error);
       if ((i == 0 || i == all->len - 1) && local_error == NULL)
         {

@@ -464,12 +464,13 @@ stored_cb (GObject      *object,
   g_autoptr(StipplePhoto) photo = NULL;
   g_autoptr(GError) error = NULL;
 
-  set_busy (self, FALSE);
   photo = stipple_store_add_photo_finish (STIPPLE_STORE (object), result, &error);
+  /* Cancelled: the window is gone, and its widgets with it. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
   if (photo == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
       show_message (self, error->message, TRUE);
       return;
     }
@@ -494,9 +495,9 @@ pixels_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      set_busy (self, FALSE);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      set_busy (self, FALSE);
       show_message (self, error->message, TRUE);
       return;
     }
@@ -643,13 +644,15 @@ consent_checked_cb (GObject      *object,
   g_autoptr(StoreJob) job = NULL;
 
   answer = stipple_store_run_finish (STIPPLE_STORE (object), result, &error);
+  /* Cancelled: the window is gone, and its widgets with it. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (answer == NULL || answer->consent != STIPPLE_PHOTO_CONSENT_GIVEN ||
       pending->want == WANT_CHOOSE)
     set_busy (self, FALSE);
   if (answer == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_message (self, error->message, TRUE);
+      show_message (self, error->message, TRUE);
       return;
     }
   /* Without consent nothing is read from the camera or a file. */
