@@ -7,6 +7,10 @@
  * photographs decides in the store: without it nothing is taken, the
  * clinician is told why and the refusal is recorded.
  *
+ * The window reads the patient file only through jobs on the store's
+ * writer, which also decode the photos; their replies come back in their
+ * own time, and a photo that cannot be read is named in the message.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
