@@ -1,8 +1,11 @@
 /* test-photos-ui.c: taking, importing and comparing photographs on screen
  *
  * The camera is GStreamer's videotestsrc (STIPPLE_CAMERA_PIPELINE); the
- * patient file is a real one. With STIPPLE_SCREENSHOT_DIR set, the
- * capture with its ghost and the comparison are saved as screenshots.
+ * patient file is a real one. The windows read it on the store's writer,
+ * so what they show is waited for, never assumed right after a call.
+ * With STIPPLE_SCREENSHOT_DIR set, the capture with its ghost, the
+ * comparison and both windows naming a photo that cannot be read are
+ * saved as screenshots.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
