@@ -25,6 +25,7 @@
 
 #include "stipple-photo-compare.h"
 #include "stipple-photo-import.h"
+#include "stipple-photo-reads.h"
 
 /* The longest side a photo is decoded to for comparing. */
 #define DISPLAY_SIDE 1280
@@ -58,43 +59,6 @@ struct _StipplePhotoCompare
 };
 
 G_DEFINE_FINAL_TYPE (StipplePhotoCompare, stipple_photo_compare, ADW_TYPE_WINDOW)
-
-/* @cause, with the photo it is about named, so the clinician knows
- * which one could not be read. */
-static void
-set_photo_error (GError             **error,
-                 const StipplePhoto  *photo,
-                 const GError        *cause)
-{
-  g_autofree char *name = stipple_photo_get_description (photo);
-
-  g_set_error (error, cause->domain, cause->code, _("“%s” could not be read: %s"), name,
-               cause->message);
-}
-
-/* On the writer: @photo's stored JPEG (read now unless it is already
- * there), decoded to at most @max_side. */
-static GdkPixbuf *
-read_photo (StippleStore        *store,
-            const StipplePhoto  *photo,
-            int                  max_side,
-            GError             **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GBytes) jpeg = NULL;
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-
-  jpeg = photo->jpeg != NULL ? g_bytes_ref (photo->jpeg)
-                             : stipple_store_load_photo_pixels (store, photo->id, &local_error);
-  if (jpeg != NULL)
-    pixbuf = stipple_photo_decode (jpeg, max_side, &local_error);
-  if (pixbuf == NULL)
-    {
-      set_photo_error (error, photo, local_error);
-      return NULL;
-    }
-  return g_steal_pointer (&pixbuf);
-}
 
 static void
 show_problem (StipplePhotoCompare *self,
@@ -145,7 +109,7 @@ read_photo_job (StippleStore  *store,
 {
   /* At most the screen's size: a texture far larger than where it is
    * drawn costs the renderer every frame (docs/photographs.md). */
-  return read_photo (store, data, DISPLAY_SIDE, error);
+  return stipple_photo_read (store, data, DISPLAY_SIDE, error);
 }
 
 static void
@@ -679,15 +643,15 @@ compare_load_job (StippleStore  *store,
       p->jpeg = stipple_store_load_photo_pixels (store, p->id, &unread);
       if (p->jpeg == NULL)
         {
-          set_photo_error (&local_error, p, unread);
+          stipple_photo_set_read_error (&local_error, p, unread);
           g_ptr_array_add (load->thumbs, NULL);
         }
       else
-        g_ptr_array_add (load->thumbs, read_photo (store, p, 120, &local_error));
+        g_ptr_array_add (load->thumbs, stipple_photo_read (store, p, 120, &local_error));
       note_problem (load, local_error);
       if ((i == 0 || i == all->len - 1) && local_error == NULL)
         {
-          GdkPixbuf *pixbuf = read_photo (store, p, DISPLAY_SIDE, &local_error);
+          GdkPixbuf *pixbuf = stipple_photo_read (store, p, DISPLAY_SIDE, &local_error);
 
           note_problem (load, local_error);
           if (i == 0)

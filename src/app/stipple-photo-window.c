@@ -8,8 +8,9 @@
  * clinician is told why and the refusal is recorded.
  *
  * The window reads the patient file only through jobs on the store's
- * writer, which also decode the photos; their replies come back in their
- * own time, and a photo that cannot be read is named in the message.
+ * writer (stipple-photo-reads.c), which also decode the photos; their
+ * replies come back in their own time, and a photo that cannot be read
+ * is named in the message.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,6 +25,7 @@
 #include "stipple-photo-compare.h"
 #include "stipple-photo-import.h"
 #include "stipple-photo-preview.h"
+#include "stipple-photo-reads.h"
 #include "stipple-photo-window.h"
 
 struct _StipplePhotoWindow
@@ -119,73 +121,6 @@ reply_free (Reply *reply)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 
-/* On the writer: @photo's stored JPEG (read now unless it was listed
- * with its pixels), decoded to at most @max_side. The error names the
- * photo, so the clinician knows which one could not be read. */
-static GdkPixbuf *
-read_photo (StippleStore        *store,
-            const StipplePhoto  *photo,
-            int                  max_side,
-            GError             **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GBytes) jpeg = NULL;
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-
-  jpeg = photo->jpeg != NULL ? g_bytes_ref (photo->jpeg)
-                             : stipple_store_load_photo_pixels (store, photo->id, &local_error);
-  if (jpeg != NULL)
-    pixbuf = stipple_photo_decode (jpeg, max_side, &local_error);
-  if (pixbuf == NULL)
-    {
-      g_autofree char *name = stipple_photo_get_description (photo);
-
-      g_set_error (error, local_error->domain, local_error->code, _("“%s” could not be read: %s"),
-                   name, local_error->message);
-      return NULL;
-    }
-  return g_steal_pointer (&pixbuf);
-}
-
-/* The ghost: this view as it was first photographed for this patient. */
-typedef struct
-{
-  gint64            patient_id;
-  StipplePhotoView  view;
-  StippleZone       zone;
-} GhostRequest;
-
-/* On the writer. Returns the ghost's pixels, or %NULL without an error
- * when the view has never been photographed. */
-static gpointer
-ghost_job (StippleStore  *store,
-           gpointer       data,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  GhostRequest *request = data;
-  g_autoptr(GPtrArray) all = NULL;
-  StipplePhoto *first = NULL;
-
-  all = stipple_store_list_photos (store, request->patient_id, 0, FALSE, FALSE, error);
-  if (all == NULL)
-    return NULL;
-  for (guint i = 0; i < all->len; i++)
-    {
-      StipplePhoto *p = all->pdata[i];
-
-      if (p->view != request->view || p->zone != request->zone)
-        continue;
-      if (first == NULL || (first->moment != STIPPLE_PHOTO_MOMENT_BEFORE &&
-                            p->moment == STIPPLE_PHOTO_MOMENT_BEFORE &&
-                            p->session_id == first->session_id))
-        first = p;
-    }
-  if (first == NULL)
-    return NULL;
-  return read_photo (store, first, 1280, error);
-}
-
 static void
 ghost_read_cb (GObject      *object,
                GAsyncResult *result,
@@ -212,12 +147,12 @@ ghost_read_cb (GObject      *object,
 static void
 update_ghost (StipplePhotoWindow *self)
 {
-  GhostRequest *request = g_new0 (GhostRequest, 1);
+  StipplePhotoGhostRequest *request = g_new0 (StipplePhotoGhostRequest, 1);
 
   request->patient_id = self->patient_id;
   request->view = self->view;
   request->zone = current_zone (self);
-  stipple_store_run_async (self->store, STIPPLE_STORE_LANE_WRITER, ghost_job, request, g_free,
+  stipple_store_run_async (self->store, STIPPLE_STORE_LANE_WRITER, stipple_photo_ghost_job, request, g_free,
                            g_object_unref, self->cancellable, ghost_read_cb,
                            reply_new (self, ++self->ghost_generation), update_ghost);
 }
@@ -274,67 +209,6 @@ show_views (StipplePhotoWindow *self)
     }
 }
 
-/* The session's photos as the writer read them, with their thumbnails
- * decoded there: one a photo, %NULL where it could not be read. */
-typedef struct
-{
-  GPtrArray *photos;
-  GPtrArray *thumbs;
-  /* The first photo that could not be read, in words. */
-  char      *problem;
-} SessionPhotos;
-
-/* For arrays of thumbnails, where %NULL stands for one not read. */
-static void
-clear_thumb (gpointer thumb)
-{
-  if (thumb != NULL)
-    g_object_unref (thumb);
-}
-
-static void
-session_photos_free (SessionPhotos *listed)
-{
-  g_clear_pointer (&listed->photos, g_ptr_array_unref);
-  g_clear_pointer (&listed->thumbs, g_ptr_array_unref);
-  g_free (listed->problem);
-  g_free (listed);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SessionPhotos, session_photos_free)
-
-typedef struct
-{
-  gint64 patient_id;
-  gint64 session_id;
-} SessionRequest;
-
-static gpointer
-list_session_job (StippleStore  *store,
-                  gpointer       data,
-                  GCancellable  *cancellable,
-                  GError       **error)
-{
-  SessionRequest *request = data;
-  g_autoptr(SessionPhotos) listed = g_new0 (SessionPhotos, 1);
-
-  listed->photos = stipple_store_list_photos (store, request->patient_id, request->session_id,
-                                              FALSE, TRUE, error);
-  if (listed->photos == NULL)
-    return NULL;
-  listed->thumbs = g_ptr_array_new_full (listed->photos->len, clear_thumb);
-  for (guint i = 0; i < listed->photos->len; i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      GdkPixbuf *thumb = read_photo (store, listed->photos->pdata[i], 160, &local_error);
-
-      if (thumb == NULL && listed->problem == NULL)
-        listed->problem = g_strdup (local_error->message);
-      g_ptr_array_add (listed->thumbs, thumb);
-    }
-  return g_steal_pointer (&listed);
-}
-
 static void
 session_listed_cb (GObject      *object,
                    GAsyncResult *result,
@@ -343,7 +217,7 @@ session_listed_cb (GObject      *object,
   g_autoptr(Reply) reply = user_data;
   StipplePhotoWindow *self = reply->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SessionPhotos) listed = NULL;
+  g_autoptr(StippleSessionPhotos) listed = NULL;
   GtkWidget *child;
 
   listed = stipple_store_run_finish (STIPPLE_STORE (object), result, &error);
@@ -386,12 +260,12 @@ session_listed_cb (GObject      *object,
 static void
 refresh (StipplePhotoWindow *self)
 {
-  SessionRequest *request = g_new0 (SessionRequest, 1);
+  StipplePhotoSessionRequest *request = g_new0 (StipplePhotoSessionRequest, 1);
 
   request->patient_id = self->patient_id;
   request->session_id = self->session_id;
-  stipple_store_run_async (self->store, STIPPLE_STORE_LANE_WRITER, list_session_job, request,
-                           g_free, (GDestroyNotify) session_photos_free, self->cancellable,
+  stipple_store_run_async (self->store, STIPPLE_STORE_LANE_WRITER, stipple_photo_list_session_job, request,
+                           g_free, (GDestroyNotify) stipple_session_photos_free, self->cancellable,
                            session_listed_cb, reply_new (self, ++self->list_generation), refresh);
 }
 
@@ -537,74 +411,6 @@ new_photo (StipplePhotoWindow *self,
   return photo;
 }
 
-static const char *
-refusal_reason (StipplePhotoConsent consent)
-{
-  if (consent == STIPPLE_PHOTO_CONSENT_REFUSED)
-    return _("The patient refused consent to photographs.");
-  if (consent == STIPPLE_PHOTO_CONSENT_WITHDRAWN)
-    return _("The patient withdrew consent to photographs.");
-  return _("The patient has not been asked for consent to photographs.");
-}
-
-typedef struct
-{
-  gint64  patient_id;
-  gint64  session_id;
-  char   *clinician;
-} ConsentRequest;
-
-static void
-consent_request_free (ConsentRequest *request)
-{
-  g_free (request->clinician);
-  g_free (request);
-}
-
-typedef struct
-{
-  StipplePhotoConsent  consent;
-  /* Why the refusal could not be recorded, if it could not. */
-  GError              *unrecorded;
-} ConsentAnswer;
-
-static void
-consent_answer_free (ConsentAnswer *answer)
-{
-  g_clear_error (&answer->unrecorded);
-  g_free (answer);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConsentAnswer, consent_answer_free)
-
-/* On the writer: the consent as the record has it now and, without it,
- * the refusal recorded in the same turn. */
-static gpointer
-consent_job (StippleStore  *store,
-             gpointer       data,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  ConsentRequest *request = data;
-  GError *local_error = NULL;
-  ConsentAnswer *answer;
-  StipplePhotoConsent consent;
-
-  consent = stipple_store_get_photo_consent (store, request->patient_id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return NULL;
-    }
-  answer = g_new0 (ConsentAnswer, 1);
-  answer->consent = consent;
-  if (consent != STIPPLE_PHOTO_CONSENT_GIVEN)
-    stipple_store_record_photo_refusal (store, request->patient_id, request->session_id,
-                                        request->clinician, refusal_reason (consent),
-                                        &answer->unrecorded);
-  return answer;
-}
-
 /* What the clinician asked for, waiting for the consent. */
 typedef enum
 {
@@ -643,7 +449,7 @@ consent_checked_cb (GObject      *object,
   g_autoptr(Pending) pending = user_data;
   StipplePhotoWindow *self = pending->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(ConsentAnswer) answer = NULL;
+  g_autoptr(StipplePhotoConsentAnswer) answer = NULL;
   g_autoptr(GdkPixbuf) frame = NULL;
   g_autoptr(StoreJob) job = NULL;
 
@@ -663,7 +469,7 @@ consent_checked_cb (GObject      *object,
   if (answer->consent != STIPPLE_PHOTO_CONSENT_GIVEN)
     {
       g_autofree char *text = g_strdup_printf (_("No photograph taken: %s"),
-                                               refusal_reason (answer->consent));
+                                               stipple_photo_refusal_reason (answer->consent));
 
       if (answer->unrecorded != NULL)
         {
@@ -716,7 +522,7 @@ with_consent (StipplePhotoWindow *self,
               Want                want,
               GFile              *file)
 {
-  ConsentRequest *request = g_new0 (ConsentRequest, 1);
+  StipplePhotoConsentRequest *request = g_new0 (StipplePhotoConsentRequest, 1);
   Pending *pending = g_new0 (Pending, 1);
 
   request->patient_id = self->patient_id;
@@ -728,9 +534,9 @@ with_consent (StipplePhotoWindow *self,
                                                       : STIPPLE_PHOTO_SOURCE_FILE);
   pending->file = file ? g_object_ref (file) : NULL;
   set_busy (self, TRUE);
-  stipple_store_run_async (self->store, STIPPLE_STORE_LANE_WRITER, consent_job, request,
-                           (GDestroyNotify) consent_request_free,
-                           (GDestroyNotify) consent_answer_free, self->cancellable,
+  stipple_store_run_async (self->store, STIPPLE_STORE_LANE_WRITER, stipple_photo_consent_job, request,
+                           (GDestroyNotify) stipple_photo_consent_request_free,
+                           (GDestroyNotify) stipple_photo_consent_answer_free, self->cancellable,
                            consent_checked_cb, pending, with_consent);
 }
 
@@ -1099,15 +905,6 @@ stipple_photo_window_init (StipplePhotoWindow *self)
   self->cancellable = g_cancellable_new ();
 }
 
-static gpointer
-get_consent_job (StippleStore  *store,
-                 gpointer       data,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  return GINT_TO_POINTER (stipple_store_get_photo_consent (store, *(gint64 *) data, error));
-}
-
 /* The camera is opened only with the patient's consent; otherwise the
  * window says why nothing can be taken. */
 static void
@@ -1181,7 +978,7 @@ stipple_photo_window_new (StippleStore *store,
   gtk_list_box_select_row (self->view_list, GTK_LIST_BOX_ROW (self->view_rows[0]));
   refresh (self);
 
-  stipple_store_run_async (store, STIPPLE_STORE_LANE_WRITER, get_consent_job,
+  stipple_store_run_async (store, STIPPLE_STORE_LANE_WRITER, stipple_photo_get_consent_job,
                            g_memdup2 (&patient_id, sizeof patient_id), g_free, NULL,
                            self->cancellable, window_consent_cb, g_object_ref (self),
                            stipple_photo_window_new);
