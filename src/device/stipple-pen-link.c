@@ -8,6 +8,9 @@
 #include "config.h"
 
 #include <stdatomic.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
 
 #include "stipple-rt-mutex.h"
 #include "stipple-pen-error.h"
@@ -23,10 +26,42 @@
  *
  * A frozen window must still stop the needle, since nobody could reach
  * its emergency stop: the main thread signs a liveness token every 50 ms,
- * and a token older than 500 ms makes the link stop heartbeating and send
- * EMERGENCY_STOP itself. docs/device.md draws the timing. */
+ * and a token older than STIPPLE_PEN_LINK_LIVENESS_US (1 s) makes the
+ * link stop heartbeating and send EMERGENCY_STOP itself.
+ *
+ * The link also keeps the time of the commands that wait for a reply:
+ * the request queue's command in flight and the emergency stop. Each is
+ * sent once by its caller; the link starts its reply timeout when the OUT
+ * transfer completed, hears on the I/O thread of the reply the moment it
+ * arrives, and sends the command again (same sequence number) only when
+ * none came in time, however busy the window's thread is. When every try
+ * is spent it tells the main context. docs/device.md draws the timing. */
 
 #define INTERVAL_BINS 1001
+
+/* A send that has not completed is waited for this long before its
+ * reply is called missing anyway (the transport ends a stuck send
+ * itself: USB after 100 ms). */
+#define OUT_WAIT_LIMIT_US (G_USEC_PER_SEC)
+
+/* A command waiting for its reply. */
+typedef struct
+{
+  gboolean  active;
+  guint8    type;
+  guint16   seq;
+  guint8    frame[STIPPLE_PROTO_MAX_FRAME];
+  gsize     len;
+  guint     tries;
+  guint     max_tries;
+  gint64    timeout_us;
+  /* The last try: when it was sent, and its number on the transport. */
+  gint64    sent_us;
+  guint64   out_serial;
+  /* Bumped at every try, so that a send's serial is kept only for the
+   * try it belongs to. */
+  guint     generation;
+} Slot;
 
 struct _StipplePenLink
 {
@@ -72,6 +107,10 @@ struct _StipplePenLink
   /* Intervals between heartbeats, in 1 ms bins; the last bin holds
    * every longer one. */
   guint64                  interval_bins[INTERVAL_BINS];
+  /* Commands waiting for their replies, and how many tries went out
+   * again because no reply came in time. */
+  Slot                     slots[STIPPLE_PEN_LINK_N_SLOTS];
+  guint64                  resends;
 };
 
 typedef struct
@@ -125,6 +164,108 @@ send_command (StipplePenLink *link,
 
   return !g_error_matches (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_UNPLUGGED) &&
          !g_error_matches (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_NO_PEN);
+}
+
+/* Under the lock: whether @slot's reply is overdue at @now. Timed from
+ * when the try left the host, since a pen cannot answer what it has not
+ * received; a send not completed yet is waited for, up to
+ * OUT_WAIT_LIMIT_US. */
+static gboolean
+slot_overdue (StipplePenLink *link,
+              Slot           *slot,
+              gint64          now)
+{
+  gint64 out_done;
+
+  if (slot->out_serial == 0)
+    return now - slot->sent_us >= OUT_WAIT_LIMIT_US;
+  out_done = stipple_transport_get_out_completed_us (link->transport, slot->out_serial);
+  if (out_done == 0)
+    return now - slot->sent_us >= OUT_WAIT_LIMIT_US;
+  return now - out_done >= slot->timeout_us;
+}
+
+/* One try of a command, copied out of its slot under the lock that
+ * decided it, so that a new command put in the slot meanwhile is never
+ * sent in its place. */
+typedef struct
+{
+  guint8  frame[STIPPLE_PROTO_MAX_FRAME];
+  gsize   len;
+  guint   generation;
+} Try;
+
+/* Under the lock. */
+static void
+prepare_try (Slot *slot,
+             Try  *try)
+{
+  try->len = slot->len;
+  memcpy (try->frame, slot->frame, slot->len);
+  try->generation = ++slot->generation;
+  slot->sent_us = g_get_monotonic_time ();
+  slot->out_serial = 0;
+}
+
+/* Sends @try without the lock: a transport may deliver the answer from
+ * inside its send, on this thread. */
+static gboolean
+send_try (StipplePenLink      *link,
+          StipplePenLinkSlot   which,
+          const Try           *try,
+          GError             **error)
+{
+  gboolean sent = stipple_transport_send (link->transport, try->frame, try->len, error);
+
+  stipple_rt_mutex_lock (&link->lock);
+  if (sent && link->slots[which].generation == try->generation)
+    link->slots[which].out_serial = stipple_transport_get_out_serial (link->transport);
+  stipple_rt_mutex_unlock (&link->lock);
+  return sent;
+}
+
+/* On the link thread: every command whose reply is overdue is sent again,
+ * or, its tries spent, given up and the main context told. */
+static void
+time_commands (StipplePenLink *link,
+               gint64          now)
+{
+  for (guint i = 0; i < STIPPLE_PEN_LINK_N_SLOTS; i++)
+    {
+      StipplePenLinkEvent event = { .kind = STIPPLE_PEN_LINK_COMMAND_UNANSWERED, .slot = i };
+      gboolean resend = FALSE, given_up = FALSE;
+      Slot *slot = &link->slots[i];
+      Try try;
+
+      stipple_rt_mutex_lock (&link->lock);
+      if (slot->active && slot_overdue (link, slot, now))
+        {
+          if (slot->tries < slot->max_tries)
+            {
+              g_debug ("No reply to command 0x%02x (seq %u), sending it again",
+                       slot->type, slot->seq);
+              slot->tries++;
+              link->resends++;
+              prepare_try (slot, &try);
+              resend = TRUE;
+            }
+          else
+            {
+              slot->active = FALSE;
+              event.seq = slot->seq;
+              event.tries = slot->tries;
+              given_up = TRUE;
+            }
+        }
+      stipple_rt_mutex_unlock (&link->lock);
+
+      /* A failed send is a try spent; an unplugged pen is reported by
+       * the transport. */
+      if (resend)
+        send_try (link, i, &try, NULL);
+      if (given_up)
+        post (link, &event);
+    }
 }
 
 static gboolean
@@ -225,6 +366,8 @@ tick_cb (gpointer user_data)
     send_command (link, STIPPLE_PROTO_MSG_EMERGENCY_STOP);
   if (have_event)
     post (link, &event);
+
+  time_commands (link, now);
 
   return G_SOURCE_CONTINUE;
 }
@@ -437,6 +580,143 @@ stipple_pen_link_heartbeat_replied (StipplePenLink *link,
 }
 
 /**
+ * stipple_pen_link_send:
+ * @link: a link
+ * @slot: which command this is
+ * @command: the command, its sequence number taken
+ * @max_tries: how many tries the command has in all
+ * @timeout_us: how long to wait for each reply, from when its try left
+ *   the host
+ * @error: return location for a #GError
+ *
+ * Sends @command now, on the calling thread, and keeps its time from
+ * then on: the link thread sends it again while no reply comes within
+ * @timeout_us and tries are left, and posts
+ * %STIPPLE_PEN_LINK_COMMAND_UNANSWERED when they are spent. Whatever
+ * @slot held before is forgotten.
+ *
+ * Returns: whether the first send went out; if not, nothing is timed
+ */
+gboolean
+stipple_pen_link_send (StipplePenLink             *link,
+                       StipplePenLinkSlot          slot,
+                       const StippleProtoCommand  *command,
+                       guint                       max_tries,
+                       gint64                      timeout_us,
+                       GError                    **error)
+{
+  guint8 frame[STIPPLE_PROTO_MAX_FRAME];
+  gsize len = 0;
+  Try try;
+
+  g_return_val_if_fail (slot < STIPPLE_PEN_LINK_N_SLOTS, FALSE);
+
+  if (stipple_proto_command_encode (command, frame, sizeof frame, &len) != STIPPLE_PROTO_STATUS_OK)
+    {
+      g_set_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_PROTOCOL,
+                   _("Stipple could not encode the command for the pen."));
+      return FALSE;
+    }
+
+  stipple_rt_mutex_lock (&link->lock);
+  link->slots[slot].active = TRUE;
+  link->slots[slot].type = command->type;
+  link->slots[slot].seq = command->seq;
+  memcpy (link->slots[slot].frame, frame, len);
+  link->slots[slot].len = len;
+  link->slots[slot].tries = 1;
+  link->slots[slot].max_tries = max_tries;
+  link->slots[slot].timeout_us = timeout_us;
+  prepare_try (&link->slots[slot], &try);
+  stipple_rt_mutex_unlock (&link->lock);
+
+  if (send_try (link, slot, &try, error))
+    return TRUE;
+
+  stipple_rt_mutex_lock (&link->lock);
+  if (link->slots[slot].generation == try.generation)
+    link->slots[slot].active = FALSE;
+  stipple_rt_mutex_unlock (&link->lock);
+  return FALSE;
+}
+
+/**
+ * stipple_pen_link_replied:
+ * @link: a link
+ * @command_type: the command the reply answers (its type without the
+ *   reply bit)
+ * @seq: the reply's sequence number
+ * @busy: whether the pen answered BUSY
+ *
+ * A reply arrived; called on the transport's I/O thread the moment it
+ * does. A reply to the command a slot waits for, whenever it comes,
+ * ends that command's timing: it is not sent again; unless it is BUSY
+ * and tries are left, when the command goes again after its timeout.
+ */
+void
+stipple_pen_link_replied (StipplePenLink *link,
+                          guint8          command_type,
+                          guint16         seq,
+                          gboolean        busy)
+{
+  stipple_rt_mutex_lock (&link->lock);
+  for (guint i = 0; i < STIPPLE_PEN_LINK_N_SLOTS; i++)
+    {
+      Slot *slot = &link->slots[i];
+
+      if (!slot->active || slot->type != command_type || slot->seq != seq)
+        continue;
+      /* BUSY is "not done": sent again once the reply timeout's time has
+       * passed (docs/pen-protocol.md §4), while tries are left. */
+      if (!busy || slot->tries >= slot->max_tries)
+        slot->active = FALSE;
+    }
+  stipple_rt_mutex_unlock (&link->lock);
+}
+
+/**
+ * stipple_pen_link_get_tries:
+ * @link: a link
+ * @slot: a slot
+ * @seq: the command's sequence number
+ *
+ * Returns: how many tries of the command @seq in @slot went out, 0 if
+ *   the slot holds another command
+ */
+guint
+stipple_pen_link_get_tries (StipplePenLink     *link,
+                            StipplePenLinkSlot  slot,
+                            guint16             seq)
+{
+  guint tries;
+
+  g_return_val_if_fail (slot < STIPPLE_PEN_LINK_N_SLOTS, 0);
+
+  stipple_rt_mutex_lock (&link->lock);
+  tries = link->slots[slot].seq == seq ? link->slots[slot].tries : 0;
+  stipple_rt_mutex_unlock (&link->lock);
+  return tries;
+}
+
+/**
+ * stipple_pen_link_forget:
+ * @link: a link
+ * @slot: a slot
+ *
+ * Stops timing @slot's command: it was answered, failed or abandoned.
+ */
+void
+stipple_pen_link_forget (StipplePenLink     *link,
+                         StipplePenLinkSlot  slot)
+{
+  g_return_if_fail (slot < STIPPLE_PEN_LINK_N_SLOTS);
+
+  stipple_rt_mutex_lock (&link->lock);
+  link->slots[slot].active = FALSE;
+  stipple_rt_mutex_unlock (&link->lock);
+}
+
+/**
  * stipple_pen_link_get_max_late_us:
  * @link: a link
  *
@@ -463,8 +743,9 @@ stipple_pen_link_get_max_late_us (StipplePenLink *link)
  *   the link started, the 99th percentile of the time between two of
  *   them (to the millisecond) and the longest, the oldest the liveness
  *   token got while armed, the link thread's scheduling priority, the
- *   longest the thread went without a tick while armed and the longest a
- *   heartbeat's send took; resends are the pen's to fill
+ *   longest the thread went without a tick while armed, the longest a
+ *   heartbeat's send took, and the tries of commands sent again because
+ *   no reply came in time
  */
 void
 stipple_pen_link_get_stats (StipplePenLink      *link,
@@ -479,6 +760,7 @@ stipple_pen_link_get_stats (StipplePenLink      *link,
   stats->priority = link->priority;
   stats->tick_gap_max_us = link->max_tick_gap_us;
   stats->send_max_us = link->max_send_us;
+  stats->resends = link->resends;
   stats->interval_p99_us = 0;
   for (guint i = 0; i < INTERVAL_BINS; i++)
     total += link->interval_bins[i];

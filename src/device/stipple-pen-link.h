@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "stipple-pen.h"
+#include "stipple-proto.h"
 #include "stipple-transport.h"
 
 G_BEGIN_DECLS
@@ -47,13 +48,30 @@ typedef enum
   /* The pen's answers went unread: the transport's I/O thread did not
    * run for late_by_us (a starved computer, not a silent pen). */
   STIPPLE_PEN_LINK_READER_LATE,
+  /* A command was sent every try it had and no reply came (slot, seq,
+   * tries): not about the needle, but about a command the pen owes an
+   * answer to. */
+  STIPPLE_PEN_LINK_COMMAND_UNANSWERED,
 } StipplePenLinkEventKind;
+
+/* The commands whose replies the link times: the request queue's one
+ * command in flight, and the emergency stop, which never waits in it. */
+typedef enum
+{
+  STIPPLE_PEN_LINK_SLOT_REQUEST,
+  STIPPLE_PEN_LINK_SLOT_ESTOP,
+  STIPPLE_PEN_LINK_N_SLOTS,
+} StipplePenLinkSlot;
 
 typedef struct
 {
   StipplePenLinkEventKind kind;
   gint64                  late_by_us;
   gint64                  age_us;
+  /* For STIPPLE_PEN_LINK_COMMAND_UNANSWERED. */
+  StipplePenLinkSlot      slot;
+  guint16                 seq;
+  guint                   tries;
 } StipplePenLinkEvent;
 
 /* Called on the main context the link was made on. */
@@ -72,6 +90,21 @@ void            stipple_pen_link_disarm            (StipplePenLink          *lin
 void            stipple_pen_link_heartbeat_replied (StipplePenLink          *link,
                                                     guint16                  seq,
                                                     gboolean                 pen_armed);
+gboolean        stipple_pen_link_send              (StipplePenLink          *link,
+                                                    StipplePenLinkSlot       slot,
+                                                    const StippleProtoCommand *command,
+                                                    guint                    max_tries,
+                                                    gint64                   timeout_us,
+                                                    GError                 **error);
+void            stipple_pen_link_replied           (StipplePenLink          *link,
+                                                    guint8                   command_type,
+                                                    guint16                  seq,
+                                                    gboolean                 busy);
+guint           stipple_pen_link_get_tries         (StipplePenLink          *link,
+                                                    StipplePenLinkSlot       slot,
+                                                    guint16                  seq);
+void            stipple_pen_link_forget            (StipplePenLink          *link,
+                                                    StipplePenLinkSlot       slot);
 gint64          stipple_pen_link_get_max_late_us   (StipplePenLink          *link);
 void            stipple_pen_link_get_stats         (StipplePenLink          *link,
                                                     StipplePenLinkStats     *stats);

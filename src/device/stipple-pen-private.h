@@ -29,11 +29,6 @@ typedef void (*RequestDone) (StipplePen              *self,
 struct _Request
 {
   StippleProtoCommand  command;
-  guint                attempts;
-  /* The last try: when it was sent, and its number on the transport,
-   * to wait for the reply from when it left the host. */
-  gint64               sent_us;
-  guint64              out_serial;
   RequestDone          done;
   GTask               *task;
   StipplePenSettings   settings;
@@ -96,10 +91,8 @@ struct _StipplePen
   /* The request queue (stipple-pen-requests.c). */
   GQueue               queue;
   Request             *current;
-  guint                reply_timer;
   guint                reply_timeout_ms;
   guint                max_attempts;
-  guint64              resends;
 
   /* The heartbeat's thread and clock. */
   StipplePenLink      *link;
@@ -107,8 +100,6 @@ struct _StipplePen
   /* The emergency stop (stipple-pen-stop.c). */
   gboolean             estop_pending;
   guint16              estop_seq;
-  guint                estop_attempts;
-  guint                estop_timer;
 
   /* Shared with the I/O thread, under io.lock. */
   StipplePenIo         io;
@@ -165,6 +156,9 @@ void     stipple_pen_fail_all_requests (StipplePen                *self,
 /* Main thread: a source scheduled from the I/O thread, or called
  * directly before a reply is given up on. */
 gboolean stipple_pen_reply_flush_cb    (gpointer                   user_data);
+void     stipple_pen_command_unanswered (StipplePen                 *self,
+                                        guint16                     seq,
+                                        guint                       tries);
 
 /* stipple-pen-stop.c: heartbeat and emergency stop. Main thread (the
  * link posts its events to the main context). */

@@ -12,10 +12,13 @@
 #include "stipple-pen-private.h"
 
 /* The request queue (main thread): one command at a time, each matched to
- * its reply by sequence number, its reply timeout counted from when the
- * OUT transfer completed, and sent again with the same sequence number up
- * to StipplePen.max_attempts times. Replies reach this file from the I/O
- * thread through StipplePenIo.pending_replies (stipple-pen-telemetry.c). */
+ * its reply by sequence number. Its timing is the link thread's
+ * (stipple-pen-link.c): the reply timeout counted from when the OUT
+ * transfer completed, and the command sent again with the same sequence
+ * number, up to StipplePen.max_attempts tries, only when no reply came in
+ * time. Replies reach this file from the I/O thread through
+ * StipplePenIo.pending_replies (stipple-pen-telemetry.c); a command whose
+ * tries are all spent, through the link's event. */
 
 static void pump_queue (StipplePen *self);
 
@@ -74,7 +77,8 @@ finish_current (StipplePen              *self,
 {
   Request *request = g_steal_pointer (&self->current);
 
-  g_clear_handle_id (&self->reply_timer, g_source_remove);
+  if (self->link != NULL)
+    stipple_pen_link_forget (self->link, STIPPLE_PEN_LINK_SLOT_REQUEST);
   if (request == NULL)
     return;
 
@@ -83,15 +87,12 @@ finish_current (StipplePen              *self,
   pump_queue (self);
 }
 
-static gboolean reply_timeout_cb (gpointer user_data);
-
+/* Sends the current command; the link times its reply and sends it
+ * again when none comes. */
 static void
 send_current (StipplePen *self)
 {
   g_autoptr(GError) error = NULL;
-
-  g_clear_handle_id (&self->reply_timer, g_source_remove);
-  self->current->attempts++;
 
   /* The pen's watchdog starts the moment it arms: heartbeats start as
    * the ARM leaves, not when this thread gets round to its answer (a
@@ -100,87 +101,37 @@ send_current (StipplePen *self)
   if (self->current->command.type == STIPPLE_PROTO_MSG_ARM && self->link != NULL)
     stipple_pen_link_arm (self->link);
 
-  if (!stipple_pen_send_command (self, &self->current->command, &error))
-    {
-      finish_current (self, NULL, error);
-      return;
-    }
-  self->current->sent_us = g_get_monotonic_time ();
-  self->current->out_serial = stipple_transport_get_out_serial (self->transport);
-
-  self->reply_timer = g_timeout_add (self->reply_timeout_ms, reply_timeout_cb, self);
+  if (!stipple_pen_link_send (self->link, STIPPLE_PEN_LINK_SLOT_REQUEST, &self->current->command,
+                              self->max_attempts,
+                              (gint64) self->reply_timeout_ms * 1000, &error))
+    finish_current (self, NULL, error);
 }
 
-/* When the reply to the current try is due: the reply timeout counted
- * from when the command left the host, since a pen cannot answer what
- * it has not received. A send that has not completed yet is waited for
- * (the transport ends a stuck one itself, USB after 100 ms), up to
- * OUT_WAIT_LIMIT_US. Returns 0 when the reply is due now. */
-#define OUT_WAIT_LIMIT_US (G_USEC_PER_SEC)
-
-static gint64
-reply_due_us (StipplePen *self,
-              gint64      now)
+/**
+ * stipple_pen_command_unanswered:
+ * @self: a #StipplePen
+ * @seq: the command's sequence number
+ * @tries: how many tries went out
+ *
+ * The link sent the current command every try it had, and no reply came.
+ */
+void
+stipple_pen_command_unanswered (StipplePen *self,
+                                guint16     seq,
+                                guint       tries)
 {
-  gint64 out_done = stipple_transport_get_out_completed_us (self->transport,
-                                                           self->current->out_serial);
-  gint64 due;
+  g_autoptr(GError) error = NULL;
 
-  if (out_done == 0)
-    due = now - self->current->sent_us < OUT_WAIT_LIMIT_US
-      ? now + (gint64) self->reply_timeout_ms * 1000 / 4 : 0;
-  else
-    due = out_done + (gint64) self->reply_timeout_ms * 1000;
-  return due > now ? due : 0;
-}
-
-static gboolean
-reply_timeout_cb (gpointer user_data)
-{
-  StipplePen *self = user_data;
-  Request *waiting = self->current;
-
-  self->reply_timer = 0;
-
-  /* A busy main thread may run this before the reply that came in time:
-   * look at what has arrived before calling the reply missing. */
+  /* A reply that came as the last try ran out is heard first. */
   stipple_pen_reply_flush_cb (self);
-  if (self->current == NULL || self->current != waiting || self->reply_timer != 0)
-    return G_SOURCE_REMOVE;
+  if (self->current == NULL || self->current->command.seq != seq)
+    return;
 
-  /* Timed from when the command left the host, not from when it was
-   * queued: a slow bus is not a missing reply. */
-  {
-    gint64 now = g_get_monotonic_time ();
-    gint64 due = reply_due_us (self, now);
-
-    if (due != 0)
-      {
-        self->reply_timer = g_timeout_add ((guint) MAX (1, (due - now + 999) / 1000),
-                                           reply_timeout_cb, self);
-        return G_SOURCE_REMOVE;
-      }
-  }
-
-  if (self->current->attempts < self->max_attempts)
-    {
-      g_debug ("No reply to command 0x%02x (seq %u), sending it again",
-               self->current->command.type, self->current->command.seq);
-      self->resends++;
-      send_current (self);
-    }
-  else
-    {
-      g_autoptr(GError) error = NULL;
-
-      error = g_error_new (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_TIMEOUT,
-                           _("The pen did not answer (%u tries). Check the cable, then try "
-                             "again."),
-                           self->max_attempts);
-      finish_current (self, NULL, error);
-    }
-
-  return G_SOURCE_REMOVE;
+  error = g_error_new (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_TIMEOUT,
+                       _("The pen did not answer (%u tries). Check the cable, then try "
+                         "again."),
+                       tries);
+  finish_current (self, NULL, error);
 }
 
 static void
@@ -191,7 +142,6 @@ pump_queue (StipplePen *self)
 
   self->current = g_queue_pop_head (&self->queue);
   self->current->command.seq = stipple_pen_take_seq (self);
-  self->current->attempts = 0;
 
   if (self->current->command.type == STIPPLE_PROTO_MSG_TELEMETRY_START)
     {
@@ -221,7 +171,8 @@ stipple_pen_fail_all_requests (StipplePen   *self,
 {
   Request *request;
 
-  g_clear_handle_id (&self->reply_timer, g_source_remove);
+  if (self->link != NULL)
+    stipple_pen_link_forget (self->link, STIPPLE_PEN_LINK_SLOT_REQUEST);
 
   if (self->current != NULL)
     {
@@ -267,12 +218,12 @@ reply_received (StipplePen              *self,
       return;
     }
 
+  /* BUSY, with tries left: the link sends it again once the reply
+   * timeout's time has passed (docs/pen-protocol.md §4). */
   if (reply->result == STIPPLE_PROTO_RESULT_BUSY &&
-      self->current->attempts < self->max_attempts)
-    {
-      send_current (self);
-      return;
-    }
+      stipple_pen_link_get_tries (self->link, STIPPLE_PEN_LINK_SLOT_REQUEST, reply->seq) <
+        self->max_attempts)
+    return;
 
   finish_current (self, reply, NULL);
 }

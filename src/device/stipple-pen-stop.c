@@ -27,8 +27,11 @@ stipple_pen_stop_heartbeat (StipplePen *self)
     stipple_pen_link_disarm (self->link);
 }
 
-/* What the link thread found while the needle ran, in words that name
- * the real cause. */
+static void estop_unanswered (StipplePen *self,
+                              guint16     seq);
+
+/* What the link thread found: a command it gave up on, or, while the
+ * needle ran, a stop in words that name the real cause. */
 void
 stipple_pen_link_event_cb (const StipplePenLinkEvent *event,
                            gpointer                   user_data)
@@ -36,6 +39,15 @@ stipple_pen_link_event_cb (const StipplePenLinkEvent *event,
   StipplePen *self = user_data;
   g_autoptr(GError) error = NULL;
   StipplePenDisarmReason reason;
+
+  if (event->kind == STIPPLE_PEN_LINK_COMMAND_UNANSWERED)
+    {
+      if (event->slot == STIPPLE_PEN_LINK_SLOT_ESTOP)
+        estop_unanswered (self, event->seq);
+      else
+        stipple_pen_command_unanswered (self, event->seq, event->tries);
+      return;
+    }
 
   /* Unplugged: the transport's detach says so, in its own words. */
   if (self->state != STIPPLE_PEN_STATE_ARMED || event->kind == STIPPLE_PEN_LINK_PEN_GONE)
@@ -180,46 +192,35 @@ stipple_pen_heartbeat_replied (StipplePen              *self,
     }
 }
 
-static gboolean estop_timeout_cb (gpointer user_data);
-
+/* Sent now; the link sends it again until the pen confirms it, on its
+ * own clock, whatever the window's thread is doing. */
 static void
 send_estop (StipplePen *self)
 {
   StippleProtoCommand command = { .type = STIPPLE_PROTO_MSG_EMERGENCY_STOP };
 
   command.seq = self->estop_seq;
-  self->estop_attempts++;
-  stipple_pen_send_command (self, &command, NULL);
-  g_clear_handle_id (&self->estop_timer, g_source_remove);
-  self->estop_timer = g_timeout_add (self->reply_timeout_ms, estop_timeout_cb, self);
+  stipple_pen_link_send (self->link, STIPPLE_PEN_LINK_SLOT_ESTOP, &command, self->max_attempts,
+                         (gint64) self->reply_timeout_ms * 1000, NULL);
 }
 
-static gboolean
-estop_timeout_cb (gpointer user_data)
+/* Every try of the emergency stop went out and the pen confirmed none. */
+static void
+estop_unanswered (StipplePen *self,
+                  guint16     seq)
 {
-  StipplePen *self = user_data;
+  g_autoptr(GError) error = NULL;
 
-  self->estop_timer = 0;
-  if (!self->estop_pending)
-    return G_SOURCE_REMOVE;
+  /* A confirmation that came as the last try ran out is heard first. */
+  stipple_pen_reply_flush_cb (self);
+  if (!self->estop_pending || seq != self->estop_seq)
+    return;
 
-  if (self->estop_attempts < self->max_attempts &&
-      stipple_transport_get_attached (self->transport))
-    {
-      send_estop (self);
-    }
-  else
-    {
-      g_autoptr(GError) error = NULL;
-
-      self->estop_pending = FALSE;
-      error = g_error_new_literal (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_TIMEOUT,
-                                   _("The pen did not confirm the emergency stop. Take the "
-                                     "pen off the skin and unplug it."));
-      stipple_pen_raise_fault (self, error);
-    }
-
-  return G_SOURCE_REMOVE;
+  self->estop_pending = FALSE;
+  error = g_error_new_literal (STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_TIMEOUT,
+                               _("The pen did not confirm the emergency stop. Take the "
+                                 "pen off the skin and unplug it."));
+  stipple_pen_raise_fault (self, error);
 }
 
 /* The pen confirmed an emergency stop; a late reply to an earlier one is
@@ -229,10 +230,7 @@ stipple_pen_estop_replied (StipplePen              *self,
                            const StippleProtoReply *reply)
 {
   if (self->estop_pending && reply->seq == self->estop_seq)
-    {
-      self->estop_pending = FALSE;
-      g_clear_handle_id (&self->estop_timer, g_source_remove);
-    }
+    self->estop_pending = FALSE;
 }
 
 void
@@ -249,7 +247,6 @@ stipple_pen_emergency_stop_full (StipplePen             *self,
     {
       self->estop_pending = TRUE;
       self->estop_seq = stipple_pen_take_seq (self);
-      self->estop_attempts = 0;
       send_estop (self);
     }
 
@@ -307,5 +304,4 @@ stipple_pen_get_link_stats (StipplePen          *self,
   g_return_if_fail (stats != NULL);
 
   stipple_pen_link_get_stats (self->link, stats);
-  stats->resends = self->resends;
 }

@@ -148,12 +148,16 @@ stipple_pen_packet_cb (const guint8 *data,
       return;
     }
 
-  /* The heartbeat's clock hears of its answer at once, not when the main
-   * thread gets round to it. */
+  /* The link's clock hears of an answer at once, not when the main
+   * thread gets round to it: a heartbeat's answer feeds the watchdog's
+   * count, and any other stops its command from being sent again. */
   if (reply->type == (STIPPLE_PROTO_MSG_HEARTBEAT | STIPPLE_PROTO_MSG_REPLY) && self->link != NULL)
     stipple_pen_link_heartbeat_replied (self->link, reply->seq,
                                         reply->result == STIPPLE_PROTO_RESULT_OK &&
                                         reply->body.status.state == STIPPLE_PROTO_STATE_ARMED);
+  else if (self->link != NULL)
+    stipple_pen_link_replied (self->link, reply->type & ~STIPPLE_PROTO_MSG_REPLY, reply->seq,
+                              reply->result == STIPPLE_PROTO_RESULT_BUSY);
 
   stipple_rt_mutex_lock (&self->io.lock);
   g_queue_push_tail (&self->io.pending_replies, reply);

@@ -398,7 +398,8 @@ transport_detached_cb (StippleTransport *transport,
   stipple_pen_fail_all_requests (self, reason);
   stipple_pen_stop_heartbeat (self);
   self->estop_pending = FALSE;
-  g_clear_handle_id (&self->estop_timer, g_source_remove);
+  if (self->link != NULL)
+    stipple_pen_link_forget (self->link, STIPPLE_PEN_LINK_SLOT_ESTOP);
 
   /* A pen plugged in again starts afresh; the link error was about the
    * pen that left. */
@@ -456,8 +457,6 @@ stipple_pen_dispose (GObject *object)
 
   g_clear_pointer (&self->link, stipple_pen_link_free);
   g_clear_handle_id (&self->identify_timer, g_source_remove);
-  g_clear_handle_id (&self->estop_timer, g_source_remove);
-  g_clear_handle_id (&self->reply_timer, g_source_remove);
   g_clear_pointer (&self->current, stipple_pen_request_free);
   g_queue_clear_full (&self->queue, (GDestroyNotify) stipple_pen_request_free);
 
