@@ -585,11 +585,100 @@ test_timeout (Fixture *f, gconstpointer data)
   g_assert_false (push (f, STIPPLE_ZONE_NOSE, 250, 110, 1, &error));
   g_assert_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_TIMEOUT);
   g_assert_nonnull (strstr (error->message, "did not answer (3 tries)"));
-  /* Three 50 ms deadlines, not more. */
+  /* Three 100 ms deadlines, not more. */
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 150 * 1000);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
   g_assert_false (stipple_pen_get_verified (f->pen));
   g_assert_true (audited (f, "settings-failed"));
+}
+
+static guint
+fw_commands (Fixture *f)
+{
+  guint executed;
+
+  stipple_test_usb_lock (f->bed);
+  executed = f->model.firmware.commands_executed;
+  stipple_test_usb_unlock (f->bed);
+  return executed;
+}
+
+static guint64
+link_resends (Fixture *f)
+{
+  StipplePenLinkStats stats;
+
+  stipple_pen_get_link_stats (f->pen, &stats);
+  return stats.resends;
+}
+
+/* Holds the window's thread, as a long frame or a slow fsync would: its
+ * main loop does not run until the link has sent a command again (or the
+ * time runs out), so only the link's own thread can have done it. */
+static gboolean
+hold_main_thread_until_resent (Fixture *f)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) TEST_WAIT_SECONDS * G_USEC_PER_SEC *
+                                           test_slowdown ();
+
+  while (link_resends (f) == 0)
+    {
+      if (g_get_monotonic_time () > until)
+        return FALSE;
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+/* A reply lost while the window's thread is busy: the command goes again,
+ * with the same sequence number, on the link's clock, without waiting for
+ * that thread; the resend is counted once. */
+static void
+test_reply_timing_main_busy (Fixture *f, gconstpointer data)
+{
+  StipplePenSettings settings = { .zone_id = STIPPLE_ZONE_FOREHEAD, .depth_um = 500,
+                                  .rate_hz = 110, .passes = 1 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint before = fw_commands (f);
+
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_DROP_REPLY, 1);
+  stipple_test_usb_unlock (f->bed);
+
+  stipple_pen_push_settings_async (f->pen, &settings, NULL, async_cb, &result);
+  /* SET_TREATMENT, its reply lost, and SET_TREATMENT again. */
+  g_assert_true (hold_main_thread_until_resent (f));
+  g_assert_cmpuint (fw_commands (f), >=, before + 1);
+
+  WAIT_FOR (result != NULL);
+  g_assert_true (stipple_pen_push_settings_finish (f->pen, result, &error));
+  g_assert_no_error (error);
+  /* Only the command whose reply was lost went twice. */
+  g_assert_cmpuint (link_resends (f), ==, 1);
+}
+
+/* The clinician's emergency stop, its confirmation lost, while the
+ * window's thread is busy: the link sends it again by itself. */
+static void
+test_estop_resent_main_busy (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (push (f, STIPPLE_ZONE_CHIN, 1000, 120, 1, &error));
+  g_assert_true (arm (f, &error));
+  g_assert_cmpuint (link_resends (f), ==, 0);
+
+  /* Two replies lost: the stop's first, and perhaps a heartbeat's still
+   * on its way; the third try of the stop is confirmed at the latest. */
+  stipple_test_usb_lock (f->bed);
+  stipple_firmware_set_fault (&f->model.firmware, STIPPLE_FIRMWARE_FAULT_DROP_REPLY, 2);
+  stipple_test_usb_unlock (f->bed);
+  stipple_pen_emergency_stop (f->pen);
+  g_assert_true (hold_main_thread_until_resent (f));
+  g_assert_false (fw_is_armed (f));
+  g_assert_cmpint (stipple_pen_get_state (f->pen), ==, STIPPLE_PEN_STATE_CONNECTED);
+  g_assert_cmpuint (link_resends (f), <=, 2);
 }
 
 static void
@@ -1165,6 +1254,8 @@ main (int argc, char *argv[])
   ADD ("mismatch", test_mismatch);
   ADD ("crc-error", test_crc_error);
   ADD ("timeout", test_timeout);
+  ADD ("reply-timing-main-busy", test_reply_timing_main_busy);
+  ADD ("estop-resent-main-busy", test_estop_resent_main_busy);
   ADD ("stall", test_stall);
   ADD ("arm-heartbeat-disarm", test_arm_heartbeat_disarm);
   ADD ("emergency-stop", test_emergency_stop);

@@ -20,7 +20,8 @@ G_DECLARE_DERIVABLE_TYPE (StippleTransport, stipple_transport, STIPPLE, TRANSPOR
  * @user_data: the data given to stipple_transport_set_packet_func()
  *
  * Called for every packet the pen sends, in order, on the transport's I/O
- * thread (the USB event thread; the main thread for the simulated pen).
+ * thread (the USB event thread; the simulated pen's own I/O thread, or,
+ * with its manual clock, the thread that advances the clock).
  * It must not touch GObjects and must return quickly.
  */
 typedef void (*StippleTransportPacketFunc) (const guint8 *data,

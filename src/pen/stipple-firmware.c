@@ -655,6 +655,11 @@ stipple_firmware_transmit (StippleFirmware *fw,
           fw->drop--;
           continue;
         }
+      if (is_reply && fw->drop_replies > 0)
+        {
+          fw->drop_replies--;
+          continue;
+        }
 
       memcpy (buf, packet, len);
       if (fw->corrupt > 0)
@@ -958,6 +963,9 @@ stipple_firmware_set_fault (StippleFirmware      *fw,
       break;
     case STIPPLE_FIRMWARE_FAULT_NAK:
       fw->nak = count;
+      break;
+    case STIPPLE_FIRMWARE_FAULT_DROP_REPLY:
+      fw->drop_replies = count;
       break;
     default:
       break;

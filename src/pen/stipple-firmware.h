@@ -56,6 +56,9 @@ typedef enum
    * stipple_firmware_set_nak_result() (BUSY unless set). An emergency
    * stop is never refused and does not count. */
   STIPPLE_FIRMWARE_FAULT_NAK,
+  /* The next N replies are lost on the way (the command was carried
+   * out); telemetry packets pass. */
+  STIPPLE_FIRMWARE_FAULT_DROP_REPLY,
 } StippleFirmwareFault;
 
 typedef struct
@@ -123,6 +126,7 @@ struct StippleFirmware
 
   /* Fault knobs */
   uint32_t drop;
+  uint32_t drop_replies;
   uint32_t corrupt;
   uint32_t nak;
   uint8_t  nak_result;
