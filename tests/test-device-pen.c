@@ -998,6 +998,7 @@ test_unplug_drill (Fixture *f, gconstpointer data)
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   guint64 worst_us = 0;
   guint failures = 0;
+  guint stopped_early = 0;
 
   g_test_message ("seed %u, %u trials", seed, trials);
 
@@ -1030,9 +1031,20 @@ test_unplug_drill (Fixture *f, gconstpointer data)
       stipple_test_usb_lock (f->bed);
       stopped_at = f->model.firmware.disarmed_us;
       stipple_test_usb_unlock (f->bed);
-      worst_us = MAX (worst_us, stopped_at - unplugged_at);
-      if (stopped_at - unplugged_at > 250000 + 5000)
-        failures++;
+      if (stopped_at < unplugged_at)
+        {
+          /* A machine so busy that the pen's watchdog stopped the needle
+           * before the cable was pulled: safe, and nothing to time. */
+          g_test_message ("trial %u: the pen had stopped %.1f ms before the unplug", trial,
+                          (unplugged_at - stopped_at) / 1000.0);
+          stopped_early++;
+        }
+      else
+        {
+          worst_us = MAX (worst_us, stopped_at - unplugged_at);
+          if (stopped_at - unplugged_at > 250000 + 5000)
+            failures++;
+        }
 
       WAIT_FOR (stipple_pen_get_state (f->pen) == STIPPLE_PEN_STATE_DISCONNECTED);
       g_assert_false (stipple_pen_get_verified (f->pen));
@@ -1050,6 +1062,7 @@ test_unplug_drill (Fixture *f, gconstpointer data)
 
   g_test_message ("usb_unplug_drill_trials: %u count", trials);
   g_test_message ("usb_unplug_drill_failures: %u count", failures);
+  g_test_message ("usb_unplug_drill_stopped_before_unplug: %u count", stopped_early);
   g_test_message ("usb_unplug_drill_worst_disarm: %.1f ms", worst_us / 1000.0);
   /* What a busy host failed to read in time is a real-time figure
    * (bench-link's samples_lost); the drill reports it and checks that the

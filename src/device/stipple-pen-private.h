@@ -145,9 +145,6 @@ Request *stipple_pen_request_new       (guint8                     type,
                                         GTask                     *task);
 void     stipple_pen_request_free      (Request                   *request);
 guint16  stipple_pen_take_seq          (StipplePen                *self);
-gboolean stipple_pen_send_command      (StipplePen                *self,
-                                        const StippleProtoCommand *command,
-                                        GError                   **error);
 void     stipple_pen_enqueue           (StipplePen                *self,
                                         Request                   *request,
                                         gboolean                   next);

@@ -52,24 +52,6 @@ stipple_pen_take_seq (StipplePen *self)
   return stipple_pen_link_take_seq (self->link);
 }
 
-gboolean
-stipple_pen_send_command (StipplePen                *self,
-                          const StippleProtoCommand *command,
-                          GError                   **error)
-{
-  guint8 buf[STIPPLE_PROTO_MAX_FRAME];
-  gsize len = 0;
-
-  if (stipple_proto_command_encode (command, buf, sizeof buf, &len) != STIPPLE_PROTO_STATUS_OK)
-    {
-      g_set_error (error, STIPPLE_PEN_ERROR, STIPPLE_PEN_ERROR_PROTOCOL,
-                   _("Stipple could not encode the command for the pen."));
-      return FALSE;
-    }
-
-  return stipple_transport_send (self->transport, buf, len, error);
-}
-
 static void
 finish_current (StipplePen              *self,
                 const StippleProtoReply *reply,
