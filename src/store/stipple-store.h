@@ -81,7 +81,7 @@ typedef enum
 /* "Stpl" in the SQLite header's application_id field. */
 #define STIPPLE_STORE_APPLICATION_ID 0x5374706c
 /* The schema version this build writes, kept in PRAGMA user_version. */
-#define STIPPLE_STORE_SCHEMA_VERSION 8
+#define STIPPLE_STORE_SCHEMA_VERSION 9
 /* Samples per telemetry block: one second at the pen's 8 kHz. */
 #define STIPPLE_STORE_TELEMETRY_BLOCK 8000
 /* Daily backups kept beside the patient file. */
@@ -334,6 +334,27 @@ GArray              *stipple_store_load_telemetry       (StippleStore           
                                                          gint64                    session_id,
                                                          GArray                  **times_us,
                                                          GError                  **error);
+
+/* Needle archives: the needle data of a closed month, apart from the
+ * patient file, which keeps every block's hash (docs/patient-file.md). */
+gboolean             stipple_store_archive_month        (StippleStore             *self,
+                                                         const char               *month,
+                                                         guint                    *n_archived,
+                                                         GError                  **error);
+gboolean             stipple_store_archive_closed_months (StippleStore            *self,
+                                                         guint                    *n_months,
+                                                         guint                    *n_archived,
+                                                         GError                  **error);
+void                 stipple_store_archive_month_async  (StippleStore             *self,
+                                                         const char               *month,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+gboolean             stipple_store_archive_month_finish (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         guint                    *n_archived,
+                                                         GError                  **error);
+char                *stipple_store_get_archive_dir      (const char               *path);
 
 /* Backups, export and import. */
 GArray              *stipple_store_load_telemetry_full  (StippleStore             *self,
