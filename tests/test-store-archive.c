@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "test-store-util.h"
 
@@ -165,6 +166,24 @@ test_archived_loads (Fixture       *f,
     g_printerr ("%s\n", ((StippleVerifyBreak *) g_ptr_array_index (result->breaks, i))->message);
   g_assert_cmpuint (result->breaks->len, ==, 0);
   stipple_store_close (store);
+
+  /* An auditor's sqlite3 and sha256sum agree: every seal holds. */
+  {
+    g_autofree char *script = g_test_build_filename (G_TEST_DIST, "..", "build-aux",
+                                                     "stipple-verify-chain", NULL);
+    g_autofree char *out = NULL;
+    g_autofree char *head = g_strdup_printf ("head: %" G_GINT64_FORMAT " %s\n", result->head_id,
+                                             result->head_hash);
+    const char *argv[] = { script, f->path, NULL };
+    int status = 0;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                 NULL, &out, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (status));
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+    g_assert_true (g_str_has_suffix (out, head));
+  }
 }
 
 /* One byte of one archived block changed: reading the session says so,
