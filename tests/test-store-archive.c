@@ -325,6 +325,38 @@ test_open_leaves_archive (Fixture       *f,
   close (fd);
 }
 
+/* A patient exported after archiving takes the archived needle data
+ * along: the exported file stands alone and verifies. */
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleStore) exported = NULL;
+  g_autoptr(StippleVerifyResult) result = NULL;
+  g_autoptr(GArray) samples = NULL;
+  g_autofree char *copy = g_build_filename (f->dir, "export.stipple", NULL);
+  gint64 patient_id = 0;
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_find_session_patient (store, f->session, &patient_id, &error));
+  g_assert_true (stipple_store_export_patient (store, patient_id, copy, &error));
+  g_assert_no_error (error);
+  stipple_store_close (store);
+
+  exported = stipple_store_open (copy, &error);
+  g_assert_no_error (error);
+  samples = load_all (exported, f->session, &error);
+  g_assert_no_error (error);
+  assert_same_samples (g_hash_table_lookup (f->before, &f->session), samples);
+  result = stipple_store_verify (exported, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->breaks->len, ==, 0);
+  stipple_store_close (exported);
+}
+
 /* An archive is never written again, and a month that has not ended is
  * not archived. */
 static void
@@ -373,6 +405,7 @@ main (int   argc,
   ADD ("/store-archive/tampered", test_tampered);
   ADD ("/store-archive/missing", test_missing);
   ADD ("/store-archive/open-leaves-archive", test_open_leaves_archive);
+  ADD ("/store-archive/export", test_export);
   ADD ("/store-archive/refusals", test_refusals);
 #undef ADD
 
