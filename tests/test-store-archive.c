@@ -393,6 +393,47 @@ test_refusals (Fixture       *f,
     }
 }
 
+static void
+archived_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GError **error = user_data;
+  guint n = 0;
+
+  if (stipple_store_archive_month_finish (STIPPLE_STORE (source), result, &n, error))
+    g_assert_cmpuint (n, >, 0);
+  else
+    g_assert_nonnull (*error);
+  g_object_set_data (source, "done", GINT_TO_POINTER (TRUE));
+}
+
+/* The _async form archives on the long lane; the interface's writes go
+ * on meanwhile. */
+static void
+test_async (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("stipple-archive-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "patients.stipple", NULL);
+  g_autofree char *n_blocks = NULL;
+
+  store = stipple_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_fill_demo (store, NULL, &error));
+  g_assert_no_error (error);
+  stipple_store_archive_month_async (store, NULL, NULL, archived_cb, &error);
+  while (g_object_get_data (G_OBJECT (store), "done") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (error);
+  stipple_store_close (store);
+
+  n_blocks = test_sql (path, "SELECT count(*) FROM needle_block", NULL);
+  g_assert_cmpint (g_ascii_strtoll (n_blocks, NULL, 10), >, 0);
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -408,6 +449,7 @@ main (int   argc,
   ADD ("/store-archive/export", test_export);
   ADD ("/store-archive/refusals", test_refusals);
 #undef ADD
+  g_test_add_func ("/store-archive/async", test_async);
 
   return g_test_run ();
 }

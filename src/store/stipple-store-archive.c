@@ -449,64 +449,85 @@ check_month (const char  *month,
   return TRUE;
 }
 
-/* Called with the store's mutex held, on the writer or by a synchronous
- * call once the needle data queued has been written. */
+/* Called with no lock held, once the needle data queued has been
+ * written: the blocks are read and the archive written through a
+ * connection of its own (in WAL mode it never holds up the writer), and
+ * the store's connection is taken only for the closing transaction.
+ * Blocks are append-only, so those read are still there then; any added
+ * since stay in the patient file for the next archive. */
 static gboolean
-archive_month_locked (StippleStore  *self,
-                      const char    *month,
-                      guint         *n_archived,
-                      GError       **error)
+archive_month_run (StippleStore  *self,
+                   const char    *month,
+                   guint         *n_archived,
+                   GError       **error)
 {
   g_autoptr(GArray) hashes = g_array_new (FALSE, FALSE, sizeof (BlockHash));
   g_autofree char *dir = stipple_store_archive_dir (self->path);
   g_autofree char *file_name = NULL;
   g_autofree char *archive = NULL;
   g_autofree char *sha256 = NULL;
+  g_autoptr(StippleStore) reader = NULL;
   gint64 n_blocks = 0;
-  g_autofree char *count = NULL;
+  char *count;
+  gboolean ok;
 
   if (n_archived != NULL)
     *n_archived = 0;
-  if (!check_month (month, error) || !stipple_store_check_open (self, error))
+  if (!check_month (month, error))
+    return FALSE;
+  reader = stipple_store_open_reader (self, error);
+  if (reader == NULL)
     return FALSE;
 
-  count = sqlite3_mprintf ("SELECT count(*) FROM telemetry_block b JOIN session s"
-                           " ON s.id = b.session_id WHERE substr (s.started_at, 1, 7) = %Q",
-                           month);
-  if (!stipple_store_query_int (self->db, self->path, count, &n_blocks, error))
-    {
-      sqlite3_free (g_steal_pointer (&count));
-      return FALSE;
-    }
-  sqlite3_free (g_steal_pointer (&count));
-  if (n_blocks == 0)
-    return TRUE;
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&reader->mutex);
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      stipple_store_set_errno_error (errno, dir, error);
+    count = sqlite3_mprintf ("SELECT count(*) FROM telemetry_block b JOIN session s"
+                             " ON s.id = b.session_id WHERE substr (s.started_at, 1, 7) = %Q",
+                             month);
+    ok = stipple_store_query_int (reader->db, reader->path, count, &n_blocks, error);
+    sqlite3_free (count);
+    if (!ok)
       return FALSE;
-    }
-  /* An archive is never written again: a month archived a second time
-   * (needle data imported since) takes the next free name. */
-  for (guint i = 1; archive == NULL || g_file_test (archive, G_FILE_TEST_EXISTS); i++)
-    {
-      g_free (file_name);
-      g_free (archive);
-      file_name = i == 1 ? g_strdup_printf ("%s.sqlite", month)
-                         : g_strdup_printf ("%s-%u.sqlite", month, i);
-      archive = g_build_filename (dir, file_name, NULL);
-    }
+    if (n_blocks == 0)
+      return TRUE;
 
-  if (!write_archive (self, month, archive, hashes, error))
-    return FALSE;
+    if (g_mkdir_with_parents (dir, 0700) != 0)
+      {
+        stipple_store_set_errno_error (errno, dir, error);
+        return FALSE;
+      }
+    /* An archive is never written again: a month archived a second time
+     * (needle data imported since) takes the next free name. */
+    for (guint i = 1; archive == NULL || g_file_test (archive, G_FILE_TEST_EXISTS); i++)
+      {
+        g_free (file_name);
+        g_free (archive);
+        file_name = i == 1 ? g_strdup_printf ("%s.sqlite", month)
+                           : g_strdup_printf ("%s-%u.sqlite", month, i);
+        archive = g_build_filename (dir, file_name, NULL);
+      }
+    if (!write_archive (reader, month, archive, hashes, error))
+      return FALSE;
+  }
+
   if (!check_archive (archive, hashes, error) ||
-      (sha256 = file_sha256 (archive, error)) == NULL ||
-      !record_archive (self, month, file_name, sha256, hashes, error))
+      (sha256 = file_sha256 (archive, error)) == NULL)
     {
       g_unlink (archive);
       return FALSE;
     }
+
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+    if (!stipple_store_check_open (self, error) ||
+        !record_archive (self, month, file_name, sha256, hashes, error))
+      {
+        g_unlink (archive);
+        return FALSE;
+      }
+  }
   if (n_archived != NULL)
     *n_archived = hashes->len;
   return TRUE;
@@ -535,27 +556,29 @@ stipple_store_archive_month (StippleStore  *self,
                              guint         *n_archived,
                              GError       **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-
   g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
 
   if (!stipple_store_flush_telemetry (self, error))
     return FALSE;
-  locker = g_mutex_locker_new (&self->mutex);
-  return archive_month_locked (self, month, n_archived, error);
+  return archive_month_run (self, month, n_archived, error);
 }
 
 static GPtrArray *
-closed_months_locked (StippleStore  *self,
-                      GError       **error)
+closed_months (StippleStore  *self,
+               GError       **error)
 {
+  g_autoptr(StippleStore) reader = stipple_store_open_reader (self, error);
+  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(GPtrArray) months = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *current = g_date_time_format (now, "%Y-%m");
   g_autoptr(StippleStmt) stmt = NULL;
   int rc;
 
-  stmt = stipple_store_prepare (self,
+  if (reader == NULL)
+    return NULL;
+  locker = g_mutex_locker_new (&reader->mutex);
+  stmt = stipple_store_prepare (reader,
                                 "SELECT DISTINCT substr (s.started_at, 1, 7) AS m FROM session s"
                                 " WHERE substr (s.started_at, 1, 7) < ? AND EXISTS"
                                 " (SELECT 1 FROM telemetry_block b WHERE b.session_id = s.id)"
@@ -567,29 +590,28 @@ closed_months_locked (StippleStore  *self,
     g_ptr_array_add (months, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   if (rc != SQLITE_DONE)
     {
-      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+      stipple_store_set_sqlite_error (reader->db, rc, reader->path, error);
       return NULL;
     }
   return g_steal_pointer (&months);
 }
 
 static gboolean
-archive_closed_locked (StippleStore  *self,
-                       guint         *n_months,
-                       guint         *n_archived,
-                       GError       **error)
+archive_closed (StippleStore  *self,
+                guint         *n_months,
+                guint         *n_archived,
+                GError       **error)
 {
   g_autoptr(GPtrArray) months = NULL;
   guint total = 0;
 
-  if (!stipple_store_check_open (self, error) ||
-      (months = closed_months_locked (self, error)) == NULL)
+  if ((months = closed_months (self, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < months->len; i++)
     {
       guint n = 0;
 
-      if (!archive_month_locked (self, g_ptr_array_index (months, i), &n, error))
+      if (!archive_month_run (self, g_ptr_array_index (months, i), &n, error))
         return FALSE;
       total += n;
     }
@@ -618,8 +640,6 @@ stipple_store_archive_closed_months (StippleStore  *self,
                                      guint         *n_archived,
                                      GError       **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-
   g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
 
   if (n_months != NULL)
@@ -628,8 +648,7 @@ stipple_store_archive_closed_months (StippleStore  *self,
     *n_archived = 0;
   if (!stipple_store_flush_telemetry (self, error))
     return FALSE;
-  locker = g_mutex_locker_new (&self->mutex);
-  return archive_closed_locked (self, n_months, n_archived, error);
+  return archive_closed (self, n_months, n_archived, error);
 }
 
 static gpointer
@@ -638,16 +657,17 @@ archive_month_job (StippleStore  *self,
                    GCancellable  *cancellable,
                    GError       **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   guint n = 0;
 
-  /* On the writer, every block queued before this job is written. */
+  /* On the long lane: the needle data queued on the writer first. */
+  if (!stipple_store_flush_telemetry (self, error))
+    return NULL;
   if (data != NULL)
     {
-      if (!archive_month_locked (self, data, &n, error))
+      if (!archive_month_run (self, data, &n, error))
         return NULL;
     }
-  else if (!archive_closed_locked (self, NULL, &n, error))
+  else if (!archive_closed (self, NULL, &n, error))
     return NULL;
   return g_memdup2 (&n, sizeof n);
 }
@@ -661,8 +681,10 @@ archive_month_job (StippleStore  *self,
  * @callback: called when done
  * @user_data: data for @callback
  *
- * As stipple_store_archive_month(), on the store's writer thread, behind
- * the needle data already queued there.
+ * As stipple_store_archive_month() (or, for %NULL,
+ * stipple_store_archive_closed_months()), on the store's long lane: the
+ * archive is written through a connection of its own, so notes are saved
+ * meanwhile, and only the closing transaction runs on the store's.
  */
 void
 stipple_store_archive_month_async (StippleStore        *self,
@@ -673,8 +695,7 @@ stipple_store_archive_month_async (StippleStore        *self,
 {
   g_return_if_fail (STIPPLE_IS_STORE (self));
 
-  stipple_store_flush_telemetry_async (self, NULL, NULL, NULL);
-  stipple_store_run_async (self, STIPPLE_STORE_LANE_WRITER, archive_month_job,
+  stipple_store_run_async (self, STIPPLE_STORE_LANE_LONG, archive_month_job,
                            g_strdup (month), g_free, g_free, cancellable, callback, user_data,
                            stipple_store_archive_month_async);
 }
