@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "stipple-store-backup.h"
 #include "test-store-util.h"
 
 typedef struct
@@ -357,6 +358,46 @@ test_export (Fixture       *f,
   stipple_store_close (exported);
 }
 
+/* The copy off the machine takes each archive once, verified, and
+ * leaves it alone on the next copy. */
+static void
+test_offsite (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autofree char *folder = g_build_filename (f->dir, "far", NULL);
+  g_autofree char *base = g_path_get_basename (f->archive);
+  g_autofree char *far = g_build_filename (folder, "patients.stipple.needle", base, NULL);
+  g_autofree char *copy = NULL;
+  g_autofree char *want = NULL;
+  g_autofree char *have = NULL;
+  g_autofree char *contents = NULL;
+  struct stat first, second;
+  gsize len;
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  copy = stipple_store_copy_off_machine (store, folder, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (f->archive, &contents, &len, NULL));
+  want = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (far, &contents, &len, NULL));
+  have = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+  g_assert_cmpstr (have, ==, want);
+  g_assert_cmpint (g_stat (far, &first), ==, 0);
+
+  g_clear_pointer (&copy, g_free);
+  copy = stipple_store_copy_off_machine (store, folder, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (far, &second), ==, 0);
+  g_assert_cmpuint (first.st_ino, ==, second.st_ino);
+  g_assert_cmpint (first.st_mtime, ==, second.st_mtime);
+  stipple_store_close (store);
+}
+
 /* An archive is never written again, and a month that has not ended is
  * not archived. */
 static void
@@ -447,6 +488,7 @@ main (int   argc,
   ADD ("/store-archive/missing", test_missing);
   ADD ("/store-archive/open-leaves-archive", test_open_leaves_archive);
   ADD ("/store-archive/export", test_export);
+  ADD ("/store-archive/offsite", test_offsite);
   ADD ("/store-archive/refusals", test_refusals);
 #undef ADD
   g_test_add_func ("/store-archive/async", test_async);
