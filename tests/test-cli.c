@@ -9,6 +9,8 @@
 #include <glib/gstdio.h>
 #include <sys/wait.h>
 
+#include "test-store-util.h"
+
 typedef struct
 {
   char *out;
@@ -126,6 +128,46 @@ test_database_is_folder (void)
   g_rmdir (dir);
 }
 
+/* --archive-needle-data moves the closed months' needle data to their
+ * archives beside the file, and says so; a second run finds none left. */
+static void
+test_archive_needle_data (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("stipple-cli-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "patients.stipple", NULL);
+  g_autofree char *archives = g_strconcat (path, ".needle", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(GDir) listing = NULL;
+  Run run = { 0 };
+
+  store = stipple_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_fill_demo (store, NULL, &error));
+  g_assert_no_error (error);
+  stipple_store_close (store);
+
+  run_stipple (&run, "--database", path, "--archive-needle-data", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Archived the needle data of"));
+  g_assert_nonnull (strstr (run.out, archives));
+  run_clear (&run);
+  listing = g_dir_open (archives, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_dir_read_name (listing));
+
+  run_stipple (&run, "--database", path, "--archive-needle-data", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "No needle data"));
+  run_clear (&run);
+
+  run_stipple (&run, "--verify", path, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  g_clear_pointer (&listing, g_dir_close);
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -137,6 +179,7 @@ main (int   argc,
   g_test_add_func ("/stipple/cli/unknown-option", test_unknown_option);
   g_test_add_func ("/stipple/cli/database-missing-folder", test_database_missing_folder);
   g_test_add_func ("/stipple/cli/database-is-folder", test_database_is_folder);
+  g_test_add_func ("/stipple/cli/archive-needle-data", test_archive_needle_data);
 
   return g_test_run ();
 }

@@ -18,10 +18,12 @@
 #define FIELD(record, column, type) (*(type *) ((char *) (record) + (column)->offset))
 
 /* The tables of the schema that are not records: the file's own
- * settings, the audit trail with its hash chain, the needle data, the
+ * settings, the audit trail with its hash chain, the needle data and
+ * what the patient file keeps of archived needle data, the
  * photographs (stipple-store-photos.c) and the search index. */
 static const char * const not_records[] = {
-  "meta", "audit", "telemetry_block", "photo", "photo_event", "patient_word", NULL
+  "meta", "audit", "telemetry_block", "photo", "photo_event", "patient_word",
+  "needle_archive", "needle_block", NULL
 };
 
 /* Each test works in a folder of its own, removed when it ends. */

@@ -1,8 +1,8 @@
 /* stipple-application-cli.c
  *
  * The command line's headless commands: --export-pdf, --verify,
- * --list-backups, --restore and --import, each run with no window and no
- * pen, and what each prints.
+ * --list-backups, --restore, --import and --archive-needle-data, each
+ * run with no window and no pen, and what each prints.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -330,6 +330,41 @@ import_file (const char *path,
   return 0;
 }
 
+/* stipple --archive-needle-data: 0 archived (or nothing to archive), 1
+ * refused, 2 unusable. */
+static int
+archive_needle_data (const char *path)
+{
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  guint n_months = 0, n_blocks = 0;
+  gboolean ok;
+
+  store = stipple_store_open (path, &error);
+  if (store == NULL)
+    {
+      g_printerr (_("Cannot open the patient file “%s”: %s\n"), path, error->message);
+      return 2;
+    }
+  ok = stipple_store_archive_closed_months (store, &n_months, &n_blocks, &error);
+  stipple_store_close (store);
+  if (!ok)
+    {
+      g_printerr (_("The needle data was not archived: %s\n"), error->message);
+      return 1;
+    }
+  dir = stipple_store_get_archive_dir (path);
+  if (n_months == 0)
+    g_print (_("No needle data of a month that has ended is left in the patient file.\n"));
+  else
+    g_print (ngettext ("Archived the needle data of %u month (%u blocks) in “%s”.\n",
+                       "Archived the needle data of %u months (%u blocks) in “%s”.\n",
+                       n_months),
+             n_months, n_blocks, dir);
+  return 0;
+}
+
 int
 stipple_application_handle_local_options (GApplication *application,
                                           GVariantDict *options)
@@ -389,6 +424,8 @@ stipple_application_handle_local_options (GApplication *application,
     return restore_backup (self->database, requested);
   if (g_variant_dict_lookup (options, "import", "^&ay", &requested))
     return import_file (self->database, requested, g_variant_dict_contains (options, "dry-run"));
+  if (g_variant_dict_contains (options, "archive-needle-data"))
+    return archive_needle_data (self->database);
 
   return -1;
 }

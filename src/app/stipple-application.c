@@ -56,6 +56,9 @@ static const GOptionEntry option_entries[] = {
     N_("PATH") },
   { "dry-run", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("With --import: only say what would be imported"), NULL },
+  { "archive-needle-data", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Move the needle data of every month that has ended to its needle archive beside "
+       "the patient file, then exit"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("[FILE]") },
   /* Used by bench/: print the monotonic time of the first frame, then quit. */
   { "measure-startup", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL,

@@ -484,6 +484,22 @@ record_verified_cb (GObject      *object,
                               self->demo_banner);
 }
 
+/* The closed months' needle data, moved to their archives on the long
+ * lane after the check of the file: nothing waits for it, and where it
+ * fails the needle data simply stays in the patient file until the next
+ * opening. */
+static void
+needle_archived_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!stipple_store_archive_month_finish (STIPPLE_STORE (object), result, NULL, &error))
+    g_message ("The needle data of the closed months stays in the patient file: %s",
+               error->message);
+}
+
 /* A daily backup that could not be taken does not keep the clinician
  * from the chart, but it must not go unseen: a bar above the workspace
  * says why, for as long as this patient file is open. */
@@ -530,6 +546,8 @@ store_changed_cb (StippleWindow      *self,
     {
       stipple_store_verify_async (stipple_application_get_store (application), NULL,
                                   record_verified_cb, g_object_ref (self));
+      stipple_store_archive_month_async (stipple_application_get_store (application), NULL, NULL,
+                                         needle_archived_cb, NULL);
       build_workspace (self);
       gtk_stack_set_visible_child_name (self->main_stack, "workspace");
       /* A new patient file: ask once who the clinic is, for what leaves it. */

@@ -46,7 +46,13 @@ typedef struct
   /* A part that may be absent from a seal: an older seal, or a session
    * without such rows, is read as holding none (the empty part's hash). */
   const char *optional_table;
+  /* Read instead of sql where the table archived_table exists. */
+  const char *archived_table;
+  const char *archived_sql;
 } SealPart;
+
+#define NEEDLE_LINE \
+  C ("seq_first") DOT C ("n_samples") DOT C ("start_us") DOT C ("end_us") DOT C ("encoding") " || '.'"
 
 /* The SHA-256 of nothing: the hash of a part without a line. */
 #define EMPTY_PART "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -80,9 +86,19 @@ static const SealPart seal_parts[] = {
   /* A block's line ends in the SHA-256 of the upper-case hex of its data,
    * which the second column gives. */
   { "needle-data",
-    "SELECT " C ("seq_first") DOT C ("n_samples") DOT C ("start_us") DOT C ("end_us") DOT
-    C ("encoding") " || '.', hex(data)"
-    " FROM telemetry_block WHERE session_id = ?1 AND ?2 IS NOT NULL ORDER BY seq_first" },
+    "SELECT " NEEDLE_LINE ", hex(data)"
+    " FROM telemetry_block WHERE session_id = ?1 AND ?2 IS NOT NULL ORDER BY seq_first",
+    NULL,
+    /* A block moved to a needle archive: the patient file keeps that
+     * SHA-256 itself, given by the third column. */
+    "needle_block",
+    "SELECT line, data, digest FROM"
+    " (SELECT seq_first AS k, " NEEDLE_LINE " AS line, hex(data) AS data, NULL AS digest"
+    "  FROM telemetry_block WHERE session_id = ?1 AND ?2 IS NOT NULL"
+    "  UNION ALL"
+    "  SELECT seq_first, " NEEDLE_LINE ", NULL, lower (hex (sha256))"
+    "  FROM needle_block WHERE session_id = ?1 AND ?2 IS NOT NULL)"
+    " ORDER BY k" },
   /* What was added to the notes after the session had ended. */
   { "addenda",
     "SELECT " C ("uid") DOT C ("kind") DOT C ("text") DOT C ("author") DOT C ("written_at")
@@ -415,7 +431,10 @@ part_hash (sqlite3     *db,
 
   if (part->optional_table != NULL && !table_exists (db, part->optional_table))
     return g_strdup (EMPTY_PART);
-  stmt = prepare (db, path, part->sql, error);
+  if (part->archived_table != NULL && table_exists (db, part->archived_table))
+    stmt = prepare (db, path, part->archived_sql, error);
+  else
+    stmt = prepare (db, path, part->sql, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, session_id);
@@ -425,7 +444,9 @@ part_hash (sqlite3     *db,
       const guchar *line = sqlite3_column_text (stmt, 0);
 
       g_checksum_update (sum, line, sqlite3_column_bytes (stmt, 0));
-      if (sqlite3_column_count (stmt) > 1)
+      if (sqlite3_column_count (stmt) > 2 && sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+        g_checksum_update (sum, sqlite3_column_text (stmt, 2), sqlite3_column_bytes (stmt, 2));
+      else if (sqlite3_column_count (stmt) > 1)
         {
           g_autoptr(GChecksum) block = g_checksum_new (G_CHECKSUM_SHA256);
           const char *digest;
@@ -610,6 +631,20 @@ stipple_store_chain_copy (sqlite3       *db,
 }
 
 /* Verification ------------------------------------------------------- */
+
+void
+stipple_store_verify_add_break (StippleVerifyResult *result,
+                                gint64               row,
+                                gint64               session_id,
+                                char                *message)
+{
+  StippleVerifyBreak *b = g_new0 (StippleVerifyBreak, 1);
+
+  b->row = row;
+  b->session_id = session_id;
+  b->message = message;
+  g_ptr_array_add (result->breaks, b);
+}
 
 static void
 add_break (StippleVerifyResult *result,
@@ -954,7 +989,8 @@ stipple_store_chain_verify (sqlite3     *db,
     }
   if (!verify_rows (db, path, result, error) ||
       !verify_sessions (db, path, only_session, result, error) ||
-      !verify_photos (db, path, only_session, result, error))
+      !verify_photos (db, path, only_session, result, error) ||
+      !stipple_store_archive_verify (db, path, only_session, result, error))
     return NULL;
   return g_steal_pointer (&result);
 }

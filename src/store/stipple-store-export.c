@@ -29,6 +29,72 @@ remove_companions (const char *path)
   g_rmdir (backups);
 }
 
+/* The needle data of the patient's sessions that is in needle archives
+ * travels in the exported file's telemetry_block like the rest, each
+ * block checked against its hash on the way: the file stands alone. */
+static gboolean
+export_archived_blocks (StippleStore  *reader,
+                        gint64         patient_id,
+                        GError       **error)
+{
+  g_autoptr(GArray) sessions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(StippleStmt) stmt = NULL;
+  g_autoptr(StippleStmt) insert = NULL;
+  int rc;
+
+  if (reader->version < 9)
+    return TRUE;
+  stmt = stipple_store_prepare (reader,
+                                "SELECT DISTINCT session_id FROM main.needle_block WHERE session_id IN"
+                                " (SELECT id FROM main.session WHERE patient_id = ?) ORDER BY 1",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (sessions, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      stipple_store_set_sqlite_error (reader->db, rc, reader->path, error);
+      return FALSE;
+    }
+  if (sessions->len == 0)
+    return TRUE;
+
+  insert = stipple_store_prepare (reader,
+                                  "INSERT INTO export.telemetry_block SELECT session_id, seq_first,"
+                                  " n_samples, start_us, end_us, encoding, ?3 FROM main.needle_block"
+                                  " WHERE session_id = ?1 AND seq_first = ?2", error);
+  if (insert == NULL)
+    return FALSE;
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      gint64 session_id = g_array_index (sessions, gint64, i);
+      g_autoptr(GPtrArray) blocks =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_needle_block_free);
+
+      if (!stipple_store_archive_read_locked (reader, session_id, blocks, error))
+        return FALSE;
+      for (guint b = 0; b < blocks->len; b++)
+        {
+          const StippleNeedleBlock *block = g_ptr_array_index (blocks, b);
+          gsize len;
+          const void *data = g_bytes_get_data (block->data, &len);
+
+          sqlite3_reset (insert);
+          sqlite3_bind_int64 (insert, 1, session_id);
+          sqlite3_bind_int64 (insert, 2, block->seq_first);
+          sqlite3_bind_blob (insert, 3, data, len, SQLITE_STATIC);
+          if (!stipple_store_step_done (reader, insert, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /**
  * stipple_store_export_patient:
  * @self: a store
@@ -127,6 +193,8 @@ stipple_store_export_patient (StippleStore  *self,
                  "INSERT INTO export.note_addendum SELECT * FROM main.note_addendum"
                  " WHERE session_id IN (%s);",
                  in_sessions, in_sessions, in_sessions, in_sessions, in_sessions))
+    goto fail;
+  if (!export_archived_blocks (reader, patient_id, error))
     goto fail;
   /* A photo hidden since the consent was withdrawn travels as its tags
    * and hash only: the seal still holds, the pixels stay here. */

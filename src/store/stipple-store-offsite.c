@@ -9,8 +9,9 @@
  * snapshot), given its anchor, and only then renamed into place: a copy
  * cut short by a pulled drive or a full disk never leaves a file that
  * looks whole. Files that never change once written (listed by
- * stipple_store_list_immutable_files()) are copied once and verified by
- * their SHA-256. The newest STIPPLE_STORE_OFFSITE_COPIES copies are kept.
+ * stipple_store_list_immutable_files(): the needle archives) are copied
+ * once, into "<patient file>.needle/" in the folder, and verified by
+ * their SHA-256; never again. The newest STIPPLE_STORE_OFFSITE_COPIES copies are kept.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -36,18 +37,38 @@
  * @self: a store
  *
  * Files beside the patient file that belong to it and never change once
- * written, so that a copy off the machine needs to take each only once.
- * The patient file holds everything today; the list is where files split
- * out of it (closed months of needle data) are named.
+ * written, so that a copy off the machine needs to take each only once:
+ * the needle archives of closed months that are in their place.
  *
  * Returns: (transfer full) (element-type filename): their paths
  */
 GPtrArray *
 stipple_store_list_immutable_files (StippleStore *self)
 {
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(StippleStmt) stmt = NULL;
+  g_autofree char *dir = NULL;
+
   g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
 
-  return g_ptr_array_new_with_free_func (g_free);
+  locker = g_mutex_locker_new (&self->mutex);
+  if (self->db == NULL || self->version < 9)
+    return g_steal_pointer (&files);
+  stmt = stipple_store_prepare (self, "SELECT file_name FROM needle_archive ORDER BY id", NULL);
+  if (stmt == NULL)
+    return g_steal_pointer (&files);
+  dir = stipple_store_archive_dir (self->path);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      char *path = g_build_filename (dir, sqlite3_column_text (stmt, 0), NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (files, path);
+      else
+        g_free (path);
+    }
+  return g_steal_pointer (&files);
 }
 
 static char *
@@ -285,30 +306,35 @@ sha256_of (const char  *path,
   return g_strdup (g_checksum_get_string (sum));
 }
 
-/* A file that never changes: copied only when the folder lacks it, and
- * then verified by its checksum before it takes its name. */
+/* A file that never changes: copied only when the folder lacks it, into
+ * a folder named as its own (the needle archives' "<patient
+ * file>.needle"), and verified by its checksum before it takes its name.
+ * A copy that has its name was verified then, and is not read again. */
 static gboolean
 copy_immutable (const char  *source,
                 const char  *folder,
                 GError     **error)
 {
   g_autofree char *base = g_path_get_basename (source);
-  g_autofree char *target = g_build_filename (folder, base, NULL);
+  g_autofree char *parent = g_path_get_dirname (source);
+  g_autofree char *parent_base = g_path_get_basename (parent);
+  g_autofree char *target_dir = g_build_filename (folder, parent_base, NULL);
+  g_autofree char *target = g_build_filename (target_dir, base, NULL);
   g_autofree char *partial = g_strconcat (target, ".part", NULL);
   g_autofree char *want = NULL;
   g_autofree char *have = NULL;
   g_autoptr(GError) local_error = NULL;
 
+  if (g_file_test (target, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (g_mkdir_with_parents (target_dir, 0700) != 0)
+    {
+      stipple_store_set_errno_error (errno, target_dir, error);
+      return FALSE;
+    }
   want = sha256_of (source, error);
   if (want == NULL)
     return FALSE;
-  if (g_file_test (target, G_FILE_TEST_EXISTS))
-    {
-      have = sha256_of (target, NULL);
-      if (g_strcmp0 (have, want) == 0)
-        return TRUE;
-      g_clear_pointer (&have, g_free);
-    }
 
   if (!stipple_store_copy_file (source, partial, error) || !fsync_path (partial, error))
     {
@@ -332,6 +358,7 @@ copy_immutable (const char  *source,
       g_unlink (partial);
       return FALSE;
     }
+  stipple_store_sync_folder_of (target);
   return TRUE;
 }
 

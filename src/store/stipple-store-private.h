@@ -274,6 +274,33 @@ StippleVerifyResult *stipple_store_chain_verify (sqlite3      *db,
                                              gint64            only_session,
                                              GError          **error);
 
+void         stipple_store_verify_add_break (StippleVerifyResult  *result,
+                                             gint64                row,
+                                             gint64                session_id,
+                                             char                 *message);
+
+/* stipple-store-archive.c: needle archives beside the patient file */
+typedef struct
+{
+  gint64  seq_first;
+  guint   n_samples;
+  gint64  start_us;
+  int     encoding;
+  GBytes *data;
+} StippleNeedleBlock;
+
+void         stipple_needle_block_free      (StippleNeedleBlock  *block);
+char        *stipple_store_archive_dir      (const char          *path);
+gboolean     stipple_store_archive_read_locked (StippleStore     *self,
+                                             gint64               session_id,
+                                             GPtrArray           *blocks,
+                                             GError             **error);
+gboolean     stipple_store_archive_verify   (sqlite3             *db,
+                                             const char          *path,
+                                             gint64               only_session,
+                                             StippleVerifyResult *result,
+                                             GError             **error);
+
 /* stipple-store-photos.c */
 gboolean     stipple_store_hide_photos_locked (StippleStore  *self,
                                                gint64         patient_id,

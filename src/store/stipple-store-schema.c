@@ -430,6 +430,93 @@ static const char schema_v7[] =
  * every block written since for a damaged one. */
 static const char schema_v8[] = "";
 
+/* Version 9: needle archives (docs/patient-file.md). The needle data of
+ * a closed month moves to a file of its own beside the patient file;
+ * the patient file keeps, for every block moved, what its seal line
+ * needs and the SHA-256 of its data (as the seal hashes it: of the
+ * upper-case hex), in needle_block, and each archive's name and SHA-256
+ * in needle_archive. A block leaves telemetry_block only once its hash
+ * is kept there; both tables are append-only. The audit table is
+ * rebuilt, as in version 5, to allow the kind 'archive'. */
+static const char schema_v9[] =
+  "CREATE TABLE needle_archive ("
+  "  id INTEGER PRIMARY KEY,"
+  "  month TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),"
+  "  file_name TEXT NOT NULL UNIQUE,"
+  "  n_blocks INTEGER NOT NULL CHECK (n_blocks > 0),"
+  "  sha256 TEXT NOT NULL CHECK (length (sha256) = 64),"
+  "  archived_at TEXT NOT NULL"
+  ");"
+  "CREATE TABLE needle_block ("
+  "  session_id INTEGER NOT NULL REFERENCES session (id),"
+  "  seq_first INTEGER NOT NULL CHECK (seq_first >= 0),"
+  "  n_samples INTEGER NOT NULL CHECK (n_samples > 0),"
+  "  start_us INTEGER NOT NULL,"
+  "  end_us INTEGER NOT NULL,"
+  "  encoding INTEGER NOT NULL,"
+  "  sha256 BLOB NOT NULL CHECK (length (sha256) = 32),"
+  "  archive_id INTEGER NOT NULL REFERENCES needle_archive (id),"
+  "  PRIMARY KEY (session_id, seq_first)"
+  ") WITHOUT ROWID;"
+  "CREATE TRIGGER needle_archive_no_update BEFORE UPDATE ON needle_archive"
+  "  BEGIN SELECT RAISE (ABORT, 'needle archives are append-only'); END;"
+  "CREATE TRIGGER needle_archive_no_delete BEFORE DELETE ON needle_archive"
+  "  BEGIN SELECT RAISE (ABORT, 'needle archives are append-only'); END;"
+  "CREATE TRIGGER needle_archive_no_reuse BEFORE INSERT ON needle_archive"
+  "  WHEN EXISTS (SELECT 1 FROM needle_archive WHERE id = NEW.id OR file_name = NEW.file_name)"
+  "  BEGIN SELECT RAISE (ABORT, 'needle archives are append-only'); END;"
+  "CREATE TRIGGER needle_block_no_update BEFORE UPDATE ON needle_block"
+  "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+  "CREATE TRIGGER needle_block_no_delete BEFORE DELETE ON needle_block"
+  "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+  "CREATE TRIGGER needle_block_no_reuse BEFORE INSERT ON needle_block"
+  "  WHEN EXISTS (SELECT 1 FROM needle_block"
+  "               WHERE session_id = NEW.session_id AND seq_first = NEW.seq_first)"
+  "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+  "DROP TRIGGER telemetry_block_no_delete;"
+  "CREATE TRIGGER telemetry_block_no_delete BEFORE DELETE ON telemetry_block"
+  "  WHEN NOT EXISTS (SELECT 1 FROM needle_block"
+  "                   WHERE session_id = OLD.session_id AND seq_first = OLD.seq_first)"
+  "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+  "DROP TRIGGER telemetry_block_no_reuse;"
+  "CREATE TRIGGER telemetry_block_no_reuse BEFORE INSERT ON telemetry_block"
+  "  WHEN EXISTS (SELECT 1 FROM telemetry_block"
+  "               WHERE session_id = NEW.session_id AND seq_first = NEW.seq_first)"
+  "    OR EXISTS (SELECT 1 FROM needle_block"
+  "               WHERE session_id = NEW.session_id AND seq_first = NEW.seq_first)"
+  "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+
+  "CREATE TABLE audit_v9 ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  session_id INTEGER REFERENCES session (id),"
+  "  at TEXT NOT NULL,"
+  "  user TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('setting', 'arm', 'disarm', 'emergency-stop',"
+  "                                     'fault', 'connect', 'disconnect',"
+  "                                     'limit-confirmed', 'seal', 'restore', 'import',"
+  "                                     'archive')),"
+  "  zone TEXT,"
+  "  sent TEXT NOT NULL DEFAULT '',"
+  "  acknowledgement TEXT NOT NULL DEFAULT '',"
+  "  read_back TEXT NOT NULL DEFAULT '',"
+  "  detail TEXT NOT NULL DEFAULT '',"
+  "  prev_hash TEXT NOT NULL DEFAULT '',"
+  "  hash TEXT NOT NULL DEFAULT ''"
+  ");"
+  "INSERT INTO audit_v9 SELECT id, uid, session_id, at, user, kind, zone, sent, acknowledgement,"
+  "                     read_back, detail, prev_hash, hash FROM audit ORDER BY id;"
+  "DROP TABLE audit;"
+  "ALTER TABLE audit_v9 RENAME TO audit;"
+  "CREATE INDEX audit_session ON audit (session_id);"
+  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
+  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
+  "CREATE TRIGGER audit_no_reuse BEFORE INSERT ON audit"
+  "  WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM audit WHERE uid = NEW.uid)"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;";
+
 typedef struct
 {
   int         version;
@@ -449,6 +536,7 @@ static const MigrationStep steps[] = {
   { 6, schema_photos, NULL },
   { 7, schema_v7, NULL },
   { 8, schema_v8, NULL },
+  { 9, schema_v9, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == STIPPLE_STORE_SCHEMA_VERSION);

@@ -429,6 +429,16 @@ stipple_store_load_telemetry (StippleStore  *self,
  * Returns: (transfer full) (element-type StippleProtoSample): the samples
  *   that could be read
  */
+static int
+block_compare (gconstpointer a,
+               gconstpointer b)
+{
+  const StippleNeedleBlock *x = *(StippleNeedleBlock * const *) a;
+  const StippleNeedleBlock *y = *(StippleNeedleBlock * const *) b;
+
+  return (x->seq_first > y->seq_first) - (x->seq_first < y->seq_first);
+}
+
 GArray *
 stipple_store_load_telemetry_full (StippleStore  *self,
                                    gint64         session_id,
@@ -438,36 +448,70 @@ stipple_store_load_telemetry_full (StippleStore  *self,
                                    GError       **error)
 {
   g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (gint64));
-  guint blocks = 0;
+  g_autoptr(GPtrArray) blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_needle_block_free);
   g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (StippleProtoSample));
   g_autoptr(GArray) times = times_us ? g_array_new (FALSE, FALSE, sizeof (gint64)) : NULL;
   g_autoptr(StippleStmt) stmt = NULL;
   g_autoptr(GMutexLocker) locker = NULL;
+  gint64 archived = 0;
   int rc;
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
   stmt = stipple_store_prepare (self,
-                                "SELECT n_samples, start_us, encoding, data FROM telemetry_block"
+                                "SELECT n_samples, start_us, encoding, data, seq_first FROM telemetry_block"
                                 " WHERE session_id = ? ORDER BY seq_first", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, session_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      guint n = sqlite3_column_int (stmt, 0);
-      gint64 start_us = sqlite3_column_int64 (stmt, 1);
-      g_autoptr(GBytes) data = NULL;
+      StippleNeedleBlock *block = g_new0 (StippleNeedleBlock, 1);
+
+      block->n_samples = sqlite3_column_int (stmt, 0);
+      block->start_us = sqlite3_column_int64 (stmt, 1);
+      block->encoding = sqlite3_column_int (stmt, 2);
+      block->data = g_bytes_new (sqlite3_column_blob (stmt, 3), sqlite3_column_bytes (stmt, 3));
+      block->seq_first = sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (blocks, block);
+    }
+  g_clear_pointer (&stmt, stipple_stmt_release);
+  if (rc != SQLITE_DONE)
+    {
+      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+      return NULL;
+    }
+
+  /* Blocks of a closed month are read from its needle archive, which
+   * only this opens. */
+  if (self->version >= 9)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM needle_block"
+                                              " WHERE session_id = %" G_GINT64_FORMAT, session_id);
+
+      if (!stipple_store_query_int (self->db, self->path, sql, &archived, error))
+        return NULL;
+      if (archived > 0)
+        {
+          if (!stipple_store_archive_read_locked (self, session_id, blocks, error))
+            return NULL;
+          g_ptr_array_sort (blocks, block_compare);
+        }
+    }
+
+  for (guint b = 0; b < blocks->len; b++)
+    {
+      const StippleNeedleBlock *block = g_ptr_array_index (blocks, b);
+      guint n = block->n_samples;
+      gint64 start_us = block->start_us;
       guint first = samples->len;
 
-      blocks++;
-      data = g_bytes_new (sqlite3_column_blob (stmt, 3), sqlite3_column_bytes (stmt, 3));
       g_array_set_size (samples, first + n);
       /* One damaged block is left out, counted and named; the rest of
        * the session still reads. */
       if (n == 0 || n > STIPPLE_STORE_TELEMETRY_BLOCK ||
-          !stipple_telemetry_decode (sqlite3_column_int (stmt, 2), data, n,
+          !stipple_telemetry_decode (block->encoding, block->data, n,
                                      &g_array_index (samples, StippleProtoSample, first), NULL))
         {
           g_array_set_size (samples, first);
@@ -476,19 +520,14 @@ stipple_store_load_telemetry_full (StippleStore  *self,
         }
       if (times != NULL)
         {
-          const StippleProtoSample *block = &g_array_index (samples, StippleProtoSample, first);
+          const StippleProtoSample *first_sample = &g_array_index (samples, StippleProtoSample, first);
 
           for (guint i = 0; i < n; i++)
             {
-              gint64 t = start_us + (guint32) (block[i].timestamp_us - block[0].timestamp_us);
+              gint64 t = start_us + (guint32) (first_sample[i].timestamp_us - first_sample[0].timestamp_us);
               g_array_append_val (times, t);
             }
         }
-    }
-  if (rc != SQLITE_DONE)
-    {
-      stipple_store_set_sqlite_error (self->db, rc, self->path, error);
-      return NULL;
     }
 
   if (times_us != NULL)
@@ -496,6 +535,6 @@ stipple_store_load_telemetry_full (StippleStore  *self,
   if (skipped != NULL)
     *skipped = g_steal_pointer (&missing);
   if (n_blocks != NULL)
-    *n_blocks = blocks;
+    *n_blocks = blocks->len;
   return g_steal_pointer (&samples);
 }

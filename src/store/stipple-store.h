@@ -9,10 +9,12 @@
  *   full block is queued there by stipple_store_append_telemetry()),
  *   charts, searches and reports' reads. Two writes queued in order land
  *   in order.
- * - Five long jobs run on the store's long lane instead, one at a time,
+ * - Six long jobs run on the store's long lane instead, one at a time,
  *   so that they never sit in the writer's queue in front of a note:
  *   a backup, the copy off the machine, the export of a patient, an
- *   import, and the check of the whole file the window runs after
+ *   import, the archiving of closed months' needle data (written through
+ *   a connection of its own; only its closing transaction takes the
+ *   store's), and the check of the whole file the window runs after
  *   opening (minutes for a file of some years: integrity, chain and
  *   every seal). They first wait for the needle data queued on the writer
  *   (stipple_store_flush_telemetry()), which is why they cannot run on
@@ -81,7 +83,7 @@ typedef enum
 /* "Stpl" in the SQLite header's application_id field. */
 #define STIPPLE_STORE_APPLICATION_ID 0x5374706c
 /* The schema version this build writes, kept in PRAGMA user_version. */
-#define STIPPLE_STORE_SCHEMA_VERSION 8
+#define STIPPLE_STORE_SCHEMA_VERSION 9
 /* Samples per telemetry block: one second at the pen's 8 kHz. */
 #define STIPPLE_STORE_TELEMETRY_BLOCK 8000
 /* Daily backups kept beside the patient file. */
@@ -160,8 +162,8 @@ GQuark               stipple_store_error_quark          (void);
  *   order the jobs were queued; every job that reads or writes the live
  *   file through the store's connection
  * @STIPPLE_STORE_LANE_LONG: the store's thread for long jobs (backup,
- *   export, import, the copy off the machine, the check of the whole
- *   file), one at a time in order,
+ *   export, import, the copy off the machine, needle archiving, the check
+ *   of the whole file), one at a time in order,
  *   so that none of them holds up the writer's queue for seconds
  *
  * Where stipple_store_run_async() runs a job.
@@ -334,6 +336,27 @@ GArray              *stipple_store_load_telemetry       (StippleStore           
                                                          gint64                    session_id,
                                                          GArray                  **times_us,
                                                          GError                  **error);
+
+/* Needle archives: the needle data of a closed month, apart from the
+ * patient file, which keeps every block's hash (docs/patient-file.md). */
+gboolean             stipple_store_archive_month        (StippleStore             *self,
+                                                         const char               *month,
+                                                         guint                    *n_archived,
+                                                         GError                  **error);
+gboolean             stipple_store_archive_closed_months (StippleStore            *self,
+                                                         guint                    *n_months,
+                                                         guint                    *n_archived,
+                                                         GError                  **error);
+void                 stipple_store_archive_month_async  (StippleStore             *self,
+                                                         const char               *month,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+gboolean             stipple_store_archive_month_finish (StippleStore             *self,
+                                                         GAsyncResult             *result,
+                                                         guint                    *n_archived,
+                                                         GError                  **error);
+char                *stipple_store_get_archive_dir      (const char               *path);
 
 /* Backups, export and import. */
 GArray              *stipple_store_load_telemetry_full  (StippleStore             *self,

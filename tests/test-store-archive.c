@@ -1,0 +1,497 @@
+/* test-store-archive.c: needle archives beside the patient file
+ *
+ * The demo file's closed months are archived; each test then checks,
+ * on the real files, what a clinician and an auditor rely on: an old
+ * session still replays and verifies, an altered archive is found, a
+ * missing one is named while the clinical record still opens, and
+ * opening the patient file leaves the archives alone.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "stipple-store-backup.h"
+#include "test-store-util.h"
+
+typedef struct
+{
+  char       *dir;
+  char       *path;
+  char       *archive_dir;
+  /* session id → its samples as read before archiving */
+  GHashTable *before;
+  /* a session whose needle data is now in an archive */
+  gint64      session;
+  char       *archive;
+} Fixture;
+
+static GArray *
+load_all (StippleStore *store,
+          gint64        session_id,
+          GError      **error)
+{
+  return stipple_store_load_telemetry (store, session_id, NULL, error);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *ids = NULL;
+  g_auto(GStrv) list = NULL;
+  guint n_months = 0, n_blocks = 0;
+
+  f->dir = g_dir_make_tmp ("stipple-archive-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "patients.stipple", NULL);
+  f->archive_dir = g_build_filename (f->dir, "patients.stipple.needle", NULL);
+  f->before = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                     (GDestroyNotify) g_array_unref);
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_fill_demo (store, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_flush_telemetry (store, &error));
+  g_assert_no_error (error);
+
+  ids = test_sql (f->path, "SELECT group_concat (DISTINCT session_id) FROM telemetry_block", NULL);
+  g_assert_nonnull (ids);
+  list = g_strsplit (ids, ",", -1);
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      gint64 session_id = g_ascii_strtoll (list[i], NULL, 10);
+      GArray *samples = load_all (store, session_id, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (samples->len, >, 0);
+      g_hash_table_insert (f->before, g_memdup2 (&session_id, sizeof session_id), samples);
+    }
+
+  g_assert_true (stipple_store_archive_closed_months (store, &n_months, &n_blocks, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_months, >, 0);
+  g_assert_cmpuint (n_blocks, >, 0);
+  stipple_store_close (store);
+
+  id = test_sql (f->path, "SELECT session_id FROM needle_block ORDER BY session_id LIMIT 1", NULL);
+  g_assert_nonnull (id);
+  f->session = g_ascii_strtoll (id, NULL, 10);
+  name = test_sql (f->path, g_strdup_printf ("SELECT a.file_name FROM needle_block b JOIN"
+                                             " needle_archive a ON a.id = b.archive_id"
+                                             " WHERE b.session_id = %" G_GINT64_FORMAT,
+                                             f->session), NULL);
+  g_assert_nonnull (name);
+  f->archive = g_build_filename (f->archive_dir, name, NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+  g_free (f->archive_dir);
+  g_free (f->archive);
+  g_hash_table_unref (f->before);
+}
+
+static void
+assert_same_samples (GArray *a,
+                     GArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  g_assert_cmpmem (a->data, a->len * sizeof (StippleProtoSample),
+                   b->data, b->len * sizeof (StippleProtoSample));
+}
+
+/* Every session reads as it did, archived or not, and the record
+ * verifies, the archives included. */
+static void
+test_archived_loads (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleVerifyResult) result = NULL;
+  g_autofree char *left = NULL;
+  g_autofree char *audit = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *contents = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  gsize len;
+  struct stat st;
+
+  /* The blocks left the patient file; their hashes stayed. */
+  left = test_sql (f->path, g_strdup_printf ("SELECT count(*) FROM telemetry_block"
+                                             " WHERE session_id = %" G_GINT64_FORMAT, f->session),
+                   NULL);
+  g_assert_cmpstr (left, ==, "0");
+  g_assert_cmpint (g_stat (f->archive, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* The audit row names the archive and its SHA-256. */
+  g_assert_true (g_file_get_contents (f->archive, &contents, &len, NULL));
+  sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+  audit = test_sql (f->path, "SELECT detail FROM audit WHERE kind = 'archive' ORDER BY id LIMIT 1",
+                    NULL);
+  g_assert_nonnull (audit);
+  g_assert_nonnull (strstr (audit, sha));
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_hash_table_iter_init (&iter, f->before);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autoptr(GArray) now = load_all (store, *(gint64 *) key, &error);
+
+      g_assert_no_error (error);
+      assert_same_samples (value, now);
+    }
+
+  result = stipple_store_verify (store, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < result->breaks->len; i++)
+    g_printerr ("%s\n", ((StippleVerifyBreak *) g_ptr_array_index (result->breaks, i))->message);
+  g_assert_cmpuint (result->breaks->len, ==, 0);
+  stipple_store_close (store);
+
+  /* An auditor's sqlite3 and sha256sum agree: every seal holds. */
+  {
+    g_autofree char *script = g_test_build_filename (G_TEST_DIST, "..", "build-aux",
+                                                     "stipple-verify-chain", NULL);
+    g_autofree char *out = NULL;
+    g_autofree char *head = g_strdup_printf ("head: %" G_GINT64_FORMAT " %s\n", result->head_id,
+                                             result->head_hash);
+    const char *argv[] = { script, f->path, NULL };
+    int status = 0;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                 NULL, &out, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (status));
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+    g_assert_true (g_str_has_suffix (out, head));
+  }
+}
+
+/* One byte of one archived block changed: reading the session says so,
+ * and so does the check of the file. */
+static void
+test_tampered (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleVerifyResult) result = NULL;
+  g_autoptr(GArray) samples = NULL;
+  g_autofree char *sql = NULL;
+  int rc = 0;
+
+  g_chmod (f->archive, 0600);
+  sql = g_strdup_printf ("UPDATE telemetry_block SET data = CAST (substr (data, 1, 20)"
+                         " || x'5A' || substr (data, 22) AS BLOB)"
+                         " WHERE session_id = %" G_GINT64_FORMAT " AND seq_first = 0", f->session);
+  g_free (test_sql (f->archive, sql, &rc));
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  samples = load_all (store, f->session, &error);
+  g_assert_null (samples);
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  result = stipple_store_verify (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stipple_verify_result_get_session_break (result, f->session));
+  stipple_store_close (store);
+}
+
+/* The archives are gone: the clinical record opens, verifies and loads;
+ * the old session's needle data names the missing archive. */
+static void
+test_missing (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleVerifyResult) result = NULL;
+  g_autoptr(StipplePatientChart) chart = NULL;
+  g_autoptr(GArray) samples = NULL;
+  g_autofree char *aside = g_strconcat (f->archive_dir, ".aside", NULL);
+  gint64 patient_id = 0;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_assert_cmpint (g_rename (f->archive_dir, aside), ==, 0);
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_find_session_patient (store, f->session, &patient_id, &error));
+  g_assert_no_error (error);
+  chart = stipple_store_load_chart (store, patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (chart);
+
+  samples = load_all (store, f->session, &error);
+  g_assert_null (samples);
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "missing"));
+  g_assert_nonnull (strstr (error->message, f->archive));
+  g_clear_error (&error);
+
+  /* Sessions whose data is still in the patient file read as before. */
+  g_hash_table_iter_init (&iter, f->before);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autofree char *left = test_sql (f->path,
+                                        g_strdup_printf ("SELECT count(*) FROM needle_block"
+                                                         " WHERE session_id = %" G_GINT64_FORMAT,
+                                                         *(gint64 *) key), NULL);
+
+      if (g_strcmp0 (left, "0") == 0)
+        {
+          g_autoptr(GArray) now = load_all (store, *(gint64 *) key, &error);
+
+          g_assert_no_error (error);
+          assert_same_samples (g_hash_table_lookup (f->before, key), now);
+        }
+    }
+
+  result = stipple_store_verify (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->breaks->len, ==, 0);
+  stipple_store_close (store);
+  g_rename (aside, f->archive_dir);
+}
+
+static guint
+count_events (int fd)
+{
+  char buffer[4096] __attribute__ ((aligned (__alignof__ (struct inotify_event))));
+  guint n = 0;
+  gssize len;
+
+  while ((len = read (fd, buffer, sizeof buffer)) > 0)
+    for (char *p = buffer; p < buffer + len; )
+      {
+        struct inotify_event *event = (struct inotify_event *) p;
+
+        n++;
+        p += sizeof (struct inotify_event) + event->len;
+      }
+  return n;
+}
+
+/* Opening the patient file and its chart never opens an archive; reading
+ * an archived session does (which shows the watch works). */
+static void
+test_open_leaves_archive (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StipplePatientChart) chart = NULL;
+  g_autoptr(GArray) samples = NULL;
+  gint64 patient_id = 0;
+  int fd = inotify_init1 (IN_NONBLOCK | IN_CLOEXEC);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (inotify_add_watch (fd, f->archive_dir, IN_OPEN | IN_ACCESS), >=, 0);
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_find_session_patient (store, f->session, &patient_id, &error));
+  chart = stipple_store_load_chart (store, patient_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_events (fd), ==, 0);
+
+  samples = load_all (store, f->session, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_events (fd), >, 0);
+  stipple_store_close (store);
+  close (fd);
+}
+
+/* A patient exported after archiving takes the archived needle data
+ * along: the exported file stands alone and verifies. */
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleStore) exported = NULL;
+  g_autoptr(StippleVerifyResult) result = NULL;
+  g_autoptr(GArray) samples = NULL;
+  g_autofree char *copy = g_build_filename (f->dir, "export.stipple", NULL);
+  gint64 patient_id = 0;
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_find_session_patient (store, f->session, &patient_id, &error));
+  g_assert_true (stipple_store_export_patient (store, patient_id, copy, &error));
+  g_assert_no_error (error);
+  stipple_store_close (store);
+
+  exported = stipple_store_open (copy, &error);
+  g_assert_no_error (error);
+  samples = load_all (exported, f->session, &error);
+  g_assert_no_error (error);
+  assert_same_samples (g_hash_table_lookup (f->before, &f->session), samples);
+  result = stipple_store_verify (exported, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->breaks->len, ==, 0);
+  stipple_store_close (exported);
+}
+
+/* The copy off the machine takes each archive once, verified, and
+ * leaves it alone on the next copy. */
+static void
+test_offsite (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autofree char *folder = g_build_filename (f->dir, "far", NULL);
+  g_autofree char *base = g_path_get_basename (f->archive);
+  g_autofree char *far = g_build_filename (folder, "patients.stipple.needle", base, NULL);
+  g_autofree char *copy = NULL;
+  g_autofree char *want = NULL;
+  g_autofree char *have = NULL;
+  g_autofree char *contents = NULL;
+  struct stat first, second;
+  gsize len;
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  copy = stipple_store_copy_off_machine (store, folder, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (f->archive, &contents, &len, NULL));
+  want = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (far, &contents, &len, NULL));
+  have = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+  g_assert_cmpstr (have, ==, want);
+  g_assert_cmpint (g_stat (far, &first), ==, 0);
+
+  g_clear_pointer (&copy, g_free);
+  copy = stipple_store_copy_off_machine (store, folder, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (far, &second), ==, 0);
+  g_assert_cmpuint (first.st_ino, ==, second.st_ino);
+  g_assert_cmpint (first.st_mtime, ==, second.st_mtime);
+  stipple_store_close (store);
+}
+
+/* An archive is never written again, and a month that has not ended is
+ * not archived. */
+static void
+test_refusals (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *current = g_date_time_format (now, "%Y-%m");
+  g_autofree char *sql = NULL;
+  int rc = 0;
+  guint n = 0;
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (stipple_store_archive_month (store, current, &n, &error));
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  stipple_store_close (store);
+
+  /* The hashes kept are append-only. */
+  g_free (test_sql (f->path, "DELETE FROM needle_block", &rc));
+  g_assert_cmpint (rc, !=, SQLITE_OK);
+  g_free (test_sql (f->path, "UPDATE needle_archive SET sha256 = upper (sha256)", &rc));
+  g_assert_cmpint (rc, !=, SQLITE_OK);
+
+  /* The patient file refuses to drop a block whose hash it does not keep. */
+  sql = test_sql (f->path, "SELECT count(*) FROM telemetry_block", NULL);
+  if (g_strcmp0 (sql, "0") != 0)
+    {
+      g_free (test_sql (f->path, "DELETE FROM telemetry_block", &rc));
+      g_assert_cmpint (rc, !=, SQLITE_OK);
+    }
+}
+
+static void
+archived_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GError **error = user_data;
+  guint n = 0;
+
+  if (stipple_store_archive_month_finish (STIPPLE_STORE (source), result, &n, error))
+    g_assert_cmpuint (n, >, 0);
+  else
+    g_assert_nonnull (*error);
+  g_object_set_data (source, "done", GINT_TO_POINTER (TRUE));
+}
+
+/* The _async form archives on the long lane; the interface's writes go
+ * on meanwhile. */
+static void
+test_async (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("stipple-archive-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "patients.stipple", NULL);
+  g_autofree char *n_blocks = NULL;
+
+  store = stipple_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_fill_demo (store, NULL, &error));
+  g_assert_no_error (error);
+  stipple_store_archive_month_async (store, NULL, NULL, archived_cb, &error);
+  while (g_object_get_data (G_OBJECT (store), "done") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (error);
+  stipple_store_close (store);
+
+  n_blocks = test_sql (path, "SELECT count(*) FROM needle_block", NULL);
+  g_assert_cmpint (g_ascii_strtoll (n_blocks, NULL, 10), >, 0);
+  test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, func) \
+  g_test_add (name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/store-archive/loads-and-verifies", test_archived_loads);
+  ADD ("/store-archive/tampered", test_tampered);
+  ADD ("/store-archive/missing", test_missing);
+  ADD ("/store-archive/open-leaves-archive", test_open_leaves_archive);
+  ADD ("/store-archive/export", test_export);
+  ADD ("/store-archive/offsite", test_offsite);
+  ADD ("/store-archive/refusals", test_refusals);
+#undef ADD
+  g_test_add_func ("/store-archive/async", test_async);
+
+  return g_test_run ();
+}
