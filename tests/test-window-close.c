@@ -270,6 +270,16 @@ run_and_read (CloseCase   which,
   g_assert_nonnull (session);
   *audit = stipple_store_list_audit (store, session_id, &error);
   g_assert_no_error (error);
+  /* Whatever was on its way when the window closed, the record is whole:
+   * nothing reached the file after its session was sealed. */
+  {
+    g_autoptr(StippleVerifyResult) verified = stipple_store_verify (store, 0, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < verified->breaks->len; i++)
+      g_test_message ("%s", ((StippleVerifyBreak *) verified->breaks->pdata[i])->message);
+    g_assert_cmpuint (verified->breaks->len, ==, 0);
+  }
   stipple_store_close (store);
   return session;
 }

@@ -180,7 +180,11 @@ stipple_treatment_pen_telemetry_cb (StippleTreatment         *self,
   g_autoptr(GError) error = NULL;
   guint64 strokes = 0;
 
-  if (self->ended)
+  /* Once the end is asked for, the needle is stopped and its last data
+   * is on its way to the file ahead of the seal: what the pen still
+   * streams, idle, belongs to no session, and written after the seal it
+   * would read as the record changed. */
+  if (self->ended || self->ending)
     return;
   if (lost > 0)
     note_loss (self, lost);
