@@ -69,6 +69,72 @@ count_backups (const char *path,
 }
 
 static void
+async_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The window's way: the file opens without its daily backup, which is
+ * then taken on the long lane; one that cannot be taken is kept as the
+ * store's backup problem, and one taken later clears it. */
+static void
+test_daily_backup_async (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = stipple_store_open (f->path, &error);
+  g_autoptr(StipplePatient) ada = NULL;
+  g_autofree char *backup_dir = stipple_store_get_backup_dir (f->path);
+
+  g_assert_no_error (error);
+  ada = add_patient (store, "R-1", "Ada", "Lovelace");
+  g_clear_object (&store);
+
+  /* Nowhere to put it: its folder's name is taken by a file. */
+  g_assert_true (g_file_set_contents (backup_dir, "", 0, NULL));
+  store = stipple_store_open_full (f->path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (stipple_store_get_backup_problem (store));
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    stipple_store_daily_backup_async (store, NULL, async_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (stipple_store_daily_backup_finish (store, result, &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (stipple_store_get_backup_problem (store));
+    g_assert_cmpstr (stipple_store_get_backup_problem (store)->message, ==, error->message);
+    g_clear_error (&error);
+  }
+
+  /* Room again: taken, and the problem goes. */
+  g_assert_cmpint (g_unlink (backup_dir), ==, 0);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    stipple_store_daily_backup_async (store, NULL, async_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (stipple_store_daily_backup_finish (store, result, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_null (stipple_store_get_backup_problem (store));
+  g_assert_cmpuint (count_backups (f->path, "daily-"), ==, 1);
+  {
+    g_autofree char *copied = NULL;
+    g_autoptr(GPtrArray) all = stipple_store_list_backups (f->path);
+
+    for (guint i = 0; i < all->len && copied == NULL; i++)
+      if (strstr (all->pdata[i], "daily-") != NULL)
+        copied = test_sql (all->pdata[i], "SELECT given_name FROM patient", NULL);
+    g_assert_cmpstr (copied, ==, "Ada");
+  }
+}
+
+static void
 test_backup_restore (Fixture       *f,
                      gconstpointer  data)
 {
@@ -689,6 +755,7 @@ main (int   argc,
   g_test_add ("/stipple/store/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("backup-restore", test_backup_restore);
+  ADD ("daily-backup-async", test_daily_backup_async);
   ADD ("export-import", test_export_import);
   ADD ("demo", test_demo);
   ADD ("note-saver", test_note_saver);

@@ -27,6 +27,8 @@ struct _StippleApplication
   char           *restore_body;
   StipplePen     *pen;
   GError         *store_error;
+  /* Today's backup is being taken, on the store's long lane. */
+  gboolean        backing_up;
   char           *database;
   gboolean        demo;
   /* The patient file did not exist: this is Stipple's first start here. */

@@ -25,6 +25,7 @@ G_DEFINE_FINAL_TYPE (StippleApplication, stipple_application, ADW_TYPE_APPLICATI
 enum {
   PROP_0,
   PROP_STORE,
+  PROP_BACKING_UP,
   N_PROPS
 };
 
@@ -221,6 +222,20 @@ stipple_application_get_store_error (StippleApplication *self)
 }
 
 /**
+ * stipple_application_get_backing_up:
+ * @self: a #StippleApplication
+ *
+ * Returns: whether today's backup of the patient file is being taken
+ */
+gboolean
+stipple_application_get_backing_up (StippleApplication *self)
+{
+  g_return_val_if_fail (STIPPLE_IS_APPLICATION (self), FALSE);
+
+  return self->backing_up;
+}
+
+/**
  * stipple_application_get_pen:
  * @self: a #StippleApplication
  *
@@ -294,7 +309,9 @@ open_store_job (StippleStore  *none,
                 GError       **error)
 {
   OpenData *open = data;
-  g_autoptr(StippleStore) store = stipple_store_open (open->database, error);
+  /* Today's backup is taken afterwards, on the store's long lane: the
+   * chart never waits for a copy of the file (open_store_cb()). */
+  g_autoptr(StippleStore) store = stipple_store_open_full (open->database, FALSE, error);
 
   /* The demo file fills itself with the demo patients on first use; a
    * file that already holds patients is left as it is. */
@@ -340,6 +357,24 @@ show_restore_outcome (StippleApplication *self)
 }
 
 static void
+daily_backup_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(StippleApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* A backup that could not be taken is kept by the store, where the
+   * window reads it. */
+  if (!stipple_store_daily_backup_finish (STIPPLE_STORE (object), result, &error))
+    g_debug ("Today's backup was not taken: %s", error->message);
+  if (STIPPLE_STORE (object) != self->store)
+    return;
+  self->backing_up = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKING_UP]);
+}
+
+static void
 open_store_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -352,6 +387,13 @@ open_store_cb (GObject      *object,
     {
       g_printerr (_("Cannot open the patient file “%s”: %s\n"), self->database, error->message);
       self->store_error = g_steal_pointer (&error);
+    }
+  else
+    {
+      /* First on the long lane, ahead of the window's check of the file,
+       * which can take minutes on a large one. */
+      self->backing_up = TRUE;
+      stipple_store_daily_backup_async (self->store, NULL, daily_backup_cb, g_object_ref (self));
     }
 
   if (self->offsite != NULL)
@@ -658,6 +700,10 @@ stipple_application_get_property (GObject    *object,
       g_value_set_object (value, self->store);
       break;
 
+    case PROP_BACKING_UP:
+      g_value_set_boolean (value, self->backing_up);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -682,6 +728,18 @@ stipple_application_class_init (StippleApplicationClass *klass)
     g_param_spec_object ("store", NULL, NULL,
                          STIPPLE_TYPE_STORE,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+
+  /**
+   * StippleApplication:backing-up:
+   *
+   * Whether today's backup of the patient file is being taken, after the
+   * file opened; stipple_store_get_backup_problem() says afterwards if it
+   * could not be.
+   */
+  properties[PROP_BACKING_UP] =
+    g_param_spec_boolean ("backing-up", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   app_class->local_command_line = stipple_application_local_command_line;

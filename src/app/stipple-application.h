@@ -25,6 +25,7 @@ gboolean            stipple_application_get_simulate    (StippleApplication *sel
 GSettings          *stipple_application_get_settings    (StippleApplication *self);
 StippleStore       *stipple_application_get_store       (StippleApplication *self);
 const GError       *stipple_application_get_store_error (StippleApplication *self);
+gboolean            stipple_application_get_backing_up  (StippleApplication *self);
 StipplePen         *stipple_application_get_pen         (StippleApplication *self);
 StippleOffsite     *stipple_application_get_offsite     (StippleApplication *self);
 void                stipple_application_emergency_stop  (StippleApplication *self);

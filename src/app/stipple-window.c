@@ -500,14 +500,19 @@ needle_archived_cb (GObject      *object,
                error->message);
 }
 
-/* A daily backup that could not be taken does not keep the clinician
- * from the chart, but it must not go unseen: a bar above the workspace
- * says why, for as long as this patient file is open. */
+/* Today's backup is taken after the file opened, on the store's long
+ * lane: a bar above the workspace says so while it runs, so that the
+ * clinician knows the chart is there to use meanwhile. One that could
+ * not be taken does not keep the clinician from the chart either, but
+ * it must not go unseen: the bar then says why, for as long as this
+ * patient file is open. */
 static void
-show_backup_problem (StippleWindow *self,
-                     StippleStore  *store)
+show_backup_state (StippleWindow      *self,
+                   StippleApplication *application)
 {
+  StippleStore *store = stipple_application_get_store (application);
   const GError *problem = store != NULL ? stipple_store_get_backup_problem (store) : NULL;
+  gboolean running = store != NULL && stipple_application_get_backing_up (application);
   g_autofree char *text = NULL;
 
   if (self->backup_banner != NULL)
@@ -515,20 +520,33 @@ show_backup_problem (StippleWindow *self,
       gtk_box_remove (GTK_BOX (gtk_widget_get_parent (self->backup_banner)), self->backup_banner);
       self->backup_banner = NULL;
     }
-  if (problem == NULL)
+  if (running)
+    text = g_strdup (_("Stipple is taking today’s backup of the patient file. You can go on "
+                       "working meanwhile."));
+  else if (problem != NULL)
+    text = g_strdup_printf (_("Today’s backup of the patient file could not be taken: %s Stipple "
+                              "tries again the next time the file is opened."),
+                            problem->message);
+  else
     return;
 
-  text = g_strdup_printf (_("Today’s backup of the patient file could not be taken: %s Stipple "
-                            "tries again the next time the file is opened."),
-                          problem->message);
   self->backup_banner = gtk_label_new (text);
-  gtk_widget_set_name (self->backup_banner, "backup-banner");
+  gtk_widget_set_name (self->backup_banner, running ? "backup-running" : "backup-banner");
   gtk_label_set_wrap (GTK_LABEL (self->backup_banner), TRUE);
   gtk_label_set_justify (GTK_LABEL (self->backup_banner), GTK_JUSTIFY_CENTER);
   gtk_widget_add_css_class (self->backup_banner, "demo-banner");
-  gtk_widget_add_css_class (self->backup_banner, "warning");
+  if (!running)
+    gtk_widget_add_css_class (self->backup_banner, "warning");
   gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (self->demo_banner)),
                               self->backup_banner, self->demo_banner);
+}
+
+static void
+backing_up_cb (StippleWindow      *self,
+               GParamSpec         *pspec,
+               StippleApplication *application)
+{
+  show_backup_state (self, application);
 }
 
 static void
@@ -541,7 +559,7 @@ store_changed_cb (StippleWindow      *self,
   if (stipple_window_get_locked (self))
     return;
 
-  show_backup_problem (self, stipple_application_get_store (application));
+  show_backup_state (self, application);
   if (stipple_application_get_store (application) != NULL)
     {
       stipple_store_verify_async (stipple_application_get_store (application), NULL,
@@ -601,6 +619,8 @@ stipple_window_show_patient_file (StippleWindow      *self,
     }
 
   g_signal_connect_object (application, "notify::store", G_CALLBACK (store_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (application, "notify::backing-up", G_CALLBACK (backing_up_cb), self,
                            G_CONNECT_SWAPPED);
   store_changed_cb (self, NULL, application);
 

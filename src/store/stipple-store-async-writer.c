@@ -782,3 +782,68 @@ stipple_store_verify_finish (StippleStore  *self,
 {
   return stipple_store_run_finish (self, result, error);
 }
+
+/* The daily backup, read through a connection of its own on the long
+ * lane: the opening of the file never waits for it, nor does a note. */
+static gpointer
+daily_backup_job (StippleStore  *self,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autoptr(StippleStore) reader = stipple_store_open_reader (self, error);
+
+  if (reader == NULL || !stipple_store_daily_backup (reader, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+/**
+ * stipple_store_daily_backup_async:
+ * @self: a store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the caller's main context when done
+ * @user_data: data for @callback
+ *
+ * Takes today's backup of the file unless one was taken already, on the
+ * long lane through a reading connection of its own, so that neither the
+ * opening nor the writer waits for it. What stipple_store_open() does
+ * before it returns, for a caller that must not wait.
+ */
+void
+stipple_store_daily_backup_async (StippleStore        *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (STIPPLE_IS_STORE (self));
+
+  stipple_store_run_async (self, STIPPLE_STORE_LANE_LONG, daily_backup_job, NULL, NULL, NULL,
+                           cancellable, callback, user_data, stipple_store_daily_backup_async);
+}
+
+/**
+ * stipple_store_daily_backup_finish:
+ * @self: a store
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * On the thread that asked for it. A backup that could not be taken is
+ * also kept for stipple_store_get_backup_problem(); one taken clears it.
+ *
+ * Returns: whether today's backup is there
+ */
+gboolean
+stipple_store_daily_backup_finish (StippleStore  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_clear_error (&self->backup_problem);
+  if (stipple_store_run_finish_boolean (self, result, &local_error))
+    return TRUE;
+  self->backup_problem = g_error_copy (local_error);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}

@@ -187,9 +187,6 @@ gboolean     stipple_store_reseal_if_ended  (StippleStore  *self,
 /* stipple-store-open.c: lock, open, migrate */
 gboolean     stipple_store_take_lock        (StippleStore  *self,
                                              GError       **error);
-StippleStore *stipple_store_open_full       (const char    *path,
-                                             gboolean       daily_backup_wanted,
-                                             GError       **error);
 sqlite3     *stipple_store_open_db          (const char    *path,
                                              gboolean       create,
                                              GError       **error);

@@ -210,6 +210,9 @@ gboolean             stipple_store_run_finish_boolean   (StippleStore           
 
 StippleStore        *stipple_store_open                 (const char               *path,
                                                          GError                  **error);
+StippleStore        *stipple_store_open_full            (const char               *path,
+                                                         gboolean                  daily_backup_wanted,
+                                                         GError                  **error);
 void                 stipple_store_open_async           (const char               *path,
                                                          GCancellable             *cancellable,
                                                          GAsyncReadyCallback       callback,
@@ -519,6 +522,13 @@ void                 stipple_store_load_telemetry_async (StippleStore           
                                                          GAsyncReadyCallback       callback,
                                                          gpointer                  user_data);
 GArray              *stipple_store_load_telemetry_finish (StippleStore           *self,
+                                                         GAsyncResult             *result,
+                                                         GError                  **error);
+void                 stipple_store_daily_backup_async   (StippleStore             *self,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+gboolean             stipple_store_daily_backup_finish  (StippleStore             *self,
                                                          GAsyncResult             *result,
                                                          GError                  **error);
 void                 stipple_store_verify_async         (StippleStore             *self,
