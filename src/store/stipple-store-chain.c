@@ -647,20 +647,6 @@ stipple_store_verify_add_break (StippleVerifyResult *result,
 }
 
 static void
-add_break (StippleVerifyResult *result,
-           gint64               row,
-           gint64               session_id,
-           char                *message)
-{
-  StippleVerifyBreak *b = g_new0 (StippleVerifyBreak, 1);
-
-  b->row = row;
-  b->session_id = session_id;
-  b->message = message;
-  g_ptr_array_add (result->breaks, b);
-}
-
-static void
 verify_break_free (StippleVerifyBreak *b)
 {
   g_free (b->message);
@@ -758,7 +744,7 @@ verify_integrity (sqlite3              *db,
       const char *line = (const char *) sqlite3_column_text (stmt, 0);
 
       if (g_strcmp0 (line, "ok") != 0)
-        add_break (result, 0, 0,
+        stipple_store_verify_add_break (result, 0, 0,
                    g_strdup_printf (_("The file’s own structure is damaged (SQLite says: %s)."),
                                     line));
     }
@@ -795,12 +781,12 @@ verify_rows (sqlite3              *db,
 
       result->n_rows++;
       if (g_strcmp0 (prev, expected) != 0)
-        add_break (result, id, 0,
+        stipple_store_verify_add_break (result, id, 0,
                    g_strdup_printf (_("Audit row %" PRId64 " does not follow the row "
                                       "before it: a row was removed, inserted or moved there."),
                                     id));
       if (g_strcmp0 (computed, hash) != 0)
-        add_break (result, id, session_id,
+        stipple_store_verify_add_break (result, id, session_id,
                    g_strdup_printf (_("Audit row %" PRId64 " (%s, %s) was changed "
                                       "after it was written."),
                                     id, kind ? kind : "?", at ? at : "?"));
@@ -859,7 +845,7 @@ verify_sessions (sqlite3              *db,
 
       if (!exists)
         {
-          add_break (result, 0, session_id,
+          stipple_store_verify_add_break (result, 0, session_id,
                      g_strdup_printf (_("Session %" PRId64 " has been removed from the "
                                         "file, but its audit trail or data are still there."),
                                       session_id));
@@ -869,7 +855,7 @@ verify_sessions (sqlite3              *db,
       if (seal == 0)
         {
           if (ended)
-            add_break (result, 0, session_id,
+            stipple_store_verify_add_break (result, 0, session_id,
                        g_strdup_printf (_("Session %" PRId64 " of %s has ended but "
                                           "has no seal: its record cannot be trusted."),
                                         session_id, when));
@@ -901,7 +887,7 @@ verify_sessions (sqlite3              *db,
                                     seal_parts[p].name);
         }
       if (changed->len > 0)
-        add_break (result, seal, session_id,
+        stipple_store_verify_add_break (result, seal, session_id,
                    g_strdup_printf (_("Session %" PRId64 " of %s was changed after "
                                       "it was sealed in audit row %" PRId64
                                       " (changed: %s)."),
@@ -942,7 +928,7 @@ verify_photos (sqlite3              *db,
                                                           sqlite3_column_bytes (stmt, 3));
 
       if (g_strcmp0 (sum, (const char *) sqlite3_column_text (stmt, 2)) != 0)
-        add_break (result, 0, sqlite3_column_int64 (stmt, 1),
+        stipple_store_verify_add_break (result, 0, sqlite3_column_int64 (stmt, 1),
                    g_strdup_printf (_("Photograph %" PRId64 " was changed after it was "
                                       "stored: its pixels no longer match its hash."),
                                     (gint64) sqlite3_column_int64 (stmt, 0)));
@@ -983,7 +969,7 @@ stipple_store_chain_verify (sqlite3     *db,
 
   if (!table_exists (db, "audit"))
     {
-      add_break (result, 0, 0,
+      stipple_store_verify_add_break (result, 0, 0,
                  g_strdup (_("The audit trail has been removed from the file.")));
       return g_steal_pointer (&result);
     }
