@@ -49,7 +49,7 @@ fixture_set_up (Fixture       *f,
   g_autofree char *name = NULL;
   g_autofree char *ids = NULL;
   g_auto(GStrv) list = NULL;
-  guint n_months = 0, n_blocks = 0;
+  guint n_days = 0, n_blocks = 0;
 
   f->dir = g_dir_make_tmp ("stipple-archive-XXXXXX", &error);
   g_assert_no_error (error);
@@ -78,16 +78,16 @@ fixture_set_up (Fixture       *f,
       g_hash_table_insert (f->before, g_memdup2 (&session_id, sizeof session_id), samples);
     }
 
-  g_assert_true (stipple_store_archive_closed_months (store, &n_months, &n_blocks, &error));
+  g_assert_true (stipple_store_archive_closed_days (store, &n_days, &n_blocks, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (n_months, >, 0);
+  g_assert_cmpuint (n_days, >, 0);
   g_assert_cmpuint (n_blocks, >, 0);
   stipple_store_close (store);
 
-  id = test_sql (f->path, "SELECT session_id FROM needle_block ORDER BY session_id LIMIT 1", NULL);
+  id = test_sql (f->path, "SELECT session_id FROM needle_session ORDER BY session_id LIMIT 1", NULL);
   g_assert_nonnull (id);
   f->session = g_ascii_strtoll (id, NULL, 10);
-  name = test_sql (f->path, g_strdup_printf ("SELECT a.file_name FROM needle_block b JOIN"
+  name = test_sql (f->path, g_strdup_printf ("SELECT a.file_name FROM needle_session b JOIN"
                                              " needle_archive a ON a.id = b.archive_id"
                                              " WHERE b.session_id = %" G_GINT64_FORMAT,
                                              f->session), NULL);
@@ -258,7 +258,7 @@ test_missing (Fixture       *f,
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
       g_autofree char *left = test_sql (f->path,
-                                        g_strdup_printf ("SELECT count(*) FROM needle_block"
+                                        g_strdup_printf ("SELECT count(*) FROM needle_session"
                                                          " WHERE session_id = %" G_GINT64_FORMAT,
                                                          *(gint64 *) key), NULL);
 
@@ -420,7 +420,9 @@ test_refusals (Fixture       *f,
   stipple_store_close (store);
 
   /* The hashes kept are append-only. */
-  g_free (test_sql (f->path, "DELETE FROM needle_block", &rc));
+  g_free (test_sql (f->path, "DELETE FROM needle_session", &rc));
+  g_assert_cmpint (rc, !=, SQLITE_OK);
+  g_free (test_sql (f->path, "UPDATE needle_session SET sha256 = zeroblob (32)", &rc));
   g_assert_cmpint (rc, !=, SQLITE_OK);
   g_free (test_sql (f->path, "UPDATE needle_archive SET sha256 = upper (sha256)", &rc));
   g_assert_cmpint (rc, !=, SQLITE_OK);
@@ -470,7 +472,7 @@ test_async (void)
   g_assert_no_error (error);
   stipple_store_close (store);
 
-  n_blocks = test_sql (path, "SELECT count(*) FROM needle_block", NULL);
+  n_blocks = test_sql (path, "SELECT sum (n_blocks) FROM needle_session", NULL);
   g_assert_cmpint (g_ascii_strtoll (n_blocks, NULL, 10), >, 0);
   test_remove_tree (dir);
 }

@@ -23,7 +23,7 @@
  * photographs (stipple-store-photos.c) and the search index. */
 static const char * const not_records[] = {
   "meta", "audit", "telemetry_block", "photo", "photo_event", "patient_word",
-  "needle_archive", "needle_block", NULL
+  "needle_archive", "needle_session", "needle_thinning", NULL
 };
 
 /* Each test works in a folder of its own, removed when it ends. */

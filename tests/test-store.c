@@ -105,7 +105,7 @@ test_create (Fixture       *f,
   g_assert_cmpint (g_ascii_strtoll (app_id, NULL, 10), ==, STIPPLE_STORE_APPLICATION_ID);
   g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, STIPPLE_STORE_SCHEMA_VERSION);
   g_assert_cmpstr (mode, ==, "wal");
-  g_assert_cmpstr (tables, ==, "audit consent course meta needle_archive needle_block"
+  g_assert_cmpstr (tables, ==, "audit consent course meta needle_archive needle_session needle_thinning"
                    " note_addendum patient patient_word photo"
                    " photo_event"
                    " screening_answer session"
@@ -1018,8 +1018,9 @@ test_migrate_v6_words (Fixture       *f,
     "DROP TRIGGER patient_word_update",
     "DROP TRIGGER patient_word_delete",
     "DROP TABLE patient_word",
-    /* and of version 9's needle archives */
-    "DROP TABLE needle_block",
+    /* and of the needle archives of versions 9 and 10 */
+    "DROP TABLE needle_thinning",
+    "DROP TABLE needle_session",
     "DROP TABLE needle_archive",
     "PRAGMA user_version = 6",
   };

@@ -338,7 +338,7 @@ archive_needle_data (const char *path)
   g_autoptr(StippleStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
-  guint n_months = 0, n_blocks = 0;
+  guint n_days = 0, n_blocks = 0;
   gboolean ok;
 
   store = stipple_store_open (path, &error);
@@ -347,7 +347,7 @@ archive_needle_data (const char *path)
       g_printerr (_("Cannot open the patient file “%s”: %s\n"), path, error->message);
       return 2;
     }
-  ok = stipple_store_archive_closed_months (store, &n_months, &n_blocks, &error);
+  ok = stipple_store_archive_closed_days (store, &n_days, &n_blocks, &error);
   stipple_store_close (store);
   if (!ok)
     {
@@ -355,13 +355,13 @@ archive_needle_data (const char *path)
       return 1;
     }
   dir = stipple_store_get_archive_dir (path);
-  if (n_months == 0)
-    g_print (_("No needle data of a month that has ended is left in the patient file.\n"));
+  if (n_days == 0)
+    g_print (_("No needle data of a day that has ended is left in the patient file.\n"));
   else
-    g_print (ngettext ("Archived the needle data of %u month (%u blocks) in “%s”.\n",
-                       "Archived the needle data of %u months (%u blocks) in “%s”.\n",
-                       n_months),
-             n_months, n_blocks, dir);
+    g_print (ngettext ("Archived the needle data of %u day (%u blocks) in “%s”.\n",
+                       "Archived the needle data of %u days (%u blocks) in “%s”.\n",
+                       n_days),
+             n_days, n_blocks, dir);
   return 0;
 }
 

@@ -740,7 +740,7 @@ verify_job (StippleStore  *self,
 
   if (reader == NULL)
     return NULL;
-  return stipple_store_verify (reader, 0, error);
+  return stipple_store_verify_full (reader, 0, FALSE, error);
 }
 
 /**
@@ -752,7 +752,9 @@ verify_job (StippleStore  *self,
  *
  * Checks the whole file, as committed when the check begins, on the
  * long lane through a reading connection of its own, so that the
- * writer's queue never waits for it; see stipple_store_verify().
+ * writer's queue never waits for it; see stipple_store_verify(). The
+ * needle archives are not opened: each is checked against the patient
+ * file when its needle data is read, and by stipple_store_verify().
  */
 void
 stipple_store_verify_async (StippleStore        *self,

@@ -49,6 +49,10 @@ typedef struct
   /* Read instead of sql where the table archived_table exists. */
   const char *archived_table;
   const char *archived_sql;
+  /* Where the table hashed_table exists and hashed_sql gives a row, that
+   * row is the part's hash, kept when its lines moved out of the file. */
+  const char *hashed_table;
+  const char *hashed_sql;
 } SealPart;
 
 #define NEEDLE_LINE \
@@ -98,7 +102,11 @@ static const SealPart seal_parts[] = {
     "  UNION ALL"
     "  SELECT seq_first, " NEEDLE_LINE ", NULL, lower (hex (sha256))"
     "  FROM needle_block WHERE session_id = ?1 AND ?2 IS NOT NULL)"
-    " ORDER BY k" },
+    " ORDER BY k",
+    /* A session archived (version 10): the patient file keeps the part's
+     * hash; reading the archive checks the blocks against it. */
+    "needle_session",
+    "SELECT lower (hex (sha256)) FROM needle_session WHERE session_id = ?1 AND ?2 IS NOT NULL" },
   /* What was added to the notes after the session had ended. */
   { "addenda",
     "SELECT " C ("uid") DOT C ("kind") DOT C ("text") DOT C ("author") DOT C ("written_at")
@@ -431,6 +439,23 @@ part_hash (sqlite3     *db,
 
   if (part->optional_table != NULL && !table_exists (db, part->optional_table))
     return g_strdup (EMPTY_PART);
+  if (part->hashed_table != NULL && table_exists (db, part->hashed_table))
+    {
+      stmt = prepare (db, path, part->hashed_sql, error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, session_id);
+      sqlite3_bind_int64 (stmt, 2, consents_to);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      if (rc != SQLITE_DONE)
+        {
+          sql_error (db, path, error);
+          return NULL;
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
   if (part->archived_table != NULL && table_exists (db, part->archived_table))
     stmt = prepare (db, path, part->archived_sql, error);
   else
@@ -464,6 +489,28 @@ part_hash (sqlite3     *db,
       return NULL;
     }
   return g_strdup (g_checksum_get_string (sum));
+}
+
+/**
+ * stipple_store_chain_needle_part:
+ * @db: a patient file
+ * @path: its path, for messages
+ * @session_id: a session
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the hash of the session's needle-data seal
+ *   part as the file now gives it, lower-case hex, or %NULL with @error
+ */
+char *
+stipple_store_chain_needle_part (sqlite3     *db,
+                                 const char  *path,
+                                 gint64       session_id,
+                                 GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (seal_parts); i++)
+    if (g_str_equal (seal_parts[i].name, "needle-data"))
+      return part_hash (db, path, &seal_parts[i], session_id, 0, error);
+  g_assert_not_reached ();
 }
 
 /* The seal's detail: "consents-to=N record=H plan=H …", a hash per part
@@ -663,6 +710,7 @@ stipple_verify_result_free (StippleVerifyResult *result)
   if (result == NULL)
     return;
   g_clear_pointer (&result->breaks, g_ptr_array_unref);
+  g_clear_pointer (&result->notes, g_ptr_array_unref);
   g_free (result->head_hash);
   g_free (result);
 }
@@ -943,11 +991,14 @@ verify_photos (sqlite3              *db,
  * @db: a patient file of version 3 or later, read in one transaction
  * @path: the file's path, for messages
  * @only_session: a session, or 0 for every session
+ * @with_archives: whether to read the needle archives too
  * @error: return location for a #GError, set only when the file cannot
  *   be read at all
  *
  * Checks the file's integrity, the audit chain row by row, and the seal
  * of every session (or of @only_session): each break found is named.
+ * With @with_archives, each needle archive there is checked against what
+ * the patient file keeps of it; without, no archive is opened.
  *
  * Returns: (transfer full): the result, or %NULL with @error set
  */
@@ -955,11 +1006,13 @@ StippleVerifyResult *
 stipple_store_chain_verify (sqlite3     *db,
                             const char  *path,
                             gint64       only_session,
+                            gboolean     with_archives,
                             GError     **error)
 {
   g_autoptr(StippleVerifyResult) result = g_new0 (StippleVerifyResult, 1);
 
   result->breaks = g_ptr_array_new_with_free_func ((GDestroyNotify) verify_break_free);
+  result->notes = g_ptr_array_new_with_free_func (g_free);
   result->head_hash = g_strdup (GENESIS);
 
   /* The whole file, or the chain alone when one session is asked for:
@@ -976,7 +1029,7 @@ stipple_store_chain_verify (sqlite3     *db,
   if (!verify_rows (db, path, result, error) ||
       !verify_sessions (db, path, only_session, result, error) ||
       !verify_photos (db, path, only_session, result, error) ||
-      !stipple_store_archive_verify (db, path, only_session, result, error))
+      !stipple_store_archive_verify (db, path, only_session, with_archives, result, error))
     return NULL;
   return g_steal_pointer (&result);
 }

@@ -42,10 +42,10 @@ export_archived_blocks (StippleStore  *reader,
   g_autoptr(StippleStmt) insert = NULL;
   int rc;
 
-  if (reader->version < 9)
+  if (reader->version < 10)
     return TRUE;
   stmt = stipple_store_prepare (reader,
-                                "SELECT DISTINCT session_id FROM main.needle_block WHERE session_id IN"
+                                "SELECT session_id FROM main.needle_session WHERE session_id IN"
                                 " (SELECT id FROM main.session WHERE patient_id = ?) ORDER BY 1",
                                 error);
   if (stmt == NULL)
@@ -65,9 +65,9 @@ export_archived_blocks (StippleStore  *reader,
     return TRUE;
 
   insert = stipple_store_prepare (reader,
-                                  "INSERT INTO export.telemetry_block SELECT session_id, seq_first,"
-                                  " n_samples, start_us, end_us, encoding, ?3 FROM main.needle_block"
-                                  " WHERE session_id = ?1 AND seq_first = ?2", error);
+                                  "INSERT INTO export.telemetry_block (session_id, seq_first,"
+                                  " n_samples, start_us, end_us, encoding, data)"
+                                  " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
   if (insert == NULL)
     return FALSE;
   for (guint i = 0; i < sessions->len; i++)
@@ -76,7 +76,7 @@ export_archived_blocks (StippleStore  *reader,
       g_autoptr(GPtrArray) blocks =
         g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_needle_block_free);
 
-      if (!stipple_store_archive_read_locked (reader, session_id, blocks, error))
+      if (!stipple_store_archive_read_locked (reader, session_id, blocks, NULL, error))
         return FALSE;
       for (guint b = 0; b < blocks->len; b++)
         {
@@ -87,7 +87,11 @@ export_archived_blocks (StippleStore  *reader,
           sqlite3_reset (insert);
           sqlite3_bind_int64 (insert, 1, session_id);
           sqlite3_bind_int64 (insert, 2, block->seq_first);
-          sqlite3_bind_blob (insert, 3, data, len, SQLITE_STATIC);
+          sqlite3_bind_int64 (insert, 3, block->n_samples);
+          sqlite3_bind_int64 (insert, 4, block->start_us);
+          sqlite3_bind_int64 (insert, 5, block->end_us);
+          sqlite3_bind_int64 (insert, 6, block->encoding);
+          sqlite3_bind_blob (insert, 7, data, len, SQLITE_STATIC);
           if (!stipple_store_step_done (reader, insert, error))
             return FALSE;
         }

@@ -269,6 +269,15 @@ gboolean     stipple_store_chain_copy       (sqlite3          *db,
 StippleVerifyResult *stipple_store_chain_verify (sqlite3      *db,
                                              const char       *path,
                                              gint64            only_session,
+                                             gboolean          with_archives,
+                                             GError          **error);
+char        *stipple_store_chain_needle_part (sqlite3         *db,
+                                             const char       *path,
+                                             gint64            session_id,
+                                             GError          **error);
+StippleVerifyResult *stipple_store_verify_full (StippleStore  *self,
+                                             gint64            session_id,
+                                             gboolean          with_archives,
                                              GError          **error);
 
 void         stipple_store_verify_add_break (StippleVerifyResult  *result,
@@ -279,11 +288,14 @@ void         stipple_store_verify_add_break (StippleVerifyResult  *result,
 /* stipple-store-archive.c: needle archives beside the patient file */
 typedef struct
 {
-  gint64  seq_first;
-  guint   n_samples;
-  gint64  start_us;
-  int     encoding;
-  GBytes *data;
+  gint64   seq_first;
+  guint    n_samples;
+  gint64   start_us;
+  gint64   end_us;
+  int      encoding;
+  GBytes  *data;
+  /* Read from a needle archive, not from the patient file. */
+  gboolean archived;
 } StippleNeedleBlock;
 
 void         stipple_needle_block_free      (StippleNeedleBlock  *block);
@@ -291,10 +303,15 @@ char        *stipple_store_archive_dir      (const char          *path);
 gboolean     stipple_store_archive_read_locked (StippleStore     *self,
                                              gint64               session_id,
                                              GPtrArray           *blocks,
+                                             char               **thinned_at,
+                                             GError             **error);
+gboolean     stipple_store_archive_migrate_v10 (sqlite3          *db,
+                                             const char          *path,
                                              GError             **error);
 gboolean     stipple_store_archive_verify   (sqlite3             *db,
                                              const char          *path,
                                              gint64               only_session,
+                                             gboolean             with_archives,
                                              StippleVerifyResult *result,
                                              GError             **error);
 

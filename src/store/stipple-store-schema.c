@@ -517,6 +517,84 @@ static const char schema_v9[] =
   "  WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM audit WHERE uid = NEW.uid)"
   "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;";
 
+/* Version 10: needle archives by session. The patient file keeps one
+ * row a session archived (needle_session: its archive, its block and
+ * sample counts, and the hash of its seal's needle-data part, so that
+ * the seal verifies without the archive) instead of one row a block:
+ * about 60 bytes a session where version 9 kept 65 bytes a second of
+ * needle data. needle_thinning records each session whose needle data
+ * was thinned to the per-stroke record (encoding 3) after the clinic's
+ * retention period: the archive now holding it, the counts, and the hash
+ * of the thinned blocks' lines, computed as the seal's part is.
+ * stipple_store_archive_migrate_v10() fills needle_session from
+ * needle_block and drops it. Both tables are append-only; a session
+ * archived takes no further needle data. The audit table is rebuilt, as
+ * in version 9, to allow the kind 'thin'. */
+static const char schema_v10[] =
+  "CREATE TABLE needle_session ("
+  "  session_id INTEGER PRIMARY KEY REFERENCES session (id),"
+  "  archive_id INTEGER NOT NULL REFERENCES needle_archive (id),"
+  "  n_blocks INTEGER NOT NULL CHECK (n_blocks > 0),"
+  "  n_samples INTEGER NOT NULL CHECK (n_samples > 0),"
+  "  sha256 BLOB NOT NULL CHECK (length (sha256) = 32)"
+  ");"
+  "CREATE INDEX needle_session_archive ON needle_session (archive_id);"
+  "CREATE TABLE needle_thinning ("
+  "  session_id INTEGER PRIMARY KEY REFERENCES session (id),"
+  "  archive_id INTEGER NOT NULL REFERENCES needle_archive (id),"
+  "  n_blocks INTEGER NOT NULL CHECK (n_blocks > 0),"
+  "  n_samples INTEGER NOT NULL CHECK (n_samples > 0),"
+  "  sha256 BLOB NOT NULL CHECK (length (sha256) = 32),"
+  "  thinned_at TEXT NOT NULL"
+  ");"
+  "CREATE INDEX needle_thinning_archive ON needle_thinning (archive_id);"
+  "CREATE TRIGGER needle_session_no_update BEFORE UPDATE ON needle_session"
+  "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+  "CREATE TRIGGER needle_session_no_delete BEFORE DELETE ON needle_session"
+  "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+  "CREATE TRIGGER needle_session_no_reuse BEFORE INSERT ON needle_session"
+  "  WHEN EXISTS (SELECT 1 FROM needle_session WHERE session_id = NEW.session_id)"
+  "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+  "CREATE TRIGGER needle_thinning_no_update BEFORE UPDATE ON needle_thinning"
+  "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+  "CREATE TRIGGER needle_thinning_no_delete BEFORE DELETE ON needle_thinning"
+  "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+  "CREATE TRIGGER needle_thinning_no_reuse BEFORE INSERT ON needle_thinning"
+  "  WHEN EXISTS (SELECT 1 FROM needle_thinning WHERE session_id = NEW.session_id)"
+  "    OR NOT EXISTS (SELECT 1 FROM needle_session WHERE session_id = NEW.session_id)"
+  "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+
+  "CREATE TABLE audit_v10 ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uid TEXT NOT NULL UNIQUE,"
+  "  session_id INTEGER REFERENCES session (id),"
+  "  at TEXT NOT NULL,"
+  "  user TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('setting', 'arm', 'disarm', 'emergency-stop',"
+  "                                     'fault', 'connect', 'disconnect',"
+  "                                     'limit-confirmed', 'seal', 'restore', 'import',"
+  "                                     'archive', 'thin')),"
+  "  zone TEXT,"
+  "  sent TEXT NOT NULL DEFAULT '',"
+  "  acknowledgement TEXT NOT NULL DEFAULT '',"
+  "  read_back TEXT NOT NULL DEFAULT '',"
+  "  detail TEXT NOT NULL DEFAULT '',"
+  "  prev_hash TEXT NOT NULL DEFAULT '',"
+  "  hash TEXT NOT NULL DEFAULT ''"
+  ");"
+  "INSERT INTO audit_v10 SELECT id, uid, session_id, at, user, kind, zone, sent, acknowledgement,"
+  "                      read_back, detail, prev_hash, hash FROM audit ORDER BY id;"
+  "DROP TABLE audit;"
+  "ALTER TABLE audit_v10 RENAME TO audit;"
+  "CREATE INDEX audit_session ON audit (session_id);"
+  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
+  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
+  "CREATE TRIGGER audit_no_reuse BEFORE INSERT ON audit"
+  "  WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM audit WHERE uid = NEW.uid)"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;";
+
 typedef struct
 {
   int         version;
@@ -537,6 +615,7 @@ static const MigrationStep steps[] = {
   { 7, schema_v7, NULL },
   { 8, schema_v8, NULL },
   { 9, schema_v9, NULL },
+  { 10, schema_v10, stipple_store_archive_migrate_v10 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == STIPPLE_STORE_SCHEMA_VERSION);

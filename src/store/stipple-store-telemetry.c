@@ -429,14 +429,42 @@ stipple_store_load_telemetry (StippleStore  *self,
  * Returns: (transfer full) (element-type StippleProtoSample): the samples
  *   that could be read
  */
-static int
-block_compare (gconstpointer a,
-               gconstpointer b)
+/**
+ * stipple_store_get_needle_thinned_at:
+ * @self: a store
+ * @session_id: a session
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): when the session's needle data was
+ *   thinned to the per-stroke record after the clinic's retention period
+ *   (UTC, as the file keeps times), or %NULL (with @error unset) when it
+ *   is kept at full rate
+ */
+char *
+stipple_store_get_needle_thinned_at (StippleStore  *self,
+                                     gint64         session_id,
+                                     GError       **error)
 {
-  const StippleNeedleBlock *x = *(StippleNeedleBlock * const *) a;
-  const StippleNeedleBlock *y = *(StippleNeedleBlock * const *) b;
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(StippleStmt) stmt = NULL;
+  int rc;
 
-  return (x->seq_first > y->seq_first) - (x->seq_first < y->seq_first);
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!stipple_store_check_open (self, error) || self->version < 10)
+    return NULL;
+  stmt = stipple_store_prepare (self, "SELECT thinned_at FROM needle_thinning WHERE session_id = ?",
+                                error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    stipple_store_set_sqlite_error (self->db, rc, self->path, error);
+  return NULL;
 }
 
 GArray *
@@ -453,15 +481,14 @@ stipple_store_load_telemetry_full (StippleStore  *self,
   g_autoptr(GArray) times = times_us ? g_array_new (FALSE, FALSE, sizeof (gint64)) : NULL;
   g_autoptr(StippleStmt) stmt = NULL;
   g_autoptr(GMutexLocker) locker = NULL;
-  gint64 archived = 0;
   int rc;
 
   g_return_val_if_fail (STIPPLE_IS_STORE (self), NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
   stmt = stipple_store_prepare (self,
-                                "SELECT n_samples, start_us, encoding, data, seq_first FROM telemetry_block"
-                                " WHERE session_id = ? ORDER BY seq_first", error);
+                                "SELECT n_samples, start_us, encoding, data, seq_first, end_us"
+                                " FROM telemetry_block WHERE session_id = ? ORDER BY seq_first", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, session_id);
@@ -474,6 +501,7 @@ stipple_store_load_telemetry_full (StippleStore  *self,
       block->encoding = sqlite3_column_int (stmt, 2);
       block->data = g_bytes_new (sqlite3_column_blob (stmt, 3), sqlite3_column_bytes (stmt, 3));
       block->seq_first = sqlite3_column_int64 (stmt, 4);
+      block->end_us = sqlite3_column_int64 (stmt, 5);
       g_ptr_array_add (blocks, block);
     }
   g_clear_pointer (&stmt, stipple_stmt_release);
@@ -483,22 +511,11 @@ stipple_store_load_telemetry_full (StippleStore  *self,
       return NULL;
     }
 
-  /* Blocks of a closed month are read from its needle archive, which
-   * only this opens. */
-  if (self->version >= 9)
-    {
-      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM needle_block"
-                                              " WHERE session_id = %" G_GINT64_FORMAT, session_id);
-
-      if (!stipple_store_query_int (self->db, self->path, sql, &archived, error))
-        return NULL;
-      if (archived > 0)
-        {
-          if (!stipple_store_archive_read_locked (self, session_id, blocks, error))
-            return NULL;
-          g_ptr_array_sort (blocks, block_compare);
-        }
-    }
+  /* The needle data of an archived session is read from its archive,
+   * which only this opens, and checked against the hash the patient file
+   * keeps for it. */
+  if (!stipple_store_archive_read_locked (self, session_id, blocks, NULL, error))
+    return NULL;
 
   for (guint b = 0; b < blocks->len; b++)
     {

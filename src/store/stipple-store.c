@@ -70,6 +70,28 @@ stipple_store_verify (StippleStore  *self,
                       gint64         session_id,
                       GError       **error)
 {
+  return stipple_store_verify_full (self, session_id, TRUE, error);
+}
+
+/**
+ * stipple_store_verify_full:
+ * @self: a store
+ * @session_id: a session, or 0 for the whole file
+ * @with_archives: whether the needle archives are read too
+ * @error: return location for a #GError
+ *
+ * As stipple_store_verify(); without @with_archives, as the check after
+ * opening does, no needle archive is opened (each is checked when its
+ * needle data is read, and by stipple_store_verify()).
+ *
+ * Returns: (transfer full): what was found, or %NULL with @error set
+ */
+StippleVerifyResult *
+stipple_store_verify_full (StippleStore  *self,
+                           gint64         session_id,
+                           gboolean       with_archives,
+                           GError       **error)
+{
   g_autoptr(GMutexLocker) locker = NULL;
   StippleVerifyResult *result;
 
@@ -88,7 +110,7 @@ stipple_store_verify (StippleStore  *self,
   locker = g_mutex_locker_new (&self->mutex);
   if (!stipple_store_check_open (self, error) || !stipple_store_exec (self, "BEGIN", error))
     return NULL;
-  result = stipple_store_chain_verify (self->db, self->path, session_id, error);
+  result = stipple_store_chain_verify (self->db, self->path, session_id, with_archives, error);
   stipple_store_exec (self, "COMMIT", NULL);
   return result;
 }

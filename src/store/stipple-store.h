@@ -83,7 +83,7 @@ typedef enum
 /* "Stpl" in the SQLite header's application_id field. */
 #define STIPPLE_STORE_APPLICATION_ID 0x5374706c
 /* The schema version this build writes, kept in PRAGMA user_version. */
-#define STIPPLE_STORE_SCHEMA_VERSION 9
+#define STIPPLE_STORE_SCHEMA_VERSION 10
 /* Samples per telemetry block: one second at the pen's 8 kHz. */
 #define STIPPLE_STORE_TELEMETRY_BLOCK 8000
 /* Daily backups kept beside the patient file. */
@@ -143,6 +143,9 @@ typedef struct
   char      *head_hash;
   gint64     n_rows;
   gint64     n_sealed;
+  /* (element-type utf8): what an auditor should know that is no break,
+   * e.g. which needle data was thinned, and when. */
+  GPtrArray *notes;
 } StippleVerifyResult;
 
 void stipple_verify_result_free (StippleVerifyResult *result);
@@ -340,18 +343,18 @@ GArray              *stipple_store_load_telemetry       (StippleStore           
                                                          GArray                  **times_us,
                                                          GError                  **error);
 
-/* Needle archives: the needle data of a closed month, apart from the
- * patient file, which keeps every block's hash (docs/patient-file.md). */
+/* Needle archives: the needle data of a closed day, apart from the
+ * patient file, which keeps each session's hash (docs/patient-file.md). */
 gboolean             stipple_store_archive_month        (StippleStore             *self,
-                                                         const char               *month,
+                                                         const char               *period,
                                                          guint                    *n_archived,
                                                          GError                  **error);
-gboolean             stipple_store_archive_closed_months (StippleStore            *self,
-                                                         guint                    *n_months,
+gboolean             stipple_store_archive_closed_days  (StippleStore             *self,
+                                                         guint                    *n_days,
                                                          guint                    *n_archived,
                                                          GError                  **error);
 void                 stipple_store_archive_month_async  (StippleStore             *self,
-                                                         const char               *month,
+                                                         const char               *period,
                                                          GCancellable             *cancellable,
                                                          GAsyncReadyCallback       callback,
                                                          gpointer                  user_data);
@@ -360,6 +363,9 @@ gboolean             stipple_store_archive_month_finish (StippleStore           
                                                          guint                    *n_archived,
                                                          GError                  **error);
 char                *stipple_store_get_archive_dir      (const char               *path);
+char                *stipple_store_get_needle_thinned_at (StippleStore            *self,
+                                                         gint64                    session_id,
+                                                         GError                  **error);
 
 /* Backups, export and import. */
 GArray              *stipple_store_load_telemetry_full  (StippleStore             *self,
