@@ -24,6 +24,12 @@
  * to plain differences, chosen per block and field by an estimate of the
  * coded size.
  *
+ * Encoding 3 holds thinned data: the samples of a block that the stroke
+ * analyser needs to find the same strokes and zone figures as in the
+ * whole block (stipple_telemetry_thin() says which), after a version
+ * byte and their count, in encoding 1's columns, deflated at level 9.
+ * docs/stroke-encoding.md describes it byte by byte.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -38,6 +44,7 @@
 #include <glib/gi18n.h>
 
 #include "stipple-store.h"
+#include "stipple-stroke-analyser.h"
 #include "stipple-telemetry-codec.h"
 
 /* Encoding 2's prediction modes (one byte each for position and load). */
@@ -46,6 +53,12 @@ enum
   MODE_DELTA = 0,
   MODE_MODEL = 1,
 };
+
+/* Encoding 3's first byte. */
+#define STROKES_VERSION 1
+
+/* The flags the stroke analyser counts time in the zone under. */
+#define TREATING (STIPPLE_PROTO_SAMPLE_CONTACT | STIPPLE_PROTO_SAMPLE_RUNNING)
 
 /* Fixed-point scales of the fitted coefficients. */
 #define K_SHIFT 16
@@ -217,12 +230,12 @@ deflate_bytes (GByteArray *raw,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
-static GBytes *
-encode_delta_zlib (const StippleProtoSample *samples,
+/* Encoding 1's columns, before deflate. */
+static void
+put_delta_columns (GByteArray               *raw,
+                   const StippleProtoSample *samples,
                    guint                     n_samples)
 {
-  g_autoptr(GByteArray) raw = g_byte_array_sized_new (n_samples * 5 + 16);
-
   /* Differences wrap like the pen's counters do: the clock and stroke
    * counter are modulo 2^32 and are restored modulo 2^32. */
   for (guint i = 0; i < n_samples; i++)
@@ -247,7 +260,15 @@ encode_delta_zlib (const StippleProtoSample *samples,
       guint32 prev = i ? samples[i - 1].stroke_count : 0;
       put_varint (raw, zigzag ((gint32) (samples[i].stroke_count - prev)));
     }
+}
 
+static GBytes *
+encode_delta_zlib (const StippleProtoSample *samples,
+                   guint                     n_samples)
+{
+  g_autoptr(GByteArray) raw = g_byte_array_sized_new (n_samples * 5 + 16);
+
+  put_delta_columns (raw, samples, n_samples);
   return deflate_bytes (raw, 6);
 }
 
@@ -685,6 +706,202 @@ decode_waveform (const guint8       *p,
   return p == end;
 }
 
+/* Encoding 3: strokes ----------------------------------------------- */
+
+static GBytes *
+encode_strokes (const StippleProtoSample *samples,
+                guint                     n)
+{
+  g_autoptr(GByteArray) raw = g_byte_array_sized_new (n * 8 + 16);
+  guint8 version = STROKES_VERSION;
+
+  g_byte_array_append (raw, &version, 1);
+  put_varint (raw, n);
+  put_delta_columns (raw, samples, n);
+  return deflate_bytes (raw, 9);
+}
+
+static gboolean
+decode_strokes (const guint8       *p,
+                const guint8       *end,
+                guint               n,
+                StippleProtoSample *samples)
+{
+  guint64 count;
+
+  if (n == 0 || p >= end || *p++ != STROKES_VERSION)
+    return FALSE;
+  if (!get_varint (&p, end, &count) || count != n)
+    return FALSE;
+  return decode_delta_zlib (p, end, n, samples);
+}
+
+static inline gboolean
+is_treating (const StippleProtoSample *sample)
+{
+  return (sample->flags & TREATING) == TREATING;
+}
+
+/* Whether the analyser counts the time from @a to @b, the next sample,
+ * as time in the zone; @ta and @tb are their times in their block. */
+static inline gboolean
+counts_in_zone (const StippleProtoSample *a,
+                const StippleProtoSample *b,
+                guint64                   ta,
+                guint64                   tb)
+{
+  return is_treating (a) && is_treating (b) && tb > ta &&
+         tb - ta <= STIPPLE_STROKE_MAX_SAMPLE_GAP_US;
+}
+
+/* The peak detector's turning points: every peak and trough it reports
+ * (the extreme it held when it changed direction), and the extreme it
+ * holds after the last sample. */
+static void
+keep_turning_points (const StippleProtoSample *samples,
+                     guint                     n,
+                     guint8                   *keep)
+{
+  StippleStrokeAnalyser analyser;
+  guint extreme = 0;
+
+  if (n == 0)
+    return;
+
+  /* Only the detector's state is used: it does not depend on time. */
+  stipple_stroke_analyser_init (&analyser, 0, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean had_extreme = analyser.have_extreme;
+      gboolean was_rising = analyser.rising;
+      gint32 was_um = analyser.extreme_um;
+      StippleStroke stroke;
+
+      stipple_stroke_analyser_add (&analyser, i, &samples[i], &stroke);
+      if (had_extreme && analyser.rising != was_rising)
+        keep[extreme] = TRUE;
+      if (!had_extreme || analyser.rising != was_rising || analyser.extreme_um != was_um)
+        extreme = i;
+    }
+  keep[extreme] = TRUE;
+}
+
+/* What time in the zone needs, within one block: both samples of every
+ * change of flags and of every step the analyser does not count while
+ * treating, and while it counts, no two kept samples further apart than
+ * it counts. Times are the block's as the store gives them, the pen
+ * clock since the block's first sample, modulo 2^32. */
+static void
+keep_zone_time (const StippleProtoSample *block,
+                guint                     n,
+                guint8                   *keep)
+{
+  guint last = 0;
+
+  keep[0] = TRUE;
+  keep[n - 1] = TRUE;
+  for (guint i = 1; i < n; i++)
+    {
+      guint64 t0 = (guint32) (block[i - 1].timestamp_us - block[0].timestamp_us);
+      guint64 t1 = (guint32) (block[i].timestamp_us - block[0].timestamp_us);
+
+      if (block[i].flags != block[i - 1].flags ||
+          (is_treating (&block[i]) && !counts_in_zone (&block[i - 1], &block[i], t0, t1)))
+        keep[i - 1] = keep[i] = TRUE;
+    }
+
+  /* Between two kept samples now, the flags are the same throughout and
+   * either not treating, or every step counts: then the step from one
+   * kept sample to the next counts the same time if it is short enough. */
+  for (guint i = 1; i < n; i++)
+    {
+      guint64 t_last = (guint32) (block[last].timestamp_us - block[0].timestamp_us);
+      guint64 t0 = (guint32) (block[i - 1].timestamp_us - block[0].timestamp_us);
+      guint64 t1 = (guint32) (block[i].timestamp_us - block[0].timestamp_us);
+
+      if (!keep[i] && counts_in_zone (&block[i - 1], &block[i], t0, t1) &&
+          t1 - t_last > STIPPLE_STROKE_MAX_SAMPLE_GAP_US)
+        {
+          keep[i - 1] = TRUE;
+          last = i - 1;
+        }
+      if (keep[i])
+        last = i;
+    }
+}
+
+/**
+ * stipple_telemetry_thin:
+ * @samples: (array length=n_samples): every sample of a session in order,
+ *   as decoded
+ * @n_samples: how many
+ * @block_lengths: (array length=n_blocks): how many of @samples each of
+ *   the session's blocks holds, in order; each at least 1, adding up to
+ *   @n_samples
+ * @n_blocks: how many blocks
+ * @thinned_lengths: (out) (element-type guint): how many samples each
+ *   returned block holds
+ *
+ * Thins a session's needle data to its strokes: each block becomes an
+ * encoding-3 block holding some of its samples, unchanged and in order,
+ * always its first and its last. A #StippleStrokeAnalyser given the kept
+ * samples of the whole session, with each block's times computed from
+ * its first sample as the store does, reports the same strokes (peak
+ * time, depth, interval, in skin, in tolerance) and ends with the same
+ * figures as given all of them.
+ *
+ * Returns: (transfer full) (element-type GBytes): one encoding-3 block
+ *   for each of @block_lengths, in order
+ */
+GPtrArray *
+stipple_telemetry_thin (const StippleProtoSample *samples,
+                        guint                     n_samples,
+                        const guint              *block_lengths,
+                        guint                     n_blocks,
+                        GArray                  **thinned_lengths)
+{
+  g_autoptr(GPtrArray) blocks = NULL;
+  g_autoptr(GArray) lengths = NULL;
+  g_autofree guint8 *keep = NULL;
+  g_autofree StippleProtoSample *kept = NULL;
+  guint64 total = 0;
+  guint longest = 0;
+  guint start = 0;
+
+  g_return_val_if_fail (samples != NULL || n_samples == 0, NULL);
+  g_return_val_if_fail (block_lengths != NULL || n_blocks == 0, NULL);
+  g_return_val_if_fail (thinned_lengths != NULL, NULL);
+  for (guint b = 0; b < n_blocks; b++)
+    {
+      g_return_val_if_fail (block_lengths[b] > 0, NULL);
+      total += block_lengths[b];
+      longest = MAX (longest, block_lengths[b]);
+    }
+  g_return_val_if_fail (total == n_samples, NULL);
+
+  keep = g_new0 (guint8, MAX (n_samples, 1));
+  kept = g_new (StippleProtoSample, MAX (longest, 1));
+  blocks = g_ptr_array_new_full (n_blocks, (GDestroyNotify) g_bytes_unref);
+  lengths = g_array_sized_new (FALSE, FALSE, sizeof (guint), n_blocks);
+
+  keep_turning_points (samples, n_samples, keep);
+  for (guint b = 0; b < n_blocks; b++)
+    {
+      guint n = 0;
+
+      keep_zone_time (samples + start, block_lengths[b], keep + start);
+      for (guint i = 0; i < block_lengths[b]; i++)
+        if (keep[start + i])
+          kept[n++] = samples[start + i];
+      g_ptr_array_add (blocks, encode_strokes (kept, n));
+      g_array_append_val (lengths, n);
+      start += block_lengths[b];
+    }
+
+  *thinned_lengths = g_steal_pointer (&lengths);
+  return g_steal_pointer (&blocks);
+}
+
 /* Public entry points -------------------------------------------------- */
 
 /**
@@ -697,13 +914,16 @@ gboolean
 stipple_telemetry_encoding_is_known (guint encoding)
 {
   return encoding == STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB ||
-         encoding == STIPPLE_TELEMETRY_ENCODING_WAVEFORM;
+         encoding == STIPPLE_TELEMETRY_ENCODING_WAVEFORM ||
+         encoding == STIPPLE_TELEMETRY_ENCODING_STROKES;
 }
 
 /**
  * stipple_telemetry_encode:
  * @encoding: %STIPPLE_TELEMETRY_ENCODING_CURRENT for a new block; the
- *   older encoding only to compare or to test
+ *   older encoding only to compare or to test. Not
+ *   %STIPPLE_TELEMETRY_ENCODING_STROKES: thinned blocks are made by
+ *   stipple_telemetry_thin()
  * @samples: (array length=n_samples): samples in the order measured
  * @n_samples: how many
  *
@@ -717,6 +937,7 @@ stipple_telemetry_encode (guint                     encoding,
                           guint                     n_samples)
 {
   g_return_val_if_fail (stipple_telemetry_encoding_is_known (encoding), NULL);
+  g_return_val_if_fail (encoding != STIPPLE_TELEMETRY_ENCODING_STROKES, NULL);
   g_return_val_if_fail (samples != NULL || n_samples == 0, NULL);
 
   if (encoding == STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB)
@@ -775,6 +996,8 @@ stipple_telemetry_decode (guint                encoding,
 
   if (encoding == STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB)
     ok = decode_delta_zlib (raw->data, raw->data + raw->len, n_samples, samples);
+  else if (encoding == STIPPLE_TELEMETRY_ENCODING_STROKES)
+    ok = decode_strokes (raw->data, raw->data + raw->len, n_samples, samples);
   else
     ok = decode_waveform (raw->data, raw->data + raw->len, n_samples, samples);
   if (!ok)
