@@ -3,17 +3,22 @@
  *
  * Writes a synthetic year through the store's own API and the needle
  * codec: sessions of ten minutes of needle data at 8 kHz each, spread
- * evenly over the twelve months up to today, each ended and sealed, and
- * archives each month once the next one begins, as a clinic running
- * `stipple --archive-needle-data` monthly would. Then it measures the
- * patient file as the clinic has it on the last day:
+ * evenly over the working days (Monday to Friday) of the twelve months
+ * up to today, each ended and sealed, and archives each day once the
+ * next one begins, as the window does when the file is opened the next
+ * morning. Then it measures the patient file as the clinic has it on
+ * the last day, today's sessions still in it:
  *
  *   patient_file_size, needle_archive_size, bytes_per_sample (every
  *   file on disk over every sample), open_time (a second opening of the
  *   day: the daily backup is already taken), daily_backup_time and
  *   daily_backup_bytes (stipple_store_daily_backup(), as the first
  *   opening of a day runs it), replay_start_old_session (a session of
- *   eleven months ago: from the call to its decoded samples).
+ *   eleven months ago: from the call to its decoded samples); then, for
+ *   a clinic keeping full-rate needle data six months, thin_time_per_session,
+ *   needle_archive_size_six_months_full_rate (the archives after the
+ *   older half of the year is thinned to its strokes) and
+ *   replay_start_thinned_session.
  *
  * A full year is 2,500 sessions; by default one tenth of them are
  * written (--sessions=N for another count). Sizes and the backup's time
@@ -131,8 +136,11 @@ main (int   argc,
   StippleTestNeedle needle = { RATE, 120, 900, -200, 0, 4000000, 600000 };
   gint64 old_session = 0;
   guint64 total_samples = 0;
-  char previous[8] = "";
+  g_autoptr(GPtrArray) days = NULL;
+  char previous[11] = "";
   double scale, t0, open_ms, backup_ms, replay_ms, patient_mb, archive_mb, backup_mb = 0;
+  double thin_ms, thinned_mb, replay_thinned_ms;
+  guint n_thinned = 0;
   gint64 patient_id;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -177,22 +185,35 @@ main (int   argc,
 
   this_month = g_date_time_new_utc (g_date_time_get_year (now), g_date_time_get_month (now), 1,
                                     0, 0, 0);
+  /* The clinic's working days: every weekday from the first of the month
+   * eleven months ago up to today. */
+  {
+    g_autoptr(GDateTime) day = g_date_time_add_months (this_month, -11);
+
+    days = g_ptr_array_new_with_free_func ((GDestroyNotify) g_date_time_unref);
+    while (g_date_time_compare (day, now) <= 0)
+      {
+        GDateTime *next = g_date_time_add_days (day, 1);
+
+        if (g_date_time_get_day_of_week (day) <= 5)
+          g_ptr_array_add (days, g_date_time_ref (day));
+        g_date_time_unref (day);
+        day = next;
+      }
+  }
   for (gint64 s = 0; s < n_sessions; s++)
     {
-      /* Month 0 is eleven months ago, month 11 the current one. */
-      int month = (int) (s * 12 / n_sessions);
-      gint64 first_in_month = (month * n_sessions + 11) / 12;
-      gint64 in_month = (((month + 1) * n_sessions + 11) / 12) - first_in_month;
-      g_autoptr(GDateTime) start_of = g_date_time_add_months (this_month, month - 11);
-      g_autoptr(GDateTime) end_of = month == 11 ? g_date_time_ref (now)
-                                                : g_date_time_add_months (start_of, 1);
-      GTimeSpan span = g_date_time_difference (end_of, start_of) - (GTimeSpan) SESSION_SECONDS * 2 * G_TIME_SPAN_SECOND;
+      /* Sessions spread evenly over the working days, the last on today. */
+      guint d = (guint) ((s * days->len) / n_sessions);
+      gint64 first_of_day = (d * n_sessions + days->len - 1) / days->len;
+      GDateTime *day = g_ptr_array_index (days, d);
       g_autoptr(StippleSession) session = stipple_session_new ();
-      g_autofree char *label = g_date_time_format (start_of, "%Y-%m");
+      g_autofree char *label = g_date_time_format (day, "%Y-%m-%d");
 
       if (g_strcmp0 (label, previous) != 0)
         {
-          /* A month has begun: the one before is archived. */
+          /* A day has begun: the one before is archived, as the window
+           * does when the file is opened the next morning. */
           if (previous[0] != '\0')
             {
               stipple_store_archive_month (store, previous, NULL, &error);
@@ -202,8 +223,8 @@ main (int   argc,
         }
 
       session->patient_id = patient_id;
-      session->started_at = g_date_time_add (start_of, MAX (span, 0) / MAX (in_month, 1)
-                                                        * (s - first_in_month));
+      /* From 08:00 UTC, one every 12 minutes. */
+      session->started_at = g_date_time_add_minutes (day, 8 * 60 + 12 * (s - first_of_day));
       session->clinician = g_strdup ("Dr Bench");
       session->pen_serial = g_strdup ("STP-0001");
       session->pen_firmware = g_strdup ("1.0.0");
@@ -212,7 +233,7 @@ main (int   argc,
       stipple_session_add_pass (session, STIPPLE_ZONE_FOREHEAD, 900, 120);
       stipple_store_save_session (store, session, &error);
       check (error);
-      if (month == 0 && old_session == 0)
+      if (old_session == 0)
         old_session = session->id;
 
       stipple_store_append_telemetry (store, session->id,
@@ -275,7 +296,7 @@ main (int   argc,
   }
 
   /* Replaying a session of eleven months ago: its blocks are read from
-   * its month's archive. */
+   * its day's archive. */
   {
     g_autoptr(GArray) replay = NULL;
 
@@ -286,6 +307,26 @@ main (int   argc,
     if (replay->len != samples->len)
       g_error ("the old session read back %u samples of %u", replay->len, samples->len);
   }
+
+  /* A clinic keeping full-rate needle data for six months: the older
+   * half of the year is thinned to its strokes. */
+  {
+    g_autoptr(GArray) replay = NULL;
+    g_autofree char *before = stipple_store_retention_cutoff (6);
+
+    t0 = g_get_monotonic_time ();
+    stipple_store_thin_needle_data (store, before, &n_thinned, &error);
+    thin_ms = (g_get_monotonic_time () - t0) / 1e3;
+    check (error);
+    thinned_mb = folder_mb (archive_dir);
+
+    t0 = g_get_monotonic_time ();
+    replay = stipple_store_load_telemetry (store, old_session, NULL, &error);
+    replay_thinned_ms = (g_get_monotonic_time () - t0) / 1e3;
+    check (error);
+    if (replay->len == 0)
+      g_error ("the thinned session read back no sample");
+  }
   stipple_store_close (store);
 
   g_print ("patient_file_size: %.1f MB\n", patient_mb);
@@ -295,12 +336,16 @@ main (int   argc,
   g_print ("daily_backup_time: %.1f ms\n", backup_ms);
   g_print ("daily_backup_bytes: %.1f MB\n", backup_mb);
   g_print ("replay_start_old_session: %.1f ms\n", replay_ms);
+  g_print ("thin_time_per_session: %.1f ms\n", n_thinned ? thin_ms / n_thinned : 0);
+  g_print ("needle_archive_size_six_months_full_rate: %.1f MB\n", thinned_mb);
+  g_print ("replay_start_thinned_session: %.1f ms\n", replay_thinned_ms);
   if (n_sessions != FULL_YEAR)
     {
       g_print ("patient_file_size_full_year: %.0f MB\n", patient_mb * scale);
       g_print ("needle_archive_size_full_year: %.0f MB\n", archive_mb * scale);
       g_print ("daily_backup_time_full_year: %.0f ms\n", backup_ms * scale);
       g_print ("daily_backup_bytes_full_year: %.0f MB\n", backup_mb * scale);
+      g_print ("needle_archive_size_six_months_full_rate_full_year: %.0f MB\n", thinned_mb * scale);
     }
   print_machine ("after");
 

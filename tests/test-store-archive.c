@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 
 #include "stipple-store-backup.h"
+#include "stipple-stroke-analyser.h"
+#include "stipple-telemetry-codec.h"
 #include "test-store-util.h"
 
 typedef struct
@@ -436,6 +438,206 @@ test_refusals (Fixture       *f,
     }
 }
 
+
+/* The strokes and zone figures the report draws from a session's needle
+ * data, run through the analyser as the report runs it. */
+typedef struct
+{
+  GArray            *strokes;
+  StippleStrokeStats stats;
+} Strokes;
+
+static Strokes
+strokes_of (StippleStore *store,
+            gint64        session_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) times = NULL;
+  g_autoptr(GArray) samples = stipple_store_load_telemetry (store, session_id, &times, &error);
+  StippleStrokeAnalyser analyser;
+  Strokes out = { g_array_new (FALSE, FALSE, sizeof (StippleStroke)), };
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, >, 0);
+  g_assert_cmpuint (times->len, ==, samples->len);
+  stipple_stroke_analyser_init (&analyser, 900, 100);
+  for (guint i = 0; i < samples->len; i++)
+    {
+      StippleStroke stroke;
+
+      if (stipple_stroke_analyser_add (&analyser, g_array_index (times, gint64, i),
+                                       &g_array_index (samples, StippleProtoSample, i), &stroke))
+        g_array_append_val (out.strokes, stroke);
+    }
+  out.stats = analyser.stats;
+  return out;
+}
+
+/* After the retention period: the archived needle data is thinned to its
+ * strokes. The session replays with the very strokes it had, the
+ * full-rate archive is gone, the thinning is in the audit chain, and the
+ * record still verifies, through the auditor's script too, saying what
+ * was thinned and when. A changed thinned archive is still found. */
+static void
+test_thinned (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleVerifyResult) result = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autofree char *before = g_date_time_format (tomorrow, "%Y-%m-%d");
+  g_autofree char *thinned_at = NULL;
+  g_autofree char *audit = NULL;
+  g_autofree char *strokes_name = NULL;
+  g_autofree char *strokes_archive = NULL;
+  g_autofree char *encodings = NULL;
+  g_autofree char *sql = NULL;
+  Strokes full, thin;
+  guint n = 0;
+  int rc = 0;
+  gsize full_size, thin_size;
+  struct stat st;
+
+  g_assert_cmpint (g_stat (f->archive, &st), ==, 0);
+  full_size = st.st_size;
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  full = strokes_of (store, f->session);
+  g_assert_cmpuint (full.strokes->len, >, 100);
+
+  /* Not a day: refused, nothing thinned. */
+  g_assert_false (stipple_store_thin_needle_data (store, "2026-13-01", &n, &error));
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  g_assert_true (stipple_store_thin_needle_data (store, before, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, >, 0);
+
+  /* The same strokes, the same figures, from the thinned data. */
+  thin = strokes_of (store, f->session);
+  g_assert_cmpuint (thin.strokes->len, ==, full.strokes->len);
+  g_assert_cmpmem (thin.strokes->data, thin.strokes->len * sizeof (StippleStroke),
+                   full.strokes->data, full.strokes->len * sizeof (StippleStroke));
+  g_assert_cmpuint (thin.stats.strokes, ==, full.stats.strokes);
+  g_assert_cmpuint (thin.stats.out_of_tolerance, ==, full.stats.out_of_tolerance);
+  g_assert_cmpuint (thin.stats.time_in_zone_us, ==, full.stats.time_in_zone_us);
+  g_array_unref (full.strokes);
+  g_array_unref (thin.strokes);
+
+  thinned_at = stipple_store_get_needle_thinned_at (store, f->session, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (thinned_at);
+
+  /* Once more: nothing left to thin. */
+  g_assert_true (stipple_store_thin_needle_data (store, before, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 0);
+
+  result = stipple_store_verify (store, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < result->breaks->len; i++)
+    g_printerr ("%s\n", ((StippleVerifyBreak *) g_ptr_array_index (result->breaks, i))->message);
+  g_assert_cmpuint (result->breaks->len, ==, 0);
+  g_assert_cmpuint (result->notes->len, >, 0);
+  g_assert_nonnull (strstr (g_ptr_array_index (result->notes, 0), "thinned"));
+  stipple_store_close (store);
+  g_clear_object (&store);
+
+  /* The full-rate archive is gone; the strokes archive is smaller. */
+  g_assert_false (g_file_test (f->archive, G_FILE_TEST_EXISTS));
+  strokes_name = test_sql (f->path, g_strdup_printf ("SELECT a.file_name FROM needle_thinning t"
+                                                     " JOIN needle_archive a ON a.id = t.archive_id"
+                                                     " WHERE t.session_id = %" G_GINT64_FORMAT,
+                                                     f->session), NULL);
+  g_assert_nonnull (strokes_name);
+  g_assert_true (g_str_has_suffix (strokes_name, "-strokes.sqlite"));
+  strokes_archive = g_build_filename (f->archive_dir, strokes_name, NULL);
+  g_assert_cmpint (g_stat (strokes_archive, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  thin_size = st.st_size;
+  g_test_message ("full-rate archive %zu bytes, thinned %zu bytes", full_size, thin_size);
+  g_assert_cmpuint (thin_size * 2, <, full_size);
+  encodings = test_sql (strokes_archive, "SELECT group_concat (DISTINCT encoding) FROM telemetry_block",
+                        NULL);
+  g_assert_cmpstr (encodings, ==, "3");
+
+  /* The audit chain says what was thinned. */
+  audit = test_sql (f->path, "SELECT detail FROM audit WHERE kind = 'thin' ORDER BY id LIMIT 1", NULL);
+  g_assert_nonnull (audit);
+  g_assert_nonnull (strstr (audit, "strokes="));
+
+  /* The auditor's script agrees. */
+  {
+    g_autofree char *script = g_test_build_filename (G_TEST_DIST, "..", "build-aux",
+                                                     "stipple-verify-chain", NULL);
+    const char *argv[] = { script, f->path, NULL };
+    int status = 0;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL |
+                                 G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status,
+                                 &error));
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (status));
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  }
+
+  /* One byte of a thinned block changed: found on replay and on check. */
+  g_chmod (strokes_archive, 0600);
+  sql = g_strdup_printf ("UPDATE telemetry_block SET data = CAST (substr (data, 1, 8)"
+                         " || x'5A' || substr (data, 10) AS BLOB)"
+                         " WHERE session_id = %" G_GINT64_FORMAT " AND seq_first = 0", f->session);
+  g_free (test_sql (strokes_archive, sql, &rc));
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GArray) samples = load_all (store, f->session, &error);
+
+    g_assert_null (samples);
+    g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT);
+    g_clear_error (&error);
+  }
+  g_clear_pointer (&result, stipple_verify_result_free);
+  result = stipple_store_verify (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stipple_verify_result_get_session_break (result, f->session));
+  stipple_store_close (store);
+}
+
+/* An archived session takes no more needle data, and today is not
+ * archived before it has ended. */
+static void
+test_archived_session_closed (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *sql = NULL;
+  guint n = 0;
+  int rc = 0;
+
+  sql = g_strdup_printf ("INSERT INTO telemetry_block VALUES (%" G_GINT64_FORMAT
+                         ", 999999, 1, 0, 1, 2, x'00')", f->session);
+  g_free (test_sql (f->path, sql, &rc));
+  g_assert_cmpint (rc, !=, SQLITE_OK);
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_false (stipple_store_archive_month (store, today, &n, &error));
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_false (stipple_store_archive_month (store, "2026-02-30", &n, &error));
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  stipple_store_close (store);
+}
+
 static void
 archived_cb (GObject      *source,
              GAsyncResult *result,
@@ -492,6 +694,8 @@ main (int   argc,
   ADD ("/store-archive/export", test_export);
   ADD ("/store-archive/offsite", test_offsite);
   ADD ("/store-archive/refusals", test_refusals);
+  ADD ("/store-archive/thinned", test_thinned);
+  ADD ("/store-archive/archived-session-closed", test_archived_session_closed);
 #undef ADD
   g_test_add_func ("/store-archive/async", test_async);
 

@@ -39,6 +39,10 @@ struct _StipplePreferencesWindow
   GtkSpinButton        *thick_spins[STIPPLE_N_ZONES];
   gboolean              loading_limits;
 
+  AdwComboRow          *full_rate_row;
+  /* needle-full-rate-months for each of its items */
+  GArray               *full_rate_months;
+
   AdwActionRow         *offsite_folder_row;
   AdwActionRow         *offsite_status_row;
   AdwPreferencesGroup  *off_machine_group;
@@ -354,6 +358,79 @@ copy_now_clicked_cb (StipplePreferencesWindow *self)
   stipple_offsite_copy_now (stipple_application_get_offsite (application));
 }
 
+/* How long a clinic may keep the needle data at full rate; 0 for ever. */
+static const struct
+{
+  guint       months;
+  const char *label;
+} full_rate_choices[] = {
+  { 0, N_("For Ever") },
+  { 6, N_("6 Months") },
+  { 12, N_("1 Year") },
+  { 24, N_("2 Years") },
+  { 60, N_("5 Years") },
+  { 120, N_("10 Years") },
+};
+
+static void
+full_rate_selected_cb (StipplePreferencesWindow *self)
+{
+  guint i = adw_combo_row_get_selected (self->full_rate_row);
+
+  if (self->settings != NULL && i < self->full_rate_months->len)
+    g_settings_set_uint (self->settings, "needle-full-rate-months",
+                         g_array_index (self->full_rate_months, guint, i));
+}
+
+/* The needle data's retention: the choices above, and a value set
+ * elsewhere (gsettings) as an item of its own. */
+static GtkWidget *
+full_rate_group_new (StipplePreferencesWindow *self)
+{
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  guint current = g_settings_get_uint (self->settings, "needle-full-rate-months");
+  guint selected = G_MAXUINT;
+
+  adw_preferences_group_set_title (group, _("Needle Data"));
+  adw_preferences_group_set_description (group,
+                                         _("Each session’s needle data is kept at full rate, "
+                                           "8,000 samples a second, in archives beside the "
+                                           "patient file. After the time chosen here it is "
+                                           "thinned to what the report and the replay need: "
+                                           "the depth, time and rate of every stroke. Each "
+                                           "thinning is recorded in the audit trail, and the "
+                                           "clinical record is never thinned."));
+  self->full_rate_months = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < G_N_ELEMENTS (full_rate_choices); i++)
+    {
+      gtk_string_list_append (labels, _(full_rate_choices[i].label));
+      g_array_append_val (self->full_rate_months, full_rate_choices[i].months);
+      if (full_rate_choices[i].months == current)
+        selected = i;
+    }
+  if (selected == G_MAXUINT)
+    {
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Month",
+                                                             "%u Months", current), current);
+
+      gtk_string_list_append (labels, label);
+      g_array_append_val (self->full_rate_months, current);
+      selected = self->full_rate_months->len - 1;
+    }
+  self->full_rate_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->full_rate_row), "needle-full-rate");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->full_rate_row),
+                                 _("Keep Full-Rate Needle Data"));
+  adw_combo_row_set_model (self->full_rate_row, G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (self->full_rate_row, selected);
+  stipple_a11y_name_row (GTK_WIDGET (self->full_rate_row), NULL);
+  g_signal_connect_object (self->full_rate_row, "notify::selected",
+                           G_CALLBACK (full_rate_selected_cb), self, G_CONNECT_SWAPPED);
+  adw_preferences_group_add (group, GTK_WIDGET (self->full_rate_row));
+  return GTK_WIDGET (group);
+}
+
 static void
 add_backups_page (StipplePreferencesWindow *self)
 {
@@ -418,6 +495,7 @@ add_backups_page (StipplePreferencesWindow *self)
       adw_preferences_group_add (group, stipple_backup_list_new (database));
       adw_preferences_page_add (page, group);
     }
+  adw_preferences_page_add (page, ADW_PREFERENCES_GROUP (full_rate_group_new (self)));
 
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
   update_offsite (self);
@@ -480,6 +558,7 @@ stipple_preferences_window_dispose (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_pointer (&self->off_machine_listed, g_free);
+  g_clear_pointer (&self->full_rate_months, g_array_unref);
   g_clear_pointer (&self->staff_rows, g_ptr_array_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STIPPLE_TYPE_PREFERENCES_WINDOW);

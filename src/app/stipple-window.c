@@ -484,20 +484,41 @@ record_verified_cb (GObject      *object,
                               self->demo_banner);
 }
 
-/* The closed months' needle data, moved to their archives on the long
- * lane after the check of the file: nothing waits for it, and where it
- * fails the needle data simply stays in the patient file until the next
- * opening. */
+static void
+needle_thinned_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!stipple_store_thin_needle_data_finish (STIPPLE_STORE (object), result, NULL, &error))
+    g_message ("The needle data older than the clinic keeps at full rate was not thinned: %s",
+               error->message);
+}
+
+/* The closed days' needle data, moved to their archives on the long lane
+ * after the check of the file: nothing waits for it, and where it fails
+ * the needle data simply stays in the patient file until the next
+ * opening. Then what is older than the clinic keeps at full rate
+ * (Preferences, Backups) is thinned to its strokes. */
 static void
 needle_archived_cb (GObject      *object,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
+  g_autoptr(GSettings) settings = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
 
   if (!stipple_store_archive_month_finish (STIPPLE_STORE (object), result, NULL, &error))
-    g_message ("The needle data of the closed months stays in the patient file: %s",
+    g_message ("The needle data of the closed days stays in the patient file: %s",
                error->message);
+  before = settings != NULL
+           ? stipple_store_retention_cutoff (g_settings_get_uint (settings, "needle-full-rate-months"))
+           : NULL;
+  if (before != NULL)
+    stipple_store_thin_needle_data_async (STIPPLE_STORE (object), before, NULL, needle_thinned_cb,
+                                          NULL);
 }
 
 /* Today's backup is taken after the file opened, on the store's long
@@ -565,7 +586,8 @@ store_changed_cb (StippleWindow      *self,
       stipple_store_verify_async (stipple_application_get_store (application), NULL,
                                   record_verified_cb, g_object_ref (self));
       stipple_store_archive_month_async (stipple_application_get_store (application), NULL, NULL,
-                                         needle_archived_cb, NULL);
+                                         needle_archived_cb,
+                                         self->settings ? g_object_ref (self->settings) : NULL);
       build_workspace (self);
       gtk_stack_set_visible_child_name (self->main_stack, "workspace");
       /* A new patient file: ask once who the clinic is, for what leaves it. */

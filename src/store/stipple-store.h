@@ -363,6 +363,20 @@ gboolean             stipple_store_archive_month_finish (StippleStore           
                                                          guint                    *n_archived,
                                                          GError                  **error);
 char                *stipple_store_get_archive_dir      (const char               *path);
+gboolean             stipple_store_thin_needle_data     (StippleStore             *self,
+                                                         const char               *before,
+                                                         guint                    *n_thinned,
+                                                         GError                  **error);
+void                 stipple_store_thin_needle_data_async (StippleStore           *self,
+                                                         const char               *before,
+                                                         GCancellable             *cancellable,
+                                                         GAsyncReadyCallback       callback,
+                                                         gpointer                  user_data);
+gboolean             stipple_store_thin_needle_data_finish (StippleStore          *self,
+                                                         GAsyncResult             *result,
+                                                         guint                    *n_thinned,
+                                                         GError                  **error);
+char                *stipple_store_retention_cutoff     (guint                     months);
 char                *stipple_store_get_needle_thinned_at (StippleStore            *self,
                                                          gint64                    session_id,
                                                          GError                  **error);
