@@ -1103,20 +1103,24 @@ stipple_store_archive_read_locked (StippleStore  *self,
   when = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
   g_clear_pointer (&stmt, stipple_stmt_release);
 
-  if (!g_file_test (archive, G_FILE_TEST_IS_REGULAR))
+  /* Thinned needle data stands for all of the session's: in a patient
+   * file exported from another, it travels in telemetry_block itself. */
+  if (thinned && blocks->len > 0)
+    ok = TRUE;
+  else if (!g_file_test (archive, G_FILE_TEST_IS_REGULAR))
     {
       set_archive_error (error, TRUE, period, archive);
       return FALSE;
     }
-  db = open_archive_read_only (archive, NULL);
-  /* Thinned data stands for all of the session's needle data. */
-  if (thinned)
-    g_ptr_array_set_size (blocks, 0);
-  ok = db != NULL &&
-       sqlite3_prepare_v2 (db, archive_blocks_sql, -1, &read, NULL) == SQLITE_OK &&
-       read_session_blocks (read, session_id, blocks);
-  g_clear_pointer (&read, sqlite3_finalize);
-  sqlite3_close (db);
+  else
+    {
+      db = open_archive_read_only (archive, NULL);
+      ok = db != NULL &&
+           sqlite3_prepare_v2 (db, archive_blocks_sql, -1, &read, NULL) == SQLITE_OK &&
+           read_session_blocks (read, session_id, blocks);
+      g_clear_pointer (&read, sqlite3_finalize);
+      sqlite3_close (db);
+    }
   if (ok)
     {
       g_ptr_array_sort (blocks, block_compare);

@@ -29,6 +29,28 @@ remove_companions (const char *path)
   g_rmdir (backups);
 }
 
+/* A thinned session's seal covers the full-rate data it no longer has:
+ * the exported file takes what the patient file keeps of it (the hash in
+ * needle_session, the thinning in needle_thinning, and the rows of the
+ * archives they name), after its thinned blocks. */
+static gboolean
+export_thinning (StippleStore  *reader,
+                 gint64         session_id,
+                 GError       **error)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "INSERT INTO export.needle_archive SELECT * FROM main.needle_archive a"
+    " WHERE a.id IN (SELECT archive_id FROM main.needle_session WHERE session_id = %1$" G_GINT64_FORMAT
+    "                UNION SELECT archive_id FROM main.needle_thinning WHERE session_id = %1$" G_GINT64_FORMAT ")"
+    " AND a.id NOT IN (SELECT id FROM export.needle_archive);"
+    "INSERT INTO export.needle_session SELECT * FROM main.needle_session"
+    " WHERE session_id = %1$" G_GINT64_FORMAT ";"
+    "INSERT INTO export.needle_thinning SELECT * FROM main.needle_thinning"
+    " WHERE session_id = %1$" G_GINT64_FORMAT ";", session_id);
+
+  return stipple_store_exec (reader, sql, error);
+}
+
 /* The needle data of the patient's sessions that is in needle archives
  * travels in the exported file's telemetry_block like the rest, each
  * block checked against its hash on the way: the file stands alone. */
@@ -76,7 +98,9 @@ export_archived_blocks (StippleStore  *reader,
       g_autoptr(GPtrArray) blocks =
         g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_needle_block_free);
 
-      if (!stipple_store_archive_read_locked (reader, session_id, blocks, NULL, error))
+      g_autofree char *thinned_at = NULL;
+
+      if (!stipple_store_archive_read_locked (reader, session_id, blocks, &thinned_at, error))
         return FALSE;
       for (guint b = 0; b < blocks->len; b++)
         {
@@ -95,6 +119,8 @@ export_archived_blocks (StippleStore  *reader,
           if (!stipple_store_step_done (reader, insert, error))
             return FALSE;
         }
+      if (thinned_at != NULL && !export_thinning (reader, session_id, error))
+        return FALSE;
     }
   return TRUE;
 }
