@@ -526,6 +526,59 @@ test_photo_names_language (void)
 }
 
 /* Saved reports are offered under who, when and which copy. */
+
+/* A session whose needle data was thinned after the clinic's retention
+ * period: the report still draws its graphs, from the per-stroke record,
+ * and says so. */
+static void
+test_thinned_session (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (tmp_dir, "thinned.stipple", NULL);
+  g_autoptr(StippleStore) store = stipple_store_open (path, &error);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autofree char *before = g_date_time_format (tomorrow, "%Y-%m-%d");
+  g_autoptr(StippleReportData) d = NULL;
+  g_autoptr(GPtrArray) sessions = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  StippleZoneLimits limits;
+  gint64 session_id = 0;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_fill_demo (store, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_archive_closed_days (store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_thin_needle_data (store, before, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, >, 0);
+
+  /* The first session with thinned needle data. */
+  for (gint64 id = 1; id < 1000 && session_id == 0; id++)
+    {
+      g_autofree char *at = stipple_store_get_needle_thinned_at (store, id, NULL);
+
+      if (at != NULL)
+        session_id = id;
+    }
+  g_assert_cmpint (session_id, >, 0);
+
+  stipple_zone_limits_init_defaults (&limits);
+  d = stipple_report_data_from_session (store, session_id, "Clinique du Lac", "", &limits, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (d->telemetry_thinned_at);
+  g_assert_cmpuint (d->depth_series->len, >, 0);
+  d->face = face;
+  pdf = write_report (d, STIPPLE_REPORT_CHART, "thinned.pdf");
+  text = pdf_text (pdf, FALSE);
+  assert_contains (text, "Drawn from the per-stroke record");
+  d->face = NULL;
+  stipple_store_close (store);
+}
+
 static void
 test_file_name (void)
 {
@@ -576,6 +629,7 @@ main (int   argc,
   g_test_add_func ("/stipple/report/languages-in-threads", test_languages_in_threads);
   g_test_add_func ("/stipple/report/language-missing", test_language_missing);
   g_test_add_func ("/stipple/report/photo-names-language", test_photo_names_language);
+  g_test_add_func ("/stipple/report/thinned-session", test_thinned_session);
 
   status = g_test_run ();
 

@@ -105,6 +105,8 @@ verify_file (const char *path)
 
       g_print ("%s\n", b->message);
     }
+  for (guint i = 0; result->notes != NULL && i < result->notes->len; i++)
+    g_print ("%s\n", (const char *) g_ptr_array_index (result->notes, i));
   g_print (_("Chain head: audit row %" PRId64 ", SHA-256 %s\n"), result->head_id, result->head_hash);
   if (!verify_anchor (path, result))
     {

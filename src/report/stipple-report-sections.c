@@ -504,6 +504,15 @@ section_graphs (Renderer *r)
   draw_series (r, _("Stroke rate"), r->data->rate_series, 1.0, format_rate);
   if (r->data->telemetry_missing != NULL)
     stipple_report_flow_text (r, BODY_FONT, r->data->telemetry_missing, 0);
+  if (r->data->telemetry_thinned_at != NULL)
+    {
+      g_autofree char *text =
+        g_strdup_printf (_("Drawn from the per-stroke record: after the clinic’s retention "
+                           "period, the full-rate needle data was thinned to the depth and "
+                           "time of every stroke on %.10s."), r->data->telemetry_thinned_at);
+
+      stipple_report_flow_text (r, BODY_FONT, text, 0);
+    }
 }
 
 static void

@@ -341,6 +341,7 @@ add_graphs (StippleReportData  *data,
    * above. */
   if (samples == NULL)
     return FALSE;
+  data->telemetry_thinned_at = stipple_store_get_needle_thinned_at (store, session_id, NULL);
   if (times == NULL || samples->len == 0 || times->len != samples->len)
     return TRUE;
 

@@ -164,6 +164,10 @@ typedef struct
   /* What of the needle data could not be read and is left out of the
    * graphs and figures; NULL when all of it was read. */
   char       *telemetry_missing;
+  /* When the needle data was thinned to the per-stroke record (UTC, as
+   * the file keeps it), which the graphs are then drawn from; NULL when
+   * it is kept at full rate. */
+  char       *telemetry_thinned_at;
 
   /* StippleReportPhoto, oldest first; NULL for none. The patient copy
    * shows them only with consent to photographs. */
