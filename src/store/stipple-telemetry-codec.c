@@ -819,7 +819,7 @@ keep_zone_time (const StippleProtoSample *block,
       guint64 t0 = (guint32) (block[i - 1].timestamp_us - block[0].timestamp_us);
       guint64 t1 = (guint32) (block[i].timestamp_us - block[0].timestamp_us);
 
-      if (!keep[i] && counts_in_zone (&block[i - 1], &block[i], t0, t1) &&
+      if (counts_in_zone (&block[i - 1], &block[i], t0, t1) &&
           t1 - t_last > STIPPLE_STROKE_MAX_SAMPLE_GAP_US)
         {
           keep[i - 1] = TRUE;
