@@ -292,10 +292,12 @@ decode_delta_zlib (const guint8       *p,
                                       + (guint32) unzigzag (v);
             break;
           case 1:
-            samples[i].position_um = (gint32) ((i ? samples[i - 1].position_um : 0) + unzigzag (v));
+            samples[i].position_um = (gint32) (guint32) ((guint64) (i ? samples[i - 1].position_um : 0)
+                                                         + (guint64) unzigzag (v));
             break;
           case 2:
-            samples[i].load = (guint16) ((i ? samples[i - 1].load : 0) + unzigzag (v));
+            samples[i].load = (guint16) ((guint64) (i ? samples[i - 1].load : 0)
+                                         + (guint64) unzigzag (v));
             break;
           case 3:
             samples[i].flags = (guint16) v;
