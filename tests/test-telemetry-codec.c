@@ -696,6 +696,40 @@ test_strokes_random (void)
       g_assert_cmpuint (n_strokes, >, 0);
     }
 
+  /* Nothing but noise: every field random, positions anywhere or within
+   * a few hysteresis widths, the clock stepping anyhow. */
+  for (guint round = 0; round < 40; round++)
+    {
+      guint n = g_test_rand_int_range (1, 3 * STIPPLE_STORE_TELEMETRY_BLOCK);
+      g_autofree StippleProtoSample *samples = g_new (StippleProtoSample, n);
+      g_autofree guint *block_lengths = g_new (guint, n);
+      gint32 spread = round % 4 == 0 ? 0 : 50 * (gint32) round;
+      guint n_blocks = 0;
+
+      for (guint i = 0; i < n; i++)
+        {
+          StippleProtoSample *s = &samples[i];
+
+          s->timestamp_us = i ? samples[i - 1].timestamp_us : (guint32) g_test_rand_int ();
+          s->timestamp_us += g_test_rand_int_range (0, 8) ? g_test_rand_int_range (0, 25000)
+                                                          : g_test_rand_int ();
+          s->position_um = spread ? g_test_rand_int_range (-spread, spread + 1)
+                                  : (gint32) g_test_rand_int ();
+          s->load = g_test_rand_int ();
+          s->flags = g_test_rand_int_range (0, 8) ? STIPPLE_PROTO_SAMPLE_CONTACT |
+                                                    STIPPLE_PROTO_SAMPLE_RUNNING
+                                                  : (guint16) g_test_rand_int ();
+          s->stroke_count = g_test_rand_int ();
+        }
+      for (guint at = 0; at < n; at += block_lengths[n_blocks++])
+        {
+          guint len = g_test_rand_int_range (1, 2 * STIPPLE_STORE_TELEMETRY_BLOCK);
+
+          block_lengths[n_blocks] = MIN (n - at, len);
+        }
+      thin_and_compare (samples, n, block_lengths, n_blocks, NULL);
+    }
+
   /* A single sample, and every block of one sample. */
   {
     StippleTestNeedle needle = { 8000, 120, 900, -200, 0, 0, 0 };
