@@ -761,7 +761,8 @@ test_strokes_corrupt (void)
     { "well formed", { 1, 2,  0xfa, 0x01, 2,  9, 4,  6, 0,  3, 1,  0, 2 }, 13 },
     { "an unknown version", { 2, 2,  0xfa, 0x01, 2,  9, 4,  6, 0,  3, 1,  0, 2 }, 13 },
     { "the wrong count", { 1, 3,  0xfa, 0x01, 2,  9, 4,  6, 0,  3, 1,  0, 2 }, 13 },
-    { "a count over 64 bits", { 1, 0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0 }, 12 },
+    { "a count of more than ten bytes",
+      { 1, 0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0 }, 12 },
     { "a field missing", { 1, 2,  0xfa, 0x01, 2,  9, 4,  6, 0,  3, 1,  0 }, 12 },
     { "a byte too many", { 1, 2,  0xfa, 0x01, 2,  9, 4,  6, 0,  3, 1,  0, 2, 0 }, 14 },
     { "nothing after the version", { 1 }, 1 },
@@ -886,8 +887,9 @@ test_strokes_size (void)
 
   thinned_per_stroke = (double) thinned_bytes / n_strokes;
   full_per_stroke = (double) full_bytes / n_strokes;
-  g_test_message ("encoding 2: %.2f bytes a stroke, encoding 3: %.2f bytes a stroke (%.1f times "
-                  "smaller)", full_per_stroke, thinned_per_stroke, full_per_stroke / thinned_per_stroke);
+  g_test_message ("encoding 2: %.2f bytes a stroke, encoding 3: %.2f bytes a stroke "
+                  "(%.1f times smaller)",
+                  full_per_stroke, thinned_per_stroke, full_per_stroke / thinned_per_stroke);
   g_assert_cmpfloat (thinned_per_stroke, <=, full_per_stroke * MAX_THINNED_SHARE);
 }
 
