@@ -10,7 +10,11 @@
  *   them one at a time could at best reach (deflate also finds the
  *   strokes' repeats, so it may come in under it);
  * - encoding and decoding speed on the model's blocks, the median of
- *   five runs of a second or more.
+ *   five runs of a second or more;
+ * - thinned data (encoding 3) on bench-clinic-year's needle model, a
+ *   30 s session in the store's blocks: bytes a stroke the stroke
+ *   analyser reports, and how many times smaller than the same session
+ *   in encoding 2.
  *
  * Usage: bench-codec [DIRECTORY]   (default: a new folder in the temp dir)
  *
@@ -28,12 +32,15 @@
 #include <stdlib.h>
 
 #include "stipple-store.h"
+#include "stipple-stroke-analyser.h"
 #include "stipple-telemetry-codec.h"
+#include "stipple-test-needle.h"
 #include "stipple-test-pen-record.h"
 
 #define BLOCK STIPPLE_STORE_TELEMETRY_BLOCK
 #define BLOCKS_PER_TREATMENT 4
 #define RUNS 5
+#define THIN_SECONDS 30
 
 typedef struct
 {
@@ -202,6 +209,50 @@ speed (StippleProtoSample  *samples,
   return rates[RUNS / 2];
 }
 
+/* bench-clinic-year's session thinned: bytes of encoding 3 a stroke,
+ * and encoding 2's bytes over encoding 3's. */
+static void
+thinned_figures (double *bytes_per_stroke,
+                 double *ratio)
+{
+  StippleTestNeedle needle = { 8000, 120, 900, -200, 0, 4000000, 600000 };
+  guint n = THIN_SECONDS * needle.samples_per_s;
+  guint n_blocks = (n + BLOCK - 1) / BLOCK;
+  g_autofree StippleProtoSample *samples = g_new (StippleProtoSample, n);
+  g_autofree guint *block_lengths = g_new (guint, n_blocks);
+  g_autoptr(GArray) thinned_lengths = NULL;
+  g_autoptr(GPtrArray) blocks = NULL;
+  StippleStrokeAnalyser analyser;
+  gsize full_bytes = 0, thinned_bytes = 0;
+  guint strokes = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      StippleStroke stroke;
+
+      stipple_test_needle_sample (&needle, i, &samples[i]);
+      if (i == 0)
+        stipple_stroke_analyser_init (&analyser, needle.depth_um, 100);
+      strokes += stipple_stroke_analyser_add (&analyser, stipple_test_needle_time_of (&needle, i),
+                                              &samples[i], &stroke);
+    }
+  for (guint b = 0; b < n_blocks; b++)
+    {
+      g_autoptr(GBytes) data = NULL;
+
+      block_lengths[b] = MIN (BLOCK, n - b * BLOCK);
+      data = stipple_telemetry_encode (STIPPLE_TELEMETRY_ENCODING_WAVEFORM,
+                                       samples + (gsize) b * BLOCK, block_lengths[b]);
+      full_bytes += g_bytes_get_size (data);
+    }
+  blocks = stipple_telemetry_thin (samples, n, block_lengths, n_blocks, &thinned_lengths);
+  for (guint b = 0; b < blocks->len; b++)
+    thinned_bytes += g_bytes_get_size (g_ptr_array_index (blocks, b));
+
+  *bytes_per_stroke = (double) thinned_bytes / MAX (strokes, 1);
+  *ratio = (double) full_bytes / thinned_bytes;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -215,6 +266,7 @@ main (int   argc,
                                   : g_dir_make_tmp ("stipple-bench-codec-XXXXXX", NULL);
   g_autofree char *loadavg = NULL;
   Tally model = { 0, }, demo = { 0, }, noisy = { 0, };
+  double thinned_per_stroke, thinned_ratio;
   guint b = 0;
 
   g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL);
@@ -256,6 +308,9 @@ main (int   argc,
            (double) noisy.bytes[STIPPLE_TELEMETRY_ENCODING_WAVEFORM] / noisy.n_samples,
            (double) noisy.bytes[STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB] / noisy.n_samples);
   g_print ("entropy_floor_noisy: %.3f bytes\n", noisy.entropy_bits / noisy.n_samples / 8);
+  thinned_figures (&thinned_per_stroke, &thinned_ratio);
+  g_print ("thinned_bytes_per_stroke: %.2f B\n", thinned_per_stroke);
+  g_print ("thinned_ratio: %.1f x\n", thinned_ratio);
   g_print ("encode_msamples_per_s: %.2f Msamples/s\n",
            speed (samples, n_blocks, NULL, TRUE));
   g_print ("decode_msamples_per_s: %.2f Msamples/s\n",

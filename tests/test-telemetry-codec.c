@@ -3,6 +3,8 @@
  * Encoding 2 must give back exactly what it was given, whatever that is,
  * and be small on what the pen sends; encoding 1, what files written
  * before it hold, must still read; a damaged block must be refused.
+ * Encoding 3, thinned data, must keep every stroke and every figure the
+ * stroke analyser finds in the whole session, and be far smaller.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,11 +16,20 @@
 #include <string.h>
 
 #include "stipple-store.h"
+#include "stipple-stroke-analyser.h"
 #include "stipple-telemetry-codec.h"
+#include "stipple-test-needle.h"
 #include "stipple-test-pen-record.h"
 
 /* The goal for encoding 2 on the pen's own data. */
 #define MAX_BYTES_PER_SAMPLE 0.7
+
+/* The report's figures for the needle model: 900 µm ± 100 µm. */
+#define COMMANDED_UM 900
+#define TOLERANCE_UM 100
+
+/* Thinned data must take at most this share of encoding 2's bytes. */
+#define MAX_THINNED_SHARE 0.25
 
 static const guint encodings[] = {
   STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB,
@@ -410,6 +421,476 @@ test_inflate_limit (void)
 
   for (guint e = 0; e < G_N_ELEMENTS (encodings); e++)
     assert_corrupt (encodings[e], bomb, 10);
+  assert_corrupt (STIPPLE_TELEMETRY_ENCODING_STROKES, bomb, 10);
+}
+
+/* Encoding 3 ----------------------------------------------------------- */
+
+/* The analyser over a session's blocks, each block's times computed from
+ * its first sample, and the blocks placed one after another by the pen
+ * clock, as the store does. */
+static void
+analyse (const StippleProtoSample *samples,
+         const guint              *block_lengths,
+         guint                     n_blocks,
+         GArray                   *strokes,
+         StippleStrokeStats       *stats)
+{
+  StippleStrokeAnalyser analyser;
+  gint64 end_us = 0;
+  guint32 last_clock = 0;
+  guint at = 0;
+
+  stipple_stroke_analyser_init (&analyser, COMMANDED_UM, TOLERANCE_UM);
+  for (guint b = 0; b < n_blocks; b++)
+    {
+      const StippleProtoSample *block = samples + at;
+      gint64 start_us = b ? end_us + (guint32) (block[0].timestamp_us - last_clock) : 0;
+
+      for (guint i = 0; i < block_lengths[b]; i++)
+        {
+          StippleStroke stroke;
+          gint64 t_us = start_us + (guint32) (block[i].timestamp_us - block[0].timestamp_us);
+
+          if (stipple_stroke_analyser_add (&analyser, t_us, &block[i], &stroke))
+            g_array_append_val (strokes, stroke);
+        }
+      last_clock = block[block_lengths[b] - 1].timestamp_us;
+      end_us = start_us + (guint32) (last_clock - block[0].timestamp_us);
+      at += block_lengths[b];
+    }
+  *stats = analyser.stats;
+}
+
+static gboolean
+same_sample (const StippleProtoSample *a,
+             const StippleProtoSample *b)
+{
+  return a->timestamp_us == b->timestamp_us && a->position_um == b->position_um &&
+         a->load == b->load && a->flags == b->flags && a->stroke_count == b->stroke_count;
+}
+
+/* Thins the session, checks each block decodes to a subsequence of the
+ * original one that starts and ends where it does, and that the
+ * analyser finds the same strokes and figures in both. Returns the
+ * thinned bytes; @n_strokes: how many strokes there were. */
+static gsize
+thin_and_compare (const StippleProtoSample *samples,
+                  guint                     n,
+                  const guint              *block_lengths,
+                  guint                     n_blocks,
+                  guint                    *n_strokes)
+{
+  g_autoptr(GArray) thinned_lengths = NULL;
+  g_autoptr(GPtrArray) blocks = stipple_telemetry_thin (samples, n, block_lengths, n_blocks,
+                                                        &thinned_lengths);
+  g_autofree StippleProtoSample *thinned = g_new (StippleProtoSample, MAX (n, 1));
+  g_autoptr(GArray) strokes = g_array_new (FALSE, FALSE, sizeof (StippleStroke));
+  g_autoptr(GArray) thin_strokes = g_array_new (FALSE, FALSE, sizeof (StippleStroke));
+  StippleStrokeStats stats, thin_stats;
+  guint at = 0, thin_at = 0;
+  gsize bytes = 0;
+
+  g_assert_nonnull (blocks);
+  g_assert_nonnull (thinned_lengths);
+  g_assert_cmpuint (blocks->len, ==, n_blocks);
+  g_assert_cmpuint (thinned_lengths->len, ==, n_blocks);
+
+  for (guint b = 0; b < n_blocks; b++)
+    {
+      guint len = g_array_index (thinned_lengths, guint, b);
+      StippleProtoSample *out = thinned + thin_at;
+      g_autoptr(GError) error = NULL;
+      guint j = 0;
+
+      g_assert_cmpuint (len, >=, 1);
+      g_assert_cmpuint (len, <=, block_lengths[b]);
+      g_assert_true (stipple_telemetry_decode (STIPPLE_TELEMETRY_ENCODING_STROKES,
+                                               g_ptr_array_index (blocks, b), len, out, &error));
+      g_assert_no_error (error);
+      bytes += g_bytes_get_size (g_ptr_array_index (blocks, b));
+
+      g_assert_true (same_sample (&out[0], &samples[at]));
+      g_assert_true (same_sample (&out[len - 1], &samples[at + block_lengths[b] - 1]));
+      for (guint i = 0; i < block_lengths[b] && j < len; i++)
+        if (same_sample (&samples[at + i], &out[j]))
+          j++;
+      g_assert_cmpuint (j, ==, len);
+
+      at += block_lengths[b];
+      thin_at += len;
+    }
+
+  analyse (samples, block_lengths, n_blocks, strokes, &stats);
+  analyse (thinned, (const guint *) thinned_lengths->data, n_blocks, thin_strokes, &thin_stats);
+
+  g_assert_cmpuint (thin_strokes->len, ==, strokes->len);
+  for (guint i = 0; i < strokes->len; i++)
+    {
+      const StippleStroke *a = &g_array_index (strokes, StippleStroke, i);
+      const StippleStroke *t = &g_array_index (thin_strokes, StippleStroke, i);
+
+      g_assert_cmpuint (t->peak_time_us, ==, a->peak_time_us);
+      g_assert_cmpint (t->peak_um, ==, a->peak_um);
+      g_assert_cmpuint (t->interval_us, ==, a->interval_us);
+      g_assert_cmpint (t->in_skin, ==, a->in_skin);
+      g_assert_cmpint (t->in_tolerance, ==, a->in_tolerance);
+    }
+  g_assert_cmpuint (thin_stats.strokes, ==, stats.strokes);
+  g_assert_cmpuint (thin_stats.out_of_tolerance, ==, stats.out_of_tolerance);
+  g_assert_cmpuint (thin_stats.time_in_zone_us, ==, stats.time_in_zone_us);
+  g_assert_cmpfloat (thin_stats.mean_um, ==, stats.mean_um);
+  g_assert_cmpfloat (thin_stats.m2_um2, ==, stats.m2_um2);
+
+  g_test_message ("%u samples in %u blocks thinned to %u; %u strokes, %" G_GUINT64_FORMAT
+                  " into skin, %" G_GUINT64_FORMAT " µs in the zone",
+                  n, n_blocks, thin_at, strokes->len, stats.strokes, stats.time_in_zone_us);
+  if (n_strokes != NULL)
+    *n_strokes = strokes->len;
+  return bytes;
+}
+
+/* The needle model of bench-clinic-year: 30 s at 120 strokes a second,
+ * lifted off the skin for 0.6 s every 4 s, in the store's blocks. */
+static StippleProtoSample *
+model_session (guint  *n,
+               guint **block_lengths,
+               guint  *n_blocks)
+{
+  StippleTestNeedle needle = { 8000, 120, 900, -200, 0, 4000000, 600000 };
+  StippleProtoSample *samples;
+
+  *n = 30 * needle.samples_per_s;
+  samples = g_new (StippleProtoSample, *n);
+  for (guint i = 0; i < *n; i++)
+    stipple_test_needle_sample (&needle, i, &samples[i]);
+  *n_blocks = *n / STIPPLE_STORE_TELEMETRY_BLOCK;
+  *block_lengths = g_new (guint, *n_blocks);
+  for (guint b = 0; b < *n_blocks; b++)
+    (*block_lengths)[b] = STIPPLE_STORE_TELEMETRY_BLOCK;
+  return samples;
+}
+
+static void
+test_strokes_identical (void)
+{
+  g_autofree guint *block_lengths = NULL;
+  g_autofree StippleProtoSample *samples = NULL;
+  guint n, n_blocks, n_strokes;
+
+  samples = model_session (&n, &block_lengths, &n_blocks);
+  thin_and_compare (samples, n, block_lengths, n_blocks, &n_strokes);
+  /* 120 a second for 30 s. */
+  g_assert_cmpuint (n_strokes, >=, 3590);
+  g_assert_cmpuint (n_strokes, <=, 3600);
+}
+
+/* Needle data as nothing well-behaved makes it: strokes of any depth
+ * and length, noise, flat tops, plateaus, the pen lifted and stopped,
+ * flags flipping, samples lost, a clock that steps back and wraps, and
+ * blocks of any length. */
+static StippleProtoSample *
+random_session (GRand  *rand,
+                guint  *n,
+                guint **block_lengths,
+                guint  *n_blocks)
+{
+  StippleProtoSample *samples;
+  guint32 clock = G_MAXUINT32 - g_rand_int_range (rand, 0, 4000000);
+  guint32 stroke_count = g_rand_int (rand);
+  guint16 flags = STIPPLE_PROTO_SAMPLE_RUNNING | STIPPLE_PROTO_SAMPLE_CONTACT;
+  double phase = 0, rate = 120, depth = 900;
+  gint32 quantum = 1 + g_rand_int_range (rand, 0, 3) * 40;
+  guint at = 0;
+
+  *n = g_rand_int_range (rand, 20000, 60000);
+  samples = g_new (StippleProtoSample, *n);
+  for (guint i = 0; i < *n; i++)
+    {
+      StippleProtoSample *s = &samples[i];
+      guint32 step = 125;
+      gint32 position;
+
+      switch (g_rand_int_range (rand, 0, 2000))
+        {
+        case 0:
+          /* Samples lost. */
+          step = g_rand_int_range (rand, 126, 60000);
+          break;
+        case 1:
+          /* The clock steps back, or stands still. */
+          step = g_rand_boolean (rand) ? (guint32) -g_rand_int_range (rand, 1, 500000) : 0;
+          break;
+        case 2:
+          /* Lifted or put down. */
+          flags ^= STIPPLE_PROTO_SAMPLE_CONTACT;
+          break;
+        case 3:
+          /* The motor stopped or started. */
+          flags ^= STIPPLE_PROTO_SAMPLE_RUNNING;
+          break;
+        case 4:
+          /* Some other bit. */
+          flags ^= 1 << g_rand_int_range (rand, 0, 16);
+          break;
+        case 5:
+          rate = g_rand_double_range (rand, 20, 400);
+          break;
+        case 6:
+          depth = g_rand_double_range (rand, -100, 2500);
+          break;
+        case 7:
+          /* A burst of flips, one every sample. */
+          flags ^= g_rand_int_range (rand, 0, 4);
+          break;
+        default:
+          break;
+        }
+      clock += i ? step : 0;
+      phase += rate / 8000 * g_rand_double_range (rand, 0.5, 1.5);
+      if (phase >= 1)
+        {
+          phase -= 1;
+          stroke_count++;
+          depth += g_rand_double_range (rand, -150, 150);
+        }
+      position = (gint32) lround (-200 + (depth + 200) * (1 - cos (2 * G_PI * phase)) / 2);
+      position += g_rand_int_range (rand, -60, 61) * (g_rand_int_range (rand, 0, 20) == 0);
+      position += g_rand_int_range (rand, -3, 4);
+      position -= position % quantum;
+
+      s->timestamp_us = clock;
+      s->position_um = position;
+      s->load = (flags & STIPPLE_PROTO_SAMPLE_CONTACT) ? (guint16) g_rand_int (rand) : 0;
+      s->flags = flags;
+      s->stroke_count = stroke_count;
+    }
+
+  *block_lengths = g_new (guint, *n);
+  *n_blocks = 0;
+  while (at < *n)
+    {
+      guint len = g_rand_boolean (rand) ? STIPPLE_STORE_TELEMETRY_BLOCK
+                                        : g_rand_int_range (rand, 1, STIPPLE_STORE_TELEMETRY_BLOCK);
+
+      len = MIN (len, *n - at);
+      (*block_lengths)[(*n_blocks)++] = len;
+      at += len;
+    }
+  return samples;
+}
+
+static void
+test_strokes_random (void)
+{
+  for (guint seed = 1; seed <= 24; seed++)
+    {
+      g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+      g_autofree guint *block_lengths = NULL;
+      g_autofree StippleProtoSample *samples = NULL;
+      guint n, n_blocks, n_strokes;
+
+      g_test_message ("seed %u", seed);
+      samples = random_session (rand, &n, &block_lengths, &n_blocks);
+      thin_and_compare (samples, n, block_lengths, n_blocks, &n_strokes);
+      g_assert_cmpuint (n_strokes, >, 0);
+    }
+
+  /* Nothing but noise: every field random, positions anywhere or within
+   * a few hysteresis widths, the clock stepping anyhow. */
+  for (guint round = 0; round < 40; round++)
+    {
+      guint n = g_test_rand_int_range (1, 3 * STIPPLE_STORE_TELEMETRY_BLOCK);
+      g_autofree StippleProtoSample *samples = g_new (StippleProtoSample, n);
+      g_autofree guint *block_lengths = g_new (guint, n);
+      gint32 spread = round % 4 == 0 ? 0 : 50 * (gint32) round;
+      guint n_blocks = 0;
+
+      for (guint i = 0; i < n; i++)
+        {
+          StippleProtoSample *s = &samples[i];
+
+          s->timestamp_us = i ? samples[i - 1].timestamp_us : (guint32) g_test_rand_int ();
+          s->timestamp_us += g_test_rand_int_range (0, 8) ? g_test_rand_int_range (0, 25000)
+                                                          : g_test_rand_int ();
+          s->position_um = spread ? g_test_rand_int_range (-spread, spread + 1)
+                                  : (gint32) g_test_rand_int ();
+          s->load = g_test_rand_int ();
+          s->flags = g_test_rand_int_range (0, 8) ? STIPPLE_PROTO_SAMPLE_CONTACT |
+                                                    STIPPLE_PROTO_SAMPLE_RUNNING
+                                                  : (guint16) g_test_rand_int ();
+          s->stroke_count = g_test_rand_int ();
+        }
+      for (guint at = 0; at < n; at += block_lengths[n_blocks++])
+        {
+          guint len = g_test_rand_int_range (1, 2 * STIPPLE_STORE_TELEMETRY_BLOCK);
+
+          block_lengths[n_blocks] = MIN (n - at, len);
+        }
+      thin_and_compare (samples, n, block_lengths, n_blocks, NULL);
+    }
+
+  /* A single sample, and every block of one sample. */
+  {
+    StippleTestNeedle needle = { 8000, 120, 900, -200, 0, 0, 0 };
+    StippleProtoSample samples[300];
+    guint ones[300];
+    guint n_strokes;
+
+    for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+      {
+        stipple_test_needle_sample (&needle, i, &samples[i]);
+        ones[i] = 1;
+      }
+    thin_and_compare (samples, 1, ones, 1, NULL);
+    thin_and_compare (samples, G_N_ELEMENTS (samples), ones, G_N_ELEMENTS (ones), &n_strokes);
+    g_assert_cmpuint (n_strokes, ==, 4);
+  }
+}
+
+static void
+test_strokes_corrupt (void)
+{
+  static const struct
+  {
+    const char *what;
+    guint8      raw[16];
+    gsize       len;
+  } cases[] = {
+    /* Two samples: version, count, then encoding 1's five columns. */
+    { "well formed", { 1, 2,  0xfa, 0x01, 2,  9, 4,  6, 0,  3, 1,  0, 2 }, 13 },
+    { "an unknown version", { 2, 2,  0xfa, 0x01, 2,  9, 4,  6, 0,  3, 1,  0, 2 }, 13 },
+    { "the wrong count", { 1, 3,  0xfa, 0x01, 2,  9, 4,  6, 0,  3, 1,  0, 2 }, 13 },
+    { "a count of more than ten bytes",
+      { 1, 0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0 }, 12 },
+    { "a field missing", { 1, 2,  0xfa, 0x01, 2,  9, 4,  6, 0,  3, 1,  0 }, 12 },
+    { "a byte too many", { 1, 2,  0xfa, 0x01, 2,  9, 4,  6, 0,  3, 1,  0, 2, 0 }, 14 },
+    { "nothing after the version", { 1 }, 1 },
+    { "nothing at all", { 0 }, 0 },
+  };
+  g_autofree guint *block_lengths = NULL;
+  g_autofree StippleProtoSample *samples = NULL;
+  g_autoptr(GArray) thinned_lengths = NULL;
+  g_autoptr(GPtrArray) blocks = NULL;
+  StippleProtoSample two[2];
+  guint n, n_blocks;
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GBytes) data = deflate_raw (cases[c].raw, cases[c].len);
+
+      g_test_message ("%s", cases[c].what);
+      if (c == 0)
+        {
+          g_assert_true (stipple_telemetry_decode (STIPPLE_TELEMETRY_ENCODING_STROKES, data, 2,
+                                                   two, NULL));
+          g_assert_cmpuint (two[0].timestamp_us, ==, 125);
+          g_assert_cmpuint (two[1].timestamp_us, ==, 126);
+          g_assert_cmpint (two[0].position_um, ==, -5);
+          g_assert_cmpint (two[1].position_um, ==, -3);
+          g_assert_cmpuint (two[1].load, ==, 3);
+          g_assert_cmpuint (two[0].flags, ==, 3);
+          g_assert_cmpuint (two[1].flags, ==, 1);
+          g_assert_cmpuint (two[1].stroke_count, ==, 1);
+          continue;
+        }
+      assert_corrupt (STIPPLE_TELEMETRY_ENCODING_STROKES, data, 2);
+    }
+  /* No block holds no samples. */
+  {
+    static const guint8 empty[] = { 1, 0 };
+    g_autoptr(GBytes) data = deflate_raw (empty, sizeof empty);
+
+    g_assert_false (stipple_telemetry_decode (STIPPLE_TELEMETRY_ENCODING_STROKES, data, 0, two,
+                                              NULL));
+  }
+
+  samples = model_session (&n, &block_lengths, &n_blocks);
+  blocks = stipple_telemetry_thin (samples, 3 * STIPPLE_STORE_TELEMETRY_BLOCK, block_lengths, 3,
+                                   &thinned_lengths);
+  for (guint b = 0; b < blocks->len; b++)
+    {
+      GBytes *data = g_ptr_array_index (blocks, b);
+      guint len = g_array_index (thinned_lengths, guint, b);
+      gsize size;
+      const guint8 *bytes = g_bytes_get_data (data, &size);
+      g_autofree guint8 *copy = g_memdup2 (bytes, size);
+
+      /* The wrong count, or read as another encoding. */
+      assert_corrupt (STIPPLE_TELEMETRY_ENCODING_STROKES, data, len - 1);
+      assert_corrupt (STIPPLE_TELEMETRY_ENCODING_STROKES, data, len + 1);
+      assert_corrupt (STIPPLE_TELEMETRY_ENCODING_WAVEFORM, data, len);
+      assert_corrupt (STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB, data, len);
+      for (gsize cut = 0; cut < size; cut++)
+        {
+          g_autoptr(GBytes) part = g_bytes_new_from_bytes (data, 0, cut);
+
+          assert_corrupt (STIPPLE_TELEMETRY_ENCODING_STROKES, part, len);
+        }
+      /* Every byte flipped, every bit of the first ones: refused or
+       * decoded, never a crash; a flip the zlib checksum sees is
+       * refused. */
+      for (gsize at = 0; at < size; at++)
+        for (guint bit = 0; bit < (at < 8 ? 8 : 1); bit++)
+          {
+            g_autoptr(GBytes) flipped = NULL;
+            g_autofree StippleProtoSample *out = g_new (StippleProtoSample, len);
+            g_autoptr(GError) error = NULL;
+
+            copy[at] ^= at < 8 ? 1 << bit : 0x5a;
+            flipped = g_bytes_new (copy, size);
+            if (!stipple_telemetry_decode (STIPPLE_TELEMETRY_ENCODING_STROKES, flipped, len, out,
+                                           &error))
+              g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT);
+            if (at >= 2)
+              g_assert_nonnull (error);
+            copy[at] ^= at < 8 ? 1 << bit : 0x5a;
+          }
+    }
+
+  /* Random raw streams behind a good zlib wrapper reach the parser. */
+  for (guint round = 0; round < 2000; round++)
+    {
+      guint8 raw[64];
+      gsize len = g_test_rand_int_range (0, sizeof raw + 1);
+      g_autoptr(GBytes) data = NULL;
+      StippleProtoSample out[4];
+      guint count = g_test_rand_int_range (1, 5);
+
+      for (gsize i = 0; i < len; i++)
+        raw[i] = g_test_rand_int_range (0, 4) ? g_test_rand_int_range (0, 8) : g_test_rand_int ();
+      if (len > 0 && g_test_rand_bit ())
+        raw[0] = 1;
+      if (len > 1 && g_test_rand_bit ())
+        raw[1] = count;
+      data = deflate_raw (raw, len);
+      stipple_telemetry_decode (STIPPLE_TELEMETRY_ENCODING_STROKES, data, count, out, NULL);
+    }
+}
+
+/* Thinned data against full-rate encoding 2, bytes a stroke, on the
+ * needle model. */
+static void
+test_strokes_size (void)
+{
+  g_autofree guint *block_lengths = NULL;
+  g_autofree StippleProtoSample *samples = NULL;
+  guint n, n_blocks, n_strokes;
+  gsize thinned_bytes, full_bytes = 0;
+  double thinned_per_stroke, full_per_stroke;
+
+  samples = model_session (&n, &block_lengths, &n_blocks);
+  thinned_bytes = thin_and_compare (samples, n, block_lengths, n_blocks, &n_strokes);
+  for (guint b = 0; b < n_blocks; b++)
+    full_bytes += round_trip (STIPPLE_TELEMETRY_ENCODING_WAVEFORM,
+                              samples + b * STIPPLE_STORE_TELEMETRY_BLOCK, block_lengths[b]);
+
+  thinned_per_stroke = (double) thinned_bytes / n_strokes;
+  full_per_stroke = (double) full_bytes / n_strokes;
+  g_test_message ("encoding 2: %.2f bytes a stroke, encoding 3: %.2f bytes a stroke "
+                  "(%.1f times smaller)",
+                  full_per_stroke, thinned_per_stroke, full_per_stroke / thinned_per_stroke);
+  g_assert_cmpfloat (thinned_per_stroke, <=, full_per_stroke * MAX_THINNED_SHARE);
 }
 
 int
@@ -427,6 +908,10 @@ main (int   argc,
   g_test_add_func ("/stipple/telemetry-codec/encoding-1-fixture", test_encoding_1_fixture);
   g_test_add_func ("/stipple/telemetry-codec/corrupt", test_corrupt);
   g_test_add_func ("/stipple/telemetry-codec/inflate-limit", test_inflate_limit);
+  g_test_add_func ("/stipple/telemetry-codec/strokes-identical", test_strokes_identical);
+  g_test_add_func ("/stipple/telemetry-codec/strokes-random", test_strokes_random);
+  g_test_add_func ("/stipple/telemetry-codec/strokes-corrupt", test_strokes_corrupt);
+  g_test_add_func ("/stipple/telemetry-codec/strokes-size", test_strokes_size);
 
   return g_test_run ();
 }

@@ -1,8 +1,8 @@
 /* stipple-telemetry-codec.c
  *
- * Two encodings of a block of needle samples; docs/patient-file.md
- * describes both byte by byte so that blocks can be decoded without
- * Stipple.
+ * Three encodings of a block of needle samples; docs/patient-file.md
+ * describes the first two and docs/stroke-encoding.md the third byte by
+ * byte, so that blocks can be decoded without Stipple.
  *
  * Encoding 1 stores each field column by column as the difference from
  * the previous sample, zigzag-folded, as LEB128 varints, deflated. About
@@ -272,6 +272,13 @@ encode_delta_zlib (const StippleProtoSample *samples,
   return deflate_bytes (raw, 6);
 }
 
+/* A zigzag-folded difference, as a number to add modulo 2^64. */
+static inline guint64
+v_wide (guint64 v)
+{
+  return (guint64) unzigzag (v);
+}
+
 static gboolean
 decode_delta_zlib (const guint8       *p,
                    const guint8       *end,
@@ -292,10 +299,12 @@ decode_delta_zlib (const guint8       *p,
                                       + (guint32) unzigzag (v);
             break;
           case 1:
-            samples[i].position_um = (gint32) ((i ? samples[i - 1].position_um : 0) + unzigzag (v));
+            /* Summed modulo 2^64, kept modulo 2^32. */
+            samples[i].position_um =
+              (gint32) (guint32) ((guint64) (i ? samples[i - 1].position_um : 0) + v_wide (v));
             break;
           case 2:
-            samples[i].load = (guint16) ((i ? samples[i - 1].load : 0) + unzigzag (v));
+            samples[i].load = (guint16) ((guint64) (i ? samples[i - 1].load : 0) + v_wide (v));
             break;
           case 3:
             samples[i].flags = (guint16) v;
@@ -819,7 +828,7 @@ keep_zone_time (const StippleProtoSample *block,
       guint64 t0 = (guint32) (block[i - 1].timestamp_us - block[0].timestamp_us);
       guint64 t1 = (guint32) (block[i].timestamp_us - block[0].timestamp_us);
 
-      if (!keep[i] && counts_in_zone (&block[i - 1], &block[i], t0, t1) &&
+      if (counts_in_zone (&block[i - 1], &block[i], t0, t1) &&
           t1 - t_last > STIPPLE_STROKE_MAX_SAMPLE_GAP_US)
         {
           keep[i - 1] = TRUE;
