@@ -439,6 +439,117 @@ test_refusals (Fixture       *f,
 }
 
 
+/* sha256hex(blob): the SHA-256 of the blob's upper-case hex, as version 9
+ * kept it for each block. */
+static void
+sha256_hex_fn (sqlite3_context *context,
+               int              argc,
+               sqlite3_value  **argv)
+{
+  const guint8 *data = sqlite3_value_blob (argv[0]);
+  int len = sqlite3_value_bytes (argv[0]);
+  g_autoptr(GString) hex = g_string_sized_new (2 * len);
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize digest_len = 32;
+
+  for (int i = 0; i < len; i++)
+    g_string_append_printf (hex, "%02X", data[i]);
+  g_checksum_update (sum, (const guchar *) hex->str, hex->len);
+  g_checksum_get_digest (sum, digest, &digest_len);
+  sqlite3_result_blob (context, digest, 32, SQLITE_TRANSIENT);
+}
+
+/* A file of version 9 kept a hash for every archived block: opened, it
+ * keeps one for each session instead, the very hash its seal covers, and
+ * every session still reads and verifies. */
+static void
+test_migrate_v9 (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const char downgrade[] =
+    "CREATE TABLE needle_block ("
+    "  session_id INTEGER NOT NULL REFERENCES session (id),"
+    "  seq_first INTEGER NOT NULL, n_samples INTEGER NOT NULL, start_us INTEGER NOT NULL,"
+    "  end_us INTEGER NOT NULL, encoding INTEGER NOT NULL,"
+    "  sha256 BLOB NOT NULL CHECK (length (sha256) = 32),"
+    "  archive_id INTEGER NOT NULL REFERENCES needle_archive (id),"
+    "  PRIMARY KEY (session_id, seq_first)) WITHOUT ROWID;"
+    "CREATE TRIGGER needle_block_no_update BEFORE UPDATE ON needle_block"
+    "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+    "CREATE TRIGGER needle_block_no_delete BEFORE DELETE ON needle_block"
+    "  BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;"
+    "CREATE TRIGGER needle_block_no_reuse BEFORE INSERT ON needle_block"
+    "  WHEN 0 BEGIN SELECT RAISE (ABORT, 'needle data is append-only'); END;";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleVerifyResult) result = NULL;
+  g_autofree char *hashes = test_sql (f->path, "SELECT group_concat (session_id || ':' ||"
+                                      " hex (sha256), ' ') FROM needle_session", NULL);
+  g_autofree char *after = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *left = NULL;
+  g_autoptr(GPtrArray) archives = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_nonnull (hashes);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_create_function (db, "sha256hex", 1, SQLITE_UTF8, NULL, sha256_hex_fn,
+                                            NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, downgrade, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id, file_name FROM needle_archive", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (archives, g_strdup_printf ("%lld %s", sqlite3_column_int64 (stmt, 0),
+                                                sqlite3_column_text (stmt, 1)));
+  sqlite3_finalize (stmt);
+  for (guint i = 0; i < archives->len; i++)
+    {
+      gint64 id = g_ascii_strtoll (g_ptr_array_index (archives, i), NULL, 10);
+      const char *name = strchr (g_ptr_array_index (archives, i), ' ') + 1;
+      g_autofree char *archive = g_build_filename (f->archive_dir, name, NULL);
+      g_autofree char *sql = NULL;
+      char *attach = sqlite3_mprintf ("ATTACH %Q AS a", archive);
+
+      g_assert_cmpint (sqlite3_exec (db, attach, NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_free (attach);
+      sql = g_strdup_printf ("INSERT INTO needle_block SELECT session_id, seq_first, n_samples,"
+                             " start_us, end_us, encoding, sha256hex (data), %" G_GINT64_FORMAT
+                             " FROM a.telemetry_block", id);
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, "DETACH a", NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE needle_thinning; DROP TABLE needle_session;"
+                                 " PRAGMA user_version = 9", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  version = test_sql (f->path, "PRAGMA user_version", NULL);
+  g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, STIPPLE_STORE_SCHEMA_VERSION);
+  after = test_sql (f->path, "SELECT group_concat (session_id || ':' || hex (sha256), ' ')"
+                    " FROM needle_session", NULL);
+  g_assert_cmpstr (after, ==, hashes);
+  left = test_sql (f->path, "SELECT count(*) FROM sqlite_schema WHERE name = 'needle_block'", NULL);
+  g_assert_cmpstr (left, ==, "0");
+
+  g_hash_table_iter_init (&iter, f->before);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autoptr(GArray) now = load_all (store, *(gint64 *) key, &error);
+
+      g_assert_no_error (error);
+      assert_same_samples (value, now);
+    }
+  result = stipple_store_verify (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->breaks->len, ==, 0);
+  stipple_store_close (store);
+}
+
 /* The strokes and zone figures the report draws from a session's needle
  * data, run through the analyser as the report runs it. */
 typedef struct
@@ -731,6 +842,7 @@ main (int   argc,
   ADD ("/store-archive/offsite", test_offsite);
   ADD ("/store-archive/refusals", test_refusals);
   ADD ("/store-archive/thinned", test_thinned);
+  ADD ("/store-archive/migrate-v9", test_migrate_v9);
   ADD ("/store-archive/archived-session-closed", test_archived_session_closed);
 #undef ADD
   g_test_add_func ("/store-archive/async", test_async);

@@ -3,12 +3,14 @@
  * The one target that needs GLib: the codec is part of the store. The
  * first byte chooses what the rest is:
  *
- * - bit 0 clear: a stored block. Bit 1 picks encoding 1 or 2, the next
- *   two bytes how many samples it claims (1 to 8000), the rest is the
- *   blob. It must be refused with a "damaged" error or decode; what it
- *   decodes to must encode and decode again to the same samples.
+ * - bit 0 clear: a stored block. Bits 1 and 2 pick encoding 1, 2 or 3,
+ *   the next two bytes how many samples it claims (1 to 8000), the rest
+ *   is the blob. It must be refused with a "damaged" error or decode;
+ *   what it decodes to must encode and decode again to the same samples
+ *   (encodings 1 and 2), or thin to a block that decodes (encoding 3).
  * - bit 0 set: samples, 16 bytes each as in memory (at most 8000). Both
- *   encodings must give them back exactly.
+ *   full-rate encodings must give them back exactly; thinned, they must
+ *   decode to a subsequence that begins with the first sample.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -42,6 +44,35 @@ check_round_trip (guint                     encoding,
   g_bytes_unref (data);
 }
 
+/* Thinned as one block: it decodes to at most @n samples, the first of
+ * them the block's first, each one of @in in order. */
+static void
+check_thin (const StippleProtoSample *in,
+            guint                     n)
+{
+  GArray *lengths = NULL;
+  GPtrArray *blocks = stipple_telemetry_thin (in, n, &n, 1, &lengths);
+  GError *error = NULL;
+  guint kept, j = 0;
+
+  FUZZ_CHECK (blocks != NULL && blocks->len == 1 && lengths->len == 1);
+  kept = g_array_index (lengths, guint, 0);
+  FUZZ_CHECK (kept >= 1 && kept <= n);
+  FUZZ_CHECK (stipple_telemetry_decode (STIPPLE_TELEMETRY_ENCODING_STROKES,
+                                        g_ptr_array_index (blocks, 0), kept, again, &error));
+  FUZZ_CHECK (error == NULL);
+  FUZZ_CHECK (memcmp (&again[0], &in[0], sizeof *in) == 0);
+  for (guint i = 0; i < kept; i++)
+    {
+      while (j < n && memcmp (&again[i], &in[j], sizeof *in) != 0)
+        j++;
+      FUZZ_CHECK (j < n);
+      j++;
+    }
+  g_ptr_array_unref (blocks);
+  g_array_unref (lengths);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -58,11 +89,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       memcpy (samples, data + 1, n * sizeof *samples);
       check_round_trip (STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB, samples, n);
       check_round_trip (STIPPLE_TELEMETRY_ENCODING_WAVEFORM, samples, n);
+      check_thin (samples, n);
     }
   else
     {
-      guint encoding = (data[0] & 2) ? STIPPLE_TELEMETRY_ENCODING_WAVEFORM
-                                     : STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB;
+      static const guint encodings[] = {
+        STIPPLE_TELEMETRY_ENCODING_DELTA_ZLIB,
+        STIPPLE_TELEMETRY_ENCODING_WAVEFORM,
+        STIPPLE_TELEMETRY_ENCODING_STROKES,
+      };
+      guint encoding = encodings[((data[0] >> 1) & 3) % G_N_ELEMENTS (encodings)];
       guint n;
       GBytes *blob;
       GError *error = NULL;
@@ -74,7 +110,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       if (stipple_telemetry_decode (encoding, blob, n, samples, &error))
         {
           FUZZ_CHECK (error == NULL);
-          check_round_trip (encoding, samples, n);
+          if (encoding == STIPPLE_TELEMETRY_ENCODING_STROKES)
+            check_thin (samples, n);
+          else
+            check_round_trip (encoding, samples, n);
         }
       else
         {
