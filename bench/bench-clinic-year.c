@@ -153,7 +153,8 @@ main (int   argc,
   print_machine ("before");
   g_print ("# %" G_GINT64_FORMAT " sessions of %d s at %d Hz over 12 months (%s of a year of %d);"
            " sizes and backup time scale linearly with sessions, x%.1f for a full year\n",
-           n_sessions, SESSION_SECONDS, RATE, n_sessions == FULL_YEAR / 10 ? "a tenth" : "a share",
+           n_sessions, SESSION_SECONDS, RATE,
+           n_sessions == FULL_YEAR / 10 ? "a tenth" : n_sessions == FULL_YEAR ? "all" : "a share",
            FULL_YEAR, scale);
 
   dir = g_dir_make_tmp ("stipple-clinic-year-XXXXXX", &error);

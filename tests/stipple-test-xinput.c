@@ -92,10 +92,11 @@ stipple_xinput_save_failure_screenshot (void)
 
 static void run_for (guint msec);
 
+/* A window's, or a popover's, X window. */
 static gulong
-window_xid (GtkWindow *window)
+window_xid (GtkNative *native)
 {
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  GdkSurface *surface = gtk_native_get_surface (native);
 
   g_assert_nonnull (surface);
   g_assert_true (GDK_IS_X11_SURFACE (surface));
@@ -146,7 +147,7 @@ stipple_xinput_focus (GtkWindow *window)
           g_error ("The window to give the keyboard focus to was closed");
         }
       /* Asked again each time: a window's X window may be made anew. */
-      xid = g_strdup_printf ("%lu", window_xid (window));
+      xid = g_strdup_printf ("%lu", window_xid (GTK_NATIVE (window)));
       args[2] = xid;
       /* A window just shown may not be on the X screen yet: the server
        * refuses it the focus until it is. */
@@ -251,7 +252,7 @@ scroll_into_view (GtkWidget *widget)
 
       gtk_native_get_surface_transform (native, &dx, &dy);
       {
-        g_autofree char *xid = g_strdup_printf ("%lu", window_xid (GTK_WINDOW (native)));
+        g_autofree char *xid = g_strdup_printf ("%lu", window_xid (native));
         g_autofree char *x = g_strdup_printf ("%d", (int) (point.x + dx));
         g_autofree char *y = g_strdup_printf ("%d", (int) (point.y + dy));
         const char *args[] = { "mousemove", "--window", xid, x, y, "click", button, NULL };
@@ -329,13 +330,14 @@ stipple_xinput_click (GtkWidget *widget)
     }
 
   gtk_native_get_surface_transform (native, &dx, &dy);
-  xid = g_strdup_printf ("%lu", window_xid (GTK_WINDOW (native)));
+  xid = g_strdup_printf ("%lu", window_xid (native));
   x = g_strdup_printf ("%d", (int) (point.x + dx));
   y = g_strdup_printf ("%d", (int) (point.y + dy));
   {
     const char *args[] = { "mousemove", "--window", xid, x, y, "click", "1", NULL };
 
-    stipple_xinput_focus (GTK_WINDOW (native));
+    /* A popover's item: the focus stays with the window it belongs to. */
+    stipple_xinput_focus (GTK_WINDOW (gtk_widget_get_root (widget)));
     xdotool (args);
   }
 }

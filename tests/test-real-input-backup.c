@@ -230,6 +230,25 @@ run (void)
               stipple_test_find_button (list, "Restore…", TRUE) != NULL);
     g_assert_nonnull (stipple_test_find_label (list, "Verifies: the record is whole"));
     stipple_test_screenshot ("backup-off-machine-copies.png");
+
+    /* How long the needle data is kept at full rate, chosen with the
+     * mouse: the row opens its list, "1 Year" is clicked. */
+    {
+      GSettings *settings = stipple_application_get_settings (app);
+      GtkWidget *row = stipple_test_find_named (page, "needle-full-rate");
+      GtkWidget *year = NULL;
+
+      g_assert_nonnull (row);
+      g_assert_cmpuint (g_settings_get_uint (settings, "needle-full-rate-months"), ==, 0);
+      stipple_xinput_click (row);
+      WAIT_FOR ((year = stipple_test_find_label (row, "1 Year")) != NULL &&
+                gtk_widget_get_mapped (year));
+      stipple_test_screenshot ("backup-needle-data.png");
+      stipple_xinput_click (year);
+      WAIT_FOR (g_settings_get_uint (settings, "needle-full-rate-months") == 12);
+      WAIT_FOR (!gtk_widget_get_mapped (year));
+      stipple_test_screenshot ("backup-needle-data-chosen.png");
+    }
     stipple_xinput_click_button (list, "Restore…");
 
     dialog = stipple_test_ui_wait_for_dialog ("Restore This Backup?");
