@@ -31,6 +31,8 @@ struct _StippleSessionSummary
   gboolean        ended;
   GCancellable   *cancellable;
   gboolean        replay_loaded;
+  /* The needle graphs' group, once they are shown. */
+  AdwPreferencesGroup *replay_group;
   /* The notes' groups (before, after), where addenda are listed; the
    * store and who may sign, once stipple_session_summary_load_addenda()
    * has been called. */
@@ -337,6 +339,14 @@ stipple_session_summary_new (const StipplePatientChart *chart,
  * Replay: the session's needle data through the live graphs' widget
  * ------------------------------------------------------------------------ */
 
+static gpointer thinned_at_job (StippleStore  *store,
+                                gpointer       data,
+                                GCancellable  *cancellable,
+                                GError       **error);
+static void     thinned_at_cb  (GObject       *object,
+                                GAsyncResult  *result,
+                                gpointer       user_data);
+
 static void
 telemetry_loaded_cb (GObject      *object,
                      GAsyncResult *result,
@@ -376,7 +386,15 @@ telemetry_loaded_cb (GObject      *object,
       if (!stipple_strip_chart_set_replay (STIPPLE_STRIP_CHART (child), bytes, &error))
         adw_preferences_group_set_description (group, error->message);
       else
-        adw_preferences_group_add (group, child);
+        {
+          adw_preferences_group_add (group, child);
+          self->replay_group = group;
+          stipple_store_run_async (STIPPLE_STORE (object), STIPPLE_STORE_LANE_WRITER,
+                                   thinned_at_job,
+                                   g_memdup2 (&self->session_id, sizeof self->session_id), g_free,
+                                   g_free, self->cancellable, thinned_at_cb, g_object_ref (self),
+                                   thinned_at_job);
+        }
     }
 
   self->replay_loaded = TRUE;
@@ -384,6 +402,43 @@ telemetry_loaded_cb (GObject      *object,
 
 /* Reads of the patient file for this window run on the store's writer,
  * never on the window's thread: the session's id is all they take. */
+static gpointer
+thinned_at_job (StippleStore  *store,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *at = stipple_store_get_needle_thinned_at (store, *(gint64 *) data, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  /* Kept at full rate: an empty string, not a failure. */
+  return at != NULL ? at : g_strdup ("");
+}
+
+/* A session past the clinic's retention period replays from the
+ * per-stroke record: the graphs' description says so. */
+static void
+thinned_at_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(StippleSessionSummary) self = user_data;
+  g_autofree char *at = stipple_store_run_finish (STIPPLE_STORE (object), result, NULL);
+  g_autofree char *text = NULL;
+
+  if (at == NULL || *at == '\0' || self->replay_group == NULL)
+    return;
+  text = g_strdup_printf (_("Replayed from the per-stroke record: the full-rate needle data was "
+                            "thinned on %.10s, after the clinic’s retention period. Scrub "
+                            "through the session, or play it."), at);
+  adw_preferences_group_set_description (self->replay_group, text);
+}
+
 static gpointer
 list_audit_job (StippleStore  *store,
                 gpointer       data,
