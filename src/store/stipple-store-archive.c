@@ -33,11 +33,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "stipple-store-archive-private.h"
 #include "stipple-store-private.h"
 #include "stipple-telemetry-codec.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (StippleNeedleBlock, stipple_needle_block_free)
 
 /* The archive file's own format, in its PRAGMA user_version. */
 #define ARCHIVE_FORMAT 1
@@ -60,16 +60,8 @@ static const char archive_schema[] =
   "  PRIMARY KEY (session_id, seq_first)"
   ");";
 
-/* What the patient file keeps of a session moved to an archive. */
-typedef struct
-{
-  gint64 session_id;
-  gint64 n_blocks;
-  gint64 n_samples;
-  guint8 sha256[32];
-} SessionHash;
 
-static const char archive_blocks_sql[] =
+const char stipple_archive_blocks_sql[] =
   "SELECT seq_first, n_samples, start_us, end_us, encoding, data FROM telemetry_block"
   " WHERE session_id = ? ORDER BY seq_first";
 
@@ -194,9 +186,9 @@ block_compare (gconstpointer a,
 }
 
 /* The needle-data part's hash of @blocks, in order of seq_first. */
-static void
-blocks_part (GPtrArray *blocks,
-             guint8     sha256[32])
+void
+stipple_archive_blocks_part (GPtrArray *blocks,
+                             guint8     sha256[32])
 {
   g_autoptr(GChecksum) part = g_checksum_new (G_CHECKSUM_SHA256);
   gsize len = 32;
@@ -223,10 +215,10 @@ block_from_row (sqlite3_stmt *stmt,
 }
 
 /* Reads a session's blocks from an archive, in order. */
-static gboolean
-read_session_blocks (sqlite3_stmt *read,
-                     gint64        session_id,
-                     GPtrArray    *blocks)
+gboolean
+stipple_archive_read_session_blocks (sqlite3_stmt *read,
+                                     gint64        session_id,
+                                     GPtrArray    *blocks)
 {
   int rc;
 
@@ -242,9 +234,9 @@ read_session_blocks (sqlite3_stmt *read,
   return rc == SQLITE_DONE;
 }
 
-static char *
-file_sha256 (const char  *path,
-             GError     **error)
+char *
+stipple_archive_file_sha256 (const char  *path,
+                             GError     **error)
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guchar *buffer = g_malloc (1 << 20);
@@ -290,9 +282,9 @@ sql_fail (sqlite3     *db,
   return FALSE;
 }
 
-static sqlite3 *
-open_archive_read_only (const char  *path,
-                        GError     **error)
+sqlite3 *
+stipple_archive_open_read_only (const char  *path,
+                                GError     **error)
 {
   sqlite3 *db = NULL;
 
@@ -307,18 +299,9 @@ open_archive_read_only (const char  *path,
 
 /* Writing an archive --------------------------------------------------- */
 
-/* A new archive, written under a temporary name and renamed into place
- * once it is on disk. */
-typedef struct
-{
-  char         *archive;
-  char         *partial;
-  sqlite3      *db;
-  sqlite3_stmt *insert;
-} ArchiveWriter;
 
-static void
-archive_writer_free (ArchiveWriter *w)
+void
+stipple_archive_writer_free (StippleArchiveWriter *w)
 {
   g_clear_pointer (&w->insert, sqlite3_finalize);
   if (w->db != NULL)
@@ -331,15 +314,14 @@ archive_writer_free (ArchiveWriter *w)
   g_free (w);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ArchiveWriter, archive_writer_free)
 
 /* The first free name for @period's archive in @dir, "<period><suffix>",
  * then "<period><suffix>-2" and so on: an archive's name is never used
  * twice, so an archive once written is never written again. */
-static char *
-free_archive_name (const char *dir,
-                   const char *period,
-                   const char *suffix)
+char *
+stipple_archive_free_name (const char *dir,
+                           const char *period,
+                           const char *suffix)
 {
   for (guint i = 1; ; i++)
     {
@@ -353,14 +335,14 @@ free_archive_name (const char *dir,
     }
 }
 
-static ArchiveWriter *
-archive_writer_new (const char  *archive,
-                    const char  *period,
-                    const char  *patient_file,
-                    const char  *content,
-                    GError     **error)
+StippleArchiveWriter *
+stipple_archive_writer_new (const char  *archive,
+                            const char  *period,
+                            const char  *patient_file,
+                            const char  *content,
+                            GError     **error)
 {
-  g_autoptr(ArchiveWriter) w = g_new0 (ArchiveWriter, 1);
+  g_autoptr(StippleArchiveWriter) w = g_new0 (StippleArchiveWriter, 1);
   g_autofree char *base = g_path_get_basename (patient_file);
   char *info;
   int fd;
@@ -400,11 +382,11 @@ archive_writer_new (const char  *archive,
   return g_steal_pointer (&w);
 }
 
-static gboolean
-archive_writer_add (ArchiveWriter             *w,
-                    gint64                     session_id,
-                    const StippleNeedleBlock  *block,
-                    GError                   **error)
+gboolean
+stipple_archive_writer_add (StippleArchiveWriter             *w,
+                            gint64                     session_id,
+                            const StippleNeedleBlock  *block,
+                            GError                   **error)
 {
   gsize len = 0;
   const void *data = g_bytes_get_data (block->data, &len);
@@ -423,9 +405,9 @@ archive_writer_add (ArchiveWriter             *w,
 }
 
 /* Commits, syncs and renames the archive into place. */
-static gboolean
-archive_writer_finish (ArchiveWriter  *w,
-                       GError        **error)
+gboolean
+stipple_archive_writer_finish (StippleArchiveWriter  *w,
+                               GError        **error)
 {
   int fd;
 
@@ -456,35 +438,35 @@ archive_writer_finish (ArchiveWriter  *w,
 
 /* Reads the archive back: it holds exactly @sessions, each giving the
  * hash recorded for it. */
-static gboolean
-check_archive (const char  *archive,
-               GArray      *sessions,
-               GError     **error)
+gboolean
+stipple_archive_check (const char  *archive,
+                       GArray      *sessions,
+                       GError     **error)
 {
   g_autoptr(sqlite3_stmt) read = NULL;
   g_autoptr(sqlite3_stmt) count = NULL;
-  sqlite3 *db = open_archive_read_only (archive, error);
+  sqlite3 *db = stipple_archive_open_read_only (archive, error);
   gboolean good;
 
   if (db == NULL)
     return FALSE;
-  good = sqlite3_prepare_v2 (db, archive_blocks_sql, -1, &read, NULL) == SQLITE_OK &&
+  good = sqlite3_prepare_v2 (db, stipple_archive_blocks_sql, -1, &read, NULL) == SQLITE_OK &&
          sqlite3_prepare_v2 (db, "SELECT count (DISTINCT session_id) FROM telemetry_block", -1,
                              &count, NULL) == SQLITE_OK &&
          sqlite3_step (count) == SQLITE_ROW &&
          sqlite3_column_int64 (count, 0) == sessions->len;
   for (guint i = 0; good && i < sessions->len; i++)
     {
-      const SessionHash *h = &g_array_index (sessions, SessionHash, i);
+      const StippleArchiveSession *h = &g_array_index (sessions, StippleArchiveSession, i);
       g_autoptr(GPtrArray) blocks =
         g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_needle_block_free);
       guint8 sha256[32];
 
-      good = read_session_blocks (read, h->session_id, blocks) &&
+      good = stipple_archive_read_session_blocks (read, h->session_id, blocks) &&
              blocks->len == h->n_blocks;
       if (good)
         {
-          blocks_part (blocks, sha256);
+          stipple_archive_blocks_part (blocks, sha256);
           good = memcmp (sha256, h->sha256, 32) == 0;
         }
     }
@@ -527,14 +509,14 @@ write_archive (StippleStore  *reader,
                GArray        *sessions,
                GError       **error)
 {
-  g_autoptr(ArchiveWriter) w = NULL;
+  g_autoptr(StippleArchiveWriter) w = NULL;
   g_autoptr(StippleStmt) select = NULL;
   g_autoptr(GChecksum) part = NULL;
   g_autofree char *cutoff = a_day_ago ();
-  SessionHash current = { 0, };
+  StippleArchiveSession current = { 0, };
   int rc;
 
-  w = archive_writer_new (archive, period, reader->path, "full-rate", error);
+  w = stipple_archive_writer_new (archive, period, reader->path, "full-rate", error);
   if (w == NULL)
     return FALSE;
   select = stipple_store_prepare (reader,
@@ -568,7 +550,7 @@ write_archive (StippleStore  *reader,
       part_add_block (part, block);
       current.n_blocks++;
       current.n_samples += block->n_samples;
-      if (!archive_writer_add (w, session_id, block, error))
+      if (!stipple_archive_writer_add (w, session_id, block, error))
         return FALSE;
     }
   g_clear_pointer (&select, stipple_stmt_release);
@@ -584,18 +566,18 @@ write_archive (StippleStore  *reader,
       g_checksum_get_digest (part, current.sha256, &len);
       g_array_append_val (sessions, current);
     }
-  return archive_writer_finish (w, error);
+  return stipple_archive_writer_finish (w, error);
 }
 
-static gboolean
-insert_archive_row (StippleStore  *self,
-                    const char    *period,
-                    const char    *file_name,
-                    const char    *sha256,
-                    gint64         n_blocks,
-                    const char    *at,
-                    gint64        *archive_id,
-                    GError       **error)
+gboolean
+stipple_archive_insert_row (StippleStore  *self,
+                            const char    *period,
+                            const char    *file_name,
+                            const char    *sha256,
+                            gint64         n_blocks,
+                            const char    *at,
+                            gint64        *archive_id,
+                            GError       **error)
 {
   g_autoptr(StippleStmt) insert = NULL;
   g_autofree char *month = g_strndup (period, 7);
@@ -639,7 +621,7 @@ record_archive (StippleStore  *self,
 
   if (!stipple_store_begin (self, error))
     return FALSE;
-  if (!insert_archive_row (self, period, file_name, sha256, n_blocks, at, &archive_id, error))
+  if (!stipple_archive_insert_row (self, period, file_name, sha256, n_blocks, at, &archive_id, error))
     goto fail;
 
   count = stipple_store_prepare (self, "SELECT count(*) FROM telemetry_block WHERE session_id = ?",
@@ -652,7 +634,7 @@ record_archive (StippleStore  *self,
     goto fail;
   for (guint i = 0; i < sessions->len; i++)
     {
-      const SessionHash *h = &g_array_index (sessions, SessionHash, i);
+      const StippleArchiveSession *h = &g_array_index (sessions, StippleArchiveSession, i);
 
       sqlite3_reset (count);
       sqlite3_bind_int64 (count, 1, h->session_id);
@@ -731,7 +713,7 @@ archive_run (StippleStore  *self,
              guint         *n_archived,
              GError       **error)
 {
-  g_autoptr(GArray) sessions = g_array_new (FALSE, FALSE, sizeof (SessionHash));
+  g_autoptr(GArray) sessions = g_array_new (FALSE, FALSE, sizeof (StippleArchiveSession));
   g_autofree char *dir = stipple_store_archive_dir (self->path);
   g_autofree char *file_name = NULL;
   g_autofree char *archive = NULL;
@@ -773,7 +755,7 @@ archive_run (StippleStore  *self,
         stipple_store_set_errno_error (errno, dir, error);
         return FALSE;
       }
-    file_name = free_archive_name (dir, period, "");
+    file_name = stipple_archive_free_name (dir, period, "");
     archive = g_build_filename (dir, file_name, NULL);
     if (!write_archive (reader, period, archive, sessions, error))
       return FALSE;
@@ -781,9 +763,9 @@ archive_run (StippleStore  *self,
 
   n_blocks = 0;
   for (guint i = 0; i < sessions->len; i++)
-    n_blocks += g_array_index (sessions, SessionHash, i).n_blocks;
-  if (!check_archive (archive, sessions, error) ||
-      (sha256 = file_sha256 (archive, error)) == NULL)
+    n_blocks += g_array_index (sessions, StippleArchiveSession, i).n_blocks;
+  if (!stipple_archive_check (archive, sessions, error) ||
+      (sha256 = stipple_archive_file_sha256 (archive, error)) == NULL)
     {
       g_unlink (archive);
       return FALSE;
@@ -1004,11 +986,11 @@ stipple_store_archive_month_finish (StippleStore  *self,
 
 /* Reading ------------------------------------------------------------ */
 
-static void
-set_archive_error (GError     **error,
-                   gboolean     missing,
-                   const char  *period,
-                   const char  *archive)
+void
+stipple_archive_set_error (GError     **error,
+                           gboolean     missing,
+                           const char  *period,
+                           const char  *archive)
 {
   g_autofree char *words = period_words (period);
 
@@ -1026,8 +1008,8 @@ set_archive_error (GError     **error,
 
 /* The period an archive holds, from its name ("2026-03-05.sqlite",
  * "2026-03-05-strokes-2.sqlite", "2026-03.sqlite"). */
-static char *
-archive_period (const char *file_name)
+char *
+stipple_archive_period (const char *file_name)
 {
   if (strlen (file_name) >= 10 && g_ascii_isdigit (file_name[8]) && g_ascii_isdigit (file_name[9]))
     return g_strndup (file_name, 10);
@@ -1098,7 +1080,7 @@ stipple_store_archive_read_locked (StippleStore  *self,
     memset (kept, 0, 32);
   dir = stipple_store_archive_dir (self->path);
   archive = g_build_filename (dir, sqlite3_column_text (stmt, 1), NULL);
-  period = archive_period ((const char *) sqlite3_column_text (stmt, 1));
+  period = stipple_archive_period ((const char *) sqlite3_column_text (stmt, 1));
   thinned = sqlite3_column_int (stmt, 3) != 0;
   when = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
   g_clear_pointer (&stmt, stipple_stmt_release);
@@ -1109,27 +1091,27 @@ stipple_store_archive_read_locked (StippleStore  *self,
     ok = TRUE;
   else if (!g_file_test (archive, G_FILE_TEST_IS_REGULAR))
     {
-      set_archive_error (error, TRUE, period, archive);
+      stipple_archive_set_error (error, TRUE, period, archive);
       return FALSE;
     }
   else
     {
-      db = open_archive_read_only (archive, NULL);
+      db = stipple_archive_open_read_only (archive, NULL);
       ok = db != NULL &&
-           sqlite3_prepare_v2 (db, archive_blocks_sql, -1, &read, NULL) == SQLITE_OK &&
-           read_session_blocks (read, session_id, blocks);
+           sqlite3_prepare_v2 (db, stipple_archive_blocks_sql, -1, &read, NULL) == SQLITE_OK &&
+           stipple_archive_read_session_blocks (read, session_id, blocks);
       g_clear_pointer (&read, sqlite3_finalize);
       sqlite3_close (db);
     }
   if (ok)
     {
       g_ptr_array_sort (blocks, block_compare);
-      blocks_part (blocks, sha256);
+      stipple_archive_blocks_part (blocks, sha256);
       ok = memcmp (sha256, kept, 32) == 0;
     }
   if (!ok)
     {
-      set_archive_error (error, FALSE, period, archive);
+      stipple_archive_set_error (error, FALSE, period, archive);
       return FALSE;
     }
   if (thinned_at != NULL)
@@ -1167,9 +1149,9 @@ verify_one (sqlite3              *db,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(sqlite3_stmt) read = NULL;
   g_autofree char *base = g_path_get_basename (archive);
-  g_autofree char *period = archive_period (base);
+  g_autofree char *period = stipple_archive_period (base);
   g_autofree char *words = period_words (period);
-  g_autofree char *sum = file_sha256 (archive, NULL);
+  g_autofree char *sum = stipple_archive_file_sha256 (archive, NULL);
   sqlite3 *adb = NULL;
   int rc;
 
@@ -1178,8 +1160,8 @@ verify_one (sqlite3              *db,
                                     g_strdup_printf (_("The needle archive of %s (%s) was "
                                                        "changed after it was written."),
                                                      words, archive));
-  adb = open_archive_read_only (archive, NULL);
-  if (adb == NULL || sqlite3_prepare_v2 (adb, archive_blocks_sql, -1, &read, NULL) != SQLITE_OK)
+  adb = stipple_archive_open_read_only (archive, NULL);
+  if (adb == NULL || sqlite3_prepare_v2 (adb, stipple_archive_blocks_sql, -1, &read, NULL) != SQLITE_OK)
     {
       g_clear_pointer (&adb, sqlite3_close);
       stipple_store_verify_add_break (result, 0, 0,
@@ -1205,11 +1187,11 @@ verify_one (sqlite3              *db,
       g_autoptr(GPtrArray) blocks =
         g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_needle_block_free);
       guint8 digest[32];
-      gboolean good = read_session_blocks (read, session_id, blocks) && blocks->len > 0;
+      gboolean good = stipple_archive_read_session_blocks (read, session_id, blocks) && blocks->len > 0;
 
       if (good)
         {
-          blocks_part (blocks, digest);
+          stipple_archive_blocks_part (blocks, digest);
           good = sqlite3_column_bytes (stmt, 1) == 32 &&
                  memcmp (digest, sqlite3_column_blob (stmt, 1), 32) == 0;
         }
@@ -1247,7 +1229,7 @@ note_thinned (sqlite3              *db,
   sqlite3_bind_int64 (stmt, 1, only_session);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autofree char *period = archive_period ((const char *) sqlite3_column_text (stmt, 0));
+      g_autofree char *period = stipple_archive_period ((const char *) sqlite3_column_text (stmt, 0));
       g_autofree char *words = period_words (period);
       guint n = sqlite3_column_int (stmt, 1);
       const char *when = (const char *) sqlite3_column_text (stmt, 2);
@@ -1408,439 +1390,4 @@ stipple_store_archive_migrate_v10 (sqlite3     *db,
   if (sqlite3_exec (db, migrate_v10_sql, NULL, NULL, NULL) != SQLITE_OK)
     return sql_fail (db, path, error);
   return TRUE;
-}
-
-/* Thinning ------------------------------------------------------------- */
-
-/* Reads a session's full-rate blocks from its archive, checked against
- * the hash kept for it, and makes their encoding-3 counterparts: one
- * block for each, with the same place in the session (seq_first,
- * start_us, end_us), holding the samples the stroke analyser needs. */
-static gboolean
-thin_session (sqlite3_stmt   *read,
-              gint64          session_id,
-              const guint8    kept[32],
-              GPtrArray      *thinned,
-              SessionHash    *hash)
-{
-  g_autoptr(GPtrArray) blocks =
-    g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_needle_block_free);
-  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (StippleProtoSample));
-  g_autoptr(GArray) lengths = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GArray) thinned_lengths = NULL;
-  g_autoptr(GPtrArray) data = NULL;
-  guint8 sha256[32];
-
-  if (!read_session_blocks (read, session_id, blocks) || blocks->len == 0)
-    return FALSE;
-  blocks_part (blocks, sha256);
-  if (memcmp (sha256, kept, 32) != 0)
-    return FALSE;
-
-  for (guint i = 0; i < blocks->len; i++)
-    {
-      const StippleNeedleBlock *block = g_ptr_array_index (blocks, i);
-      guint first = samples->len;
-
-      if (block->n_samples == 0 || block->n_samples > STIPPLE_STORE_TELEMETRY_BLOCK)
-        return FALSE;
-      g_array_set_size (samples, first + block->n_samples);
-      if (!stipple_telemetry_decode (block->encoding, block->data, block->n_samples,
-                                     &g_array_index (samples, StippleProtoSample, first), NULL))
-        return FALSE;
-      g_array_append_val (lengths, block->n_samples);
-    }
-
-  data = stipple_telemetry_thin ((const StippleProtoSample *) samples->data, samples->len,
-                                 (const guint *) lengths->data, lengths->len, &thinned_lengths);
-  if (data == NULL || data->len != blocks->len || thinned_lengths->len != blocks->len)
-    return FALSE;
-
-  memset (hash, 0, sizeof *hash);
-  hash->session_id = session_id;
-  for (guint i = 0; i < blocks->len; i++)
-    {
-      const StippleNeedleBlock *full = g_ptr_array_index (blocks, i);
-      StippleNeedleBlock *block = g_new0 (StippleNeedleBlock, 1);
-
-      block->seq_first = full->seq_first;
-      block->start_us = full->start_us;
-      block->end_us = full->end_us;
-      block->n_samples = g_array_index (thinned_lengths, guint, i);
-      block->encoding = STIPPLE_TELEMETRY_ENCODING_STROKES;
-      block->data = g_bytes_ref (g_ptr_array_index (data, i));
-      g_ptr_array_add (thinned, block);
-      hash->n_blocks++;
-      hash->n_samples += block->n_samples;
-    }
-  return TRUE;
-}
-
-/* Records the thinned archive and each session's thinning, with the
- * audit row that says what was thinned and when, in one transaction. */
-static gboolean
-record_thinning (StippleStore  *self,
-                 const char    *period,
-                 const char    *old_name,
-                 const char    *file_name,
-                 const char    *sha256,
-                 const char    *before,
-                 GArray        *sessions,
-                 GError       **error)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *at = stipple_store_format_time (now);
-  g_autofree char *detail = NULL;
-  g_autoptr(StippleStmt) insert = NULL;
-  gint64 archive_id, n_blocks = 0;
-
-  for (guint i = 0; i < sessions->len; i++)
-    n_blocks += g_array_index (sessions, SessionHash, i).n_blocks;
-  if (!stipple_store_begin (self, error))
-    return FALSE;
-  if (!insert_archive_row (self, period, file_name, sha256, n_blocks, at, &archive_id, error))
-    goto fail;
-  insert = stipple_store_prepare (self,
-                                  "INSERT INTO needle_thinning (session_id, archive_id, n_blocks,"
-                                  " n_samples, sha256, thinned_at) VALUES (?, ?, ?, ?, ?, ?)", error);
-  if (insert == NULL)
-    goto fail;
-  for (guint i = 0; i < sessions->len; i++)
-    {
-      const SessionHash *h = &g_array_index (sessions, SessionHash, i);
-
-      sqlite3_reset (insert);
-      sqlite3_bind_int64 (insert, 1, h->session_id);
-      sqlite3_bind_int64 (insert, 2, archive_id);
-      sqlite3_bind_int64 (insert, 3, h->n_blocks);
-      sqlite3_bind_int64 (insert, 4, h->n_samples);
-      sqlite3_bind_blob (insert, 5, h->sha256, 32, SQLITE_STATIC);
-      sqlite3_bind_text (insert, 6, at, -1, SQLITE_STATIC);
-      if (!stipple_store_step_done (self, insert, error))
-        goto fail;
-    }
-  detail = g_strdup_printf ("full-rate=%s sessions=%u kept-before=%s strokes=%s sha256=%s",
-                            old_name, sessions->len, before, file_name, sha256);
-  if (!stipple_store_chain_event (self, "thin", detail, error) ||
-      !stipple_store_commit (self, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  stipple_store_rollback (self);
-  return FALSE;
-}
-
-/* Thins the sessions of one full-rate archive that began before @before;
- * the archive goes once none of its sessions is left at full rate. */
-static gboolean
-thin_archive (StippleStore  *self,
-              gint64         archive_id,
-              const char    *old_name,
-              const char    *before,
-              guint         *n_thinned,
-              GError       **error)
-{
-  g_autoptr(GArray) sessions = g_array_new (FALSE, FALSE, sizeof (SessionHash));
-  g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (SessionHash));
-  g_autofree char *dir = stipple_store_archive_dir (self->path);
-  g_autofree char *old_archive = g_build_filename (dir, old_name, NULL);
-  g_autofree char *period = archive_period (old_name);
-  g_autofree char *file_name = NULL;
-  g_autofree char *archive = NULL;
-  g_autofree char *sha256 = NULL;
-  g_autoptr(sqlite3_stmt) read = NULL;
-  g_autoptr(ArchiveWriter) w = NULL;
-  gint64 left = 0;
-  sqlite3 *db;
-
-  {
-    g_autoptr(StippleStore) reader = stipple_store_open_reader (self, error);
-    g_autoptr(GMutexLocker) locker = NULL;
-    g_autoptr(StippleStmt) stmt = NULL;
-    int rc;
-
-    if (reader == NULL)
-      return FALSE;
-    locker = g_mutex_locker_new (&reader->mutex);
-    stmt = stipple_store_prepare (reader,
-                                  "SELECT n.session_id, n.sha256 FROM needle_session n"
-                                  " JOIN session s ON s.id = n.session_id"
-                                  " WHERE n.archive_id = ? AND substr (s.started_at, 1, 10) < ?"
-                                  " AND NOT EXISTS (SELECT 1 FROM needle_thinning t"
-                                  "                 WHERE t.session_id = n.session_id)"
-                                  " AND NOT EXISTS (SELECT 1 FROM telemetry_block b"
-                                  "                 WHERE b.session_id = n.session_id)"
-                                  " ORDER BY n.session_id", error);
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, archive_id);
-    sqlite3_bind_text (stmt, 2, before, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        SessionHash h = { sqlite3_column_int64 (stmt, 0), };
-
-        if (sqlite3_column_bytes (stmt, 1) == 32)
-          memcpy (h.sha256, sqlite3_column_blob (stmt, 1), 32);
-        g_array_append_val (kept, h);
-      }
-    if (rc != SQLITE_DONE)
-      return sql_fail (reader->db, reader->path, error);
-  }
-  if (kept->len == 0)
-    return TRUE;
-
-  if (!g_file_test (old_archive, G_FILE_TEST_IS_REGULAR))
-    {
-      set_archive_error (error, TRUE, period, old_archive);
-      return FALSE;
-    }
-  file_name = free_archive_name (dir, period, "-strokes");
-  archive = g_build_filename (dir, file_name, NULL);
-  w = archive_writer_new (archive, period, self->path, "strokes", error);
-  if (w == NULL)
-    return FALSE;
-  db = open_archive_read_only (old_archive, NULL);
-  if (db == NULL || sqlite3_prepare_v2 (db, archive_blocks_sql, -1, &read, NULL) != SQLITE_OK)
-    {
-      sqlite3_close (db);
-      set_archive_error (error, FALSE, period, old_archive);
-      return FALSE;
-    }
-  for (guint i = 0; i < kept->len; i++)
-    {
-      const SessionHash *full = &g_array_index (kept, SessionHash, i);
-      g_autoptr(GPtrArray) thinned =
-        g_ptr_array_new_with_free_func ((GDestroyNotify) stipple_needle_block_free);
-      SessionHash h;
-
-      if (!thin_session (read, full->session_id, full->sha256, thinned, &h))
-        {
-          g_clear_pointer (&read, sqlite3_finalize);
-          sqlite3_close (db);
-          set_archive_error (error, FALSE, period, old_archive);
-          return FALSE;
-        }
-      blocks_part (thinned, h.sha256);
-      for (guint b = 0; b < thinned->len; b++)
-        if (!archive_writer_add (w, h.session_id, g_ptr_array_index (thinned, b), error))
-          {
-            g_clear_pointer (&read, sqlite3_finalize);
-            sqlite3_close (db);
-            return FALSE;
-          }
-      g_array_append_val (sessions, h);
-    }
-  g_clear_pointer (&read, sqlite3_finalize);
-  sqlite3_close (db);
-
-  if (!archive_writer_finish (w, error))
-    return FALSE;
-  if (!check_archive (archive, sessions, error) ||
-      (sha256 = file_sha256 (archive, error)) == NULL)
-    {
-      g_unlink (archive);
-      return FALSE;
-    }
-
-  {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-    g_autofree char *sql = NULL;
-
-    if (!stipple_store_check_open (self, error) ||
-        !record_thinning (self, period, old_name, file_name, sha256, before, sessions, error))
-      {
-        g_unlink (archive);
-        return FALSE;
-      }
-    sql = g_strdup_printf ("SELECT count(*) FROM needle_session n WHERE n.archive_id = %"
-                           G_GINT64_FORMAT " AND NOT EXISTS (SELECT 1 FROM needle_thinning t"
-                           " WHERE t.session_id = n.session_id)", archive_id);
-    if (!stipple_store_query_int (self->db, self->path, sql, &left, error))
-      return FALSE;
-  }
-  /* Nothing needs the full-rate archive any more: the thinning, its
-   * hashes and the audit row are committed. */
-  if (left == 0)
-    {
-      g_unlink (old_archive);
-      stipple_store_sync_folder_of (old_archive);
-    }
-  if (n_thinned != NULL)
-    *n_thinned += sessions->len;
-  return TRUE;
-}
-
-static gboolean
-check_day (const char  *day,
-           GError     **error)
-{
-  int year, mon, d;
-  char end;
-
-  if (day == NULL || strlen (day) != 10 || sscanf (day, "%4d-%2d-%2d%c", &year, &mon, &d, &end) != 3 ||
-      day[4] != '-' || day[7] != '-' || !g_date_valid_dmy (d, mon, year))
-    return stipple_store_invalid (error, _("“%s” is not a day (YYYY-MM-DD)."), day ? day : "");
-  return TRUE;
-}
-
-static gboolean
-thin_run (StippleStore  *self,
-          const char    *before,
-          guint         *n_thinned,
-          GError       **error)
-{
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-
-  if (n_thinned != NULL)
-    *n_thinned = 0;
-  if (!check_day (before, error))
-    return FALSE;
-  if (self->version < 10)
-    return TRUE;
-
-  {
-    g_autoptr(StippleStore) reader = stipple_store_open_reader (self, error);
-    g_autoptr(GMutexLocker) locker = NULL;
-    g_autoptr(StippleStmt) stmt = NULL;
-    int rc;
-
-    if (reader == NULL)
-      return FALSE;
-    locker = g_mutex_locker_new (&reader->mutex);
-    stmt = stipple_store_prepare (reader,
-                                  "SELECT DISTINCT a.id, a.file_name FROM needle_archive a"
-                                  " JOIN needle_session n ON n.archive_id = a.id"
-                                  " JOIN session s ON s.id = n.session_id"
-                                  " WHERE substr (s.started_at, 1, 10) < ?"
-                                  " AND NOT EXISTS (SELECT 1 FROM needle_thinning t"
-                                  "                 WHERE t.session_id = n.session_id)"
-                                  " ORDER BY a.id", error);
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_text (stmt, 1, before, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        gint64 id = sqlite3_column_int64 (stmt, 0);
-
-        g_array_append_val (ids, id);
-        g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
-      }
-    if (rc != SQLITE_DONE)
-      return sql_fail (reader->db, reader->path, error);
-  }
-
-  for (guint i = 0; i < ids->len; i++)
-    if (!thin_archive (self, g_array_index (ids, gint64, i), g_ptr_array_index (names, i),
-                       before, n_thinned, error))
-      return FALSE;
-  return TRUE;
-}
-
-/**
- * stipple_store_thin_needle_data:
- * @self: a store
- * @before: a day, "YYYY-MM-DD" (UTC): sessions begun before it are thinned
- * @n_thinned: (out) (optional): how many sessions were thinned
- * @error: return location for a #GError
- *
- * Thins the archived needle data of the sessions begun before @before to
- * the per-stroke record (encoding 3, docs/patient-file.md): for each
- * full-rate archive, a new archive "<period>-strokes.sqlite" is written,
- * synced and read back, and recorded in the patient file with each
- * session's thinned hash and an audit row of the kind 'thin'; then the
- * full-rate archive is removed once none of its sessions needs it. Each
- * seal still holds: the patient file keeps the hash of the full-rate
- * data it covers. Needle data still in the patient file is not thinned.
- *
- * Returns: whether every such session is thinned
- */
-gboolean
-stipple_store_thin_needle_data (StippleStore  *self,
-                                const char    *before,
-                                guint         *n_thinned,
-                                GError       **error)
-{
-  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
-
-  return thin_run (self, before, n_thinned, error);
-}
-
-static gpointer
-thin_job (StippleStore  *self,
-          gpointer       data,
-          GCancellable  *cancellable,
-          GError       **error)
-{
-  guint n = 0;
-
-  if (!thin_run (self, data, &n, error))
-    return NULL;
-  return g_memdup2 (&n, sizeof n);
-}
-
-/**
- * stipple_store_thin_needle_data_async:
- * @self: a store
- * @before: a day, "YYYY-MM-DD"
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when done
- * @user_data: data for @callback
- *
- * As stipple_store_thin_needle_data(), on the store's long lane.
- */
-void
-stipple_store_thin_needle_data_async (StippleStore        *self,
-                                      const char          *before,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
-{
-  g_return_if_fail (STIPPLE_IS_STORE (self));
-
-  stipple_store_run_async (self, STIPPLE_STORE_LANE_LONG, thin_job, g_strdup (before), g_free,
-                           g_free, cancellable, callback, user_data,
-                           stipple_store_thin_needle_data_async);
-}
-
-/**
- * stipple_store_thin_needle_data_finish:
- * @self: a store
- * @result: the result given to the callback
- * @n_thinned: (out) (optional): how many sessions were thinned
- * @error: return location for a #GError
- *
- * Returns: whether the needle data is thinned
- */
-gboolean
-stipple_store_thin_needle_data_finish (StippleStore  *self,
-                                       GAsyncResult  *result,
-                                       guint         *n_thinned,
-                                       GError       **error)
-{
-  g_autofree guint *n = stipple_store_run_finish (self, result, error);
-
-  if (n_thinned != NULL)
-    *n_thinned = n != NULL ? *n : 0;
-  return n != NULL;
-}
-
-/**
- * stipple_store_retention_cutoff:
- * @months: how many months full-rate needle data is kept; 0 for ever
- *
- * Returns: (transfer full) (nullable): the day ("YYYY-MM-DD", UTC) before
- *   which needle data is thinned, @months before today, or %NULL for 0
- */
-char *
-stipple_store_retention_cutoff (guint months)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) then = NULL;
-
-  if (months == 0)
-    return NULL;
-  then = g_date_time_add_months (now, -(int) MIN (months, 1200));
-  return g_date_time_format (then, "%Y-%m-%d");
 }
