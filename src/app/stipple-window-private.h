@@ -66,6 +66,10 @@ struct _StippleWindow
 
   gint64                last_activity;
   guint                 idle_check_id;
+  /* The needle data of the days that have ended is archived once a day
+   * while the window stays open: the UTC day it last was. */
+  guint                 needle_tick_id;
+  char                 *needle_archived_on;
   char                 *unlocked_page;
   GPtrArray            *hidden_windows;
 };

@@ -521,6 +521,32 @@ needle_archived_cb (GObject      *object,
                                           NULL);
 }
 
+/* Archives the closed days' needle data, then thins what is past the
+ * clinic's retention, on the store's long lane; at most once a UTC day. */
+static void
+archive_needle_data (StippleWindow *self)
+{
+  StippleStore *store = stipple_window_get_store (self);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+
+  if (store == NULL || g_strcmp0 (today, self->needle_archived_on) == 0)
+    return;
+  g_free (self->needle_archived_on);
+  self->needle_archived_on = g_steal_pointer (&today);
+  stipple_store_archive_month_async (store, NULL, NULL, needle_archived_cb,
+                                     self->settings ? g_object_ref (self->settings) : NULL);
+}
+
+/* A clinic may leave Stipple open for days: each hour, a day that has
+ * ended since is archived as it would be on the next opening. */
+static gboolean
+needle_tick_cb (gpointer user_data)
+{
+  archive_needle_data (STIPPLE_WINDOW (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
 /* Today's backup is taken after the file opened, on the store's long
  * lane: a bar above the workspace says so while it runs, so that the
  * clinician knows the chart is there to use meanwhile. One that could
@@ -585,9 +611,12 @@ store_changed_cb (StippleWindow      *self,
     {
       stipple_store_verify_async (stipple_application_get_store (application), NULL,
                                   record_verified_cb, g_object_ref (self));
-      stipple_store_archive_month_async (stipple_application_get_store (application), NULL, NULL,
-                                         needle_archived_cb,
-                                         self->settings ? g_object_ref (self->settings) : NULL);
+      /* A file opened afresh: its closed days now, whatever day the
+       * window archived last. */
+      g_clear_pointer (&self->needle_archived_on, g_free);
+      archive_needle_data (self);
+      if (self->needle_tick_id == 0)
+        self->needle_tick_id = g_timeout_add_seconds (3600, needle_tick_cb, self);
       build_workspace (self);
       gtk_stack_set_visible_child_name (self->main_stack, "workspace");
       /* A new patient file: ask once who the clinic is, for what leaves it. */
@@ -949,6 +978,8 @@ stipple_window_dispose (GObject *object)
   StippleWindow *self = STIPPLE_WINDOW (object);
 
   g_clear_handle_id (&self->idle_check_id, g_source_remove);
+  g_clear_handle_id (&self->needle_tick_id, g_source_remove);
+  g_clear_pointer (&self->needle_archived_on, g_free);
   g_clear_pointer (&self->hidden_windows, g_ptr_array_unref);
   g_clear_pointer (&self->unlocked_page, g_free);
 
