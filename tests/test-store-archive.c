@@ -607,6 +607,8 @@ test_thinned (Fixture       *f,
   g_autofree char *strokes_archive = NULL;
   g_autofree char *encodings = NULL;
   g_autofree char *sql = NULL;
+  g_autofree char *full_copy = NULL;
+  gsize full_copy_len = 0;
   Strokes full, thin;
   guint n = 0;
   int rc = 0;
@@ -615,6 +617,8 @@ test_thinned (Fixture       *f,
 
   g_assert_cmpint (g_stat (f->archive, &st), ==, 0);
   full_size = st.st_size;
+  /* A copy, to put back as if Stipple had stopped before removing it. */
+  g_assert_true (g_file_get_contents (f->archive, &full_copy, &full_copy_len, NULL));
 
   store = stipple_store_open (f->path, &error);
   g_assert_no_error (error);
@@ -645,10 +649,15 @@ test_thinned (Fixture       *f,
   g_assert_no_error (error);
   g_assert_nonnull (thinned_at);
 
-  /* Once more: nothing left to thin. */
+  /* Once more: nothing left to thin, and a spent full-rate archive left
+   * behind goes. */
+  g_assert_false (g_file_test (f->archive, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_set_contents_full (f->archive, full_copy, full_copy_len,
+                                           G_FILE_SET_CONTENTS_NONE, 0600, NULL));
   g_assert_true (stipple_store_thin_needle_data (store, before, &n, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 0);
+  g_assert_false (g_file_test (f->archive, G_FILE_TEST_EXISTS));
 
   result = stipple_store_verify (store, 0, &error);
   g_assert_no_error (error);

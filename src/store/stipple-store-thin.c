@@ -294,6 +294,37 @@ thin_archive (StippleStore  *self,
   return TRUE;
 }
 
+/* A full-rate archive whose every session is thinned goes once the
+ * thinning is committed; one left behind (Stipple stopped in between)
+ * goes here, on the next run. */
+static void
+remove_spent_archives (StippleStore *self)
+{
+  g_autoptr(StippleStore) reader = stipple_store_open_reader (self, NULL);
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(StippleStmt) stmt = NULL;
+  g_autofree char *dir = stipple_store_archive_dir (self->path);
+
+  if (reader == NULL)
+    return;
+  locker = g_mutex_locker_new (&reader->mutex);
+  stmt = stipple_store_prepare (reader,
+                                "SELECT a.file_name FROM needle_archive a"
+                                " WHERE EXISTS (SELECT 1 FROM needle_session n"
+                                "               WHERE n.archive_id = a.id)"
+                                " AND NOT EXISTS (SELECT 1 FROM needle_session n"
+                                "                 WHERE n.archive_id = a.id AND NOT EXISTS"
+                                "                 (SELECT 1 FROM needle_thinning t"
+                                "                  WHERE t.session_id = n.session_id))", NULL);
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *archive = g_build_filename (dir, sqlite3_column_text (stmt, 0), NULL);
+
+      if (g_unlink (archive) == 0)
+        stipple_store_sync_folder_of (archive);
+    }
+}
+
 static gboolean
 check_day (const char  *day,
            GError     **error)
@@ -358,6 +389,7 @@ thin_run (StippleStore  *self,
     if (!thin_archive (self, g_array_index (ids, gint64, i), g_ptr_array_index (names, i),
                        before, n_thinned, error))
       return FALSE;
+  remove_spent_archives (self);
   return TRUE;
 }
 
