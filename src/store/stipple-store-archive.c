@@ -328,9 +328,9 @@ stipple_archive_free_name (const char *dir,
       g_autofree char *name = i == 1 ? g_strdup_printf ("%s%s.sqlite", period, suffix)
                                      : g_strdup_printf ("%s%s-%u.sqlite", period, suffix, i);
       g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *partial = g_strconcat (path, ".part", NULL);
 
-      if (!g_file_test (path, G_FILE_TEST_EXISTS) &&
-          !g_file_test (g_strconcat (path, ".part", NULL), G_FILE_TEST_EXISTS))
+      if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (partial, G_FILE_TEST_EXISTS))
         return g_steal_pointer (&name);
     }
 }
