@@ -1054,43 +1054,61 @@ check_telemetry (Check *c)
   s.next_seq = 0;
   s.offsets = g_array_new (FALSE, FALSE, sizeof (gint64));
   s.arrivals = g_array_new (FALSE, FALSE, sizeof (gint64));
-  stream_read (c, &s, 1000);
-  if (s.packets < 10)
+  for (guint attempt = 1; ; attempt++)
     {
-      fail ("5.1", "%" G_GUINT64_FORMAT " telemetry packets in a second", s.packets);
-      g_array_unref (s.offsets);
-      g_array_unref (s.arrivals);
-      return;
+      /* The pen's clock against ours. A packet arrives some time after
+       * its last sample; the shortest such delay in the first third of the
+       * stream and in the last third differ by how far the pen's clock
+       * drifts from ours, plus how far behind we fell, which is never
+       * more than a full queue (older samples are lost, and reported).
+       * So a fast pen is caught to 5 ms, a slow one to a queue and 5 ms:
+       * a few percent over a second. */
+      gint64 span, first = G_MAXINT64, last = G_MAXINT64, behind;
+      gboolean steady;
+
+      stream_read (c, &s, 1000);
+      if (s.packets < 10)
+        {
+          fail ("5.1", "%" G_GUINT64_FORMAT " telemetry packets in a second", s.packets);
+          g_array_unref (s.offsets);
+          g_array_unref (s.arrivals);
+          return;
+        }
+      span = s.last_host_us - s.first_host_us;
+      for (guint i = 0; i < s.offsets->len; i++)
+        {
+          gint64 arrival = g_array_index (s.arrivals, gint64, i);
+          gint64 offset = g_array_index (s.offsets, gint64, i);
+
+          if (arrival < span / 3)
+            first = MIN (first, offset);
+          else if (arrival > span - span / 3)
+            last = MIN (last, offset);
+        }
+      behind = (MIN_SAMPLE_QUEUE + 2 * c->identity.samples_per_packet) * SAMPLE_PERIOD_US;
+      steady = first != G_MAXINT64 && last != G_MAXINT64 &&
+               last - first >= -(span / 1000 + 5000) &&
+               last - first <= span / 1000 + 5000 + behind;
+
+      /* A host that could not read for the whole first third of the
+       * second (a machine busy on every core) looks like a pen whose
+       * clock runs fast: the pen is measured once more, on the stream as
+       * it goes on, before it is blamed. */
+      if (steady || attempt == 2)
+        {
+          expect ("5.1", steady,
+                  "the pen's clock drifted %" G_GINT64_FORMAT " us from ours in %"
+                  G_GINT64_FORMAT " us%s", last - first, span,
+                  attempt == 2 ? ", twice running" : "");
+          break;
+        }
+      g_printerr ("stipple-pen-check: the pen's clock seemed to drift %" G_GINT64_FORMAT
+                  " us in %" G_GINT64_FORMAT " us; measuring again\n", last - first, span);
+      g_array_set_size (s.offsets, 0);
+      g_array_set_size (s.arrivals, 0);
+      s.packets = 0;
+      s.pen_span_us = 0;
     }
-  {
-    /* The pen's clock against ours. A packet arrives some time after
-     * its last sample; the shortest such delay in the first third of the
-     * stream and in the last third differ by how far the pen's clock
-     * drifts from ours, plus how far behind we fell, which is never
-     * more than a full queue (older samples are lost, and reported).
-     * So a fast pen is caught to 5 ms, a slow one to a queue and 5 ms:
-     * a few percent over a second. */
-    gint64 span = s.last_host_us - s.first_host_us;
-    gint64 first = G_MAXINT64, last = G_MAXINT64;
-
-    for (guint i = 0; i < s.offsets->len; i++)
-      {
-        gint64 arrival = g_array_index (s.arrivals, gint64, i);
-        gint64 offset = g_array_index (s.offsets, gint64, i);
-
-        if (arrival < span / 3)
-          first = MIN (first, offset);
-        else if (arrival > span - span / 3)
-          last = MIN (last, offset);
-      }
-    gint64 behind = (MIN_SAMPLE_QUEUE + 2 * c->identity.samples_per_packet) * SAMPLE_PERIOD_US;
-
-    expect ("5.1", first != G_MAXINT64 && last != G_MAXINT64 &&
-                   last - first >= -(span / 1000 + 5000) &&
-                   last - first <= span / 1000 + 5000 + behind,
-            "the pen's clock drifted %" G_GINT64_FORMAT " us from ours in %" G_GINT64_FORMAT
-            " us", last - first, span);
-  }
   g_clear_pointer (&s.offsets, g_array_unref);
   g_clear_pointer (&s.arrivals, g_array_unref);
 
