@@ -333,15 +333,22 @@ import_file (const char *path,
 }
 
 /* stipple --archive-needle-data: 0 archived (or nothing to archive), 1
- * refused, 2 unusable. */
+ * refused, 2 unusable. As the window does after opening the file, it then
+ * thins what is older than the clinic keeps at full rate (Preferences,
+ * Backups, Needle Data), so that a clinic archiving from a timer keeps
+ * its own retention. */
 static int
 archive_needle_data (const char *path)
 {
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   g_autoptr(StippleStore) store = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) thin_error = NULL;
   g_autofree char *dir = NULL;
-  guint n_days = 0, n_blocks = 0;
-  gboolean ok;
+  g_autofree char *before =
+    stipple_store_retention_cutoff (g_settings_get_uint (settings, "needle-full-rate-months"));
+  guint n_days = 0, n_blocks = 0, n_thinned = 0;
+  gboolean ok, thinned = TRUE;
 
   store = stipple_store_open (path, &error);
   if (store == NULL)
@@ -350,6 +357,8 @@ archive_needle_data (const char *path)
       return 2;
     }
   ok = stipple_store_archive_closed_days (store, &n_days, &n_blocks, &error);
+  if (ok && before != NULL)
+    thinned = stipple_store_thin_needle_data (store, before, &n_thinned, &thin_error);
   stipple_store_close (store);
   if (!ok)
     {
@@ -364,6 +373,20 @@ archive_needle_data (const char *path)
                        "Archived the needle data of %u days (%u blocks) in “%s”.\n",
                        n_days),
              n_days, n_blocks, dir);
+  if (!thinned)
+    {
+      g_printerr (_("The needle data from before %s was not thinned to the per-stroke record: "
+                    "%s\n"),
+                  before, thin_error->message);
+      return 1;
+    }
+  if (n_thinned > 0)
+    g_print (ngettext ("Thinned the needle data of %u session from before %s to the per-stroke "
+                       "record, as Preferences → Backups → Needle Data keeps it.\n",
+                       "Thinned the needle data of %u sessions from before %s to the per-stroke "
+                       "record, as Preferences → Backups → Needle Data keeps it.\n",
+                       n_thinned),
+             n_thinned, before);
   return 0;
 }
 
