@@ -273,11 +273,113 @@ test_missing (Fixture       *f,
         }
     }
 
+  /* No break: the seals hold through the hashes the file keeps; but the
+   * auditor hears which archive is not there. */
   result = stipple_store_verify (store, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->breaks->len, ==, 0);
+  {
+    g_autofree char *name = g_path_get_basename (f->archive);
+    gboolean noted = FALSE;
+
+    for (guint i = 0; i < result->notes->len; i++)
+      noted |= strstr (g_ptr_array_index (result->notes, i), "is not in its folder") != NULL &&
+               strstr (g_ptr_array_index (result->notes, i), name) != NULL;
+    g_assert_true (noted);
+  }
+
+  /* Retention with one archive missing: that archive's sessions cannot
+   * be thinned, and the run says so, but every other archive is. */
+  g_assert_cmpint (g_rename (aside, f->archive_dir), ==, 0);
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+    g_autofree char *before = g_date_time_format (tomorrow, "%Y-%m-%d");
+    g_autofree char *one_aside = g_strconcat (f->archive, ".aside", NULL);
+    g_autofree char *archives = test_sql (f->path, "SELECT count(*) FROM needle_archive", NULL);
+    g_autofree char *thinned = NULL;
+    guint n = 0;
+
+    g_assert_cmpint (g_ascii_strtoll (archives, NULL, 10), >, 1);
+    g_assert_cmpint (g_rename (f->archive, one_aside), ==, 0);
+    g_assert_false (stipple_store_thin_needle_data (store, before, &n, &error));
+    g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND);
+    g_assert_nonnull (strstr (error->message, f->archive));
+    g_clear_error (&error);
+    thinned = test_sql (f->path, "SELECT count(DISTINCT archive_id) FROM needle_thinning", NULL);
+    g_assert_cmpint (g_ascii_strtoll (thinned, NULL, 10), ==, g_ascii_strtoll (archives, NULL, 10) - 1);
+    g_assert_cmpint (g_rename (one_aside, f->archive), ==, 0);
+  }
   stipple_store_close (store);
-  g_rename (aside, f->archive_dir);
+}
+
+/* A backup taken before a thinning, restored: the full-rate archive it
+ * names is gone, its strokes archive is not in its record. Reading the
+ * session says so in words, the next thinning leaves it be rather than
+ * failing on it every run, and verifying notes it. */
+static void
+test_restored_before_thinning (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = NULL;
+  g_autoptr(StippleVerifyResult) result = NULL;
+  g_autoptr(GArray) samples = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autofree char *before = g_date_time_format (tomorrow, "%Y-%m-%d");
+  g_autofree char *backup = NULL;
+  g_autofree char *strokes_name = NULL;
+  gboolean noted = FALSE;
+  guint n = 0;
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  backup = stipple_store_backup (store, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (backup);
+  g_assert_true (stipple_store_thin_needle_data (store, before, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, >, 0);
+  strokes_name = test_sql (f->path, g_strdup_printf ("SELECT a.file_name FROM needle_thinning t"
+                                                     " JOIN needle_archive a ON a.id = t.archive_id"
+                                                     " WHERE t.session_id = %" G_GINT64_FORMAT,
+                                                     f->session), NULL);
+  g_assert_nonnull (strokes_name);
+  stipple_store_close (store);
+  g_clear_object (&store);
+  g_assert_false (g_file_test (f->archive, G_FILE_TEST_EXISTS));
+
+  g_assert_true (stipple_store_restore (f->path, backup, &error));
+  g_assert_no_error (error);
+
+  store = stipple_store_open (f->path, &error);
+  g_assert_no_error (error);
+  samples = load_all (store, f->session, &error);
+  g_assert_null (samples);
+  g_assert_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "after this copy of the patient file was made"));
+  g_assert_nonnull (strstr (error->message, strokes_name));
+  g_clear_error (&error);
+
+  /* Nothing here to thin: not a failure, and nothing written. */
+  g_assert_true (stipple_store_thin_needle_data (store, before, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 0);
+  {
+    g_autofree char *thinnings = test_sql (f->path, "SELECT count(*) FROM needle_thinning", NULL);
+
+    g_assert_cmpstr (thinnings, ==, "0");
+  }
+
+  result = stipple_store_verify (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->breaks->len, ==, 0);
+  for (guint i = 0; i < result->notes->len; i++)
+    noted |= strstr (g_ptr_array_index (result->notes, i), "after this copy") != NULL &&
+             strstr (g_ptr_array_index (result->notes, i), strokes_name) != NULL;
+  g_assert_true (noted);
+  stipple_store_close (store);
 }
 
 static guint
@@ -851,6 +953,7 @@ main (int   argc,
   ADD ("/store-archive/offsite", test_offsite);
   ADD ("/store-archive/refusals", test_refusals);
   ADD ("/store-archive/thinned", test_thinned);
+  ADD ("/store-archive/restored-before-thinning", test_restored_before_thinning);
   ADD ("/store-archive/migrate-v9", test_migrate_v9);
   ADD ("/store-archive/archived-session-closed", test_archived_session_closed);
 #undef ADD

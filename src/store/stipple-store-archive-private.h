@@ -77,8 +77,12 @@ gboolean     stipple_archive_insert_row            (StippleStore          *self,
 void         stipple_archive_set_error             (GError               **error,
                                                     gboolean               missing,
                                                     const char            *period,
-                                                    const char            *archive);
+                                                    const char            *archive,
+                                                    gint64                 session_id);
 char        *stipple_archive_period                (const char            *file_name);
+char        *stipple_archive_thinned_since         (const char            *dir,
+                                                    const char            *period,
+                                                    gint64                 session_id);
 sqlite3     *stipple_archive_open_read_only        (const char            *path,
                                                     GError               **error);
 

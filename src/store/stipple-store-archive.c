@@ -986,15 +986,75 @@ stipple_store_archive_month_finish (StippleStore  *self,
 
 /* Reading ------------------------------------------------------------ */
 
+/* The strokes archive in @dir, written for the @period, that holds
+ * @session_id's needle data, or NULL: a patient file restored from a
+ * backup taken before a thinning does not know of it. */
+char *
+stipple_archive_thinned_since (const char *dir,
+                               const char *period,
+                               gint64      session_id)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  g_autofree char *prefix = g_strconcat (period, "-strokes", NULL);
+  const char *name;
+
+  while (listing != NULL && session_id > 0 && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *archive = NULL;
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      sqlite3 *db;
+      gboolean holds;
+
+      if (!g_str_has_prefix (name, prefix) || !g_str_has_suffix (name, ".sqlite"))
+        continue;
+      archive = g_build_filename (dir, name, NULL);
+      db = stipple_archive_open_read_only (archive, NULL);
+      holds = db != NULL &&
+              sqlite3_prepare_v2 (db, "SELECT 1 FROM telemetry_block WHERE session_id = ? LIMIT 1",
+                                  -1, &stmt, NULL) == SQLITE_OK &&
+              sqlite3_bind_int64 (stmt, 1, session_id) == SQLITE_OK &&
+              sqlite3_step (stmt) == SQLITE_ROW;
+      g_clear_pointer (&stmt, sqlite3_finalize);
+      sqlite3_close (db);
+      if (holds)
+        return g_strdup (name);
+    }
+  return NULL;
+}
+
+/**
+ * stipple_archive_set_error:
+ * @error: return location for a #GError
+ * @missing: whether the archive is not there (else it was changed)
+ * @period: the archive's day or month
+ * @archive: the archive's path
+ * @session_id: a session whose needle data it holds, looked for in a
+ *   strokes archive of the @period when the archive is missing; 0 not to
+ */
 void
 stipple_archive_set_error (GError     **error,
                            gboolean     missing,
                            const char  *period,
-                           const char  *archive)
+                           const char  *archive,
+                           gint64       session_id)
 {
   g_autofree char *words = period_words (period);
+  g_autofree char *dir = NULL;
+  g_autofree char *since = NULL;
 
   if (missing)
+    {
+      dir = g_path_get_dirname (archive);
+      since = stipple_archive_thinned_since (dir, period, session_id);
+    }
+  if (since != NULL)
+    g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
+                 _("The needle data of %s was thinned to the per-stroke record, now in %s, "
+                   "after this copy of the patient file was made, so this copy cannot check "
+                   "it. If the file was restored from a backup, the file it replaced, kept "
+                   "aside, still replays this session; the clinical record is not affected."),
+                 words, since);
+  else if (missing)
     g_set_error (error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND,
                  _("The needle data of %s is in an archive that is missing: %s. "
                    "Put the archive back in its folder to replay this session; "
@@ -1091,7 +1151,7 @@ stipple_store_archive_read_locked (StippleStore  *self,
     ok = TRUE;
   else if (!g_file_test (archive, G_FILE_TEST_IS_REGULAR))
     {
-      stipple_archive_set_error (error, TRUE, period, archive);
+      stipple_archive_set_error (error, TRUE, period, archive, session_id);
       return FALSE;
     }
   else
@@ -1111,7 +1171,7 @@ stipple_store_archive_read_locked (StippleStore  *self,
     }
   if (!ok)
     {
-      stipple_archive_set_error (error, FALSE, period, archive);
+      stipple_archive_set_error (error, FALSE, period, archive, 0);
       return FALSE;
     }
   if (thinned_at != NULL)
@@ -1251,6 +1311,76 @@ note_thinned (sqlite3              *db,
   return TRUE;
 }
 
+/* An archive not in its folder is no break, but the auditor hears of it:
+ * which sessions' needle data cannot be read, and whether it was thinned
+ * since this copy of the patient file was made (a restored backup). A
+ * full-rate archive whose sessions are all thinned is gone by design. */
+static gboolean
+note_missing (sqlite3              *db,
+              const char           *path,
+              gint64                archive_id,
+              const char           *file_name,
+              gint64                only_session,
+              StippleVerifyResult  *result,
+              GError              **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *period = stipple_archive_period (file_name);
+  g_autofree char *words = period_words (period);
+  g_autofree char *dir = NULL;
+  g_autofree char *since = NULL;
+  guint n;
+
+  if (sqlite3_prepare_v2 (db, "SELECT count(*), min (session_id) FROM"
+                          " (SELECT n.session_id FROM needle_session n WHERE n.archive_id = ?1"
+                          "  AND NOT EXISTS (SELECT 1 FROM needle_thinning t"
+                          "                  WHERE t.session_id = n.session_id)"
+                          "  UNION ALL SELECT t.session_id FROM needle_thinning t"
+                          "  WHERE t.archive_id = ?1)"
+                          " WHERE ?2 = 0 OR session_id = ?2", -1, &stmt, NULL) != SQLITE_OK)
+    return sql_fail (db, path, error);
+  sqlite3_bind_int64 (stmt, 1, archive_id);
+  sqlite3_bind_int64 (stmt, 2, only_session);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return sql_fail (db, path, error);
+  n = sqlite3_column_int (stmt, 0);
+  if (n == 0)
+    return TRUE;
+  dir = stipple_store_archive_dir (path);
+  since = stipple_archive_thinned_since (dir, period, sqlite3_column_int64 (stmt, 1));
+  if (since != NULL)
+    g_ptr_array_add (result->notes,
+                     g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                   "The needle data of %s (%u session) was "
+                                                   "thinned to the per-stroke record, now in %s, "
+                                                   "after this copy of the patient file was "
+                                                   "made, so it cannot be read here; its seal "
+                                                   "holds through the hash the patient file "
+                                                   "keeps.",
+                                                   "The needle data of %s (%u sessions) was "
+                                                   "thinned to the per-stroke record, now in %s, "
+                                                   "after this copy of the patient file was "
+                                                   "made, so it cannot be read here; their seals "
+                                                   "hold through the hashes the patient file "
+                                                   "keeps.", n),
+                                      words, n, since));
+  else
+    g_ptr_array_add (result->notes,
+                     g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                   "The needle archive of %s (%u session), %s, "
+                                                   "is not in its folder: its needle data "
+                                                   "cannot be replayed until it is put back; "
+                                                   "its seal holds through the hash the patient "
+                                                   "file keeps.",
+                                                   "The needle archive of %s (%u sessions), %s, "
+                                                   "is not in its folder: their needle data "
+                                                   "cannot be replayed until it is put back; "
+                                                   "their seals hold through the hashes the "
+                                                   "patient file keeps.", n),
+                                      words, n, file_name));
+  return TRUE;
+}
+
 /**
  * stipple_store_archive_verify:
  * @db: a patient file, read in one transaction
@@ -1263,8 +1393,8 @@ note_thinned (sqlite3              *db,
  * Notes each thinning; with @with_archives, checks each needle archive
  * that is in its place against what the patient file recorded of it. An
  * archive that is not there is no break: the patient file's record holds
- * without it (each session's hash is in its seal), and reading its
- * needle data says that it is missing.
+ * without it (each session's hash is in its seal); it is noted, and
+ * reading its needle data says that it is missing.
  *
  * Returns: whether the check could be made
  */
@@ -1301,7 +1431,13 @@ stipple_store_archive_verify (sqlite3              *db,
       g_autofree char *archive = g_build_filename (dir, sqlite3_column_text (stmt, 1), NULL);
 
       if (!g_file_test (archive, G_FILE_TEST_IS_REGULAR))
-        continue;
+        {
+          if (!note_missing (db, path, sqlite3_column_int64 (stmt, 0),
+                             (const char *) sqlite3_column_text (stmt, 1), only_session, result,
+                             error))
+            return FALSE;
+          continue;
+        }
       if (!verify_one (db, path, sqlite3_column_int64 (stmt, 0), archive,
                        (const char *) sqlite3_column_text (stmt, 2), only_session, result, error))
         return FALSE;

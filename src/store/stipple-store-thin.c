@@ -215,7 +215,17 @@ thin_archive (StippleStore  *self,
 
   if (!g_file_test (old_archive, G_FILE_TEST_IS_REGULAR))
     {
-      stipple_archive_set_error (error, TRUE, period, old_archive);
+      g_autofree char *since =
+        stipple_archive_thinned_since (dir, period,
+                                       g_array_index (kept, StippleArchiveSession, 0).session_id);
+
+      /* Thinned already, by the patient file this one replaced when it
+       * was restored from a backup: nothing is left here to thin, and
+       * verifying says so. */
+      if (since != NULL)
+        return TRUE;
+      stipple_archive_set_error (error, TRUE, period, old_archive,
+                                 g_array_index (kept, StippleArchiveSession, 0).session_id);
       return FALSE;
     }
   file_name = stipple_archive_free_name (dir, period, "-strokes");
@@ -227,7 +237,7 @@ thin_archive (StippleStore  *self,
   if (db == NULL || sqlite3_prepare_v2 (db, stipple_archive_blocks_sql, -1, &read, NULL) != SQLITE_OK)
     {
       sqlite3_close (db);
-      stipple_archive_set_error (error, FALSE, period, old_archive);
+      stipple_archive_set_error (error, FALSE, period, old_archive, 0);
       return FALSE;
     }
   for (guint i = 0; i < kept->len; i++)
@@ -241,7 +251,7 @@ thin_archive (StippleStore  *self,
         {
           g_clear_pointer (&read, sqlite3_finalize);
           sqlite3_close (db);
-          stipple_archive_set_error (error, FALSE, period, old_archive);
+          stipple_archive_set_error (error, FALSE, period, old_archive, 0);
           return FALSE;
         }
       stipple_archive_blocks_part (thinned, h.sha256);
@@ -346,6 +356,7 @@ thin_run (StippleStore  *self,
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) first = NULL;
 
   if (n_thinned != NULL)
     *n_thinned = 0;
@@ -385,11 +396,23 @@ thin_run (StippleStore  *self,
       return sql_fail (reader->db, reader->path, error);
   }
 
+  /* One archive that cannot be thinned (missing, changed) does not hold
+   * back the others: each is thinned that can be, and the first failure
+   * is reported. */
   for (guint i = 0; i < ids->len; i++)
-    if (!thin_archive (self, g_array_index (ids, gint64, i), g_ptr_array_index (names, i),
-                       before, n_thinned, error))
-      return FALSE;
+    {
+      g_autoptr(GError) failed = NULL;
+
+      if (!thin_archive (self, g_array_index (ids, gint64, i), g_ptr_array_index (names, i),
+                         before, n_thinned, &failed) && first == NULL)
+        first = g_steal_pointer (&failed);
+    }
   remove_spent_archives (self);
+  if (first != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&first));
+      return FALSE;
+    }
   return TRUE;
 }
 
