@@ -308,6 +308,72 @@ test_patient_language (void)
   }
 }
 
+/* A session whose needle archive is gone: the clinical record is whole,
+ * so the chart copy is still written, and says in place of the graphs
+ * why they are not there, not that nothing was recorded. With the
+ * archive in its place, the same session's graphs are drawn. */
+static void
+test_archive_missing (void)
+{
+  const char *stipple = g_getenv ("STIPPLE_BINARY");
+  g_autofree char *path = g_build_filename (dir, "archived.stipple", NULL);
+  g_autofree char *archives = g_strconcat (path, ".needle", NULL);
+  g_autofree char *aside = g_strconcat (path, ".needle-aside", NULL);
+  g_autofree char *with_pdf = g_build_filename (dir, "archived-with.pdf", NULL);
+  g_autofree char *without_pdf = g_build_filename (dir, "archived-without.pdf", NULL);
+  g_autofree char *id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StippleStore) store = stipple_store_open (path, &error);
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(StipplePatientChart) chart = NULL;
+  guint n_days = 0, n_blocks = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_fill_demo (store, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (stipple_store_archive_closed_days (store, &n_days, &n_blocks, &error));
+  g_assert_no_error (error);
+  found = stipple_store_search_patients (store, "DEMO-0001", 1, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+  chart = stipple_store_load_chart (store, ((StipplePatient *) found->pdata[0])->id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < chart->sessions->len && id == NULL; i++)
+    {
+      const StippleSession *s = g_ptr_array_index (chart->sessions, i);
+
+      if (stipple_store_get_needle_archived (store, s->id))
+        id = g_strdup_printf ("%" G_GINT64_FORMAT, s->id);
+    }
+  g_assert_nonnull (id);
+  stipple_store_close (store);
+
+  {
+    g_autofree char *out = NULL, *err = NULL, *text = NULL;
+
+    g_assert_cmpint (run (&out, &err, stipple, "--database", path, "--export-pdf", id, with_pdf,
+                          NULL), ==, 0);
+    text = pdf_text (with_pdf);
+    g_assert_nonnull (strstr (text, "Depth reached per stroke"));
+    g_assert_null (strstr (text, "could not be drawn"));
+  }
+
+  g_assert_cmpint (g_rename (archives, aside), ==, 0);
+  {
+    g_autofree char *out = NULL, *err = NULL, *text = NULL;
+
+    g_assert_cmpint (run (&out, &err, stipple, "--database", path, "--export-pdf", id,
+                          without_pdf, NULL), ==, 0);
+    text = pdf_text (without_pdf);
+    g_assert_nonnull (strstr (text, "Microneedling session record"));
+    g_assert_nonnull (strstr (text, "DEMO-0001"));
+    g_assert_nonnull (strstr (text, "The needle graphs could not be drawn"));
+    g_assert_nonnull (strstr (text, "missing"));
+    g_assert_null (strstr (text, "No telemetry was recorded"));
+    g_assert_null (strstr (text, "Depth reached per stroke"));
+  }
+  g_assert_cmpint (g_rename (aside, archives), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -320,6 +386,7 @@ main (int   argc,
 
   g_test_add_func ("/stipple/export/pdf", test_export);
   g_test_add_func ("/stipple/export/patient-language", test_patient_language);
+  g_test_add_func ("/stipple/export/archive-missing", test_archive_missing);
 
   status = g_test_run ();
 

@@ -350,6 +350,17 @@ test_restored_before_thinning (Fixture       *f,
   g_clear_object (&store);
   g_assert_false (g_file_test (f->archive, G_FILE_TEST_EXISTS));
 
+  /* What restoring would set aside says so beforehand. */
+  {
+    g_autoptr(StippleRestoreLoss) loss = stipple_store_restore_loss (f->path, backup);
+    gboolean said = FALSE;
+
+    g_assert_true (loss->compared);
+    for (guint i = 0; i < loss->lines->len; i++)
+      said |= strstr (g_ptr_array_index (loss->lines, i), "thinned to the per-stroke record after "
+                      "the backup") != NULL;
+    g_assert_true (said);
+  }
   g_assert_true (stipple_store_restore (f->path, backup, &error));
   g_assert_no_error (error);
 

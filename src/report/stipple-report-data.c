@@ -118,6 +118,7 @@ stipple_report_data_free (StippleReportData *data)
   g_free (data->anchor_hash);
   g_free (data->telemetry_missing);
   g_free (data->telemetry_thinned_at);
+  g_free (data->telemetry_unreadable);
   g_clear_pointer (&data->photos, g_ptr_array_unref);
   g_ptr_array_unref (data->events);
   g_ptr_array_unref (data->addenda);

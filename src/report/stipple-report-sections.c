@@ -500,6 +500,11 @@ static void
 section_graphs (Renderer *r)
 {
   stipple_report_heading (r, _("Depth and stroke rate over the session"));
+  if (r->data->telemetry_unreadable != NULL)
+    {
+      stipple_report_flow_text (r, BODY_FONT, r->data->telemetry_unreadable, 0);
+      return;
+    }
   draw_series (r, _("Depth reached per stroke"), r->data->depth_series, 1 / 1000.0, format_mm);
   draw_series (r, _("Stroke rate"), r->data->rate_series, 1.0, format_rate);
   if (r->data->telemetry_missing != NULL)

@@ -315,8 +315,10 @@ add_graphs (StippleReportData  *data,
   g_autoptr(GArray) times = NULL;
   g_autoptr(GArray) skipped = NULL;
   guint n_blocks = 0;
+  g_autoptr(GError) local_error = NULL;
   g_autoptr(GArray) samples = stipple_store_load_telemetry_full (store, session_id, &times,
-                                                                 &skipped, &n_blocks, error);
+                                                                 &skipped, &n_blocks,
+                                                                 &local_error);
   StippleReportPoint depth_cols[GRAPH_COLUMNS];
   StippleReportPoint rate_cols[GRAPH_COLUMNS];
   gboolean depth_set[GRAPH_COLUMNS] = { FALSE };
@@ -338,9 +340,23 @@ add_graphs (StippleReportData  *data,
     }
   /* A file that cannot be read at all is an error, never a report that
    * quietly has no graphs; damaged blocks alone are left out and named
-   * above. */
+   * above. Needle data kept in an archive that is missing or was changed
+   * leaves the clinical record whole: the report is written, and says in
+   * place of the graphs why they are not there. */
+  if (samples == NULL &&
+      (g_error_matches (local_error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_NOT_FOUND) ||
+       g_error_matches (local_error, STIPPLE_STORE_ERROR, STIPPLE_STORE_ERROR_CORRUPT)) &&
+      stipple_store_get_needle_archived (store, session_id))
+    {
+      data->telemetry_unreadable = g_strdup_printf (_("The needle graphs could not be drawn: %s"),
+                                                    local_error->message);
+      return TRUE;
+    }
   if (samples == NULL)
-    return FALSE;
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   data->telemetry_thinned_at = stipple_store_get_needle_thinned_at (store, session_id, NULL);
   if (times == NULL || samples->len == 0 || times->len != samples->len)
     return TRUE;

@@ -168,6 +168,9 @@ typedef struct
    * the file keeps it), which the graphs are then drawn from; NULL when
    * it is kept at full rate. */
   char       *telemetry_thinned_at;
+  /* Why none of the needle data could be read (its archive missing or
+   * changed), said in place of the graphs; NULL when it was read. */
+  char       *telemetry_unreadable;
 
   /* StippleReportPhoto, oldest first; NULL for none. The patient copy
    * shows them only with consent to photographs. */

@@ -218,6 +218,59 @@ format_local_time (const char *stored)
   return g_date_time_format (local, "%x %H:%M");
 }
 
+static gboolean
+has_table (sqlite3    *db,
+           const char *schema,
+           const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM %s.sqlite_master"
+                                          " WHERE type = 'table' AND name = ?", schema);
+  sqlite3_stmt *stmt = NULL;
+  gboolean found;
+
+  found = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+          sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC) == SQLITE_OK &&
+          sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return found;
+}
+
+/* Needle data thinned after the backup: the restored file still names
+ * the full-rate archives the thinning removed, so that needle data can be
+ * read only through the file kept aside (docs/patient-file.md). */
+static void
+note_thinned_since (sqlite3            *db,
+                    StippleRestoreLoss *loss)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = 0;
+
+  if (!has_table (db, "main", "needle_thinning"))
+    return;
+  if (sqlite3_prepare_v2 (db,
+                          has_table (db, "bk", "needle_thinning")
+                          ? "SELECT count(*) FROM main.needle_thinning t"
+                            " JOIN main.session s ON s.id = t.session_id"
+                            " WHERE s.uid NOT IN (SELECT b.uid FROM bk.needle_thinning bt"
+                            "                     JOIN bk.session b ON b.id = bt.session_id)"
+                          : "SELECT count(*) FROM main.needle_thinning", -1, &stmt,
+                          NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (n > 0)
+    g_ptr_array_add (loss->lines,
+                     g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                   "The needle data of %" PRId64 " session, "
+                                                   "thinned to the per-stroke record after the "
+                                                   "backup: the restored file cannot read it",
+                                                   "The needle data of %" PRId64 " sessions, "
+                                                   "thinned to the per-stroke record after the "
+                                                   "backup: the restored file cannot read it",
+                                                   (gulong) n),
+                                      n));
+}
+
 /**
  * stipple_store_restore_loss:
  * @path: the patient file a restore would replace
@@ -225,7 +278,8 @@ format_local_time (const char *stored)
  *
  * Lists what the patient file holds that @backup does not, matched by
  * each record's uid: the patients and sessions added after the backup,
- * and the audit rows written since. Both files are only read. A damaged
+ * the audit rows written since, and the sessions whose needle data was
+ * thinned since. Both files are only read. A damaged
  * patient file may not be readable at all: then
  * #StippleRestoreLoss.compared is %FALSE and the lines say so.
  *
@@ -312,6 +366,8 @@ stipple_store_restore_loss (const char *path,
       ok = TRUE;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
+  if (ok)
+    note_thinned_since (db, loss);
   sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
   sqlite3_close (db);
 

@@ -413,23 +413,6 @@ stipple_store_load_telemetry (StippleStore  *self,
 }
 
 /**
- * stipple_store_load_telemetry_full:
- * @self: a store
- * @session_id: a session
- * @times_us: (out) (optional) (element-type gint64): each sample's time
- *   since the session's first sample, in microseconds
- * @skipped: (out) (optional) (element-type gint64): the time (µs) where
- *   each block that could not be read would have started
- * @n_blocks: (out) (optional): how many blocks the session has, read or not
- * @error: return location for a #GError
- *
- * As stipple_store_load_telemetry(), but a damaged block does not cost
- * the rest: it is left out, and named in @skipped.
- *
- * Returns: (transfer full) (element-type StippleProtoSample): the samples
- *   that could be read
- */
-/**
  * stipple_store_get_needle_thinned_at:
  * @self: a store
  * @session_id: a session
@@ -467,6 +450,52 @@ stipple_store_get_needle_thinned_at (StippleStore  *self,
   return NULL;
 }
 
+/**
+ * stipple_store_get_needle_archived:
+ * @self: a store
+ * @session_id: a session
+ *
+ * Returns: whether the session's needle data is kept in a needle archive
+ *   beside the patient file, at full rate or thinned
+ */
+gboolean
+stipple_store_get_needle_archived (StippleStore *self,
+                                   gint64        session_id)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(StippleStmt) stmt = NULL;
+
+  g_return_val_if_fail (STIPPLE_IS_STORE (self), FALSE);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  if (!stipple_store_check_open (self, NULL) || self->version < 10)
+    return FALSE;
+  stmt = stipple_store_prepare (self, "SELECT 1 FROM needle_session WHERE session_id = ?1"
+                                      " UNION ALL SELECT 1 FROM needle_thinning"
+                                      " WHERE session_id = ?1", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+/**
+ * stipple_store_load_telemetry_full:
+ * @self: a store
+ * @session_id: a session
+ * @times_us: (out) (optional) (element-type gint64): each sample's time
+ *   since the session's first sample, in microseconds
+ * @skipped: (out) (optional) (element-type gint64): the time (µs) where
+ *   each block that could not be read would have started
+ * @n_blocks: (out) (optional): how many blocks the session has, read or not
+ * @error: return location for a #GError
+ *
+ * As stipple_store_load_telemetry(), but a damaged block does not cost
+ * the rest: it is left out, and named in @skipped.
+ *
+ * Returns: (transfer full) (element-type StippleProtoSample): the samples
+ *   that could be read
+ */
 GArray *
 stipple_store_load_telemetry_full (StippleStore  *self,
                                    gint64         session_id,

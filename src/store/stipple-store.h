@@ -380,6 +380,8 @@ char                *stipple_store_retention_cutoff     (guint                  
 char                *stipple_store_get_needle_thinned_at (StippleStore            *self,
                                                          gint64                    session_id,
                                                          GError                  **error);
+gboolean             stipple_store_get_needle_archived  (StippleStore             *self,
+                                                         gint64                    session_id);
 
 /* Backups, export and import. */
 GArray              *stipple_store_load_telemetry_full  (StippleStore             *self,
