@@ -38,7 +38,8 @@
  *
  * Files beside the patient file that belong to it and never change once
  * written, so that a copy off the machine needs to take each only once:
- * the needle archives of closed months that are in their place.
+ * the needle archives (of closed days, and the strokes archives their
+ * thinning wrote) that are in their place.
  *
  * Returns: (transfer full) (element-type filename): their paths
  */

@@ -9,11 +9,12 @@
  *   full block is queued there by stipple_store_append_telemetry()),
  *   charts, searches and reports' reads. Two writes queued in order land
  *   in order.
- * - Six long jobs run on the store's long lane instead, one at a time,
+ * - Seven long jobs run on the store's long lane instead, one at a time,
  *   so that they never sit in the writer's queue in front of a note:
  *   a backup, the copy off the machine, the export of a patient, an
- *   import, the archiving of closed months' needle data (written through
- *   a connection of its own; only its closing transaction takes the
+ *   import, the archiving of closed days' needle data and the thinning
+ *   of what is past the clinic's retention (each written through a
+ *   connection of its own; only its closing transaction takes the
  *   store's), and the check of the whole file the window runs after
  *   opening (minutes for a file of some years: integrity, chain and
  *   every seal). They first wait for the needle data queued on the writer
@@ -165,8 +166,8 @@ GQuark               stipple_store_error_quark          (void);
  *   order the jobs were queued; every job that reads or writes the live
  *   file through the store's connection
  * @STIPPLE_STORE_LANE_LONG: the store's thread for long jobs (backup,
- *   export, import, the copy off the machine, needle archiving, the check
- *   of the whole file), one at a time in order,
+ *   export, import, the copy off the machine, needle archiving and
+ *   thinning, the check of the whole file), one at a time in order,
  *   so that none of them holds up the writer's queue for seconds
  *
  * Where stipple_store_run_async() runs a job.
